@@ -1,0 +1,5 @@
+"""`python -m noc_console` is the same as the `noc-console` command."""
+
+from noc_console.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""Composition root of the GUI: QApplication, theme, engine, board window.
+
+`run_gui` returns the process exit code. With `screenshot`, the window renders
+offscreen, and once the first sync's rows are on screen it is saved as a PNG.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from noc_console import APP_ID, APP_NAME, __version__
+from noc_console.services.config import Config
+from noc_console.services.runtime import build_runtime
+
+log = logging.getLogger(__name__)
+
+ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "noc-console.svg"
+SCREENSHOT_TIMEOUT_MS = 60_000
+
+
+def run_gui(config: Config, db_url: str, demo: bool, screenshot: Path | None = None) -> int:
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from noc_console.views.board_controller import BoardController
+    from noc_console.views.board_model import BoardModel
+    from noc_console.views.main_window import BoardWindow
+    from noc_console.views.theme import apply_dark_theme
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    if ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))
+    apply_dark_theme(app)
+
+    runtime = build_runtime(config, db_url, demo)
+    model = BoardModel(runtime.clock.now())
+    controller = BoardController(
+        runtime.feed, model, runtime.clock, int(config.sync_interval_s * 1000)
+    )
+    window = BoardWindow(model, controller, runtime.clock)
+    outcome = {"code": 0}
+
+    if screenshot is not None:
+
+        def save() -> None:
+            controller.tick()
+            app.processEvents()
+            if not window.grab().save(str(screenshot), "PNG"):
+                print(f"noc-console: cannot write screenshot {screenshot}", file=sys.stderr)
+                outcome["code"] = 1
+            window.close()
+            app.exit(outcome["code"])
+
+        def give_up() -> None:
+            print("noc-console: no data arrived for the screenshot within 60 s", file=sys.stderr)
+            outcome["code"] = 1
+            window.close()
+            app.exit(1)
+
+        controller.synced.connect(lambda: QTimer.singleShot(100, save))
+        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, give_up)
+
+    window.show()
+    controller.start()
+    try:
+        code = app.exec()
+    finally:
+        controller.stop()
+        runtime.close()
+    return outcome["code"] or code

@@ -1,0 +1,152 @@
+"""The command line (DESIGN.md §3). Headless commands never import Qt.
+
+Every failure the user can fix exits non-zero with one line on stderr naming it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from noc_console import APP_ID, __version__
+from noc_console.models.errors import EnvironmentProblem
+from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
+from noc_console.services.config import Config, load_config
+from noc_console.services.export import export_records, write_export
+from noc_console.services.runtime import build_runtime, connector_configs
+
+log = logging.getLogger(APP_ID)
+
+EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="noc-console", description="A live multi-client incident board for MSP NOCs."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--config", type=Path, help="configuration file (TOML)")
+    parser.add_argument("--db", metavar="URL", help="cache database as an SQLAlchemy URL")
+    parser.add_argument("--demo", action="store_true", help="use the built-in demo feed")
+    parser.add_argument("--wall", action="store_true", help="wall display mode")
+    parser.add_argument("--clients", help="wall display: only these clients (A,B)")
+    parser.add_argument("--screen", type=int, help="wall display: screen number")
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="PATH", help="render the board to a PNG and exit"
+    )
+    parser.add_argument("--log-level", default="WARNING", type=str.upper,
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])  # fmt: skip
+    parser.add_argument("--log-format", default="text", choices=["text", "json"])
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sync = commands.add_parser("sync", help="sync every configured connector, headless")
+    sync.add_argument("--once", action="store_true", required=True, help="one pass, then exit")
+    export = commands.add_parser("export", help="write the open incidents")
+    export.add_argument("--format", required=True, choices=["json", "csv"])
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.log_level, args.log_format)
+    try:
+        return _dispatch(args)
+    except EnvironmentProblem as exc:
+        print(f"noc-console: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except BrokenPipeError:  # `noc-console export ... | head`: the reader has gone, not an error
+        sys.stderr.close()
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    config_path = args.config or default_config_path()
+    if args.config is not None and not args.config.exists():
+        print(f"noc-console: config file {args.config} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    config = load_config(config_path)
+    demo = args.demo or not config.connectors
+    db_url = args.db or (demo_cache_url() if demo else default_cache_url())
+    if args.command == "sync":
+        return _sync(config, db_url, demo)
+    if args.command == "export":
+        return _export(config, db_url, demo, args.format, args.out)
+    if args.wall:
+        print("noc-console: --wall is not available yet in this version", file=sys.stderr)
+        return EXIT_USAGE
+    from noc_console.app import run_gui  # Qt is loaded only for the GUI
+
+    return run_gui(config, db_url, demo, args.screenshot)
+
+
+def _sync(config: Config, db_url: str, demo: bool) -> int:
+    runtime = build_runtime(config, db_url, demo)
+    try:
+        failed = 0
+        for service in runtime.syncs:
+            result = service.sync_once()
+            if result.ok:
+                print(f"{result.connector}: {len(result.changes.upserted)} changed, "
+                      f"{result.changes.skipped} skipped")  # fmt: skip
+            else:
+                failed += 1
+                print(f"noc-console: {result.connector}: {result.error}", file=sys.stderr)
+        return EXIT_ENVIRONMENT if failed else 0
+    finally:
+        runtime.close()
+
+
+def _export(config: Config, db_url: str, demo: bool, fmt: str, out: Path | None) -> int:
+    runtime = build_runtime(config, db_url, demo)
+    try:
+        if demo:  # the demo feed is in-process: sync it so its cache is current
+            for service in runtime.syncs:
+                service.sync_once()
+        records = export_records(runtime.store.open_rows(), runtime.clock.now())
+    finally:
+        runtime.close()
+    if out is None:
+        write_export(records, fmt, sys.stdout)
+        return 0
+    try:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            write_export(records, fmt, handle)
+    except OSError as exc:
+        print(f"noc-console: cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    return 0
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log shippers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, fmt: str, stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+__all__ = ["build_runtime", "connector_configs", "main"]

@@ -1,0 +1,159 @@
+"""The normalised incident that every connector produces (DESIGN.md §2).
+
+Connectors map their vendor's JSON into `Incident`; the sync service writes it to the
+store. Instances are immutable and validated on construction: a record that cannot be
+represented raises `InvalidRecord` and is skipped by the caller, never half-stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from noc_console.models.clock import ensure_utc
+from noc_console.models.errors import InvalidRecord
+
+
+class Priority(StrEnum):
+    """P1 is the most urgent; the value sorts in urgency order."""
+
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+    @property
+    def rank(self) -> int:
+        return int(self.value[1])
+
+
+class Tier(StrEnum):
+    """Escalation tiers in the order incidents move up."""
+
+    L1 = "L1"
+    L2 = "L2"
+    L3 = "L3"
+    ENG = "ENG"
+
+    def escalated(self) -> Tier:
+        order = list(Tier)
+        return order[min(order.index(self) + 1, len(order) - 1)]
+
+
+class Status(StrEnum):
+    """Normalised status; each source maps its own statuses onto these."""
+
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    WAITING_CUSTOMER = "waiting_customer"
+    WAITING_VENDOR = "waiting_vendor"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Status.RESOLVED, Status.CLOSED)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+#: Statuses that stop SLA clocks by default (a contract may choose others).
+DEFAULT_PAUSING_STATUSES = frozenset({Status.WAITING_CUSTOMER, Status.WAITING_VENDOR})
+
+
+class IncidentKey(NamedTuple):
+    """Identity of an incident across the whole console: source system + its id."""
+
+    source: str
+    external_id: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A customer of the MSP and the SLA contract it bought."""
+
+    id: str
+    name: str
+    contract: str
+
+
+_TIME_FIELDS = (
+    "created_at",
+    "updated_at",
+    "responded_at",
+    "resolved_at",
+    "response_due",
+    "resolution_due",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One incident as the source system describes it, normalised.
+
+    `response_due`/`resolution_due` are set only when the source supplies them; the
+    store computes them from the client's contract otherwise. `version` is the
+    source's change marker (ETag, lastUpdated, sys_mod_count); `raw` is the payload
+    kept for audit.
+    """
+
+    source: str
+    external_id: str
+    client_id: str
+    title: str
+    status: Status
+    priority: Priority
+    created_at: datetime
+    updated_at: datetime
+    source_status: str = ""
+    description: str = ""
+    category: str = ""
+    impact: int = 3
+    urgency: int = 3
+    tier: Tier = Tier.L1
+    assignee: str | None = None
+    responded_at: datetime | None = None
+    resolved_at: datetime | None = None
+    response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    version: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("source", "external_id", "client_id"):
+            if not getattr(self, name):
+                raise InvalidRecord(f"incident without {name}")
+        try:
+            object.__setattr__(self, "status", Status(self.status))
+            object.__setattr__(self, "priority", Priority(self.priority))
+            object.__setattr__(self, "tier", Tier(self.tier))
+            for name in _TIME_FIELDS:
+                value = getattr(self, name)
+                if value is not None:
+                    object.__setattr__(self, name, ensure_utc(value))
+        except ValueError as exc:
+            raise InvalidRecord(f"{self.source}:{self.external_id}: {exc}") from exc
+        if not (1 <= self.impact <= 3 and 1 <= self.urgency <= 3):
+            raise InvalidRecord(
+                f"{self.source}:{self.external_id}: impact and urgency must be 1 (high) to 3 (low)"
+            )
+
+    @property
+    def key(self) -> IncidentKey:
+        return IncidentKey(self.source, self.external_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    def evolve(self, **changes: Any) -> Incident:
+        """A copy with `changes` applied and validated again."""
+        return replace(self, **changes)

@@ -1,0 +1,100 @@
+"""The cache's tables (SQLAlchemy 2 declarative mapping).
+
+The schema is created and changed only by the Alembic migrations in `migrations/`;
+this mapping must match them (a test compares the two). Types are dialect-neutral:
+SQLite by default, PostgreSQL later.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import JSON, TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out; stored as naive UTC.
+
+    Neither SQLite nor a plain `timestamp` column keeps a zone, so the zone is fixed
+    by convention at this one place instead of being trusted to every caller.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ClientRecord(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    contract: Mapped[str] = mapped_column(String(100))
+
+
+class IncidentRecord(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_open_deadline", "is_open", "next_deadline"),)
+
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(1000))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(32))
+    source_status: Mapped[str] = mapped_column(String(200), default="")
+    priority: Mapped[str] = mapped_column(String(4))
+    impact: Mapped[int] = mapped_column(Integer)
+    urgency: Mapped[int] = mapped_column(Integer)
+    tier: Mapped[str] = mapped_column(String(8))
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    response_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolution_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    response_due_origin: Mapped[str] = mapped_column(String(16))
+    resolution_due_origin: Mapped[str] = mapped_column(String(16))
+    response_target_s: Mapped[int] = mapped_column(Integer)
+    resolution_target_s: Mapped[int] = mapped_column(Integer)
+    paused_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    is_open: Mapped[bool] = mapped_column(Boolean)
+    next_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[str] = mapped_column(String(200), default="")
+    raw: Mapped[Any] = mapped_column(JSON)
+
+
+class SyncStateRecord(Base):
+    __tablename__ = "sync_state"
+
+    connector: Mapped[str] = mapped_column(String(100), primary_key=True)
+    watermark: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+metadata = Base.metadata

@@ -1,0 +1,360 @@
+"""The local cache: incidents, clients and sync state, behind a small API.
+
+The store is the only place that touches SQLAlchemy sessions. Each mutation is one
+transaction and returns a `ChangeSet` of the keys it changed; reads return frozen
+`BoardRow`s. It is used from one thread at a time (the serial writer in the
+services; the command line), never from the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.expression import bindparam
+
+from noc_console.models.board_row import BoardRow, ChangeSet
+from noc_console.models.contract import DEFAULT_CONTRACTS, SlaContract, contract_for
+from noc_console.models.database import open_engine
+from noc_console.models.errors import StoreError
+from noc_console.models.incident import Client, Incident, IncidentKey, Priority, Status, Tier
+from noc_console.models.schema import ClientRecord, IncidentRecord, SyncStateRecord
+from noc_console.models.sla_clock import DueOrigin, SlaClock
+
+_CHUNK = 400  # keys per IN (...) query; well under every backend's parameter limit
+_I = IncidentRecord.__table__.c
+_ROW_COLUMNS = (
+    _I.source, _I.external_id, _I.client_id, _I.title, _I.status, _I.priority, _I.tier,
+    _I.assignee, _I.created_at, _I.updated_at, _I.responded_at, _I.resolved_at,
+    _I.response_due, _I.resolution_due, _I.response_due_origin, _I.resolution_due_origin,
+    _I.response_target_s, _I.resolution_target_s, _I.paused_since, _I.next_deadline,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    connector: str
+    watermark: datetime | None = None
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+
+
+class Store:
+    """The cache. Open with `Store.open(url)`; close with `close()`."""
+
+    def __init__(self, engine: Engine, contracts: Mapping[str, SlaContract]) -> None:
+        self._engine = engine
+        self._contracts = contracts
+        self._clients: dict[str, Client] = {}
+        with self._reading() as connection:
+            for record in connection.execute(select(ClientRecord.__table__)):
+                self._clients[record.id] = Client(record.id, record.name, record.contract)
+
+    @classmethod
+    def open(cls, url: str, contracts: Mapping[str, SlaContract] = DEFAULT_CONTRACTS) -> Store:
+        return cls(open_engine(url), contracts)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    @property
+    def url(self) -> str:
+        return self._engine.url.render_as_string(hide_password=True)
+
+    # ------------------------------------------------------------------ writes
+    def upsert_clients(self, clients: Iterable[Client]) -> None:
+        changed = [c for c in clients if self._clients.get(c.id) != c]
+        if not changed:
+            return
+        table = ClientRecord.__table__
+        with self._writing() as connection:
+            known = set(connection.scalars(select(table.c.id).where(table.c.id.in_([c.id for c in changed]))))
+            fresh = [vars_of(c) for c in changed if c.id not in known]
+            stale = [{"b_id": c.id, "name": c.name, "contract": c.contract} for c in changed if c.id in known]
+            if fresh:
+                connection.execute(insert(table), fresh)
+            if stale:
+                connection.execute(
+                    update(table).where(table.c.id == bindparam("b_id")), stale
+                )
+        self._clients.update((c.id, c) for c in changed)
+
+    def upsert_incidents(self, incidents: Sequence[Incident]) -> ChangeSet:
+        """Write a page of incidents in one transaction; return the keys that changed."""
+        if not incidents:
+            return ChangeSet()
+        latest: dict[IncidentKey, Incident] = {i.key: i for i in incidents}
+        table = IncidentRecord.__table__
+        with self._writing() as connection:
+            existing = self._existing(connection, list(latest))
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            for key, incident in latest.items():
+                previous = existing.get(key)
+                if previous is not None and _unchanged(previous, incident):
+                    continue
+                values = self._columns(incident, previous)
+                if previous is None:
+                    inserts.append(values)
+                else:
+                    values["b_source"], values["b_external_id"] = key
+                    updates.append(values)
+            if inserts:
+                connection.execute(insert(table), inserts)
+            if updates:
+                statement = update(table).where(
+                    and_(
+                        table.c.source == bindparam("b_source"),
+                        table.c.external_id == bindparam("b_external_id"),
+                    )
+                )
+                for row in updates:
+                    del row["source"], row["external_id"]
+                connection.execute(statement, updates)
+        changed = frozenset(IncidentKey(v["source"], v["external_id"]) for v in inserts)
+        changed |= frozenset(IncidentKey(v["b_source"], v["b_external_id"]) for v in updates)
+        return ChangeSet(changed)
+
+    def record_sync(
+        self,
+        connector: str,
+        attempt_at: datetime,
+        watermark: datetime | None = None,
+        error: str | None = None,
+    ) -> SyncState:
+        """Remember a sync attempt; a successful one (no error) may move the watermark."""
+        previous = self.sync_state(connector)
+        state = SyncState(
+            connector=connector,
+            watermark=watermark if watermark is not None else previous.watermark,
+            last_attempt_at=attempt_at,
+            last_success_at=attempt_at if error is None else previous.last_success_at,
+            last_error=error,
+        )
+        table = SyncStateRecord.__table__
+        with self._writing() as connection:
+            values = vars_of(state)
+            exists = connection.execute(
+                select(table.c.connector).where(table.c.connector == connector)
+            ).first()
+            if exists:
+                connection.execute(update(table).where(table.c.connector == connector), values)
+            else:
+                connection.execute(insert(table), values)
+        return state
+
+    # ------------------------------------------------------------------ reads
+    def sync_state(self, connector: str) -> SyncState:
+        table = SyncStateRecord.__table__
+        with self._reading() as connection:
+            record = connection.execute(select(table).where(table.c.connector == connector)).first()
+        return SyncState(**record._asdict()) if record else SyncState(connector)
+
+    def sync_states(self) -> list[SyncState]:
+        table = SyncStateRecord.__table__
+        with self._reading() as connection:
+            return [SyncState(**r._asdict()) for r in connection.execute(select(table))]
+
+    def open_rows(self) -> list[BoardRow]:
+        """Every open incident, nearest deadline first (no deadline last)."""
+        query = (
+            select(*_ROW_COLUMNS)
+            .where(_I.is_open.is_(True))
+            .order_by(_I.next_deadline.is_(None), _I.next_deadline, _I.source, _I.external_id)
+        )
+        with self._reading() as connection:
+            return [self._row(r) for r in connection.execute(query)]
+
+    def rows(self, keys: Iterable[IncidentKey]) -> list[BoardRow]:
+        """The current rows of `keys` (open or not); unknown keys are left out."""
+        result: list[BoardRow] = []
+        with self._reading() as connection:
+            for chunk in _chunks(list(keys)):
+                query = select(*_ROW_COLUMNS).where(_key_filter(chunk))
+                result.extend(self._row(r) for r in connection.execute(query))
+        return result
+
+    def open_count(self) -> int:
+        with self._reading() as connection:
+            count = connection.scalar(
+                select(func.count()).select_from(IncidentRecord).where(_I.is_open.is_(True))
+            )
+        return int(count or 0)
+
+    def client(self, client_id: str) -> Client | None:
+        return self._clients.get(client_id)
+
+    # ------------------------------------------------------------------ helpers
+    def _existing(self, connection: Connection, keys: list[IncidentKey]) -> dict[IncidentKey, Row[Any]]:
+        found: dict[IncidentKey, Row[Any]] = {}
+        columns = (_I.source, _I.external_id, _I.version, _I.updated_at, _I.status,
+                   _I.paused_since, _I.paused_seconds)  # fmt: skip
+        for chunk in _chunks(keys):
+            for record in connection.execute(select(*columns).where(_key_filter(chunk))):
+                found[IncidentKey(record.source, record.external_id)] = record
+        return found
+
+    def _contract(self, client_id: str) -> SlaContract:
+        client = self._clients.get(client_id)
+        return contract_for(client.contract if client else "", self._contracts)
+
+    def _columns(self, incident: Incident, previous: Row[Any] | None) -> dict[str, Any]:
+        contract = self._contract(incident.client_id)
+        paused_since: datetime | None = previous.paused_since if previous is not None else None
+        paused_seconds: int = previous.paused_seconds if previous is not None else 0
+        pausing = incident.status in contract.pausing_statuses
+        if pausing and paused_since is None:
+            paused_since = incident.updated_at
+        elif not pausing and paused_since is not None:
+            paused_seconds += max(0, int((incident.updated_at - paused_since).total_seconds()))
+            paused_since = None
+        target = contract.target(incident.priority)
+        computed_response, computed_resolution = contract.due_dates(
+            incident.priority, incident.created_at, timedelta(seconds=paused_seconds)
+        )
+        response_due = incident.response_due or computed_response
+        resolution_due = incident.resolution_due or computed_resolution
+        deadlines = []
+        if incident.is_open:
+            if incident.responded_at is None:
+                deadlines.append(response_due)
+            if incident.resolved_at is None:
+                deadlines.append(resolution_due)
+        return {
+            "source": incident.source,
+            "external_id": incident.external_id,
+            "client_id": incident.client_id,
+            "title": incident.title,
+            "description": incident.description,
+            "category": incident.category,
+            "status": incident.status.value,
+            "source_status": incident.source_status,
+            "priority": incident.priority.value,
+            "impact": incident.impact,
+            "urgency": incident.urgency,
+            "tier": incident.tier.value,
+            "assignee": incident.assignee,
+            "created_at": incident.created_at,
+            "updated_at": incident.updated_at,
+            "responded_at": incident.responded_at,
+            "resolved_at": incident.resolved_at,
+            "response_due": response_due,
+            "resolution_due": resolution_due,
+            "response_due_origin": _origin(incident.response_due),
+            "resolution_due_origin": _origin(incident.resolution_due),
+            "response_target_s": _target_seconds(
+                incident.response_due, incident.created_at, target.response
+            ),
+            "resolution_target_s": _target_seconds(
+                incident.resolution_due, incident.created_at, target.resolution
+            ),
+            "paused_since": paused_since,
+            "paused_seconds": paused_seconds,
+            "is_open": incident.is_open,
+            "next_deadline": min(deadlines) if deadlines else None,
+            "version": incident.version,
+            "raw": incident.raw,
+        }
+
+    def _row(self, r: Row[Any]) -> BoardRow:
+        client = self._clients.get(r.client_id)
+        paused = r.paused_since
+        return BoardRow(
+            key=IncidentKey(r.source, r.external_id),
+            client_id=r.client_id,
+            client_name=client.name if client else r.client_id,
+            title=r.title,
+            status=Status(r.status),
+            priority=Priority(r.priority),
+            tier=Tier(r.tier),
+            assignee=r.assignee,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            response=_clock(r.response_due, r.response_target_s, r.response_due_origin,
+                            r.responded_at, paused),  # fmt: skip
+            resolution=_clock(r.resolution_due, r.resolution_target_s, r.resolution_due_origin,
+                              r.resolved_at, paused),  # fmt: skip
+            next_deadline=r.next_deadline,
+        )
+
+    def _writing(self) -> _Transaction:
+        return _Transaction(self._engine, write=True)
+
+    def _reading(self) -> _Transaction:
+        return _Transaction(self._engine, write=False)
+
+
+class _Transaction:
+    """A connection in a transaction; database failures become `StoreError`."""
+
+    def __init__(self, engine: Engine, write: bool) -> None:
+        self._engine = engine
+        self._write = write
+        self._context: Any = None
+
+    def __enter__(self) -> Connection:
+        try:
+            self._context = self._engine.begin() if self._write else self._engine.connect()
+            connection: Connection = self._context.__enter__()
+        except DBAPIError as exc:
+            raise StoreError(f"cannot use the cache {self._engine.url}: {exc.orig}") from exc
+        return connection
+
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            self._context.__exit__(*exc_info)
+        except DBAPIError as exc:
+            raise StoreError(f"cannot write the cache {self._engine.url}: {exc.orig}") from exc
+        if isinstance(exc_info[1], DBAPIError):
+            raise StoreError(f"cache {self._engine.url}: {exc_info[1].orig}") from exc_info[1]
+
+
+def vars_of(value: Any) -> dict[str, Any]:
+    """Fields of a slotted dataclass as a dict."""
+    return {name: getattr(value, name) for name in value.__slots__}
+
+
+def _unchanged(previous: Row[Any], incident: Incident) -> bool:
+    return bool(incident.version) and previous.version == incident.version
+
+
+def _origin(source_due: datetime | None) -> str:
+    return DueOrigin.SOURCE.value if source_due is not None else DueOrigin.COMPUTED.value
+
+
+def _target_seconds(source_due: datetime | None, created_at: datetime, target: timedelta) -> int:
+    if source_due is not None:
+        return max(1, int((source_due - created_at).total_seconds()))
+    return int(target.total_seconds())
+
+
+def _clock(
+    due: datetime | None, target_s: int, origin: str, stopped: datetime | None, paused: datetime | None
+) -> SlaClock | None:
+    if due is None:
+        return None
+    return SlaClock(
+        due_at=due,
+        target=timedelta(seconds=target_s),
+        origin=DueOrigin(origin),
+        stopped_at=stopped,
+        paused_since=paused if stopped is None else None,
+    )
+
+
+def _key_filter(keys: Sequence[IncidentKey]) -> Any:
+    by_source: dict[str, list[str]] = {}
+    for source, external_id in keys:
+        by_source.setdefault(source, []).append(external_id)
+    return or_(*(and_(_I.source == s, _I.external_id.in_(ids)) for s, ids in by_source.items()))
+
+
+def _chunks(keys: Sequence[IncidentKey]) -> Iterator[Sequence[IncidentKey]]:
+    for start in range(0, len(keys), _CHUNK):
+        yield keys[start : start + _CHUNK]

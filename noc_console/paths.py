@@ -1,0 +1,33 @@
+"""Where configuration and the cache live by default (platformdirs), and the demo cache."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+from noc_console import APP_ID
+
+
+def default_config_path() -> Path:
+    return user_config_path(APP_ID, appauthor=False) / "config.toml"
+
+
+def default_cache_url() -> str:
+    folder = user_data_path(APP_ID, appauthor=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'cache.sqlite3'}"
+
+
+def demo_cache_url() -> str:
+    """A throwaway cache for the demo feed, removed at exit.
+
+    The demo is a simulation that starts afresh every run; keeping it apart means it
+    never mixes with, or lingers in, the cache of real connectors.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="noc-console-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return f"sqlite:///{folder / 'demo.sqlite3'}"

@@ -1,0 +1,107 @@
+"""The configuration file: declared once, typed, versioned (DESIGN.md §4).
+
+Each option is a dataclass field with its default and a description in `metadata`;
+`load_config` checks types and unknown keys and raises `ConfigError` naming the file,
+the key and the problem, so the console never starts half-configured. Secrets never
+appear here: connectors refer to keyring entries by name (later issues).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+from noc_console.models.errors import ConfigError
+
+SCHEMA_VERSION = 1
+CONNECTOR_TYPES = ("demo",)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorConfig:
+    name: str = field(metadata={"doc": "Unique name; the source of its incidents."})
+    type: str = field(metadata={"doc": f"One of: {', '.join(CONNECTOR_TYPES)}."})
+    seed: int = field(default=7, metadata={"doc": "demo: random seed of the simulation."})
+    speed: float = field(default=1.0, metadata={"doc": "demo: simulated seconds per second."})
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    schema_version: int = field(default=SCHEMA_VERSION, metadata={"doc": "File format."})
+    sync_interval_s: float = field(
+        default=5.0, metadata={"doc": "Seconds between incremental syncs of each connector."}
+    )
+    connectors: tuple[ConnectorConfig, ...] = field(
+        default=(), metadata={"doc": "Sources; none means the built-in demo feed."}
+    )
+    path: str = field(default="", metadata={"doc": "Where this was read from (not a key)."})
+
+
+def load_config(path: Path | None) -> Config:
+    """Read `path`; a missing file at the default location means defaults."""
+    if path is None or not path.exists():
+        return Config()
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(where, "(file)", f"not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(where, "(file)", f"cannot be read: {exc}") from exc
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise ConfigError(
+            where, "schema_version", f"is {version!r}; this version reads {SCHEMA_VERSION}"
+        )
+    raw_connectors = data.pop("connectors", [])
+    if not isinstance(raw_connectors, list):
+        raise ConfigError(where, "connectors", "must be an array of tables ([[connectors]])")
+    connectors = tuple(
+        _section(ConnectorConfig, item, where, f"connectors[{i}]")
+        for i, item in enumerate(raw_connectors)
+    )
+    names = [c.name for c in connectors]
+    for i, connector in enumerate(connectors):
+        if connector.type not in CONNECTOR_TYPES:
+            raise ConfigError(
+                where,
+                f"connectors[{i}].type",
+                f"unknown type {connector.type!r}; available: {', '.join(CONNECTOR_TYPES)}",
+            )
+        if names.count(connector.name) > 1:
+            raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
+    top = _section(Config, data, where, "")
+    return Config(top.schema_version, top.sync_interval_s, connectors, where)
+
+
+T = TypeVar("T")
+_TYPES: dict[Any, tuple[type, ...]] = {"int": (int,), "float": (int, float), "str": (str,)}
+
+
+def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
+    if not isinstance(data, dict):
+        raise ConfigError(where, prefix or "(file)", "must be a table")
+    declared = {f.name: f for f in fields(cls) if f.name not in ("path", "connectors")}  # type: ignore[arg-type]
+    for key in data:
+        if key not in declared:
+            known = ", ".join(sorted(declared))
+            raise ConfigError(where, _join(prefix, key), f"unknown key (known keys: {known})")
+    values: dict[str, Any] = {}
+    for name, spec in declared.items():
+        key = _join(prefix, name)
+        if name not in data:
+            if spec.default is MISSING:
+                raise ConfigError(where, key, "is required")
+            continue
+        value = data[name]
+        expected = _TYPES[spec.type]
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise ConfigError(where, key, f"must be {spec.type}, not {type(value).__name__}")
+        values[name] = value
+    return cls(**values)
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key

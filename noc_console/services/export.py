@@ -1,0 +1,74 @@
+"""`noc-console export`: open incidents as JSON or CSV, with stable keys (DESIGN.md §3).
+
+Other tools read this output; add keys if needed, never rename or drop one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, TextIO
+
+from noc_console.models.board_row import BoardRow
+from noc_console.models.sla_clock import SlaClock
+
+EXPORT_KEYS: Sequence[str] = (
+    "source",
+    "external_id",
+    "client",
+    "title",
+    "status",
+    "priority",
+    "tier",
+    "assignee",
+    "created_at",
+    "updated_at",
+    "response_due",
+    "resolution_due",
+    "response_state",
+    "resolution_state",
+)
+
+
+def export_records(rows: Iterable[BoardRow], now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": row.key.source,
+            "external_id": row.key.external_id,
+            "client": row.client_name,
+            "title": row.title,
+            "status": row.status.value,
+            "priority": row.priority.value,
+            "tier": row.tier.value,
+            "assignee": row.assignee,
+            "created_at": _iso(row.created_at),
+            "updated_at": _iso(row.updated_at),
+            "response_due": _iso(row.response.due_at) if row.response else None,
+            "resolution_due": _iso(row.resolution.due_at) if row.resolution else None,
+            "response_state": _state(row.response, now),
+            "resolution_state": _state(row.resolution, now),
+        }
+        for row in rows
+    ]
+
+
+def write_export(records: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump(records, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(EXPORT_KEYS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _state(clock: SlaClock | None, now: datetime) -> str | None:
+    return clock.state(now).value if clock else None

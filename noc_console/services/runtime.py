@@ -1,0 +1,67 @@
+"""Assembling the engine from configuration: clock, store, connectors, sync services.
+
+Shared by the GUI and the headless commands so both see the same sources the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from noc_console.connectors.base import Connector
+from noc_console.connectors.demo import DemoFeed
+from noc_console.models.clock import Clock, ScaledClock, SystemClock
+from noc_console.models.store import Store
+from noc_console.services.board_feed import BoardFeed
+from noc_console.services.config import Config, ConnectorConfig
+from noc_console.services.sync import SyncService
+
+DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo")
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    clock: Clock
+    store: Store
+    connectors: Sequence[Connector]
+    syncs: Sequence[SyncService]
+    feed: BoardFeed
+    demo: bool
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def connector_configs(config: Config, demo: bool) -> tuple[ConnectorConfig, ...]:
+    """The sources to run: the configured ones, or the demo feed when asked or none."""
+    if demo or not config.connectors:
+        demo_configs = tuple(c for c in config.connectors if c.type == "demo")
+        return demo_configs or (DEMO_CONNECTOR,)
+    return config.connectors
+
+
+def build_runtime(
+    config: Config, db_url: str, demo: bool = False, clock: Clock | None = None
+) -> Runtime:
+    configs = connector_configs(config, demo)
+    speeds = {c.speed for c in configs if c.type == "demo"}
+    if clock is None:
+        speed = max(speeds) if speeds else 1.0
+        clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
+    store = Store.open(db_url)
+    connectors: list[Connector] = [_connector(c, clock) for c in configs]
+    syncs = [SyncService(c, store, clock) for c in connectors]
+    return Runtime(
+        clock=clock,
+        store=store,
+        connectors=connectors,
+        syncs=syncs,
+        feed=BoardFeed(store, syncs, clock),
+        demo=all(c.type == "demo" for c in configs),
+    )
+
+
+def _connector(config: ConnectorConfig, clock: Clock) -> Connector:
+    if config.type == "demo":
+        return DemoFeed(clock, seed=config.seed)
+    raise ValueError(f"no connector of type {config.type!r}")  # config.py validated types

@@ -1,0 +1,1 @@
+"""Everything Qt: windows, item models, delegates, theme, and the worker bridge."""

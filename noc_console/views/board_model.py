@@ -1,0 +1,286 @@
+"""The board's Qt item model: a thin adapter over frozen `BoardRow`s.
+
+Rows arrive as `BoardUpdate`s from the engine; `apply` turns them into the narrowest
+true notification (ranged inserts and removes, `dataChanged` for changed rows) and
+resets only for a full snapshot. `tick` moves "now" and emits `dataChanged` for the
+countdown columns alone; texts are computed in `data()` from stored due dates, so a
+tick costs only the cells the view actually repaints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from noc_console.models.board_row import BoardRow
+from noc_console.models.incident import IncidentKey
+from noc_console.models.sla_clock import ClockState, SlaClock
+from noc_console.services.board_feed import BoardUpdate
+from noc_console.views import format as fmt
+from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Custom item roles (named so views, proxies and tests never use bare numbers).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a value that sorts the column correctly
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the whole BoardRow
+STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # ClockState of a countdown cell
+
+
+class Column(IntEnum):
+    PRIORITY = 0
+    CLIENT = 1
+    TITLE = 2
+    STATUS = 3
+    TIER = 4
+    ASSIGNEE = 5
+    AGE = 6
+    RESPONSE = 7
+    RESOLUTION = 8
+    DUE = 9
+
+
+HEADERS = {
+    Column.PRIORITY: "Pri",
+    Column.CLIENT: "Client",
+    Column.TITLE: "Title",
+    Column.STATUS: "Status",
+    Column.TIER: "Tier",
+    Column.ASSIGNEE: "Assignee",
+    Column.AGE: "Age",
+    Column.RESPONSE: "Response",
+    Column.RESOLUTION: "Resolution",
+    Column.DUE: "Next due",
+}
+COUNTDOWN_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.ToolTipRole,
+    STATE_ROLE,
+]
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class BoardModel(QAbstractTableModel):
+    """Open incidents, one per row, in the order the engine delivered them.
+
+    Signals: only those of QAbstractTableModel.
+    """
+
+    def __init__(self, now: datetime, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[BoardRow] = []
+        self._index: dict[IncidentKey, int] = {}
+        self._now = now
+        self._age_minute = self._minute(now)
+        self._colours = {
+            key: (QColor(bg), QColor(fg))
+            for key, (bg, fg) in PRIORITY_COLOURS.items()
+        }
+        self._state_colours = {
+            state: (QColor(pair[0]), QColor(pair[1])) if pair else None
+            for state, pair in STATE_COLOURS.items()
+        }
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ----------------------------------------------------------- Qt interface
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if column in (Column.RESPONSE, Column.RESOLUTION):
+            clock = row.response if column == Column.RESPONSE else row.resolution
+            return self._countdown_data(clock, role, "Response" if column == Column.RESPONSE else "Resolution")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if column == Column.PRIORITY:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._colours[row.priority][0]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._colours[row.priority][1]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _CENTRED
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.TITLE:
+            return f"{row.key}\n{row.title}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.AGE, Column.DUE):
+            return _RIGHT
+        return None
+
+    # ----------------------------------------------------------- updates
+    def apply(self, update: BoardUpdate) -> None:
+        """Apply an engine update with the narrowest notifications that are true."""
+        if update.full:
+            self.beginResetModel()
+            self._rows = [r for r in update.rows if r.is_open]
+            self._reindex()
+            self.endResetModel()
+            return
+        changed: list[int] = []
+        removed: list[int] = []
+        added: list[BoardRow] = []
+        for row in update.rows:
+            position = self._index.get(row.key)
+            if position is None:
+                if row.is_open:
+                    added.append(row)
+            elif row.is_open:
+                self._rows[position] = row
+                changed.append(position)
+            else:
+                removed.append(position)
+        for first, last in _ranges(changed):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+        for first, last in reversed(_ranges(removed)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+        if removed:
+            self._reindex()
+        if added:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
+            self._rows.extend(added)
+            for offset, row in enumerate(added):
+                self._index[row.key] = start + offset
+            self.endInsertRows()
+
+    def tick(self, now: datetime) -> None:
+        """Move the board to `now`: repaint countdowns (and ages once a minute)."""
+        self._now = now
+        if not self._rows:
+            return
+        last = len(self._rows) - 1
+        self.dataChanged.emit(
+            self.index(0, Column.RESPONSE), self.index(last, Column.RESOLUTION), COUNTDOWN_ROLES
+        )
+        minute = self._minute(now)
+        if minute != self._age_minute:
+            self._age_minute = minute
+            self.dataChanged.emit(
+                self.index(0, Column.AGE),
+                self.index(last, Column.AGE),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    def rows(self) -> Sequence[BoardRow]:
+        return tuple(self._rows)
+
+    def row_at(self, position: int) -> BoardRow:
+        return self._rows[position]
+
+    # ----------------------------------------------------------- helpers
+    def _text(self, row: BoardRow, column: int) -> str:
+        if column == Column.PRIORITY:
+            return row.priority.value
+        if column == Column.CLIENT:
+            return row.client_name
+        if column == Column.TITLE:
+            return row.title
+        if column == Column.STATUS:
+            return row.status.label
+        if column == Column.TIER:
+            return row.tier.value
+        if column == Column.ASSIGNEE:
+            return row.assignee or "unassigned"
+        if column == Column.AGE:
+            return fmt.duration(self._now - row.created_at)
+        if column == Column.DUE:
+            return _local_time(row.next_deadline, self._now) if row.next_deadline else "—"
+        return ""
+
+    def _countdown_data(self, clock: SlaClock | None, role: int, name: str) -> Any:
+        if clock is None:
+            return "—" if role == Qt.ItemDataRole.DisplayRole else None
+        if role == SORT_ROLE:
+            return clock.due_at.timestamp() if clock.running else float("inf")
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT
+        if role == ROW_ROLE:
+            return None
+        state = clock.state(self._now)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return fmt.countdown(clock.remaining(self._now), state)
+        if role == STATE_ROLE:
+            return state
+        colours = self._state_colours[state]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return colours[0] if colours else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return colours[1] if colours else None
+        if role == Qt.ItemDataRole.FontRole and state is ClockState.BREACHED:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            used = clock.fraction_used(self._now) * 100
+            return (
+                f"{name} due {clock.due_at.astimezone():%a %d %b %H:%M} "
+                f"({clock.origin.value}); {used:.0f}% of {fmt.duration(clock.target)} used"
+            )
+        return None
+
+    def _sort_value(self, row: BoardRow, column: int) -> Any:
+        if column == Column.PRIORITY:
+            return row.priority.rank
+        if column == Column.AGE:
+            return row.created_at.timestamp()
+        if column == Column.DUE:
+            return (row.next_deadline or _FAR_FUTURE).timestamp()
+        return self._text(row, column).casefold()
+
+    def _reindex(self) -> None:
+        self._index = {row.key: position for position, row in enumerate(self._rows)}
+
+    @staticmethod
+    def _minute(now: datetime) -> int:
+        return int(now.timestamp() // 60)
+
+
+def _ranges(positions: list[int]) -> list[tuple[int, int]]:
+    """Contiguous (first, last) runs of the sorted positions."""
+    runs: list[tuple[int, int]] = []
+    for position in sorted(positions):
+        if runs and position == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], position)
+        else:
+            runs.append((position, position))
+    return runs
+
+
+def _local_time(when: datetime, now: datetime) -> str:
+    local = when.astimezone()
+    if abs(when - now) < timedelta(hours=20):
+        return f"{local:%H:%M}"
+    return f"{local:%d %b %H:%M}"

@@ -1,0 +1,33 @@
+"""Short, fixed-shape texts for board cells (durations, countdowns)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from noc_console.models.sla_clock import ClockState
+
+
+def duration(value: timedelta) -> str:
+    """`4d 03h`, `2h 05m`, `12m 30s`, `45s` — two units, the larger first."""
+    seconds = int(abs(value.total_seconds()))
+    days, seconds = divmod(seconds, 86400)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    if days:
+        return f"{days}d {hours:02d}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {seconds:02d}s"
+    return f"{seconds}s"
+
+
+def countdown(remaining: timedelta, state: ClockState) -> str:
+    """The text of an SLA cell; it names the state so colour is never the only cue."""
+    if state is ClockState.MET:
+        return "met"
+    if state is ClockState.BREACHED:
+        return f"-{duration(remaining)}"
+    if state is ClockState.PAUSED:
+        return f"paused {duration(remaining)}"
+    return duration(remaining)

@@ -1,0 +1,161 @@
+"""The main board window: the incident table and a status bar that never hides staleness."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMainWindow, QTableView
+
+from noc_console import APP_NAME
+from noc_console.models.clock import Clock
+from noc_console.services.board_feed import FeedStatus
+from noc_console.views import format as fmt
+from noc_console.views.board_controller import BoardController
+from noc_console.views.board_model import SORT_ROLE, BoardModel, Column
+
+ROW_HEIGHT = 28
+COLUMN_WIDTHS = {
+    Column.PRIORITY: 48,
+    Column.CLIENT: 200,
+    Column.STATUS: 150,
+    Column.TIER: 56,
+    Column.ASSIGNEE: 130,
+    Column.AGE: 84,
+    Column.RESPONSE: 132,
+    Column.RESOLUTION: 132,
+    Column.DUE: 96,
+}
+
+
+class BoardWindow(QMainWindow):
+    """The technicians' board.
+
+    Signals: only those of QMainWindow.
+    """
+
+    def __init__(
+        self,
+        model: BoardModel,
+        controller: BoardController,
+        clock: Clock,
+        stale_after: timedelta = timedelta(seconds=30),
+    ) -> None:
+        super().__init__()
+        self._model = model
+        self._controller = controller
+        self._clock = clock
+        self._stale_after = stale_after
+        self._feeds: Sequence[FeedStatus] = ()
+        self._error: str | None = None
+
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setDynamicSortFilter(True)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("board")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(ROW_HEIGHT)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.setCentralWidget(self.table)
+
+        self.feed_label = QLabel(self)
+        self.feed_label.setObjectName("feedState")
+        self.age_label = QLabel(self)
+        self.age_label.setObjectName("dataAge")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("openCount")
+        status = self.statusBar()
+        status.addWidget(self.feed_label)
+        status.addWidget(self.age_label)
+        status.addPermanentWidget(self.count_label)
+
+        controller.feeds_changed.connect(self._on_feeds)
+        controller.ticked.connect(self._refresh_status)
+        controller.failed.connect(self._on_failed)
+        controller.synced.connect(self._clear_error)
+        model.rowsInserted.connect(self._refresh_count)
+        model.rowsRemoved.connect(self._refresh_count)
+        model.modelReset.connect(self._refresh_count)
+        self._refresh_count()
+        self._refresh_status()
+        self.resize(1600, 900)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._controller.stop()
+        super().closeEvent(event)
+
+    def _on_feeds(self, feeds: list[FeedStatus]) -> None:
+        self._feeds = feeds
+        self._refresh_status()
+
+    def _on_failed(self, message: str) -> None:
+        self._error = message
+        self._refresh_status()
+
+    def _clear_error(self) -> None:
+        self._error = None
+
+    def _refresh_count(self) -> None:
+        count = self._model.rowCount()
+        self.count_label.setText(f"{count} open")
+        self.setWindowTitle(f"{APP_NAME} — {count} open")
+
+    def _refresh_status(self) -> None:
+        now = self._clock.now()
+        self.feed_label.setText(feed_summary(self._feeds, self._error))
+        age = data_age(self._feeds, now)
+        if age is None:
+            self.age_label.setText("no data yet")
+            self.age_label.setStyleSheet("color: #ffd37a;")
+        elif age > self._stale_after:
+            self.age_label.setText(f"STALE: data {fmt.duration(age)} old")
+            self.age_label.setStyleSheet("color: #ffffff; background: #a4161a; padding: 0 6px;")
+        else:
+            self.age_label.setText(f"data {fmt.duration(age)} old")
+            self.age_label.setStyleSheet("")
+
+
+def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
+    if error:
+        return f"● {error}"
+    if not feeds:
+        return "● loading…"
+    parts = []
+    for feed in feeds:
+        if feed.online:
+            parts.append(f"● {feed.label}: online")
+        elif feed.last_error:
+            parts.append(f"● {feed.label}: OFFLINE ({feed.last_error})")
+        else:
+            parts.append(f"● {feed.label}: connecting…")
+    return "   ".join(parts)
+
+
+def data_age(feeds: Sequence[FeedStatus], now: datetime) -> timedelta | None:
+    """Age of the oldest feed's last successful sync; None before any sync."""
+    times = [f.last_success_at for f in feeds]
+    if not times or any(t is None for t in times):
+        return None
+    return max(timedelta(0), now - min(t for t in times if t is not None))

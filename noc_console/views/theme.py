@@ -1,0 +1,74 @@
+"""Dark (default) and light themes: Fusion plus a complete QPalette.
+
+Colours for priorities and SLA states are chosen from the Okabe–Ito palette, which
+stays distinguishable with the common forms of colour blindness; the text always
+says the same thing as the colour ("P1", "-12m", "paused").
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from noc_console.models.incident import Priority
+from noc_console.models.sla_clock import ClockState
+
+DARK = {
+    "window": "#16191d",
+    "base": "#1d2126",
+    "alternate": "#23282e",
+    "text": "#e8eaed",
+    "muted": "#9aa0a6",
+    "button": "#2a2f36",
+    "highlight": "#2f6fb3",
+    "highlighted_text": "#ffffff",
+}
+
+# Background and text for the priority badge cell.
+PRIORITY_COLOURS: dict[Priority, tuple[str, str]] = {
+    Priority.P1: ("#d55e00", "#ffffff"),  # vermillion
+    Priority.P2: ("#e69f00", "#111111"),  # orange
+    Priority.P3: ("#56b4e9", "#111111"),  # sky blue
+    Priority.P4: ("#5f6b77", "#ffffff"),  # slate
+}
+
+# Background and text for an SLA countdown cell; None keeps the row's colours.
+STATE_COLOURS: dict[ClockState, tuple[str, str] | None] = {
+    ClockState.OK: None,
+    ClockState.WARNING: ("#6b4e00", "#ffd37a"),  # amber
+    ClockState.CRITICAL: ("#8a3b00", "#ffc9a3"),  # deep orange
+    ClockState.BREACHED: ("#a4161a", "#ffffff"),  # red
+    ClockState.PAUSED: ("#2b3a4a", "#9ecbff"),  # steel blue
+    ClockState.MET: ("#1f3b2b", "#8fd19e"),  # green
+}
+
+
+def apply_dark_theme(app: QApplication, point_size: int = 11) -> None:
+    app.setStyle("Fusion")
+    c = {name: QColor(value) for name, value in DARK.items()}
+    palette = QPalette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        palette.setColor(group, QPalette.ColorRole.Window, c["window"])
+        palette.setColor(group, QPalette.ColorRole.WindowText, c["text"])
+        palette.setColor(group, QPalette.ColorRole.Base, c["base"])
+        palette.setColor(group, QPalette.ColorRole.AlternateBase, c["alternate"])
+        palette.setColor(group, QPalette.ColorRole.Text, c["text"])
+        palette.setColor(group, QPalette.ColorRole.Button, c["button"])
+        palette.setColor(group, QPalette.ColorRole.ButtonText, c["text"])
+        palette.setColor(group, QPalette.ColorRole.ToolTipBase, c["button"])
+        palette.setColor(group, QPalette.ColorRole.ToolTipText, c["text"])
+        palette.setColor(group, QPalette.ColorRole.Highlight, c["highlight"])
+        palette.setColor(group, QPalette.ColorRole.HighlightedText, c["highlighted_text"])
+        palette.setColor(group, QPalette.ColorRole.PlaceholderText, c["muted"])
+        palette.setColor(group, QPalette.ColorRole.Link, QColor("#8ab4f8"))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(disabled, role, c["muted"])
+    app.setPalette(palette)
+    font = QFont(app.font())
+    font.setPointSize(point_size)
+    app.setFont(font)
