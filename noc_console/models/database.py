@@ -37,7 +37,9 @@ def open_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not Path(database).parent.is_dir():
-            raise StoreError(f"cannot open the cache {where}: folder {Path(database).parent} does not exist")
+            raise StoreError(
+                f"cannot open the cache {where}: folder {Path(database).parent} does not exist"
+            )
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
         migrate(engine)

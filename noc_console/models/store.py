@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import bindparam
@@ -27,7 +27,11 @@ from noc_console.models.schema import ClientRecord, IncidentRecord, SyncStateRec
 from noc_console.models.sla_clock import DueOrigin, SlaClock
 
 _CHUNK = 400  # keys per IN (...) query; well under every backend's parameter limit
-_I = IncidentRecord.__table__.c
+_INCIDENTS = cast(Table, IncidentRecord.__table__)
+_CLIENTS = cast(Table, ClientRecord.__table__)
+_SYNC_STATE = cast(Table, SyncStateRecord.__table__)
+_I = _INCIDENTS.c
+Row = Any  # a result row of the columns selected; SQLAlchemy's own Row type is variadic
 _ROW_COLUMNS = (
     _I.source, _I.external_id, _I.client_id, _I.title, _I.status, _I.priority, _I.tier,
     _I.assignee, _I.created_at, _I.updated_at, _I.responded_at, _I.resolved_at,
@@ -53,7 +57,7 @@ class Store:
         self._contracts = contracts
         self._clients: dict[str, Client] = {}
         with self._reading() as connection:
-            for record in connection.execute(select(ClientRecord.__table__)):
+            for record in connection.execute(select(_CLIENTS)):
                 self._clients[record.id] = Client(record.id, record.name, record.contract)
 
     @classmethod
@@ -72,17 +76,23 @@ class Store:
         changed = [c for c in clients if self._clients.get(c.id) != c]
         if not changed:
             return
-        table = ClientRecord.__table__
+        table = _CLIENTS
         with self._writing() as connection:
-            known = set(connection.scalars(select(table.c.id).where(table.c.id.in_([c.id for c in changed]))))
+            known = set(
+                connection.scalars(
+                    select(table.c.id).where(table.c.id.in_([c.id for c in changed]))
+                )
+            )
             fresh = [vars_of(c) for c in changed if c.id not in known]
-            stale = [{"b_id": c.id, "name": c.name, "contract": c.contract} for c in changed if c.id in known]
+            stale = [
+                {"b_id": c.id, "name": c.name, "contract": c.contract}
+                for c in changed
+                if c.id in known
+            ]
             if fresh:
                 connection.execute(insert(table), fresh)
             if stale:
-                connection.execute(
-                    update(table).where(table.c.id == bindparam("b_id")), stale
-                )
+                connection.execute(update(table).where(table.c.id == bindparam("b_id")), stale)
         self._clients.update((c.id, c) for c in changed)
 
     def upsert_incidents(self, incidents: Sequence[Incident]) -> ChangeSet:
@@ -90,7 +100,7 @@ class Store:
         if not incidents:
             return ChangeSet()
         latest: dict[IncidentKey, Incident] = {i.key: i for i in incidents}
-        table = IncidentRecord.__table__
+        table = _INCIDENTS
         with self._writing() as connection:
             existing = self._existing(connection, list(latest))
             inserts: list[dict[str, Any]] = []
@@ -137,7 +147,7 @@ class Store:
             last_success_at=attempt_at if error is None else previous.last_success_at,
             last_error=error,
         )
-        table = SyncStateRecord.__table__
+        table = _SYNC_STATE
         with self._writing() as connection:
             values = vars_of(state)
             exists = connection.execute(
@@ -151,13 +161,13 @@ class Store:
 
     # ------------------------------------------------------------------ reads
     def sync_state(self, connector: str) -> SyncState:
-        table = SyncStateRecord.__table__
+        table = _SYNC_STATE
         with self._reading() as connection:
             record = connection.execute(select(table).where(table.c.connector == connector)).first()
         return SyncState(**record._asdict()) if record else SyncState(connector)
 
     def sync_states(self) -> list[SyncState]:
-        table = SyncStateRecord.__table__
+        table = _SYNC_STATE
         with self._reading() as connection:
             return [SyncState(**r._asdict()) for r in connection.execute(select(table))]
 
@@ -191,8 +201,8 @@ class Store:
         return self._clients.get(client_id)
 
     # ------------------------------------------------------------------ helpers
-    def _existing(self, connection: Connection, keys: list[IncidentKey]) -> dict[IncidentKey, Row[Any]]:
-        found: dict[IncidentKey, Row[Any]] = {}
+    def _existing(self, connection: Connection, keys: list[IncidentKey]) -> dict[IncidentKey, Row]:
+        found: dict[IncidentKey, Row] = {}
         columns = (_I.source, _I.external_id, _I.version, _I.updated_at, _I.status,
                    _I.paused_since, _I.paused_seconds)  # fmt: skip
         for chunk in _chunks(keys):
@@ -204,7 +214,7 @@ class Store:
         client = self._clients.get(client_id)
         return contract_for(client.contract if client else "", self._contracts)
 
-    def _columns(self, incident: Incident, previous: Row[Any] | None) -> dict[str, Any]:
+    def _columns(self, incident: Incident, previous: Row | None) -> dict[str, Any]:
         contract = self._contract(incident.client_id)
         paused_since: datetime | None = previous.paused_since if previous is not None else None
         paused_seconds: int = previous.paused_seconds if previous is not None else 0
@@ -262,7 +272,7 @@ class Store:
             "raw": incident.raw,
         }
 
-    def _row(self, r: Row[Any]) -> BoardRow:
+    def _row(self, r: Row) -> BoardRow:
         client = self._clients.get(r.client_id)
         paused = r.paused_since
         return BoardRow(
@@ -276,10 +286,16 @@ class Store:
             assignee=r.assignee,
             created_at=r.created_at,
             updated_at=r.updated_at,
-            response=_clock(r.response_due, r.response_target_s, r.response_due_origin,
-                            r.responded_at, paused),  # fmt: skip
-            resolution=_clock(r.resolution_due, r.resolution_target_s, r.resolution_due_origin,
-                              r.resolved_at, paused),  # fmt: skip
+            response=_clock(
+                r.response_due, r.response_target_s, r.response_due_origin, r.responded_at, paused
+            ),
+            resolution=_clock(
+                r.resolution_due,
+                r.resolution_target_s,
+                r.resolution_due_origin,
+                r.resolved_at,
+                paused,
+            ),
             next_deadline=r.next_deadline,
         )
 
@@ -320,7 +336,7 @@ def vars_of(value: Any) -> dict[str, Any]:
     return {name: getattr(value, name) for name in value.__slots__}
 
 
-def _unchanged(previous: Row[Any], incident: Incident) -> bool:
+def _unchanged(previous: Row, incident: Incident) -> bool:
     return bool(incident.version) and previous.version == incident.version
 
 
@@ -335,7 +351,11 @@ def _target_seconds(source_due: datetime | None, created_at: datetime, target: t
 
 
 def _clock(
-    due: datetime | None, target_s: int, origin: str, stopped: datetime | None, paused: datetime | None
+    due: datetime | None,
+    target_s: int,
+    origin: str,
+    stopped: datetime | None,
+    paused: datetime | None,
 ) -> SlaClock | None:
     if due is None:
         return None

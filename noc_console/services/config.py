@@ -62,7 +62,7 @@ def load_config(path: Path | None) -> Config:
         _section(ConnectorConfig, item, where, f"connectors[{i}]")
         for i, item in enumerate(raw_connectors)
     )
-    names = [c.name for c in connectors]
+    seen: set[str] = set()
     for i, connector in enumerate(connectors):
         if connector.type not in CONNECTOR_TYPES:
             raise ConfigError(
@@ -70,8 +70,9 @@ def load_config(path: Path | None) -> Config:
                 f"connectors[{i}].type",
                 f"unknown type {connector.type!r}; available: {', '.join(CONNECTOR_TYPES)}",
             )
-        if names.count(connector.name) > 1:
+        if connector.name in seen:
             raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
+        seen.add(connector.name)
     top = _section(Config, data, where, "")
     return Config(top.schema_version, top.sync_interval_s, connectors, where)
 

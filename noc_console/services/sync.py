@@ -67,5 +67,7 @@ class SyncService:
             self._store.record_sync(name, started, watermark, error=str(exc))
             return SyncResult(name, changes, self._clock.now(), error=str(exc))
         self._store.record_sync(name, started, watermark)
-        log.debug("sync of %s: %d changed, %d skipped", name, len(changes.upserted), changes.skipped)
+        log.debug(
+            "sync of %s: %d changed, %d skipped", name, len(changes.upserted), changes.skipped
+        )
         return SyncResult(name, changes, self._clock.now())

@@ -82,11 +82,10 @@ class BoardModel(QAbstractTableModel):
         self._now = now
         self._age_minute = self._minute(now)
         self._colours = {
-            key: (QColor(bg), QColor(fg))
-            for key, (bg, fg) in PRIORITY_COLOURS.items()
+            key: (QColor(bg), QColor(fg)) for key, (bg, fg) in PRIORITY_COLOURS.items()
         }
         self._state_colours = {
-            state: (QColor(pair[0]), QColor(pair[1])) if pair else None
+            state: (QColor(pair[0]) if pair[0] else None, QColor(pair[1])) if pair else None
             for state, pair in STATE_COLOURS.items()
         }
         self._bold = QFont()
@@ -102,9 +101,9 @@ class BoardModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[Column(section)]
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
+            return HEADERS[Column(section)]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -114,7 +113,9 @@ class BoardModel(QAbstractTableModel):
         column = index.column()
         if column in (Column.RESPONSE, Column.RESOLUTION):
             clock = row.response if column == Column.RESPONSE else row.resolution
-            return self._countdown_data(clock, role, "Response" if column == Column.RESPONSE else "Resolution")
+            return self._countdown_data(
+                clock, role, "Response" if column == Column.RESPONSE else "Resolution"
+            )
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if column == Column.PRIORITY:
@@ -233,7 +234,7 @@ class BoardModel(QAbstractTableModel):
             return None
         state = clock.state(self._now)
         if role == Qt.ItemDataRole.DisplayRole:
-            return fmt.countdown(clock.remaining(self._now), state)
+            return fmt.countdown(clock.remaining(self._now), state, clock.stopped_at is not None)
         if role == STATE_ROLE:
             return state
         colours = self._state_colours[state]

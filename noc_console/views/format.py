@@ -22,10 +22,12 @@ def duration(value: timedelta) -> str:
     return f"{seconds}s"
 
 
-def countdown(remaining: timedelta, state: ClockState) -> str:
+def countdown(remaining: timedelta, state: ClockState, stopped: bool = False) -> str:
     """The text of an SLA cell; it names the state so colour is never the only cue."""
     if state is ClockState.MET:
         return "met"
+    if state is ClockState.BREACHED and stopped:
+        return f"late {duration(remaining)}"
     if state is ClockState.BREACHED:
         return f"-{duration(remaining)}"
     if state is ClockState.PAUSED:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ from noc_console.services.board_feed import FeedStatus
 from noc_console.views import format as fmt
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import SORT_ROLE, BoardModel, Column
+from noc_console.views.theme import DARK
 
 ROW_HEIGHT = 28
 COLUMN_WIDTHS = {
@@ -87,6 +89,7 @@ class BoardWindow(QMainWindow):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("openCount")
         status = self.statusBar()
+        self.feed_label.setTextFormat(Qt.TextFormat.RichText)
         status.addWidget(self.feed_label)
         status.addWidget(self.age_label)
         status.addPermanentWidget(self.count_label)
@@ -138,19 +141,25 @@ class BoardWindow(QMainWindow):
 
 
 def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
+    """Rich text: a coloured dot and the state in words for each connector."""
     if error:
-        return f"● {error}"
+        return _dot("offline") + html.escape(error)
     if not feeds:
-        return "● loading…"
+        return _dot("muted") + "loading…"
     parts = []
     for feed in feeds:
+        label = html.escape(feed.label)
         if feed.online:
-            parts.append(f"● {feed.label}: online")
+            parts.append(f"{_dot('online')}{label}: online")
         elif feed.last_error:
-            parts.append(f"● {feed.label}: OFFLINE ({feed.last_error})")
+            parts.append(f"{_dot('offline')}{label}: OFFLINE ({html.escape(feed.last_error)})")
         else:
-            parts.append(f"● {feed.label}: connecting…")
-    return "   ".join(parts)
+            parts.append(f"{_dot('muted')}{label}: connecting…")
+    return " &nbsp; ".join(parts)
+
+
+def _dot(colour: str) -> str:
+    return f'<span style="color:{DARK[colour]}">●</span>&nbsp;'
 
 
 def data_age(feeds: Sequence[FeedStatus], now: datetime) -> timedelta | None:

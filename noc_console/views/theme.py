@@ -22,6 +22,8 @@ DARK = {
     "button": "#2a2f36",
     "highlight": "#2f6fb3",
     "highlighted_text": "#ffffff",
+    "online": "#7fbf8f",
+    "offline": "#ff6b6b",
 }
 
 # Background and text for the priority badge cell.
@@ -32,14 +34,14 @@ PRIORITY_COLOURS: dict[Priority, tuple[str, str]] = {
     Priority.P4: ("#5f6b77", "#ffffff"),  # slate
 }
 
-# Background and text for an SLA countdown cell; None keeps the row's colours.
-STATE_COLOURS: dict[ClockState, tuple[str, str] | None] = {
+# Background (None: the row's own) and text for an SLA countdown cell; None keeps both.
+STATE_COLOURS: dict[ClockState, tuple[str | None, str] | None] = {
     ClockState.OK: None,
     ClockState.WARNING: ("#6b4e00", "#ffd37a"),  # amber
     ClockState.CRITICAL: ("#8a3b00", "#ffc9a3"),  # deep orange
     ClockState.BREACHED: ("#a4161a", "#ffffff"),  # red
     ClockState.PAUSED: ("#2b3a4a", "#9ecbff"),  # steel blue
-    ClockState.MET: ("#1f3b2b", "#8fd19e"),  # green
+    ClockState.MET: (None, "#7fbf8f"),  # quiet green: done, needs no attention
 }
 
 

@@ -49,7 +49,9 @@ class SerialWorker(QObject):
         self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def _complete(self, future: Future[Any], on_result: Callback, on_error: ErrorCallback | None) -> None:
+    def _complete(
+        self, future: Future[Any], on_result: Callback, on_error: ErrorCallback | None
+    ) -> None:
         if future.cancelled() or self._closed:
             return
         error = future.exception()

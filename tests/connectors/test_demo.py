@@ -1,0 +1,85 @@
+from collections import Counter
+from datetime import timedelta
+
+from noc_console.connectors.base import Page
+from noc_console.connectors.demo import DemoFeed
+from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Incident, Status
+from tests.conftest import T0
+
+
+def everything(feed: DemoFeed) -> list[Incident]:
+    return [i for page in feed.fetch_changed(None) for i in page.incidents]
+
+
+def test_same_seed_same_history() -> None:
+    first = everything(DemoFeed(ManualClock(T0), seed=3))
+    second = everything(DemoFeed(ManualClock(T0), seed=3))
+    assert first == second
+    assert len(first) > 50
+
+
+def test_different_seed_different_history() -> None:
+    assert everything(DemoFeed(ManualClock(T0), seed=3)) != everything(
+        DemoFeed(ManualClock(T0), seed=4)
+    )
+
+
+def test_state_does_not_depend_on_how_often_it_is_polled() -> None:
+    polled_clock, quiet_clock = ManualClock(T0), ManualClock(T0)
+    polled, quiet = DemoFeed(polled_clock), DemoFeed(quiet_clock)
+    everything(polled)
+    everything(quiet)
+    for _ in range(90):  # 90 polls a minute apart versus one poll 90 minutes later
+        polled_clock.advance(timedelta(minutes=1))
+        everything(polled)
+    quiet_clock.advance(timedelta(minutes=90))
+    assert everything(polled) == everything(quiet)
+
+
+def test_time_compresses_with_a_manual_clock() -> None:
+    clock = ManualClock(T0)
+    feed = DemoFeed(clock, history=timedelta(0))
+    assert everything(feed) == []
+    clock.advance(timedelta(hours=6))
+    arrived = everything(feed)
+    assert 40 < len(arrived) < 140  # about 14 an hour
+
+
+def test_incremental_fetch_returns_only_changes_since() -> None:
+    clock = ManualClock(T0)
+    feed = DemoFeed(clock)
+    everything(feed)
+    clock.advance(timedelta(minutes=5))
+    since = T0
+    recent = [i for page in feed.fetch_changed(since) for i in page.incidents]
+    assert recent
+    assert all(i.updated_at >= since for i in recent)
+    assert len(recent) < len(everything(feed))
+
+
+def test_pages_are_ordered_and_carry_their_watermark() -> None:
+    pages: list[Page] = list(
+        DemoFeed(ManualClock(T0), history=timedelta(days=2)).fetch_changed(None)
+    )
+    assert len(pages) > 1
+    for page in pages:
+        assert page.watermark == max(i.updated_at for i in page.incidents)
+    watermarks = [p.watermark for p in pages]
+    assert watermarks == sorted(watermarks)  # type: ignore[type-var]
+
+
+def test_a_realistic_msp_mix() -> None:
+    feed = DemoFeed(ManualClock(T0))
+    incidents = everything(feed)
+    assert len(feed.clients()) == 12
+    assert len({c.contract for c in feed.clients()}) == 3
+    assert len({i.client_id for i in incidents}) >= 10
+    statuses = Counter(i.status for i in incidents)
+    for status in (Status.NEW, Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.RESOLVED):
+        assert statuses[status] > 0, status
+    assert len({i.priority for i in incidents}) == 4
+    assert len({i.tier for i in incidents}) >= 2
+    assert all(i.assignee for i in incidents if i.status is not Status.NEW)
+    assert all(i.responded_at for i in incidents if i.status is not Status.NEW)
+    assert any("VPN" in i.title for i in incidents)

@@ -1,0 +1,136 @@
+"""The real console as a subprocess, the way a person or a script runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from noc_console.services.export import EXPORT_KEYS
+from noc_console.views.theme import PRIORITY_COLOURS
+
+pytestmark = pytest.mark.e2e
+
+
+def console(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "noc_console", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_screenshot_of_a_populated_board(tmp_path: Path) -> None:
+    png = tmp_path / "board.png"
+    result = console("--demo", "--screenshot", str(png))
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(png))
+    assert not image.isNull()
+    assert (image.width(), image.height()) == (1600, 900)
+    colours = {image.pixel(x, y) for x in range(0, 1600, 4) for y in range(0, 900, 4)}
+    assert len(colours) > 200  # text, badges and countdowns, not a blank window
+    badge_colours = {QColor(bg).rgb() for bg, _ in PRIORITY_COLOURS.values()}
+    assert len(badge_colours & colours) >= 3  # priority badges are painted
+
+
+def test_export_json_prints_open_demo_incidents() -> None:
+    result = console("--demo", "export", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert len(records) > 20
+    assert all(tuple(r) == tuple(EXPORT_KEYS) for r in records)
+    assert {r["status"] for r in records} <= {
+        "new",
+        "acknowledged",
+        "in_progress",
+        "waiting_customer",
+        "waiting_vendor",
+    }
+    states = {"ok", "warning", "critical", "breached", "paused", "met"}
+    assert {r["response_state"] for r in records} <= states
+    assert all(r["created_at"].endswith("Z") for r in records)
+
+
+def test_export_csv_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "open.csv"
+    result = console("--demo", "export", "--format", "csv", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    header, *lines = out.read_text(encoding="utf-8").splitlines()
+    assert header == ",".join(EXPORT_KEYS)
+    assert len(lines) > 20
+
+
+def test_headless_commands_never_load_qt(tmp_path: Path) -> None:
+    out = str(tmp_path / "x.json")
+    script = (
+        "import sys\n"
+        "from noc_console.cli import main\n"
+        f"assert main(['--demo', 'export', '--format', 'json', '--out', {out!r}]) == 0\n"
+        f"assert main(['--demo', '--db', 'sqlite:///{tmp_path}/c.db', 'sync', '--once']) == 0\n"
+        "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt was imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_sync_once_fills_a_persistent_cache(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
+    result = console("--demo", "--db", url, "sync", "--once")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("demo: ")
+    assert (tmp_path / "cache.sqlite3").stat().st_size > 0
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_corrupt_cache_is_one_clear_line(tmp_path: Path) -> None:
+    cache = tmp_path / "cache.sqlite3"
+    cache.write_bytes(b"\x00garbage" * 512)
+    line = one_error_line(
+        console("--db", f"sqlite:///{cache}", "--demo", "export", "--format", "json")
+    )
+    assert str(cache) in line
+    assert "corrupt" in line
+
+
+def test_unopenable_db_is_one_clear_line(tmp_path: Path) -> None:
+    line = one_error_line(
+        console("--db", f"sqlite:///{tmp_path}/no/such/dir/c.db", "sync", "--once")
+    )
+    assert "does not exist" in line
+
+
+def test_gui_with_corrupt_cache_fails_before_any_window(tmp_path: Path) -> None:
+    cache = tmp_path / "cache.sqlite3"
+    cache.write_bytes(b"\x00garbage" * 512)
+    png = tmp_path / "x.png"
+    line = one_error_line(console("--db", f"sqlite:///{cache}", "--screenshot", str(png)))
+    assert str(cache) in line
+    assert not png.exists()
+
+
+def test_broken_config_names_file_and_key(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("sync_interval_s = 'often'\n", encoding="utf-8")
+    line = one_error_line(console("--config", str(config), "sync", "--once"))
+    assert str(config) in line
+    assert "sync_interval_s" in line
+    assert "must be float" in line
+
+
+def test_missing_config_given_explicitly_is_an_error(tmp_path: Path) -> None:
+    line = one_error_line(console("--config", str(tmp_path / "absent.toml"), "sync", "--once"))
+    assert "does not exist" in line

@@ -1,0 +1,193 @@
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.exc import StatementError
+
+from noc_console.models.database import current_revision, head_revision, open_engine
+from noc_console.models.errors import StoreError
+from noc_console.models.incident import Client, IncidentKey, Priority, Status
+from noc_console.models.schema import metadata
+from noc_console.models.sla_clock import ClockState, DueOrigin
+from noc_console.models.store import Store
+from tests.conftest import T0
+from tests.factories import incident
+
+MIN = timedelta(minutes=1)
+
+
+# ------------------------------------------------------------------ migrations
+def test_migration_creates_the_schema_in_an_empty_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    engine = open_engine(url)
+    assert current_revision(engine) == head_revision()
+    assert set(inspect(engine).get_table_names()) == {
+        "alembic_version",
+        "clients",
+        "incidents",
+        "sync_state",
+    }
+    engine.dispose()
+
+
+def test_migrated_schema_matches_the_orm_mapping(db_url: str) -> None:
+    engine = open_engine(db_url)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_the_cache_is_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "wal.sqlite3"
+    Store.open(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_does_not_migrate_again(db_url: str) -> None:
+    Store.open(db_url).close()
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE marker (x INTEGER)")
+    engine.dispose()
+    Store.open(db_url).close()
+    assert "marker" in inspect(create_engine(db_url)).get_table_names()
+
+
+def test_corrupt_cache_names_the_file_and_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    path.write_bytes(b"this is not a database, just junk bytes" * 100)
+    with pytest.raises(StoreError) as caught:
+        Store.open(f"sqlite:///{path}")
+    message = str(caught.value)
+    assert str(path) in message
+    assert "corrupt" in message
+    assert "move it aside" in message
+
+
+def test_missing_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(f"sqlite:///{tmp_path / 'nowhere' / 'cache.sqlite3'}")
+
+
+@pytest.mark.parametrize("url", ["not a url", "nosuchdialect://x/y"])
+def test_unusable_url_is_named(url: str) -> None:
+    with pytest.raises(StoreError, match="cannot use database URL"):
+        Store.open(url)
+
+
+# ------------------------------------------------------------------ round trip
+def test_incidents_round_trip_to_board_rows(store: Store) -> None:
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])
+    changes = store.upsert_incidents([incident(1, priority=Priority.P1, assignee="Ann")])
+    key = IncidentKey("test", "T-1")
+    assert changes.upserted == {key}
+    (row,) = store.open_rows()
+    assert row.key == key
+    assert row.client_name == "Acme Corp"
+    assert row.assignee == "Ann"
+    assert row.created_at == T0 - 10 * MIN
+    assert row.created_at.tzinfo is not None
+    assert row.response is not None
+    assert row.resolution is not None
+    assert row.response.due_at == T0 + 5 * MIN  # Gold P1: 15 minutes from creation
+    assert row.response.origin is DueOrigin.COMPUTED
+    assert row.resolution.due_at == T0 - 10 * MIN + timedelta(hours=2)
+    assert row.next_deadline == row.response.due_at
+
+
+def test_due_dates_from_the_source_win(store: Store) -> None:
+    due = T0 + timedelta(hours=3)
+    store.upsert_incidents([incident(1, resolution_due=due)])
+    (row,) = store.open_rows()
+    assert row.resolution is not None
+    assert row.response is not None
+    assert row.resolution.due_at == due
+    assert row.resolution.origin is DueOrigin.SOURCE
+    assert row.resolution.target == due - (T0 - 10 * MIN)
+    assert row.response.origin is DueOrigin.COMPUTED
+
+
+def test_unknown_client_uses_the_fallback_contract_and_its_id(store: Store) -> None:
+    store.upsert_incidents([incident(1, client_id="stranger", priority=Priority.P2)])
+    (row,) = store.open_rows()
+    assert row.client_name == "stranger"
+    assert row.response is not None
+    assert row.response.target == timedelta(hours=1)  # Standard P2
+
+
+def test_same_version_is_not_a_change(store: Store) -> None:
+    store.upsert_incidents([incident(1)])
+    assert not store.upsert_incidents([incident(1, title="renamed, same version")])
+    assert store.upsert_incidents([incident(1, title="renamed", version="2")])
+    assert store.open_rows()[0].title == "renamed"
+
+
+def test_open_rows_are_ordered_by_nearest_deadline(store: Store) -> None:
+    store.upsert_incidents(
+        [
+            incident(1, priority=Priority.P4),
+            incident(2, priority=Priority.P1),
+            incident(3, priority=Priority.P3),
+        ]
+    )
+    assert [r.key.external_id for r in store.open_rows()] == ["T-2", "T-3", "T-1"]
+
+
+def test_closing_an_incident_takes_it_off_the_open_rows(store: Store) -> None:
+    store.upsert_incidents([incident(1), incident(2)])
+    changes = store.upsert_incidents([incident(1, status=Status.RESOLVED, version="2",
+                                               resolved_at=T0)])  # fmt: skip
+    assert changes.upserted == {IncidentKey("test", "T-1")}
+    assert [r.key.external_id for r in store.open_rows()] == ["T-2"]
+    (closed,) = store.rows([IncidentKey("test", "T-1")])
+    assert not closed.is_open
+    assert store.open_count() == 1
+
+
+def test_pause_history_shifts_due_dates_by_the_time_paused(store: Store) -> None:
+    created = T0
+    store.upsert_incidents([incident(1, created_at=created, status=Status.IN_PROGRESS,
+                                     responded_at=created + MIN)])  # fmt: skip
+    (before,) = store.open_rows()
+    assert before.resolution is not None
+    due = before.resolution.due_at
+    store.upsert_incidents([incident(1, created_at=created, status=Status.WAITING_CUSTOMER,
+                                     responded_at=created + MIN, version="2",
+                                     updated_at=created + 10 * MIN)])  # fmt: skip
+    (paused,) = store.open_rows()
+    assert paused.resolution is not None
+    assert paused.resolution.state(created + timedelta(hours=9)) is ClockState.PAUSED
+    frozen = paused.resolution.remaining(created + timedelta(hours=9))
+    assert frozen == due - (created + 10 * MIN)
+    store.upsert_incidents([incident(1, created_at=created, status=Status.IN_PROGRESS,
+                                     responded_at=created + MIN, version="3",
+                                     updated_at=created + 40 * MIN)])  # fmt: skip
+    (resumed,) = store.open_rows()
+    assert resumed.resolution is not None
+    assert resumed.resolution.due_at == due + 30 * MIN
+    assert resumed.resolution.remaining(created + 40 * MIN) == frozen
+
+
+def test_changes_in_one_page_are_one_transaction(store: Store) -> None:
+    """A page that fails to write leaves nothing of itself behind."""
+    good = incident(1)
+    bad = incident(2, raw={"unserialisable": object()})
+    with pytest.raises(StatementError, match="not JSON serializable"):
+        store.upsert_incidents([good, bad])
+    assert store.open_rows() == []
+
+
+def test_sync_state_round_trip(store: Store) -> None:
+    assert store.sync_state("demo").watermark is None
+    store.record_sync("demo", T0, watermark=T0 - MIN)
+    failed = store.record_sync("demo", T0 + MIN, error="connection refused")
+    assert failed.watermark == T0 - MIN
+    assert failed.last_success_at == T0
+    assert failed.last_error == "connection refused"
+    assert store.sync_states() == [failed]

@@ -1,0 +1,116 @@
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from noc_console.models.board_row import BoardRow
+from noc_console.models.incident import Priority, Status
+from noc_console.models.sla_clock import ClockState
+from noc_console.models.store import Store
+from noc_console.services.board_feed import BoardUpdate
+from noc_console.views.board_model import ROW_ROLE, SORT_ROLE, STATE_ROLE, BoardModel, Column
+from noc_console.views.theme import PRIORITY_COLOURS
+from tests.conftest import T0
+from tests.factories import incident
+
+
+def rows_of(store: Store, *incidents: object) -> list[BoardRow]:
+    store.upsert_incidents(list(incidents))  # type: ignore[arg-type]
+    return store.rows(i.key for i in incidents)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def model(store: Store, qtmodeltester: ModelTester) -> BoardModel:
+    board = BoardModel(T0)
+    rows = rows_of(
+        store, incident(1, priority=Priority.P1), incident(2), incident(3, priority=Priority.P4)
+    )
+    board.apply(BoardUpdate(rows, [], full=True))
+    qtmodeltester.check(board)
+    return board
+
+
+def cell(
+    model: BoardModel, row: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole
+) -> object:
+    return model.data(model.index(row, column), role)
+
+
+def test_rows_and_texts(model: BoardModel) -> None:
+    assert model.rowCount() == 3
+    assert model.columnCount() == len(Column)
+    assert cell(model, 0, Column.PRIORITY) == "P1"
+    assert cell(model, 0, Column.TITLE) == "Incident 1"
+    assert cell(model, 0, Column.STATUS) == "New"
+    assert cell(model, 0, Column.ASSIGNEE) == "unassigned"
+    assert cell(model, 0, Column.AGE) == "10m 00s"
+    assert cell(model, 1, Column.RESPONSE) == "50m 00s"  # Standard P2: 1 h, 10 min gone
+    assert isinstance(cell(model, 0, Column.TITLE, ROW_ROLE), BoardRow)
+
+
+def test_priority_is_colour_and_text(model: BoardModel) -> None:
+    for row, priority in enumerate([Priority.P1, Priority.P2, Priority.P4]):
+        background = cell(model, row, Column.PRIORITY, Qt.ItemDataRole.BackgroundRole)
+        assert background == QColor(PRIORITY_COLOURS[priority][0])
+        assert cell(model, row, Column.PRIORITY) == priority.value
+    assert cell(model, 0, Column.PRIORITY, SORT_ROLE) == 1
+
+
+def test_countdowns_colour_by_state(model: BoardModel) -> None:
+    model.tick(T0 + timedelta(minutes=35))  # P2 response: 45 of 60 minutes used
+    assert cell(model, 1, Column.RESPONSE, STATE_ROLE) is ClockState.WARNING
+    assert cell(model, 1, Column.RESPONSE, Qt.ItemDataRole.BackgroundRole) is not None
+    model.tick(T0 + timedelta(minutes=51))
+    assert cell(model, 1, Column.RESPONSE, STATE_ROLE) is ClockState.BREACHED
+    assert cell(model, 1, Column.RESPONSE) == "-1m 00s"
+    assert cell(model, 2, Column.RESPONSE, STATE_ROLE) is ClockState.OK
+    assert cell(model, 2, Column.RESPONSE, Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_tick_repaints_only_the_countdown_columns(model: BoardModel, qtbot: QtBot) -> None:
+    changes: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda tl, br, roles=(): changes.append((tl.row(), tl.column(), br.row(), br.column()))
+    )
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.tick(T0 + timedelta(seconds=1))
+    assert changes == [(0, Column.RESPONSE, 2, Column.RESOLUTION)]
+    changes.clear()
+    model.tick(T0 + timedelta(minutes=1, seconds=1))  # a new minute: ages move as well
+    assert changes == [(0, Column.RESPONSE, 2, Column.RESOLUTION), (0, Column.AGE, 2, Column.AGE)]
+
+
+def test_updates_use_narrow_notifications(model: BoardModel, store: Store, qtbot: QtBot) -> None:
+    changed = rows_of(store, incident(2, title="Renamed", version="2"))
+    closed = rows_of(store, incident(1, status=Status.CLOSED, version="2"))
+    added = rows_of(store, incident(4), incident(5))
+    inserted: list[tuple[int, int]] = []
+    removed: list[tuple[int, int]] = []
+    data: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    model.dataChanged.connect(lambda tl, br, roles=(): data.append((tl.row(), br.row())))
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.apply(BoardUpdate([*changed, *closed, *added], []))
+    assert data == [(1, 1)]
+    assert removed == [(0, 0)]
+    assert inserted == [(2, 3)]
+    assert [cell(model, r, Column.TITLE) for r in range(model.rowCount())] == [
+        "Renamed",
+        "Incident 3",
+        "Incident 4",
+        "Incident 5",
+    ]
+
+
+def test_a_closed_incident_never_seen_is_ignored(model: BoardModel, store: Store) -> None:
+    model.apply(BoardUpdate(rows_of(store, incident(9, status=Status.RESOLVED)), []))
+    assert model.rowCount() == 3
+
+
+def test_header_and_invalid_index(model: BoardModel) -> None:
+    assert model.headerData(Column.RESPONSE, Qt.Orientation.Horizontal) == "Response"
+    assert model.data(QModelIndex()) is None

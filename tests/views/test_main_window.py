@@ -1,0 +1,101 @@
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from noc_console.connectors.base import Page
+from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.errors import ConnectorUnavailable
+from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Client
+from noc_console.models.store import Store
+from noc_console.services.board_feed import BoardFeed
+from noc_console.services.sync import SyncService
+from noc_console.views.board_controller import BoardController
+from noc_console.views.board_model import ROW_ROLE, SORT_ROLE, BoardModel, Column
+from noc_console.views.main_window import BoardWindow
+
+
+class DownSource:
+    name = "psa"
+    label = "Contoso PSA"
+
+    def clients(self) -> Sequence[Client]:
+        return []
+
+    def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
+        raise ConnectorUnavailable("psa.example: connection refused")
+
+
+def make_window(qtbot: QtBot, store: Store, clock: ManualClock, source: object) -> BoardWindow:
+    feed = BoardFeed(store, [SyncService(source, store, clock)], clock)  # type: ignore[arg-type]
+    model = BoardModel(clock.now())
+    controller = BoardController(feed, model, clock, sync_interval_ms=60_000)
+    window = BoardWindow(model, controller, clock)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(controller.synced, timeout=10_000):
+        controller.start()
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
+    board = make_window(qtbot, store, clock, DemoFeed(clock))
+    yield board
+    board.close()
+
+
+def column_values(window: BoardWindow, column: Column) -> list[object]:
+    proxy = window.proxy
+    return [proxy.index(r, column).data(SORT_ROLE) for r in range(proxy.rowCount())]
+
+
+def test_board_fills_from_the_demo_feed_sorted_by_deadline(
+    window: BoardWindow, store: Store
+) -> None:
+    assert window.proxy.rowCount() == store.open_count() > 20
+    dues = column_values(window, Column.DUE)
+    assert dues == sorted(dues)  # type: ignore[type-var]
+    assert "online" in window.feed_label.text()
+    assert window.age_label.text() == "data 0s old"
+    assert window.count_label.text() == f"{store.open_count()} open"
+
+
+def test_clicking_a_header_sorts_by_it(window: BoardWindow, qtbot: QtBot) -> None:
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.PRIORITY) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    ranks = column_values(window, Column.PRIORITY)
+    assert ranks in (sorted(ranks), sorted(ranks, reverse=True))  # type: ignore[type-var]
+    assert len(set(ranks)) > 1
+
+
+def test_old_data_is_called_stale(window: BoardWindow, clock: ManualClock) -> None:
+    clock.advance(timedelta(minutes=5))
+    window._controller.tick()  # the once-a-second timer's slot
+    assert window.age_label.text() == "STALE: data 5m 00s old"
+
+
+def test_a_source_that_is_down_is_shown_offline(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    window = make_window(qtbot, store, clock, DownSource())
+    text = window.feed_label.text()
+    assert "Contoso PSA: OFFLINE" in text
+    assert "connection refused" in text
+    assert window.age_label.text() == "no data yet"
+    window.close()
+
+
+def test_countdowns_tick_on_screen(window: BoardWindow, clock: ManualClock, qtbot: QtBot) -> None:
+    proxy = window.proxy
+    running = next(
+        r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ROW_ROLE).resolution.running
+    )
+    cell = proxy.index(running, Column.RESOLUTION)
+    before = cell.data()
+    clock.advance(timedelta(seconds=7))
+    qtbot.waitUntil(lambda: cell.data() != before, timeout=3000)  # the 1-second timer ticked
