@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -53,10 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level, args.log_format)
     try:
-        return _dispatch(args)
+        return _dispatch(args, started)
     except EnvironmentProblem as exc:
         print(f"noc-console: {exc}", file=sys.stderr)
         return EXIT_ENVIRONMENT
@@ -65,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, started: float) -> int:
     config_path = args.config or default_config_path()
     if args.config is not None and not args.config.exists():
         print(f"noc-console: config file {args.config} does not exist", file=sys.stderr)
@@ -82,7 +84,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from noc_console.app import run_gui  # Qt is loaded only for the GUI
 
-    return run_gui(config, db_url, demo, args.screenshot)
+    return run_gui(config, db_url, demo, args.screenshot, started)
 
 
 def _sync(config: Config, db_url: str, demo: bool) -> int:

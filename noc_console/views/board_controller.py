@@ -25,12 +25,14 @@ class BoardController(QObject):
 
     Signals:
         feeds_changed(list): the connectors' `FeedStatus` list after each load or sync.
+        loaded(): the cached rows are in the model (start-up, before any sync).
         synced(): a sync finished and its rows are in the model.
         ticked(): the once-a-second tick ran (status bars update their age texts).
         failed(str): background work failed with a message for the user.
     """
 
     feeds_changed = Signal(list)
+    loaded = Signal()
     synced = Signal()
     ticked = Signal()
     failed = Signal(str)
@@ -59,7 +61,7 @@ class BoardController(QObject):
 
     def start(self) -> None:
         """Show the cache at once, then sync now and on schedule."""
-        self._worker.submit(self._feed.snapshot, self._apply, self._fail)
+        self._worker.submit(self._feed.snapshot, self._loaded, self._fail)
         self.sync_now()
         self._tick_timer.start()
         self._sync_timer.start()
@@ -84,6 +86,10 @@ class BoardController(QObject):
         self._model.apply(update)
         self.feeds = update.feeds
         self.feeds_changed.emit(list(update.feeds))
+
+    def _loaded(self, update: BoardUpdate) -> None:
+        self._apply(update)
+        self.loaded.emit()
 
     def _synced(self, update: BoardUpdate) -> None:
         self._syncing = False
