@@ -24,6 +24,9 @@ class BoardRow:
     response: SlaClock | None
     resolution: SlaClock | None
     next_deadline: datetime | None
+    impact: int
+    urgency: int
+    progress_at: datetime  # the last change of status or tier
 
     @property
     def is_open(self) -> bool:

@@ -78,11 +78,13 @@ class IncidentKey(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Client:
-    """A customer of the MSP and the SLA contract it bought."""
+    """A customer of the MSP, the SLA contract it bought and the business calendar its
+    clocks run on (names; configuration may override both)."""
 
     id: str
     name: str
-    contract: str
+    contract: str = ""
+    calendar: str = ""
 
 
 _TIME_FIELDS = (

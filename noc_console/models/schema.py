@@ -50,6 +50,7 @@ class ClientRecord(Base):
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     contract: Mapped[str] = mapped_column(String(100))
+    calendar: Mapped[str] = mapped_column(String(100), server_default="")
 
 
 class IncidentRecord(Base):
@@ -80,11 +81,26 @@ class IncidentRecord(Base):
     response_target_s: Mapped[int] = mapped_column(Integer)
     resolution_target_s: Mapped[int] = mapped_column(Integer)
     paused_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    status_since: Mapped[datetime] = mapped_column(UtcDateTime)
+    tier_since: Mapped[datetime] = mapped_column(UtcDateTime)
     is_open: Mapped[bool] = mapped_column(Boolean)
     next_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[str] = mapped_column(String(200), default="")
     raw: Mapped[Any] = mapped_column(JSON)
+
+
+class PauseRecord(Base):
+    """One stretch of time an incident spent in a pausing status."""
+
+    __tablename__ = "incident_pauses"
+    __table_args__ = (Index("ix_incident_pauses_key", "source", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(100))
+    external_id: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(32))
 
 
 class SyncStateRecord(Base):

@@ -1,7 +1,8 @@
 """One SLA clock (response or resolution) of one incident, evaluated at an instant.
 
-A clock is a frozen value built by the store from stored timestamps; evaluating it is
-pure arithmetic, cheap enough to run for every visible cell once a second.
+A clock is a frozen value built by the store from stored timestamps and the calendar
+it runs on; evaluating it is two binary searches in that calendar, cheap enough for
+every visible cell once a second.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-WARNING_AT = 0.75
-CRITICAL_AT = 0.90
+from noc_console.models.sla import TWENTY_FOUR_SEVEN, BusinessCalendar
 
 
 class ClockState(StrEnum):
@@ -31,10 +31,27 @@ class DueOrigin(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class SlaThresholds:
+    """Shares of the target used at which a clock turns warning and critical."""
+
+    warning_at: float = 0.75
+    critical_at: float = 0.90
+
+    def __post_init__(self) -> None:
+        if not 0 < self.warning_at <= self.critical_at <= 1:
+            raise ValueError("thresholds need 0 < warning ≤ critical ≤ 1")
+
+
+DEFAULT_THRESHOLDS = SlaThresholds()
+
+
+@dataclass(frozen=True, slots=True)
 class SlaClock:
     """A countdown towards `due_at` that stops at `stopped_at` and freezes while paused.
 
-    `target` is the full allowance; the percentage used is measured against it.
+    `target` is the full allowance in business time of `calendar`; remaining time and
+    the share used are measured in that calendar, so a clock on office hours does not
+    run down overnight.
     """
 
     due_at: datetime
@@ -42,11 +59,14 @@ class SlaClock:
     origin: DueOrigin = DueOrigin.COMPUTED
     stopped_at: datetime | None = None
     paused_since: datetime | None = None
+    calendar: BusinessCalendar = TWENTY_FOUR_SEVEN
 
     def remaining(self, now: datetime) -> timedelta:
-        """Time left at `now`; negative once breached; frozen while paused or stopped."""
+        """Business time left at `now`; negative once breached; frozen when paused/stopped."""
         reference = self.stopped_at or self.paused_since or now
-        return self.due_at - reference
+        if reference <= self.due_at:
+            return self.calendar.business_time_between(reference, self.due_at)
+        return -self.calendar.business_time_between(self.due_at, reference)
 
     def fraction_used(self, now: datetime) -> float:
         """Share of the target used at `now` (0.0 … above 1.0 once breached)."""
@@ -55,20 +75,19 @@ class SlaClock:
             return 1.0
         return 1.0 - self.remaining(now).total_seconds() / total
 
-    def state(
-        self, now: datetime, warning_at: float = WARNING_AT, critical_at: float = CRITICAL_AT
-    ) -> ClockState:
-        remaining = self.remaining(now)
+    def state(self, now: datetime, thresholds: SlaThresholds = DEFAULT_THRESHOLDS) -> ClockState:
+        reference = self.stopped_at or self.paused_since or now
+        breached = reference > self.due_at or (self.stopped_at is None and reference == self.due_at)
         if self.stopped_at is not None:
-            return ClockState.MET if remaining >= timedelta(0) else ClockState.BREACHED
-        if remaining <= timedelta(0):
+            return ClockState.BREACHED if breached else ClockState.MET
+        if breached:
             return ClockState.BREACHED
         if self.paused_since is not None:
             return ClockState.PAUSED
         used = self.fraction_used(now)
-        if used >= critical_at:
+        if used >= thresholds.critical_at:
             return ClockState.CRITICAL
-        if used >= warning_at:
+        if used >= thresholds.warning_at:
             return ClockState.WARNING
         return ClockState.OK
 

@@ -8,9 +8,9 @@ services; the command line), never from the GUI thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, func, insert, or_, select, update
@@ -19,17 +19,19 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import bindparam
 
 from noc_console.models.board_row import BoardRow, ChangeSet
-from noc_console.models.contract import DEFAULT_CONTRACTS, SlaContract, contract_for
+from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.database import open_engine
 from noc_console.models.errors import StoreError
-from noc_console.models.incident import Client, Incident, IncidentKey, Priority, Status, Tier
-from noc_console.models.schema import ClientRecord, IncidentRecord, SyncStateRecord
-from noc_console.models.sla_clock import DueOrigin, SlaClock
+from noc_console.models.incident import Client, Incident, IncidentKey, Status, Tier
+from noc_console.models.incident_columns import Previous, board_row, columns, next_pauses
+from noc_console.models.pauses import Pause
+from noc_console.models.schema import ClientRecord, IncidentRecord, PauseRecord, SyncStateRecord
 
 _CHUNK = 400  # keys per IN (...) query; well under every backend's parameter limit
 _INCIDENTS = cast(Table, IncidentRecord.__table__)
 _CLIENTS = cast(Table, ClientRecord.__table__)
 _SYNC_STATE = cast(Table, SyncStateRecord.__table__)
+_PAUSES = cast(Table, PauseRecord.__table__)
 _I = _INCIDENTS.c
 Row = Any  # a result row of the columns selected; SQLAlchemy's own Row type is variadic
 _ROW_COLUMNS = (
@@ -37,6 +39,7 @@ _ROW_COLUMNS = (
     _I.assignee, _I.created_at, _I.updated_at, _I.responded_at, _I.resolved_at,
     _I.response_due, _I.resolution_due, _I.response_due_origin, _I.resolution_due_origin,
     _I.response_target_s, _I.resolution_target_s, _I.paused_since, _I.next_deadline,
+    _I.impact, _I.urgency, _I.status_since, _I.tier_since,
 )  # fmt: skip
 
 
@@ -52,17 +55,22 @@ class SyncState:
 class Store:
     """The cache. Open with `Store.open(url)`; close with `close()`."""
 
-    def __init__(self, engine: Engine, contracts: Mapping[str, SlaContract]) -> None:
+    def __init__(self, engine: Engine, policy: SlaPolicy = DEFAULT_POLICY) -> None:
         self._engine = engine
-        self._contracts = contracts
+        self._policy = policy
         self._clients: dict[str, Client] = {}
+        self._terms_cache: dict[str, ClientTerms] = {}
         with self._reading() as connection:
-            for record in connection.execute(select(_CLIENTS)):
-                self._clients[record.id] = Client(record.id, record.name, record.contract)
+            for r in connection.execute(select(_CLIENTS)):
+                self._clients[r.id] = Client(r.id, r.name, r.contract, r.calendar)
 
     @classmethod
-    def open(cls, url: str, contracts: Mapping[str, SlaContract] = DEFAULT_CONTRACTS) -> Store:
-        return cls(open_engine(url), contracts)
+    def open(cls, url: str, policy: SlaPolicy = DEFAULT_POLICY) -> Store:
+        return cls(open_engine(url), policy)
+
+    @property
+    def policy(self) -> SlaPolicy:
+        return self._policy
 
     def close(self) -> None:
         self._engine.dispose()
@@ -94,26 +102,46 @@ class Store:
             if stale:
                 connection.execute(update(table).where(table.c.id == bindparam("b_id")), stale)
         self._clients.update((c.id, c) for c in changed)
+        self._terms_cache.clear()
 
     def upsert_incidents(self, incidents: Sequence[Incident]) -> ChangeSet:
-        """Write a page of incidents in one transaction; return the keys that changed."""
+        """Write a page of incidents in one transaction; return the keys that changed.
+
+        Keeps each incident's pause history, and computes due dates from the client's
+        terms unless the source supplied them.
+        """
         if not incidents:
             return ChangeSet()
         latest: dict[IncidentKey, Incident] = {i.key: i for i in incidents}
         table = _INCIDENTS
         with self._writing() as connection:
-            existing = self._existing(connection, list(latest))
+            keys = list(latest)
+            existing = self._existing(connection, keys)
+            histories = self._pauses(connection, keys)
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
+            pause_keys: list[IncidentKey] = []
+            new_pauses: list[dict[str, Any]] = []
             for key, incident in latest.items():
                 previous = existing.get(key)
                 if previous is not None and _unchanged(previous, incident):
                     continue
-                values = self._columns(incident, previous)
+                terms = self._terms(incident.client_id)
+                pauses, paused_changed = next_pauses(incident, terms, histories.get(key, []))
+                if paused_changed:
+                    pause_keys.append(key)
+                    new_pauses.extend(
+                        {"source": key.source, "external_id": key.external_id,
+                         "started_at": p.start, "ended_at": p.end, "status": p.status}
+                        for p in pauses
+                    )  # fmt: skip
+                before = _previous(previous) if previous is not None else None
+                values = columns(incident, before, terms, pauses)
                 if previous is None:
                     inserts.append(values)
                 else:
                     values["b_source"], values["b_external_id"] = key
+                    del values["source"], values["external_id"]
                     updates.append(values)
             if inserts:
                 connection.execute(insert(table), inserts)
@@ -124,9 +152,11 @@ class Store:
                         table.c.external_id == bindparam("b_external_id"),
                     )
                 )
-                for row in updates:
-                    del row["source"], row["external_id"]
                 connection.execute(statement, updates)
+            for chunk in _chunks(pause_keys):
+                connection.execute(_PAUSES.delete().where(_key_filter(chunk, _PAUSES.c)))
+            if new_pauses:
+                connection.execute(insert(_PAUSES), new_pauses)
         changed = frozenset(IncidentKey(v["source"], v["external_id"]) for v in inserts)
         changed |= frozenset(IncidentKey(v["b_source"], v["b_external_id"]) for v in updates)
         return ChangeSet(changed)
@@ -203,101 +233,46 @@ class Store:
     # ------------------------------------------------------------------ helpers
     def _existing(self, connection: Connection, keys: list[IncidentKey]) -> dict[IncidentKey, Row]:
         found: dict[IncidentKey, Row] = {}
-        columns = (_I.source, _I.external_id, _I.version, _I.updated_at, _I.status,
-                   _I.paused_since, _I.paused_seconds)  # fmt: skip
+        columns = (_I.source, _I.external_id, _I.version, _I.status, _I.tier,
+                   _I.status_since, _I.tier_since)  # fmt: skip
         for chunk in _chunks(keys):
             for record in connection.execute(select(*columns).where(_key_filter(chunk))):
                 found[IncidentKey(record.source, record.external_id)] = record
         return found
 
-    def _contract(self, client_id: str) -> SlaContract:
-        client = self._clients.get(client_id)
-        return contract_for(client.contract if client else "", self._contracts)
-
-    def _columns(self, incident: Incident, previous: Row | None) -> dict[str, Any]:
-        contract = self._contract(incident.client_id)
-        paused_since: datetime | None = previous.paused_since if previous is not None else None
-        paused_seconds: int = previous.paused_seconds if previous is not None else 0
-        pausing = incident.status in contract.pausing_statuses
-        if pausing and paused_since is None:
-            paused_since = incident.updated_at
-        elif not pausing and paused_since is not None:
-            paused_seconds += max(0, int((incident.updated_at - paused_since).total_seconds()))
-            paused_since = None
-        target = contract.target(incident.priority)
-        computed_response, computed_resolution = contract.due_dates(
-            incident.priority, incident.created_at, timedelta(seconds=paused_seconds)
-        )
-        response_due = incident.response_due or computed_response
-        resolution_due = incident.resolution_due or computed_resolution
-        deadlines = []
-        if incident.is_open:
-            if incident.responded_at is None:
-                deadlines.append(response_due)
-            if incident.resolved_at is None:
-                deadlines.append(resolution_due)
-        return {
-            "source": incident.source,
-            "external_id": incident.external_id,
-            "client_id": incident.client_id,
-            "title": incident.title,
-            "description": incident.description,
-            "category": incident.category,
-            "status": incident.status.value,
-            "source_status": incident.source_status,
-            "priority": incident.priority.value,
-            "impact": incident.impact,
-            "urgency": incident.urgency,
-            "tier": incident.tier.value,
-            "assignee": incident.assignee,
-            "created_at": incident.created_at,
-            "updated_at": incident.updated_at,
-            "responded_at": incident.responded_at,
-            "resolved_at": incident.resolved_at,
-            "response_due": response_due,
-            "resolution_due": resolution_due,
-            "response_due_origin": _origin(incident.response_due),
-            "resolution_due_origin": _origin(incident.resolution_due),
-            "response_target_s": _target_seconds(
-                incident.response_due, incident.created_at, target.response
-            ),
-            "resolution_target_s": _target_seconds(
-                incident.resolution_due, incident.created_at, target.resolution
-            ),
-            "paused_since": paused_since,
-            "paused_seconds": paused_seconds,
-            "is_open": incident.is_open,
-            "next_deadline": min(deadlines) if deadlines else None,
-            "version": incident.version,
-            "raw": incident.raw,
-        }
+    def _terms(self, client_id: str) -> ClientTerms:
+        terms = self._terms_cache.get(client_id)
+        if terms is None:
+            client = self._clients.get(client_id)
+            hints = (client.contract, client.calendar) if client else ("", "")
+            terms = self._policy.terms(client_id, *hints)
+            self._terms_cache[client_id] = terms
+        return terms
 
     def _row(self, r: Row) -> BoardRow:
         client = self._clients.get(r.client_id)
-        paused = r.paused_since
-        return BoardRow(
-            key=IncidentKey(r.source, r.external_id),
-            client_id=r.client_id,
-            client_name=client.name if client else r.client_id,
-            title=r.title,
-            status=Status(r.status),
-            priority=Priority(r.priority),
-            tier=Tier(r.tier),
-            assignee=r.assignee,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            response=_clock(
-                r.response_due, r.response_target_s, r.response_due_origin, r.responded_at, paused
-            ),
-            resolution=_clock(
-                r.resolution_due,
-                r.resolution_target_s,
-                r.resolution_due_origin,
-                r.resolved_at,
-                paused,
-            ),
-            next_deadline=r.next_deadline,
-        )
+        return board_row(r, client.name if client else r.client_id, self._terms(r.client_id))
+
+    def _pauses(
+        self, connection: Connection, keys: list[IncidentKey]
+    ) -> dict[IncidentKey, list[Pause]]:
+        found: dict[IncidentKey, list[Pause]] = {}
+        p = _PAUSES.c
+        for chunk in _chunks(keys):
+            query = (
+                select(p.source, p.external_id, p.started_at, p.ended_at, p.status)
+                .where(_key_filter(chunk, p))
+                .order_by(p.source, p.external_id, p.started_at, p.id)
+            )
+            for r in connection.execute(query):
+                key = IncidentKey(r.source, r.external_id)
+                found.setdefault(key, []).append(Pause(r.started_at, r.ended_at, r.status))
+        return found
+
+    def pauses(self, key: IncidentKey) -> list[Pause]:
+        """The pause history of one incident, oldest first."""
+        with self._reading() as connection:
+            return self._pauses(connection, [key]).get(key, [])
 
     def _writing(self) -> _Transaction:
         return _Transaction(self._engine, write=True)
@@ -336,43 +311,21 @@ def vars_of(value: Any) -> dict[str, Any]:
     return {name: getattr(value, name) for name in value.__slots__}
 
 
+def _previous(r: Row) -> Previous:
+    return Previous(r.version, Status(r.status), Tier(r.tier), r.status_since, r.tier_since)
+
+
 def _unchanged(previous: Row, incident: Incident) -> bool:
     return bool(incident.version) and previous.version == incident.version
 
 
-def _origin(source_due: datetime | None) -> str:
-    return DueOrigin.SOURCE.value if source_due is not None else DueOrigin.COMPUTED.value
-
-
-def _target_seconds(source_due: datetime | None, created_at: datetime, target: timedelta) -> int:
-    if source_due is not None:
-        return max(1, int((source_due - created_at).total_seconds()))
-    return int(target.total_seconds())
-
-
-def _clock(
-    due: datetime | None,
-    target_s: int,
-    origin: str,
-    stopped: datetime | None,
-    paused: datetime | None,
-) -> SlaClock | None:
-    if due is None:
-        return None
-    return SlaClock(
-        due_at=due,
-        target=timedelta(seconds=target_s),
-        origin=DueOrigin(origin),
-        stopped_at=stopped,
-        paused_since=paused if stopped is None else None,
-    )
-
-
-def _key_filter(keys: Sequence[IncidentKey]) -> Any:
+def _key_filter(keys: Sequence[IncidentKey], columns: Any = _I) -> Any:
     by_source: dict[str, list[str]] = {}
     for source, external_id in keys:
         by_source.setdefault(source, []).append(external_id)
-    return or_(*(and_(_I.source == s, _I.external_id.in_(ids)) for s, ids in by_source.items()))
+    return or_(
+        *(and_(columns.source == s, columns.external_id.in_(ids)) for s, ids in by_source.items())
+    )
 
 
 def _chunks(keys: Sequence[IncidentKey]) -> Iterator[Sequence[IncidentKey]]:

@@ -1,14 +1,20 @@
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.exc import StatementError
 
-from noc_console.models.database import current_revision, head_revision, open_engine
+from noc_console.models.database import (
+    _alembic_config,
+    current_revision,
+    head_revision,
+    open_engine,
+)
 from noc_console.models.errors import StoreError
 from noc_console.models.incident import Client, IncidentKey, Priority, Status
 from noc_console.models.schema import metadata
@@ -29,9 +35,36 @@ def test_migration_creates_the_schema_in_an_empty_file(tmp_path: Path) -> None:
         "alembic_version",
         "clients",
         "incidents",
+        "incident_pauses",
         "sync_state",
     }
     engine.dispose()
+
+
+def test_upgrade_from_the_first_revision_keeps_incidents(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql("INSERT INTO clients VALUES ('acme', 'Acme', 'Gold')")
+        connection.exec_driver_sql(
+            "INSERT INTO incidents (source, external_id, client_id, title, description,"
+            " category, status, source_status, priority, impact, urgency, tier, created_at,"
+            " updated_at, response_due_origin, resolution_due_origin, response_target_s,"
+            " resolution_target_s, paused_seconds, is_open, version, raw) VALUES ('test',"
+            " 'T-1', 'acme', 'Old one', '', '', 'new', '', 'P1', 1, 1, 'L1',"
+            " '2026-11-25 13:50:00', '2026-11-25 13:55:00', 'computed', 'computed', 900,"
+            " 7200, 0, 1, '1', '{}')"
+        )
+    engine.dispose()
+    store = Store.open(url)
+    (row,) = store.open_rows()
+    assert row.title == "Old one"
+    assert row.progress_at == T0 - 5 * MIN  # backfilled from updated_at
+    assert store.client("acme") == Client("acme", "Acme", "Gold", "")
+    store.close()
 
 
 def test_migrated_schema_matches_the_orm_mapping(db_url: str) -> None:
@@ -151,6 +184,7 @@ def test_closing_an_incident_takes_it_off_the_open_rows(store: Store) -> None:
 
 
 def test_pause_history_shifts_due_dates_by_the_time_paused(store: Store) -> None:
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])  # around the clock
     created = T0
     store.upsert_incidents([incident(1, created_at=created, status=Status.IN_PROGRESS,
                                      responded_at=created + MIN)])  # fmt: skip
@@ -172,6 +206,40 @@ def test_pause_history_shifts_due_dates_by_the_time_paused(store: Store) -> None
     assert resumed.resolution is not None
     assert resumed.resolution.due_at == due + 30 * MIN
     assert resumed.resolution.remaining(created + 40 * MIN) == frozen
+    assert [(p.start, p.end) for p in store.pauses(IncidentKey("test", "T-1"))] == [
+        (created + 10 * MIN, created + 40 * MIN)
+    ]
+
+
+def test_business_hours_clock_runs_only_in_business_hours(store: Store) -> None:
+    store.upsert_clients([Client("acme", "Acme Corp", "Standard", "uk-office")])
+    friday_5pm = datetime(2026, 11, 27, 17, tzinfo=UTC)
+    store.upsert_incidents([incident(1, priority=Priority.P3, created_at=friday_5pm)])
+    (row,) = store.open_rows()
+    assert row.response is not None
+    assert row.response.due_at == datetime(2026, 11, 30, 11, tzinfo=UTC)  # 4 business hours
+    saturday = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    assert row.response.remaining(saturday) == 3 * timedelta(hours=1)
+    assert row.response.fraction_used(saturday) == 0.25
+
+
+def test_priority_change_retargets_from_the_start_and_keeps_pauses(store: Store) -> None:
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])
+    common = {"created_at": T0, "responded_at": T0 + MIN}
+    store.upsert_incidents([incident(1, status=Status.IN_PROGRESS, priority=Priority.P3,
+                                     updated_at=T0 + MIN, **common)])  # fmt: skip
+    store.upsert_incidents([incident(1, status=Status.WAITING_CUSTOMER, priority=Priority.P3,
+                                     updated_at=T0 + 20 * MIN, version="2", **common)])  # fmt: skip
+    store.upsert_incidents([incident(1, status=Status.IN_PROGRESS, priority=Priority.P3,
+                                     updated_at=T0 + 50 * MIN, version="3", **common)])  # fmt: skip
+    store.upsert_incidents([incident(1, status=Status.IN_PROGRESS, priority=Priority.P1,
+                                     updated_at=T0 + 60 * MIN, version="4", **common)])  # fmt: skip
+    (row,) = store.open_rows()
+    assert row.resolution is not None
+    # Gold P1: 2 h from the original start, plus the 30 minutes paused.
+    assert row.resolution.due_at == T0 + timedelta(hours=2, minutes=30)
+    assert row.resolution.target == timedelta(hours=2)
+    assert row.progress_at == T0 + 50 * MIN  # a priority change is not progress
 
 
 def test_changes_in_one_page_are_one_transaction(store: Store) -> None:

@@ -1,0 +1,183 @@
+"""Between incidents and stored columns: pause bookkeeping, due dates, board rows.
+
+Pure functions the store calls inside its transactions. Kept apart from the store so
+the SLA arithmetic on write (what is due when, given the contract, the calendar and
+the pause history) reads as one piece.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from noc_console.models.board_row import BoardRow
+from noc_console.models.contract import ClientTerms, ClockTarget
+from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
+from noc_console.models.pauses import Pause, due_date
+from noc_console.models.sla import BusinessCalendar
+from noc_console.models.sla_clock import DueOrigin, SlaClock
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """What the store knew of an incident before this write."""
+
+    version: str
+    status: Status
+    tier: Tier
+    status_since: datetime
+    tier_since: datetime
+
+
+def next_pauses(
+    incident: Incident, terms: ClientTerms, pauses: list[Pause]
+) -> tuple[list[Pause], bool]:
+    """The pause history after this change, and whether it changed.
+
+    Entering a pausing status opens a pause at the change time; leaving it (to any
+    other status, resolved included) closes the open one.
+    """
+    pausing = incident.status in terms.contract.pausing_statuses
+    current = pauses[-1] if pauses and pauses[-1].open else None
+    when = incident.updated_at
+    if pausing and current is None:
+        return [*pauses, Pause(when, None, incident.status.value)], True
+    if not pausing and current is not None:
+        closed = Pause(current.start, max(when, current.start), current.status)
+        return [*pauses[:-1], closed], True
+    return pauses, False
+
+
+def columns(
+    incident: Incident, previous: Previous | None, terms: ClientTerms, pauses: list[Pause]
+) -> dict[str, Any]:
+    """Every stored column of `incident` after this write."""
+    target = terms.contract.target(incident.priority)
+    response_due, response_s = _due(incident, incident.response_due, target.response, terms, pauses)
+    resolution_due, resolution_s = _due(
+        incident, incident.resolution_due, target.resolution, terms, pauses
+    )
+    deadlines = []
+    if incident.is_open:
+        if incident.responded_at is None:
+            deadlines.append(response_due)
+        if incident.resolved_at is None:
+            deadlines.append(resolution_due)
+    when = incident.updated_at
+    status_since = when
+    tier_since = when
+    if previous is not None:
+        status_since = previous.status_since if previous.status is incident.status else when
+        tier_since = previous.tier_since if previous.tier is incident.tier else when
+    open_pause = pauses[-1] if pauses and pauses[-1].open else None
+    return {
+        "source": incident.source,
+        "external_id": incident.external_id,
+        "client_id": incident.client_id,
+        "title": incident.title,
+        "description": incident.description,
+        "category": incident.category,
+        "status": incident.status.value,
+        "source_status": incident.source_status,
+        "priority": incident.priority.value,
+        "impact": incident.impact,
+        "urgency": incident.urgency,
+        "tier": incident.tier.value,
+        "assignee": incident.assignee,
+        "created_at": incident.created_at,
+        "updated_at": incident.updated_at,
+        "responded_at": incident.responded_at,
+        "resolved_at": incident.resolved_at,
+        "response_due": response_due,
+        "resolution_due": resolution_due,
+        "response_due_origin": _origin(incident.response_due),
+        "resolution_due_origin": _origin(incident.resolution_due),
+        "response_target_s": response_s,
+        "resolution_target_s": resolution_s,
+        "paused_since": open_pause.start if open_pause else None,
+        "status_since": status_since,
+        "tier_since": tier_since,
+        "is_open": incident.is_open,
+        "next_deadline": min(deadlines) if deadlines else None,
+        "version": incident.version,
+        "raw": incident.raw,
+    }
+
+
+def board_row(r: Any, client_name: str, terms: ClientTerms) -> BoardRow:
+    """A frozen board row from a stored record (a result row with the row columns)."""
+    priority = Priority(r.priority)
+    target = terms.contract.target(priority)
+    return BoardRow(
+        key=IncidentKey(r.source, r.external_id),
+        client_id=r.client_id,
+        client_name=client_name,
+        title=r.title,
+        status=Status(r.status),
+        priority=priority,
+        tier=Tier(r.tier),
+        assignee=r.assignee,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        response=_clock(
+            r.response_due,
+            r.response_target_s,
+            r.response_due_origin,
+            r.responded_at,
+            r.paused_since,
+            terms.calendar_for(target.response),
+        ),
+        resolution=_clock(
+            r.resolution_due,
+            r.resolution_target_s,
+            r.resolution_due_origin,
+            r.resolved_at,
+            r.paused_since,
+            terms.calendar_for(target.resolution),
+        ),
+        next_deadline=r.next_deadline,
+        impact=r.impact,
+        urgency=r.urgency,
+        progress_at=max(r.status_since, r.tier_since),
+    )
+
+
+def _due(
+    incident: Incident,
+    source_due: datetime | None,
+    target: ClockTarget,
+    terms: ClientTerms,
+    pauses: list[Pause],
+) -> tuple[datetime, int]:
+    """The due date and the full target in business seconds of the clock's calendar."""
+    calendar = terms.calendar_for(target)
+    if source_due is not None:
+        allowance = calendar.business_time_between(incident.created_at, source_due)
+        return source_due, max(1, int(allowance.total_seconds()))
+    due = due_date(incident.created_at, target.duration, calendar, pauses)
+    return due, int(target.duration.total_seconds())
+
+
+def _origin(source_due: datetime | None) -> str:
+    return DueOrigin.SOURCE.value if source_due is not None else DueOrigin.COMPUTED.value
+
+
+def _clock(
+    due: datetime | None,
+    target_s: int,
+    origin: str,
+    stopped: datetime | None,
+    paused: datetime | None,
+    calendar: BusinessCalendar,
+) -> SlaClock | None:
+    if due is None:
+        return None
+    return SlaClock(
+        due_at=due,
+        target=timedelta(seconds=target_s),
+        origin=DueOrigin(origin),
+        stopped_at=stopped,
+        paused_since=paused if stopped is None else None,
+        calendar=calendar,
+    )
