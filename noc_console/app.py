@@ -52,7 +52,7 @@ def run_gui(
     apply_dark_theme(app)
 
     runtime = build_runtime(config, db_url, demo)
-    model = BoardModel(runtime.clock.now())
+    model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
     controller = BoardController(
         runtime.feed, model, runtime.clock, int(config.sync_interval_s * 1000)
     )

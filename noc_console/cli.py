@@ -110,7 +110,9 @@ def _export(config: Config, db_url: str, demo: bool, fmt: str, out: Path | None)
         if demo:  # the demo feed is in-process: sync it so its cache is current
             for service in runtime.syncs:
                 service.sync_once()
-        records = export_records(runtime.store.open_rows(), runtime.clock.now())
+        records = export_records(
+            runtime.store.open_rows(), runtime.clock.now(), config.sla.policy.thresholds
+        )
     finally:
         runtime.close()
     if out is None:

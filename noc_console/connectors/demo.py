@@ -18,25 +18,26 @@ from datetime import datetime, timedelta
 from noc_console.connectors.base import Page
 from noc_console.models.clock import Clock
 from noc_console.models.incident import Client, Incident, Priority, Status, Tier
-from noc_console.models.priority import priority_for
+from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix, priority_for
 
 SOURCE = "demo"
 STEP = timedelta(minutes=1)
 PAGE_SIZE = 200
 
-CLIENTS: tuple[tuple[Client, int], ...] = (  # (client, relative incident volume)
-    (Client("northwind-bank", "Northwind Bank", "Gold"), 5),
-    (Client("woodgrove-insurance", "Woodgrove Insurance", "Gold"), 3),
-    (Client("litware-health", "Litware Health", "Gold"), 4),
-    (Client("blue-yonder", "Blue Yonder Airlines", "Gold"), 3),
-    (Client("contoso-legal", "Contoso Legal", "Standard"), 3),
-    (Client("fabrikam", "Fabrikam Manufacturing", "Standard"), 4),
-    (Client("adventure-works", "Adventure Works Retail", "Standard"), 4),
-    (Client("proseware", "Proseware Accounting", "Standard"), 2),
-    (Client("tailspin", "Tailspin Logistics", "Bronze"), 3),
-    (Client("wide-world", "Wide World Importers", "Bronze"), 2),
-    (Client("alpine-ski", "Alpine Ski Resorts", "Bronze"), 1),
-    (Client("coho-winery", "Coho Winery", "Bronze"), 1),
+# (client with contract and business calendar, relative incident volume)
+CLIENTS: tuple[tuple[Client, int], ...] = (
+    (Client("northwind-bank", "Northwind Bank", "Gold", "uk-office"), 5),
+    (Client("woodgrove-insurance", "Woodgrove Insurance", "Gold", "us-east-office"), 3),
+    (Client("litware-health", "Litware Health", "Gold", "uk-office"), 4),
+    (Client("blue-yonder", "Blue Yonder Airlines", "Gold", "au-office"), 3),
+    (Client("contoso-legal", "Contoso Legal", "Standard", "us-east-office"), 3),
+    (Client("fabrikam", "Fabrikam Manufacturing", "Standard", "de-office"), 4),
+    (Client("adventure-works", "Adventure Works Retail", "Standard", "uk-office"), 4),
+    (Client("proseware", "Proseware Accounting", "Standard", "uk-office"), 2),
+    (Client("tailspin", "Tailspin Logistics", "Bronze", "de-office"), 3),
+    (Client("wide-world", "Wide World Importers", "Bronze", "au-office"), 2),
+    (Client("alpine-ski", "Alpine Ski Resorts", "Bronze", "de-office"), 1),
+    (Client("coho-winery", "Coho Winery", "Bronze", "us-east-office"), 1),
 )
 
 SITES = ("Leeds", "Bristol", "Dublin", "Lyon", "Denver", "Austin", "Perth", "Oslo")
@@ -102,7 +103,7 @@ class _Ticket:
         self.updated = when
         self.revision += 1
 
-    def to_incident(self) -> Incident:
+    def to_incident(self, matrix: PriorityMatrix) -> Incident:
         raw = {
             "id": self.number,
             "client": self.client_id,
@@ -123,7 +124,7 @@ class _Ticket:
             category=self.category,
             status=self.status,
             source_status=SOURCE_STATUS[self.status],
-            priority=priority_for(self.impact, self.urgency),
+            priority=priority_for(self.impact, self.urgency, matrix),
             impact=self.impact,
             urgency=self.urgency,
             tier=self.tier,
@@ -146,8 +147,10 @@ class DemoFeed:
         seed: int = 7,
         history: timedelta = timedelta(hours=10),
         arrivals_per_hour: float = 14.0,
+        matrix: PriorityMatrix = DEFAULT_MATRIX,
     ) -> None:
         self._clock = clock
+        self._matrix = matrix
         self._random = random.Random(seed)
         start = clock.now() - history
         self._sim_time = start.replace(second=0, microsecond=0)
@@ -176,7 +179,8 @@ class DemoFeed:
         )
         for start in range(0, len(changed), PAGE_SIZE):
             batch = changed[start : start + PAGE_SIZE]
-            yield Page([t.to_incident() for t in batch], watermark=batch[-1].updated)
+            incidents = [t.to_incident(self._matrix) for t in batch]
+            yield Page(incidents, watermark=batch[-1].updated)
 
     # ------------------------------------------------------------ simulation
     def _advance_to(self, now: datetime) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from noc_console.models.errors import ConfigError
+from noc_console.services.sla_config import SlaSettings, parse_sla
 
 SCHEMA_VERSION = 1
 CONNECTOR_TYPES = ("demo",)
@@ -37,6 +38,10 @@ class Config:
         default=(), metadata={"doc": "Sources; none means the built-in demo feed."}
     )
     path: str = field(default="", metadata={"doc": "Where this was read from (not a key)."})
+    sla: SlaSettings = field(
+        default_factory=SlaSettings,
+        metadata={"doc": "Calendars, contracts, clients, matrix, escalation (docs/sla.md)."},
+    )
 
 
 def load_config(path: Path | None) -> Config:
@@ -55,6 +60,9 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(
             where, "schema_version", f"is {version!r}; this version reads {SCHEMA_VERSION}"
         )
+    sla = parse_sla(data, where)
+    for table in ("sla", "clients", "priority_matrix", "escalation", "major_incident"):
+        data.pop(table, None)
     raw_connectors = data.pop("connectors", [])
     if not isinstance(raw_connectors, list):
         raise ConfigError(where, "connectors", "must be an array of tables ([[connectors]])")
@@ -74,7 +82,7 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
         seen.add(connector.name)
     top = _section(Config, data, where, "")
-    return Config(top.schema_version, top.sync_interval_s, connectors, where)
+    return Config(top.schema_version, top.sync_interval_s, connectors, where, sla)
 
 
 T = TypeVar("T")
@@ -84,7 +92,8 @@ _TYPES: dict[Any, tuple[type, ...]] = {"int": (int,), "float": (int, float), "st
 def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
     if not isinstance(data, dict):
         raise ConfigError(where, prefix or "(file)", "must be a table")
-    declared = {f.name: f for f in fields(cls) if f.name not in ("path", "connectors")}  # type: ignore[arg-type]
+    nested = ("path", "connectors", "sla")  # read by their own parsers
+    declared = {f.name: f for f in fields(cls) if f.name not in nested}  # type: ignore[arg-type]
     for key in data:
         if key not in declared:
             known = ", ".join(sorted(declared))

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from noc_console.models.board_row import BoardRow
-from noc_console.models.sla_clock import SlaClock
+from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, SlaClock, SlaThresholds
 
 EXPORT_KEYS: Sequence[str] = (
     "source",
@@ -32,7 +32,9 @@ EXPORT_KEYS: Sequence[str] = (
 )
 
 
-def export_records(rows: Iterable[BoardRow], now: datetime) -> list[dict[str, Any]]:
+def export_records(
+    rows: Iterable[BoardRow], now: datetime, thresholds: SlaThresholds = DEFAULT_THRESHOLDS
+) -> list[dict[str, Any]]:
     return [
         {
             "source": row.key.source,
@@ -47,8 +49,8 @@ def export_records(rows: Iterable[BoardRow], now: datetime) -> list[dict[str, An
             "updated_at": _iso(row.updated_at),
             "response_due": _iso(row.response.due_at) if row.response else None,
             "resolution_due": _iso(row.resolution.due_at) if row.resolution else None,
-            "response_state": _state(row.response, now),
-            "resolution_state": _state(row.resolution, now),
+            "response_state": _state(row.response, now, thresholds),
+            "resolution_state": _state(row.resolution, now, thresholds),
         }
         for row in rows
     ]
@@ -70,5 +72,5 @@ def _iso(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def _state(clock: SlaClock | None, now: datetime) -> str | None:
-    return clock.state(now).value if clock else None
+def _state(clock: SlaClock | None, now: datetime, thresholds: SlaThresholds) -> str | None:
+    return clock.state(now, thresholds).value if clock else None

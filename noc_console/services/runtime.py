@@ -48,8 +48,8 @@ def build_runtime(
     if clock is None:
         speed = max(speeds) if speeds else 1.0
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
-    store = Store.open(db_url)
-    connectors: list[Connector] = [_connector(c, clock) for c in configs]
+    store = Store.open(db_url, config.sla.policy)
+    connectors: list[Connector] = [_connector(c, clock, config) for c in configs]
     syncs = [SyncService(c, store, clock) for c in connectors]
     return Runtime(
         clock=clock,
@@ -61,7 +61,7 @@ def build_runtime(
     )
 
 
-def _connector(config: ConnectorConfig, clock: Clock) -> Connector:
+def _connector(config: ConnectorConfig, clock: Clock, settings: Config) -> Connector:
     if config.type == "demo":
-        return DemoFeed(clock, seed=config.seed)
+        return DemoFeed(clock, seed=config.seed, matrix=settings.sla.matrix)
     raise ValueError(f"no connector of type {config.type!r}")  # config.py validated types

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
-from noc_console.models.sla_clock import ClockState, SlaClock
+from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
 from noc_console.services.board_feed import BoardUpdate
 from noc_console.views import format as fmt
 from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS
@@ -75,8 +75,11 @@ class BoardModel(QAbstractTableModel):
     Signals: only those of QAbstractTableModel.
     """
 
-    def __init__(self, now: datetime, parent: Any = None) -> None:
+    def __init__(
+        self, now: datetime, thresholds: SlaThresholds = DEFAULT_THRESHOLDS, parent: Any = None
+    ) -> None:
         super().__init__(parent)
+        self._thresholds = thresholds
         self._rows: list[BoardRow] = []
         self._index: dict[IncidentKey, int] = {}
         self._now = now
@@ -232,7 +235,7 @@ class BoardModel(QAbstractTableModel):
             return _RIGHT
         if role == ROW_ROLE:
             return None
-        state = clock.state(self._now)
+        state = clock.state(self._now, self._thresholds)
         if role == Qt.ItemDataRole.DisplayRole:
             return fmt.countdown(clock.remaining(self._now), state, clock.stopped_at is not None)
         if role == STATE_ROLE:
