@@ -22,7 +22,7 @@ from noc_console.models.incident import IncidentKey
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
 from noc_console.services.board_feed import BoardUpdate
 from noc_console.views import format as fmt
-from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS
+from noc_console.views.theme import DARK, PRIORITY_COLOURS, STATE_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -91,6 +91,7 @@ class BoardModel(QAbstractTableModel):
             state: (QColor(pair[0]) if pair[0] else None, QColor(pair[1])) if pair else None
             for state, pair in STATE_COLOURS.items()
         }
+        self._muted = QColor(DARK["muted"])
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -236,10 +237,14 @@ class BoardModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return None
         state = clock.state(self._now, self._thresholds)
+        off_hours = clock.running and not clock.calendar.is_open(self._now)
         if role == Qt.ItemDataRole.DisplayRole:
-            return fmt.countdown(clock.remaining(self._now), state, clock.stopped_at is not None)
+            stopped = clock.stopped_at is not None
+            return fmt.countdown(clock.remaining(self._now), state, stopped, off_hours)
         if role == STATE_ROLE:
             return state
+        if off_hours and state is ClockState.OK and role == Qt.ItemDataRole.ForegroundRole:
+            return self._muted
         colours = self._state_colours[state]
         if role == Qt.ItemDataRole.BackgroundRole:
             return colours[0] if colours else None
@@ -249,10 +254,14 @@ class BoardModel(QAbstractTableModel):
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             used = clock.fraction_used(self._now) * 100
-            return (
+            tip = (
                 f"{name} due {clock.due_at.astimezone():%a %d %b %H:%M} "
-                f"({clock.origin.value}); {used:.0f}% of {fmt.duration(clock.target)} used"
+                f"({clock.origin.value}, {clock.calendar.name} hours); "
+                f"{used:.0f}% of {fmt.duration(clock.target)} used"
             )
+            if off_hours:
+                tip += f"\nOutside {clock.calendar.name} business hours: not counting now"
+            return tip
         return None
 
     def _sort_value(self, row: BoardRow, column: int) -> Any:

@@ -22,7 +22,13 @@ def duration(value: timedelta) -> str:
     return f"{seconds}s"
 
 
-def countdown(remaining: timedelta, state: ClockState, stopped: bool = False) -> str:
+#: Marks a running clock whose calendar is closed now (nights, weekends, holidays).
+OFF_HOURS = "☾"
+
+
+def countdown(
+    remaining: timedelta, state: ClockState, stopped: bool = False, off_hours: bool = False
+) -> str:
     """The text of an SLA cell; it names the state so colour is never the only cue."""
     if state is ClockState.MET:
         return "met"
@@ -32,4 +38,6 @@ def countdown(remaining: timedelta, state: ClockState, stopped: bool = False) ->
         return f"-{duration(remaining)}"
     if state is ClockState.PAUSED:
         return f"paused {duration(remaining)}"
+    if off_hours:
+        return f"{OFF_HOURS} {duration(remaining)}"
     return duration(remaining)

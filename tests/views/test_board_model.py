@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -7,7 +7,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.board_row import BoardRow
-from noc_console.models.incident import Priority, Status
+from noc_console.models.incident import Client, Priority, Status
 from noc_console.models.sla_clock import ClockState
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardUpdate
@@ -114,3 +114,15 @@ def test_a_closed_incident_never_seen_is_ignored(model: BoardModel, store: Store
 def test_header_and_invalid_index(model: BoardModel) -> None:
     assert model.headerData(Column.RESPONSE, Qt.Orientation.Horizontal) == "Response"
     assert model.data(QModelIndex()) is None
+
+
+def test_clocks_outside_business_hours_say_so(store: Store) -> None:
+    store.upsert_clients([Client("acme", "Acme", "Bronze", "uk-office")])
+    friday_5pm = datetime(2026, 11, 27, 17, tzinfo=UTC)
+    rows = rows_of(store, incident(1, priority=Priority.P4, created_at=friday_5pm))
+    board = BoardModel(friday_5pm + timedelta(hours=2))
+    board.apply(BoardUpdate(rows, [], full=True))
+    assert cell(board, 0, Column.RESPONSE) == "☾ 23h 00m"  # 24 business hours, 1 used
+    assert "not counting now" in str(cell(board, 0, Column.RESPONSE, Qt.ItemDataRole.ToolTipRole))
+    board.tick(datetime(2026, 11, 30, 9, 30, tzinfo=UTC))  # Monday, open
+    assert cell(board, 0, Column.RESPONSE) == "21h 30m"  # Friday 17-18 and Monday 8-9:30 used
