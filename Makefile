@@ -34,5 +34,8 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/pytest
 
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.bench_sla
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
