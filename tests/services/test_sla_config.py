@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -118,3 +119,29 @@ def test_errors_name_file_key_and_problem(
     assert caught.value.path == str(tmp_path / "config.toml")
     assert caught.value.key == key
     assert problem in caught.value.problem
+
+
+def test_the_worked_example_paused_p2_is_due_monday_0930(tmp_path: Path) -> None:
+    """The numbers docs/sla.md promises, through the store as the board sees them."""
+    from noc_console.models.incident import Client, IncidentKey
+    from noc_console.models.store import Store
+    from tests.factories import incident
+
+    config = load(tmp_path, EXAMPLE)
+    store = Store.open(f"sqlite:///{tmp_path / 'cache.sqlite3'}", config.sla.policy)  # type: ignore[attr-defined]
+    ny = ZoneInfo("America/New_York")
+    friday_5pm = datetime(2026, 11, 27, 17, tzinfo=ny)
+    store.upsert_clients([Client("contoso-legal", "Contoso Legal")])
+    base = {"client_id": "contoso-legal", "priority": Priority.P2, "created_at": friday_5pm}
+    store.upsert_incidents([incident(1, **base)])
+    (row,) = store.open_rows()
+    assert row.response is not None
+    assert row.response.due_at == datetime(2026, 11, 27, 18, tzinfo=ny)
+    store.upsert_incidents([incident(1, **base, status=Status.WAITING_CUSTOMER, version="2",
+                                     updated_at=friday_5pm + timedelta(minutes=30))])  # fmt: skip
+    store.upsert_incidents([incident(1, **base, status=Status.IN_PROGRESS, version="3",
+                                     updated_at=datetime(2026, 11, 30, 9, tzinfo=ny))])  # fmt: skip
+    (row,) = store.rows([IncidentKey("test", "T-1")])
+    assert row.response is not None
+    assert row.response.due_at == datetime(2026, 11, 30, 9, 30, tzinfo=ny)
+    store.close()
