@@ -1,8 +1,9 @@
-"""The interface every connector implements, documented for people who write one.
+"""The interface every connector implements (see docs/connectors.md).
 
-A connector is a plain object (no threads, no Qt): the sync service calls it from a
-worker thread. It reads incidents changed since a watermark as pages of normalised
-records; each page carries the watermark to resume from once it is stored.
+A connector is a plain object (no threads, no Qt): the sync engine calls it from a
+worker thread of its own. It reads incidents changed since a watermark as pages of
+normalised records, lists everything open for reconciliation, and writes triage
+actions back.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from noc_console.models.actions import Action
 from noc_console.models.incident import Client, Incident
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of changed incidents.
+    """One page of incidents.
 
     `watermark` is the newest source change time the page covers: after storing the
     page, a later sync may resume from it. `skipped` lists source ids of records that
@@ -30,7 +32,7 @@ class Page:
 
 
 class Connector(Protocol):
-    """What the sync service needs from a source system."""
+    """What the sync engine needs from a source system."""
 
     @property
     def name(self) -> str:
@@ -48,4 +50,21 @@ class Connector(Protocol):
 
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
         """Pages of incidents changed at or after `since` (everything when None)."""
+        ...
+
+    def list_open(self) -> Iterator[Page]:
+        """Pages of every open incident, for reconciliation: an incident open in the
+        cache but absent here was closed or deleted in the source."""
+        ...
+
+    def apply(self, action: Action, retry: bool) -> str:
+        """Write `action` back; return the incident's new version marker.
+
+        `action.id` is the idempotency key. `retry` is True when an earlier attempt
+        may have reached the source (the process died or the connection dropped
+        mid-request): a connector whose API has no idempotency keys must then check
+        whether the action already took effect before sending it again. Raises
+        `ConnectorUnavailable` (and subclasses) for "try later", `Conflict`,
+        `NotFound` or `ActionRejected` for "will never work as it is".
+        """
         ...

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from noc_console.connectors.base import Page
+from noc_console.connectors.errors import Conflict, NotFound
+from noc_console.models.actions import CHANGED_FIELDS, Action, ActionKind
 from noc_console.models.clock import Clock
 from noc_console.models.incident import Client, Incident, Priority, Status, Tier
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix, priority_for
@@ -80,6 +82,11 @@ SOURCE_STATUS = {
 }
 
 
+def _value(value: object) -> object:
+    """A field's value as actions record it (enums by value)."""
+    return getattr(value, "value", value)
+
+
 @dataclass(slots=True)
 class _Ticket:
     """The simulation's own mutable ticket; published as a frozen `Incident`."""
@@ -98,6 +105,7 @@ class _Ticket:
     responded: datetime | None = None
     resolved: datetime | None = None
     revision: int = 1
+    notes: list[str] = field(default_factory=list)
 
     def touch(self, when: datetime) -> None:
         self.updated = when
@@ -156,6 +164,7 @@ class DemoFeed:
         self._sim_time = start.replace(second=0, microsecond=0)
         self._arrival_chance = arrivals_per_hour / 60.0
         self._tickets: dict[int, _Ticket] = {}
+        self._applied: dict[str, str] = {}  # idempotency key → version it produced
         self._next_number = 1001
         self._client_ids = [c.id for c, _ in CLIENTS]
         self._client_weights = [w for _, w in CLIENTS]
@@ -181,6 +190,54 @@ class DemoFeed:
             batch = changed[start : start + PAGE_SIZE]
             incidents = [t.to_incident(self._matrix) for t in batch]
             yield Page(incidents, watermark=batch[-1].updated)
+
+    def list_open(self) -> Iterator[Page]:
+        self._advance_to(self._clock.now())
+        open_tickets = sorted(
+            (t for t in self._tickets.values() if t.status.is_open), key=lambda t: t.number
+        )
+        for start in range(0, len(open_tickets), PAGE_SIZE):
+            batch = open_tickets[start : start + PAGE_SIZE]
+            yield Page([t.to_incident(self._matrix) for t in batch], watermark=None)
+
+    def apply(self, action: Action, retry: bool) -> str:
+        """Write-back into the simulation, with idempotency keys and conflict checks."""
+        done = self._applied.get(action.id)
+        if done is not None:
+            return done
+        number = int(action.key.external_id.removeprefix("DEMO-"))
+        ticket = self._tickets.get(number)
+        if ticket is None:
+            raise NotFound(f"{action.key} is not in the demo feed")
+        current = ticket.to_incident(self._matrix)
+        theirs = {
+            name: _value(getattr(current, name))
+            for name in CHANGED_FIELDS[action.kind]
+            if name in action.expected and _value(getattr(current, name)) != action.expected[name]
+        }
+        if theirs and not action.force:
+            raise Conflict(
+                f"{action.key} changed in the demo feed meanwhile", theirs, current.version
+            )
+        now = self._clock.now()
+        changes = action.changes()
+        if action.kind is ActionKind.NOTE or action.kind is ActionKind.RESOLVE:
+            ticket.notes.append(str(action.payload.get("text", "")))
+        if "status" in changes:
+            ticket.status = Status(changes["status"])
+            if ticket.status is not Status.NEW and ticket.responded is None:
+                ticket.responded = now
+            if ticket.status is Status.RESOLVED:
+                ticket.resolved = now
+        if "assignee" in changes:
+            ticket.assignee = changes["assignee"]
+        if "impact" in changes:
+            ticket.impact, ticket.urgency = changes["impact"], changes["urgency"]
+        if "tier" in changes:
+            ticket.tier = Tier(changes["tier"])
+        ticket.touch(max(now, ticket.updated))
+        self._applied[action.id] = str(ticket.revision)
+        return str(ticket.revision)
 
     # ------------------------------------------------------------ simulation
     def _advance_to(self, now: datetime) -> None:

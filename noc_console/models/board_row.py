@@ -27,6 +27,9 @@ class BoardRow:
     impact: int
     urgency: int
     progress_at: datetime  # the last change of status or tier
+    pending_actions: int = 0  # triage actions queued for delivery
+    failed_actions: int = 0
+    conflicted_actions: int = 0
 
     @property
     def is_open(self) -> bool:

@@ -159,3 +159,23 @@ class Incident:
     def evolve(self, **changes: Any) -> Incident:
         """A copy with `changes` applied and validated again."""
         return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the cache keeps the source's last word this way)."""
+        data: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if isinstance(value, datetime):
+                value = value.isoformat()
+            elif isinstance(value, StrEnum):
+                value = value.value
+            data[name] = value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Incident:
+        values = dict(data)
+        for name in _TIME_FIELDS:
+            if values.get(name) is not None:
+                values[name] = datetime.fromisoformat(values[name])
+        return cls(**values)

@@ -87,6 +87,7 @@ class IncidentRecord(Base):
     next_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[str] = mapped_column(String(200), default="")
     raw: Mapped[Any] = mapped_column(JSON)
+    snapshot: Mapped[Any | None] = mapped_column(JSON)  # the source's last word, normalised
 
 
 class PauseRecord(Base):
@@ -111,6 +112,41 @@ class SyncStateRecord(Base):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, server_default="0")
+    offline_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_reconciled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class OutboxRecord(Base):
+    """A triage action waiting for, or done with, delivery; `seq` orders them."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_state_source", "state", "source"),
+        Index("ix_outbox_key", "source", "external_id"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(100))
+    external_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[Any] = mapped_column(JSON)
+    base_version: Mapped[str] = mapped_column(String(200))
+    expected: Mapped[Any] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(200))
+    force: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    in_flight: Mapped[bool] = mapped_column(Boolean)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    retryable: Mapped[bool] = mapped_column(Boolean)
+    theirs: Mapped[Any] = mapped_column(JSON)
+    delivered_version: Mapped[str | None] = mapped_column(String(200))
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 metadata = Base.metadata

@@ -1,39 +1,48 @@
-"""The local cache: incidents, clients and sync state, behind a small API.
+"""The local cache: incidents, clients, pauses, the outbox and sync state.
 
-The store is the only place that touches SQLAlchemy sessions. Each mutation is one
-transaction and returns a `ChangeSet` of the keys it changed; reads return frozen
-`BoardRow`s. It is used from one thread at a time (the serial writer in the
-services; the command line), never from the GUI thread.
+The store is the only place that touches SQLAlchemy. Each mutation is one transaction
+and returns a `ChangeSet` of the keys it changed; reads return frozen `BoardRow`s.
+Writes from any thread go through one lock (the single writer), never from the GUI
+thread.
+
+For each incident the store keeps the source's last word (`snapshot`) and shows it
+with the still-pending triage actions laid over it, so an optimistic change survives
+a sync that does not yet know of it, and a rejected one falls back to the source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import bindparam
 
+from noc_console.models import outbox_table
+from noc_console.models.actions import Action, ActionState, QueuedAction, apply_to
 from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.database import open_engine
-from noc_console.models.errors import StoreError
 from noc_console.models.incident import Client, Incident, IncidentKey, Status, Tier
 from noc_console.models.incident_columns import Previous, board_row, columns, next_pauses
 from noc_console.models.pauses import Pause
-from noc_console.models.schema import ClientRecord, IncidentRecord, PauseRecord, SyncStateRecord
+from noc_console.models.sql import (
+    CLIENTS,
+    INCIDENTS,
+    PAUSES,
+    SYNC_STATE,
+    Row,
+    Transaction,
+    chunks,
+    key_filter,
+    vars_of,
+)
 
-_CHUNK = 400  # keys per IN (...) query; well under every backend's parameter limit
-_INCIDENTS = cast(Table, IncidentRecord.__table__)
-_CLIENTS = cast(Table, ClientRecord.__table__)
-_SYNC_STATE = cast(Table, SyncStateRecord.__table__)
-_PAUSES = cast(Table, PauseRecord.__table__)
-_I = _INCIDENTS.c
-Row = Any  # a result row of the columns selected; SQLAlchemy's own Row type is variadic
+_I = INCIDENTS.c
 _ROW_COLUMNS = (
     _I.source, _I.external_id, _I.client_id, _I.title, _I.status, _I.priority, _I.tier,
     _I.assignee, _I.created_at, _I.updated_at, _I.responded_at, _I.resolved_at,
@@ -41,6 +50,9 @@ _ROW_COLUMNS = (
     _I.response_target_s, _I.resolution_target_s, _I.paused_since, _I.next_deadline,
     _I.impact, _I.urgency, _I.status_since, _I.tier_since,
 )  # fmt: skip
+_STATE_COLUMNS = (_I.source, _I.external_id, _I.version, _I.status, _I.tier, _I.status_since,
+                  _I.tier_since, _I.snapshot)  # fmt: skip
+RECONCILED_STATUS = "closed or deleted upstream (reconciliation)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,10 @@ class SyncState:
     last_attempt_at: datetime | None = None
     last_success_at: datetime | None = None
     last_error: str | None = None
+    failures: int = 0  # consecutive failed attempts
+    offline_since: datetime | None = None  # first failure of the current run of failures
+    retry_at: datetime | None = None  # the source asked us to wait until then
+    last_reconciled_at: datetime | None = None
 
 
 class Store:
@@ -58,10 +74,11 @@ class Store:
     def __init__(self, engine: Engine, policy: SlaPolicy = DEFAULT_POLICY) -> None:
         self._engine = engine
         self._policy = policy
+        self._write_lock = threading.RLock()
         self._clients: dict[str, Client] = {}
         self._terms_cache: dict[str, ClientTerms] = {}
         with self._reading() as connection:
-            for r in connection.execute(select(_CLIENTS)):
+            for r in connection.execute(select(CLIENTS)):
                 self._clients[r.id] = Client(r.id, r.name, r.contract, r.calendar)
 
     @classmethod
@@ -79,128 +96,192 @@ class Store:
     def url(self) -> str:
         return self._engine.url.render_as_string(hide_password=True)
 
-    # ------------------------------------------------------------------ writes
+    # ------------------------------------------------------------------ incidents
     def upsert_clients(self, clients: Iterable[Client]) -> None:
         changed = [c for c in clients if self._clients.get(c.id) != c]
         if not changed:
             return
-        table = _CLIENTS
         with self._writing() as connection:
-            known = set(
-                connection.scalars(
-                    select(table.c.id).where(table.c.id.in_([c.id for c in changed]))
-                )
-            )
+            ids = [c.id for c in changed]
+            known = set(connection.scalars(select(CLIENTS.c.id).where(CLIENTS.c.id.in_(ids))))
             fresh = [vars_of(c) for c in changed if c.id not in known]
-            stale = [
-                {"b_id": c.id, "name": c.name, "contract": c.contract}
-                for c in changed
-                if c.id in known
-            ]
+            stale = [{"b_id": c.id, **vars_of(c)} for c in changed if c.id in known]
             if fresh:
-                connection.execute(insert(table), fresh)
+                connection.execute(insert(CLIENTS), fresh)
             if stale:
-                connection.execute(update(table).where(table.c.id == bindparam("b_id")), stale)
+                for row in stale:
+                    del row["id"]
+                connection.execute(update(CLIENTS).where(CLIENTS.c.id == bindparam("b_id")), stale)
         self._clients.update((c.id, c) for c in changed)
         self._terms_cache.clear()
 
     def upsert_incidents(self, incidents: Sequence[Incident]) -> ChangeSet:
-        """Write a page of incidents in one transaction; return the keys that changed.
+        """Write a page of incidents from their source in one transaction.
 
-        Keeps each incident's pause history, and computes due dates from the client's
-        terms unless the source supplied them.
+        Keeps each incident's pause history, lays pending triage actions over the
+        source's values, and computes due dates from the client's terms unless the
+        source supplied them. Returns the keys that changed.
         """
         if not incidents:
             return ChangeSet()
         latest: dict[IncidentKey, Incident] = {i.key: i for i in incidents}
-        table = _INCIDENTS
+        keys = list(latest)
         with self._writing() as connection:
-            keys = list(latest)
             existing = self._existing(connection, keys)
             histories = self._pauses(connection, keys)
+            pending = outbox_table.pending_by_key(connection, keys)
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
-            pause_keys: list[IncidentKey] = []
-            new_pauses: list[dict[str, Any]] = []
+            paused_keys: list[IncidentKey] = []
             for key, incident in latest.items():
                 previous = existing.get(key)
                 if previous is not None and _unchanged(previous, incident):
                     continue
                 terms = self._terms(incident.client_id)
-                pauses, paused_changed = next_pauses(incident, terms, histories.get(key, []))
-                if paused_changed:
-                    pause_keys.append(key)
-                    new_pauses.extend(
-                        {"source": key.source, "external_id": key.external_id,
-                         "started_at": p.start, "ended_at": p.end, "status": p.status}
-                        for p in pauses
-                    )  # fmt: skip
-                before = _previous(previous) if previous is not None else None
-                values = columns(incident, before, terms, pauses)
-                if previous is None:
-                    inserts.append(values)
-                else:
-                    values["b_source"], values["b_external_id"] = key
-                    del values["source"], values["external_id"]
-                    updates.append(values)
+                pauses, pauses_changed = next_pauses(incident, terms, histories.get(key, []))
+                if pauses_changed:
+                    histories[key] = pauses
+                    paused_keys.append(key)
+                values = self._values(incident, previous, terms, pauses, pending.get(key, []))
+                (inserts if previous is None else updates).append(values)
             if inserts:
-                connection.execute(insert(table), inserts)
-            if updates:
-                statement = update(table).where(
-                    and_(
-                        table.c.source == bindparam("b_source"),
-                        table.c.external_id == bindparam("b_external_id"),
-                    )
-                )
-                connection.execute(statement, updates)
-            for chunk in _chunks(pause_keys):
-                connection.execute(_PAUSES.delete().where(_key_filter(chunk, _PAUSES.c)))
-            if new_pauses:
-                connection.execute(insert(_PAUSES), new_pauses)
-        changed = frozenset(IncidentKey(v["source"], v["external_id"]) for v in inserts)
-        changed |= frozenset(IncidentKey(v["b_source"], v["b_external_id"]) for v in updates)
-        return ChangeSet(changed)
+                connection.execute(insert(INCIDENTS), inserts)
+            self._update(connection, updates)
+            self._save_pauses(connection, paused_keys, histories)
+        changed = {IncidentKey(v["source"], v["external_id"]) for v in inserts}
+        changed |= {IncidentKey(v["b_source"], v["b_external_id"]) for v in updates}
+        return ChangeSet(frozenset(changed))
 
+    def close_missing(self, source: str, seen: set[IncidentKey], now: datetime) -> ChangeSet:
+        """Close every open incident of `source` not in `seen` (a full listing)."""
+        with self._writing() as connection:
+            query = select(_I.source, _I.external_id).where(
+                _I.source == source, _I.is_open.is_(True)
+            )
+            gone = [
+                k for k in (IncidentKey(*r) for r in connection.execute(query)) if k not in seen
+            ]
+            for key in gone:
+                self._refresh(connection, key, closed_at=now)
+        return ChangeSet(frozenset(gone))
+
+    # ------------------------------------------------------------------ outbox
+    def enqueue(self, action: Action, now: datetime) -> tuple[int, ChangeSet]:
+        """Commit `action` to the outbox and lay it over the local copy, atomically."""
+        if action.created_at is None:
+            action = replace(action, created_at=now)
+        with self._writing() as connection:
+            seq = outbox_table.add(connection, action, now)
+            self._refresh(connection, action.key)
+        return seq, ChangeSet(frozenset({action.key}))
+
+    def begin_attempt(self, seq: int) -> QueuedAction:
+        """Record, before the network call, that delivery of `seq` is under way."""
+        with self._writing() as connection:
+            current = outbox_table.get(connection, seq)
+            assert current is not None
+            outbox_table.set_state(connection, seq, attempts=current.attempts + 1, in_flight=True)
+        return replace(current, attempts=current.attempts + 1, in_flight=True)
+
+    def mark_delivered(self, seq: int, version: str, now: datetime) -> ChangeSet:
+        with self._writing() as connection:
+            queued = outbox_table.get(connection, seq)
+            assert queued is not None
+            key = outbox_table.set_state(
+                connection, seq, state=ActionState.DELIVERED.value, in_flight=False,
+                delivered_version=version, settled_at=now, last_error=None,
+            )  # fmt: skip
+            self._refresh(connection, key, delivered=queued.action)
+        return ChangeSet(frozenset({key}))
+
+    def mark_retry(self, seq: int, error: str, at: datetime) -> ChangeSet:
+        with self._writing() as connection:
+            key = outbox_table.set_state(
+                connection, seq, in_flight=False, last_error=error, next_attempt_at=at
+            )
+        return ChangeSet(frozenset({key}))
+
+    def mark_failed(self, seq: int, error: str, retryable: bool, now: datetime) -> ChangeSet:
+        return self._settle(seq, ActionState.FAILED, last_error=error, retryable=retryable)
+
+    def mark_conflict(self, seq: int, error: str, theirs: Mapping[str, Any]) -> ChangeSet:
+        return self._settle(seq, ActionState.CONFLICT, last_error=error, theirs=dict(theirs))
+
+    def keep_theirs(self, seq: int, now: datetime) -> ChangeSet:
+        """Drop a conflicting (or failed) action: the source's value stands."""
+        return self._settle(seq, ActionState.DISCARDED, settled_at=now)
+
+    def apply_mine(self, seq: int, now: datetime) -> ChangeSet:
+        """Send a conflicting action again, overriding the source's value."""
+        return self._settle(
+            seq, ActionState.PENDING, force=True, expected={}, next_attempt_at=now, theirs={}
+        )
+
+    def retry(self, seq: int, now: datetime) -> ChangeSet:
+        """Queue a failed action again."""
+        return self._settle(seq, ActionState.PENDING, next_attempt_at=now, last_error=None)
+
+    def deliverable(self, source: str, now: datetime) -> list[QueuedAction]:
+        with self._reading() as connection:
+            return outbox_table.deliverable(connection, source, now)
+
+    def outbox(self, states: Iterable[ActionState] | None = None) -> list[QueuedAction]:
+        with self._reading() as connection:
+            return outbox_table.listing(connection, states)
+
+    def queued_count(self, source: str) -> int:
+        with self._reading() as connection:
+            return outbox_table.count_unsettled(connection, source)
+
+    # ------------------------------------------------------------------ sync state
     def record_sync(
         self,
         connector: str,
         attempt_at: datetime,
         watermark: datetime | None = None,
         error: str | None = None,
+        retry_at: datetime | None = None,
+        reconciled: bool = False,
     ) -> SyncState:
         """Remember a sync attempt; a successful one (no error) may move the watermark."""
         previous = self.sync_state(connector)
+        failed = error is not None
         state = SyncState(
             connector=connector,
             watermark=watermark if watermark is not None else previous.watermark,
             last_attempt_at=attempt_at,
-            last_success_at=attempt_at if error is None else previous.last_success_at,
+            last_success_at=previous.last_success_at if failed else attempt_at,
             last_error=error,
+            failures=previous.failures + 1 if failed else 0,
+            offline_since=(previous.offline_since or attempt_at) if failed else None,
+            retry_at=retry_at,
+            last_reconciled_at=attempt_at if reconciled else previous.last_reconciled_at,
         )
-        table = _SYNC_STATE
         with self._writing() as connection:
             values = vars_of(state)
             exists = connection.execute(
-                select(table.c.connector).where(table.c.connector == connector)
+                select(SYNC_STATE.c.connector).where(SYNC_STATE.c.connector == connector)
             ).first()
             if exists:
-                connection.execute(update(table).where(table.c.connector == connector), values)
+                connection.execute(
+                    update(SYNC_STATE).where(SYNC_STATE.c.connector == connector), values
+                )
             else:
-                connection.execute(insert(table), values)
+                connection.execute(insert(SYNC_STATE), values)
         return state
 
-    # ------------------------------------------------------------------ reads
     def sync_state(self, connector: str) -> SyncState:
-        table = _SYNC_STATE
         with self._reading() as connection:
-            record = connection.execute(select(table).where(table.c.connector == connector)).first()
-        return SyncState(**record._asdict()) if record else SyncState(connector)
+            r = connection.execute(
+                select(SYNC_STATE).where(SYNC_STATE.c.connector == connector)
+            ).first()
+        return SyncState(**r._asdict()) if r else SyncState(connector)
 
     def sync_states(self) -> list[SyncState]:
-        table = _SYNC_STATE
         with self._reading() as connection:
-            return [SyncState(**r._asdict()) for r in connection.execute(select(table))]
+            return [SyncState(**r._asdict()) for r in connection.execute(select(SYNC_STATE))]
 
+    # ------------------------------------------------------------------ reads
     def open_rows(self) -> list[BoardRow]:
         """Every open incident, nearest deadline first (no deadline last)."""
         query = (
@@ -209,35 +290,134 @@ class Store:
             .order_by(_I.next_deadline.is_(None), _I.next_deadline, _I.source, _I.external_id)
         )
         with self._reading() as connection:
-            return [self._row(r) for r in connection.execute(query)]
+            marks = outbox_table.marks(connection, outbox_table.unsettled_keys(connection))
+            return [self._row(r, marks) for r in connection.execute(query)]
 
     def rows(self, keys: Iterable[IncidentKey]) -> list[BoardRow]:
         """The current rows of `keys` (open or not); unknown keys are left out."""
+        wanted = list(keys)
         result: list[BoardRow] = []
         with self._reading() as connection:
-            for chunk in _chunks(list(keys)):
-                query = select(*_ROW_COLUMNS).where(_key_filter(chunk))
-                result.extend(self._row(r) for r in connection.execute(query))
+            for chunk in chunks(wanted):
+                marks = outbox_table.marks(connection, chunk)
+                query = select(*_ROW_COLUMNS).where(key_filter(chunk, _I))
+                result.extend(self._row(r, marks) for r in connection.execute(query))
         return result
 
     def open_count(self) -> int:
         with self._reading() as connection:
             count = connection.scalar(
-                select(func.count()).select_from(IncidentRecord).where(_I.is_open.is_(True))
+                select(func.count()).select_from(INCIDENTS).where(_I.is_open.is_(True))
             )
         return int(count or 0)
 
     def client(self, client_id: str) -> Client | None:
         return self._clients.get(client_id)
 
+    def pauses(self, key: IncidentKey) -> list[Pause]:
+        """The pause history of one incident, oldest first."""
+        with self._reading() as connection:
+            return self._pauses(connection, [key]).get(key, [])
+
     # ------------------------------------------------------------------ helpers
+    def _values(
+        self,
+        source: Incident,
+        previous: Row | None,
+        terms: ClientTerms,
+        pauses: list[Pause],
+        pending: Sequence[Action],
+    ) -> dict[str, Any]:
+        shown = source
+        for action in pending:
+            shown = apply_to(shown, action, action.created_at or source.updated_at)
+        before = _previous(previous) if previous is not None else None
+        values = columns(shown, before, terms, pauses)
+        values["version"] = source.version
+        values["snapshot"] = source.to_json()
+        if previous is not None:
+            values["b_source"], values["b_external_id"] = source.key
+            del values["source"], values["external_id"]
+        return values
+
+    def _refresh(
+        self,
+        connection: Connection,
+        key: IncidentKey,
+        delivered: Action | None = None,
+        closed_at: datetime | None = None,
+    ) -> None:
+        """Recompute one incident's row from its snapshot and its pending actions."""
+        previous = self._existing(connection, [key]).get(key)
+        if previous is None or previous.snapshot is None:
+            return  # not (yet) known from its source: nothing to show or overlay
+        source = Incident.from_json(previous.snapshot)
+        if delivered is not None:  # the source has it now; its version is not known yet
+            when = delivered.created_at or source.updated_at
+            source = apply_to(source, delivered, when).evolve(version="")
+        if closed_at is not None:
+            source = source.evolve(
+                status=Status.CLOSED, source_status=RECONCILED_STATUS, version="",
+                resolved_at=source.resolved_at or closed_at,
+            )  # fmt: skip
+        terms = self._terms(source.client_id)
+        pauses = self._pauses(connection, [key]).get(key, [])
+        pending = outbox_table.pending_by_key(connection, [key]).get(key, [])
+        self._update(connection, [self._values(source, previous, terms, pauses, pending)])
+
+    def _settle(self, seq: int, state: ActionState, **values: Any) -> ChangeSet:
+        with self._writing() as connection:
+            key = outbox_table.set_state(connection, seq, state=state.value, in_flight=False,
+                                         **values)  # fmt: skip
+            self._refresh(connection, key)
+        return ChangeSet(frozenset({key}))
+
+    @staticmethod
+    def _update(connection: Connection, updates: list[dict[str, Any]]) -> None:
+        if not updates:
+            return
+        statement = update(INCIDENTS).where(
+            and_(_I.source == bindparam("b_source"), _I.external_id == bindparam("b_external_id"))
+        )
+        connection.execute(statement, updates)
+
+    def _save_pauses(
+        self,
+        connection: Connection,
+        keys: list[IncidentKey],
+        histories: Mapping[IncidentKey, list[Pause]],
+    ) -> None:
+        for chunk in chunks(keys):
+            connection.execute(PAUSES.delete().where(key_filter(chunk, PAUSES.c)))
+        rows = [
+            {"source": key.source, "external_id": key.external_id, "started_at": p.start,
+             "ended_at": p.end, "status": p.status}
+            for key in keys for p in histories[key]
+        ]  # fmt: skip
+        if rows:
+            connection.execute(insert(PAUSES), rows)
+
     def _existing(self, connection: Connection, keys: list[IncidentKey]) -> dict[IncidentKey, Row]:
         found: dict[IncidentKey, Row] = {}
-        columns = (_I.source, _I.external_id, _I.version, _I.status, _I.tier,
-                   _I.status_since, _I.tier_since)  # fmt: skip
-        for chunk in _chunks(keys):
-            for record in connection.execute(select(*columns).where(_key_filter(chunk))):
-                found[IncidentKey(record.source, record.external_id)] = record
+        for chunk in chunks(keys):
+            for r in connection.execute(select(*_STATE_COLUMNS).where(key_filter(chunk, _I))):
+                found[IncidentKey(r.source, r.external_id)] = r
+        return found
+
+    def _pauses(
+        self, connection: Connection, keys: list[IncidentKey]
+    ) -> dict[IncidentKey, list[Pause]]:
+        found: dict[IncidentKey, list[Pause]] = {}
+        p = PAUSES.c
+        for chunk in chunks(keys):
+            query = (
+                select(p.source, p.external_id, p.started_at, p.ended_at, p.status)
+                .where(key_filter(chunk, p))
+                .order_by(p.source, p.external_id, p.started_at, p.id)
+            )
+            for r in connection.execute(query):
+                key = IncidentKey(r.source, r.external_id)
+                found.setdefault(key, []).append(Pause(r.started_at, r.ended_at, r.status))
         return found
 
     def _terms(self, client_id: str) -> ClientTerms:
@@ -249,66 +429,24 @@ class Store:
             self._terms_cache[client_id] = terms
         return terms
 
-    def _row(self, r: Row) -> BoardRow:
+    def _row(self, r: Row, marks: Mapping[IncidentKey, Mapping[str, int]]) -> BoardRow:
         client = self._clients.get(r.client_id)
-        return board_row(r, client.name if client else r.client_id, self._terms(r.client_id))
+        row = board_row(r, client.name if client else r.client_id, self._terms(r.client_id))
+        mark = marks.get(row.key)
+        if not mark:
+            return row
+        return replace(
+            row,
+            pending_actions=mark.get(ActionState.PENDING.value, 0),
+            failed_actions=mark.get(ActionState.FAILED.value, 0),
+            conflicted_actions=mark.get(ActionState.CONFLICT.value, 0),
+        )
 
-    def _pauses(
-        self, connection: Connection, keys: list[IncidentKey]
-    ) -> dict[IncidentKey, list[Pause]]:
-        found: dict[IncidentKey, list[Pause]] = {}
-        p = _PAUSES.c
-        for chunk in _chunks(keys):
-            query = (
-                select(p.source, p.external_id, p.started_at, p.ended_at, p.status)
-                .where(_key_filter(chunk, p))
-                .order_by(p.source, p.external_id, p.started_at, p.id)
-            )
-            for r in connection.execute(query):
-                key = IncidentKey(r.source, r.external_id)
-                found.setdefault(key, []).append(Pause(r.started_at, r.ended_at, r.status))
-        return found
+    def _writing(self) -> Transaction:
+        return Transaction(self._engine, self._write_lock)
 
-    def pauses(self, key: IncidentKey) -> list[Pause]:
-        """The pause history of one incident, oldest first."""
-        with self._reading() as connection:
-            return self._pauses(connection, [key]).get(key, [])
-
-    def _writing(self) -> _Transaction:
-        return _Transaction(self._engine, write=True)
-
-    def _reading(self) -> _Transaction:
-        return _Transaction(self._engine, write=False)
-
-
-class _Transaction:
-    """A connection in a transaction; database failures become `StoreError`."""
-
-    def __init__(self, engine: Engine, write: bool) -> None:
-        self._engine = engine
-        self._write = write
-        self._context: Any = None
-
-    def __enter__(self) -> Connection:
-        try:
-            self._context = self._engine.begin() if self._write else self._engine.connect()
-            connection: Connection = self._context.__enter__()
-        except DBAPIError as exc:
-            raise StoreError(f"cannot use the cache {self._engine.url}: {exc.orig}") from exc
-        return connection
-
-    def __exit__(self, *exc_info: Any) -> None:
-        try:
-            self._context.__exit__(*exc_info)
-        except DBAPIError as exc:
-            raise StoreError(f"cannot write the cache {self._engine.url}: {exc.orig}") from exc
-        if isinstance(exc_info[1], DBAPIError):
-            raise StoreError(f"cache {self._engine.url}: {exc_info[1].orig}") from exc_info[1]
-
-
-def vars_of(value: Any) -> dict[str, Any]:
-    """Fields of a slotted dataclass as a dict."""
-    return {name: getattr(value, name) for name in value.__slots__}
+    def _reading(self) -> Transaction:
+        return Transaction(self._engine, None)
 
 
 def _previous(r: Row) -> Previous:
@@ -319,15 +457,3 @@ def _unchanged(previous: Row, incident: Incident) -> bool:
     return bool(incident.version) and previous.version == incident.version
 
 
-def _key_filter(keys: Sequence[IncidentKey], columns: Any = _I) -> Any:
-    by_source: dict[str, list[str]] = {}
-    for source, external_id in keys:
-        by_source.setdefault(source, []).append(external_id)
-    return or_(
-        *(and_(columns.source == s, columns.external_id.in_(ids)) for s, ids in by_source.items())
-    )
-
-
-def _chunks(keys: Sequence[IncidentKey]) -> Iterator[Sequence[IncidentKey]]:
-    for start in range(0, len(keys), _CHUNK):
-        yield keys[start : start + _CHUNK]

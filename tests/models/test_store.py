@@ -36,6 +36,7 @@ def test_migration_creates_the_schema_in_an_empty_file(tmp_path: Path) -> None:
         "clients",
         "incidents",
         "incident_pauses",
+        "outbox",
         "sync_state",
     }
     engine.dispose()

@@ -1,0 +1,92 @@
+"""Small shared pieces of the store's SQL: tables, transactions, key filters.
+
+The store is used from several threads (a sync thread per connector, the GUI's serial
+worker); every write takes the one write lock, so there is a single writer at a time
+as DESIGN.md §1 asks, whatever the database.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, or_
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from noc_console.models.errors import StoreError
+from noc_console.models.incident import IncidentKey
+from noc_console.models.schema import (
+    ClientRecord,
+    IncidentRecord,
+    OutboxRecord,
+    PauseRecord,
+    SyncStateRecord,
+)
+
+INCIDENTS = cast(Table, IncidentRecord.__table__)
+CLIENTS = cast(Table, ClientRecord.__table__)
+SYNC_STATE = cast(Table, SyncStateRecord.__table__)
+PAUSES = cast(Table, PauseRecord.__table__)
+OUTBOX = cast(Table, OutboxRecord.__table__)
+
+Row = Any  # a result row of the columns selected; SQLAlchemy's own Row type is variadic
+CHUNK = 400  # keys per IN (...) query; well under every backend's parameter limit
+
+
+class Transaction:
+    """A connection in a transaction; database failures become `StoreError`."""
+
+    def __init__(self, engine: Engine, write_lock: threading.RLock | None) -> None:
+        self._engine = engine
+        self._lock = write_lock
+        self._context: Any = None
+
+    def __enter__(self) -> Connection:
+        if self._lock is not None:
+            self._lock.acquire()
+        try:
+            self._context = self._engine.begin() if self._lock else self._engine.connect()
+            connection: Connection = self._context.__enter__()
+        except DBAPIError as exc:
+            self._release()
+            raise StoreError(f"cannot use the cache {self._engine.url}: {exc.orig}") from exc
+        except BaseException:
+            self._release()
+            raise
+        return connection
+
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            self._context.__exit__(*exc_info)
+        except DBAPIError as exc:
+            raise StoreError(f"cannot write the cache {self._engine.url}: {exc.orig}") from exc
+        finally:
+            self._release()
+        if isinstance(exc_info[1], DBAPIError):
+            raise StoreError(f"cache {self._engine.url}: {exc_info[1].orig}") from exc_info[1]
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+
+
+def key_filter(keys: Sequence[IncidentKey], columns: Any) -> Any:
+    """WHERE (source, external_id) IN keys, grouped by source."""
+    by_source: dict[str, list[str]] = {}
+    for source, external_id in keys:
+        by_source.setdefault(source, []).append(external_id)
+    return or_(
+        *(and_(columns.source == s, columns.external_id.in_(ids)) for s, ids in by_source.items())
+    )
+
+
+def chunks(keys: Sequence[IncidentKey]) -> Iterator[Sequence[IncidentKey]]:
+    for start in range(0, len(keys), CHUNK):
+        yield keys[start : start + CHUNK]
+
+
+def vars_of(value: Any) -> dict[str, Any]:
+    """Fields of a slotted dataclass as a dict."""
+    return {name: getattr(value, name) for name in value.__slots__}
