@@ -53,9 +53,7 @@ def run_gui(
 
     runtime = build_runtime(config, db_url, demo)
     model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
-    controller = BoardController(
-        runtime.feed, model, runtime.clock, int(config.sync_interval_s * 1000)
-    )
+    controller = BoardController(runtime.feed, runtime.engine, model, runtime.clock)
     window = BoardWindow(model, controller, runtime.clock)
     outcome = {"code": 0}
 

@@ -88,17 +88,26 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
 
 
 def _sync(config: Config, db_url: str, demo: bool) -> int:
+    """Sync every connector (with reconciliation) and deliver its outbox, once."""
     runtime = build_runtime(config, db_url, demo)
     try:
         failed = 0
-        for service in runtime.syncs:
-            result = service.sync_once()
-            if result.ok:
-                print(f"{result.connector}: {len(result.changes.upserted)} changed, "
-                      f"{result.changes.skipped} skipped")  # fmt: skip
-            else:
+        for event in runtime.engine.run_once(reconcile=True):
+            result, delivery = event.synced, event.delivery
+            assert result is not None and delivery is not None
+            if not result.ok:
                 failed += 1
                 print(f"noc-console: {result.connector}: {result.error}", file=sys.stderr)
+                continue
+            print(
+                f"{result.connector}: {len(result.changes.upserted)} changed, "
+                f"{result.changes.skipped} skipped; actions: {delivery.delivered} delivered, "
+                f"{delivery.deferred} deferred, {delivery.failed} failed, "
+                f"{delivery.conflicts} in conflict"
+            )
+            if delivery.error:
+                failed += 1
+                print(f"noc-console: {result.connector}: {delivery.error}", file=sys.stderr)
         return EXIT_ENVIRONMENT if failed else 0
     finally:
         runtime.close()
@@ -108,8 +117,7 @@ def _export(config: Config, db_url: str, demo: bool, fmt: str, out: Path | None)
     runtime = build_runtime(config, db_url, demo)
     try:
         if demo:  # the demo feed is in-process: sync it so its cache is current
-            for service in runtime.syncs:
-                service.sync_once()
+            runtime.engine.run_once()
         records = export_records(
             runtime.store.open_rows(), runtime.clock.now(), config.sla.policy.thresholds
         )

@@ -455,5 +455,3 @@ def _previous(r: Row) -> Previous:
 
 def _unchanged(previous: Row, incident: Incident) -> bool:
     return bool(incident.version) and previous.version == incident.version
-
-

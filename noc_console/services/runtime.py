@@ -1,4 +1,4 @@
-"""Assembling the engine from configuration: clock, store, connectors, sync services.
+"""Assembling the engine from configuration: clock, store, connectors, sync engine.
 
 Shared by the GUI and the headless commands so both see the same sources the same way.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from noc_console.connectors.base import Connector
 from noc_console.connectors.demo import DemoFeed
@@ -14,7 +15,7 @@ from noc_console.models.clock import Clock, ScaledClock, SystemClock
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.config import Config, ConnectorConfig
-from noc_console.services.sync import SyncService
+from noc_console.services.engine import SyncEngine
 
 DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo")
 
@@ -24,11 +25,12 @@ class Runtime:
     clock: Clock
     store: Store
     connectors: Sequence[Connector]
-    syncs: Sequence[SyncService]
+    engine: SyncEngine
     feed: BoardFeed
     demo: bool
 
     def close(self) -> None:
+        self.engine.stop()
         self.store.close()
 
 
@@ -50,13 +52,15 @@ def build_runtime(
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
     store = Store.open(db_url, config.sla.policy)
     connectors: list[Connector] = [_connector(c, clock, config) for c in configs]
-    syncs = [SyncService(c, store, clock) for c in connectors]
+    engine = SyncEngine(
+        store, connectors, clock, interval=timedelta(seconds=config.sync_interval_s)
+    )
     return Runtime(
         clock=clock,
         store=store,
         connectors=connectors,
-        syncs=syncs,
-        feed=BoardFeed(store, syncs, clock),
+        engine=engine,
+        feed=BoardFeed(store, connectors),
         demo=all(c.type == "demo" for c in configs),
     )
 

@@ -34,19 +34,21 @@ STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # ClockState of a countdown cell
 
 class Column(IntEnum):
     PRIORITY = 0
-    CLIENT = 1
-    TITLE = 2
-    STATUS = 3
-    TIER = 4
-    ASSIGNEE = 5
-    AGE = 6
-    RESPONSE = 7
-    RESOLUTION = 8
-    DUE = 9
+    OUTBOX = 1
+    CLIENT = 2
+    TITLE = 3
+    STATUS = 4
+    TIER = 5
+    ASSIGNEE = 6
+    AGE = 7
+    RESPONSE = 8
+    RESOLUTION = 9
+    DUE = 10
 
 
 HEADERS = {
     Column.PRIORITY: "Pri",
+    Column.OUTBOX: "⇅",
     Column.CLIENT: "Client",
     Column.TITLE: "Title",
     Column.STATUS: "Status",
@@ -92,6 +94,9 @@ class BoardModel(QAbstractTableModel):
             for state, pair in STATE_COLOURS.items()
         }
         self._muted = QColor(DARK["muted"])
+        self._pending = QColor("#9ecbff")
+        self._failed = QColor(DARK["offline"])
+        self._conflict = QColor(DARK["warning"])
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -131,6 +136,8 @@ class BoardModel(QAbstractTableModel):
                 return _CENTRED
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
+        if column == Column.OUTBOX and role != SORT_ROLE:
+            return self._outbox_data(row, role)
         if role == SORT_ROLE:
             return self._sort_value(row, column)
         if role == ROW_ROLE:
@@ -264,11 +271,36 @@ class BoardModel(QAbstractTableModel):
             return tip
         return None
 
+    def _outbox_data(self, row: BoardRow, role: int) -> Any:
+        """Queued triage actions: ↻ pending, ✗ failed, ⚠ conflict (worst first)."""
+        if row.conflicted_actions:
+            mark, colour, what = f"⚠{row.conflicted_actions}", self._conflict, "in conflict"
+        elif row.failed_actions:
+            mark, colour, what = f"✗{row.failed_actions}", self._failed, "failed"
+        elif row.pending_actions:
+            mark, colour, what = f"↻{row.pending_actions}", self._pending, "waiting to be sent"
+        else:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return mark
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return colour
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _CENTRED
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"Triage actions: {row.pending_actions} waiting to be sent, "
+                f"{row.failed_actions} failed, {row.conflicted_actions} in conflict ({what})"
+            )
+        return None
+
     def _sort_value(self, row: BoardRow, column: int) -> Any:
         if column == Column.PRIORITY:
             return row.priority.rank
         if column == Column.AGE:
             return row.created_at.timestamp()
+        if column == Column.OUTBOX:
+            return row.conflicted_actions * 10_000 + row.failed_actions * 100 + row.pending_actions
         if column == Column.DUE:
             return (row.next_deadline or _FAR_FUTURE).timestamp()
         return self._text(row, column).casefold()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMainWindo
 
 from noc_console import APP_NAME
 from noc_console.models.clock import Clock
-from noc_console.services.board_feed import FeedStatus
+from noc_console.services.connectivity import Connectivity, FeedStatus
 from noc_console.views import format as fmt
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import SORT_ROLE, BoardModel, Column
@@ -21,6 +21,7 @@ from noc_console.views.theme import DARK
 ROW_HEIGHT = 28
 COLUMN_WIDTHS = {
     Column.PRIORITY: 48,
+    Column.OUTBOX: 44,
     Column.CLIENT: 200,
     Column.STATUS: 150,
     Column.TIER: 56,
@@ -149,12 +150,19 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
     parts = []
     for feed in feeds:
         label = html.escape(feed.label)
-        if feed.online:
-            parts.append(f"{_dot('online')}{label}: online")
-        elif feed.last_error:
-            parts.append(f"{_dot('offline')}{label}: OFFLINE ({html.escape(feed.last_error)})")
+        problem = html.escape(feed.last_error or "")
+        if feed.state is Connectivity.ONLINE:
+            text = f"{_dot('online')}{label}: online"
+        elif feed.state is Connectivity.DEGRADED:
+            text = f"{_dot('warning')}{label}: degraded ({problem})"
+        elif feed.state is Connectivity.OFFLINE:
+            since = f" since {feed.offline_since.astimezone():%H:%M}" if feed.offline_since else ""
+            text = f"{_dot('offline')}<b>{label}: OFFLINE{since}</b> ({problem})"
         else:
-            parts.append(f"{_dot('muted')}{label}: connecting…")
+            text = f"{_dot('muted')}{label}: connecting…"
+        if feed.queued:
+            text += f" · {feed.queued} action{'s' if feed.queued > 1 else ''} queued"
+        parts.append(text)
     return " &nbsp; ".join(parts)
 
 

@@ -23,6 +23,7 @@ DARK = {
     "highlight": "#2f6fb3",
     "highlighted_text": "#ffffff",
     "online": "#7fbf8f",
+    "warning": "#ffd37a",
     "offline": "#ff6b6b",
 }
 

@@ -27,6 +27,12 @@ class ScriptedSource:
     def clients(self) -> Sequence[Client]:
         return [Client("acme", "Acme Corp", "Gold")]
 
+    def list_open(self) -> Iterator[Page]:
+        yield from self.pages
+
+    def apply(self, action: object, retry: bool) -> str:
+        raise NotImplementedError
+
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
         self.calls.append(since)
         for number, page in enumerate(self.pages):
@@ -86,9 +92,10 @@ def test_skipped_records_are_counted(store: Store, clock: ManualClock) -> None:
 
 def test_board_feed_snapshot_then_changed_rows(store: Store, clock: ManualClock) -> None:
     source = ScriptedSource([page(incident(1), incident(2))])
-    feed = BoardFeed(store, [SyncService(source, store, clock)], clock)
+    feed = BoardFeed(store, [source])
     assert feed.snapshot().rows == []
-    update = feed.sync()
+    changes = SyncService(source, store, clock).sync_once().changes
+    update = feed.update(changes.upserted)
     assert {r.key.external_id for r in update.rows} == {"T-1", "T-2"}
     assert not update.full
     (status,) = update.feeds
@@ -97,5 +104,4 @@ def test_board_feed_snapshot_then_changed_rows(store: Store, clock: ManualClock)
     snapshot = feed.snapshot()
     assert snapshot.full
     assert len(snapshot.rows) == 2
-    source.pages = []
-    assert feed.sync().rows == []
+    assert feed.update([]).rows == []

@@ -12,7 +12,7 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Client
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
-from noc_console.services.sync import SyncService
+from noc_console.services.engine import SyncEngine
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import ROW_ROLE, SORT_ROLE, BoardModel, Column
 from noc_console.views.main_window import BoardWindow
@@ -28,11 +28,19 @@ class DownSource:
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
         raise ConnectorUnavailable("psa.example: connection refused")
 
+    def list_open(self) -> Iterator[Page]:
+        raise ConnectorUnavailable("psa.example: connection refused")
+
+    def apply(self, action: object, retry: bool) -> str:
+        raise ConnectorUnavailable("psa.example: connection refused")
+
 
 def make_window(qtbot: QtBot, store: Store, clock: ManualClock, source: object) -> BoardWindow:
-    feed = BoardFeed(store, [SyncService(source, store, clock)], clock)  # type: ignore[arg-type]
+    connectors = [source]
+    feed = BoardFeed(store, connectors)  # type: ignore[arg-type]
+    engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))  # type: ignore[arg-type]
     model = BoardModel(clock.now())
-    controller = BoardController(feed, model, clock, sync_interval_ms=60_000)
+    controller = BoardController(feed, engine, model, clock)
     window = BoardWindow(model, controller, clock)
     qtbot.addWidget(window)
     window.show()
@@ -84,7 +92,7 @@ def test_a_source_that_is_down_is_shown_offline(
 ) -> None:
     window = make_window(qtbot, store, clock, DownSource())
     text = window.feed_label.text()
-    assert "Contoso PSA: OFFLINE" in text
+    assert "Contoso PSA: OFFLINE since" in text
     assert "connection refused" in text
     assert window.age_label.text() == "no data yet"
     window.close()

@@ -1,0 +1,131 @@
+"""Delivering triage actions: in order per incident, exactly once, never silently lost.
+
+`submit` commits an action (and its optimistic effect) before anything else happens.
+`deliver` sends what is due for one connector: each attempt is marked in flight in the
+cache *before* the network call, so after a crash the next attempt tells the connector
+it is a retry and the connector checks before sending again. Outcomes:
+
+- delivered — with the source's new version;
+- still pending — the source is unreachable, busy (5xx) or rate-limited: retried with
+  exponential backoff and jitter, or exactly when `Retry-After` says;
+- failed — refused for good (validation, not found) or credentials refused (retryable
+  once the user fixes them); it holds back later actions on the same incident;
+- conflict — the source changed the same field meanwhile; the user keeps theirs or
+  applies mine.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from noc_console.connectors.base import Connector
+from noc_console.connectors.errors import (
+    ActionRejected,
+    AuthFailed,
+    Conflict,
+    ConnectorUnavailable,
+    RateLimited,
+)
+from noc_console.models.actions import Action, QueuedAction
+from noc_console.models.board_row import ChangeSet
+from noc_console.models.clock import Clock
+from noc_console.models.store import Store
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(seconds=2)
+BACKOFF_CAP = timedelta(minutes=5)
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    delivered: int = 0
+    deferred: int = 0  # still pending, to be retried
+    failed: int = 0
+    conflicts: int = 0
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    error: str | None = None  # the last connectivity error, if any
+
+
+def backoff(attempts: int, rng: random.Random) -> timedelta:
+    """Exponential backoff with jitter: half to all of base·2^(attempts−1), capped."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
+    return timedelta(seconds=ceiling.total_seconds() * rng.uniform(0.5, 1.0))
+
+
+class OutboxService:
+    def __init__(self, store: Store, clock: Clock, rng: random.Random | None = None) -> None:
+        self._store = store
+        self._clock = clock
+        self._rng = rng or random.Random()
+
+    def submit(self, action: Action) -> ChangeSet:
+        """Make `action` durable and visible; delivery happens on the connector's thread."""
+        _seq, changes = self._store.enqueue(action, self._clock.now())
+        return changes
+
+    def deliver(self, connector: Connector, limit: int = 500) -> DeliveryReport:
+        """Attempt every action of `connector` that is due, oldest first, until none is
+        left or the source stops answering (then it is down for all of them)."""
+        report = DeliveryReport()
+        attempts = 0
+        while attempts < limit:
+            due = self._store.deliverable(connector.name, self._clock.now())
+            if not due:
+                break
+            for queued in due:
+                attempts += 1
+                if not self._attempt(connector, queued, report):
+                    return self._logged(connector, report)
+        return self._logged(connector, report)
+
+    def _attempt(self, connector: Connector, queued: QueuedAction, report: DeliveryReport) -> bool:
+        """One delivery attempt; False when the source is unavailable."""
+        attempt = self._store.begin_attempt(queued.seq)
+        retry = queued.in_flight or queued.attempts > 0
+        now = self._clock.now
+        try:
+            version = connector.apply(attempt.action, retry=retry)
+        except Conflict as exc:
+            report.conflicts += 1
+            change = self._store.mark_conflict(queued.seq, str(exc), exc.theirs)
+        except AuthFailed as exc:
+            report.failed += 1
+            report.error = str(exc)
+            report.changes = report.changes.merge(
+                self._store.mark_failed(queued.seq, str(exc), True, now())
+            )
+            return False
+        except ConnectorUnavailable as exc:
+            retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+            wait = (
+                timedelta(seconds=retry_after)
+                if retry_after is not None
+                else backoff(attempt.attempts, self._rng)
+            )
+            report.deferred += 1
+            report.error = str(exc)
+            report.changes = report.changes.merge(
+                self._store.mark_retry(queued.seq, str(exc), now() + wait)
+            )
+            return False
+        except ActionRejected as exc:
+            report.failed += 1
+            change = self._store.mark_failed(queued.seq, str(exc), False, now())
+        else:
+            report.delivered += 1
+            change = self._store.mark_delivered(queued.seq, version, now())
+        report.changes = report.changes.merge(change)
+        return True
+
+    @staticmethod
+    def _logged(connector: Connector, report: DeliveryReport) -> DeliveryReport:
+        if report.failed or report.conflicts:
+            log.warning(
+                "%s: %d action(s) failed, %d in conflict",
+                connector.name, report.failed, report.conflicts,
+            )  # fmt: skip
+        return report
