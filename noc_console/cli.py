@@ -94,7 +94,8 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
         failed = 0
         for event in runtime.engine.run_once(reconcile=True):
             result, delivery = event.synced, event.delivery
-            assert result is not None and delivery is not None
+            assert result is not None
+            assert delivery is not None
             if not result.ok:
                 failed += 1
                 print(f"noc-console: {result.connector}: {result.error}", file=sys.stderr)
