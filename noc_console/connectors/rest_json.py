@@ -1,0 +1,225 @@
+"""A connector for NOC Console's own JSON-over-HTTP incident API (docs/connectors.md).
+
+For in-house ticketing systems and integration gateways that can serve a small, fixed
+API, and the reference for connectors of real PSAs: incremental pages, a full open
+listing, write-back with idempotency keys, and every failure mapped onto the typed
+exceptions of `connectors.errors`.
+
+    GET  {base}/clients                                   → [{id, name, contract, calendar}]
+    GET  {base}/incidents?updated_since=ISO&page=N        → {incidents: [...], next_page: N|null}
+    GET  {base}/incidents?open=true&page=N                → the same shape
+    POST {base}/incidents/{id}/actions   Idempotency-Key  → {version}
+    GET  {base}/incidents/{id}/actions/{key}              → {version} | 404 (never applied)
+
+This API does not promise to de-duplicate idempotency keys, so on a retry the
+connector first asks whether the action already took effect.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from noc_console import __version__
+from noc_console.connectors.base import Page
+from noc_console.connectors.errors import (
+    ActionRejected,
+    AuthFailed,
+    Conflict,
+    ConnectorUnavailable,
+    NotFound,
+    RateLimited,
+)
+from noc_console.models.actions import Action
+from noc_console.models.errors import InvalidRecord
+from noc_console.models.incident import Client, Incident, Tier
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = (3.05, 15.0)  # connect, read (seconds)
+
+
+class RestJsonConnector:
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        label: str = "",
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = TIMEOUT,
+    ) -> None:
+        self._name = name
+        self._label = label or name
+        self._base = base_url.rstrip("/")
+        self._session = session or requests.Session()
+        self._session.headers["User-Agent"] = f"NOC-Console/{__version__}"
+        self._timeout = timeout
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    # ------------------------------------------------------------ reading
+    def clients(self) -> Sequence[Client]:
+        data = self._json("GET", "/clients")
+        if not isinstance(data, list):
+            raise ConnectorUnavailable(f"{self._name}: /clients did not return a list")
+        found = []
+        for item in data:
+            try:
+                found.append(_client(item))
+            except (KeyError, TypeError):
+                log.warning("%s: skipped malformed client %r", self._name, item)
+        return found
+
+    def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
+        params = {"updated_since": since.isoformat()} if since is not None else {}
+        return self._pages(params, with_watermark=True)
+
+    def list_open(self) -> Iterator[Page]:
+        return self._pages({"open": "true"}, with_watermark=False)
+
+    def _pages(self, params: dict[str, str], with_watermark: bool) -> Iterator[Page]:
+        page_no: int | None = 1
+        while page_no is not None:
+            data = self._json("GET", "/incidents", params={**params, "page": str(page_no)})
+            if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
+                raise ConnectorUnavailable(f"{self._name}: /incidents answered an unexpected shape")
+            incidents, skipped = [], []
+            for record in data["incidents"]:
+                try:
+                    incidents.append(self._incident(record))
+                except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
+                    source_id = record.get("id") if isinstance(record, dict) else None
+                    log.warning("%s: skipped record %s: %s", self._name, source_id, exc)
+                    skipped.append(str(source_id))
+            watermark = max((i.updated_at for i in incidents), default=None)
+            yield Page(incidents, watermark if with_watermark else None, tuple(skipped))
+            next_page = data.get("next_page")
+            page_no = int(next_page) if next_page else None
+
+    def _incident(self, r: dict[str, Any]) -> Incident:
+        def when(name: str) -> datetime | None:
+            value = r.get(name)
+            return datetime.fromisoformat(value) if value else None
+
+        created, updated = when("created"), when("updated")
+        if created is None or updated is None:
+            raise InvalidRecord("created and updated are required")
+        return Incident(
+            source=self._name,
+            external_id=str(r["id"]),
+            client_id=str(r["client"]),
+            title=str(r["title"]),
+            description=str(r.get("description") or ""),
+            category=str(r.get("category") or ""),
+            status=r["status"],
+            source_status=str(r.get("status_name") or r["status"]),
+            priority=r["priority"],
+            impact=int(r.get("impact", 3)),
+            urgency=int(r.get("urgency", 3)),
+            tier=Tier(r.get("tier") or "L1"),
+            assignee=r.get("assignee"),
+            created_at=created,
+            updated_at=updated,
+            responded_at=when("responded"),
+            resolved_at=when("resolved"),
+            response_due=when("response_due"),
+            resolution_due=when("resolution_due"),
+            version=str(r.get("version") or ""),
+            raw=r,
+        )
+
+    # ------------------------------------------------------------ writing
+    def apply(self, action: Action, retry: bool) -> str:
+        path = f"/incidents/{quote(action.key.external_id, safe='')}/actions"
+        if retry:  # the last attempt may have landed: ask before sending again
+            try:
+                done = self._json("GET", f"{path}/{quote(action.id, safe='')}")
+            except NotFound:
+                pass
+            else:
+                return str(done.get("version", "")) if isinstance(done, dict) else ""
+        body = {
+            "kind": action.kind.value,
+            "payload": dict(action.payload),
+            "base_version": action.base_version,
+            "expected": dict(action.expected),
+            "force": action.force,
+            "author": action.author,
+        }
+        data = self._json("POST", path, json=body, headers={"Idempotency-Key": action.id})
+        return str(data.get("version", "")) if isinstance(data, dict) else ""
+
+    # ------------------------------------------------------------ HTTP
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        url = self._base + path
+        try:
+            response = self._session.request(method, url, timeout=self._timeout, **kwargs)
+        except requests.Timeout as exc:
+            raise ConnectorUnavailable(f"{self._name}: {method} {path} timed out") from exc
+        except requests.ConnectionError as exc:
+            raise ConnectorUnavailable(f"{self._name}: cannot connect to {self._base}") from exc
+        status = response.status_code
+        if status == 429:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            raise RateLimited(f"{self._name}: rate limited", retry_after)
+        if status in (401, 403):
+            raise AuthFailed(f"{self._name}: credentials refused (HTTP {status})")
+        if status == 404:
+            raise NotFound(f"{self._name}: {path} not found")
+        if status == 409:
+            body = _body(response)
+            raise Conflict(f"{self._name}: changed in the source meanwhile",
+                           body.get("theirs", {}), str(body.get("version", "")))  # fmt: skip
+        if status >= 500:
+            raise ConnectorUnavailable(f"{self._name}: server error HTTP {status} on {path}")
+        if status >= 400:
+            message = _body(response).get("error") or response.reason
+            raise ActionRejected(f"{self._name}: refused (HTTP {status}): {message}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ConnectorUnavailable(f"{self._name}: malformed JSON from {path}") from exc
+
+
+def _client(item: dict[str, Any]) -> Client:
+    return Client(
+        str(item["id"]),
+        str(item["name"]),
+        str(item.get("contract", "")),
+        str(item.get("calendar", "")),
+    )
+
+
+def _body(response: requests.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
