@@ -52,7 +52,7 @@ class DeliveryReport:
 
 def backoff(attempts: int, rng: random.Random) -> timedelta:
     """Exponential backoff with jitter: half to all of base·2^(attempts−1), capped."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(max(0, attempts - 1), 16))
     return timedelta(seconds=ceiling.total_seconds() * rng.uniform(0.5, 1.0))
 
 

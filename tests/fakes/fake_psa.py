@@ -14,7 +14,9 @@ connection without answering), `delay` (answer after `seconds`), `500`, `401`, `
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 from collections import Counter, deque
@@ -58,6 +60,7 @@ class FakePsa:
         self.faults: deque[Fault] = deque()
         self.requests = 0
         self._server: ThreadingHTTPServer | None = None
+        self._connections: set[socket.socket] = set()
 
     # ------------------------------------------------------------ data
     def add(self, number: int, **fields: Any) -> dict[str, Any]:
@@ -106,6 +109,16 @@ class FakePsa:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def setup(self) -> None:
+                super().setup()
+                with fake.lock:
+                    fake._connections.add(self.connection)
+
+            def finish(self) -> None:
+                with fake.lock:
+                    fake._connections.discard(self.connection)
+                super().finish()
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
@@ -121,10 +134,16 @@ class FakePsa:
         return self
 
     def stop(self) -> None:
+        """Go away like a real outage: stop listening and cut kept-alive connections."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        with self.lock:
+            for connection in list(self._connections):
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+            self._connections.clear()
 
     # ------------------------------------------------------------ requests
     def _handle(self, http: BaseHTTPRequestHandler, method: str) -> None:
