@@ -125,6 +125,8 @@ class BoardModel(QAbstractTableModel):
             return self._countdown_data(
                 clock, role, "Response" if column == Column.RESPONSE else "Resolution"
             )
+        if column == Column.OUTBOX and role not in (SORT_ROLE, ROW_ROLE):
+            return self._outbox_data(row, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if column == Column.PRIORITY:
@@ -136,8 +138,6 @@ class BoardModel(QAbstractTableModel):
                 return _CENTRED
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
-        if column == Column.OUTBOX and role != SORT_ROLE:
-            return self._outbox_data(row, role)
         if role == SORT_ROLE:
             return self._sort_value(row, column)
         if role == ROW_ROLE:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -59,6 +60,7 @@ class FakePsa:
         self.notes: dict[str, list[str]] = {}
         self.faults: deque[Fault] = deque()
         self.requests = 0
+        self.post_delay = 0.0  # seconds each write-back takes before it is applied
         self._server: ThreadingHTTPServer | None = None
         self._connections: set[socket.socket] = set()
 
@@ -128,7 +130,14 @@ class FakePsa:
             def do_POST(self) -> None:
                 fake._handle(self, "POST")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(
+                        request, client_address
+                    )  # a client that went away is normal
+
+        self._server = Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
@@ -181,6 +190,8 @@ class FakePsa:
             if method == "GET" and parts == ["incidents"]:
                 return _send(http, 200, self._listing(query))
             is_actions = len(parts) == 3 and parts[0] == "incidents" and parts[2] == "actions"
+            if is_actions and method == "POST" and self.post_delay:
+                time.sleep(self.post_delay)  # the lock is held: writes are serial, as in a PSA
             if is_actions and method == "POST":
                 return self._action(http, parts[1], json.loads(body or b"{}"))
             if len(parts) == 4 and parts[0] == "incidents" and parts[2] == "actions":

@@ -148,3 +148,19 @@ def test_a_long_running_board_exits_cleanly() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=False, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_queued_actions_mark_their_row_worst_first(model: BoardModel, store: Store) -> None:
+    from noc_console.models.actions import Action, ActionKind
+
+    key = incident(2).key
+    first, _ = store.enqueue(Action(key, ActionKind.NOTE, {"text": "a"}), T0)
+    store.enqueue(Action(key, ActionKind.NOTE, {"text": "b"}), T0)
+    model.apply(BoardUpdate(store.rows([key]), []))
+    assert cell(model, 1, Column.OUTBOX) == "↻2"
+    assert cell(model, 0, Column.OUTBOX) is None
+    store.mark_failed(first, "refused", retryable=False, now=T0)
+    model.apply(BoardUpdate(store.rows([key]), []))
+    assert cell(model, 1, Column.OUTBOX) == "✗1"
+    assert "1 failed" in str(cell(model, 1, Column.OUTBOX, Qt.ItemDataRole.ToolTipRole))
+    assert cell(model, 1, Column.OUTBOX, SORT_ROLE) == 101

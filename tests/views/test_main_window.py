@@ -8,14 +8,17 @@ from pytestqt.qtbot import QtBot
 from noc_console.connectors.base import Page
 from noc_console.connectors.demo import DemoFeed
 from noc_console.connectors.errors import ConnectorUnavailable
+from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.models.actions import Action, ActionKind
 from noc_console.models.clock import ManualClock
-from noc_console.models.incident import Client
+from noc_console.models.incident import Client, IncidentKey
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.engine import SyncEngine
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import ROW_ROLE, SORT_ROLE, BoardModel, Column
 from noc_console.views.main_window import BoardWindow
+from tests.fakes.fake_psa import FakePsa, running
 
 
 class DownSource:
@@ -103,7 +106,30 @@ def test_countdowns_tick_on_screen(window: BoardWindow, clock: ManualClock, qtbo
     running = next(
         r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ROW_ROLE).resolution.running
     )
-    cell = proxy.index(running, Column.RESOLUTION)
-    before = cell.data()
+    key = proxy.index(running, 0).data(ROW_ROLE).key
+
+    def countdown() -> object:
+        row = next(
+            r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ROW_ROLE).key == key
+        )
+        return proxy.index(row, Column.RESOLUTION).data()
+
+    before = countdown()
     clock.advance(timedelta(seconds=7))
-    qtbot.waitUntil(lambda: cell.data() != before, timeout=3000)  # the 1-second timer ticked
+    qtbot.waitUntil(lambda: countdown() != before, timeout=3000)  # the 1-second timer ticked
+
+
+def test_queued_actions_are_marked_on_their_row_and_counted(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    fake = FakePsa(start=clock.now())
+    fake.add(1)
+    with running(fake) as psa:
+        window = make_window(qtbot, store, clock, RestJsonConnector("psa", psa.url, "Fake PSA"))
+        psa.stop()  # the PSA goes down; the technician carries on
+        action = Action(IncidentKey("psa", "INC-1"), ActionKind.NOTE, {"text": "rebooted"})
+        window._controller.submit(action)
+        qtbot.waitUntil(lambda: window.proxy.index(0, Column.OUTBOX).data() == "↻1", timeout=5000)
+        window._controller.refresh_feeds()
+        qtbot.waitUntil(lambda: "1 action queued" in window.feed_label.text(), timeout=5000)
+        window.close()
