@@ -36,6 +36,7 @@ test: lint
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_sla
+	$(BIN)/python -m benchmarks.bench_sync_demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

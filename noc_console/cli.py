@@ -41,8 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot", type=Path, metavar="PATH", help="render the board to a PNG and exit"
     )
-    parser.add_argument("--log-level", default="WARNING", type=str.upper,
-                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])  # fmt: skip
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="default: WARNING for the console, ERROR for headless commands (their own "
+        "one-line errors say what failed)",
+    )
     parser.add_argument("--log-format", default="text", choices=["text", "json"])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     sync = commands.add_parser("sync", help="sync every configured connector, headless")
@@ -56,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
-    configure_logging(args.log_level, args.log_format)
+    level = args.log_level or ("ERROR" if args.command else "WARNING")
+    configure_logging(level, args.log_format)
     try:
         return _dispatch(args, started)
     except EnvironmentProblem as exc:
@@ -98,7 +104,7 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
             assert delivery is not None
             if not result.ok:
                 failed += 1
-                print(f"noc-console: {result.connector}: {result.error}", file=sys.stderr)
+                print(f"noc-console: {result.error}", file=sys.stderr)
                 continue
             print(
                 f"{result.connector}: {len(result.changes.upserted)} changed, "
@@ -108,7 +114,7 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
             )
             if delivery.error:
                 failed += 1
-                print(f"noc-console: {result.connector}: {delivery.error}", file=sys.stderr)
+                print(f"noc-console: {delivery.error}", file=sys.stderr)
         return EXIT_ENVIRONMENT if failed else 0
     finally:
         runtime.close()

@@ -10,6 +10,7 @@ Time-compressible: drive it with a `ManualClock` or `ScaledClock`.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,16 @@ SOURCE_STATUS = {
     Status.RESOLVED: "Resolved",
     Status.CLOSED: "Closed",
 }
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """How many arrivals in one step, for a Poisson process of this mean (Knuth)."""
+    limit = math.exp(-mean)
+    count, product = 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
 
 
 def _value(value: object) -> object:
@@ -162,7 +173,7 @@ class DemoFeed:
         self._random = random.Random(seed)
         start = clock.now() - history
         self._sim_time = start.replace(second=0, microsecond=0)
-        self._arrival_chance = arrivals_per_hour / 60.0
+        self._arrivals_per_step = arrivals_per_hour / 60.0
         self._tickets: dict[int, _Ticket] = {}
         self._applied: dict[str, str] = {}  # idempotency key → version it produced
         self._next_number = 1001
@@ -249,7 +260,7 @@ class DemoFeed:
         rng = self._random
         for number in sorted(self._tickets):
             self._evolve(self._tickets[number], now)
-        while rng.random() < self._arrival_chance:
+        for _ in range(_poisson(rng, self._arrivals_per_step)):
             self._arrive(now)
         horizon = now - timedelta(days=1)
         for number in [n for n, t in self._tickets.items() if t.status is Status.CLOSED]:

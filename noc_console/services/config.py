@@ -17,13 +17,15 @@ from noc_console.models.errors import ConfigError
 from noc_console.services.sla_config import SlaSettings, parse_sla
 
 SCHEMA_VERSION = 1
-CONNECTOR_TYPES = ("demo",)
+CONNECTOR_TYPES = ("demo", "rest_json")
 
 
 @dataclass(frozen=True, slots=True)
 class ConnectorConfig:
     name: str = field(metadata={"doc": "Unique name; the source of its incidents."})
     type: str = field(metadata={"doc": f"One of: {', '.join(CONNECTOR_TYPES)}."})
+    label: str = field(default="", metadata={"doc": "Name shown on screens (default: name)."})
+    base_url: str = field(default="", metadata={"doc": "rest_json: the API's base URL."})
     seed: int = field(default=7, metadata={"doc": "demo: random seed of the simulation."})
     speed: float = field(default=1.0, metadata={"doc": "demo: simulated seconds per second."})
 
@@ -78,6 +80,10 @@ def load_config(path: Path | None) -> Config:
                 f"connectors[{i}].type",
                 f"unknown type {connector.type!r}; available: {', '.join(CONNECTOR_TYPES)}",
             )
+        if connector.type == "rest_json" and not connector.base_url.startswith(
+            ("http://", "https://")
+        ):
+            raise ConfigError(where, f"connectors[{i}].base_url", "must be an http(s) URL")
         if connector.name in seen:
             raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
         seen.add(connector.name)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from noc_console.connectors.base import Connector
 from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.rest_json import RestJsonConnector
 from noc_console.models.clock import Clock, ScaledClock, SystemClock
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
@@ -68,4 +69,6 @@ def build_runtime(
 def _connector(config: ConnectorConfig, clock: Clock, settings: Config) -> Connector:
     if config.type == "demo":
         return DemoFeed(clock, seed=config.seed, matrix=settings.sla.matrix)
+    if config.type == "rest_json":
+        return RestJsonConnector(config.name, config.base_url, config.label or config.name)
     raise ValueError(f"no connector of type {config.type!r}")  # config.py validated types

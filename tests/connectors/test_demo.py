@@ -83,3 +83,11 @@ def test_a_realistic_msp_mix() -> None:
     assert all(i.assignee for i in incidents if i.status is not Status.NEW)
     assert all(i.responded_at for i in incidents if i.status is not Status.NEW)
     assert any("VPN" in i.title for i in incidents)
+
+
+def test_arrival_rate_holds_at_any_rate() -> None:
+    """Poisson arrivals: 600 an hour is ten a minute, not a loop that never ends."""
+    clock = ManualClock(T0)
+    feed = DemoFeed(clock, history=timedelta(0), arrivals_per_hour=600)
+    clock.advance(timedelta(hours=1))
+    assert 500 < len(everything(feed)) < 700

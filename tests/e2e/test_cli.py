@@ -134,3 +134,26 @@ def test_broken_config_names_file_and_key(tmp_path: Path) -> None:
 def test_missing_config_given_explicitly_is_an_error(tmp_path: Path) -> None:
     line = one_error_line(console("--config", str(tmp_path / "absent.toml"), "sync", "--once"))
     assert "does not exist" in line
+
+
+def test_sync_once_against_a_psa_and_its_failure(tmp_path: Path) -> None:
+    from tests.fakes.fake_psa import FakePsa, running
+
+    fake = FakePsa()
+    fake.add(1)
+    fake.add(2)
+    config = tmp_path / "config.toml"
+    db = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
+    with running(fake) as psa:
+        config.write_text(
+            f'[[connectors]]\nname = "psa"\ntype = "rest_json"\nbase_url = "{psa.url}"\n',
+            encoding="utf-8",
+        )
+        result = console("--config", str(config), "--db", db, "sync", "--once")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("psa: 2 changed, 0 skipped; actions: 0 delivered")
+    line = one_error_line(console("--config", str(config), "--db", db, "sync", "--once"))
+    assert line.startswith("noc-console: psa: cannot connect to http://127.0.0.1:")
+    exported = json.loads(console("--config", str(config), "--db", db, "export", "--format",
+                                  "json").stdout)  # fmt: skip
+    assert [r["external_id"] for r in exported] == ["INC-1", "INC-2"]  # the cache still serves
