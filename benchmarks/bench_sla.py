@@ -15,6 +15,7 @@ import sys
 from datetime import UTC, datetime, time, timedelta
 from time import perf_counter
 
+from benchmarks.harness import Result
 from noc_console.models.contract import DEFAULT_CALENDARS
 from noc_console.models.sla import BusinessCalendar
 
@@ -41,6 +42,20 @@ def workload(seed: int = 1) -> list[tuple[BusinessCalendar, datetime, timedelta]
             timedelta(seconds=rng.randrange(60 * 86400)),
         )
         for _ in range(N)
+    ]
+
+
+def results() -> list[Result]:
+    m = measure()
+    return [
+        Result(
+            "SLA due dates per second",
+            float(m["median"]),
+            float(m["floor"]),
+            "per s",
+            "≥ 100,000 per s",
+            bool(m["within_budget"]),
+        )
     ]
 
 

@@ -35,8 +35,11 @@ def measure() -> dict[str, object]:
             result = SyncService(feed, store, clock).sync_once()
             rates.append(len(result.changes.upserted) / (perf_counter() - started))
             store.close()
-    return {"metric": "demo sync into a new cache", "incidents": total,
-            "median_per_second": round(statistics.median(rates))}  # fmt: skip
+    return {
+        "metric": "demo sync into a new cache",
+        "incidents": total,
+        "median_per_second": round(statistics.median(rates)),
+    }
 
 
 if __name__ == "__main__":

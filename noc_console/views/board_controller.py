@@ -8,7 +8,7 @@ signal; bursts are coalesced on a short timer, and every store read goes through
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -34,6 +34,7 @@ class BoardController(QObject):
 
     Signals:
         feeds_changed(list): the connectors' `FeedStatus` list after each refresh.
+        applied(): a batch of rows went into the model (filters re-check them).
         loaded(): the cached rows are in the model (start-up, before any sync).
         synced(): a sync finished and its rows are in the model.
         ticked(): the once-a-second tick ran (status bars update their age texts).
@@ -41,6 +42,7 @@ class BoardController(QObject):
     """
 
     feeds_changed = Signal(list)
+    applied = Signal()
     loaded = Signal()
     synced = Signal()
     ticked = Signal()
@@ -65,6 +67,8 @@ class BoardController(QObject):
         self._synced_since_flush = False
         self._running = False
         self.feeds: Sequence[FeedStatus] = ()
+        #: Set by a view: the source rows it shows, so a tick repaints only those.
+        self.visible_rows: Callable[[], Sequence[int]] | None = None
         self._engine_event.connect(self._on_engine_event)
         engine.add_listener(self._engine_event.emit)
         self._tick_timer = QTimer(self)
@@ -101,7 +105,8 @@ class BoardController(QObject):
         self._worker.submit(lambda: self._engine.submit(action), self._on_changes, self._fail)
 
     def tick(self) -> None:
-        self._model.tick(self._clock.now())
+        visible = self.visible_rows() if self.visible_rows is not None else None
+        self._model.tick(self._clock.now(), visible)
         self.ticked.emit()
 
     def refresh_feeds(self) -> None:
@@ -127,8 +132,9 @@ class BoardController(QObject):
         )
 
     def _apply(self, update: BoardUpdate) -> None:
-        self._model.tick(self._clock.now())
+        self._model.tick(self._clock.now(), ())
         self._model.apply(update)
+        self.applied.emit()
         self._on_feeds(list(update.feeds))
 
     def _on_feeds(self, feeds: list[FeedStatus]) -> None:

@@ -67,6 +67,7 @@ COUNTDOWN_ROLES = [
     STATE_ROLE,
 ]
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+_INF = float("inf")
 _CENTRED = int(Qt.AlignmentFlag.AlignCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -97,6 +98,10 @@ class BoardModel(QAbstractTableModel):
         self._pending = QColor("#9ecbff")
         self._failed = QColor(DARK["offline"])
         self._conflict = QColor(DARK["warning"])
+        self._sort_column = Column.DUE
+        self._descending = False
+        self._sort_keys: dict[IncidentKey, Any] = {}
+        self._cells: dict[int, tuple[SlaClock, ClockState, bool, str]] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -150,13 +155,23 @@ class BoardModel(QAbstractTableModel):
 
     # ----------------------------------------------------------- updates
     def apply(self, update: BoardUpdate) -> None:
-        """Apply an engine update with the narrowest notifications that are true."""
+        """Apply an engine update with the narrowest notifications that are true.
+
+        Rows stay in the current sort order: changed and new rows are put in place by
+        one layout change, not by a sort in the proxy (which would call `data()` from
+        C++ for every comparison).
+        """
         if update.full:
             self.beginResetModel()
             self._rows = [r for r in update.rows if r.is_open]
+            self._refresh_sort_keys()
+            keys = self._sort_keys
+            self._rows.sort(key=lambda r: keys[r.key], reverse=self._descending)
             self._reindex()
+            self._cells.clear()
             self.endResetModel()
             return
+        self._cells.clear()
         changed: list[int] = []
         removed: list[int] = []
         added: list[BoardRow] = []
@@ -167,11 +182,14 @@ class BoardModel(QAbstractTableModel):
                     added.append(row)
             elif row.is_open:
                 self._rows[position] = row
+                self._sort_keys[row.key] = self._sort_key(row)
                 changed.append(position)
             else:
                 removed.append(position)
         for first, last in _ranges(changed):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+        for position in removed:
+            self._sort_keys.pop(self._rows[position].key, None)
         for first, last in reversed(_ranges(removed)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._rows[first : last + 1]
@@ -184,17 +202,101 @@ class BoardModel(QAbstractTableModel):
             self._rows.extend(added)
             for offset, row in enumerate(added):
                 self._index[row.key] = start + offset
+            self._refresh_sort_keys(added)
             self.endInsertRows()
+        if changed or added:
+            if removed:  # positions moved under the changed rows: check them all
+                self._reorder()
+            else:
+                new = range(len(self._rows) - len(added), len(self._rows))
+                self._reorder([*changed, *new])
 
-    def tick(self, now: datetime) -> None:
-        """Move the board to `now`: repaint countdowns (and ages once a minute)."""
+    # ----------------------------------------------------------- sorting
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves (cheap Python keys, one layout change)."""
+        self._sort_column = Column(column) if 0 <= column < len(Column) else Column.DUE
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._refresh_sort_keys()
+        self._reorder()
+
+    @property
+    def sort_column(self) -> Column:
+        return self._sort_column
+
+    def _reorder(self, changed: list[int] | None = None) -> None:
+        """Restore the sort order with one layout change, if it was broken.
+
+        With `changed` (positions of changed or new rows), only their neighbourhoods are
+        checked first: a batch that moves nothing costs no layout change at all.
+        """
+        keys = self._sort_keys
+        if changed is not None and self._in_order(changed):
+            return
+        ordered = sorted(self._rows, key=lambda r: keys[r.key], reverse=self._descending)
+        self.layoutAboutToBeChanged.emit()
+        old_rows = self._rows
+        self._rows = ordered
+        self._reindex()
+        old = self.persistentIndexList()
+        new = []
+        for index in old:
+            position = self._index.get(old_rows[index.row()].key)
+            new.append(QModelIndex() if position is None else self.index(position, index.column()))
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _in_order(self, positions: list[int]) -> bool:
+        rows, keys, last = self._rows, self._sort_keys, len(self._rows) - 1
+        for p in positions:
+            key = keys[rows[p].key]
+            before = keys[rows[p - 1].key] if p > 0 else None
+            after = keys[rows[p + 1].key] if p < last else None
+            if self._descending:
+                before, after = after, before
+            if (before is not None and before > key) or (after is not None and key > after):
+                return False
+        return True
+
+    def _refresh_sort_keys(self, rows: Sequence[BoardRow] | None = None) -> None:
+        if rows is None:
+            self._sort_keys = {row.key: self._sort_key(row) for row in self._rows}
+        else:
+            for row in rows:
+                self._sort_keys[row.key] = self._sort_key(row)
+
+    def _sort_key(self, row: BoardRow) -> Any:
+        column = self._sort_column
+        if column == Column.RESPONSE or column == Column.RESOLUTION:
+            clock = row.response if column == Column.RESPONSE else row.resolution
+            due = clock.due_at.timestamp() if clock is not None and clock.running else _INF
+            return (due, row.key)
+        if column == Column.DUE:
+            return (row.next_deadline.timestamp() if row.next_deadline else _INF, row.key)
+        return (self._sort_value(row, column), row.key)
+
+    def tick(self, now: datetime, visible: Sequence[int] | None = None) -> None:
+        """Move the board to `now`: countdowns change (and ages, once a minute).
+
+        With `visible` (source rows on screen), `dataChanged` is emitted cell by cell
+        for those rows' two countdowns only: views then repaint just those cells, where
+        a range over every row makes a view repaint its whole viewport.
+        """
         self._now = now
+        self._cells.clear()
         if not self._rows:
             return
         last = len(self._rows) - 1
-        self.dataChanged.emit(
-            self.index(0, Column.RESPONSE), self.index(last, Column.RESOLUTION), COUNTDOWN_ROLES
-        )
+        if visible is None:
+            self.dataChanged.emit(
+                self.index(0, Column.RESPONSE), self.index(last, Column.RESOLUTION),
+                COUNTDOWN_ROLES,
+            )  # fmt: skip
+        else:
+            for row in visible:
+                if 0 <= row <= last:
+                    for column in (Column.RESPONSE, Column.RESOLUTION):
+                        cell = self.index(row, column)
+                        self.dataChanged.emit(cell, cell, COUNTDOWN_ROLES)
         minute = self._minute(now)
         if minute != self._age_minute:
             self._age_minute = minute
@@ -243,11 +345,9 @@ class BoardModel(QAbstractTableModel):
             return _RIGHT
         if role == ROW_ROLE:
             return None
-        state = clock.state(self._now, self._thresholds)
-        off_hours = clock.running and not clock.calendar.is_open(self._now)
+        state, off_hours, text = self._clock_cell(clock)
         if role == Qt.ItemDataRole.DisplayRole:
-            stopped = clock.stopped_at is not None
-            return fmt.countdown(clock.remaining(self._now), state, stopped, off_hours)
+            return text
         if role == STATE_ROLE:
             return state
         if off_hours and state is ClockState.OK and role == Qt.ItemDataRole.ForegroundRole:
@@ -270,6 +370,22 @@ class BoardModel(QAbstractTableModel):
                 tip += f"\nOutside {clock.calendar.name} business hours: not counting now"
             return tip
         return None
+
+    def _clock_cell(self, clock: SlaClock) -> tuple[ClockState, bool, str]:
+        """State, off-hours flag and text of a countdown at the current tick.
+
+        A repaint asks each cell for half a dozen roles; the calendar arithmetic runs
+        once per cell per tick (the cache is cleared when time moves or rows change).
+        """
+        cell = self._cells.get(id(clock))
+        if cell is None or cell[0] is not clock:
+            state = clock.state(self._now, self._thresholds)
+            off_hours = clock.running and not clock.calendar.is_open(self._now)
+            stopped = clock.stopped_at is not None
+            text = fmt.countdown(clock.remaining(self._now), state, stopped, off_hours)
+            cell = (clock, state, off_hours, text)
+            self._cells[id(clock)] = cell
+        return cell[1], cell[2], cell[3]
 
     def _outbox_data(self, row: BoardRow, role: int) -> Any:
         """Queued triage actions: ↻ pending, ✗ failed, ⚠ conflict (worst first)."""

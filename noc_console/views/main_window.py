@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMainWindow, QTableView
 
@@ -15,7 +15,8 @@ from noc_console.models.clock import Clock
 from noc_console.services.connectivity import Connectivity, FeedStatus
 from noc_console.views import format as fmt
 from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import SORT_ROLE, BoardModel, Column
+from noc_console.views.board_model import BoardModel, Column
+from noc_console.views.board_proxy import BoardProxy
 from noc_console.views.theme import DARK
 
 ROW_HEIGHT = 28
@@ -54,10 +55,7 @@ class BoardWindow(QMainWindow):
         self._feeds: Sequence[FeedStatus] = ()
         self._error: str | None = None
 
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setDynamicSortFilter(True)
+        self.proxy = BoardProxy(model, self)
 
         self.table = QTableView(self)
         self.table.setObjectName("board")
@@ -95,6 +93,8 @@ class BoardWindow(QMainWindow):
         status.addWidget(self.age_label)
         status.addPermanentWidget(self.count_label)
 
+        controller.visible_rows = self.visible_source_rows
+        controller.applied.connect(self.proxy.refresh)
         controller.feeds_changed.connect(self._on_feeds)
         controller.ticked.connect(self._refresh_status)
         controller.failed.connect(self._on_failed)
@@ -105,6 +105,18 @@ class BoardWindow(QMainWindow):
         self._refresh_count()
         self._refresh_status()
         self.resize(1600, 900)
+
+    def visible_source_rows(self) -> list[int]:
+        """Source-model rows currently on screen (for the once-a-second tick)."""
+        table = self.table
+        first = table.rowAt(0)
+        if first < 0:
+            return []
+        last = table.rowAt(table.viewport().height() - 1)
+        last = self.proxy.rowCount() - 1 if last < 0 else last
+        return [
+            self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(first, last + 1)
+        ]
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._controller.stop()
@@ -127,18 +139,25 @@ class BoardWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {count} open")
 
     def _refresh_status(self) -> None:
+        """Once a second: texts and styles are set only when they change (a style sheet
+        change re-polishes the widget, far too costly for every tick)."""
         now = self._clock.now()
-        self.feed_label.setText(feed_summary(self._feeds, self._error))
+        _set_text(self.feed_label, feed_summary(self._feeds, self._error))
         age = data_age(self._feeds, now)
         if age is None:
-            self.age_label.setText("no data yet")
-            self.age_label.setStyleSheet("color: #ffd37a;")
+            _set_text(self.age_label, "no data yet", "color: #ffd37a;")
         elif age > self._stale_after:
-            self.age_label.setText(f"STALE: data {fmt.duration(age)} old")
-            self.age_label.setStyleSheet("color: #ffffff; background: #a4161a; padding: 0 6px;")
+            _set_text(self.age_label, f"STALE: data {fmt.duration(age)} old",
+                      "color: #ffffff; background: #a4161a; padding: 0 6px;")  # fmt: skip
         else:
-            self.age_label.setText(f"data {fmt.duration(age)} old")
-            self.age_label.setStyleSheet("")
+            _set_text(self.age_label, f"data {fmt.duration(age)} old", "")
+
+
+def _set_text(label: QLabel, text: str, style: str | None = None) -> None:
+    if label.text() != text:
+        label.setText(text)
+    if style is not None and label.styleSheet() != style:
+        label.setStyleSheet(style)
 
 
 def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:

@@ -100,12 +100,29 @@ def test_updates_use_narrow_notifications(model: BoardModel, store: Store, qtbot
     assert data == [(1, 1)]
     assert removed == [(0, 0)]
     assert inserted == [(2, 3)]
+    # New rows land in deadline order through one layout change (P2s before the P4).
     assert [cell(model, r, Column.TITLE) for r in range(model.rowCount())] == [
         "Renamed",
-        "Incident 3",
         "Incident 4",
         "Incident 5",
+        "Incident 3",
     ]
+
+
+def test_sorting_is_the_models_and_keeps_persistent_indexes(
+    model: BoardModel, qtbot: QtBot
+) -> None:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    p4 = QPersistentModelIndex(model.index(2, Column.TITLE))
+    assert p4.data() == "Incident 3"
+    with qtbot.waitSignal(model.layoutChanged):
+        model.sort(Column.PRIORITY, Qt.SortOrder.DescendingOrder)
+    assert [cell(model, r, Column.PRIORITY) for r in range(3)] == ["P4", "P2", "P1"]
+    assert p4.row() == 0
+    assert p4.data() == "Incident 3"
+    model.sort(Column.DUE)
+    assert [cell(model, r, Column.PRIORITY) for r in range(3)] == ["P1", "P2", "P4"]
 
 
 def test_a_closed_incident_never_seen_is_ignored(model: BoardModel, store: Store) -> None:

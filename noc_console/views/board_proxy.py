@@ -1,0 +1,93 @@
+"""The proxy between the board model and its views: filters, never sorts itself.
+
+Sorting is the source model's job (`BoardModel.sort`: Python keys, one layout change);
+a `QSortFilterProxyModel` sort would call `data()` from C++ for each of the ~150,000
+comparisons of 10,000 rows. Header clicks reach `sort()` here and are passed on.
+
+Filtering reads the frozen rows directly instead of asking `data()` for display text,
+and remembers each row's verdict until the row object or the filter changes, so a
+keystroke or a queue switch costs one cheap check per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from noc_console.models.board_row import BoardRow
+from noc_console.views.board_model import BoardModel
+
+RowPredicate = Callable[[BoardRow], bool]
+
+
+class BoardProxy(QSortFilterProxyModel):
+    """Rows of a `BoardModel` in its own order, filtered by text and by a predicate.
+
+    Signals: only those of QSortFilterProxyModel.
+    """
+
+    def __init__(self, model: BoardModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._board = model
+        self._text = ""
+        self._predicate: RowPredicate | None = None
+        self._verdicts: dict[object, tuple[BoardRow, bool]] = {}
+        self._haystacks: dict[object, tuple[BoardRow, str]] = {}  # searchable text per row
+        # Not dynamic: a tick's dataChanged over 10,000 rows would re-filter every row.
+        # Changed rows are re-checked by `refresh()` after each applied batch instead.
+        self.setDynamicSortFilter(False)
+        self.setSourceModel(model)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._board.sort(column, order)
+
+    def set_text(self, text: str) -> None:
+        """Show rows whose id, client, title or assignee contain `text` (any case)."""
+        text = text.strip().casefold()
+        if text != self._text:
+            self._text = text
+            self._refilter()
+
+    def set_predicate(self, predicate: RowPredicate | None) -> None:
+        """Show only rows for which `predicate` holds (a queue); None shows all."""
+        self._predicate = predicate
+        self._refilter()
+
+    @property
+    def filtering(self) -> bool:
+        return bool(self._text) or self._predicate is not None
+
+    def refresh(self) -> None:
+        """Re-check rows whose data changed (or whose queue membership moved with time)."""
+        if self.filtering:
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if not self._text and self._predicate is None:
+            return True
+        row = self._board.row_at(source_row)
+        cached = self._verdicts.get(row.key)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        verdict = self._accepts(row)
+        self._verdicts[row.key] = (row, verdict)
+        return verdict
+
+    def _accepts(self, row: BoardRow) -> bool:
+        if self._predicate is not None and not self._predicate(row):
+            return False
+        if not self._text:
+            return True
+        cached = self._haystacks.get(row.key)
+        if cached is None or cached[0] is not row:
+            text = f"{row.key.external_id} {row.client_name} {row.title} {row.assignee or ''}"
+            cached = (row, text.casefold())
+            self._haystacks[row.key] = cached
+        return self._text in cached[1]
+
+    def _refilter(self) -> None:
+        self._verdicts.clear()
+        self.invalidateRowsFilter()
