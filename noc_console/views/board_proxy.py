@@ -61,7 +61,7 @@ class BoardProxy(QSortFilterProxyModel):
     def refresh(self) -> None:
         """Re-check rows whose data changed (or whose queue membership moved with time)."""
         if self.filtering:
-            self.invalidateRowsFilter()
+            self._invalidate_rows()
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
@@ -90,4 +90,11 @@ class BoardProxy(QSortFilterProxyModel):
 
     def _refilter(self) -> None:
         self._verdicts.clear()
-        self.invalidateRowsFilter()
+        self._invalidate_rows()
+
+    def _invalidate_rows(self) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10; invalidateRowsFilter is deprecated
+            self.beginFilterChange()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
