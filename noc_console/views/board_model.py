@@ -46,6 +46,7 @@ class Column(IntEnum):
     DUE = 10
 
 
+COLUMN_COUNT = len(Column)  # Qt asks for it with every index; len(Enum) is slow
 HEADERS = {
     Column.PRIORITY: "Pri",
     Column.OUTBOX: "⇅",
@@ -110,7 +111,7 @@ class BoardModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

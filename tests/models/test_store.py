@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.exc import StatementError
 
 from noc_console.models.database import (
+    HEAD_REVISION,
     _alembic_config,
     current_revision,
     head_revision,
@@ -74,6 +75,10 @@ def test_migrated_schema_matches_the_orm_mapping(db_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_the_start_up_shortcut_names_alembics_head() -> None:
+    assert head_revision() == HEAD_REVISION
 
 
 def test_the_cache_is_in_wal_mode(tmp_path: Path) -> None:
