@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bundle bundle-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "NOC Console needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -36,6 +36,19 @@ test: lint
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.run
+
+$(VENV)/.installed-bundle: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[bundle]'
+	@touch $@
+
+# A one-folder application in dist/noc-console/ (see docs/packaging.md).
+bundle: $(VENV)/.installed-bundle
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller build_scripts/noc_console.spec
+	@du -sh dist/noc-console
+
+# Runs the bundle as a user would: no virtualenv, no project on the path.
+bundle-test:
+	build_scripts/bundle_test.sh dist/noc-console
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
