@@ -19,7 +19,7 @@ from noc_console.models.errors import EnvironmentProblem
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
-from noc_console.services.runtime import build_runtime, connector_configs
+from noc_console.services.runtime import build_runtime
 
 log = logging.getLogger(APP_ID)
 
@@ -166,6 +166,3 @@ def configure_logging(level: str, fmt: str, stream: TextIO | None = None) -> Non
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-
-
-__all__ = ["build_runtime", "connector_configs", "main"]

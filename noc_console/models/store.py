@@ -201,7 +201,7 @@ class Store:
             )
         return ChangeSet(frozenset({key}))
 
-    def mark_failed(self, seq: int, error: str, retryable: bool, now: datetime) -> ChangeSet:
+    def mark_failed(self, seq: int, error: str, retryable: bool) -> ChangeSet:
         return self._settle(seq, ActionState.FAILED, last_error=error, retryable=retryable)
 
     def mark_conflict(self, seq: int, error: str, theirs: Mapping[str, Any]) -> ChangeSet:

@@ -96,7 +96,7 @@ class OutboxService:
             report.failed += 1
             report.error = str(exc)
             report.changes = report.changes.merge(
-                self._store.mark_failed(queued.seq, str(exc), True, now())
+                self._store.mark_failed(queued.seq, str(exc), True)
             )
             return False
         except ConnectorUnavailable as exc:
@@ -114,7 +114,7 @@ class OutboxService:
             return False
         except ActionRejected as exc:
             report.failed += 1
-            change = self._store.mark_failed(queued.seq, str(exc), False, now())
+            change = self._store.mark_failed(queued.seq, str(exc), False)
         else:
             report.delivered += 1
             change = self._store.mark_delivered(queued.seq, version, now())

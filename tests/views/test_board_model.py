@@ -176,7 +176,7 @@ def test_queued_actions_mark_their_row_worst_first(model: BoardModel, store: Sto
     model.apply(BoardUpdate(store.rows([key]), []))
     assert cell(model, 1, Column.OUTBOX) == "↻2"
     assert cell(model, 0, Column.OUTBOX) is None
-    store.mark_failed(first, "refused", retryable=False, now=T0)
+    store.mark_failed(first, "refused", retryable=False)
     model.apply(BoardUpdate(store.rows([key]), []))
     assert cell(model, 1, Column.OUTBOX) == "✗1"
     assert "1 failed" in str(cell(model, 1, Column.OUTBOX, Qt.ItemDataRole.ToolTipRole))
