@@ -6,6 +6,7 @@ offscreen, and once the first sync's rows are on screen it is saved as a PNG.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import sys
@@ -22,6 +23,14 @@ ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "noc-con
 SCREENSHOT_TIMEOUT_MS = 60_000
 #: Set in the environment to exit once the cached board is first painted (benchmarks).
 EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
+
+
+def _technician() -> str:
+    """Who "T" (take) assigns to and "Mine" shows: the login name, for now."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def _rss_kb() -> int:
@@ -65,7 +74,9 @@ def run_gui(
     runtime = build_runtime(config, db_url, demo)
     model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
     controller = BoardController(runtime.feed, runtime.engine, model, runtime.clock)
-    window = BoardWindow(model, controller, runtime.clock)
+    window = BoardWindow(
+        model, controller, runtime.clock, me=_technician(), matrix=config.sla.matrix
+    )
     outcome = {"code": 0}
 
     def report_first_paint() -> None:

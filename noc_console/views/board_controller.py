@@ -104,6 +104,12 @@ class BoardController(QObject):
         """Queue a triage action; the row changes once it is durable in the outbox."""
         self._worker.submit(lambda: self._engine.submit(action), self._on_changes, self._fail)
 
+    def run_in_background(
+        self, work: Callable[[], object], on_result: Callable[[object], None]
+    ) -> None:
+        """Run read-only engine work (queue counts, detail lookups) on the worker."""
+        self._worker.submit(work, on_result, self._fail)
+
     def tick(self) -> None:
         visible = self.visible_rows() if self.visible_rows is not None else None
         self._model.tick(self._clock.now(), visible)

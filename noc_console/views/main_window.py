@@ -6,18 +6,36 @@ import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMainWindow, QTableView
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from noc_console import APP_NAME
+from noc_console.models.board_row import BoardRow
 from noc_console.models.clock import Clock
+from noc_console.models.incident import IncidentKey
+from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.services.connectivity import Connectivity, FeedStatus
+from noc_console.services.queues import Queue, membership, queues
 from noc_console.views import format as fmt
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import BoardModel, Column
 from noc_console.views.board_proxy import BoardProxy
+from noc_console.views.queue_list import QueueList
 from noc_console.views.theme import DARK
+from noc_console.views.triage import HINTS, Triage
+
+QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
 
 ROW_HEIGHT = 28
 COLUMN_WIDTHS = {
@@ -30,7 +48,7 @@ COLUMN_WIDTHS = {
     Column.AGE: 84,
     Column.RESPONSE: 132,
     Column.RESOLUTION: 132,
-    Column.DUE: 96,
+    Column.DUE: 124,
 }
 
 
@@ -46,6 +64,8 @@ class BoardWindow(QMainWindow):
         controller: BoardController,
         clock: Clock,
         stale_after: timedelta = timedelta(seconds=30),
+        me: str = "",
+        matrix: PriorityMatrix = DEFAULT_MATRIX,
     ) -> None:
         super().__init__()
         self._model = model
@@ -79,7 +99,42 @@ class BoardWindow(QMainWindow):
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        self.setCentralWidget(self.table)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search id, client, title, assignee  ( / )")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.returnPressed.connect(self.table.setFocus)
+        escape = QShortcut(QKeySequence("Esc"), self)
+        escape.activated.connect(self._escape)
+        self.hints = QLabel(HINTS, self)
+        self.hints.setObjectName("hints")
+        self.hints.setStyleSheet(f"color: {DARK['muted']}; padding: 2px 6px;")
+
+        self._queues: list[Queue] = queues(me)
+        self._members: dict[str, frozenset[IncidentKey]] = {}
+        self.queue_list = QueueList(self._queues, self)
+        self.queue_list.queue_selected.connect(self._select_queue)
+
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.search)
+        column.addWidget(self.table)
+        column.addWidget(self.hints)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.queue_list)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 1360])
+        self.setCentralWidget(splitter)
+        self.triage = Triage(self.table, controller.submit, me, matrix, self.search)
+        self._queue_timer = QTimer(self)
+        self._queue_timer.setInterval(QUEUE_REFRESH_MS)
+        self._queue_timer.timeout.connect(self.refresh_queues)
+        self._queue_timer.start()
 
         self.feed_label = QLabel(self)
         self.feed_label.setObjectName("feedState")
@@ -95,6 +150,8 @@ class BoardWindow(QMainWindow):
 
         controller.visible_rows = self.visible_source_rows
         controller.applied.connect(self.proxy.refresh)
+        controller.loaded.connect(self.refresh_queues)
+        controller.synced.connect(self.refresh_queues)
         controller.feeds_changed.connect(self._on_feeds)
         controller.ticked.connect(self._refresh_status)
         controller.failed.connect(self._on_failed)
@@ -105,6 +162,41 @@ class BoardWindow(QMainWindow):
         self._refresh_count()
         self._refresh_status()
         self.resize(1600, 900)
+
+    def refresh_queues(self) -> None:
+        """Recount every queue off the GUI thread; re-filter if the queue moved."""
+        rows = self._model.rows()
+        now = self._clock.now()
+        all_queues = self._queues
+        self._controller.run_in_background(
+            lambda: membership(all_queues, rows, now), self._queues_counted
+        )
+
+    def _queues_counted(self, members: object) -> None:
+        assert isinstance(members, dict)
+        self._members = members
+        self.queue_list.set_counts({key: len(keys) for key, keys in members.items()})
+        self._select_queue(self.queue_list.current_key)
+
+    def _select_queue(self, key: str) -> None:
+        if key == "all":
+            self.proxy.set_predicate(None)
+            return
+        queue = next(q for q in self._queues if q.key == key)
+        members = self._members.get(key)
+        clock = self._clock
+
+        def belongs(row: BoardRow) -> bool:
+            if members is not None and row.key in members:
+                return True
+            return queue.matches(row, clock.now()) if members is None else False
+
+        self.proxy.set_predicate(belongs)
+
+    def _escape(self) -> None:
+        if self.search.hasFocus() and self.search.text():
+            self.search.clear()
+        self.table.setFocus()
 
     def visible_source_rows(self) -> list[int]:
         """Source-model rows currently on screen (for the once-a-second tick)."""

@@ -1,0 +1,152 @@
+"""A technician triaging the demo feed from the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from noc_console.connectors.demo import DemoFeed
+from noc_console.models.actions import ActionKind, ActionState
+from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Status
+from noc_console.models.store import Store
+from noc_console.services.board_feed import BoardFeed
+from noc_console.services.engine import SyncEngine
+from noc_console.views.board_controller import BoardController
+from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
+from noc_console.views.main_window import BoardWindow
+from noc_console.views.triage_dialogs import NoteDialog, PriorityDialog, ReasonDialog, ResolveDialog
+
+ME = "sam.tech"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
+    demo = DemoFeed(clock)
+    engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
+    model = BoardModel(clock.now())
+    controller = BoardController(BoardFeed(store, [demo]), engine, model, clock)
+    board = BoardWindow(model, controller, clock, me=ME)
+    qtbot.addWidget(board)
+    board.show()
+    with qtbot.waitSignal(controller.synced, timeout=10_000):
+        controller.start()
+    board.table.setFocus()
+    yield board
+    board.close()
+
+
+def press(qtbot: QtBot, window: BoardWindow, key: str) -> None:
+    qtbot.keyClicks(window.table, key)
+
+
+def current(window: BoardWindow) -> object:
+    return window.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
+
+
+def actions(store: Store, qtbot: QtBot, count: int) -> list[object]:
+    qtbot.waitUntil(lambda: len(store.outbox()) >= count, timeout=5000)
+    return store.outbox()
+
+
+def select_new_incident(qtbot: QtBot, window: BoardWindow) -> object:
+    press(qtbot, window, "j")
+    for _ in range(window.proxy.rowCount()):
+        row = current(window)
+        if row.status is Status.NEW:  # type: ignore[attr-defined]
+            return row
+        press(qtbot, window, "j")
+    pytest.fail("no new incident on the board")
+
+
+def test_move_acknowledge_and_take(window: BoardWindow, store: Store, qtbot: QtBot) -> None:
+    row = select_new_incident(qtbot, window)
+    press(qtbot, window, "a")
+    press(qtbot, window, "t")
+    ack, take = actions(store, qtbot, 2)
+    assert ack.action.key == row.key  # type: ignore[attr-defined]
+    assert ack.action.kind is ActionKind.ACKNOWLEDGE  # type: ignore[attr-defined]
+    assert take.action.payload == {"assignee": ME}  # type: ignore[attr-defined]
+    assert take.action.expected == {"assignee": None}  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: all(q.state is ActionState.DELIVERED for q in store.outbox()))
+    (shown,) = store.rows([row.key])  # type: ignore[attr-defined]
+    assert (shown.status, shown.assignee) == (Status.ACKNOWLEDGED, ME)
+
+
+def test_escalate_with_a_reason(window: BoardWindow, store: Store, qtbot: QtBot) -> None:
+    press(qtbot, window, "j")
+    row = current(window)
+    press(qtbot, window, "e")
+    dialog = window.triage.dialog
+    assert isinstance(dialog, ReasonDialog)
+    qtbot.keyClicks(dialog.text, "needs a network engineer")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
+    tier, note = actions(store, qtbot, 2)
+    assert tier.action.kind is ActionKind.TIER  # type: ignore[attr-defined]
+    assert tier.action.payload["tier"] == row.tier.escalated().value  # type: ignore[attr-defined]
+    assert "needs a network engineer" in note.action.payload["text"]  # type: ignore[attr-defined]
+    assert window.triage.dialog is None
+
+
+def test_note_internal_by_default(window: BoardWindow, store: Store, qtbot: QtBot) -> None:
+    press(qtbot, window, "j")
+    press(qtbot, window, "n")
+    dialog = window.triage.dialog
+    assert isinstance(dialog, NoteDialog)
+    qtbot.keyClicks(dialog.text, "rebooted the firewall")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    (note,) = actions(store, qtbot, 1)
+    assert note.action.payload == {"text": "rebooted the firewall", "internal": True}  # type: ignore[attr-defined]
+
+
+def test_resolve_needs_a_note_and_the_verified_tick(
+    window: BoardWindow, store: Store, qtbot: QtBot
+) -> None:
+    press(qtbot, window, "j")
+    press(qtbot, window, "r")
+    dialog = window.triage.dialog
+    assert isinstance(dialog, ResolveDialog)
+    qtbot.keyClicks(dialog.text, "replaced the PSU")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert store.outbox() == []  # not verified yet: nothing sent
+    dialog.verified.setFocus()
+    qtbot.keyClick(dialog.verified, Qt.Key.Key_Space)
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    (resolve,) = actions(store, qtbot, 1)
+    assert resolve.action.kind is ActionKind.RESOLVE  # type: ignore[attr-defined]
+    assert resolve.action.payload == {"text": "replaced the PSU"}  # type: ignore[attr-defined]
+
+
+def test_priority_through_the_matrix(window: BoardWindow, store: Store, qtbot: QtBot) -> None:
+    press(qtbot, window, "j")
+    row = current(window)
+    press(qtbot, window, "p")
+    dialog = window.triage.dialog
+    assert isinstance(dialog, PriorityDialog)
+    target = (1, 1) if (row.impact, row.urgency) != (1, 1) else (3, 3)  # type: ignore[attr-defined]
+    cell = dialog.cells[target]
+    cell.setFocus()
+    qtbot.keyClick(cell, Qt.Key.Key_Space)
+    (change,) = actions(store, qtbot, 1)
+    assert change.action.payload["impact"] == target[0]  # type: ignore[attr-defined]
+    assert change.action.payload["priority"] == ("P1" if target == (1, 1) else "P4")  # type: ignore[attr-defined]
+
+
+def test_search_and_queues_filter_the_board(window: BoardWindow, qtbot: QtBot) -> None:
+    press(qtbot, window, "/")
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, "vpn")
+    titles = [window.proxy.index(r, Column.TITLE).data() for r in range(window.proxy.rowCount())]
+    assert titles
+    assert all("vpn" in t.casefold() for t in titles)
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    qtbot.waitUntil(lambda: window.queue_list.count_of("unassigned") > 0, timeout=5000)
+    window.queue_list.select("unassigned")
+    shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
+    assert len(shown) == window.queue_list.count_of("unassigned")
+    assert all(row.assignee is None for row in shown)
