@@ -107,7 +107,12 @@ def run_gui(
             window.close()
             app.exit(1)
 
-        controller.synced.connect(lambda: QTimer.singleShot(100, save))
+        def first_data() -> None:  # show an incident in the detail panel too
+            if window.proxy.rowCount() and not window.table.currentIndex().isValid():
+                window.table.setCurrentIndex(window.proxy.index(0, 0))
+            QTimer.singleShot(400, save)
+
+        controller.synced.connect(first_data)
         QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, give_up)
 
     window.show()

@@ -96,11 +96,15 @@ def set_state(connection: Connection, seq: int, **values: Any) -> IncidentKey:
 
 
 def listing(
-    connection: Connection, states: Iterable[ActionState] | None = None
+    connection: Connection,
+    states: Iterable[ActionState] | None = None,
+    key: IncidentKey | None = None,
 ) -> list[QueuedAction]:
     query = select(OUTBOX).order_by(_O.seq)
     if states is not None:
         query = query.where(_O.state.in_([s.value for s in states]))
+    if key is not None:
+        query = query.where(_O.source == key.source, _O.external_id == key.external_id)
     return [queued(r) for r in connection.execute(query)]
 
 

@@ -225,9 +225,12 @@ class Store:
         with self._reading() as connection:
             return outbox_table.deliverable(connection, source, now)
 
-    def outbox(self, states: Iterable[ActionState] | None = None) -> list[QueuedAction]:
+    def outbox(
+        self, states: Iterable[ActionState] | None = None, key: IncidentKey | None = None
+    ) -> list[QueuedAction]:
+        """Queued actions, oldest first; of every state, or of `states`, or of one incident."""
         with self._reading() as connection:
-            return outbox_table.listing(connection, states)
+            return outbox_table.listing(connection, states, key)
 
     def queued_count(self, source: str) -> int:
         with self._reading() as connection:
@@ -313,6 +316,30 @@ class Store:
 
     def client(self, client_id: str) -> Client | None:
         return self._clients.get(client_id)
+
+    def details(self, key: IncidentKey) -> tuple[dict[str, Any], list[Pause]] | None:
+        """Everything stored about one incident (its columns) and its pause history."""
+        with self._reading() as connection:
+            r = connection.execute(select(INCIDENTS).where(key_filter([key], _I))).first()
+            if r is None:
+                return None
+            return dict(r._mapping), self._pauses(connection, [key]).get(key, [])
+
+    def similar(self, key: IncidentKey, client_id: str, title: str, since: datetime,
+                limit: int = 5) -> list[BoardRow]:  # fmt: skip
+        """Recent incidents of the same client or with the same symptom (the title's first
+        three words), newest first — for "what fixed it last time"."""
+        words = " ".join(title.split()[:3])
+        query = (
+            select(*_ROW_COLUMNS)
+            .where(_I.created_at >= since)
+            .where((_I.client_id == client_id) | _I.title.startswith(words, autoescape=True))
+            .where(~((_I.source == key.source) & (_I.external_id == key.external_id)))
+            .order_by(_I.created_at.desc())
+            .limit(limit)
+        )
+        with self._reading() as connection:
+            return [self._row(r, {}) for r in connection.execute(query)]
 
     def pauses(self, key: IncidentKey) -> list[Pause]:
         """The pause history of one incident, oldest first."""

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from noc_console.connectors.base import Connector
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
 from noc_console.models.store import Store
 from noc_console.services.connectivity import FeedStatus, feed_status
+from noc_console.services.incident_detail import IncidentDetail, incident_detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,9 @@ class BoardFeed:
         wanted = list(keys)
         rows = self._store.rows(wanted) if wanted else []
         return BoardUpdate(rows, self.feeds())
+
+    def detail(self, key: IncidentKey, now: datetime) -> IncidentDetail | None:
+        return incident_detail(self._store, key, now)
 
     def feeds(self) -> list[FeedStatus]:
         return [

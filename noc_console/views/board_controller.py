@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -20,6 +21,7 @@ from noc_console.models.incident import IncidentKey
 from noc_console.services.board_feed import BoardFeed, BoardUpdate
 from noc_console.services.connectivity import FeedStatus
 from noc_console.services.engine import EngineEvent, SyncEngine
+from noc_console.services.incident_detail import IncidentDetail
 from noc_console.views.board_model import BoardModel
 from noc_console.views.worker import SerialWorker
 
@@ -103,6 +105,10 @@ class BoardController(QObject):
     def submit(self, action: Action) -> None:
         """Queue a triage action; the row changes once it is durable in the outbox."""
         self._worker.submit(lambda: self._engine.submit(action), self._on_changes, self._fail)
+
+    def detail(self, key: IncidentKey, now: datetime) -> IncidentDetail | None:
+        """The detail panel's data for one incident (call on the worker)."""
+        return self._feed.detail(key, now)
 
     def run_in_background(
         self, work: Callable[[], object], on_result: Callable[[object], None]

@@ -6,8 +6,8 @@ import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -26,11 +26,13 @@ from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.services.connectivity import Connectivity, FeedStatus
+from noc_console.services.incident_detail import IncidentDetail
 from noc_console.services.queues import Queue, membership, queues
 from noc_console.views import format as fmt
 from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import BoardModel, Column
+from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
 from noc_console.views.board_proxy import BoardProxy
+from noc_console.views.detail_panel import DetailPanel
 from noc_console.views.queue_list import QueueList
 from noc_console.views.theme import DARK
 from noc_console.views.triage import HINTS, Triage
@@ -124,12 +126,19 @@ class BoardWindow(QMainWindow):
         column.addWidget(self.search)
         column.addWidget(self.table)
         column.addWidget(self.hints)
+        self.detail = DetailPanel(self)
         splitter = QSplitter(self)
+        splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.queue_list)
         splitter.addWidget(right)
+        splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 1360])
+        splitter.setSizes([240, 980, 380])
+        self.detail.hide()  # Enter shows it; the board keeps its width until then
+        self.splitter = splitter
         self.setCentralWidget(splitter)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.table.installEventFilter(self)  # Enter on the table toggles the detail
         self.triage = Triage(self.table, controller.submit, me, matrix, self.search)
         self._queue_timer = QTimer(self)
         self._queue_timer.setInterval(QUEUE_REFRESH_MS)
@@ -192,6 +201,37 @@ class BoardWindow(QMainWindow):
             return queue.matches(row, clock.now()) if members is None else False
 
         self.proxy.set_predicate(belongs)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+                self.toggle_detail()
+                return True
+        return super().eventFilter(watched, event)
+
+    def toggle_detail(self) -> None:
+        """Enter: show the selected incident in full beside the board, or hide it."""
+        self.detail.setVisible(not self.detail.isVisible())
+        if self.detail.isVisible():
+            self._show_detail(None)
+
+    def _show_detail(self, current: object, _previous: object = None) -> None:
+        if not self.detail.isVisible():
+            return
+        row = self.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
+        if not isinstance(row, BoardRow):
+            self.detail.show_nothing()
+            return
+        store_detail = self._controller.detail
+        now = self._clock.now()
+        self._controller.run_in_background(
+            lambda: store_detail(row.key, now), lambda d: self._detail_ready(d, now)
+        )
+
+    def _detail_ready(self, detail: object, now: datetime) -> None:
+        if isinstance(detail, IncidentDetail):
+            self.detail.show_detail(detail, now)
 
     def _escape(self) -> None:
         if self.search.hasFocus() and self.search.text():

@@ -23,7 +23,7 @@ from noc_console.views.board_model import ROW_ROLE
 from noc_console.views.triage_dialogs import NoteDialog, PriorityDialog, ReasonDialog, ResolveDialog
 
 HINTS = (
-    "J/K move · A acknowledge · T take · E escalate · N note · W waiting · "
+    "J/K move · Enter detail · A acknowledge · T take · E escalate · N note · W waiting · "
     "R resolve · P priority · / search · Esc board"
 )
 
@@ -180,6 +180,7 @@ class Triage(QObject):
         self.dialog = dialog
         dialog.finished.connect(self._closed)
         dialog.open()
+        dialog.activateWindow()  # the keys typed next belong to the dialog
 
     def _closed(self) -> None:
         self.dialog = None

@@ -150,3 +150,24 @@ def test_search_and_queues_filter_the_board(window: BoardWindow, qtbot: QtBot) -
     shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
     assert len(shown) == window.queue_list.count_of("unassigned")
     assert all(row.assignee is None for row in shown)
+
+
+def test_enter_shows_the_incident_in_full(window: BoardWindow, store: Store, qtbot: QtBot) -> None:
+    press(qtbot, window, "j")
+    row = current(window)
+    press(qtbot, window, "n")
+    dialog = window.triage.dialog
+    assert isinstance(dialog, NoteDialog)
+    qtbot.keyClicks(dialog.text, "called the branch manager")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    actions(store, qtbot, 1)
+    assert not window.detail.isVisible()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert window.detail.isVisible()
+    text = lambda: window.detail.toPlainText()  # noqa: E731
+    qtbot.waitUntil(lambda: row.key.external_id in text(), timeout=5000)  # type: ignore[attr-defined]
+    for part in ("SLA", "Response", "Resolution", "Timeline", "Raised",
+                 "note — called the branch manager"):  # fmt: skip
+        assert part in text(), part
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert not window.detail.isVisible()

@@ -1,0 +1,131 @@
+"""The detail panel: one incident in full — fields, SLA breakdown, timeline, similar."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from noc_console.models.actions import ActionState
+from noc_console.models.sla_clock import SlaClock
+from noc_console.services.incident_detail import IncidentDetail
+from noc_console.views import format as fmt
+from noc_console.views.theme import DARK, PRIORITY_COLOURS
+
+STATE_WORDS = {
+    ActionState.PENDING: "waiting to be sent",
+    ActionState.DELIVERED: "delivered",
+    ActionState.FAILED: "FAILED",
+    ActionState.CONFLICT: "IN CONFLICT",
+    ActionState.DISCARDED: "discarded",
+}
+
+
+class DetailPanel(QTextBrowser):
+    """Read-only rich text of the selected incident; links open in the browser.
+
+    Signals: only those of QTextBrowser.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detail")
+        self.setOpenExternalLinks(True)
+        self.setMinimumWidth(360)
+        self.show_nothing()
+
+    def show_nothing(self) -> None:
+        self.setHtml(f"<p style='color:{DARK['muted']}'>Select an incident (J/K).</p>")
+
+    def show_detail(self, detail: IncidentDetail, now: datetime) -> None:
+        self.setHtml(render(detail, now))
+
+
+def _t(value: datetime | None) -> str:
+    return f"{value.astimezone():%a %d %b %H:%M}" if value else "—"
+
+
+def _clock(name: str, clock: SlaClock | None, now: datetime) -> str:
+    if clock is None:
+        return f"<tr><td>{name}</td><td colspan=2>no target</td></tr>"
+    state = clock.state(now)
+    used = clock.fraction_used(now) * 100
+    return (
+        f"<tr><td><b>{name}</b></td><td>{html.escape(fmt.countdown(clock.remaining(now), state))}"
+        f" ({state.value}, {used:.0f}% used)</td></tr>"
+        f"<tr><td></td><td>target {fmt.duration(clock.target)} on "
+        f"<i>{html.escape(clock.calendar.name)}</i> hours; due {_t(clock.due_at)} "
+        f"({clock.origin.value})</td></tr>"
+    )
+
+
+def _status(label: str, source_status: str) -> str:
+    """Our status, and the source's own name for it when that says something else."""
+    if not source_status or source_status.casefold() == label.casefold():
+        return label
+    return f"{label} (in the source: {source_status})"
+
+
+def render(detail: IncidentDetail, now: datetime) -> str:
+    row, f = detail.row, detail.fields
+    bg, fg = PRIORITY_COLOURS[row.priority]
+    e = html.escape
+    parts = [
+        f"<p><span style='background:{bg};color:{fg};font-weight:bold'>&nbsp;{row.priority.value}"
+        f"&nbsp;</span> <b>{e(row.key.external_id)}</b> · {e(row.client_name)}</p>",
+        f"<h3>{e(row.title)}</h3>",
+    ]
+    if detail.link:
+        parts.append(f"<p><a href='{e(detail.link)}'>Open in {e(row.key.source)}</a></p>")
+    if f.get("description"):
+        parts.append(f"<p>{e(str(f['description']))}</p>")
+    facts = [
+        ("Status", _status(row.status.label, str(f.get("source_status") or ""))),
+        ("Tier", row.tier.value),
+        ("Assignee", row.assignee or "unassigned"),
+        ("Impact × urgency", f"{row.impact} × {row.urgency} → {row.priority.value}"),
+        ("Category", str(f.get("category") or "—")),
+        ("Source", f"{row.key.source} · version {f.get('version') or '—'}"),
+    ]
+    parts.append("<table cellspacing=2>")
+    parts.extend(f"<tr><td>{name}</td><td>{e(value)}</td></tr>" for name, value in facts)
+    parts.append("</table>")
+    parts.append("<h4>SLA</h4><table cellspacing=2>")
+    parts.append(_clock("Response", row.response, now))
+    parts.append(_clock("Resolution", row.resolution, now))
+    parts.append("</table>")
+    events: list[tuple[datetime, str]] = [(row.created_at, "Raised")]
+    if f.get("responded_at"):
+        events.append((f["responded_at"], "Responded"))
+    for pause in detail.pauses:
+        status = e(pause.status.replace("_", " "))
+        events.append((pause.start, f"Paused: {status}"))
+        if pause.end:
+            events.append((pause.end, "Clock resumed"))
+    for queued in detail.actions:
+        action = queued.action
+        text = action.payload.get("text") or action.payload.get("reason") or ""
+        summary = ", ".join(f"{k} {v}" for k, v in action.changes().items())
+        words = STATE_WORDS[queued.state]
+        if queued.last_error and queued.state is not ActionState.DELIVERED:
+            words += f": {queued.last_error}"
+        what = e(" — ".join(p for p in (action.kind.value, summary, str(text)) if p))
+        who = e(action.author or "someone")
+        events.append((action.created_at or now, f"{what} <i>({who}; {e(words)})</i>"))
+    if f.get("resolved_at"):
+        events.append((f["resolved_at"], "Resolved"))
+    events.sort(key=lambda item: item[0])
+    parts.append("<h4>Timeline</h4><table cellspacing=2>")
+    parts.extend(f"<tr><td>{_t(when)}</td><td>{what}</td></tr>" for when, what in events)
+    parts.append("</table>")
+    if detail.similar:
+        parts.append("<h4>Similar, last 30 days</h4><table cellspacing=2>")
+        for other in detail.similar:
+            outcome = other.status.label
+            parts.append(
+                f"<tr><td>{e(other.key.external_id)}</td><td>{e(other.client_name)}: "
+                f"{e(other.title)} — {e(outcome)}</td></tr>"
+            )
+        parts.append("</table>")
+    return "".join(parts)
