@@ -25,10 +25,12 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
+from noc_console.services.alarms import Alarms
 from noc_console.services.connectivity import Connectivity, FeedStatus
 from noc_console.services.incident_detail import IncidentDetail
 from noc_console.services.queues import Queue, membership, queues
 from noc_console.views import format as fmt
+from noc_console.views.alarm_presenter import AlarmPresenter
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
 from noc_console.views.board_proxy import BoardProxy
@@ -156,6 +158,13 @@ class BoardWindow(QMainWindow):
         status.addWidget(self.feed_label)
         status.addWidget(self.age_label)
         status.addPermanentWidget(self.count_label)
+        self.alarm_label = QLabel(self)
+        self.alarm_label.setObjectName("alarms")
+        self.alarm_label.hide()
+        status.addWidget(self.alarm_label, 1)
+        self.alarms = AlarmPresenter(
+            Alarms(), model.rows, controller.run_in_background, clock, self, self.alarm_label
+        )
 
         controller.visible_rows = self.visible_source_rows
         controller.applied.connect(self.proxy.refresh)

@@ -171,3 +171,30 @@ def test_enter_shows_the_incident_in_full(window: BoardWindow, store: Store, qtb
         assert part in text(), part
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     assert not window.detail.isVisible()
+
+
+def test_a_new_p1_alarms_until_acknowledged(
+    window: BoardWindow, store: Store, clock: ManualClock, qtbot: QtBot
+) -> None:
+    from noc_console.models.incident import Priority
+    from noc_console.services.board_feed import BoardUpdate
+    from tests.factories import incident
+
+    presenter = window.alarms
+    presenter.scan()  # learns the backlog
+    qtbot.waitUntil(lambda: presenter.alarms._known is not None, timeout=5000)
+    store.upsert_incidents([incident(1, priority=Priority.P1, title="Core switch down",
+                                     created_at=clock.now(), updated_at=clock.now())])  # fmt: skip
+    window._model.apply(BoardUpdate(store.rows([incident(1).key]), []))
+    presenter.scan()
+    qtbot.waitUntil(lambda: "Core switch down" in window.alarm_label.text(), timeout=5000)
+    assert window.alarm_label.text().startswith("⚠ P1 new:")
+    assert presenter.beeps == 1
+    clock.advance(timedelta(seconds=31))
+    presenter._maybe_sound()
+    assert presenter.beeps == 2  # repeats until acknowledged
+    qtbot.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    assert window.alarm_label.text() == ""
+    clock.advance(timedelta(seconds=31))
+    presenter._maybe_sound()
+    assert presenter.beeps == 2

@@ -1,0 +1,72 @@
+from dataclasses import replace
+from datetime import timedelta
+
+from noc_console.models.board_row import BoardRow
+from noc_console.models.incident import Client, Priority, Status
+from noc_console.models.store import Store
+from noc_console.services.alarms import AlarmKind, Alarms
+from tests.conftest import T0
+from tests.factories import incident
+
+S = timedelta(seconds=1)
+
+
+def rows(store: Store, *incidents: object) -> list[BoardRow]:
+    store.upsert_clients([Client("acme", "Acme", "Gold")])
+    store.upsert_incidents(list(incidents))  # type: ignore[arg-type]
+    return store.open_rows()
+
+
+def test_the_backlog_does_not_ring_but_new_p1s_do(store: Store) -> None:
+    alarms = Alarms()
+    assert alarms.scan(rows(store, incident(1, priority=Priority.P1)), T0) == []
+    board = rows(store, incident(2, priority=Priority.P1, title="Core switch down"),
+                 incident(3, priority=Priority.P4))  # fmt: skip
+    (alarm,) = alarms.scan(board, T0 + S)
+    assert (alarm.kind, alarm.key.external_id) == (AlarmKind.NEW, "T-2")
+    assert alarm.text == "P1 new: Acme — Core switch down"
+    assert alarms.scan(board, T0 + 2 * S) == []  # once, not at every scan
+
+
+def test_sound_repeats_until_acknowledged(store: Store) -> None:
+    alarms = Alarms(repeat=timedelta(seconds=30))
+    alarms.scan([], T0)
+    alarms.scan(rows(store, incident(1, priority=Priority.P1)), T0)
+    assert alarms.sound_due(T0)
+    assert not alarms.sound_due(T0 + 10 * S)
+    assert alarms.sound_due(T0 + 30 * S)
+    alarms.acknowledge()
+    assert not alarms.sound_due(T0 + 90 * S)
+    assert alarms.active() == []
+
+
+def test_snooze_silences_without_forgetting(store: Store) -> None:
+    alarms = Alarms()
+    alarms.scan([], T0)
+    alarms.scan(rows(store, incident(1, priority=Priority.P1)), T0)
+    alarms.snooze(T0, minutes=10)
+    assert not alarms.sound_due(T0 + timedelta(minutes=9))
+    assert len(alarms.active()) == 1
+    assert alarms.sound_due(T0 + timedelta(minutes=10))
+
+
+def test_p2_notifies_without_sound_and_p4_does_nothing(store: Store) -> None:
+    alarms = Alarms()
+    alarms.scan([], T0)
+    fresh = alarms.scan(rows(store, incident(1, priority=Priority.P2),
+                             incident(2, priority=Priority.P4)), T0)  # fmt: skip
+    assert [a.priority for a in fresh] == [Priority.P2]
+    assert not alarms.sound_due(T0)
+
+
+def test_breach_rings_once_and_handling_quiets_it(store: Store) -> None:
+    alarms = Alarms()
+    board = rows(store, incident(1, priority=Priority.P1, created_at=T0))
+    alarms.scan(board, T0)  # learn
+    kinds = [a.kind for a in alarms.scan(board, T0 + timedelta(minutes=14))]
+    assert kinds == [AlarmKind.CRITICAL]  # 14 of 15 minutes of the response target
+    kinds = [a.kind for a in alarms.scan(board, T0 + timedelta(minutes=16))]
+    assert kinds == [AlarmKind.BREACHED]
+    handled = [replace(board[0], assignee="Ann", status=Status.IN_PROGRESS)]
+    alarms.scan(handled, T0 + timedelta(minutes=17))
+    assert alarms.active() == []
