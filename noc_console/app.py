@@ -74,8 +74,16 @@ def run_gui(
     runtime = build_runtime(config, db_url, demo)
     model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
     controller = BoardController(runtime.feed, runtime.engine, model, runtime.clock)
+    from PySide6.QtCore import QSettings
+
+    settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     window = BoardWindow(
-        model, controller, runtime.clock, me=_technician(), matrix=config.sla.matrix
+        model,
+        controller,
+        runtime.clock,
+        me=_technician(),
+        matrix=config.sla.matrix,
+        settings=settings,
     )
     outcome = {"code": 0}
 

@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -70,6 +70,7 @@ class BoardWindow(QMainWindow):
         stale_after: timedelta = timedelta(seconds=30),
         me: str = "",
         matrix: PriorityMatrix = DEFAULT_MATRIX,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__()
         self._model = model
@@ -141,7 +142,9 @@ class BoardWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.table.installEventFilter(self)  # Enter on the table toggles the detail
-        self.triage = Triage(self.table, controller.submit, me, matrix, self.search)
+        self.triage = Triage(
+            self.table, controller.submit, me, matrix, self.search, self.queue_list
+        )
         self._queue_timer = QTimer(self)
         self._queue_timer.setInterval(QUEUE_REFRESH_MS)
         self._queue_timer.timeout.connect(self.refresh_queues)
@@ -180,6 +183,8 @@ class BoardWindow(QMainWindow):
         self._refresh_count()
         self._refresh_status()
         self.resize(1600, 900)
+        self._settings = settings
+        self._restore()
 
     def refresh_queues(self) -> None:
         """Recount every queue off the GUI thread; re-filter if the queue moved."""
@@ -260,8 +265,40 @@ class BoardWindow(QMainWindow):
         ]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._save()
         self._controller.stop()
         super().closeEvent(event)
+
+    # Layout, filters and geometry survive a restart (QSettings, per user).
+    def _save(self) -> None:
+        if self._settings is None:
+            return
+        s = self._settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("board/splitter", self.splitter.saveState())
+        s.setValue("board/header", self.table.horizontalHeader().saveState())
+        s.setValue("board/queue", self.queue_list.current_key)
+        s.setValue("board/search", self.search.text())
+        s.setValue("board/detail", self.detail.isVisible())
+        s.sync()
+
+    def _restore(self) -> None:
+        if self._settings is None:
+            return
+        s = self._settings
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", self.restoreState),
+            ("board/splitter", self.splitter.restoreState),
+            ("board/header", self.table.horizontalHeader().restoreState),
+        ):
+            value = s.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+        self.queue_list.select(str(s.value("board/queue", "all")))
+        self.search.setText(str(s.value("board/search", "")))
+        self.detail.setVisible(str(s.value("board/detail", "false")).lower() == "true")
 
     def _on_feeds(self, feeds: list[FeedStatus]) -> None:
         self._feeds = feeds

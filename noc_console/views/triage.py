@@ -24,7 +24,7 @@ from noc_console.views.triage_dialogs import NoteDialog, PriorityDialog, ReasonD
 
 HINTS = (
     "J/K move · Enter detail · A acknowledge · T take · E escalate · N note · W waiting · "
-    "R resolve · P priority · / search · Esc board"
+    "R resolve · P priority · / search · Q queues · Esc board"
 )
 
 
@@ -41,6 +41,7 @@ class Triage(QObject):
         me: str,
         matrix: PriorityMatrix,
         search: QWidget,
+        queues: QWidget | None = None,
     ) -> None:
         super().__init__(table)
         self._table = table
@@ -61,6 +62,8 @@ class Triage(QObject):
             "P": self.priority,
             "/": self._search.setFocus,
         }
+        if queues is not None:
+            keys["Q"] = queues.setFocus
         for key, handler in keys.items():
             shortcut = QShortcut(QKeySequence(key), table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)

@@ -198,3 +198,42 @@ def test_a_new_p1_alarms_until_acknowledged(
     clock.advance(timedelta(seconds=31))
     presenter._maybe_sound()
     assert presenter.beeps == 2
+
+
+def test_layout_and_filters_survive_a_restart(
+    qtbot: QtBot, store: Store, clock: ManualClock, tmp_path: object
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    path = str(tmp_path) + "/settings.ini"  # never the developer's own settings
+
+    def open_board() -> BoardWindow:
+        demo = DemoFeed(clock)
+        model = BoardModel(clock.now())
+        engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
+        controller = BoardController(BoardFeed(store, [demo]), engine, model, clock)
+        board = BoardWindow(model, controller, clock, me=ME,
+                            settings=QSettings(path, QSettings.Format.IniFormat))  # fmt: skip
+        qtbot.addWidget(board)
+        return board
+
+    first = open_board()
+    first.queue_list.select("waiting")
+    first.search.setText("vpn")
+    first.table.horizontalHeader().resizeSection(Column.CLIENT, 321)
+    first.close()
+    second = open_board()
+    assert second.queue_list.current_key == "waiting"
+    assert second.search.text() == "vpn"
+    assert second.table.horizontalHeader().sectionSize(Column.CLIENT) == 321
+    second.close()
+
+
+def test_queues_by_keyboard(window: BoardWindow, qtbot: QtBot) -> None:
+    press(qtbot, window, "q")
+    qtbot.waitUntil(lambda: window.queue_list.count_of("unassigned") > 0, timeout=5000)
+    qtbot.keyClick(window.queue_list, Qt.Key.Key_Down)  # All open -> Unassigned
+    assert window.queue_list.current_key == "unassigned"
+    shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
+    assert shown
+    assert all(row.assignee is None for row in shown)
