@@ -30,6 +30,7 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a value that sorts the column correctly
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the whole BoardRow
 STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # ClockState of a countdown cell
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 4  # share of an SLA target used (0.0 … 1.0+)
 
 
 class Column(IntEnum):
@@ -44,6 +45,7 @@ class Column(IntEnum):
     RESPONSE = 8
     RESOLUTION = 9
     DUE = 10
+    SOURCE = 11
 
 
 COLUMN_COUNT = len(Column)  # Qt asks for it with every index; len(Enum) is slow
@@ -59,6 +61,7 @@ HEADERS = {
     Column.RESPONSE: "Response",
     Column.RESOLUTION: "Resolution",
     Column.DUE: "Next due",
+    Column.SOURCE: "Source",
 }
 COUNTDOWN_ROLES = [
     Qt.ItemDataRole.DisplayRole,
@@ -335,6 +338,8 @@ class BoardModel(QAbstractTableModel):
             return fmt.duration(self._now - row.created_at)
         if column == Column.DUE:
             return _local_time(row.next_deadline, self._now) if row.next_deadline else "—"
+        if column == Column.SOURCE:
+            return row.key.source
         return ""
 
     def _countdown_data(self, clock: SlaClock | None, role: int, name: str) -> Any:
@@ -351,6 +356,8 @@ class BoardModel(QAbstractTableModel):
             return text
         if role == STATE_ROLE:
             return state
+        if role == PROGRESS_ROLE:
+            return None if state is ClockState.MET else clock.fraction_used(self._now)
         if off_hours and state is ClockState.OK and role == Qt.ItemDataRole.ForegroundRole:
             return self._muted
         colours = self._state_colours[state]

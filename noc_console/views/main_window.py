@@ -34,6 +34,7 @@ from noc_console.views.alarm_presenter import AlarmPresenter
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
 from noc_console.views.board_proxy import BoardProxy
+from noc_console.views.countdown_delegate import CountdownDelegate
 from noc_console.views.detail_panel import DetailPanel
 from noc_console.views.queue_list import QueueList
 from noc_console.views.theme import DARK
@@ -53,6 +54,7 @@ COLUMN_WIDTHS = {
     Column.RESPONSE: 132,
     Column.RESOLUTION: 132,
     Column.DUE: 124,
+    Column.SOURCE: 80,
 }
 
 
@@ -104,6 +106,9 @@ class BoardWindow(QMainWindow):
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self._countdowns = CountdownDelegate(self.table)
+        for column in (Column.RESPONSE, Column.RESOLUTION):
+            self.table.setItemDelegateForColumn(column, self._countdowns)
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")

@@ -13,7 +13,14 @@ from noc_console.models.incident import Client, Priority, Status
 from noc_console.models.sla_clock import ClockState
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardUpdate
-from noc_console.views.board_model import ROW_ROLE, SORT_ROLE, STATE_ROLE, BoardModel, Column
+from noc_console.views.board_model import (
+    PROGRESS_ROLE,
+    ROW_ROLE,
+    SORT_ROLE,
+    STATE_ROLE,
+    BoardModel,
+    Column,
+)
 from noc_console.views.theme import PRIORITY_COLOURS
 from tests.conftest import T0
 from tests.factories import incident
@@ -64,6 +71,8 @@ def test_priority_is_colour_and_text(model: BoardModel) -> None:
 def test_countdowns_colour_by_state(model: BoardModel) -> None:
     model.tick(T0 + timedelta(minutes=35))  # P2 response: 45 of 60 minutes used
     assert cell(model, 1, Column.RESPONSE, STATE_ROLE) is ClockState.WARNING
+    assert cell(model, 1, Column.RESPONSE, PROGRESS_ROLE) == 0.75  # the thin bar's length
+    assert cell(model, 1, Column.SOURCE) == "test"
     assert cell(model, 1, Column.RESPONSE, Qt.ItemDataRole.BackgroundRole) is not None
     model.tick(T0 + timedelta(minutes=51))
     assert cell(model, 1, Column.RESPONSE, STATE_ROLE) is ClockState.BREACHED

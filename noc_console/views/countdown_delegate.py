@@ -1,0 +1,43 @@
+"""Paints a countdown cell as usual, plus a thin bar of the share of its target used."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+from noc_console.models.sla_clock import ClockState
+from noc_console.views.board_model import PROGRESS_ROLE, STATE_ROLE
+from noc_console.views.theme import DARK
+
+BAR_HEIGHT = 3
+BAR_COLOURS = {
+    ClockState.OK: QColor("#56b4e9"),
+    ClockState.WARNING: QColor(DARK["warning"]),
+    ClockState.CRITICAL: QColor("#ff9f43"),
+    ClockState.BREACHED: QColor("#ffffff"),
+    ClockState.PAUSED: QColor("#9ecbff"),
+}
+TRACK = QColor(255, 255, 255, 28)
+
+
+class CountdownDelegate(QStyledItemDelegate):
+    """Signals: only those of QStyledItemDelegate."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        used = index.data(PROGRESS_ROLE)
+        if used is None:
+            return
+        state = index.data(STATE_ROLE)
+        rect = option.rect  # type: ignore[attr-defined]
+        bar = QRect(rect.left() + 4, rect.bottom() - BAR_HEIGHT, rect.width() - 8, BAR_HEIGHT)
+        painter.fillRect(bar, TRACK)
+        filled = QRect(bar)
+        filled.setWidth(int(bar.width() * max(0.0, min(1.0, float(used)))))
+        painter.fillRect(filled, BAR_COLOURS.get(state, BAR_COLOURS[ClockState.OK]))
