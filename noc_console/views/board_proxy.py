@@ -32,6 +32,7 @@ class BoardProxy(QSortFilterProxyModel):
         self._board = model
         self._text = ""
         self._predicate: RowPredicate | None = None
+        self._clients: frozenset[str] = frozenset()
         self._verdicts: dict[object, tuple[BoardRow, bool]] = {}
         self._haystacks: dict[object, tuple[BoardRow, str]] = {}  # searchable text per row
         # Not dynamic: a tick's dataChanged over 10,000 rows would re-filter every row.
@@ -49,6 +50,12 @@ class BoardProxy(QSortFilterProxyModel):
             self._text = text
             self._refilter()
 
+    def set_clients(self, client_ids: frozenset[str]) -> None:
+        """Show only these clients' rows; an empty set shows every client."""
+        if client_ids != self._clients:
+            self._clients = frozenset(client_ids)
+            self._refilter()
+
     def set_predicate(self, predicate: RowPredicate | None) -> None:
         """Show only rows for which `predicate` holds (a queue); None shows all."""
         self._predicate = predicate
@@ -56,7 +63,7 @@ class BoardProxy(QSortFilterProxyModel):
 
     @property
     def filtering(self) -> bool:
-        return bool(self._text) or self._predicate is not None
+        return bool(self._text) or self._predicate is not None or bool(self._clients)
 
     def refresh(self) -> None:
         """Re-check rows whose data changed (or whose queue membership moved with time)."""
@@ -66,7 +73,7 @@ class BoardProxy(QSortFilterProxyModel):
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        if not self._text and self._predicate is None:
+        if not self.filtering:
             return True
         row = self._board.row_at(source_row)
         cached = self._verdicts.get(row.key)
@@ -77,6 +84,8 @@ class BoardProxy(QSortFilterProxyModel):
         return verdict
 
     def _accepts(self, row: BoardRow) -> bool:
+        if self._clients and row.client_id not in self._clients:
+            return False
         if self._predicate is not None and not self._predicate(row):
             return False
         if not self._text:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,6 +35,7 @@ from noc_console.views.alarm_presenter import AlarmPresenter
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
 from noc_console.views.board_proxy import BoardProxy
+from noc_console.views.client_filter import ClientFilter
 from noc_console.views.countdown_delegate import CountdownDelegate
 from noc_console.views.detail_panel import DetailPanel
 from noc_console.views.queue_list import QueueList
@@ -131,7 +133,12 @@ class BoardWindow(QMainWindow):
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
-        column.addWidget(self.search)
+        self.clients = ClientFilter(right)
+        self.clients.clients_changed.connect(self.proxy.set_clients)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.clients)
+        column.addLayout(filters)
         column.addWidget(self.table)
         column.addWidget(self.hints)
         self.detail = DetailPanel(self)
@@ -194,6 +201,7 @@ class BoardWindow(QMainWindow):
     def refresh_queues(self) -> None:
         """Recount every queue off the GUI thread; re-filter if the queue moved."""
         rows = self._model.rows()
+        self.clients.set_clients({row.client_id: row.client_name for row in rows})
         now = self._clock.now()
         all_queues = self._queues
         self._controller.run_in_background(

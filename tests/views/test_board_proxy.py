@@ -75,3 +75,19 @@ def test_tick_with_visible_rows_touches_only_their_countdown_cells(
     model.tick(T0 + timedelta(seconds=1), visible=[2])
     assert cells == [(2, Column.RESPONSE, 2, Column.RESPONSE),
                      (2, Column.RESOLUTION, 2, Column.RESOLUTION)]  # fmt: skip
+
+
+def test_client_filter_combines_with_text(store: Store) -> None:
+    from noc_console.models.incident import Client
+
+    store.upsert_clients([Client("other", "Other Ltd")])
+    store.upsert_incidents([incident(4, title="VPN down at Other", client_id="other")])
+    _model, proxy = board(store)
+    _model.apply(BoardUpdate(store.open_rows(), [], full=True))
+    proxy.set_clients(frozenset({"other"}))
+    assert titles(proxy) == ["VPN down at Other"]
+    proxy.set_text("backup")
+    assert titles(proxy) == []
+    proxy.set_text("")
+    proxy.set_clients(frozenset())
+    assert len(titles(proxy)) == 4

@@ -237,3 +237,15 @@ def test_queues_by_keyboard(window: BoardWindow, qtbot: QtBot) -> None:
     shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
     assert shown
     assert all(row.assignee is None for row in shown)
+
+
+def test_client_filter_lists_board_clients_and_filters(window: BoardWindow, qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: window.clients.list.count() >= 10, timeout=5000)
+    window.clients.search.setText("northwind")
+    visible = [window.clients.list.item(i) for i in range(window.clients.list.count())]
+    assert [i.text() for i in visible if not i.isHidden()] == ["Northwind Bank"]
+    window.clients.choose({"northwind-bank"})
+    assert window.clients.text() == "Northwind Bank"
+    shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
+    assert shown
+    assert {row.client_id for row in shown} == {"northwind-bank"}
