@@ -60,7 +60,7 @@ def run_gui(
     from noc_console.views.board_controller import BoardController
     from noc_console.views.board_model import BoardModel
     from noc_console.views.main_window import BoardWindow
-    from noc_console.views.theme import apply_dark_theme
+    from noc_console.views.theme import apply_theme
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -69,7 +69,7 @@ def run_gui(
     app.setDesktopFileName(APP_ID)
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
-    apply_dark_theme(app)
+    apply_theme(app, config.theme)
 
     runtime = build_runtime(config, db_url, demo)
     model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)

@@ -33,6 +33,7 @@ class ConnectorConfig:
 @dataclass(frozen=True, slots=True)
 class Config:
     schema_version: int = field(default=SCHEMA_VERSION, metadata={"doc": "File format."})
+    theme: str = field(default="dark", metadata={"doc": "dark, light or system."})
     sync_interval_s: float = field(
         default=5.0, metadata={"doc": "Seconds between incremental syncs of each connector."}
     )
@@ -88,7 +89,9 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
         seen.add(connector.name)
     top = _section(Config, data, where, "")
-    return Config(top.schema_version, top.sync_interval_s, connectors, where, sla)
+    if top.theme not in ("dark", "light", "system"):
+        raise ConfigError(where, "theme", f"is {top.theme!r}; use dark, light or system")
+    return Config(top.schema_version, top.theme, top.sync_interval_s, connectors, where, sla)
 
 
 T = TypeVar("T")

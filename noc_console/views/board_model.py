@@ -22,7 +22,7 @@ from noc_console.models.incident import IncidentKey
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
 from noc_console.services.board_feed import BoardUpdate
 from noc_console.views import format as fmt
-from noc_console.views.theme import DARK, PRIORITY_COLOURS, STATE_COLOURS
+from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -98,10 +98,11 @@ class BoardModel(QAbstractTableModel):
             state: (QColor(pair[0]) if pair[0] else None, QColor(pair[1])) if pair else None
             for state, pair in STATE_COLOURS.items()
         }
-        self._muted = QColor(DARK["muted"])
+        self._state_colours[ClockState.MET] = (None, QColor(tokens()["met"]))
+        self._muted = QColor(tokens()["muted"])
         self._pending = QColor("#9ecbff")
-        self._failed = QColor(DARK["offline"])
-        self._conflict = QColor(DARK["warning"])
+        self._failed = QColor(tokens()["offline"])
+        self._conflict = QColor(tokens()["warning"])
         self._sort_column = Column.DUE
         self._descending = False
         self._sort_keys: dict[IncidentKey, Any] = {}

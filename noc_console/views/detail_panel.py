@@ -11,7 +11,7 @@ from noc_console.models.actions import ActionState
 from noc_console.models.sla_clock import SlaClock
 from noc_console.services.incident_detail import IncidentDetail
 from noc_console.views import format as fmt
-from noc_console.views.theme import DARK, PRIORITY_COLOURS
+from noc_console.views.theme import PRIORITY_COLOURS, tokens
 
 STATE_WORDS = {
     ActionState.PENDING: "waiting to be sent",
@@ -36,7 +36,7 @@ class DetailPanel(QTextBrowser):
         self.show_nothing()
 
     def show_nothing(self) -> None:
-        self.setHtml(f"<p style='color:{DARK['muted']}'>Select an incident (J/K).</p>")
+        self.setHtml(f"<p style='color:{tokens()['muted']}'>Select an incident (J/K).</p>")
 
     def show_detail(self, detail: IncidentDetail, now: datetime) -> None:
         self.setHtml(render(detail, now))

@@ -39,7 +39,7 @@ from noc_console.views.client_filter import ClientFilter
 from noc_console.views.countdown_delegate import CountdownDelegate
 from noc_console.views.detail_panel import DetailPanel
 from noc_console.views.queue_list import QueueList
-from noc_console.views.theme import DARK
+from noc_console.views.theme import tokens
 from noc_console.views.triage import HINTS, Triage
 
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
@@ -122,7 +122,7 @@ class BoardWindow(QMainWindow):
         escape.activated.connect(self._escape)
         self.hints = QLabel(HINTS, self)
         self.hints.setObjectName("hints")
-        self.hints.setStyleSheet(f"color: {DARK['muted']}; padding: 2px 6px;")
+        self.hints.setStyleSheet(f"color: {tokens()['muted']}; padding: 2px 6px;")
 
         self._queues: list[Queue] = queues(me)
         self._members: dict[str, frozenset[IncidentKey]] = {}
@@ -336,7 +336,7 @@ class BoardWindow(QMainWindow):
         _set_text(self.feed_label, feed_summary(self._feeds, self._error))
         age = data_age(self._feeds, now)
         if age is None:
-            _set_text(self.age_label, "no data yet", "color: #ffd37a;")
+            _set_text(self.age_label, "no data yet", f"color: {tokens()['warning']};")
         elif age > self._stale_after:
             _set_text(self.age_label, f"STALE: data {fmt.duration(age)} old",
                       "color: #ffffff; background: #a4161a; padding: 0 6px;")  # fmt: skip
@@ -377,7 +377,7 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
 
 
 def _dot(colour: str) -> str:
-    return f'<span style="color:{DARK[colour]}">●</span>&nbsp;'
+    return f'<span style="color:{tokens()[colour]}">●</span>&nbsp;'
 
 
 def data_age(feeds: Sequence[FeedStatus], now: datetime) -> timedelta | None:

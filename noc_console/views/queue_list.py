@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from noc_console.services.queues import Queue
-from noc_console.views.theme import DARK
+from noc_console.views.theme import tokens
 
 ALARMING = {"escalate", "at_risk", "breached", "major"}  # counts in amber when above zero
 
@@ -35,9 +35,9 @@ class QueueList(QTreeWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, 64)
-        self._alarm = QBrush(QColor(DARK["warning"]))
-        self._quiet = QBrush(QColor(DARK["muted"]))
-        self._normal = QBrush(QColor(DARK["text"]))
+        self._alarm = QBrush(QColor(tokens()["warning"]))
+        self._quiet = QBrush(QColor(tokens()["muted"]))
+        self._normal = QBrush(QColor(tokens()["text"]))
         for queue in queues:
             item = QTreeWidgetItem([queue.label, ""])
             item.setData(0, Qt.ItemDataRole.UserRole, queue.key)

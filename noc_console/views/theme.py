@@ -7,13 +7,14 @@ says the same thing as the colour ("P1", "-12m", "paused").
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from noc_console.models.incident import Priority
 from noc_console.models.sla_clock import ClockState
 
-DARK = {
+DARK: dict[str, str] = {
     "window": "#16191d",
     "base": "#1d2126",
     "alternate": "#23282e",
@@ -25,7 +26,34 @@ DARK = {
     "online": "#7fbf8f",
     "warning": "#ffd37a",
     "offline": "#ff6b6b",
+    "met": "#7fbf8f",
+    "link": "#8ab4f8",
 }
+
+LIGHT: dict[str, str] = {
+    "window": "#f3f4f6",
+    "base": "#ffffff",
+    "alternate": "#f1f3f5",
+    "text": "#111827",
+    "muted": "#6b7280",
+    "button": "#e5e7eb",
+    "highlight": "#2f6fb3",
+    "highlighted_text": "#ffffff",
+    "online": "#1a7f37",
+    "warning": "#8a5a00",
+    "offline": "#c62828",
+    "met": "#1a7f37",
+    "link": "#1d4ed8",
+}
+
+THEMES = ("dark", "light", "system")
+_current: dict[str, str] = DARK
+
+
+def tokens() -> dict[str, str]:
+    """The colours of the theme in use (read them when building a widget)."""
+    return _current
+
 
 # Background and text for the priority badge cell.
 PRIORITY_COLOURS: dict[Priority, tuple[str, str]] = {
@@ -47,8 +75,18 @@ STATE_COLOURS: dict[ClockState, tuple[str | None, str] | None] = {
 
 
 def apply_dark_theme(app: QApplication, point_size: int = 11) -> None:
+    apply_theme(app, "dark", point_size)
+
+
+def apply_theme(app: QApplication, mode: str = "dark", point_size: int = 11) -> None:
+    """Fusion with a full palette: dark (default), light, or the system's choice."""
+    global _current
+    if mode == "system":
+        light = app.styleHints().colorScheme() == Qt.ColorScheme.Light
+        mode = "light" if light else "dark"
+    _current = LIGHT if mode == "light" else DARK
     app.setStyle("Fusion")
-    c = {name: QColor(value) for name, value in DARK.items()}
+    c = {name: QColor(value) for name, value in _current.items()}
     palette = QPalette()
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
         palette.setColor(group, QPalette.ColorRole.Window, c["window"])
@@ -63,7 +101,7 @@ def apply_dark_theme(app: QApplication, point_size: int = 11) -> None:
         palette.setColor(group, QPalette.ColorRole.Highlight, c["highlight"])
         palette.setColor(group, QPalette.ColorRole.HighlightedText, c["highlighted_text"])
         palette.setColor(group, QPalette.ColorRole.PlaceholderText, c["muted"])
-        palette.setColor(group, QPalette.ColorRole.Link, QColor("#8ab4f8"))
+        palette.setColor(group, QPalette.ColorRole.Link, c["link"])
     disabled = QPalette.ColorGroup.Disabled
     for role in (
         QPalette.ColorRole.WindowText,

@@ -43,6 +43,7 @@ def test_demo_connector_is_read(tmp_path: Path) -> None:
         ("[[connectors]]\nname='a'\ntype='demo'\n[[connectors]]\nname='a'\ntype='demo'",
          "connectors[1].name", "used twice"),
         ("connectors = 3", "connectors", "array of tables"),
+        ("theme = 'neon'", "theme", "use dark, light or system"),
         ("sync_interval_s = ", "(file)", "not valid TOML"),
     ],
 )  # fmt: skip
