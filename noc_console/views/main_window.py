@@ -39,6 +39,7 @@ from noc_console.views.client_filter import ClientFilter
 from noc_console.views.countdown_delegate import CountdownDelegate
 from noc_console.views.detail_panel import DetailPanel
 from noc_console.views.queue_list import QueueList
+from noc_console.views.saved_views import SavedViews, View
 from noc_console.views.theme import tokens
 from noc_console.views.triage import HINTS, Triage
 
@@ -138,6 +139,9 @@ class BoardWindow(QMainWindow):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.clients)
+        self.views = SavedViews(self._current_view, settings, right)
+        self.views.view_chosen.connect(self.apply_view)
+        filters.addWidget(self.views)
         column.addLayout(filters)
         column.addWidget(self.table)
         column.addWidget(self.hints)
@@ -260,6 +264,17 @@ class BoardWindow(QMainWindow):
         if isinstance(detail, IncidentDetail):
             self.detail.show_detail(detail, now)
 
+    def _current_view(self) -> View:
+        return View(
+            self.queue_list.current_key, self.search.text(), tuple(sorted(self.clients.chosen))
+        )
+
+    def apply_view(self, view: object) -> None:
+        assert isinstance(view, View)
+        self.queue_list.select(view.queue)
+        self.search.setText(view.search)
+        self.clients.choose(set(view.clients))
+
     def _escape(self) -> None:
         if self.search.hasFocus() and self.search.text():
             self.search.clear()
@@ -338,8 +353,11 @@ class BoardWindow(QMainWindow):
         if age is None:
             _set_text(self.age_label, "no data yet", f"color: {tokens()['warning']};")
         elif age > self._stale_after:
-            _set_text(self.age_label, f"STALE: data {fmt.duration(age)} old",
-                      "color: #ffffff; background: #a4161a; padding: 0 6px;")  # fmt: skip
+            _set_text(
+                self.age_label,
+                f"STALE: data {fmt.duration(age)} old",
+                "color: #ffffff; background: #a4161a; padding: 0 6px;",
+            )
         else:
             _set_text(self.age_label, f"data {fmt.duration(age)} old", "")
 

@@ -249,3 +249,23 @@ def test_client_filter_lists_board_clients_and_filters(window: BoardWindow, qtbo
     shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
     assert shown
     assert {row.client_id for row in shown} == {"northwind-bank"}
+
+
+def test_saved_views_bring_back_queue_search_and_clients(window: BoardWindow, qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: window.clients.list.count() >= 10, timeout=5000)
+    window.queue_list.select("waiting")
+    window.search.setText("vpn")
+    window.clients.choose({"northwind-bank"})
+    window.views.ask_name()
+    dialog = window.views.dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.text, "Northwind VPN waits")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
+    assert window.views.names == ["Northwind VPN waits"]
+    window.queue_list.select("all")
+    window.search.clear()
+    window.clients.choose(set())
+    window.views.choose("Northwind VPN waits")
+    assert window.queue_list.current_key == "waiting"
+    assert window.search.text() == "vpn"
+    assert window.clients.chosen == {"northwind-bank"}
