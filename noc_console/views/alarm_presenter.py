@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon, QWidget
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.clock import Clock
 from noc_console.services.alarms import Alarm, Alarms
+from noc_console.views.theme import PRIORITY_COLOURS
 
 SCAN_MS = 5000
 SNOOZE_MINUTES = 10
@@ -100,3 +101,27 @@ class AlarmPresenter(QObject):
             self.tray.setToolTip(
                 f"NOC Console: {len(active)} alarm(s)" if active else "NOC Console: no alarms"
             )
+
+
+def tray_icon(active: Sequence[Alarm]) -> QIcon:
+    """The worst alarm's priority colour with the count on it; quiet green when none."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if active:
+        background, text = PRIORITY_COLOURS[active[0].priority]
+    else:
+        background, text = "#2e7d32", "#ffffff"
+    painter.setBrush(QColor(background))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRoundedRect(2, 2, 60, 60, 12, 12)
+    painter.setPen(QColor(text))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(34)
+    painter.setFont(font)
+    label = str(len(active)) if active else "✓"
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, label)
+    painter.end()
+    return QIcon(pixmap)

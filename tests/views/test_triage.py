@@ -269,3 +269,19 @@ def test_saved_views_bring_back_queue_search_and_clients(window: BoardWindow, qt
     assert window.queue_list.current_key == "waiting"
     assert window.search.text() == "vpn"
     assert window.clients.chosen == {"northwind-bank"}
+
+
+def test_tray_icon_shows_the_worst_priority_and_the_count(store: Store, qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor
+
+    from noc_console.models.incident import IncidentKey, Priority
+    from noc_console.services.alarms import Alarm, AlarmKind
+    from noc_console.views.alarm_presenter import tray_icon
+    from noc_console.views.theme import PRIORITY_COLOURS
+    from tests.conftest import T0
+
+    alarm = Alarm(IncidentKey("t", "1"), AlarmKind.NEW, Priority.P1, "x", "Acme", T0)
+    image = tray_icon([alarm, alarm]).pixmap(64, 64).toImage()
+    assert image.pixelColor(8, 32) == QColor(PRIORITY_COLOURS[Priority.P1][0])
+    quiet = tray_icon([]).pixmap(64, 64).toImage()
+    assert quiet.pixelColor(8, 32) == QColor("#2e7d32")
