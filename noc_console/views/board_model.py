@@ -70,6 +70,20 @@ COUNTDOWN_ROLES = [
     Qt.ItemDataRole.ToolTipRole,
     STATE_ROLE,
 ]
+_SERVED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        SORT_ROLE,
+        ROW_ROLE,
+        STATE_ROLE,
+        PROGRESS_ROLE,
+    }
+)
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 _INF = float("inf")
 _CENTRED = int(Qt.AlignmentFlag.AlignCenter)
@@ -126,6 +140,8 @@ class BoardModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _SERVED_ROLES:  # most roles a delegate asks for at paint: answer fast
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]

@@ -35,6 +35,19 @@ class BoardProxy(QSortFilterProxyModel):
         self._clients: frozenset[str] = frozenset()
         self._verdicts: dict[object, tuple[BoardRow, bool]] = {}
         self._haystacks: dict[object, tuple[BoardRow, str]] = {}  # searchable text per row
+        # Verdicts for every source row, computed in one pass when the filter changes;
+        # Qt then asks for 10,000 rows one by one, and each answer is a list lookup.
+        # Any change to the source's rows drops it (these slots run before the proxy's
+        # own, being connected first), and the per-row path answers until the next pass.
+        self._mask: list[bool] | None = None
+        for signal in (
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.layoutChanged,
+            model.modelReset,
+            model.dataChanged,
+        ):
+            signal.connect(self._drop_mask)
         # Not dynamic: a tick's dataChanged over 10,000 rows would re-filter every row.
         # Changed rows are re-checked by `refresh()` after each applied batch instead.
         self.setDynamicSortFilter(False)
@@ -68,11 +81,15 @@ class BoardProxy(QSortFilterProxyModel):
     def refresh(self) -> None:
         """Re-check rows whose data changed (or whose queue membership moved with time)."""
         if self.filtering:
+            self._build_mask()
             self._invalidate_rows()
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
+        mask = self._mask
+        if mask is not None and source_row < len(mask):
+            return mask[source_row]
         if not self.filtering:
             return True
         row = self._board.row_at(source_row)
@@ -99,7 +116,15 @@ class BoardProxy(QSortFilterProxyModel):
 
     def _refilter(self) -> None:
         self._verdicts.clear()
+        self._build_mask()
         self._invalidate_rows()
+
+    def _build_mask(self) -> None:
+        accepts = self._accepts
+        self._mask = [accepts(row) for row in self._board.rows()] if self.filtering else None
+
+    def _drop_mask(self, *_args: object) -> None:
+        self._mask = None
 
     def _invalidate_rows(self) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10; invalidateRowsFilter is deprecated
