@@ -34,6 +34,7 @@ _US = timedelta(microseconds=1)
 _DAY_US = 86_400_000_000
 _BUILD_AHEAD = timedelta(days=400)  # how far each table extension reaches
 _MAX_SEARCH = timedelta(days=366 * 10)  # no opening within ten years: give up
+_MAX_SEARCH_US = _MAX_SEARCH // _US
 
 WeeklyHours = Mapping[int, Sequence[tuple[time, time]]]
 
@@ -137,6 +138,8 @@ class BusinessCalendar:
             table = self._table_for(at)
             i = bisect_right(table.ends, at)
             if i < len(table.ends):
+                if table.starts[i] - at > _MAX_SEARCH_US:
+                    raise CalendarError(f"calendar {self.name!r} has no opening within ten years")
                 begin = max(at, table.starts[i])
                 target = table.cumulative[i] - (table.ends[i] - begin) + wanted
                 j = bisect_left(table.cumulative, target, lo=i)
@@ -144,6 +147,8 @@ class BusinessCalendar:
                     result = table.ends[j] - (table.cumulative[j] - target)
                     if result < table.covered_to:
                         return _EPOCH + timedelta(microseconds=result)
+            elif table.covered_to - at > _MAX_SEARCH_US:
+                raise CalendarError(f"calendar {self.name!r} has no opening within ten years")
             self._extend_to(table.covered_to + max(wanted, _DAY_US), at)
 
     def business_time_between(self, a: datetime, b: datetime) -> timedelta:
@@ -191,8 +196,6 @@ class BusinessCalendar:
             old = self._table
             lo = _EPOCH + timedelta(microseconds=min(since, until))
             hi = _EPOCH + timedelta(microseconds=max(since, until))
-            if hi - lo > _MAX_SEARCH:
-                raise CalendarError(f"calendar {self.name!r} has no opening within ten years")
             first = lo.astimezone(self._zone).date() - timedelta(days=2)
             last = hi.astimezone(self._zone).date() + timedelta(days=2)
             if old is not None:
@@ -201,7 +204,9 @@ class BusinessCalendar:
                 first = min(first, old.first_day)
                 last = max(last, old.last_day)
             if old is None or last > old.last_day:
-                last = max(last, first + _BUILD_AHEAD)
+                # Grow geometrically: a target years away costs a few rebuilds, not many.
+                span = (old.last_day - old.first_day) if old is not None else _BUILD_AHEAD
+                last = max(last, first + max(_BUILD_AHEAD, 2 * span))
             self._table = self._build(first, last)
 
     def _build(self, first: date, last: date) -> _Table:

@@ -234,3 +234,13 @@ def test_between_is_additive_over_splits(
 @given(instants, durations)
 def test_24x7_is_real_time(start: datetime, d: timedelta) -> None:
     assert TWENTY_FOUR_SEVEN.add_business_time(start, d) == start + d
+
+
+def test_a_sparse_calendar_can_be_due_years_away() -> None:
+    """Found by hypothesis: 15 minutes a week and 16 days of business time is due in
+    ~30 years — an answer, not "no opening within ten years"."""
+    sparse = BusinessCalendar("America/New_York", {2: [(time(9), time(9, 15))]})
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    due = sparse.add_business_time(start, timedelta(seconds=1_409_401))
+    assert due.year > 2050
+    assert sparse.business_time_between(start, due) == timedelta(seconds=1_409_401)
