@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon, QWidget
 from noc_console.models.board_row import BoardRow
 from noc_console.models.clock import Clock
 from noc_console.services.alarms import Alarm, Alarms
+from noc_console.views.alarm_sound import AlarmSound
 from noc_console.views.theme import PRIORITY_COLOURS
 
 SCAN_MS = 5000
@@ -41,6 +42,7 @@ class AlarmPresenter(QObject):
         self._clock = clock
         self._label = label
         self.beeps = 0
+        self.sound = AlarmSound()
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(QApplication.windowIcon() or QIcon(), self)
@@ -82,7 +84,9 @@ class AlarmPresenter(QObject):
     def _maybe_sound(self) -> None:
         if self.alarms.sound_due(self._clock.now()):
             self.beeps += 1
-            QApplication.beep()
+            active = self.alarms.active()
+            if active:
+                self.sound.play(active[0].priority)  # the worst alarm's tone
 
     def _refresh(self) -> None:
         active = self.alarms.active()
