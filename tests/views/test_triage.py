@@ -24,17 +24,25 @@ from noc_console.views.triage_dialogs import NoteDialog, PriorityDialog, ReasonD
 ME = "sam.tech"
 
 
-@pytest.fixture
-def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
+def demo_board(
+    qtbot: QtBot, store: Store, clock: ManualClock, settings: object = None
+) -> BoardWindow:
+    """A board on the demo feed, as the app builds it (not started)."""
     demo = DemoFeed(clock)
     engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
     model = BoardModel(clock.now())
     controller = BoardController(BoardFeed(store, [demo]), engine, model, clock)
-    board = BoardWindow(model, controller, clock, me=ME)
+    board = BoardWindow(model, controller, clock, me=ME, settings=settings)  # type: ignore[arg-type]
     qtbot.addWidget(board)
+    return board
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
+    board = demo_board(qtbot, store, clock)
     board.show()
-    with qtbot.waitSignal(controller.synced, timeout=10_000):
-        controller.start()
+    with qtbot.waitSignal(board._controller.synced, timeout=10_000):
+        board._controller.start()
     board.table.setFocus()
     yield board
     board.close()
@@ -208,14 +216,8 @@ def test_layout_and_filters_survive_a_restart(
     path = str(tmp_path) + "/settings.ini"  # never the developer's own settings
 
     def open_board() -> BoardWindow:
-        demo = DemoFeed(clock)
-        model = BoardModel(clock.now())
-        engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
-        controller = BoardController(BoardFeed(store, [demo]), engine, model, clock)
-        board = BoardWindow(model, controller, clock, me=ME,
-                            settings=QSettings(path, QSettings.Format.IniFormat))  # fmt: skip
-        qtbot.addWidget(board)
-        return board
+        settings = QSettings(path, QSettings.Format.IniFormat)
+        return demo_board(qtbot, store, clock, settings)
 
     first = open_board()
     first.queue_list.select("waiting")
@@ -271,7 +273,7 @@ def test_saved_views_bring_back_queue_search_and_clients(window: BoardWindow, qt
     assert window.clients.chosen == {"northwind-bank"}
 
 
-def test_tray_icon_shows_the_worst_priority_and_the_count(store: Store, qtbot: QtBot) -> None:
+def test_tray_icon_shows_the_worst_priority_and_the_count(qapp: object) -> None:
     from PySide6.QtGui import QColor
 
     from noc_console.models.incident import IncidentKey, Priority
