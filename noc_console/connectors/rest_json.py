@@ -20,46 +20,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
-import requests
-
-from noc_console import __version__
 from noc_console.connectors.base import Page
-from noc_console.connectors.errors import (
-    ActionRejected,
-    AuthFailed,
-    Conflict,
-    ConnectorUnavailable,
-    NotFound,
-    RateLimited,
-)
+from noc_console.connectors.errors import Conflict, ConnectorUnavailable, NotFound
+from noc_console.connectors.http import HttpClient, HttpSettings, parse_json
 from noc_console.models.actions import Action
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Incident, Tier
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = (3.05, 15.0)  # connect, read (seconds)
-
 
 class RestJsonConnector:
-    def __init__(
-        self,
-        name: str,
-        base_url: str,
-        label: str = "",
-        session: requests.Session | None = None,
-        timeout: tuple[float, float] = TIMEOUT,
-    ) -> None:
+    def __init__(self, name: str, http: HttpSettings | str, label: str = "") -> None:
         self._name = name
         self._label = label or name
-        self._base = base_url.rstrip("/")
-        self._session = session or requests.Session()
-        self._session.headers["User-Agent"] = f"NOC-Console/{__version__}"
-        self._timeout = timeout
+        settings = http if isinstance(http, HttpSettings) else HttpSettings(http)
+        self.http = HttpClient(name, settings)
 
     @property
     def name(self) -> str:
@@ -163,34 +142,12 @@ class RestJsonConnector:
 
     # ------------------------------------------------------------ HTTP
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        url = self._base + path
-        try:
-            response = self._session.request(method, url, timeout=self._timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise ConnectorUnavailable(f"{self._name}: {method} {path} timed out") from exc
-        except requests.ConnectionError as exc:
-            raise ConnectorUnavailable(f"{self._name}: cannot connect to {self._base}") from exc
-        status = response.status_code
-        if status == 429:
-            retry_after = _retry_after(response.headers.get("Retry-After"))
-            raise RateLimited(f"{self._name}: rate limited", retry_after)
-        if status in (401, 403):
-            raise AuthFailed(f"{self._name}: credentials refused (HTTP {status})")
-        if status == 404:
-            raise NotFound(f"{self._name}: {path} not found")
-        if status == 409:
+        response = self.http.request(method, path, accept=(409,), **kwargs)
+        if response.status_code == 409:
             body = _body(response)
             raise Conflict(f"{self._name}: changed in the source meanwhile",
                            body.get("theirs", {}), str(body.get("version", "")))  # fmt: skip
-        if status >= 500:
-            raise ConnectorUnavailable(f"{self._name}: server error HTTP {status} on {path}")
-        if status >= 400:
-            message = _body(response).get("error") or response.reason
-            raise ActionRejected(f"{self._name}: refused (HTTP {status}): {message}")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ConnectorUnavailable(f"{self._name}: malformed JSON from {path}") from exc
+        return parse_json(self.http, response)
 
 
 def _client(item: dict[str, Any]) -> Client:
@@ -202,24 +159,9 @@ def _client(item: dict[str, Any]) -> Client:
     )
 
 
-def _body(response: requests.Response) -> dict[str, Any]:
+def _body(response: Any) -> dict[str, Any]:
     try:
         data = response.json()
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())

@@ -15,6 +15,7 @@ from noc_console.connectors.errors import (
     NotFound,
     RateLimited,
 )
+from noc_console.connectors.http import HttpSettings
 from noc_console.connectors.rest_json import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.clock import ManualClock
@@ -35,7 +36,7 @@ def psa() -> Iterator[FakePsa]:
 
 @pytest.fixture
 def connector(psa: FakePsa) -> RestJsonConnector:
-    return RestJsonConnector("psa", psa.url, "Fake PSA", timeout=(1.0, 0.5))
+    return RestJsonConnector("psa", HttpSettings(psa.url, 1.0, 0.5, retries=0), "Fake PSA")
 
 
 def sync(store: Store, connector: RestJsonConnector, clock: ManualClock) -> object:

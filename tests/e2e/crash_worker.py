@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import timedelta
 
+from noc_console.connectors.http import HttpSettings
 from noc_console.connectors.rest_json import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import SystemClock
@@ -23,7 +24,7 @@ from noc_console.services.engine import SyncEngine
 def main(db_url: str, psa_url: str, seed: int, drain: bool) -> int:
     clock = SystemClock()
     store = Store.open(db_url)
-    connector = RestJsonConnector("psa", psa_url, "Fake PSA", timeout=(1.0, 2.0))
+    connector = RestJsonConnector("psa", HttpSettings(psa_url, 1.0, 2.0, retries=0), "Fake PSA")
     engine = SyncEngine(store, [connector], clock, interval=timedelta(0))
     rng = random.Random(seed)
     if drain:

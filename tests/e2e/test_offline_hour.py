@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from pytestqt.qtbot import QtBot
 
+from noc_console.connectors.http import HttpSettings
 from noc_console.connectors.rest_json import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
@@ -28,7 +29,7 @@ def test_offline_for_an_hour_then_recovery(store: Store, clock: ManualClock, qtb
         psa.add(number, priority="P3", impact=2, urgency=2, created=clock.now() - MINUTE)
     psa.start()
     port = int(psa.url.rsplit(":", 1)[1])
-    connector = RestJsonConnector("psa", psa.url, "Fake PSA", timeout=(0.5, 0.5))
+    connector = RestJsonConnector("psa", HttpSettings(psa.url, 0.5, 0.5, retries=0), "Fake PSA")
     engine = SyncEngine(store, [connector], clock, interval=MINUTE, rng=random.Random(3))
     feed = BoardFeed(store, [connector])
     (first,) = engine.run_once()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from noc_console.connectors.http import HttpSettings
 from noc_console.connectors.rest_json import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.board_row import BoardRow
@@ -31,7 +32,7 @@ def psa() -> Iterator[FakePsa]:
 
 @pytest.fixture
 def connector(psa: FakePsa) -> RestJsonConnector:
-    return RestJsonConnector("psa", psa.url, "Fake PSA", timeout=(1.0, 1.0))
+    return RestJsonConnector("psa", HttpSettings(psa.url, 1.0, 1.0, retries=0), "Fake PSA")
 
 
 @pytest.fixture
