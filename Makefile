@@ -32,6 +32,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 test: lint
+	@build_scripts/ensure_test_servers.sh
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test

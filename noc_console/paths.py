@@ -31,3 +31,8 @@ def demo_cache_url() -> str:
     folder = Path(tempfile.mkdtemp(prefix="noc-console-demo-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return f"sqlite:///{folder / 'demo.sqlite3'}"
+
+
+def secrets_file() -> Path:
+    """Where secrets go only if the config opts into plain text (services/secrets.py)."""
+    return user_config_path(APP_ID, appauthor=False) / "secrets.json"

@@ -10,10 +10,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import keyring
 import pytest
 
 from noc_console.models.clock import ManualClock
 from noc_console.models.store import Store
+from tests.fakes.memory_keyring import MemoryKeyring
+from tests.peers.request_tracker import RtServer, missing
 
 T0 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 
@@ -33,3 +36,29 @@ def store(db_url: str) -> Iterator[Store]:
     opened = Store.open(db_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets an empty in-memory keyring: never the developer's own."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def rt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RtServer]:
+    """A real Request Tracker 5 for the session (tests/peers/request_tracker.py).
+
+    Skipped only where RT cannot be installed; on CI (`CI` set) that is a failure.
+    """
+    reason = missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = RtServer(tmp_path_factory.mktemp("rt")).start()
+    yield server
+    server.stop()

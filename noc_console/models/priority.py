@@ -32,3 +32,14 @@ def priority_for(impact: int, urgency: int, matrix: PriorityMatrix = DEFAULT_MAT
         return matrix[(impact, urgency)]
     except KeyError:
         raise ValueError(f"impact {impact} × urgency {urgency} is not in the matrix") from None
+
+
+def impact_urgency_for(
+    priority: Priority, matrix: PriorityMatrix = DEFAULT_MATRIX
+) -> tuple[int, int]:
+    """The most balanced impact × urgency cell giving `priority`, for sources (RT,
+    ConnectWise) that record only a priority: (2, 2) for P3 rather than (1, 3)."""
+    cells = [cell for cell, value in matrix.items() if value is priority]
+    if not cells:
+        raise ValueError(f"no impact × urgency cell gives {priority.value}")
+    return min(cells, key=lambda c: (abs(c[0] - c[1]), c[0]))

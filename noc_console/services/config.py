@@ -3,37 +3,38 @@
 Each option is a dataclass field with its default and a description in `metadata`;
 `load_config` checks types and unknown keys and raises `ConfigError` naming the file,
 the key and the problem, so the console never starts half-configured. Secrets never
-appear here: connectors refer to keyring entries by name (later issues).
+appear here: connectors name keyring entries (services/secrets.py).
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from noc_console.models.errors import ConfigError
+from noc_console.services.connector_config import (
+    CONNECTOR_TYPES,
+    ConnectorConfig,
+    parse_mapping,
+    validate_connector,
+)
 from noc_console.services.sla_config import SlaSettings, parse_sla
 
+__all__ = ["CONNECTOR_TYPES", "Config", "ConnectorConfig", "load_config"]
+
 SCHEMA_VERSION = 1
-CONNECTOR_TYPES = ("demo", "rest_json")
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectorConfig:
-    name: str = field(metadata={"doc": "Unique name; the source of its incidents."})
-    type: str = field(metadata={"doc": f"One of: {', '.join(CONNECTOR_TYPES)}."})
-    label: str = field(default="", metadata={"doc": "Name shown on screens (default: name)."})
-    base_url: str = field(default="", metadata={"doc": "rest_json: the API's base URL."})
-    seed: int = field(default=7, metadata={"doc": "demo: random seed of the simulation."})
-    speed: float = field(default=1.0, metadata={"doc": "demo: simulated seconds per second."})
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
     schema_version: int = field(default=SCHEMA_VERSION, metadata={"doc": "File format."})
     theme: str = field(default="dark", metadata={"doc": "dark, light or system."})
+    allow_plaintext_secrets: bool = field(
+        default=False,
+        metadata={"doc": "Keep secrets in a user-only file when no secure keyring exists."},
+    )
     sync_interval_s: float = field(
         default=5.0, metadata={"doc": "Seconds between incremental syncs of each connector."}
     )
@@ -70,38 +71,41 @@ def load_config(path: Path | None) -> Config:
     if not isinstance(raw_connectors, list):
         raise ConfigError(where, "connectors", "must be an array of tables ([[connectors]])")
     connectors = tuple(
-        _section(ConnectorConfig, item, where, f"connectors[{i}]")
-        for i, item in enumerate(raw_connectors)
+        _connector(item, where, f"connectors[{i}]") for i, item in enumerate(raw_connectors)
     )
     seen: set[str] = set()
     for i, connector in enumerate(connectors):
-        if connector.type not in CONNECTOR_TYPES:
-            raise ConfigError(
-                where,
-                f"connectors[{i}].type",
-                f"unknown type {connector.type!r}; available: {', '.join(CONNECTOR_TYPES)}",
-            )
-        if connector.type == "rest_json" and not connector.base_url.startswith(
-            ("http://", "https://")
-        ):
-            raise ConfigError(where, f"connectors[{i}].base_url", "must be an http(s) URL")
         if connector.name in seen:
             raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
         seen.add(connector.name)
     top = _section(Config, data, where, "")
     if top.theme not in ("dark", "light", "system"):
         raise ConfigError(where, "theme", f"is {top.theme!r}; use dark, light or system")
-    return Config(top.schema_version, top.theme, top.sync_interval_s, connectors, where, sla)
+    return replace(top, connectors=connectors, path=where, sla=sla)
+
+
+def _connector(item: Any, where: str, key: str) -> ConnectorConfig:
+    if not isinstance(item, dict):
+        raise ConfigError(where, key, "must be a table")
+    mapping = parse_mapping(item.pop("mapping", {}), where, f"{key}.mapping")
+    connector = replace(_section(ConnectorConfig, item, where, key), mapping=mapping)
+    validate_connector(connector, where, key)
+    return connector
 
 
 T = TypeVar("T")
-_TYPES: dict[Any, tuple[type, ...]] = {"int": (int,), "float": (int, float), "str": (str,)}
+_TYPES: dict[Any, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "str": (str,),
+    "bool": (bool,),
+}
 
 
 def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
     if not isinstance(data, dict):
         raise ConfigError(where, prefix or "(file)", "must be a table")
-    nested = ("path", "connectors", "sla")  # read by their own parsers
+    nested = ("path", "connectors", "sla", "mapping")  # read by their own parsers
     declared = {f.name: f for f in fields(cls) if f.name not in nested}  # type: ignore[arg-type]
     for key in data:
         if key not in declared:
@@ -116,7 +120,7 @@ def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
             continue
         value = data[name]
         expected = _TYPES[spec.type]
-        if isinstance(value, bool) or not isinstance(value, expected):
+        if isinstance(value, bool) != (spec.type == "bool") or not isinstance(value, expected):
             raise ConfigError(where, key, f"must be {spec.type}, not {type(value).__name__}")
         values[name] = value
     return cls(**values)

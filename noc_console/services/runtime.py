@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from noc_console.connectors.base import Connector
-from noc_console.connectors.demo import DemoFeed
-from noc_console.connectors.rest_json import RestJsonConnector
 from noc_console.models.clock import Clock, ScaledClock, SystemClock
 from noc_console.models.store import Store
+from noc_console.paths import secrets_file
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.config import Config, ConnectorConfig
+from noc_console.services.connector_factory import build_connector
 from noc_console.services.engine import SyncEngine
+from noc_console.services.secrets import SecretStore
 
 DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo")
 
@@ -52,7 +53,10 @@ def build_runtime(
         speed = max(speeds) if speeds else 1.0
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
     store = Store.open(db_url, config.sla.policy)
-    connectors: list[Connector] = [_connector(c, clock, config) for c in configs]
+    secrets = secret_store(config)
+    connectors: list[Connector] = [
+        build_connector(c, clock, config.sla.matrix, secrets) for c in configs
+    ]
     engine = SyncEngine(
         store, connectors, clock, interval=timedelta(seconds=config.sync_interval_s)
     )
@@ -66,9 +70,5 @@ def build_runtime(
     )
 
 
-def _connector(config: ConnectorConfig, clock: Clock, settings: Config) -> Connector:
-    if config.type == "demo":
-        return DemoFeed(clock, seed=config.seed, matrix=settings.sla.matrix)
-    if config.type == "rest_json":
-        return RestJsonConnector(config.name, config.base_url, config.label or config.name)
-    raise ValueError(f"no connector of type {config.type!r}")  # config.py validated types
+def secret_store(config: Config) -> SecretStore:
+    return SecretStore(config.allow_plaintext_secrets, secrets_file())

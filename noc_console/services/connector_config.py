@@ -1,0 +1,144 @@
+"""`[[connectors]]` in the configuration: declared once, typed, validated per type.
+
+Each field carries its default and a description; `TYPE_FIELDS` says which fields a
+connector type uses (the settings dialog shows exactly those) and `REQUIRED` which it
+cannot do without. Secrets are never here: `secret` names a keyring entry. Mapping
+overrides (`[connectors.mapping]`) are checked against the normalised vocabularies so
+a typo names its key instead of skipping every record at sync time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from noc_console.models.errors import ConfigError
+from noc_console.models.incident import Priority, Status, Tier
+
+CONNECTOR_TYPES = ("demo", "rest_json", "rt")
+TYPE_LABELS = {"demo": "Demo feed", "rest_json": "NOC Console JSON API", "rt": "Request Tracker 5"}
+
+#: The fields each type uses, in the order the settings dialog shows them.
+TYPE_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "demo": ("seed", "speed"),
+    "rest_json": ("base_url", "ca_bundle", "requests_per_minute", "timeout_s"),
+    "rt": ("base_url", "auth", "username", "secret", "timezone", "tier_field", "ca_bundle",
+           "requests_per_minute", "timeout_s", "page_size"),
+}  # fmt: skip
+REQUIRED: Mapping[str, tuple[str, ...]] = {"rest_json": ("base_url",), "rt": ("base_url",)}
+#: Types that need a secret in the keyring.
+NEEDS_SECRET = frozenset({"rt"})
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorConfig:
+    name: str = field(metadata={"doc": "Unique name; the source of its incidents."})
+    type: str = field(metadata={"doc": f"One of: {', '.join(CONNECTOR_TYPES)}."})
+    label: str = field(default="", metadata={"doc": "Name shown on screens (default: name)."})
+    base_url: str = field(
+        default="", metadata={"doc": "The API's base URL (RT: https://rt.example.com/REST/2.0)."}
+    )
+    auth: str = field(default="token", metadata={"doc": "rt: token or basic."})
+    username: str = field(default="", metadata={"doc": "rt: user name for basic auth."})
+    secret: str = field(
+        default="", metadata={"doc": "Keyring entry holding the token or password (default: name)."}
+    )
+    timezone: str = field(
+        default="UTC", metadata={"doc": "rt: the API user's time zone in RT (IANA name)."}
+    )
+    tier_field: str = field(
+        default="Tier", metadata={"doc": "rt: ticket custom field holding L1/L2/L3/ENG."}
+    )
+    ca_bundle: str = field(
+        default="", metadata={"doc": "PEM file of a private CA to trust (TLS stays verified)."}
+    )
+    requests_per_minute: float = field(
+        default=0.0, metadata={"doc": "Client-side request limit (0: none)."}
+    )
+    timeout_s: float = field(default=20.0, metadata={"doc": "Read timeout of each request."})
+    page_size: int = field(default=100, metadata={"doc": "Records per page (rt: at most 100)."})
+    seed: int = field(default=7, metadata={"doc": "demo: random seed of the simulation."})
+    speed: float = field(default=1.0, metadata={"doc": "demo: simulated seconds per second."})
+    mapping: Mapping[str, Any] = field(
+        default_factory=dict,
+        metadata={"doc": "Overrides of the type's status/priority/queue mapping."},
+    )
+
+    @property
+    def secret_name(self) -> str:
+        return self.secret or self.name
+
+
+def validate_connector(c: ConnectorConfig, where: str, key: str) -> None:
+    """Checks across fields of one connector; raises `ConfigError` naming the key."""
+    if c.type not in CONNECTOR_TYPES:
+        raise ConfigError(
+            where,
+            f"{key}.type",
+            f"unknown type {c.type!r}; available: {', '.join(CONNECTOR_TYPES)}",
+        )
+    for name in REQUIRED.get(c.type, ()):
+        if not getattr(c, name):
+            raise ConfigError(where, f"{key}.{name}", f"is required for type {c.type!r}")
+    if c.base_url and not c.base_url.startswith(("http://", "https://")):
+        raise ConfigError(where, f"{key}.base_url", "must be an http(s) URL")
+    if c.type == "rt":
+        if c.auth not in ("token", "basic"):
+            raise ConfigError(where, f"{key}.auth", f"is {c.auth!r}; use token or basic")
+        if c.auth == "basic" and not c.username:
+            raise ConfigError(where, f"{key}.username", "is required with auth = basic")
+        if not 1 <= c.page_size <= 100:
+            raise ConfigError(where, f"{key}.page_size", "must be 1 to 100 (RT's maximum)")
+        try:
+            ZoneInfo(c.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                where, f"{key}.timezone", f"{c.timezone!r} is not an IANA time zone"
+            ) from None
+
+
+def parse_mapping(raw: Any, where: str, key: str) -> dict[str, Any]:
+    """`[connectors.mapping]` → overrides with normalised enum values."""
+    if not isinstance(raw, dict):
+        raise ConfigError(where, key, "must be a table")
+    vocab: dict[str, tuple[type, type | None]] = {
+        "status": (str, Status), "status_out": (Status, str), "priority": (str, Priority),
+        "tier": (str, Tier), "client": (str, str),
+    }  # fmt: skip
+    parsed: dict[str, Any] = {}
+    for name, value in raw.items():
+        here = f"{key}.{name}"
+        if name == "default_client":
+            parsed[name] = _string(value, where, here)
+        elif name == "default_tier":
+            parsed[name] = _enum(Tier, value, where, here)
+        elif name in vocab:
+            if not isinstance(value, dict):
+                raise ConfigError(where, here, "must be a table of name = value")
+            key_type, value_type = vocab[name]
+            parsed[name] = {
+                (_enum(key_type, k, where, f"{here}.{k}") if key_type is not str else str(k)):
+                (_enum(value_type, v, where, f"{here}.{k}") if value_type is not str
+                 else _string(v, where, f"{here}.{k}"))
+                for k, v in value.items()
+            }  # fmt: skip
+        else:
+            known = ", ".join([*vocab, "default_client", "default_tier"])
+            raise ConfigError(where, here, f"unknown key (known keys: {known})")
+    return parsed
+
+
+def _enum(kind: Any, value: Any, where: str, key: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ConfigError(where, key, f"is {value!r}; use one of {allowed}") from None
+
+
+def _string(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(where, key, f"must be str, not {type(value).__name__}")
+    return value

@@ -1,0 +1,72 @@
+"""Configuration → connector objects, with their secrets from the keyring.
+
+A connector whose secret is missing, or whose keyring cannot be read, becomes an
+`UnavailableConnector` carrying the reason and what to do: the console starts, shows
+that source offline with the reason, and syncs every other source.
+"""
+
+from __future__ import annotations
+
+from noc_console.connectors.base import Connector
+from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.request_tracker import (
+    DEFAULT_MAPPING,
+    RequestTrackerConnector,
+    RtOptions,
+    rt_client,
+)
+from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.unavailable import UnavailableConnector
+from noc_console.models.clock import Clock
+from noc_console.models.priority import PriorityMatrix
+from noc_console.services.connector_config import NEEDS_SECRET, ConnectorConfig
+from noc_console.services.secrets import SecretStore, SecretsUnavailable
+
+
+def build_connector(
+    config: ConnectorConfig, clock: Clock, matrix: PriorityMatrix, secrets: SecretStore
+) -> Connector:
+    label = config.label or config.name
+    if config.type == "demo":
+        return DemoFeed(clock, seed=config.seed, matrix=matrix)
+    settings = http_settings(config)
+    if config.type == "rest_json":
+        return RestJsonConnector(config.name, settings, label)
+    secret = ""
+    if config.type in NEEDS_SECRET:
+        try:
+            secret = secrets.get(config.secret_name) or ""
+        except SecretsUnavailable as exc:
+            return UnavailableConnector(config.name, label, f"{config.name}: {exc}")
+        if not secret:
+            return UnavailableConnector(config.name, label, missing_secret(config))
+    if config.type == "rt":
+        http = rt_client(config.name, settings, config.auth, config.username, secret)
+        return RequestTrackerConnector(config.name, http, rt_options(config), label)
+    raise ValueError(f"no connector of type {config.type!r}")  # config validated types
+
+
+def http_settings(config: ConnectorConfig) -> HttpSettings:
+    return HttpSettings(
+        config.base_url,
+        read_timeout=config.timeout_s,
+        requests_per_minute=config.requests_per_minute,
+        ca_bundle=config.ca_bundle,
+    )
+
+
+def rt_options(config: ConnectorConfig) -> RtOptions:
+    return RtOptions(
+        mapping=DEFAULT_MAPPING.overridden(config.mapping),
+        page_size=config.page_size,
+        timezone=config.timezone,
+        tier_field=config.tier_field,
+    )
+
+
+def missing_secret(config: ConnectorConfig) -> str:
+    return (
+        f"{config.name}: no secret in the keyring (entry {config.secret_name!r}); store it "
+        f"with `noc-console connectors set-secret {config.name}` or in Settings → Connectors"
+    )
