@@ -55,6 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the open incidents")
     export.add_argument("--format", required=True, choices=["json", "csv"])
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    connectors = commands.add_parser("connectors", help="test and configure connectors")
+    actions = connectors.add_subparsers(dest="connectors_command", metavar="ACTION", required=True)
+    actions.add_parser("list", help="the configured connectors and their secrets' state")
+    test = actions.add_parser("test", help="test one connector's connection, step by step")
+    test.add_argument("name")
+    secret = actions.add_parser(
+        "set-secret", help="store a connector's token or password in the keyring (read from "
+        "standard input, or prompted for)"
+    )  # fmt: skip
+    secret.add_argument("name")
     return parser
 
 
@@ -85,6 +95,10 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
         return _sync(config, db_url, demo)
     if args.command == "export":
         return _export(config, db_url, demo, args.format, args.out)
+    if args.command == "connectors":
+        from noc_console.connector_commands import run_connectors_command
+
+        return run_connectors_command(config, args.connectors_command, getattr(args, "name", ""))
     if args.wall:
         print("noc-console: --wall is not available yet in this version", file=sys.stderr)
         return EXIT_USAGE

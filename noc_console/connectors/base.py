@@ -68,3 +68,20 @@ class Connector(Protocol):
         `NotFound` or `ActionRejected` for "will never work as it is".
         """
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One step of a connection test: `ok` is None when it could not be told."""
+
+    step: str  # reachable | authenticated | can read incidents | can write | mapping
+    ok: bool | None
+    detail: str
+
+
+class Probe(Protocol):
+    """Optional: a connector that can test its own connection step by step."""
+
+    def probe(self) -> Iterator[Check]:
+        """Checks in order; stops after the first step that makes the rest meaningless."""
+        ...

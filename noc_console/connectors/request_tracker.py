@@ -26,11 +26,16 @@ from zoneinfo import ZoneInfo
 
 import requests.auth
 
-from noc_console.connectors.base import Page
-from noc_console.connectors.errors import ActionRejected, Conflict, ConnectorUnavailable
+from noc_console.connectors.base import Check, Page
+from noc_console.connectors.errors import (
+    ActionRejected,
+    Conflict,
+    ConnectorUnavailable,
+)
 from noc_console.connectors.http import HttpClient, HttpSettings, parse_json
 from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.paging import by_next_url, follow
+from noc_console.connectors.rt_probe import probe_rt
 from noc_console.connectors.rt_records import RtRecords, ticket_values
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import Client, Priority, Status, Tier
@@ -115,6 +120,9 @@ class RequestTrackerConnector:
 
     def list_open(self) -> Iterator[Page]:
         return self._search("Status = '__Active__'", with_watermark=False)
+
+    def probe(self) -> Iterator[Check]:
+        return probe_rt(self)
 
     def search_count(self, query: str) -> int:
         """How many tickets `query` finds (for the connection test)."""

@@ -1,0 +1,78 @@
+"""`noc-console connectors list | test NAME | set-secret NAME` (headless, no Qt).
+
+Part of the command line (like cli.py, nothing imports it but cli.py): it prints one
+line per step and exits 0 when every step passed, 1 when any failed, 2 for a usage
+mistake (an unknown connector name).
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from noc_console.models.clock import SystemClock
+from noc_console.models.errors import EnvironmentProblem
+from noc_console.services.config import Config, ConnectorConfig
+from noc_console.services.connection_check import check_connection, passed
+from noc_console.services.connector_config import NEEDS_SECRET, TYPE_LABELS
+from noc_console.services.connector_factory import build_connector
+from noc_console.services.runtime import secret_store
+
+MARKS = {True: "ok  ", False: "FAIL", None: "??  "}
+
+
+def run_connectors_command(config: Config, command: str, name: str) -> int:
+    if command == "list":
+        return _list(config)
+    found = [c for c in config.connectors if c.name == name]
+    if not found:
+        known = ", ".join(c.name for c in config.connectors) or "none configured"
+        print(f"noc-console: no connector named {name!r} in {config.path or 'the config'} "
+              f"(known: {known})", file=sys.stderr)  # fmt: skip
+        return 2
+    if command == "set-secret":
+        return _set_secret(config, found[0])
+    return _test(config, found[0])
+
+
+def _list(config: Config) -> int:
+    secrets = secret_store(config)
+    status = secrets.status()
+    print(f"keyring: {status.backend}" + ("" if status.secure else " (NOT SECURE)"))
+    if status.advice:
+        print(f"  {status.advice}")
+    for c in config.connectors:
+        state = ""
+        if c.type in NEEDS_SECRET:
+            try:
+                state = "secret stored" if secrets.get(c.secret_name) else "NO SECRET"
+            except EnvironmentProblem as exc:
+                state = str(exc)
+        kind = TYPE_LABELS.get(c.type, c.type)
+        print(f"{c.name:<16} {kind:<22} {c.base_url or '-':<40} {state}".rstrip())
+    return 0
+
+
+def _test(config: Config, connector_config: ConnectorConfig) -> int:
+    connector = build_connector(connector_config, SystemClock(), config.sla.matrix,
+                                secret_store(config))  # fmt: skip
+    print(f"Testing {connector.label} ({connector_config.type})")
+    checks = []
+    for check in check_connection(connector):
+        checks.append(check)
+        print(f"  {MARKS[check.ok]} {check.step}: {check.detail}", flush=True)
+    return 0 if passed(checks) else 1
+
+
+def _set_secret(config: Config, c: ConnectorConfig) -> int:
+    if sys.stdin.isatty():
+        value = getpass.getpass(f"Secret for {c.name} (keyring entry {c.secret_name!r}): ")
+    else:
+        value = sys.stdin.readline().strip()
+    if not value:
+        print("noc-console: no secret given; nothing stored", file=sys.stderr)
+        return 2
+    secrets = secret_store(config)
+    secrets.set(c.secret_name, value)
+    print(f"stored the secret for {c.name} in {secrets.status().backend}")
+    return 0
