@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from noc_console.models.errors import ConfigError
 from noc_console.services.sla_config import SlaSettings, parse_sla
+from noc_console.services.wall_config import WallSettings, parse_wall
 
 SCHEMA_VERSION = 1
 CONNECTOR_TYPES = ("demo", "rest_json")
@@ -45,6 +46,9 @@ class Config:
         default_factory=SlaSettings,
         metadata={"doc": "Calendars, contracts, clients, matrix, escalation (docs/sla.md)."},
     )
+    wall: WallSettings = field(
+        default_factory=WallSettings, metadata={"doc": "The wall display (docs/wall.md)."}
+    )
 
 
 def load_config(path: Path | None) -> Config:
@@ -64,6 +68,8 @@ def load_config(path: Path | None) -> Config:
             where, "schema_version", f"is {version!r}; this version reads {SCHEMA_VERSION}"
         )
     sla = parse_sla(data, where)
+    wall = parse_wall(data, where)
+    data.pop("wall", None)
     for table in ("sla", "clients", "priority_matrix", "escalation", "major_incident"):
         data.pop(table, None)
     raw_connectors = data.pop("connectors", [])
@@ -91,7 +97,9 @@ def load_config(path: Path | None) -> Config:
     top = _section(Config, data, where, "")
     if top.theme not in ("dark", "light", "system"):
         raise ConfigError(where, "theme", f"is {top.theme!r}; use dark, light or system")
-    return Config(top.schema_version, top.theme, top.sync_interval_s, connectors, where, sla)
+    return Config(
+        top.schema_version, top.theme, top.sync_interval_s, connectors, where, sla, wall=wall
+    )
 
 
 T = TypeVar("T")
