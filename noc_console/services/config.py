@@ -109,7 +109,7 @@ _TYPES: dict[Any, tuple[type, ...]] = {"int": (int,), "float": (int, float), "st
 def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
     if not isinstance(data, dict):
         raise ConfigError(where, prefix or "(file)", "must be a table")
-    nested = ("path", "connectors", "sla")  # read by their own parsers
+    nested = ("path", "connectors", "sla", "wall")  # read by their own parsers
     declared = {f.name: f for f in fields(cls) if f.name not in nested}  # type: ignore[arg-type]
     for key in data:
         if key not in declared:

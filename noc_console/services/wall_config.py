@@ -33,7 +33,7 @@ class WallSettings:
         metadata={"doc": "Pages in rotation order: overview, deadlines, queue:<key>."},
     )
     rows_per_page: int = field(
-        default=8, metadata={"doc": "Incidents on a list page.", "range": (3, 20)}
+        default=10, metadata={"doc": "Incidents on a list page.", "range": (3, 20)}
     )
     stale_after_s: float = field(
         default=120.0,

@@ -108,6 +108,8 @@ class OverviewPage(QWidget):
     def rescale(self, scale: WallScale) -> None:
         self._layout.setSpacing(scale.gap(1.2))
         self.client_grid.setSpacing(scale.gap())
+        for view in self.client_tiles:
+            view.setFixedHeight(round(scale.px("body") * 3.4))
         self.oldest.rescale(scale)
 
     def show_summary(self, summary: WallSummary, now: datetime, thresholds: SlaThresholds) -> None:
