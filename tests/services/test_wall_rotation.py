@@ -66,9 +66,7 @@ def test_shift_visits_every_position_once_per_cycle() -> None:
     every_s=st.integers(min_value=10, max_value=86400),
     amplitude=st.integers(min_value=0, max_value=40),
 )
-def test_shift_stays_within_the_amplitude(
-    elapsed: timedelta, every_s: int, amplitude: int
-) -> None:
+def test_shift_stays_within_the_amplitude(elapsed: timedelta, every_s: int, amplitude: int) -> None:
     dx, dy = pixel_shift(elapsed, timedelta(seconds=every_s), amplitude)
     assert abs(dx) <= amplitude
     assert abs(dy) <= amplitude

@@ -36,9 +36,7 @@ def rows(store: Store) -> list[BoardRow]:
     return store.open_rows()
 
 
-def wall(
-    rows: list[BoardRow], scope: ClientScope = EVERYONE, per_page: int = 10
-) -> WallSummary:
+def wall(rows: list[BoardRow], scope: ClientScope = EVERYONE, per_page: int = 10) -> WallSummary:
     return summarise(rows, NOW, scope, PAGES, queues(""), per_page)
 
 
