@@ -17,7 +17,14 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from noc_console import APP_NAME
 from noc_console.models.clock import Clock
@@ -123,6 +130,8 @@ class WallWindow(QWidget):
         footer.addWidget(self.status_label, 1)
         footer.addWidget(self.dots)
         self._root = QVBoxLayout(self)
+        # The screen sets the size and the size sets the fonts: never the other way round.
+        self._root.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._root.addLayout(header)
         self._root.addWidget(self.banner)
         self._root.addWidget(self.stack, 1)
@@ -275,6 +284,9 @@ class WallWindow(QWidget):
         self._margin = scale.gap(1.5)
         self._shift = (-1, -1)  # force the margins to be set again
         self._apply_shift(self._pace.now())
+        for layout in self.findChildren(QLayout):  # lay out for the new fonts now, not
+            layout.invalidate()  # one level per event-loop pass (a wrong first frame)
+        self._root.activate()
 
     def _apply_shift(self, pace_now: datetime) -> None:
         amplitude = self.settings.pixel_shift_px
