@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING
 
 from noc_console import APP_ID, APP_NAME, __version__
 from noc_console.services.config import Config
-from noc_console.services.runtime import build_runtime
+from noc_console.services.runtime import Runtime, build_runtime
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
+
+    from noc_console.views.board_controller import BoardController
+    from noc_console.views.board_model import BoardModel
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +62,12 @@ def run_gui(
     started = time.perf_counter() if started is None else started
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from noc_console.views.board_controller import BoardController
-    from noc_console.views.board_model import BoardModel
+    from PySide6.QtCore import QSettings
+
     from noc_console.views.main_window import BoardWindow
 
     app = _application(config.theme)
-
-    runtime = build_runtime(config, db_url, demo)
-    model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
-    controller = BoardController(runtime.feed, runtime.engine, model, runtime.clock)
-    from PySide6.QtCore import QSettings
+    runtime, model, controller = _board(config, db_url, demo)
 
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     window = BoardWindow(
@@ -103,13 +102,7 @@ def run_gui(
         controller.synced.connect(first_data)
 
     window.show()
-    controller.start()
-    try:
-        code = app.exec()
-    finally:
-        controller.stop()
-        runtime.close()
-    return outcome["code"] or code
+    return _run(app, controller, runtime, outcome)
 
 
 def run_wall(
@@ -127,15 +120,11 @@ def run_wall(
 
     from noc_console.models.clock import SystemClock
     from noc_console.services.wall_scope import ClientScope
-    from noc_console.views.board_controller import BoardController
-    from noc_console.views.board_model import BoardModel
     from noc_console.views.wall_placement import WallPlacement
     from noc_console.views.wall_window import WallWindow
 
     app = _application("dark")  # a wall is dark whatever the desk theme: contrast, glare
-    runtime = build_runtime(config, db_url, demo)
-    model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
-    controller = BoardController(runtime.feed, runtime.engine, model, runtime.clock)
+    runtime, model, controller = _board(config, db_url, demo)
     window = WallWindow(
         model,
         controller,
@@ -168,6 +157,23 @@ def run_wall(
 
         controller.synced.connect(first_data)
         window.summarised.connect(summarised)
+    return _run(app, controller, runtime, outcome)
+
+
+def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, BoardModel, BoardController]:
+    """The engine and the board's model and controller (the wall uses them too)."""
+    from noc_console.views.board_controller import BoardController
+    from noc_console.views.board_model import BoardModel
+
+    runtime = build_runtime(config, db_url, demo)
+    model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
+    return runtime, model, BoardController(runtime.feed, runtime.engine, model, runtime.clock)
+
+
+def _run(
+    app: QApplication, controller: BoardController, runtime: Runtime, outcome: dict[str, int]
+) -> int:
+    """Start the controller, run the event loop, and close everything however it ends."""
     controller.start()
     try:
         code = app.exec()

@@ -81,8 +81,8 @@ class OverviewPage(QWidget):
             counts.addWidget(tile, 1)
         self.oldest_caption = label("", "small", self)
         self.oldest = IncidentLine(self)
-        self.no_p1 = label("No P1 open", "body", self)
-        paint(self.no_p1, tokens()["online"])
+        self.no_p1 = label("No P1 open", "body", self)  # not green: the data may be stale
+        paint(self.no_p1, tokens()["text"])
         self.clients_caption = label("Clients — worst SLA state", "small", self)
         paint(self.clients_caption, tokens()["muted"])
         self.client_tiles = [ClientTileView(self) for _ in range(CLIENT_COLUMNS * CLIENT_ROWS)]
@@ -132,6 +132,7 @@ class OverviewPage(QWidget):
         shown = summary.tiles[: len(self.client_tiles)]
         for i, view in enumerate(self.client_tiles):
             view.set_tile(shown[i] if i < len(shown) else None)
+        self.clients_caption.setVisible(bool(shown))
         hidden = summary.tiles[len(shown) :]
         calm = sum(t.worst is ClockState.OK for t in hidden)
         self.more.setText(f"+ {len(hidden)} more clients ({calm} OK)" if hidden else "")

@@ -5,12 +5,7 @@ import pytest
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import load_config
 from noc_console.services.wall_config import WallSettings
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.services.test_config import write
 
 
 def test_no_wall_table_means_defaults(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize, Qt
@@ -55,15 +56,9 @@ def make_rig(
     return wall, controller, engine
 
 
-def make_wall(
-    qtbot: QtBot,
-    store: Store,
-    clock: ManualClock,
-    source: object,
-    scope: ClientScope | None = None,
-    settings: WallSettings = SETTINGS,
-) -> WallWindow:
-    return make_rig(qtbot, store, clock, source, scope, settings)[0]
+def make_wall(*args: Any, **kwargs: Any) -> WallWindow:
+    """`make_rig`'s wall alone."""
+    return make_rig(*args, **kwargs)[0]
 
 
 @pytest.fixture
