@@ -11,16 +11,25 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from noc_console import APP_ID, APP_NAME, __version__
 from noc_console.services.config import Config
-from noc_console.services.runtime import build_runtime
+from noc_console.services.runtime import Runtime, build_runtime
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from noc_console.views.board_controller import BoardController
+    from noc_console.views.board_model import BoardModel
 
 log = logging.getLogger(__name__)
 
 ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "noc-console.svg"
 SCREENSHOT_TIMEOUT_MS = 60_000
+SCREENSHOT_SIZE = (1920, 1080)  # a wall screenshot on a smaller (offscreen) screen
 #: Set in the environment to exit once the cached board is first painted (benchmarks).
 EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
 
@@ -53,28 +62,12 @@ def run_gui(
     started = time.perf_counter() if started is None else started
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    from noc_console.views.board_controller import BoardController
-    from noc_console.views.board_model import BoardModel
-    from noc_console.views.main_window import BoardWindow
-    from noc_console.views.theme import apply_theme
-
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
-    if ICON.exists():
-        app.setWindowIcon(QIcon(str(ICON)))
-    apply_theme(app, config.theme)
-
-    runtime = build_runtime(config, db_url, demo)
-    model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
-    controller = BoardController(runtime.feed, runtime.engine, model, runtime.clock)
     from PySide6.QtCore import QSettings
+
+    from noc_console.views.main_window import BoardWindow
+
+    app = _application(config.theme)
+    runtime, model, controller = _board(config, db_url, demo)
 
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     window = BoardWindow(
@@ -100,30 +93,87 @@ def run_gui(
 
     if screenshot is not None:
 
-        def save() -> None:
-            controller.tick()
-            app.processEvents()
-            if not window.grab().save(str(screenshot), "PNG"):
-                print(f"noc-console: cannot write screenshot {screenshot}", file=sys.stderr)
-                outcome["code"] = 1
-            window.close()
-            app.exit(outcome["code"])
-
-        def give_up() -> None:
-            print("noc-console: no data arrived for the screenshot within 60 s", file=sys.stderr)
-            outcome["code"] = 1
-            window.close()
-            app.exit(1)
-
         def first_data() -> None:  # show an incident in the detail panel too
             if window.proxy.rowCount() and not window.table.currentIndex().isValid():
                 window.table.setCurrentIndex(window.proxy.index(0, 0))
-            QTimer.singleShot(400, save)
+            save_soon()
 
+        save_soon = _arrange_screenshot(window, controller.tick, screenshot, outcome)
         controller.synced.connect(first_data)
-        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, give_up)
 
     window.show()
+    return _run(app, controller, runtime, outcome)
+
+
+def run_wall(
+    config: Config,
+    db_url: str,
+    demo: bool,
+    clients: str | None = None,
+    screen: int | None = None,
+    screenshot: Path | None = None,
+) -> int:
+    """Run the wall display (docs/wall.md) until it is closed (Ctrl+Q)."""
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from noc_console.models.clock import SystemClock
+    from noc_console.services.wall_scope import ClientScope
+    from noc_console.views.wall_placement import WallPlacement
+    from noc_console.views.wall_window import WallWindow
+
+    app = _application("dark")  # a wall is dark whatever the desk theme: contrast, glare
+    runtime, model, controller = _board(config, db_url, demo)
+    window = WallWindow(
+        model,
+        controller,
+        runtime.clock,
+        config.wall,
+        ClientScope.parse(clients),
+        config.sla,
+        pace=SystemClock(),  # pages turn in real seconds even on a sped-up demo
+    )
+    settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
+    placement = WallPlacement(window, screen, settings)
+    placement.place()
+    outcome = {"code": 0}
+    if screenshot is not None:
+        size = window.screen().size()
+        if size.width() < SCREENSHOT_SIZE[0] or size.height() < SCREENSHOT_SIZE[1]:
+            window.showNormal()  # the offscreen default screen is small: render at 1080p
+            window.resize(*SCREENSHOT_SIZE)
+        save_soon = _arrange_screenshot(window, controller.tick, screenshot, outcome)
+        synced = {"seen": False}
+
+        def first_data() -> None:
+            synced["seen"] = True
+            window.refresh()
+
+        def summarised() -> None:
+            if synced["seen"]:
+                save_soon()
+                window.summarised.disconnect(summarised)
+
+        controller.synced.connect(first_data)
+        window.summarised.connect(summarised)
+    return _run(app, controller, runtime, outcome)
+
+
+def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, BoardModel, BoardController]:
+    """The engine and the board's model and controller (the wall uses them too)."""
+    from noc_console.views.board_controller import BoardController
+    from noc_console.views.board_model import BoardModel
+
+    runtime = build_runtime(config, db_url, demo)
+    model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
+    return runtime, model, BoardController(runtime.feed, runtime.engine, model, runtime.clock)
+
+
+def _run(
+    app: QApplication, controller: BoardController, runtime: Runtime, outcome: dict[str, int]
+) -> int:
+    """Start the controller, run the event loop, and close everything however it ends."""
     controller.start()
     try:
         code = app.exec()
@@ -131,3 +181,48 @@ def run_gui(
         controller.stop()
         runtime.close()
     return outcome["code"] or code
+
+
+def _application(theme: str) -> QApplication:
+    """The QApplication, named and themed (made once per process)."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from noc_console.views.theme import apply_theme
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    if ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))
+    apply_theme(app, theme)
+    return app
+
+
+def _arrange_screenshot(
+    window: QWidget, tick: Callable[[], None], path: Path, outcome: dict[str, int]
+) -> Callable[[], None]:
+    """Give up after SCREENSHOT_TIMEOUT_MS; returns `save_soon`, to call once the first
+    data is on screen: it ticks, grabs the window into `path` and quits."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def save() -> None:
+        tick()
+        QApplication.processEvents()
+        if not window.grab().save(str(path), "PNG"):
+            print(f"noc-console: cannot write screenshot {path}", file=sys.stderr)
+            outcome["code"] = 1
+        window.close()
+        QApplication.exit(outcome["code"])
+
+    def give_up() -> None:
+        print("noc-console: no data arrived for the screenshot within 60 s", file=sys.stderr)
+        outcome["code"] = 1
+        window.close()
+        QApplication.exit(1)
+
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, give_up)
+    return lambda: QTimer.singleShot(400, save)

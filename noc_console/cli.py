@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="use the built-in demo feed")
     parser.add_argument("--wall", action="store_true", help="wall display mode")
     parser.add_argument("--clients", help="wall display: only these clients (A,B)")
-    parser.add_argument("--screen", type=int, help="wall display: screen number")
+    parser.add_argument(
+        "--screen", type=int, help="wall display: screen number, 0 = first (remembered)"
+    )
     parser.add_argument(
         "--screenshot", type=Path, metavar="PATH", help="render the board to a PNG and exit"
     )
@@ -99,10 +101,14 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
         from noc_console.connector_commands import run_connectors_command
 
         return run_connectors_command(config, args.connectors_command, getattr(args, "name", ""))
-    if args.wall:
-        print("noc-console: --wall is not available yet in this version", file=sys.stderr)
+    if (args.clients or args.screen is not None) and not args.wall:
+        print("noc-console: --clients and --screen need --wall", file=sys.stderr)
         return EXIT_USAGE
-    from noc_console.app import run_gui  # Qt is loaded only for the GUI
+    if args.wall:
+        from noc_console.app import run_wall  # Qt is loaded only for the GUI
+
+        return run_wall(config, db_url, demo, args.clients, args.screen, args.screenshot)
+    from noc_console.app import run_gui
 
     return run_gui(config, db_url, demo, args.screenshot, started)
 

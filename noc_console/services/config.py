@@ -21,6 +21,7 @@ from noc_console.services.connector_config import (
     validate_connector,
 )
 from noc_console.services.sla_config import SlaSettings, parse_sla
+from noc_console.services.wall_config import WallSettings, parse_wall
 
 __all__ = ["CONNECTOR_TYPES", "Config", "ConnectorConfig", "load_config"]
 
@@ -46,6 +47,9 @@ class Config:
         default_factory=SlaSettings,
         metadata={"doc": "Calendars, contracts, clients, matrix, escalation (docs/sla.md)."},
     )
+    wall: WallSettings = field(
+        default_factory=WallSettings, metadata={"doc": "The wall display (docs/wall.md)."}
+    )
 
 
 def load_config(path: Path | None) -> Config:
@@ -65,6 +69,8 @@ def load_config(path: Path | None) -> Config:
             where, "schema_version", f"is {version!r}; this version reads {SCHEMA_VERSION}"
         )
     sla = parse_sla(data, where)
+    wall = parse_wall(data, where)
+    data.pop("wall", None)
     for table in ("sla", "clients", "priority_matrix", "escalation", "major_incident"):
         data.pop(table, None)
     raw_connectors = data.pop("connectors", [])
@@ -81,7 +87,7 @@ def load_config(path: Path | None) -> Config:
     top = _section(Config, data, where, "")
     if top.theme not in ("dark", "light", "system"):
         raise ConfigError(where, "theme", f"is {top.theme!r}; use dark, light or system")
-    return replace(top, connectors=connectors, path=where, sla=sla)
+    return replace(top, connectors=connectors, path=where, sla=sla, wall=wall)
 
 
 def _connector(item: Any, where: str, key: str) -> ConnectorConfig:
@@ -105,7 +111,7 @@ _TYPES: dict[Any, tuple[type, ...]] = {
 def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
     if not isinstance(data, dict):
         raise ConfigError(where, prefix or "(file)", "must be a table")
-    nested = ("path", "connectors", "sla", "mapping")  # read by their own parsers
+    nested = ("path", "connectors", "sla", "wall", "mapping")  # read by their own parsers
     declared = {f.name: f for f in fields(cls) if f.name not in nested}  # type: ignore[arg-type]
     for key in data:
         if key not in declared:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,45 @@ def test_sync_once_against_a_psa_and_its_failure(tmp_path: Path) -> None:
     exported = json.loads(console("--config", str(config), "--db", db, "export", "--format",
                                   "json").stdout)  # fmt: skip
     assert [r["external_id"] for r in exported] == ["INC-1", "INC-2"]  # the cache still serves
+
+
+def test_wall_screenshot_at_1080p(tmp_path: Path) -> None:
+    png = tmp_path / "wall.png"
+    result = console("--demo", "--wall", "--screenshot", str(png))
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1920, 1080)
+    colours = {image.pixel(x, y) for x in range(0, 1920, 4) for y in range(0, 1080, 4)}
+    badge_colours = {QColor(bg).rgb() for bg, _ in PRIORITY_COLOURS.values()}
+    assert badge_colours <= colours  # the overview's tiles: every priority, in its colour
+
+
+def test_wall_fills_the_chosen_screen(tmp_path: Path) -> None:
+    screens = tmp_path / "screens.json"
+    screens.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {"name": "HD", "x": 0, "y": 0, "width": 1920, "height": 1080},
+                    {"name": "UHD", "x": 1920, "y": 0, "width": 3840, "height": 2160},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    png = tmp_path / "wall-4k.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "noc_console", "--demo", "--wall", "--screen", "1",
+         "--screenshot", str(png)],
+        capture_output=True, text=True, timeout=90, check=False, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (3840, 2160)
+
+
+def test_wall_options_need_wall() -> None:
+    result = console("--demo", "--clients", "acme")
+    assert result.returncode == 2
+    assert "--clients and --screen need --wall" in result.stderr
