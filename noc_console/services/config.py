@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from noc_console.models.errors import ConfigError
+from noc_console.models.shift import ShiftPlan
+from noc_console.services.shift_config import parse_shifts
 from noc_console.services.sla_config import SlaSettings, parse_sla
 
 SCHEMA_VERSION = 1
@@ -45,6 +47,10 @@ class Config:
         default_factory=SlaSettings,
         metadata={"doc": "Calendars, contracts, clients, matrix, escalation (docs/sla.md)."},
     )
+    shifts: ShiftPlan = field(
+        default_factory=ShiftPlan,
+        metadata={"doc": "[[shifts]] and [handover] timezone (docs/handover.md)."},
+    )
 
 
 def load_config(path: Path | None) -> Config:
@@ -64,7 +70,9 @@ def load_config(path: Path | None) -> Config:
             where, "schema_version", f"is {version!r}; this version reads {SCHEMA_VERSION}"
         )
     sla = parse_sla(data, where)
-    for table in ("sla", "clients", "priority_matrix", "escalation", "major_incident"):
+    shifts = parse_shifts(data, where)
+    for table in ("sla", "clients", "priority_matrix", "escalation", "major_incident",
+                  "shifts", "handover"):  # fmt: skip
         data.pop(table, None)
     raw_connectors = data.pop("connectors", [])
     if not isinstance(raw_connectors, list):
@@ -91,7 +99,9 @@ def load_config(path: Path | None) -> Config:
     top = _section(Config, data, where, "")
     if top.theme not in ("dark", "light", "system"):
         raise ConfigError(where, "theme", f"is {top.theme!r}; use dark, light or system")
-    return Config(top.schema_version, top.theme, top.sync_interval_s, connectors, where, sla)
+    return Config(
+        top.schema_version, top.theme, top.sync_interval_s, connectors, where, sla, shifts=shifts
+    )
 
 
 T = TypeVar("T")
@@ -101,7 +111,7 @@ _TYPES: dict[Any, tuple[type, ...]] = {"int": (int,), "float": (int, float), "st
 def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
     if not isinstance(data, dict):
         raise ConfigError(where, prefix or "(file)", "must be a table")
-    nested = ("path", "connectors", "sla")  # read by their own parsers
+    nested = ("path", "connectors", "sla", "shifts")  # read by their own parsers
     declared = {f.name: f for f in fields(cls) if f.name not in nested}  # type: ignore[arg-type]
     for key in data:
         if key not in declared:
