@@ -57,6 +57,7 @@ def run_gui(
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from noc_console.services.handover_desk import HandoverDesk
     from noc_console.views.board_controller import BoardController
     from noc_console.views.board_model import BoardModel
     from noc_console.views.main_window import BoardWindow
@@ -84,6 +85,9 @@ def run_gui(
         me=_technician(),
         matrix=config.sla.matrix,
         settings=settings,
+    )
+    window.attach_handover(
+        HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), _technician()
     )
     outcome = {"code": 0}
 

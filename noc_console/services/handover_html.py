@@ -171,7 +171,10 @@ def handover_title(report: HandoverReport) -> str:
 def _byline(r: _Renderer, saved: SavedHandover | None, report: HandoverReport) -> str:
     if saved is None:
         return f"Draft, not handed over · as of {r.when(report.generated_at)}"
-    text = f"Handed over by {escape(saved.author)} at {r.when(saved.created_at)} · "
+    text = f"Handed over by {escape(saved.author)} at {r.when(saved.created_at)}"
+    if not saved.id:  # being stored now: the acknowledgement is shown beside it, later
+        return text
+    text += " · "
     if saved.acknowledged_at is None:
         return text + '<span class="bad">NOT YET ACKNOWLEDGED</span>'
     by = escape(saved.acknowledged_by or "")
