@@ -20,8 +20,9 @@ class HandoverFlag(QLabel):
     Signals: only those of QLabel.
     """
 
-    def __init__(self, desk: HandoverDesk, run_in_background: Background,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, desk: HandoverDesk, run_in_background: Background, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("handoverFlag")
         self.setStyleSheet(FLAG_STYLE)

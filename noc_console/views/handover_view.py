@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QVBoxLayout,
     QWidget,
-)  # fmt: skip
+)
 
 from noc_console.models.handover_table import SavedHandover
 from noc_console.models.incident import IncidentKey
@@ -48,8 +49,13 @@ class HandoverWindow(QWidget):
 
     changed = Signal()
 
-    def __init__(self, desk: HandoverDesk, run_in_background: Background, me: str = "",
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        desk: HandoverDesk,
+        run_in_background: Background,
+        me: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Shift handover")
         self._desk, self._run = desk, run_in_background
@@ -144,8 +150,11 @@ class HandoverWindow(QWidget):
         shift = report.shift
         self.list.addItem(QListWidgetItem(f"Current shift: {shift.name} (draft)"))
         for saved in self._stored:
-            mark = "✓ taken by " + (saved.acknowledged_by or "") if saved.acknowledged else (
-                "⚑ NOT ACKNOWLEDGED")  # fmt: skip
+            mark = (
+                "✓ taken by " + (saved.acknowledged_by or "")
+                if saved.acknowledged
+                else ("⚑ NOT ACKNOWLEDGED")
+            )
             self.list.addItem(f"{saved.shift_name} {_local(saved.shift_start, report)}\n  {mark}")
         self.list.blockSignals(False)
         self._fill_notes(report)
@@ -165,20 +174,27 @@ class HandoverWindow(QWidget):
         if row == 0:
             self.ack_panel.hide()
             self.status.setText(f"Draft for {report.shift.name}: write notes, then hand over.")
-            self.document.setHtml(render_handover_html(report, None, self._notes(),
-                                                       self.note.toPlainText()))  # fmt: skip
+            self.document.setHtml(
+                render_handover_html(report, None, self._notes(), self.note.toPlainText())
+            )
             return
         saved = self._stored[row - 1]
         self.ack_panel.setVisible(not saved.acknowledged)
         if saved.acknowledged:
-            self.status.setText(f"Acknowledged by {saved.acknowledged_by} at "
-                                f"{_local(saved.acknowledged_at, report)}.")  # fmt: skip
+            self.status.setText(
+                f"Acknowledged by {saved.acknowledged_by} at "
+                f"{_local(saved.acknowledged_at, report)}."
+            )
         else:
-            self.status.setText("<b>Not yet acknowledged.</b> Incoming lead: read it, then "
-                                "type your name and press Acknowledge.")  # fmt: skip
+            self.status.setText(
+                "<b>Not yet acknowledged.</b> Incoming lead: read it, then "
+                "type your name and press Acknowledge."
+            )
         self.document.setHtml(saved.html)
 
     def _fill_notes(self, report: HandoverReport) -> None:
+        if self.notes.state() is QAbstractItemView.State.EditingState:
+            return  # refilling would close the editor and lose what is being typed
         kept = self._notes()
         self.notes.setRowCount(len(report.open_incidents))
         for i, row in enumerate(report.open_incidents):
@@ -192,6 +208,11 @@ class HandoverWindow(QWidget):
             self.notes.setItem(i, NOTE_COLUMN, QTableWidgetItem(kept.get(row.key, "")))
 
     def _notes(self) -> dict[IncidentKey, str]:
+        """The notes typed so far, the cell still being edited included (Ctrl+S while
+        typing must not lose it)."""
+        editor = self.notes.indexWidget(self.notes.currentIndex())
+        if editor is not None:
+            self.notes.commitData(editor)
         notes = {}
         for i in range(self.notes.rowCount()):
             ident, note = self.notes.item(i, 0), self.notes.item(i, NOTE_COLUMN)

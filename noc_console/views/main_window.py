@@ -216,9 +216,9 @@ class BoardWindow(QMainWindow):
             if self.handover_window is None:
                 self.handover_window = HandoverWindow(desk, run, me, self)
                 self.handover_window.changed.connect(self.handover_flag.check)
-            self.handover_window.refresh()
+            elif not self.handover_window.isVisible():
+                self.handover_window.refresh()
             self.handover_window.show()
-            self.handover_window.raise_()
 
         action = QAction("Shift &handover…", self)
         action.setShortcut(QKeySequence("H"))

@@ -170,8 +170,10 @@ def clocks(run: Shift) -> Iterator[tuple[IncidentKey, datetime, datetime | None,
     for row in run.store.rows(list(final)):
         incident = final[row.key]
         paused = pause_start(run, row.key)
-        for clock, stopped in ((row.response, incident.responded_at),
-                               (row.resolution, incident.resolved_at)):  # fmt: skip
+        for clock, stopped in (
+            (row.response, incident.responded_at),
+            (row.resolution, incident.resolved_at),
+        ):
             if clock is not None:
                 yield row.key, clock.due_at, stopped, paused if stopped is None else None
 
@@ -202,10 +204,13 @@ def test_next_breaches_are_running_clocks_due_in_the_next_shift(shift: Shift) ->
 def test_majors_and_their_last_client_update(shift: Shift) -> None:
     final = shift.snapshots[-1]
     expected = {
-        k for k, i in final.items()
-        if i.is_open and i.priority is Priority.P1 and i.impact == 1
+        k
+        for k, i in final.items()
+        if i.is_open
+        and i.priority is Priority.P1
+        and i.impact == 1
         and i.created_at <= SHIFT.end - timedelta(minutes=15)
-    }  # fmt: skip
+    }
     report = shift.report
     assert report is not None
     assert {m.row.key for m in report.majors} == expected
