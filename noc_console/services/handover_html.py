@@ -90,7 +90,7 @@ def render_handover_html(
                     escape(m.reason),
                     r.when(m.last_client_update)
                     if m.last_client_update
-                    else '<span class="bad">none sent from the console</span>',
+                    else '<span class="bad">NONE SENT</span>',
                 )
                 for m in report.majors
             ],

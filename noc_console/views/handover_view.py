@@ -40,6 +40,7 @@ from noc_console.services.handover_html import render_handover_html
 
 Background = Callable[[Callable[[], object], Callable[[object], None]], None]
 NOTE_COLUMN = 2
+PAPER = "QTextBrowser#handoverDocument { background: #ffffff; color: #111111; }"
 
 
 class HandoverWindow(QWidget):
@@ -68,10 +69,15 @@ class HandoverWindow(QWidget):
         self.status.setObjectName("handoverStatus")
         self.status.setWordWrap(True)
         self.document = QTextBrowser(self)
+        self.document.setObjectName("handoverDocument")
+        self.document.setStyleSheet(PAPER)  # the page as it prints, whatever the theme
         self.notes = QTableWidget(0, 3, self)
         self.notes.setObjectName("incidentNotes")
         self.notes.setHorizontalHeaderLabels(["Incident", "Client / title", "Handover note"])
         self.notes.horizontalHeader().setStretchLastSection(True)
+        self.notes.setColumnWidth(0, 110)
+        self.notes.setColumnWidth(1, 230)
+        self.notes.setWordWrap(False)
         self.notes.verticalHeader().setVisible(False)
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("overallNote")
@@ -110,9 +116,9 @@ class HandoverWindow(QWidget):
         splitter.addWidget(self.list)
         splitter.addWidget(middle)
         splitter.addWidget(self.draft_panel)
-        splitter.setSizes([230, 820, 450])
+        splitter.setSizes([210, 760, 600])
         QVBoxLayout(self).addWidget(splitter)
-        self.resize(1500, 900)
+        self.resize(1600, 900)
         self.refresh()
 
     def refresh(self) -> None:
