@@ -64,6 +64,7 @@ def run_gui(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
+    from noc_console.services.handover_desk import HandoverDesk
     from noc_console.views.main_window import BoardWindow
 
     app = _application(config.theme)
@@ -77,6 +78,9 @@ def run_gui(
         me=_technician(),
         matrix=config.sla.matrix,
         settings=settings,
+    )
+    window.attach_handover(
+        HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), _technician()
     )
     outcome = {"code": 0}
 

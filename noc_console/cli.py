@@ -11,14 +11,18 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from noc_console import APP_ID, __version__
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
+from noc_console.services.handover import assemble_handover
+from noc_console.services.handover_html import handover_title, render_handover_html
 from noc_console.services.runtime import build_runtime
 
 log = logging.getLogger(APP_ID)
@@ -67,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         "standard input, or prompted for)"
     )  # fmt: skip
     secret.add_argument("name")
+    handover = commands.add_parser("handover", help="write a shift handover as HTML or PDF")
+    handover.add_argument("--format", required=True, choices=["html", "pdf"])
+    handover.add_argument("--out", type=Path, required=True, help="file to write")
+    handover.add_argument("--shift", help="shift name (default: the shift at --at)")
+    handover.add_argument(
+        "--at", help="ISO time (default: now); without an offset, in the NOC's time zone"
+    )
     return parser
 
 
@@ -101,6 +112,8 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
         from noc_console.connector_commands import run_connectors_command
 
         return run_connectors_command(config, args.connectors_command, getattr(args, "name", ""))
+    if args.command == "handover":
+        return _handover(config, db_url, demo, args)
     if (args.clients or args.screen is not None) and not args.wall:
         print("noc-console: --clients and --screen need --wall", file=sys.stderr)
         return EXIT_USAGE
@@ -160,6 +173,47 @@ def _export(config: Config, db_url: str, demo: bool, fmt: str, out: Path | None)
         print(f"noc-console: cannot write {out}: {exc.strerror}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     return 0
+
+
+def _handover(config: Config, db_url: str, demo: bool, args: argparse.Namespace) -> int:
+    """The handover of the shift at `--at` (or the latest `--shift` by then), with the
+    notes and acknowledgement of its stored handover if there is one."""
+    plan = config.shifts
+    runtime = build_runtime(config, db_url, demo)
+    try:
+        now = runtime.clock.now()
+        try:
+            at = _instant(args.at, plan.zone) if args.at else now
+            span = plan.latest(args.shift, at) if args.shift else plan.span_at(at)
+        except ValueError as exc:
+            print(f"noc-console: handover: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if demo:  # the demo feed is in-process: sync it so its cache is current
+            runtime.engine.run_once()
+        report = assemble_handover(runtime.store, plan, span, now, config.sla)
+        saved = runtime.store.handover_for(span.name, span.start)
+    finally:
+        runtime.close()
+    html = render_handover_html(report, saved)
+    try:
+        if args.format == "html":
+            args.out.write_text(html, encoding="utf-8")
+        else:
+            from noc_console.views.handover_pdf import write_handover_pdf  # Qt: PDF only
+
+            write_handover_pdf(html, args.out, handover_title(report))
+    except OSError as exc:
+        print(f"noc-console: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    return 0
+
+
+def _instant(text: str, zone: ZoneInfo) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--at {text!r} is not an ISO time like 2026-11-25T14:30") from None
+    return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
 
 
 class JsonFormatter(logging.Formatter):

@@ -240,6 +240,8 @@ class DemoFeed:
                 ticket.responded = now
             if ticket.status is Status.RESOLVED:
                 ticket.resolved = now
+            elif ticket.status.is_open:  # reopened: the resolution clock runs again
+                ticket.resolved = None
         if "assignee" in changes:
             ticket.assignee = changes["assignee"]
         if "impact" in changes:

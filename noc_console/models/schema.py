@@ -55,7 +55,10 @@ class ClientRecord(Base):
 
 class IncidentRecord(Base):
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incidents_open_deadline", "is_open", "next_deadline"),)
+    __table_args__ = (
+        Index("ix_incidents_open_deadline", "is_open", "next_deadline"),
+        Index("ix_incidents_created_at", "created_at"),
+    )
 
     source: Mapped[str] = mapped_column(String(100), primary_key=True)
     external_id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -147,6 +150,43 @@ class OutboxRecord(Base):
     theirs: Mapped[Any] = mapped_column(JSON)
     delivered_version: Mapped[str | None] = mapped_column(String(200))
     settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class IncidentEventRecord(Base):
+    """One change of an incident's status, tier or priority as the board showed it."""
+
+    __tablename__ = "incident_events"
+    __table_args__ = (
+        Index("ix_incident_events_at", "at"),
+        Index("ix_incident_events_key", "source", "external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(100))
+    external_id: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    field: Mapped[str] = mapped_column(String(16))  # status, tier or priority
+    old: Mapped[str] = mapped_column(String(32))
+    new: Mapped[str] = mapped_column(String(32))
+
+
+class HandoverRecord(Base):
+    """A shift handover as the outgoing lead saved it, and its acknowledgement."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (Index("ux_handovers_shift", "shift_name", "shift_start", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    shift_name: Mapped[str] = mapped_column(String(100))
+    shift_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    shift_end: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    notes: Mapped[Any] = mapped_column(JSON)  # "source:external_id" → text
+    html: Mapped[str] = mapped_column(Text)  # the handover as it was handed over
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 metadata = Base.metadata

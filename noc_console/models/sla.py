@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from noc_console.models.clock import ensure_utc
+from noc_console.models.wall_time import wall_to_utc
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -247,25 +248,7 @@ class BusinessCalendar:
         extra_days, seconds = divmod(seconds, 86_400)
         day += timedelta(days=extra_days)
         wall = datetime.combine(day, time(seconds // 3600, seconds % 3600 // 60, seconds % 60))
-        first = wall.replace(tzinfo=self._zone)
-        utc = first.astimezone(UTC)
-        if utc.astimezone(self._zone).replace(tzinfo=None) != wall:
-            utc = self._gap_end(wall)
-        return (utc - _EPOCH) // _US
-
-    def _gap_end(self, wall: datetime) -> datetime:
-        """The instant clocks jumped over a non-existent `wall` time."""
-        lo = wall.replace(tzinfo=self._zone, fold=1).astimezone(UTC)
-        hi = wall.replace(tzinfo=self._zone, fold=0).astimezone(UTC)
-        lo, hi = min(lo, hi), max(lo, hi)
-        offset = lo.astimezone(self._zone).utcoffset()
-        while hi - lo > timedelta(seconds=1):
-            mid = lo + (hi - lo) / 2
-            if mid.astimezone(self._zone).utcoffset() == offset:
-                lo = mid
-            else:
-                hi = mid
-        return hi.replace(microsecond=0)
+        return (wall_to_utc(wall, self._zone) - _EPOCH) // _US
 
 
 def _elapsed(table: _Table, at: int) -> int:

@@ -18,15 +18,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import bindparam
 
-from noc_console.models import outbox_table
+from noc_console.models import handover_table, history_table, outbox_table
 from noc_console.models.actions import Action, ActionState, QueuedAction, apply_to
 from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.database import open_engine
+from noc_console.models.handover_table import SavedHandover
+from noc_console.models.history_table import IncidentEvent
 from noc_console.models.incident import Client, Incident, IncidentKey, Status, Tier
 from noc_console.models.incident_columns import Previous, board_row, columns, next_pauses
 from noc_console.models.pauses import Pause
@@ -51,7 +53,9 @@ _ROW_COLUMNS = (
     _I.impact, _I.urgency, _I.status_since, _I.tier_since,
 )  # fmt: skip
 _STATE_COLUMNS = (_I.source, _I.external_id, _I.version, _I.status, _I.tier, _I.status_since,
-                  _I.tier_since, _I.snapshot)  # fmt: skip
+                  _I.tier_since, _I.snapshot, _I.priority)  # fmt: skip
+_TIME_COLUMNS = {"created_at": _I.created_at, "resolved_at": _I.resolved_at,
+                 "response_due": _I.response_due, "resolution_due": _I.resolution_due}  # fmt: skip
 RECONCILED_STATUS = "closed or deleted upstream (reconciliation)"
 
 
@@ -133,6 +137,7 @@ class Store:
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
             paused_keys: list[IncidentKey] = []
+            events: list[IncidentEvent] = []
             for key, incident in latest.items():
                 previous = existing.get(key)
                 if previous is not None and _unchanged(previous, incident):
@@ -144,9 +149,13 @@ class Store:
                     paused_keys.append(key)
                 values = self._values(incident, previous, terms, pauses, pending.get(key, []))
                 (inserts if previous is None else updates).append(values)
+                if previous is not None:
+                    when = _changed_at(incident.updated_at, pending.get(key, []))
+                    events += history_table.changes(previous, values, when)
             if inserts:
                 connection.execute(insert(INCIDENTS), inserts)
             self._update(connection, updates)
+            history_table.record(connection, events)
             self._save_pauses(connection, paused_keys, histories)
         changed = {IncidentKey(v["source"], v["external_id"]) for v in inserts}
         changed |= {IncidentKey(v["b_source"], v["b_external_id"]) for v in updates}
@@ -341,6 +350,39 @@ class Store:
         with self._reading() as connection:
             return [self._row(r, {}) for r in connection.execute(query)]
 
+    def history(self, start: datetime, end: datetime) -> list[IncidentEvent]:
+        """Changes of status, tier and priority in `[start, end)`, oldest first."""
+        with self._reading() as connection:
+            return history_table.between(connection, start, end)
+
+    def rows_between(self, start: datetime, end: datetime, fields: Iterable[str]) -> list[BoardRow]:
+        """Incidents (open or not) whose time `fields` (created_at, resolved_at,
+        response_due, resolution_due) has any value in `[start, end)`."""
+        columns = [_TIME_COLUMNS[name] for name in fields]
+        query = select(*_ROW_COLUMNS).where(or_(*((c >= start) & (c < end) for c in columns)))
+        with self._reading() as connection:
+            return [self._row(r, {}) for r in connection.execute(query)]
+
+    # ------------------------------------------------------------------ handovers
+    def save_handover(self, handover: SavedHandover) -> SavedHandover:
+        """Store a handover (replacing its shift's unacknowledged one); `HandoverError`
+        when that shift's handover was already acknowledged."""
+        with self._writing() as connection:
+            return handover_table.save(connection, handover)
+
+    def acknowledge_handover(self, number: int, name: str, at: datetime) -> SavedHandover:
+        with self._writing() as connection:
+            return handover_table.acknowledge(connection, number, name, at)
+
+    def handovers(self, limit: int = 200) -> list[SavedHandover]:
+        """Stored handovers, newest shift first."""
+        with self._reading() as connection:
+            return handover_table.listing(connection, limit)
+
+    def handover_for(self, shift_name: str, shift_start: datetime) -> SavedHandover | None:
+        with self._reading() as connection:
+            return handover_table.for_shift(connection, shift_name, shift_start)
+
     def pauses(self, key: IncidentKey) -> list[Pause]:
         """The pause history of one incident, oldest first."""
         with self._reading() as connection:
@@ -390,7 +432,11 @@ class Store:
         terms = self._terms(source.client_id)
         pauses = self._pauses(connection, [key]).get(key, [])
         pending = outbox_table.pending_by_key(connection, [key]).get(key, [])
-        self._update(connection, [self._values(source, previous, terms, pauses, pending)])
+        values = self._values(source, previous, terms, pauses, pending)
+        self._update(connection, [values])
+        causes = [*pending, delivered] if delivered is not None else pending
+        when = _changed_at(closed_at or source.updated_at, causes)
+        history_table.record(connection, history_table.changes(previous, values, when))
 
     def _settle(self, seq: int, state: ActionState, **values: Any) -> ChangeSet:
         with self._writing() as connection:
@@ -478,6 +524,11 @@ class Store:
 
 def _previous(r: Row) -> Previous:
     return Previous(r.version, Status(r.status), Tier(r.tier), r.status_since, r.tier_since)
+
+
+def _changed_at(source_time: datetime, causes: Iterable[Action]) -> datetime:
+    """When a change took effect: the source's time, or a later triage action's."""
+    return max([source_time, *(a.created_at for a in causes if a.created_at is not None)])
 
 
 def _unchanged(previous: Row, incident: Incident) -> bool:

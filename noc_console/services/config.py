@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from noc_console.models.errors import ConfigError
+from noc_console.models.shift import ShiftPlan
 from noc_console.services.connector_config import (
     CONNECTOR_TYPES,
     ConnectorConfig,
     parse_mapping,
     validate_connector,
 )
+from noc_console.services.shift_config import parse_shifts
 from noc_console.services.sla_config import SlaSettings, parse_sla
 from noc_console.services.wall_config import WallSettings, parse_wall
 
@@ -50,6 +52,10 @@ class Config:
     wall: WallSettings = field(
         default_factory=WallSettings, metadata={"doc": "The wall display (docs/wall.md)."}
     )
+    shifts: ShiftPlan = field(
+        default_factory=ShiftPlan,
+        metadata={"doc": "[[shifts]] and [handover] timezone (docs/handover.md)."},
+    )
 
 
 def load_config(path: Path | None) -> Config:
@@ -71,7 +77,9 @@ def load_config(path: Path | None) -> Config:
     sla = parse_sla(data, where)
     wall = parse_wall(data, where)
     data.pop("wall", None)
-    for table in ("sla", "clients", "priority_matrix", "escalation", "major_incident"):
+    shifts = parse_shifts(data, where)
+    for table in ("sla", "clients", "priority_matrix", "escalation", "major_incident",
+                  "shifts", "handover"):  # fmt: skip
         data.pop(table, None)
     raw_connectors = data.pop("connectors", [])
     if not isinstance(raw_connectors, list):
@@ -87,7 +95,7 @@ def load_config(path: Path | None) -> Config:
     top = _section(Config, data, where, "")
     if top.theme not in ("dark", "light", "system"):
         raise ConfigError(where, "theme", f"is {top.theme!r}; use dark, light or system")
-    return replace(top, connectors=connectors, path=where, sla=sla, wall=wall)
+    return replace(top, connectors=connectors, path=where, sla=sla, wall=wall, shifts=shifts)
 
 
 def _connector(item: Any, where: str, key: str) -> ConnectorConfig:
@@ -111,7 +119,7 @@ _TYPES: dict[Any, tuple[type, ...]] = {
 def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
     if not isinstance(data, dict):
         raise ConfigError(where, prefix or "(file)", "must be a table")
-    nested = ("path", "connectors", "sla", "wall", "mapping")  # read by their own parsers
+    nested = ("path", "connectors", "sla", "wall", "shifts", "mapping")  # own parsers
     declared = {f.name: f for f in fields(cls) if f.name not in nested}  # type: ignore[arg-type]
     for key in data:
         if key not in declared:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +28,7 @@ from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.services.alarms import Alarms
 from noc_console.services.connectivity import Connectivity, FeedStatus
+from noc_console.services.handover_desk import HandoverDesk
 from noc_console.services.incident_detail import IncidentDetail
 from noc_console.services.queues import Queue, membership, queues
 from noc_console.views import format as fmt
@@ -38,6 +39,8 @@ from noc_console.views.board_proxy import BoardProxy
 from noc_console.views.client_filter import ClientFilter
 from noc_console.views.countdown_delegate import CountdownDelegate
 from noc_console.views.detail_panel import DetailPanel
+from noc_console.views.handover_flag import HandoverFlag
+from noc_console.views.handover_view import HandoverWindow
 from noc_console.views.queue_list import QueueList
 from noc_console.views.saved_views import SavedViews, View
 from noc_console.views.theme import tokens
@@ -201,6 +204,27 @@ class BoardWindow(QMainWindow):
         self.resize(1600, 900)
         self._settings = settings
         self._restore()
+
+    def attach_handover(self, desk: HandoverDesk, me: str = "") -> None:
+        """Shift → Shift handover… (H), and the unacknowledged-handover flag."""
+        run = self._controller.run_in_background
+        self.handover_flag = HandoverFlag(desk, run, self)
+        self.statusBar().addPermanentWidget(self.handover_flag)
+        self.handover_window: HandoverWindow | None = None
+
+        def open_handover() -> None:
+            if self.handover_window is None:
+                self.handover_window = HandoverWindow(desk, run, me, self)
+                self.handover_window.changed.connect(self.handover_flag.check)
+            elif not self.handover_window.isVisible():
+                self.handover_window.refresh()
+            self.handover_window.show()
+
+        action = QAction("Shift &handover…", self)
+        action.setShortcut(QKeySequence("H"))
+        action.triggered.connect(open_handover)
+        self.menuBar().addMenu("&Shift").addAction(action)
+        self.addAction(action)
 
     def refresh_queues(self) -> None:
         """Recount every queue off the GUI thread; re-filter if the queue moved."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -155,8 +156,9 @@ def test_sync_once_against_a_psa_and_its_failure(tmp_path: Path) -> None:
         assert result.stdout.startswith("psa: 2 changed, 0 skipped; actions: 0 delivered")
     line = one_error_line(console("--config", str(config), "--db", db, "sync", "--once"))
     assert line.startswith("noc-console: psa: cannot connect to http://127.0.0.1:")
-    exported = json.loads(console("--config", str(config), "--db", db, "export", "--format",
-                                  "json").stdout)  # fmt: skip
+    exported = json.loads(
+        console("--config", str(config), "--db", db, "export", "--format", "json").stdout
+    )
     assert [r["external_id"] for r in exported] == ["INC-1", "INC-2"]  # the cache still serves
 
 
@@ -200,3 +202,66 @@ def test_wall_options_need_wall() -> None:
     result = console("--demo", "--clients", "acme")
     assert result.returncode == 2
     assert "--clients and --screen need --wall" in result.stderr
+
+
+def test_handover_html_and_pdf_from_a_stored_handover(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from noc_console.models.clock import SystemClock
+    from noc_console.models.handover_table import SavedHandover
+    from noc_console.models.shift import ShiftPlan
+    from noc_console.models.store import Store
+
+    url = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
+    assert console("--demo", "--db", url, "sync", "--once").returncode == 0
+    span = ShiftPlan().span_at(SystemClock().now())  # default shifts, UTC
+    store = Store.open(url)
+    stored = store.save_handover(
+        SavedHandover(
+            span.name, span.start, span.end, span.start, "Dana", note="Watch the Leeds VPN"
+        )
+    )
+    store.acknowledge_handover(stored.id, "Sam", span.start)
+    open_ids = {r.key.external_id for r in store.open_rows()}
+    store.close()
+
+    html, pdf = tmp_path / "handover.html", tmp_path / "handover.pdf"
+    result = console("--db", url, "handover", "--format", "html", "--out", str(html))
+    assert result.returncode == 0, result.stderr
+    text = html.read_text(encoding="utf-8")
+    assert f"Shift handover — {span.name}" in text
+    assert "Watch the Leeds VPN" in text
+    assert "acknowledged by Sam" in text
+    assert open_ids <= set(re.findall(r"DEMO-\d+", text))
+
+    result = console(
+        "--db", url, "handover", "--format", "pdf", "--out", str(pdf), "--shift", span.name
+    )
+    assert result.returncode == 0, result.stderr
+    pdf_text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(pdf)).pages)
+    assert "Watch the Leeds VPN" in pdf_text
+    assert open_ids <= set(re.findall(r"DEMO-\d+", pdf_text))
+
+
+def test_handover_html_does_not_load_qt_and_bad_input_is_named(tmp_path: Path) -> None:
+    out = tmp_path / "h.html"
+    script = (
+        "import sys\n"
+        "from noc_console.cli import main\n"
+        f"assert main(['--demo', 'handover', '--format', 'html', '--out', {str(out)!r}]) == 0\n"
+        "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt was imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    result = console("--demo", "handover", "--format", "html", "--out", str(out), "--at", "noon")
+    assert result.returncode == 2
+    assert "--at 'noon' is not an ISO time" in result.stderr
+    result = console("--demo", "handover", "--format", "pdf", "--out", str(out), "--shift", "Day")
+    assert result.returncode == 2
+    assert "no shift named 'Day'" in result.stderr
+    missing = tmp_path / "no-such-folder" / "h.pdf"
+    result = console("--demo", "handover", "--format", "pdf", "--out", str(missing))
+    assert result.returncode == 1
+    assert f"cannot write {missing}" in result.stderr

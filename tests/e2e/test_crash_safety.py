@@ -29,6 +29,9 @@ def worker(db: Path, psa: FakePsa, seed: int, *extra: str) -> subprocess.Popen[s
 
 def outbox(db: Path) -> dict[str, tuple[str, int]]:
     with sqlite3.connect(db) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+        if "outbox" not in tables:  # killed before the first migration committed (~0.6 s in)
+            return {}
         return {
             action_id: (state, in_flight)
             for action_id, state, in_flight in connection.execute(

@@ -35,7 +35,9 @@ def test_migration_creates_the_schema_in_an_empty_file(tmp_path: Path) -> None:
     assert set(inspect(engine).get_table_names()) == {
         "alembic_version",
         "clients",
+        "handovers",
         "incidents",
+        "incident_events",
         "incident_pauses",
         "outbox",
         "sync_state",

@@ -1,0 +1,94 @@
+"""The handover from the board: H opens it, the outgoing lead hands over with notes, the
+board flags it until the incoming lead acknowledges it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from noc_console.models.clock import ManualClock
+from noc_console.models.shift import ShiftPlan
+from noc_console.models.store import Store
+from noc_console.services.handover_desk import HandoverDesk
+from noc_console.services.sla_config import SlaSettings
+from noc_console.views.handover_view import NOTE_COLUMN, HandoverWindow
+from noc_console.views.main_window import BoardWindow
+from tests.views.test_triage import demo_board
+
+
+@pytest.fixture
+def board(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
+    window = demo_board(qtbot, store, clock)
+    window.attach_handover(HandoverDesk(store, ShiftPlan(), SlaSettings(), clock), "dana")
+    window.show()
+    with qtbot.waitSignal(window._controller.synced, timeout=10_000):
+        window._controller.start()
+    window.table.setFocus()
+    yield window
+    window.close()
+
+
+def open_handover(qtbot: QtBot, board: BoardWindow) -> HandoverWindow:
+    qtbot.keyClick(board.table, Qt.Key.Key_H)
+    view = board.handover_window
+    assert view is not None
+    qtbot.waitUntil(lambda: view.notes.rowCount() > 0, timeout=10_000)
+    return view
+
+
+def test_hand_over_then_acknowledge(qtbot: QtBot, board: BoardWindow, store: Store) -> None:
+    assert not board.handover_flag.isVisible()
+    view = open_handover(qtbot, board)
+    assert view.notes.rowCount() == store.open_count()
+    assert "Current shift: Early" in view.list.item(0).text()  # 14:00 UTC
+
+    # the outgoing lead notes the first incident and writes an overall note
+    first = view.notes.item(0, 0).text().split()[1]
+    view.notes.setCurrentCell(0, NOTE_COLUMN)
+    view.notes.editItem(view.notes.item(0, NOTE_COLUMN))
+    editor = view.notes.findChild(QLineEdit)
+    assert editor is not None
+    qtbot.keyClicks(editor, "Vendor ticket 4471, call back at 16:00")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(view.note, "Quiet apart from the P1s")
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.keyClick(view.note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    (saved,) = store.handovers()
+    assert (saved.author, saved.note) == ("dana", "Quiet apart from the P1s")
+    assert {k.external_id: v for k, v in saved.notes.items()} == {
+        first: "Vendor ticket 4471, call back at 16:00"
+    }
+    assert "Vendor ticket 4471" in saved.html
+    qtbot.waitUntil(board.handover_flag.isVisible, timeout=10_000)
+    assert "Early" in board.handover_flag.text()
+
+    # the incoming lead opens it from the list and acknowledges
+    qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10_000)
+    view.list.setCurrentRow(1)
+    assert "Not yet acknowledged" in view.status.text()
+    assert "Vendor ticket 4471" in view.document.toPlainText()
+    qtbot.keyClicks(view.incoming, "Sam")
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.keyClick(view.incoming, Qt.Key.Key_Return)
+    (saved,) = store.handovers()
+    assert saved.acknowledged_by == "Sam"
+    qtbot.waitUntil(lambda: not board.handover_flag.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Acknowledged by Sam" in view.status.text(), timeout=10_000)
+    view.close()
+
+
+def test_acknowledging_needs_a_name(qtbot: QtBot, board: BoardWindow, store: Store) -> None:
+    view = open_handover(qtbot, board)
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        view.hand_over()
+    qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10_000)
+    view.list.setCurrentRow(1)
+    qtbot.keyClick(view.incoming, Qt.Key.Key_Return)
+    assert "Type your name" in view.status.text()
+    assert not store.handovers()[0].acknowledged
+    view.close()
