@@ -20,7 +20,7 @@ from noc_console.services.config import Config
 from noc_console.services.runtime import Runtime, build_runtime
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
     from noc_console.views.board_controller import BoardController
     from noc_console.views.board_model import BoardModel
@@ -32,6 +32,28 @@ SCREENSHOT_TIMEOUT_MS = 60_000
 SCREENSHOT_SIZE = (1920, 1080)  # a wall screenshot on a smaller (offscreen) screen
 #: Set in the environment to exit once the cached board is first painted (benchmarks).
 EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
+
+
+def _add_settings_menu(window: QMainWindow, config: Config) -> None:
+    """Settings → Connectors… (Ctrl+,): the connector settings dialog."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from noc_console.paths import default_config_path
+    from noc_console.services.runtime import secret_store
+    from noc_console.views.connector_settings import ConnectorSettingsDialog
+
+    def open_settings() -> None:
+        path = Path(config.path) if config.path else default_config_path()
+        dialog = ConnectorSettingsDialog(config, path, secret_store(config), window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    action = QAction("&Connectors…", window)
+    action.setShortcut(QKeySequence("Ctrl+,"))
+    action.triggered.connect(open_settings)
+    window.menuBar().addMenu("Se&ttings").addAction(action)
+    window.addAction(action)
 
 
 def _technician() -> str:
@@ -82,6 +104,7 @@ def run_gui(
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), _technician()
     )
+    _add_settings_menu(window, config)
     outcome = {"code": 0}
 
     def report_first_paint() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from noc_console.connectors.base import Connector
 from noc_console.connectors.demo import DemoFeed
 from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.request_tracker import (
     DEFAULT_MAPPING,
     RequestTrackerConnector,
@@ -25,16 +26,21 @@ from noc_console.services.secrets import SecretStore, SecretsUnavailable
 
 
 def build_connector(
-    config: ConnectorConfig, clock: Clock, matrix: PriorityMatrix, secrets: SecretStore
+    config: ConnectorConfig,
+    clock: Clock,
+    matrix: PriorityMatrix,
+    secrets: SecretStore,
+    secret: str = "",
 ) -> Connector:
+    """The connector `config` describes; `secret`, when given, is used instead of the
+    keyring's (the settings dialog tests a secret before storing it)."""
     label = config.label or config.name
     if config.type == "demo":
         return DemoFeed(clock, seed=config.seed, matrix=matrix)
     settings = http_settings(config)
     if config.type == "rest_json":
         return RestJsonConnector(config.name, settings, label)
-    secret = ""
-    if config.type in NEEDS_SECRET:
+    if config.type in NEEDS_SECRET and not secret:
         try:
             secret = secrets.get(config.secret_name) or ""
         except SecretsUnavailable as exc:
@@ -70,3 +76,8 @@ def missing_secret(config: ConnectorConfig) -> str:
         f"{config.name}: no secret in the keyring (entry {config.secret_name!r}); store it "
         f"with `noc-console connectors set-secret {config.name}` or in Settings → Connectors"
     )
+
+
+def default_mapping(connector_type: str) -> FieldMapping | None:
+    """The mapping a type starts from (None: the type's records need no mapping)."""
+    return {"rt": DEFAULT_MAPPING}.get(connector_type)
