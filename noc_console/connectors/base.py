@@ -23,12 +23,14 @@ class Page:
 
     `watermark` is the newest source change time the page covers: after storing the
     page, a later sync may resume from it. `skipped` lists source ids of records that
-    could not be mapped (logged by the connector, left out of `incidents`).
+    could not be mapped (logged by the connector, left out of `incidents`); `problems`
+    says why, one line per skipped record, for the status bar.
     """
 
     incidents: Sequence[Incident]
     watermark: datetime | None
     skipped: Sequence[str] = field(default_factory=tuple)
+    problems: Sequence[str] = field(default_factory=tuple)
 
 
 class Connector(Protocol):

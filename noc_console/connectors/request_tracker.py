@@ -139,9 +139,9 @@ class RequestTrackerConnector:
             "per_page": self.options.page_size,
         }
         for body in self._collection("/tickets", params):
-            incidents, skipped = self.records.page(body.get("items", []))
+            incidents, skipped, problems = self.records.page(body.get("items", []))
             watermark = max((i.updated_at for i in incidents), default=None)
-            yield Page(incidents, watermark if with_watermark else None, tuple(skipped))
+            yield Page(incidents, watermark if with_watermark else None, skipped, problems)
 
     def _collection(self, path: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
         for body in follow(self.http, path, params, by_next_url(_next_page)):

@@ -74,7 +74,7 @@ class RestJsonConnector:
             data = self._json("GET", "/incidents", params={**params, "page": str(page_no)})
             if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
                 raise ConnectorUnavailable(f"{self._name}: /incidents answered an unexpected shape")
-            incidents, skipped = [], []
+            incidents, skipped, problems = [], [], []
             for record in data["incidents"]:
                 try:
                     incidents.append(self._incident(record))
@@ -82,8 +82,9 @@ class RestJsonConnector:
                     source_id = record.get("id") if isinstance(record, dict) else None
                     log.warning("%s: skipped record %s: %s", self._name, source_id, exc)
                     skipped.append(str(source_id))
+                    problems.append(f"record {source_id}: {exc}")
             watermark = max((i.updated_at for i in incidents), default=None)
-            yield Page(incidents, watermark if with_watermark else None, tuple(skipped))
+            yield Page(incidents, watermark if with_watermark else None, skipped, problems)
             next_page = data.get("next_page")
             page_no = int(next_page) if next_page else None
 

@@ -33,9 +33,9 @@ class RtRecords:
         self.mapping = mapping
         self.tier_field = tier_field
 
-    def page(self, items: Iterable[Any]) -> tuple[list[Incident], list[str]]:
-        """The incidents of one search page, and the ids of records skipped (logged)."""
-        incidents, skipped = [], []
+    def page(self, items: Iterable[Any]) -> tuple[list[Incident], list[str], list[str]]:
+        """The incidents of one search page, the ids of records skipped, and why."""
+        incidents, skipped, problems = [], [], []
         for item in items:
             try:
                 incidents.append(self.incident(item))
@@ -43,7 +43,8 @@ class RtRecords:
                 ticket = item.get("id") if isinstance(item, dict) else None
                 log.warning("%s: skipped RT ticket %s: %s", self.source, ticket, exc)
                 skipped.append(str(ticket))
-        return incidents, skipped
+                problems.append(f"RT ticket {ticket}: {exc}")
+        return incidents, skipped, problems
 
     def incident(self, t: dict[str, Any]) -> Incident:
         values = ticket_values(t, self.mapping, self.tier_field)

@@ -119,6 +119,8 @@ class SyncStateRecord(Base):
     offline_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_reconciled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    skipped: Mapped[int] = mapped_column(Integer, server_default="0")  # by the last sync
+    skip_note: Mapped[str | None] = mapped_column(Text)  # why (the first record's reason)
 
 
 class OutboxRecord(Base):

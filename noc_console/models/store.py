@@ -70,6 +70,8 @@ class SyncState:
     offline_since: datetime | None = None  # first failure of the current run of failures
     retry_at: datetime | None = None  # the source asked us to wait until then
     last_reconciled_at: datetime | None = None
+    skipped: int = 0  # records the last successful sync left out
+    skip_note: str | None = None  # why, for the status bar
 
 
 class Store:
@@ -254,6 +256,8 @@ class Store:
         error: str | None = None,
         retry_at: datetime | None = None,
         reconciled: bool = False,
+        skipped: int = 0,
+        skip_note: str | None = None,
     ) -> SyncState:
         """Remember a sync attempt; a successful one (no error) may move the watermark."""
         previous = self.sync_state(connector)
@@ -268,6 +272,8 @@ class Store:
             offline_since=(previous.offline_since or attempt_at) if failed else None,
             retry_at=retry_at,
             last_reconciled_at=attempt_at if reconciled else previous.last_reconciled_at,
+            skipped=previous.skipped if failed else skipped,
+            skip_note=previous.skip_note if failed else skip_note,
         )
         with self._writing() as connection:
             values = vars_of(state)

@@ -34,6 +34,8 @@ class FeedStatus:
     offline_since: datetime | None = None
     retry_at: datetime | None = None
     queued: int = 0  # unsettled triage actions (pending, failed, conflict)
+    skipped: int = 0  # records the last sync could not map
+    skip_note: str | None = None
 
     @property
     def online(self) -> bool:
@@ -58,4 +60,6 @@ def feed_status(name: str, label: str, state: SyncState, queued: int) -> FeedSta
         offline_since=state.offline_since,
         retry_at=state.retry_at,
         queued=queued,
+        skipped=state.skipped,
+        skip_note=state.skip_note,
     )

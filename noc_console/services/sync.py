@@ -57,11 +57,13 @@ class SyncService:
         watermark = self._store.sync_state(name).watermark
         since = watermark - OVERLAP if watermark is not None else None
         changes = ChangeSet()
+        problems: list[str] = []
         try:
             self._store.upsert_clients(self._connector.clients())
             for page in self._connector.fetch_changed(since):
                 changes = changes.merge(self._store.upsert_incidents(page.incidents))
                 changes = changes.merge(ChangeSet(skipped=len(page.skipped)))
+                problems.extend(page.problems)
                 if page.watermark is not None and (watermark is None or page.watermark > watermark):
                     watermark = page.watermark
             if reconcile:
@@ -73,7 +75,9 @@ class SyncService:
             log.warning("sync of %s failed: %s", name, exc)
             self._store.record_sync(name, started, watermark, error=str(exc), retry_at=retry_at)
             return SyncResult(name, changes, self._clock.now(), str(exc), retry_at)
-        self._store.record_sync(name, started, watermark, reconciled=reconcile)
+        note = _skip_note(problems, changes.skipped)
+        self._store.record_sync(name, started, watermark, reconciled=reconcile,
+                                skipped=changes.skipped, skip_note=note)  # fmt: skip
         if changes.skipped:
             log.warning("sync of %s skipped %d malformed record(s)", name, changes.skipped)
         return SyncResult(name, changes, self._clock.now())
@@ -91,3 +95,12 @@ class SyncService:
                 "%s: %d incident(s) closed upstream", self._connector.name, len(closed.upserted)
             )
         return changes.merge(closed)
+
+
+def _skip_note(problems: list[str], skipped: int) -> str | None:
+    """The first reason, and how many more: what the status bar shows."""
+    if not skipped:
+        return None
+    first = problems[0] if problems else "malformed record"
+    more = skipped - 1
+    return first + (f" (and {more} more; see the log)" if more else "")

@@ -414,6 +414,9 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
             text = f"{_dot('muted')}{label}: connecting…"
         if feed.queued:
             text += f" · {feed.queued} action{'s' if feed.queued > 1 else ''} queued"
+        if feed.skipped:
+            note = html.escape(feed.skip_note or "")
+            text += f" · {_dot('warning')}{feed.skipped} skipped: {note}"
         parts.append(text)
     return " &nbsp; ".join(parts)
 

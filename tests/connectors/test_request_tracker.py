@@ -227,6 +227,9 @@ def test_a_queue_the_mapping_does_not_know_is_skipped_and_named(
     assert row(store, mapped).client_id == "acme"
     assert not store.rows([IncidentKey("rt", unmapped)])
     assert f"skipped RT ticket {unmapped}: queue 'General' is not mapped" in caplog.text
+    state = store.sync_state("rt")  # what the status bar shows
+    assert state.skipped >= 1
+    assert "queue 'General' is not mapped to a client" in (state.skip_note or "")
 
 
 def test_one_broken_connector_does_not_stop_the_others(

@@ -133,3 +133,18 @@ def test_queued_actions_are_marked_on_their_row_and_counted(
         window._controller.refresh_feeds()
         qtbot.waitUntil(lambda: "1 action queued" in window.feed_label.text(), timeout=5000)
         window.close()
+
+
+def test_records_a_source_sent_that_could_not_be_mapped_are_named_in_the_status_bar(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    fake = FakePsa(start=clock.now())
+    fake.add(1)
+    fake.add(2, status="on_fire")  # a status NOC Console does not know
+    with running(fake) as psa:
+        window = make_window(qtbot, store, clock, RestJsonConnector("psa", psa.url, "Fake PSA"))
+        window._controller.refresh_feeds()
+        qtbot.waitUntil(lambda: "1 skipped" in window.feed_label.text(), timeout=5000)
+        assert "record INC-2: " in window.feed_label.text()
+        assert "on_fire" in window.feed_label.text()
+        window.close()
