@@ -49,7 +49,7 @@ import json
 import random
 import time
 from collections import Counter, deque
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tests.fakes.at_query import QueryError, at_time, compile_filter
@@ -81,11 +81,10 @@ class FakeAutotask(HttpFake):
                  integration_code: str = "NOCCONSOLE7QF3JX2WZ5TRACKID", zone: int = 5,
                  now: datetime | None = None, hourly_limit: int = 10_000,
                  thread_limit: int = 3, latency: float = 0.0) -> None:  # fmt: skip
-        super().__init__()
+        super().__init__(now)
         self.username, self.secret, self.integration_code = username, secret, integration_code
         self.zone, self.hourly_limit, self.thread_limit = zone, hourly_limit, thread_limit
         self.latency, self.read_only = latency, False
-        self.now = now or datetime(2026, 11, 25, 14, tzinfo=UTC)
         self.picklists = {name: dict(values) for name, values in PICKLISTS.items()}
         self.entities: dict[str, dict[int, dict[str, Any]]] = {
             "tickets": {}, "companies": {}, "resources": {}, "ticketnotes": {}}  # fmt: skip
@@ -183,10 +182,6 @@ class FakeAutotask(HttpFake):
     def delete_company(self, company_id: int) -> None:
         with self.lock:
             del self.entities["companies"][company_id]
-
-    def advance(self, seconds: float) -> None:
-        with self.lock:
-            self.now += timedelta(seconds=seconds)
 
     def move_zone(self, zone: int) -> None:
         with self.lock:

@@ -76,10 +76,9 @@ class FakeConnectWise(HttpFake):
                  private_key: str = "priv-key", client_id: str = "8c6a1f0e-noc-console",
                  codebase: str = "v2025_1/", now: datetime | None = None,
                  cloud: bool = True) -> None:  # fmt: skip
-        super().__init__()
+        super().__init__(now)
         self.company, self.public_key, self.private_key = company, public_key, private_key
         self.client_id, self.codebase, self.cloud = client_id, codebase, cloud
-        self.now = now or datetime(2026, 11, 25, 14, tzinfo=UTC)
         self.boards = {i: {"id": i, "name": n} for i, n in BOARDS.items()}
         self.statuses = {i: {"id": i, "name": n, "board": self._ref(self.boards[b]),
                              "closedStatus": c, "sortOrder": i % 10, "inactive": False}
@@ -165,10 +164,6 @@ class FakeConnectWise(HttpFake):
         """Tickets keep their now-dangling `company` reference, as after a real delete."""
         with self.lock:
             del self.companies[company_id]
-
-    def advance(self, seconds: float) -> None:
-        with self.lock:
-            self.now += timedelta(seconds=seconds)
 
     def move_codebase(self, codebase: str) -> None:
         with self.lock:

@@ -80,11 +80,10 @@ class FakeHalo(HttpFake):
                  token_lifetime: float = 3600, max_page_size: int = 100,
                  now: datetime | None = None,
                  new_token_revokes_old: bool = False) -> None:  # fmt: skip
-        super().__init__()
+        super().__init__(now)
         self.client_id, self.client_secret = client_id, client_secret
         self.token_lifetime, self.max_page_size = token_lifetime, max_page_size
         self.new_token_revokes_old = new_token_revokes_old
-        self.now = now or datetime(2026, 11, 25, 14, tzinfo=UTC)
         self.tokens: dict[str, datetime] = {}  # access token → expiry
         self.clients = {12 + i: {"id": 12 + i, "name": name, "inactive": False}
                         for i, (_, name) in enumerate(COMPANIES)}  # fmt: skip
@@ -151,10 +150,6 @@ class FakeHalo(HttpFake):
     def delete_client(self, client_id: int) -> None:
         with self.lock:
             del self.clients[client_id]
-
-    def advance(self, seconds: float) -> None:
-        with self.lock:
-            self.now += timedelta(seconds=seconds)
 
     def inject_error(self, shape: str, path: str = "/api/", status: int = 400) -> None:
         """The next request under `path` fails with one of Halo's error shapes."""

@@ -38,8 +38,7 @@ CHANGED_FIELDS = {
 
 class FakePsa(HttpFake):
     def __init__(self, start: datetime | None = None) -> None:
-        super().__init__()
-        self.now = start or datetime(2026, 11, 25, 14, tzinfo=UTC)
+        super().__init__(start)
         self.incidents: dict[str, dict[str, Any]] = {}
         self.clients = [{"id": "acme", "name": "Acme Corp", "contract": "Gold"}]
         self.applied: Counter[str] = Counter()  # idempotency key → times applied
@@ -84,7 +83,7 @@ class FakePsa(HttpFake):
 
     def route(self, request: Request) -> Reply:
         parts = request.path.strip("/").split("/")
-        query = {k: v[0] for k, v in request.query.items()}
+        query = {k: v[0] for k, v in request.query.items() if v[0]}
         method = request.method
         if method == "GET" and parts == ["clients"]:
             return Reply(200, self.clients)

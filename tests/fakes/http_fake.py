@@ -24,6 +24,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -66,7 +67,8 @@ class Reply:
 class HttpFake:
     """Server plumbing; subclasses implement `route` and `fault_body`."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 11, 25, 14, tzinfo=UTC)  # the fake's own clock
         self.lock = threading.RLock()
         self.faults: deque[Fault] = deque()
         self.requests = 0
@@ -75,6 +77,11 @@ class HttpFake:
         self._connections: set[socket.socket] = set()
 
     # ------------------------------------------------------------ for tests
+    def advance(self, seconds: float) -> None:
+        """Move the fake's clock: change markers, token expiry and rate windows follow it."""
+        with self.lock:
+            self.now += timedelta(seconds=seconds)
+
     def inject(self, kind: str, path: str = "/", seconds: float = 0.0, times: int = 1,
                body: Any = None) -> None:  # fmt: skip
         with self.lock:
