@@ -37,6 +37,10 @@ CHANGED_FIELDS = {
 
 
 class FakePsa(HttpFake):
+    # Keeps the ~40 ms per kept-alive request it always had: the crash-safety e2e test is
+    # tuned to it (faster answers queue more actions than its drain loop allows).
+    no_delay = False
+
     def __init__(self, start: datetime | None = None) -> None:
         super().__init__(start)
         self.incidents: dict[str, dict[str, Any]] = {}

@@ -67,6 +67,10 @@ class Reply:
 class HttpFake:
     """Server plumbing; subclasses implement `route` and `fault_body`."""
 
+    # Headers and body go out in two writes; without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed ACK add ~40 ms to every kept-alive request.
+    no_delay = True
+
     def __init__(self, now: datetime | None = None) -> None:
         self.now = now or datetime(2026, 11, 25, 14, tzinfo=UTC)  # the fake's own clock
         self.lock = threading.RLock()
@@ -119,9 +123,8 @@ class HttpFake:
 
             def setup(self) -> None:
                 super().setup()
-                # Headers and body go out in two writes; without this, Nagle's algorithm
-                # and the client's delayed ACK add ~40 ms to every kept-alive request.
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if fake.no_delay:
+                    self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 with fake.lock:
                     fake._connections.add(self.connection)
 
