@@ -1,0 +1,188 @@
+"""The Halo fake keeps the documented behaviours a connector will rely on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from tests.fakes.fake_halo import EMPTY, ERROR_SHAPES, FakeHalo, halo_time
+from tests.fakes.http_fake import running
+
+
+@pytest.fixture
+def halo() -> Iterator[FakeHalo]:
+    fake = FakeHalo()
+    fake.seed(50)
+    with running(fake) as server:
+        yield server
+
+
+def token(halo: FakeHalo, secret: str = "s3cret") -> requests.Response:
+    form = {"grant_type": "client_credentials", "client_id": halo.client_id,
+            "client_secret": secret, "scope": "all"}  # fmt: skip
+    return requests.post(f"{halo.url}/auth/token", data=form)
+
+
+@pytest.fixture
+def http(halo: FakeHalo) -> requests.Session:
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer " + token(halo).json()["access_token"]
+    return session
+
+
+def pages(http: requests.Session, halo: FakeHalo, **params: Any) -> list[dict[str, Any]]:
+    """Walk pageinate/page_no until the tickets counted by record_count are read."""
+    seen: list[dict[str, Any]] = []
+    page_no = 1
+    while True:
+        query = {"pageinate": "true", "page_no": page_no, **params}
+        body = http.get(f"{halo.url}/api/Tickets", params=query).json()
+        seen.extend(body["tickets"])
+        if not body["tickets"] or len(seen) >= body["record_count"]:
+            return seen
+        page_no += 1
+
+
+def test_client_credentials_grant_a_bearer_token(halo: FakeHalo) -> None:
+    info = requests.get(f"{halo.url}/api/authinfo").json()
+    assert info["auth_url"] == f"{halo.url}/auth"
+    granted = token(halo).json()
+    assert granted["token_type"] == "Bearer"
+    assert granted["expires_in"] == 3600
+    refused = token(halo, secret="wrong")
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_client"
+
+
+def test_api_calls_need_a_live_token(halo: FakeHalo, http: requests.Session) -> None:
+    assert requests.get(f"{halo.url}/api/Tickets/4001").status_code == 401
+    assert http.get(f"{halo.url}/api/Tickets/4001").status_code == 200
+    halo.advance(3600)
+    expired = http.get(f"{halo.url}/api/Tickets/4001")
+    assert expired.status_code == 401
+    http.headers["Authorization"] = "Bearer " + token(halo).json()["access_token"]
+    assert http.get(f"{halo.url}/api/Tickets/4001").status_code == 200
+
+
+def test_a_new_token_can_revoke_the_old_one(halo: FakeHalo, http: requests.Session) -> None:
+    halo.new_token_revokes_old = True
+    token(halo)
+    assert http.get(f"{halo.url}/api/Tickets/4001").status_code == 401
+
+
+def test_pages_visit_every_ticket_once(halo: FakeHalo, http: requests.Session) -> None:
+    seen = pages(http, halo, page_size=7)
+    assert sorted(t["id"] for t in seen) == sorted(halo.tickets)
+    assert len(seen) == len(halo.tickets)
+
+
+def test_page_size_is_clamped_to_the_documented_100(halo: FakeHalo, http: requests.Session) -> None:
+    for _ in range(150):
+        halo.add_ticket()
+    query = {"pageinate": "true", "page_size": 1000, "page_no": 1}
+    body = http.get(f"{halo.url}/api/Tickets", params=query).json()
+    assert body["page_size"] == 100
+    assert len(body["tickets"]) == 100
+    assert body["record_count"] == 200  # a client trusting its own page_size misses 100
+    assert len(pages(http, halo, page_size=1000)) == 200
+
+
+def test_last_update_from_date_is_inclusive(halo: FakeHalo, http: requests.Session) -> None:
+    halo.advance(60)
+    mark = halo.now
+    halo.update_ticket(4001, summary="edited at the mark")
+    halo.advance(1)
+    halo.update_ticket(4002, summary="edited later")
+    for since in (halo_time(mark), halo_time(mark) + "Z"):
+        found = pages(http, halo, lastupdatefromdate=since)
+        assert sorted(t["id"] for t in found) == [4001, 4002]
+
+
+def test_tickets_have_naive_dates_and_1900_empties(halo: FakeHalo, http: requests.Session) -> None:
+    open_ticket = next(t for t in halo.tickets.values() if t["status_id"] != 9)
+    body = http.get(f"{halo.url}/api/Tickets/{open_ticket['id']}").json()
+    assert body["dateclosed"] == EMPTY
+    assert "+" not in body["fixbydate"]
+    assert not body["fixbydate"].endswith("Z")
+    assert "last_update" in body
+
+
+def test_open_only_and_filters(halo: FakeHalo, http: requests.Session) -> None:
+    found = pages(http, halo, open_only="true", client_id=12)
+    expected = {t["id"] for t in halo.tickets.values()
+                if t["status_id"] != 9 and t["client_id"] == 12}  # fmt: skip
+    assert expected
+    assert {t["id"] for t in found} == expected
+
+
+def test_lookups_have_their_own_shapes(halo: FakeHalo, http: requests.Session) -> None:
+    statuses = http.get(f"{halo.url}/api/Status").json()
+    assert {s["type"] for s in statuses} == {0, 1}
+    priorities = http.get(f"{halo.url}/api/Priority").json()
+    assert all(isinstance(p["priorityid"], int) and isinstance(p["id"], str) for p in priorities)
+    clients = http.get(f"{halo.url}/api/Client").json()
+    assert clients["record_count"] == len(clients["clients"])
+
+
+def test_post_tickets_array_updates_and_answers_with_lastupdate(
+    halo: FakeHalo, http: requests.Session
+) -> None:
+    halo.advance(30)
+    ticket = next(t["id"] for t in halo.tickets.values() if t["status_id"] != 9)
+    body = [{"id": ticket, "status_id": 9, "agent_id": 3}]
+    response = http.post(f"{halo.url}/api/Tickets", json=body)
+    assert response.status_code == 201
+    answer = response.json()
+    assert answer["lastupdate"] == halo_time(halo.now)
+    assert "last_update" not in answer
+    assert halo.tickets[ticket]["dateclosed"] == halo_time(halo.now)
+    assert halo.writes == [("POST", "/api/Tickets", body)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"id": 4003, "status_id": 9},  # not an array
+        [{"id": 4003, "status_id": 20}],  # a status that is not for tickets
+        [{"id": 4003, "dateoccurred": "2020-01-01T00:00:00"}],  # not updatable
+        [{"id": 99999, "status_id": 2}],  # no such ticket
+    ],
+)
+def test_bad_ticket_posts_are_refused(halo: FakeHalo, http: requests.Session, body: Any) -> None:
+    before = dict(halo.tickets[4003])
+    response = http.post(f"{halo.url}/api/Tickets", json=body)
+    assert response.status_code in (400, 404)
+    assert halo.tickets[4003] == before
+    assert halo.writes == []
+
+
+def test_actions_add_notes_and_change_the_ticket(halo: FakeHalo, http: requests.Session) -> None:
+    halo.advance(30)
+    action = [{"ticket_id": 4004, "note": "Rebooted", "outcome": "Private Note",
+               "hiddenfromuser": True, "new_status": 2}]  # fmt: skip
+    response = http.post(f"{halo.url}/api/Actions", json=action)
+    assert response.status_code == 201
+    assert response.json()["note"] == "Rebooted"
+    assert halo.tickets[4004]["status_id"] == 2
+    assert halo.tickets[4004]["last_update"] == halo_time(halo.now)
+    listed = http.get(f"{halo.url}/api/Actions", params={"ticket_id": 4004}).json()
+    assert [a["note"] for a in listed["actions"]] == ["Rebooted"]
+
+
+@pytest.mark.parametrize("shape", sorted(ERROR_SHAPES))
+def test_error_shapes_are_inconsistent(halo: FakeHalo, http: requests.Session, shape: str) -> None:
+    halo.inject_error(shape, "/api/Tickets")
+    response = http.get(f"{halo.url}/api/Tickets")
+    assert response.status_code == 400
+    assert response.json() == ERROR_SHAPES[shape]
+
+
+def test_429_carries_retry_after(halo: FakeHalo, http: requests.Session) -> None:
+    halo.inject("429", "/api/", seconds=5)
+    throttled = http.get(f"{halo.url}/api/Tickets")
+    assert throttled.status_code == 429
+    assert throttled.headers["Retry-After"] == "5"
+    assert isinstance(throttled.json(), str)
