@@ -17,8 +17,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Priority, Status, Tier
 
-CONNECTOR_TYPES = ("demo", "rest_json", "rt")
-TYPE_LABELS = {"demo": "Demo feed", "rest_json": "NOC Console JSON API", "rt": "Request Tracker 5"}
+CONNECTOR_TYPES = ("demo", "rest_json", "rt", "connectwise", "autotask", "halo")
+TYPE_LABELS = {
+    "demo": "Demo feed",
+    "rest_json": "NOC Console JSON API",
+    "rt": "Request Tracker 5",
+    "connectwise": "ConnectWise PSA",
+    "autotask": "Autotask PSA",
+    "halo": "HaloPSA",
+}
 
 #: The fields each type uses, in the order the settings dialog shows them.
 TYPE_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -26,10 +33,22 @@ TYPE_FIELDS: Mapping[str, tuple[str, ...]] = {
     "rest_json": ("base_url", "ca_bundle", "requests_per_minute", "timeout_s"),
     "rt": ("base_url", "auth", "username", "secret", "timezone", "tier_field", "ca_bundle",
            "requests_per_minute", "timeout_s", "page_size"),
+    "connectwise": ("base_url", "company", "public_key", "client_id", "secret", "ca_bundle",
+                    "requests_per_minute", "timeout_s", "page_size"),
+    "autotask": ("base_url", "username", "integration_code", "secret", "ca_bundle",
+                 "requests_per_minute", "timeout_s", "page_size"),
+    "halo": ("base_url", "client_id", "secret", "tenant", "ca_bundle", "requests_per_minute",
+             "timeout_s", "page_size"),
 }  # fmt: skip
-REQUIRED: Mapping[str, tuple[str, ...]] = {"rest_json": ("base_url",), "rt": ("base_url",)}
+REQUIRED: Mapping[str, tuple[str, ...]] = {
+    "rest_json": ("base_url",),
+    "rt": ("base_url",),
+    "connectwise": ("base_url", "company", "public_key", "client_id"),
+    "autotask": ("base_url", "username", "integration_code"),
+    "halo": ("base_url", "client_id"),
+}
 #: Types that need a secret in the keyring.
-NEEDS_SECRET = frozenset({"rt"})
+NEEDS_SECRET = frozenset({"rt", "connectwise", "autotask", "halo"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +63,24 @@ class ConnectorConfig:
     username: str = field(default="", metadata={"doc": "rt: user name for basic auth."})
     secret: str = field(
         default="", metadata={"doc": "Keyring entry holding the token or password (default: name)."}
+    )
+    company: str = field(
+        default="", metadata={"doc": "connectwise: the company id you log in with."}
+    )
+    public_key: str = field(
+        default="", metadata={"doc": "connectwise: the API member's public key."}
+    )
+    client_id: str = field(
+        default="",
+        metadata={
+            "doc": "connectwise: clientId (developer.connectwise.com); halo: OAuth client id."
+        },
+    )
+    integration_code: str = field(
+        default="", metadata={"doc": "autotask: the API tracking identifier (ApiIntegrationCode)."}
+    )
+    tenant: str = field(
+        default="", metadata={"doc": "halo: tenant name, for hosted Halo instances that need it."}
     )
     timezone: str = field(
         default="UTC", metadata={"doc": "rt: the API user's time zone in RT (IANA name)."}

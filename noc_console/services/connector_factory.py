@@ -7,6 +7,8 @@ that source offline with the reason, and syncs every other source.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from noc_console.connectors.base import Connector
 from noc_console.connectors.demo import DemoFeed
 from noc_console.connectors.http import HttpSettings
@@ -47,10 +49,27 @@ def build_connector(
             return UnavailableConnector(config.name, label, f"{config.name}: {exc}")
         if not secret:
             return UnavailableConnector(config.name, label, missing_secret(config))
-    if config.type == "rt":
-        http = rt_client(config.name, settings, config.auth, config.username, secret)
-        return RequestTrackerConnector(config.name, http, rt_options(config), label)
-    raise ValueError(f"no connector of type {config.type!r}")  # config validated types
+    builder = BUILDERS.get(config.type)
+    if builder is None:
+        reason = f"{config.name}: connector type {config.type!r} is not available in this version"
+        return UnavailableConnector(config.name, label, reason)
+    return builder(config, settings, secret, label)
+
+
+def _rt(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str) -> Connector:
+    http = rt_client(config.name, settings, config.auth, config.username, secret)
+    return RequestTrackerConnector(config.name, http, rt_options(config), label)
+
+
+Builder = Callable[[ConnectorConfig, HttpSettings, str, str], Connector]
+#: Connector type → builder(config, http settings, secret, label), for types with secrets.
+BUILDERS: dict[str, Builder] = {
+    "rt": _rt,
+}
+#: Connector type → the mapping it starts from (see `default_mapping`).
+DEFAULT_MAPPINGS: dict[str, FieldMapping] = {
+    "rt": DEFAULT_MAPPING,
+}
 
 
 def http_settings(config: ConnectorConfig) -> HttpSettings:
@@ -80,4 +99,4 @@ def missing_secret(config: ConnectorConfig) -> str:
 
 def default_mapping(connector_type: str) -> FieldMapping | None:
     """The mapping a type starts from (None: the type's records need no mapping)."""
-    return {"rt": DEFAULT_MAPPING}.get(connector_type)
+    return DEFAULT_MAPPINGS.get(connector_type)
