@@ -165,10 +165,10 @@ class RtServer:
         )
         return self._perl(script, user)
 
-    def _perl(self, script: str, *args: str) -> str:
+    def _perl(self, script: str, *args: str, timeout: float = 60) -> str:
         done = subprocess.run(
             ["perl", f"-I{RT_LIB}", "-e", script, *args],
-            env=self._env(), check=True, capture_output=True, timeout=60, text=True,
+            env=self._env(), check=True, capture_output=True, timeout=timeout, text=True,
         )  # fmt: skip
         return done.stdout
 
