@@ -28,7 +28,7 @@ PRIORITY_INK = {  # (paper background, text): pale enough to print, dark enough 
     Priority.P4: ("#dde6f0", "#243b53"),
 }
 WIDTHS = {  # column widths in per cent of the page, by heading
-    "Incident": 11, "Client / title": 33, "Status": 12, "Queue": 5, "Owner": 10,
+    "Incident": 14, "Client / title": 30, "Status": 12, "Queue": 5, "Owner": 10,
     "Response": 15, "Resolution": 14, "Time": 12, "Due": 12, "What": 22, "Open for": 22,
     "Last client update": 14, "Taken": 12, "Action": 10, "State": 10, "Problem": 42,
 }  # fmt: skip

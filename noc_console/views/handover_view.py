@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -75,7 +76,8 @@ class HandoverWindow(QWidget):
         self.notes.setObjectName("incidentNotes")
         self.notes.setHorizontalHeaderLabels(["Incident", "Client / title", "Handover note"])
         self.notes.horizontalHeader().setStretchLastSection(True)
-        self.notes.setColumnWidth(0, 110)
+        fit = QHeaderView.ResizeMode.ResizeToContents  # ids must read whole: one shift's rows
+        self.notes.horizontalHeader().setSectionResizeMode(0, fit)
         self.notes.setColumnWidth(1, 230)
         self.notes.setWordWrap(False)
         self.notes.verticalHeader().setVisible(False)
