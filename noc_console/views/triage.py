@@ -187,4 +187,5 @@ class Triage(QObject):
 
     def _closed(self) -> None:
         self.dialog = None
+        self._table.window().activateWindow()  # not every window manager gives it back
         self._table.setFocus()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -46,12 +46,16 @@ class _Dialog(QDialog):
         )
         self.buttons.accepted.connect(self._confirm)
         self.buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # sends from any field, tick boxes too
+            QShortcut(QKeySequence(keys), self).activated.connect(self._confirm)
 
     def _finish_layout(self) -> None:
         self.layout_.addWidget(self.buttons)
 
-    def _send_on_ctrl_return(self, editor: QWidget) -> None:
-        """Ctrl+Enter in a multi-line editor confirms (plain Enter is a new line)."""
+    def _send_on_ctrl_return(self, editor: QPlainTextEdit) -> None:
+        """Ctrl+Enter in a multi-line editor confirms (plain Enter is a new line); Tab
+        moves on to the tick boxes instead of typing a tab (no mouse needed)."""
+        editor.setTabChangesFocus(True)
         editor.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -103,7 +107,7 @@ class NoteDialog(_Dialog):
         self.text = QPlainTextEdit()
         self.text.setObjectName("note")
         self.text.setPlaceholderText("What you did or found…")
-        self.client_visible = QCheckBox("Visible to the client")
+        self.client_visible = QCheckBox("&Visible to the client")
         self.layout_.addWidget(self.text)
         self.layout_.addWidget(self.client_visible)
         self.text.textChanged.connect(
@@ -125,7 +129,7 @@ class ResolveDialog(_Dialog):
         self.text = QPlainTextEdit()
         self.text.setObjectName("resolution")
         self.text.setPlaceholderText("Resolution: cause and fix…")
-        self.verified = QCheckBox("Verified the service is restored")
+        self.verified = QCheckBox("&Verified the service is restored")
         self.layout_.addWidget(self.text)
         self.layout_.addWidget(self.verified)
         self.text.textChanged.connect(self._update)

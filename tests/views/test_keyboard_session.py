@@ -1,0 +1,167 @@
+"""Ten minutes of a technician's shift on the demo feed, keyboard only.
+
+Every key goes to whatever widget has the focus at that moment — as on a real
+keyboard — so the test fails if any step (a dialog closing, a queue switch, a search)
+leaves the focus where the next key would be lost, or needs the mouse to get back.
+Simulated time moves a minute between rounds and the feed keeps syncing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from noc_console.models.actions import ActionKind, ActionState
+from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Status, Tier
+from noc_console.models.store import Store
+from noc_console.views.board_model import ROW_ROLE
+from noc_console.views.main_window import BoardWindow
+from tests.views.test_triage import ME, demo_board
+
+MINUTES = 10
+
+
+@pytest.fixture
+def board(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
+    window = demo_board(qtbot, store, clock)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    with qtbot.waitSignal(window._controller.synced, timeout=10_000):
+        window._controller.start()
+    window.table.setFocus()
+    yield window
+    window.close()
+
+
+class Keyboard:
+    """Types into whatever has the focus, like the real thing."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+        self.presses = 0
+
+    def focused(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "the focus was lost: the next key would go nowhere"
+        return widget
+
+    def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+            ) -> None:  # fmt: skip
+        self.qtbot.keyClick(self.focused(), key, modifier)
+        self.presses += 1
+
+    def type(self, text: str) -> None:
+        self.qtbot.keyClicks(self.focused(), text)
+        self.presses += len(text)
+
+
+def test_ten_minutes_of_triage_without_the_mouse(
+    board: BoardWindow, store: Store, clock: ManualClock, qtbot: QtBot
+) -> None:
+    keys = Keyboard(qtbot)
+
+    def on_board() -> None:
+        qtbot.waitUntil(lambda: board.triage.dialog is None, timeout=5000)
+        qtbot.waitUntil(board.isActiveWindow, timeout=5000)  # the board is back in front
+        assert keys.focused() is board.table, f"focus is on {keys.focused()!r}"
+
+    def dialog_key(key: Qt.Key) -> None:
+        """A key that opens a dialog; a person waits until it is up before typing."""
+        keys.key(key)
+        qtbot.waitUntil(lambda: board.triage.dialog is not None, timeout=5000)
+        dialog = board.triage.dialog
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+        assert keys.focused().window() is dialog  # typing goes to the dialog
+
+    def current_row() -> object:
+        return board.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
+
+    sent: list[ActionKind] = []
+    for minute in range(MINUTES):
+        # The queue of unassigned work: Q, down to "Unassigned", back to the board.
+        keys.key(Qt.Key.Key_Q)
+        assert keys.focused() is board.queue_list
+        keys.key(Qt.Key.Key_Home)
+        keys.key(Qt.Key.Key_Down)
+        keys.key(Qt.Key.Key_Escape)
+        on_board()
+        keys.key(Qt.Key.Key_J)
+        row = current_row()
+        if row is not None and row.status is Status.NEW:  # type: ignore[attr-defined]
+            keys.key(Qt.Key.Key_A)
+            sent.append(ActionKind.ACKNOWLEDGE)
+        if row is not None and row.assignee != ME:  # type: ignore[attr-defined]
+            keys.key(Qt.Key.Key_T)
+            sent.append(ActionKind.ASSIGN)
+        on_board()
+        # Back to every open incident (taking it moved it out of "Unassigned").
+        keys.key(Qt.Key.Key_Q)
+        keys.key(Qt.Key.Key_Home)
+        keys.key(Qt.Key.Key_Escape)
+        on_board()
+        keys.key(Qt.Key.Key_J)
+        assert current_row() is not None
+        # A note, then the detail panel to read the timeline, and back.
+        dialog_key(Qt.Key.Key_N)
+        keys.type(f"minute {minute}: checked monitoring")
+        keys.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        sent.append(ActionKind.NOTE)
+        on_board()
+        keys.key(Qt.Key.Key_Return)
+        assert board.detail.isVisible()
+        keys.key(Qt.Key.Key_Return)
+        on_board()
+        at_top = current_row().tier is Tier.ENG  # type: ignore[attr-defined]
+        if minute % 3 == 0 and not at_top:  # escalate with a reason (ENG is the last tier)
+            dialog_key(Qt.Key.Key_E)
+            keys.type("needs the network team")
+            keys.key(Qt.Key.Key_Return)
+            sent += [ActionKind.TIER, ActionKind.NOTE]
+            on_board()
+        if minute % 3 == 1:  # priority through the matrix: arrows and space
+            dialog_key(Qt.Key.Key_P)
+            keys.key(Qt.Key.Key_Right)
+            keys.key(Qt.Key.Key_Space)
+            on_board()
+        if minute % 3 == 2:  # resolve: note, tab to "verified restored", tick, send
+            dialog_key(Qt.Key.Key_R)
+            keys.type("service restored, verified with the client")
+            keys.key(Qt.Key.Key_Tab)
+            keys.key(Qt.Key.Key_Space)
+            keys.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            sent.append(ActionKind.RESOLVE)
+            on_board()
+        # Search for something, then back to the whole board.
+        keys.key(Qt.Key.Key_Slash)
+        keys.type("vpn")
+        assert board.proxy.rowCount() <= board._model.rowCount()
+        keys.key(Qt.Key.Key_Escape)
+        keys.key(Qt.Key.Key_Escape)
+        on_board()
+        keys.key(Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)  # silence any alarm
+        clock.advance(timedelta(minutes=1))
+
+    def settled() -> bool:  # delivered, or waiting for the technician's decision
+        queued = store.outbox()
+        blocked = {q.action.key for q in queued if q.state is ActionState.CONFLICT}
+        return all(q.state in (ActionState.DELIVERED, ActionState.CONFLICT)
+                   or q.action.key in blocked for q in queued)  # fmt: skip
+
+    qtbot.waitUntil(settled, timeout=20_000)
+    queued = store.outbox()
+    kinds = [q.action.kind for q in queued]
+    for kind in set(sent):
+        assert kinds.count(kind) >= sent.count(kind), kind
+    assert ActionKind.PRIORITY in kinds
+    assert not [q for q in queued if q.state is ActionState.FAILED]
+    delivered = [q for q in queued if q.state is ActionState.DELIVERED]
+    assert len(delivered) >= 0.7 * len(queued)  # conflicts: the demo moves on for 10 min
+    assert keys.presses > 300
