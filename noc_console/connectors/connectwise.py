@@ -190,12 +190,17 @@ class ConnectWiseConnector:
 
     def _status_on(self, board: dict[str, Any], wanted: Status) -> tuple[str, int]:
         """The name and id of the status of `board` that means `wanted` (or the nearest)."""
+        names = self._status_names(wanted)
+        return self.catalog.status_id(int(board["id"]), ref_name(board), names)
+
+    def _status_names(self, wanted: Status) -> list[str]:
+        """The source's names for `wanted`, then for the nearest statuses, in order."""
         mapping, names = self.options.mapping, list[str]()
         for status in (wanted, *NEAREST.get(wanted, ())):
             if status in mapping.status_out:
                 names.append(mapping.status_out[status])
             names.extend(n for n, s in mapping.status.items() if s is status)
-        return self.catalog.status_id(int(board["id"]), ref_name(board), names)
+        return names
 
     def _move_to_tier(self, ticket: dict[str, Any], tier: Tier
                       ) -> tuple[list[dict[str, Any]], dict[str, Any]]:  # fmt: skip
@@ -208,9 +213,7 @@ class ConnectWiseConnector:
         board, board_id = self.catalog.board_id(boards)
         status = ref_name(ticket.get("status"))
         current = ticket_values(ticket, self.options.mapping, strict=False)["status"]
-        names = [status]
-        if isinstance(current, Status):
-            names += [n for n, s in self.options.mapping.status.items() if s is current]
+        names = [status, *(self._status_names(current) if isinstance(current, Status) else ())]
         _, status_id = self.catalog.status_id(board_id, board, names)
         operations = [_replace("board", board_id), _replace("status", status_id)]
         return operations, {"tier": tier}
