@@ -247,8 +247,9 @@ class ConnectWiseConnector:
         """Whether one of the ticket's recent notes carries `mark` (an attempt landed)."""
         params = {"orderBy": "id desc", "pageSize": 100}
         notes = self.http.json("GET", f"service/tickets/{ticket_id}/notes", params=params)
-        return any(mark in str(n.get("text", "")) for n in notes if isinstance(n, dict)) \
-            if isinstance(notes, list) else False  # fmt: skip
+        if not isinstance(notes, list):
+            return False
+        return any(mark in str(n.get("text", "")) for n in notes if isinstance(n, dict))
 
 
 def cw_time(when: datetime) -> str:

@@ -9,6 +9,7 @@ import random
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -78,11 +79,20 @@ def test_a_full_sync_reads_every_open_ticket_exactly_once(cw: FakeConnectWise) -
     assert pages[-1].watermark.strftime("%Y-%m-%dT%H:%M:%SZ") == newest
 
 
+def sent_urls(source: ConnectWiseConnector) -> list[str]:
+    """The URLs the connector's session requests from now on (a requests hook)."""
+    urls: list[str] = []
+    source.http.session.hooks["response"].append(lambda r, *_, **__: urls.append(r.url))
+    return urls
+
+
 def test_a_page_size_above_1000_is_capped(cw: FakeConnectWise) -> None:
     cw.seed(30)
-    list(connector(cw, page_size=5000).fetch_changed(None))
-    (sent,) = [p for (m, p) in cw.hits if p.endswith("/service/tickets")]
-    assert cw.hits[("GET", sent)] == 1
+    source = connector(cw, page_size=5000)
+    urls = sent_urls(source)
+    list(source.fetch_changed(None))
+    (tickets,) = [u for u in urls if "/service/tickets?" in u]
+    assert "pageSize=1000" in tickets
 
 
 def test_tickets_map_board_status_priority_company_and_owner(
@@ -122,7 +132,7 @@ def test_incremental_sync_asks_for_changes_since_the_watermark(
     cw.seed(40)
     source = connector(cw)
     synced(cw, store, clock, source)
-    before = dict(cw.hits)
+    urls = sent_urls(source)
     changed = next(t for t in cw.tickets.values() if not t["closedFlag"] and t["board"]["id"] == 1)
     cw.advance(30)
     cw.update_ticket(changed["id"], status=12)
@@ -133,7 +143,9 @@ def test_incremental_sync_asks_for_changes_since_the_watermark(
     assert got[str(changed["id"])] is Status.IN_PROGRESS
     assert got[str(closed["id"])] in (Status.CLOSED, Status.RESOLVED)
     assert len(got) < 10  # only what changed (and the overlap), not all 40
-    assert dict(cw.hits) != before
+    (query,) = [unquote(u) for u in urls if "/service/tickets?" in u]
+    assert "conditions=lastUpdated>=[2026-11-25T" in query
+    assert "pageId" not in query  # one page: nothing to follow
 
 
 def test_a_change_in_the_same_second_as_the_watermark_is_not_missed(
