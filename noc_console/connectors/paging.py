@@ -24,8 +24,10 @@ NextPage = Callable[[requests.Response, Any], tuple[str, Params] | None]
 
 
 def follow(
-    client: HttpClient, path: str, params: Params, next_page: NextPage, method: str = "GET"
-) -> Iterator[Any]:
+    client: HttpClient, path: str, params: Params, next_page: NextPage, method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+) -> Iterator[Any]:  # fmt: skip
+    """Each page's body; `headers` go with every page request (e.g. a paging mode)."""
     seen: set[tuple[str, str]] = set()
     request: tuple[str, Params] | None = (path, params)
     while request is not None:
@@ -34,7 +36,7 @@ def follow(
         if marker in seen:
             raise ConnectorUnavailable(f"{client.name}: the server sent the same page twice")
         seen.add(marker)
-        response = client.request(method, url, params=dict(query))
+        response = client.request(method, url, params=dict(query), headers=dict(headers or {}))
         body = parse_json(client, response)
         yield body
         request = next_page(response, body)

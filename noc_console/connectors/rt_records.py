@@ -10,14 +10,14 @@ resolution due date when someone or RT's SLA set it. The version marker is
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from noc_console.connectors.mapping import FieldMapping
+from noc_console.connectors.records import page_of
+from noc_console.connectors.records import version_of as marked_version
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Incident, Tier
 from noc_console.models.priority import impact_urgency_for
@@ -35,16 +35,7 @@ class RtRecords:
 
     def page(self, items: Iterable[Any]) -> tuple[list[Incident], list[str], list[str]]:
         """The incidents of one search page, the ids of records skipped, and why."""
-        incidents, skipped, problems = [], [], []
-        for item in items:
-            try:
-                incidents.append(self.incident(item))
-            except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
-                ticket = item.get("id") if isinstance(item, dict) else None
-                log.warning("%s: skipped RT ticket %s: %s", self.source, ticket, exc)
-                skipped.append(str(ticket))
-                problems.append(f"RT ticket {ticket}: {exc}")
-        return incidents, skipped, problems
+        return page_of(items, self.incident, self.source, "RT ticket", log)
 
     def incident(self, t: dict[str, Any]) -> Incident:
         values = ticket_values(t, self.mapping, self.tier_field)
@@ -92,8 +83,7 @@ def ticket_values(t: dict[str, Any], mapping: FieldMapping, tier_field: str) -> 
 def version_of(t: dict[str, Any]) -> str:
     """`LastUpdated` plus a digest of the record: RT stamps changes to the second, so
     two changes within one second would otherwise look like no change at all."""
-    digest = hashlib.blake2b(json.dumps(t, sort_keys=True).encode(), digest_size=6).hexdigest()
-    return f"{t.get('LastUpdated') or ''}#{digest}"
+    return marked_version(t.get("LastUpdated"), t)
 
 
 def rt_date(value: Any) -> datetime | None:

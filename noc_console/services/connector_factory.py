@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from noc_console.connectors.base import Connector
+from noc_console.connectors.connectwise import DEFAULT_MAPPING as CW_MAPPING
+from noc_console.connectors.connectwise import ConnectWiseConnector, CwOptions
+from noc_console.connectors.cw_http import ConnectWiseHttp
 from noc_console.connectors.demo import DemoFeed
 from noc_console.connectors.http import HttpSettings
 from noc_console.connectors.mapping import FieldMapping
@@ -61,14 +64,24 @@ def _rt(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
     return RequestTrackerConnector(config.name, http, rt_options(config), label)
 
 
+def _connectwise(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
+                 ) -> Connector:  # fmt: skip
+    http = ConnectWiseHttp(config.name, settings, config.company, config.public_key,
+                           config.client_id, secret)  # fmt: skip
+    options = CwOptions(CW_MAPPING.overridden(config.mapping), page_size=config.page_size)
+    return ConnectWiseConnector(config.name, http, options, label)
+
+
 Builder = Callable[[ConnectorConfig, HttpSettings, str, str], Connector]
 #: Connector type → builder(config, http settings, secret, label), for types with secrets.
 BUILDERS: dict[str, Builder] = {
     "rt": _rt,
+    "connectwise": _connectwise,
 }
 #: Connector type → the mapping it starts from (see `default_mapping`).
 DEFAULT_MAPPINGS: dict[str, FieldMapping] = {
     "rt": DEFAULT_MAPPING,
+    "connectwise": CW_MAPPING,
 }
 
 

@@ -160,6 +160,25 @@ class FakeConnectWise(HttpFake):
                                           "name": name}  # fmt: skip
             return self.companies[company_id]
 
+    def add_board(self, name: str, statuses: list[tuple[str, bool]]) -> dict[str, Any]:
+        """A board of the tenant's own, with its own statuses `(name, closed)`; status
+        ids continue after the highest in use, so names repeat with new ids."""
+        with self.lock:
+            board_id = max(self.boards) + 1
+            self.boards[board_id] = {"id": board_id, "name": name}
+            for order, (status, closed) in enumerate(statuses):
+                status_id = max(self.statuses) + 1
+                self.statuses[status_id] = {
+                    "id": status_id, "name": status, "board": self._ref(self.boards[board_id]),
+                    "closedStatus": closed, "sortOrder": order, "inactive": False,
+                }  # fmt: skip
+            return self.boards[board_id]
+
+    def status_id(self, board: int, name: str) -> int:
+        """The id of `name` on `board` (for tests: ids differ per board)."""
+        return next(i for i, s in self.statuses.items()
+                    if s["board"]["id"] == board and s["name"] == name)  # fmt: skip
+
     def delete_company(self, company_id: int) -> None:
         """Tickets keep their now-dangling `company` reference, as after a real delete."""
         with self.lock:

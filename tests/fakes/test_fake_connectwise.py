@@ -231,3 +231,12 @@ def test_deleted_company_leaves_tickets_pointing_at_it(
     companies = http.get(f"{cw.api_url}/company/companies").json()
     assert company not in {c["id"] for c in companies}
     assert companies
+
+
+def test_a_tenant_board_has_its_own_status_ids(cw: FakeConnectWise, http: requests.Session) -> None:
+    board = cw.add_board("Network Ops", [("New", False), ("Dispatched", False), ("Fixed", True)])
+    statuses = http.get(f"{cw.api_url}/service/boards/{board['id']}/statuses").json()
+    assert [s["name"] for s in statuses] == ["New", "Dispatched", "Fixed"]
+    assert cw.status_id(board["id"], "New") not in (cw.status_id(1, "New"), cw.status_id(2, "New"))
+    ticket = cw.add_ticket(board=board["id"], status=cw.status_id(board["id"], "Fixed"))
+    assert ticket["closedFlag"] is True

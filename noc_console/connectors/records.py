@@ -1,0 +1,70 @@
+"""What every connector does with a page of vendor records and with a changed field.
+
+- `page_of` normalises one page record by record: a record that cannot be mapped is
+  logged with its source id and skipped, and the rest of the page lands.
+- `version_of` makes a version marker from a coarse change stamp: PSAs stamp changes
+  to the second, so two changes within one second would otherwise look like none.
+- `check_conflict` is the compare step of read-compare-write for APIs without ETags.
+- `note_mark` is the short reference to an action's idempotency key that a note
+  carries, so a retry can look for it before posting again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from noc_console.connectors.errors import Conflict
+from noc_console.models.actions import Action
+from noc_console.models.errors import InvalidRecord
+from noc_console.models.incident import Incident
+
+NOTE_MARK = "NOC Console ref"
+
+
+def page_of(
+    items: Iterable[Any],
+    convert: Callable[[dict[str, Any]], Incident],
+    source: str,
+    what: str,
+    log: logging.Logger,
+) -> tuple[list[Incident], list[str], list[str]]:
+    """The incidents of one page, the ids of records skipped, and why (`what` names a
+    record for people: "RT ticket", "ConnectWise ticket")."""
+    incidents, skipped, problems = [], [], []
+    for item in items:
+        try:
+            if not isinstance(item, dict):
+                raise InvalidRecord(f"not an object: {item!r:.60}")
+            incidents.append(convert(item))
+        except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
+            record = item.get("id") if isinstance(item, dict) else None
+            log.warning("%s: skipped %s %s: %s", source, what, record, exc)
+            skipped.append(str(record))
+            problems.append(f"{what} {record}: {exc}")
+    return incidents, skipped, problems
+
+
+def version_of(stamp: Any, record: Mapping[str, Any]) -> str:
+    """`stamp` (the source's change time) plus a short digest of the whole record."""
+    digest = hashlib.blake2b(json.dumps(record, sort_keys=True, default=str).encode(),
+                             digest_size=6).hexdigest()  # fmt: skip
+    return f"{stamp or ''}#{digest}"
+
+
+def check_conflict(action: Action, current: Mapping[str, Any], message: str) -> None:
+    """Raise `Conflict` with the source's values of the fields the technician saw
+    differently (`action.expected`), unless the user chose "apply mine"."""
+    if action.force:
+        return
+    theirs = {k: current[k] for k, seen in action.expected.items()
+              if k in current and current[k] != seen}  # fmt: skip
+    if theirs:
+        raise Conflict(message, theirs)
+
+
+def note_mark(action: Action) -> str:
+    return f"{NOTE_MARK} {action.id[:12]}"
