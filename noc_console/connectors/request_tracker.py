@@ -37,6 +37,7 @@ from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.paging import by_next_url, follow
 from noc_console.connectors.rt_probe import probe_rt
 from noc_console.connectors.rt_records import RtRecords, ticket_values
+from noc_console.connectors.write_back import check_conflict, note_mark
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import Client, Priority, Status, Tier
 
@@ -49,7 +50,6 @@ TICKET_FIELDS = (
 #: RT's refusals that still come back as HTTP 200 (lower-cased substrings).
 REFUSALS = ("permission denied", "isn't a valid", "is not a valid", "invalid", "could not",
             "couldn't", "not allowed", "no permission", "failed")  # fmt: skip
-NOTE_MARK = "NOC Console ref"
 
 DEFAULT_MAPPING = FieldMapping(
     status={
@@ -160,7 +160,7 @@ class RequestTrackerConnector:
         target = self._values_after(update)
         current, etag = self._read(ticket_id)
         if any(current.get(k) != v for k, v in target.items()):  # else: done already
-            self._check_conflict(action, current)
+            check_conflict(action, current, f"{self._name}: ticket {ticket_id} changed in RT")
             self._put(ticket_id, update, etag)
             current, _ = self._read(ticket_id)
             unmet = {k: current.get(k) for k, v in target.items() if current.get(k) != v}
@@ -198,14 +198,6 @@ class RequestTrackerConnector:
             after["tier"] = Tier(update["CustomFields"][self.options.tier_field])
         return after
 
-    def _check_conflict(self, action: Action, current: dict[str, Any]) -> None:
-        if action.force:
-            return
-        theirs = {k: current[k] for k, seen in action.expected.items()
-                  if k in current and current[k] != seen}  # fmt: skip
-        if theirs:
-            raise Conflict(f"{self._name}: ticket {action.key.external_id} changed in RT", theirs)
-
     def _read(self, ticket_id: str) -> tuple[dict[str, Any], str]:
         response = self.http.request("GET", f"/ticket/{ticket_id}")
         body = parse_json(self.http, response)
@@ -225,7 +217,7 @@ class RequestTrackerConnector:
         self._check_messages(parse_json(self.http, response), f"update ticket {ticket_id}")
 
     def _note(self, ticket_id: str, action: Action, text: str, internal: bool, retry: bool) -> None:
-        mark = f"{NOTE_MARK} {action.id[:12]}"
+        mark = note_mark(action)
         if retry and self._has_note(ticket_id, mark):
             return
         kind = "comment" if internal else "correspond"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from noc_console.connectors import autotask
+from noc_console.connectors.at_session import AutotaskSession, at_client
 from noc_console.connectors.base import Connector
 from noc_console.connectors.demo import DemoFeed
 from noc_console.connectors.http import HttpSettings
@@ -61,14 +63,26 @@ def _rt(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
     return RequestTrackerConnector(config.name, http, rt_options(config), label)
 
 
+def _autotask(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
+              ) -> Connector:  # fmt: skip
+    """base_url is the discovery host; page_size is capped at Autotask's 500."""
+    http = at_client(config.name, settings, config.username, config.integration_code, secret)
+    options = autotask.AtOptions(autotask.DEFAULT_MAPPING.overridden(config.mapping),
+                                 page_size=min(config.page_size, autotask.MAX_RECORDS))  # fmt: skip
+    return autotask.AutotaskConnector(config.name, AutotaskSession(http, config.username),
+                                      options, label)  # fmt: skip
+
+
 Builder = Callable[[ConnectorConfig, HttpSettings, str, str], Connector]
 #: Connector type → builder(config, http settings, secret, label), for types with secrets.
 BUILDERS: dict[str, Builder] = {
     "rt": _rt,
+    "autotask": _autotask,
 }
 #: Connector type → the mapping it starts from (see `default_mapping`).
 DEFAULT_MAPPINGS: dict[str, FieldMapping] = {
     "rt": DEFAULT_MAPPING,
+    "autotask": autotask.DEFAULT_MAPPING,
 }
 
 
