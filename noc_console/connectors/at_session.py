@@ -102,7 +102,9 @@ class AutotaskSession:
         self.zone_moves += 1
         log.warning("%s: the tenant moved from %s to %s; retrying there", self.name, old,
                     self.zone_url)  # fmt: skip
-        return self._send(method, url.replace(old, self.zone_url, 1), **kwargs)
+        if url.lower().startswith(old.lower()):  # Autotask's paths ignore case
+            url = self.zone_url + url[len(old) :]
+        return self._send(method, url, **kwargs)
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         entity = url[len(self.zone_url) :].split("/", 1)[0].split("?", 1)[0].lower()

@@ -60,7 +60,11 @@ DEFAULT_MAPPING = FieldMapping(
         "RMM Resolved": Status.RESOLVED,
         "Complete": Status.RESOLVED,
     },
-    status_out={Status.ACKNOWLEDGED: "In Progress", Status.CLOSED: "Complete"},
+    status_out={
+        Status.ACKNOWLEDGED: "In Progress",
+        Status.RESOLVED: "Complete",
+        Status.CLOSED: "Complete",
+    },  # fmt: skip
     priority={
         "Critical": Priority.P1,
         "High": Priority.P2,
