@@ -64,7 +64,7 @@ DEFAULT_MAPPING = FieldMapping(
         Status.ACKNOWLEDGED: "In Progress",
         Status.RESOLVED: "Complete",
         Status.CLOSED: "Complete",
-    },  # fmt: skip
+    },
     priority={
         "Critical": Priority.P1,
         "High": Priority.P2,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from noc_console.connectors.at_records import at_date
 from noc_console.connectors.at_session import AutotaskSession, at_client
 from noc_console.connectors.autotask import DEFAULT_MAPPING, AtOptions, AutotaskConnector
 from noc_console.connectors.errors import ActionRejected, AuthFailed, Conflict, RateLimited
@@ -21,7 +22,6 @@ from noc_console.models.incident import IncidentKey, Priority, Status, Tier
 from noc_console.models.store import Store
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
-from noc_console.connectors.at_records import at_date
 from tests.fakes.at_query import at_time
 from tests.fakes.fake_autotask import DENIED, FakeAutotask
 from tests.fakes.http_fake import running
@@ -289,7 +289,8 @@ def test_the_hourly_budget_is_a_client_side_limit_and_429_is_rate_limited(
 def test_the_probe_reports_each_step_and_the_headroom(at: FakeAutotask) -> None:
     at.seed(10)
     checks = {c.step: c for c in connector(at).probe()}
-    assert checks["reachable"].ok and "America East 5" in checks["reachable"].detail
+    assert checks["reachable"].ok
+    assert "America East 5" in checks["reachable"].detail
     assert checks["authenticated"].ok
     assert checks["can read incidents"].ok
     assert checks["can write"].ok is None
@@ -312,7 +313,8 @@ def test_concurrent_readers_stay_within_three_threads_per_endpoint(at: FakeAutot
     with ThreadPoolExecutor(6) as pool:
         counts = list(pool.map(lambda _: sum(len(p.incidents) for p in source.list_open()),
                                range(6)))  # fmt: skip
-    assert len(set(counts)) == 1 and counts[0] > 0  # no thread-limit 429 reached anyone
+    assert len(set(counts)) == 1  # no thread-limit 429 reached anyone
+    assert counts[0] > 0
 
 
 def test_tiers_come_from_queues_by_mapping(at: FakeAutotask) -> None:

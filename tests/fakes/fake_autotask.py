@@ -156,7 +156,8 @@ class FakeAutotask(HttpFake):
         respond = timedelta(hours=RESPOND_HOURS.get(fields.get("priority", 2), 4))
         ticket: dict[str, Any] = {
                 "id": ticket_id, "ticketNumber": f"T{created:%Y%m%d}.{ticket_id % 10000:04d}",
-                "title": title, "description": "", "resolution": "", "companyID": 174, "contactID": None,
+                "title": title, "description": "", "resolution": "", "companyID": 174,
+                "contactID": None,
                 "queueID": 29683354, "status": 1, "priority": 2, "ticketType": 5, "source": 8,
                 "assignedResourceID": None, "assignedResourceRoleID": None,
                 "createDate": at_time(created), "lastActivityDate": at_time(created),
