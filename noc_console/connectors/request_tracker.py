@@ -160,7 +160,7 @@ class RequestTrackerConnector:
         target = self._values_after(update)
         current, etag = self._read(ticket_id)
         if any(current.get(k) != v for k, v in target.items()):  # else: done already
-            self._check_conflict(action, current)
+            check_conflict(action, current, f"{self._name}: ticket {ticket_id} changed in RT")
             self._put(ticket_id, update, etag)
             current, _ = self._read(ticket_id)
             unmet = {k: current.get(k) for k, v in target.items() if current.get(k) != v}
@@ -197,10 +197,6 @@ class RequestTrackerConnector:
         if "CustomFields" in update:
             after["tier"] = Tier(update["CustomFields"][self.options.tier_field])
         return after
-
-    def _check_conflict(self, action: Action, current: dict[str, Any]) -> None:
-        check_conflict(action, current, f"{self._name}: ticket {action.key.external_id} "
-                       "changed in RT")  # fmt: skip
 
     def _read(self, ticket_id: str) -> tuple[dict[str, Any], str]:
         response = self.http.request("GET", f"/ticket/{ticket_id}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from noc_console.connectors import autotask
+from noc_console.connectors.at_session import AutotaskSession, at_client
 from noc_console.connectors.base import Connector
 from noc_console.connectors.connectwise import DEFAULT_MAPPING as CW_MAPPING
 from noc_console.connectors.connectwise import ConnectWiseConnector, CwOptions
@@ -72,16 +74,28 @@ def _connectwise(config: ConnectorConfig, settings: HttpSettings, secret: str, l
     return ConnectWiseConnector(config.name, http, options, label)
 
 
+def _autotask(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
+              ) -> Connector:  # fmt: skip
+    """base_url is the discovery host; page_size is capped at Autotask's 500."""
+    http = at_client(config.name, settings, config.username, config.integration_code, secret)
+    options = autotask.AtOptions(autotask.DEFAULT_MAPPING.overridden(config.mapping),
+                                 page_size=min(config.page_size, autotask.MAX_RECORDS))  # fmt: skip
+    return autotask.AutotaskConnector(config.name, AutotaskSession(http, config.username),
+                                      options, label)  # fmt: skip
+
+
 Builder = Callable[[ConnectorConfig, HttpSettings, str, str], Connector]
 #: Connector type → builder(config, http settings, secret, label), for types with secrets.
 BUILDERS: dict[str, Builder] = {
     "rt": _rt,
     "connectwise": _connectwise,
+    "autotask": _autotask,
 }
 #: Connector type → the mapping it starts from (see `default_mapping`).
 DEFAULT_MAPPINGS: dict[str, FieldMapping] = {
     "rt": DEFAULT_MAPPING,
     "connectwise": CW_MAPPING,
+    "autotask": autotask.DEFAULT_MAPPING,
 }
 
 

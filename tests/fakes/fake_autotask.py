@@ -34,8 +34,15 @@ Imitates (✅ vendor text, 🔧 a client that talks to the real API, ❓ unverif
   `{"externalRequestThreshold", "requestThresholdTimeframe", "currentTimeframeRequestCount"}`
   (first and last name 🔧/⚠️, the timeframe name ❓). zoneInformation is exempt ✅.
 
+- `ResourceServiceDeskRoles` (resourceID, roleID, isDefault) say which role a resource
+  takes on a ticket ✅ (entity exists; its default-role use is 🔧); `TicketNotes/
+  entityInformation/fields` describes the note picklists `noteType` and `publish`
+  (1 All Autotask Users, 2 Internal Users 🔧 django-autotask). Tickets carry
+  `resolution` ✅ (Tickets entity page), which PATCH may set.
+
 Simplifies: no UDFs, no impersonation, no usage-based slow-down before the threshold,
-Companies/Resources/TicketNotes are query-only, PUT and DELETE are not served.
+Companies/Resources/TicketNotes/ResourceServiceDeskRoles are query-only, PUT and
+DELETE are not served.
 
 Sources: shared/reference/psa_apis.md §2 (autotask.net REST pages: Tickets entity, basic
 and advanced query calls, thread limiting, thresholds; django-autotask `api_rest.py`;
@@ -65,7 +72,9 @@ PICKLISTS = {
     "ticketType": {1: "Service Request", 2: "Incident", 3: "Problem", 5: "Alert"},
     "source": {2: "Phone", 4: "Email", 8: "Monitoring Alert"},
     "noteType": {1: "Task Summary", 3: "Task Detail", 13: "Internal Notes"},
+    "publish": {1: "All Autotask Users", 2: "Internal Users"},
 }
+NOTE_FIELDS = ("noteType", "publish")  # the TicketNotes picklists the fake describes
 RESPOND_HOURS = {4: 0.5, 1: 1, 2: 4, 3: 8}  # priority → first-response target
 READ_ONLY = {"id", "ticketNumber", "createDate", "lastActivityDate",
              "lastTrackedModificationDateTime", "completedDate", "resolvedDateTime"}  # fmt: skip
@@ -87,7 +96,8 @@ class FakeAutotask(HttpFake):
         self.latency, self.read_only = latency, False
         self.picklists = {name: dict(values) for name, values in PICKLISTS.items()}
         self.entities: dict[str, dict[int, dict[str, Any]]] = {
-            "tickets": {}, "companies": {}, "resources": {}, "ticketnotes": {}}  # fmt: skip
+            "tickets": {}, "companies": {}, "resources": {}, "ticketnotes": {},
+            "resourceservicedeskroles": {}}  # fmt: skip
         self.writes: list[tuple[str, str, Any]] = []
         self.window: deque[datetime] = deque()  # times of this hour's tenant requests
         self.in_flight: Counter[tuple[str, str]] = Counter()
@@ -98,6 +108,9 @@ class FakeAutotask(HttpFake):
             self.entities["resources"][29682900 + i] = {
                 "id": 29682900 + i, "firstName": first, "lastName": last,
                 "userName": ident, "email": f"{ident}@noc.example", "isActive": True}  # fmt: skip
+            self.entities["resourceservicedeskroles"][500 + i] = {
+                "id": 500 + i, "resourceID": 29682900 + i, "roleID": ROLE,
+                "isDefault": True, "isActive": True}  # fmt: skip
 
     # ------------------------------------------------------------ data for tests
     @property
@@ -143,7 +156,8 @@ class FakeAutotask(HttpFake):
         respond = timedelta(hours=RESPOND_HOURS.get(fields.get("priority", 2), 4))
         ticket: dict[str, Any] = {
                 "id": ticket_id, "ticketNumber": f"T{created:%Y%m%d}.{ticket_id % 10000:04d}",
-                "title": title, "description": "", "companyID": 174, "contactID": None,
+                "title": title, "description": "", "resolution": "", "companyID": 174,
+                "contactID": None,
                 "queueID": 29683354, "status": 1, "priority": 2, "ticketType": 5, "source": 8,
                 "assignedResourceID": None, "assignedResourceRoleID": None,
                 "createDate": at_time(created), "lastActivityDate": at_time(created),
@@ -249,6 +263,8 @@ class FakeAutotask(HttpFake):
                 return errors(500, str(problem))
         if entity == "tickets" and rest == ["entityinformation", "fields"]:
             return Reply(200, {"fields": self._fields_info()})
+        if entity == "ticketnotes" and rest == ["entityinformation", "fields"]:
+            return Reply(200, {"fields": [self._picklist_info(n) for n in NOTE_FIELDS]})
         if rest and rest[0].isdigit() and method == "GET" and len(rest) == 1:
             return Reply(200, {"item": self.entities[entity].get(int(rest[0]))})
         if entity != "tickets" or method not in ("PATCH", "POST"):
@@ -299,29 +315,28 @@ class FakeAutotask(HttpFake):
             "prevPageUrl": prev_url, "nextPageUrl": next_url}})  # fmt: skip
 
     def _fields_info(self) -> list[dict[str, Any]]:
-        sample = self._build(0, "", self.now, {})
-        info = []
-        for name in sample:
-            picklist = self.picklists.get(name)
-            kind = "string"
-            if name.endswith(("Date", "DateTime")):
-                kind = "datetime"
-            elif name.endswith("ID") or picklist or name == "id":
-                kind = "integer"
-            info.append({
-                "name": name, "dataType": kind, "length": 0 if kind != "string" else 8000,
-                "isRequired": name in ("title", "status", "priority", "companyID"),
-                "isReadOnly": name in READ_ONLY, "isQueryable": True,
-                "isReference": name.endswith("ID"), "referenceEntityType": "",
-                "isPickList": picklist is not None, "picklistParentValueField": "",
-                "picklistValues": [
-                    {"value": str(v), "label": label, "isDefaultValue": False, "sortOrder": i,
-                     "parentValue": "", "isActive": True, "isSystem": True}
-                    for i, (v, label) in enumerate(picklist.items())
-                ] if picklist is not None else None,
-                "isSupportedWebhookField": False,
-            })  # fmt: skip
-        return info
+        return [self._picklist_info(name) for name in self._build(0, "", self.now, {})]
+
+    def _picklist_info(self, name: str) -> dict[str, Any]:
+        picklist = self.picklists.get(name)
+        kind = "string"
+        if name.endswith(("Date", "DateTime")):
+            kind = "datetime"
+        elif name.endswith("ID") or picklist or name == "id":
+            kind = "integer"
+        return {
+            "name": name, "dataType": kind, "length": 0 if kind != "string" else 8000,
+            "isRequired": name in ("title", "status", "priority", "companyID"),
+            "isReadOnly": name in READ_ONLY, "isQueryable": True,
+            "isReference": name.endswith("ID"), "referenceEntityType": "",
+            "isPickList": picklist is not None, "picklistParentValueField": "",
+            "picklistValues": [
+                {"value": str(v), "label": label, "isDefaultValue": False, "sortOrder": i,
+                 "parentValue": "", "isActive": True, "isSystem": True}
+                for i, (v, label) in enumerate(picklist.items())
+            ] if picklist is not None else None,
+            "isSupportedWebhookField": False,
+        }  # fmt: skip
 
     def _patch(self, request: Request) -> Reply:
         body = request.json()
@@ -358,8 +373,9 @@ class FakeAutotask(HttpFake):
         missing = [k for k in required if not isinstance(body, dict) or body.get(k) in (None, "")]
         if missing:
             return errors(500, *(f"{name} is required." for name in missing))
-        if _int(body["noteType"]) not in self.picklists["noteType"]:
-            return errors(500, f"Value {body['noteType']} is not a valid noteType.")
+        for name in NOTE_FIELDS:
+            if _int(body[name]) not in self.picklists[name]:
+                return errors(500, f"Value {body[name]} is not a valid {name}.")
         note_id = max(self.notes, default=900) + 1
         self.notes[note_id] = {
             "id": note_id, "ticketID": ticket_id, "title": body["title"],

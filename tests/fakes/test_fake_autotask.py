@@ -246,3 +246,23 @@ def test_injected_429_carries_retry_after(at: FakeAutotask, http: requests.Sessi
     response = http.get(f"{discover(at)}/Tickets/7001")
     assert response.status_code == 429
     assert response.headers["Retry-After"] == "3"
+
+
+def test_note_picklists_roles_and_resolution_are_served(
+    at: FakeAutotask, http: requests.Session
+) -> None:
+    base = discover(at)
+    fields = http.get(f"{base}/TicketNotes/entityInformation/fields").json()["fields"]
+    labels = {f["name"]: {v["value"]: v["label"] for v in f["picklistValues"]} for f in fields}
+    assert labels["publish"] == {"1": "All Autotask Users", "2": "Internal Users"}
+    assert labels["noteType"]["13"] == "Internal Notes"
+    bad = {"title": "t", "description": "d", "noteType": 13, "publish": 9}
+    refused = http.post(f"{base}/Tickets/7001/Notes", json=bad)
+    assert refused.status_code == 500
+    assert refused.json() == {"errors": ["Value 9 is not a valid publish."]}
+    mine = {"filter": [{"op": "eq", "field": "resourceID", "value": 29682900}]}
+    roles = http.post(f"{base}/ResourceServiceDeskRoles/query", json=mine).json()["items"]
+    assert [(r["roleID"], r["isDefault"]) for r in roles] == [(29682885, True)]
+    done = http.patch(f"{base}/Tickets", json={"id": 7001, "status": 5, "resolution": "Fixed"})
+    assert done.status_code == 200
+    assert at.tickets[7001]["resolution"] == "Fixed"
