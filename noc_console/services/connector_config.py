@@ -47,6 +47,8 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
     "autotask": ("base_url", "username", "integration_code"),
     "halo": ("base_url", "client_id"),
 }
+#: Each vendor's largest page: a full sync takes the fewest requests at these sizes.
+PAGE_SIZES: Mapping[str, int] = {"rt": 100, "connectwise": 1000, "autotask": 500, "halo": 100}
 #: Types that need a secret in the keyring.
 NEEDS_SECRET = frozenset({"rt", "connectwise", "autotask", "halo"})
 
@@ -95,7 +97,9 @@ class ConnectorConfig:
         default=0.0, metadata={"doc": "Client-side request limit (0: none)."}
     )
     timeout_s: float = field(default=20.0, metadata={"doc": "Read timeout of each request."})
-    page_size: int = field(default=100, metadata={"doc": "Records per page (rt: at most 100)."})
+    page_size: int = field(
+        default=0, metadata={"doc": "Records per page; 0: the vendor's maximum (PAGE_SIZES)."}
+    )
     seed: int = field(default=7, metadata={"doc": "demo: random seed of the simulation."})
     speed: float = field(default=1.0, metadata={"doc": "demo: simulated seconds per second."})
     mapping: Mapping[str, Any] = field(
@@ -106,6 +110,11 @@ class ConnectorConfig:
     @property
     def secret_name(self) -> str:
         return self.secret or self.name
+
+    @property
+    def pages_of(self) -> int:
+        """Records per page: as configured, else the vendor's maximum (fewest requests)."""
+        return self.page_size or PAGE_SIZES.get(self.type, 100)
 
 
 def validate_connector(c: ConnectorConfig, where: str, key: str) -> None:
@@ -121,13 +130,16 @@ def validate_connector(c: ConnectorConfig, where: str, key: str) -> None:
             raise ConfigError(where, f"{key}.{name}", f"is required for type {c.type!r}")
     if c.base_url and not c.base_url.startswith(("http://", "https://")):
         raise ConfigError(where, f"{key}.base_url", "must be an http(s) URL")
+    largest = PAGE_SIZES.get(c.type)
+    if largest is not None and not 0 <= c.page_size <= largest:
+        raise ConfigError(
+            where, f"{key}.page_size", f"must be 1 to {largest} ({c.type}'s maximum), or 0"
+        )
     if c.type == "rt":
         if c.auth not in ("token", "basic"):
             raise ConfigError(where, f"{key}.auth", f"is {c.auth!r}; use token or basic")
         if c.auth == "basic" and not c.username:
             raise ConfigError(where, f"{key}.username", "is required with auth = basic")
-        if not 1 <= c.page_size <= 100:
-            raise ConfigError(where, f"{key}.page_size", "must be 1 to 100 (RT's maximum)")
         try:
             ZoneInfo(c.timezone)
         except (ZoneInfoNotFoundError, ValueError):

@@ -70,7 +70,7 @@ def _connectwise(config: ConnectorConfig, settings: HttpSettings, secret: str, l
                  ) -> Connector:  # fmt: skip
     http = ConnectWiseHttp(config.name, settings, config.company, config.public_key,
                            config.client_id, secret)  # fmt: skip
-    options = CwOptions(CW_MAPPING.overridden(config.mapping), page_size=config.page_size)
+    options = CwOptions(CW_MAPPING.overridden(config.mapping), page_size=config.pages_of)
     return ConnectWiseConnector(config.name, http, options, label)
 
 
@@ -79,7 +79,7 @@ def _autotask(config: ConnectorConfig, settings: HttpSettings, secret: str, labe
     """base_url is the discovery host; page_size is capped at Autotask's 500."""
     http = at_client(config.name, settings, config.username, config.integration_code, secret)
     options = autotask.AtOptions(autotask.DEFAULT_MAPPING.overridden(config.mapping),
-                                 page_size=min(config.page_size, autotask.MAX_RECORDS))  # fmt: skip
+                                 page_size=min(config.pages_of, autotask.MAX_RECORDS))  # fmt: skip
     return autotask.AutotaskConnector(config.name, AutotaskSession(http, config.username),
                                       options, label)  # fmt: skip
 
@@ -111,7 +111,7 @@ def http_settings(config: ConnectorConfig) -> HttpSettings:
 def rt_options(config: ConnectorConfig) -> RtOptions:
     return RtOptions(
         mapping=DEFAULT_MAPPING.overridden(config.mapping),
-        page_size=config.page_size,
+        page_size=config.pages_of,
         timezone=config.timezone,
         tier_field=config.tier_field,
     )

@@ -1,5 +1,6 @@
 """`[[connectors]]` for real PSAs: per-type fields, mapping overrides, clear errors."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,8 @@ def test_an_rt_connector_is_read_with_its_mapping(tmp_path: Path) -> None:
          "connectors[0].mapping.clients", "unknown key"),
         (("allow_plaintext_secrets = false", "allow_plaintext_secrets = 1"),
          "allow_plaintext_secrets", "must be bool"),
+        (("requests_per_minute = 120", "page_size = 250"),
+         "connectors[0].page_size", "must be 1 to 100 (rt's maximum), or 0"),
         (('base_url = "https://rt.contoso.example/REST/2.0"\n', ""),
          "connectors[0].base_url", "is required for type 'rt'"),
     ],
@@ -89,3 +92,12 @@ def test_numeric_priorities_map_by_threshold_and_back() -> None:
         assert m.priority_of(m.priority_for(priority)) is priority
     assert m.status_for(Status.ACKNOWLEDGED) == "open"
     assert m.status_of(m.status_for(Status.WAITING_CUSTOMER)) is Status.WAITING_CUSTOMER
+
+
+def test_page_size_defaults_to_each_vendors_largest_page(tmp_path: Path) -> None:
+    (rt,) = load_config(write(tmp_path, RT)).connectors
+    assert rt.page_size == 0
+    assert rt.pages_of == 100
+    for vendor, largest in (("connectwise", 1000), ("autotask", 500), ("halo", 100)):
+        assert replace(rt, type=vendor).pages_of == largest
+    assert replace(rt, type="connectwise", page_size=25).pages_of == 25
