@@ -37,6 +37,7 @@ from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.paging import by_next_url, follow
 from noc_console.connectors.rt_probe import probe_rt
 from noc_console.connectors.rt_records import RtRecords, ticket_values
+from noc_console.connectors.write_back import check_conflict, note_mark
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import Client, Priority, Status, Tier
 
@@ -49,7 +50,6 @@ TICKET_FIELDS = (
 #: RT's refusals that still come back as HTTP 200 (lower-cased substrings).
 REFUSALS = ("permission denied", "isn't a valid", "is not a valid", "invalid", "could not",
             "couldn't", "not allowed", "no permission", "failed")  # fmt: skip
-NOTE_MARK = "NOC Console ref"
 
 DEFAULT_MAPPING = FieldMapping(
     status={
@@ -199,12 +199,8 @@ class RequestTrackerConnector:
         return after
 
     def _check_conflict(self, action: Action, current: dict[str, Any]) -> None:
-        if action.force:
-            return
-        theirs = {k: current[k] for k, seen in action.expected.items()
-                  if k in current and current[k] != seen}  # fmt: skip
-        if theirs:
-            raise Conflict(f"{self._name}: ticket {action.key.external_id} changed in RT", theirs)
+        message = f"{self._name}: ticket {action.key.external_id} changed in RT"
+        check_conflict(action, current, message)
 
     def _read(self, ticket_id: str) -> tuple[dict[str, Any], str]:
         response = self.http.request("GET", f"/ticket/{ticket_id}")
@@ -225,7 +221,7 @@ class RequestTrackerConnector:
         self._check_messages(parse_json(self.http, response), f"update ticket {ticket_id}")
 
     def _note(self, ticket_id: str, action: Action, text: str, internal: bool, retry: bool) -> None:
-        mark = f"{NOTE_MARK} {action.id[:12]}"
+        mark = note_mark(action)
         if retry and self._has_note(ticket_id, mark):
             return
         kind = "comment" if internal else "correspond"

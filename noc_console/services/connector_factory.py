@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from noc_console.connectors.base import Connector
 from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.halo import DEFAULT_MAPPING as HALO_MAPPING
+from noc_console.connectors.halo import HaloConnector, HaloOptions, halo_client
 from noc_console.connectors.http import HttpSettings
 from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.request_tracker import (
@@ -61,14 +63,22 @@ def _rt(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
     return RequestTrackerConnector(config.name, http, rt_options(config), label)
 
 
+def _halo(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str) -> Connector:
+    http, token = halo_client(config.name, settings, config.client_id, secret, config.tenant)
+    options = HaloOptions(HALO_MAPPING.overridden(config.mapping), page_size=config.page_size)
+    return HaloConnector(config.name, http, token, options, label)
+
+
 Builder = Callable[[ConnectorConfig, HttpSettings, str, str], Connector]
 #: Connector type → builder(config, http settings, secret, label), for types with secrets.
 BUILDERS: dict[str, Builder] = {
     "rt": _rt,
+    "halo": _halo,
 }
 #: Connector type → the mapping it starts from (see `default_mapping`).
 DEFAULT_MAPPINGS: dict[str, FieldMapping] = {
     "rt": DEFAULT_MAPPING,
+    "halo": HALO_MAPPING,
 }
 
 
