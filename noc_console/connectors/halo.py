@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -187,6 +187,7 @@ class HaloConnector:
                  ) -> Iterator[Page]:  # fmt: skip
         lookups = self.lookups()
         page_no, keyset, newest = 1, True, None
+        at_mark: set[Any] = set()  # ids already yielded whose last_update is `mark`
         while True:
             params = {**filters, "order": "last_update", "orderdesc": "false", "page_no": page_no}
             if mark is not None:
@@ -198,7 +199,12 @@ class HaloConnector:
                 log.warning("%s: Halo ignored order=last_update; paging by number", self._name)
                 keyset = False
             newest = max([*known, *([newest] if newest else [])], default=None)
-            incidents, skipped, problems = self.records.page(tickets, lookups)
+            fresh = [
+                t
+                for t, s in zip(tickets, stamps, strict=True)
+                if not (s is not None and halo_param(s) == mark and t.get("id") in at_mark)
+            ]
+            incidents, skipped, problems = self.records.page(fresh, lookups)
             done = not tickets or (page_no - 1) * size + len(tickets) >= total
             watermark = newest if with_watermark and (keyset or done) else None
             yield Page(incidents, watermark, skipped, problems)
@@ -206,9 +212,12 @@ class HaloConnector:
                 return
             page_max = max(known, default=None)
             if keyset and page_max is not None and halo_param(page_max) != mark:
-                mark, page_no = halo_param(page_max), 1
+                mark, page_no, at_mark = halo_param(page_max), 1, set()
             else:
                 page_no += 1
+            # tickets at the new mark come again on the next page: yield them once
+            at_mark |= {t.get("id") for t, s in zip(tickets, stamps, strict=True)
+                        if s is not None and halo_param(s) == mark}  # fmt: skip
 
     def _all(self, path: str, key: str) -> list[Any]:
         """Every record of a paginated lookup (`{record_count, <key>: [...]}`)."""
@@ -314,11 +323,19 @@ class HaloConnector:
         return any(mark in str(a.get("note", "")) for a in actions)
 
 
-def halo_client(name: str, settings: HttpSettings, client_id: str, secret: str, tenant: str = "",
-                token: HaloToken | None = None) -> tuple[HttpClient, HaloToken]:  # fmt: skip
+def halo_client(
+    name: str,
+    settings: HttpSettings,
+    client_id: str,
+    secret: str,
+    tenant: str = "",
+    *,
+    token: HaloToken | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[HttpClient, HaloToken]:
     """The HTTP client for Halo with its token auth bound (the secret is redacted)."""
     token = token or HaloToken(client_id, secret, tenant)
-    http = HttpClient(name, settings, auth=token, secrets=[secret])
+    http = HttpClient(name, settings, auth=token, secrets=[secret], sleep=sleep)
     token.bind(http)
     return http, token
 

@@ -30,8 +30,8 @@ from noc_console.connectors.errors import AuthFailed, ConnectorUnavailable
 from noc_console.connectors.http import HttpClient, parse_json, vendor_message
 
 
-class _NoAuth(requests.auth.AuthBase):
-    """The token request itself carries no bearer token."""
+class NoAuth(requests.auth.AuthBase):
+    """For the few requests that carry no bearer token (the token request itself)."""
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         return r
@@ -92,7 +92,7 @@ class HaloToken(requests.auth.AuthBase):
                 "client_secret": self._client_secret, "scope": self.scope}  # fmt: skip
         params = {"tenant": self.tenant} if self.tenant else None
         response = http.request("POST", "/auth/token", data=form, params=params,
-                                auth=_NoAuth(), accept=(400, 401, 403))  # fmt: skip
+                                auth=NoAuth(), accept=(400, 401, 403))  # fmt: skip
         if response.status_code >= 400:
             detail = http.redact(vendor_message(response)) or f"HTTP {response.status_code}"
             raise AuthFailed(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from noc_console.connectors.base import Check
 from noc_console.connectors.errors import AuthFailed, ConnectorError
+from noc_console.connectors.halo_auth import NoAuth
 
 if TYPE_CHECKING:
     from noc_console.connectors.halo import HaloConnector
@@ -24,7 +25,7 @@ WRITE_SCOPES = ("all", "edit:tickets")
 def probe_halo(halo: HaloConnector) -> Iterator[Check]:
     http = halo.http
     try:
-        http.request("GET", "/api/authinfo", accept=(401, 403, 404))
+        http.request("GET", "/api/authinfo", auth=NoAuth(), accept=(401, 403, 404))
     except ConnectorError as exc:
         yield Check("reachable", False, str(exc))
         return
