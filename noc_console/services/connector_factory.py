@@ -8,11 +8,11 @@ that source offline with the reason, and syncs every other source.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from noc_console.connectors import halo
 from noc_console.connectors.base import Connector
 from noc_console.connectors.demo import DemoFeed
-from noc_console.connectors.halo import DEFAULT_MAPPING as HALO_MAPPING
-from noc_console.connectors.halo import HaloConnector, HaloOptions, halo_client
 from noc_console.connectors.http import HttpSettings
 from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.request_tracker import (
@@ -64,9 +64,12 @@ def _rt(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
 
 
 def _halo(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str) -> Connector:
-    http, token = halo_client(config.name, settings, config.client_id, secret, config.tenant)
-    options = HaloOptions(HALO_MAPPING.overridden(config.mapping), page_size=config.page_size)
-    return HaloConnector(config.name, http, token, options, label)
+    rpm = config.requests_per_minute or halo.DEFAULT_REQUESTS_PER_MINUTE  # Halo publishes none
+    settings = replace(settings, requests_per_minute=rpm)
+    http, token = halo.halo_client(config.name, settings, config.client_id, secret, config.tenant)
+    mapping = halo.DEFAULT_MAPPING.overridden(config.mapping)
+    options = halo.HaloOptions(mapping, page_size=config.page_size)
+    return halo.HaloConnector(config.name, http, token, options, label)
 
 
 Builder = Callable[[ConnectorConfig, HttpSettings, str, str], Connector]
@@ -78,7 +81,7 @@ BUILDERS: dict[str, Builder] = {
 #: Connector type → the mapping it starts from (see `default_mapping`).
 DEFAULT_MAPPINGS: dict[str, FieldMapping] = {
     "rt": DEFAULT_MAPPING,
-    "halo": HALO_MAPPING,
+    "halo": halo.DEFAULT_MAPPING,
 }
 
 
