@@ -137,7 +137,7 @@ class HaloConnector:
         return list(found.values())
 
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
-        self.lookups(refresh=True)
+        self.lookups(max_age=60)
         if since is None:  # first sync: what is open now, not years of history
             return self._listing({"open_only": "true"}, None, with_watermark=True)
         return self._listing({}, halo_param(since), with_watermark=True)
@@ -150,10 +150,10 @@ class HaloConnector:
 
         return probe_halo(self)
 
-    def lookups(self, refresh: bool = False) -> HaloLookups:
-        """Halo's status/priority/client/agent names (fetched at most every 10 min)."""
-        fresh = time.monotonic() - self._lookups_at < LOOKUP_MAX_AGE
-        if self._lookups is None or refresh or not fresh:
+    def lookups(self, max_age: float = LOOKUP_MAX_AGE) -> HaloLookups:
+        """Halo's status/priority/client/agent names, fetched again when older than
+        `max_age` seconds (a sync refreshes them; `clients()` just before it counts)."""
+        if self._lookups is None or time.monotonic() - self._lookups_at >= max_age:
             statuses = [s for s in _list(self.get("/api/Status")) if s.get("type", 0) == 0]
             self._lookups = HaloLookups(
                 statuses=lookup_table(statuses),

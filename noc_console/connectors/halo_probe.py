@@ -61,7 +61,7 @@ def probe_halo(halo: HaloConnector) -> Iterator[Check]:
 
 
 def _mapping(halo: HaloConnector) -> Check:
-    lookups = halo.lookups(refresh=True)
+    lookups = halo.lookups(max_age=0)
     mapping = halo.options.mapping
     statuses = [n for n in lookups.statuses.values() if n not in mapping.status]
     priorities = [n for n in lookups.priorities.values() if n not in mapping.priority]
