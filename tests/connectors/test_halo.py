@@ -25,6 +25,7 @@ from noc_console.connectors.errors import (
 )
 from noc_console.connectors.halo import DEFAULT_MAPPING, HaloConnector, HaloOptions, halo_client
 from noc_console.connectors.halo_auth import HaloToken
+from noc_console.connectors.halo_records import halo_date
 from noc_console.connectors.http import HttpSettings
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
@@ -389,3 +390,19 @@ def test_halo_time_round_trip(halo: FakeHalo) -> None:
     (found,) = [i for i in incidents(connector(halo).fetch_changed(None))
                 if i.external_id == str(ticket["id"])]  # fmt: skip
     assert halo_time(found.created_at) == ticket["dateoccurred"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-25T14:00:00", datetime(2026, 11, 25, 14, tzinfo=UTC)),  # naive: UTC
+        ("2022-09-30T08:23:56.4214387Z", datetime(2022, 9, 30, 8, 23, 56, 421438, tzinfo=UTC)),
+        ("2026-11-25T15:00:00+01:00", datetime(2026, 11, 25, 14, tzinfo=UTC)),
+        ("1900-01-01T00:00:00", None),
+        ("0001-01-01T00:00:00", None),
+        ("", None),
+    ],
+)
+def test_halo_dates_as_tenants_send_them(value: str, expected: datetime | None) -> None:
+    """The fake serves naive UTC; a real tenant was seen sending `Z` and 7 digits."""
+    assert halo_date(value) == expected
