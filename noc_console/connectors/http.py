@@ -232,11 +232,14 @@ def vendor_message(response: requests.Response) -> str:
     except ValueError:
         text = response.text.strip()
         return "" if text.startswith("<") else text[:200]
-    if isinstance(data, dict):
-        for key in ("message", "Message", "error_description", "error", "errors", "detail"):
-            if data.get(key):
-                data = data[key]
-                break
+    for _ in range(3):  # nested shapes: {"error": {"error_description": "…"}} (Halo)
+        if not isinstance(data, dict):
+            break
+        key = next((k for k in ("message", "Message", "error_description", "error",
+                                "errors", "detail") if data.get(k)), None)  # fmt: skip
+        if key is None:
+            break
+        data = data[key]
     if isinstance(data, list):
         data = "; ".join(str(item.get("message", item)) if isinstance(item, dict) else str(item)
                          for item in data)  # fmt: skip

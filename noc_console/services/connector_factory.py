@@ -8,8 +8,9 @@ that source offline with the reason, and syncs every other source.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from noc_console.connectors import autotask
+from noc_console.connectors import autotask, halo
 from noc_console.connectors.at_session import AutotaskSession, at_client
 from noc_console.connectors.base import Connector
 from noc_console.connectors.connectwise import DEFAULT_MAPPING as CW_MAPPING
@@ -84,18 +85,29 @@ def _autotask(config: ConnectorConfig, settings: HttpSettings, secret: str, labe
                                       options, label)  # fmt: skip
 
 
+def _halo(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str) -> Connector:
+    rpm = config.requests_per_minute or halo.DEFAULT_REQUESTS_PER_MINUTE  # Halo publishes none
+    settings = replace(settings, requests_per_minute=rpm)
+    http, token = halo.halo_client(config.name, settings, config.client_id, secret, config.tenant)
+    mapping = halo.DEFAULT_MAPPING.overridden(config.mapping)
+    options = halo.HaloOptions(mapping, page_size=config.pages_of)
+    return halo.HaloConnector(config.name, http, token, options, label)
+
+
 Builder = Callable[[ConnectorConfig, HttpSettings, str, str], Connector]
 #: Connector type → builder(config, http settings, secret, label), for types with secrets.
 BUILDERS: dict[str, Builder] = {
     "rt": _rt,
     "connectwise": _connectwise,
     "autotask": _autotask,
+    "halo": _halo,
 }
 #: Connector type → the mapping it starts from (see `default_mapping`).
 DEFAULT_MAPPINGS: dict[str, FieldMapping] = {
     "rt": DEFAULT_MAPPING,
     "connectwise": CW_MAPPING,
     "autotask": autotask.DEFAULT_MAPPING,
+    "halo": halo.DEFAULT_MAPPING,
 }
 
 

@@ -1,0 +1,408 @@
+"""The HaloPSA connector against the Halo fake (tests/fakes/fake_halo.py) over real HTTP.
+
+Reading (paging, incremental, mapping, SLA dates), tokens (cache, renewal, 401s,
+redaction), limits (429), Halo's error shapes, every write-back action with conflicts
+and retries, the bad input the issue names, and the connection test.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from noc_console.connectors.errors import (
+    ActionRejected,
+    AuthFailed,
+    Conflict,
+    ConnectorUnavailable,
+    RateLimited,
+)
+from noc_console.connectors.halo import DEFAULT_MAPPING, HaloConnector, HaloOptions, halo_client
+from noc_console.connectors.halo_auth import HaloToken
+from noc_console.connectors.halo_records import halo_date
+from noc_console.connectors.http import HttpSettings
+from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
+from noc_console.models.store import Store
+from noc_console.services.outbox import OutboxService
+from noc_console.services.sync import SyncService
+from tests.fakes.fake_halo import ERROR_SHAPES, FakeHalo, halo_time
+from tests.fakes.http_fake import running
+
+
+@pytest.fixture
+def halo() -> Iterator[FakeHalo]:
+    fake = FakeHalo()
+    fake.seed(30)
+    with running(fake) as server:
+        yield server
+
+
+class Seconds:
+    """A manual monotonic clock for token expiry."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def connector(
+    halo: FakeHalo,
+    *,
+    secret: str = "s3cret",
+    waits: list[float] | None = None,
+    clock: Seconds | None = None,
+    retries: int = 2,
+    **options: Any,
+) -> HaloConnector:
+    settings = HttpSettings(halo.url, read_timeout=10, retries=retries, backoff=0.0)
+    token = HaloToken(halo.client_id, secret, clock=clock or Seconds())
+    http, token = halo_client("halo", settings, halo.client_id, secret, token=token,
+                              sleep=(waits if waits is not None else []).append)  # fmt: skip
+    return HaloConnector("halo", http, token, HaloOptions(**options), "HaloPSA")
+
+
+def incidents(pages: Iterator[Any]) -> list[Incident]:
+    return [i for page in pages for i in page.incidents]
+
+
+def open_ids(halo: FakeHalo) -> set[str]:
+    return {str(t["id"]) for t in halo.tickets.values() if t["status_id"] != 9}
+
+
+def ack(ticket: int, **kw: Any) -> Action:
+    return Action(IncidentKey("halo", str(ticket)), ActionKind.ACKNOWLEDGE, **kw)
+
+
+# ---------------------------------------------------------------- reading
+def test_a_full_sync_reads_every_open_ticket_exactly_once(halo: FakeHalo) -> None:
+    halo.seed(220, seed=2)
+    source = connector(halo, page_size=1000)  # the fake clamps to 100
+    seen = Counter(i.external_id for i in incidents(source.fetch_changed(None)))
+    assert set(seen) == open_ids(halo)
+    assert max(seen.values()) == 1
+    pages = -(-len(open_ids(halo)) // 100)
+    assert pages <= halo.count("GET", "/api/Tickets") <= pages + 1  # +1 only on a tie
+
+
+def test_pages_walk_by_change_marker_so_an_edit_mid_sync_is_not_missed(halo: FakeHalo) -> None:
+    source = connector(halo, page_size=10)
+    pages = source.fetch_changed(None)
+    first = next(pages)
+    halo.advance(5)
+    moved = first.incidents[0].external_id  # edited in Halo while we read on
+    halo.update_ticket(int(moved), summary="edited mid-sync")
+    rest = incidents(pages)
+    assert {i.external_id for i in [*first.incidents, *rest]} == open_ids(halo)
+    assert any(i.external_id == moved and i.title == "edited mid-sync" for i in rest)
+    assert first.watermark is not None  # each page may be resumed from
+
+
+def test_incremental_sync_asks_only_for_changes(halo: FakeHalo) -> None:
+    source = connector(halo)
+    list(source.fetch_changed(None))
+    halo.advance(600)
+    since = halo.now
+    halo.update_ticket(4005, summary="Disk full on FS01")
+    halo.add_ticket("New alert", client_id=13)
+    changed = list(source.fetch_changed(since - timedelta(seconds=1)))
+    assert sorted(i.external_id for i in incidents(iter(changed))) == ["4005", "4031"]
+    assert changed[-1].watermark == since
+
+
+def test_fields_map_by_name_with_halo_due_dates(halo: FakeHalo) -> None:
+    created = halo.now - timedelta(hours=1)
+    ticket = halo.add_ticket("Firewall down", created=created, status_id=4, priority_id=1,
+                             agent_id=3, team="2nd Line", client_id=13)  # fmt: skip
+    (found,) = [i for i in incidents(connector(halo).fetch_changed(None))
+                if i.external_id == str(ticket["id"])]  # fmt: skip
+    assert (found.status, found.source_status) == (Status.WAITING_CUSTOMER, "Waiting on User")
+    assert (found.priority, found.tier, found.assignee) == (Priority.P1, Tier.L2, "Blair Jones")
+    assert found.client_id == "Globex Corporation"
+    assert found.created_at == created.replace(microsecond=0)
+    assert found.response_due == created.replace(microsecond=0) + timedelta(minutes=30)
+    assert found.resolution_due == created.replace(microsecond=0) + timedelta(hours=4)
+    assert found.responded_at is None  # 1900-01-01: not responded yet
+    assert found.resolved_at is None
+    assert found.created_at.tzinfo is UTC
+
+
+def test_mapping_overrides_from_config_win(halo: FakeHalo) -> None:
+    mapping = DEFAULT_MAPPING.overridden(
+        {
+            "status": {"Action Required": Status.WAITING_VENDOR},
+            "client": {"Acme Corp": "acme"},
+            "default_client": "other",
+        }
+    )
+    halo.update_ticket(4001, status_id=3, client_id=12)
+    halo.update_ticket(4002, status_id=2, client_id=14)
+    source = connector(halo, mapping=mapping)
+    found = {i.external_id: i for i in incidents(source.fetch_changed(None))}
+    assert (found["4001"].status, found["4001"].client_id) == (Status.WAITING_VENDOR, "acme")
+    assert found["4002"].client_id == "other"
+    assert {c.id for c in source.clients()} == {"acme", "other"}
+
+
+def test_clients_come_from_halo(halo: FakeHalo) -> None:
+    names = {c.name for c in connector(halo).clients()}
+    assert "Acme Corp" in names
+    assert "Vandelay Industries" in names
+
+
+# ---------------------------------------------------------------- tokens
+def test_the_token_is_cached_and_renewed_before_it_expires(halo: FakeHalo) -> None:
+    clock = Seconds()
+    source = connector(halo, clock=clock)
+    list(source.fetch_changed(None))
+    list(source.list_open())
+    assert halo.count("POST", "/auth/token") == 1
+    clock.now += 3600 - 59  # inside the last minute of its life: renew first
+    list(source.list_open())
+    assert halo.count("POST", "/auth/token") == 2
+    assert source.token.renewals == 2
+
+
+@pytest.mark.parametrize("how", ["expired", "revoked"])
+def test_a_token_that_dies_mid_sync_is_renewed_once(halo: FakeHalo, how: str) -> None:
+    source = connector(halo, page_size=10)
+    pages = source.fetch_changed(None)
+    first = next(pages)
+    if how == "expired":
+        halo.advance(3600)  # Halo's clock: the token is dead, ours still trusts it
+    else:
+        halo.new_token_revokes_old = True
+        halo.tokens.clear()
+    rest = incidents(pages)
+    assert {i.external_id for i in [*first.incidents, *rest]} == open_ids(halo)
+    assert source.token.renewals == 2
+
+
+def test_a_second_401_is_auth_failed(halo: FakeHalo) -> None:
+    source = connector(halo)
+    source.lookups()
+    halo.inject("401", "/api/Tickets", times=2)
+    with pytest.raises(AuthFailed, match="credentials refused"):
+        list(source.list_open())
+
+
+def test_a_wrong_client_secret_says_what_to_fix_and_never_shows_it(halo: FakeHalo) -> None:
+    with pytest.raises(AuthFailed) as raised:
+        list(connector(halo, secret="hunter2-wrong").fetch_changed(None))
+    message = str(raised.value)
+    assert "Invalid client credentials" in message
+    assert "client secret stored in the keyring" in message
+    assert "hunter2-wrong" not in message
+
+
+def test_tokens_never_reach_a_log(halo: FakeHalo, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    source = connector(halo, page_size=10)
+    pages = source.fetch_changed(None)
+    next(pages)
+    halo.advance(3600)
+    list(pages)
+    tokens = list(halo.tokens)
+    assert len(tokens) == 2
+    for token in tokens:
+        logging.getLogger("noc_console.test").warning("leak? %s", source.http.redact(token))
+        assert token not in caplog.text
+
+
+# ---------------------------------------------------------------- limits and errors
+def test_a_short_429_is_waited_out(halo: FakeHalo) -> None:
+    waits: list[float] = []
+    source = connector(halo, waits=waits)
+    halo.inject("429", "/api/Tickets", seconds=3)
+    assert {i.external_id for i in incidents(source.fetch_changed(None))} == open_ids(halo)
+    assert 3.0 in waits
+
+
+def test_a_long_429_ends_the_sync_with_retry_after(
+    halo: FakeHalo, store: Store, clock: ManualClock
+) -> None:
+    halo.inject("429", "/api/Tickets", seconds=300)
+    result = SyncService(connector(halo), store, clock).sync_once()
+    assert not result.ok
+    assert result.retry_at == clock.now() + timedelta(seconds=300)
+    halo.inject("429", "/api/Tickets", seconds=300)
+    with pytest.raises(RateLimited):
+        list(connector(halo).list_open())
+
+
+@pytest.mark.parametrize("shape", sorted(ERROR_SHAPES))
+def test_every_halo_error_shape_gives_a_clear_message(halo: FakeHalo, shape: str) -> None:
+    source = connector(halo)
+    source.lookups()
+    expected = {"string": "An error occurred processing your request",
+                "classname": "Object reference not set to an instance of an object.",
+                "message": "The request is invalid.",
+                "nested": "The request is invalid."}[shape]  # fmt: skip
+    halo.inject_error(shape, "/api/Tickets")
+    with pytest.raises(ConnectorUnavailable) as reading:  # a sync records it, never crashes
+        list(source.list_open())
+    assert str(reading.value).endswith(f"refused (HTTP 400): {expected}")
+    halo.inject_error(shape, "/api/Actions")
+    note = Action(IncidentKey("halo", "4001"), ActionKind.NOTE, {"text": "hi"})
+    with pytest.raises(ActionRejected, match=expected.replace(".", r"\.")):
+        source.apply(note, retry=False)
+
+
+# ---------------------------------------------------------------- bad input
+def test_bad_records_are_skipped_and_logged_with_their_id(
+    halo: FakeHalo, store: Store, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    halo.update_ticket(4003, status_id=77)  # a status Halo's /api/Status does not list
+    halo.update_ticket(4004, status_id=2, client_id=13)
+    halo.tickets[4004]["client_name"] = "Globex Corporation"
+    halo.delete_client(13)  # the ticket keeps the name Halo printed on it
+    result = SyncService(connector(halo), store, clock).sync_once()
+    assert result.ok
+    assert result.changes.skipped == 1
+    assert "skipped Halo ticket 4003: status id 77 is not in Halo's /api/Status" in caplog.text
+    assert "Halo ticket 4004: client 13 no longer exists" in caplog.text
+    (row,) = store.rows([IncidentKey("halo", "4004")])
+    assert row.client_id == "Globex Corporation"
+    assert len(store.open_rows()) == len(open_ids(halo)) - 1
+
+
+def test_an_unmapped_status_name_names_the_config_key(halo: FakeHalo) -> None:
+    mapping = DEFAULT_MAPPING.overridden({})
+    mapping = type(mapping)(status={"New": Status.NEW}, priority=mapping.priority)
+    halo.update_ticket(4001, status_id=2)
+    page = next(connector(halo, mapping=mapping).fetch_changed(None))
+    assert "4001" in page.skipped
+    assert any("'In Progress' is not mapped (add it under mapping.status)" in p
+               for p in page.problems)  # fmt: skip
+
+
+# ---------------------------------------------------------------- writing
+def test_every_action_kind_lands_in_halo_through_the_outbox(
+    halo: FakeHalo, store: Store, clock: ManualClock
+) -> None:
+    ticket = halo.add_ticket("Core switch flapping", status_id=1, priority_id=3, agent_id=1,
+                             team="NOC")["id"]  # fmt: skip
+    assert SyncService(connector(halo), store, clock).sync_once().ok
+    key = IncidentKey("halo", str(ticket))
+    steps = [
+        Action(key, ActionKind.ACKNOWLEDGE, expected={"status": "new"}),
+        Action(key, ActionKind.ASSIGN, {"assignee": "Chris Nguyen"}, expected={"assignee": None}),
+        Action(key, ActionKind.NOTE, {"text": "Looking at the uplinks", "internal": True}),
+        Action(key, ActionKind.NOTE, {"text": "We are on it", "internal": False}),
+        Action(key, ActionKind.PRIORITY, {"impact": 1, "urgency": 2, "priority": "P2"},
+               expected={"priority": "P3"}),
+        Action(key, ActionKind.TIER, {"tier": "L3"}, expected={"tier": "L1"}),
+        Action(key, ActionKind.STATUS, {"status": "waiting_customer"}),
+        Action(key, ActionKind.RESOLVE, {"text": "Replaced the SFP"}),
+    ]  # fmt: skip
+    outbox = OutboxService(store, clock, random.Random(1))
+    for action in steps:
+        outbox.submit(action)
+    report = outbox.deliver(connector(halo))
+    assert report.delivered == len(steps), store.outbox()
+    after = halo.tickets[ticket]
+    assert (after["status_id"], after["agent_id"], after["priority_id"], after["team"]) == (
+        9, 4, 2, "3rd Line")  # fmt: skip
+    notes = [(a["note"].split("\n")[0], a["hiddenfromuser"]) for a in halo.actions]
+    assert notes == [("Looking at the uplinks", True), ("We are on it", False),
+                     ("Replaced the SFP", True)]  # fmt: skip
+    assert all(isinstance(body, list) and len(body) == 1 for _, _, body in halo.writes)
+    resolve = halo.writes[-1]
+    assert resolve[1] == "/api/Actions"
+    assert resolve[2][0]["new_status"] == 9
+    assert [s for s in (q.state for q in store.outbox())] == [ActionState.DELIVERED] * 8
+
+
+def test_a_changed_field_is_a_conflict_unless_forced(halo: FakeHalo) -> None:
+    source = connector(halo)
+    halo.update_ticket(4002, status_id=4)  # someone moved it in Halo
+    with pytest.raises(Conflict) as raised:
+        source.apply(ack(4002, expected={"status": "new"}), retry=False)
+    assert raised.value.theirs == {"status": Status.WAITING_CUSTOMER}
+    assert halo.writes == []
+    version = source.apply(ack(4002, expected={"status": "new"}, force=True), retry=False)
+    assert halo.tickets[4002]["status_id"] == 2
+    assert version.startswith(halo.tickets[4002]["last_update"])
+
+
+def test_a_retry_does_not_repeat_what_already_landed(halo: FakeHalo) -> None:
+    source = connector(halo)
+    halo.update_ticket(4006, status_id=1)
+    action = ack(4006, expected={"status": "new"})
+    source.apply(action, retry=False)
+    writes = len(halo.writes)
+    source.apply(action, retry=True)  # the answer was lost; the status is already there
+    assert len(halo.writes) == writes
+    note = Action(IncidentKey("halo", "4006"), ActionKind.NOTE, {"text": "Called the user"})
+    source.apply(note, retry=False)
+    source.apply(note, retry=True)
+    assert [a["note"].split("\n")[0] for a in halo.actions] == ["Called the user"]
+    assert source.apply(note, retry=False)  # without retry it is sent again (as told)
+    assert len(halo.actions) == 2
+
+
+def test_refusals_are_rejections_with_halos_words(halo: FakeHalo) -> None:
+    source = connector(halo)
+    gone = Action(IncidentKey("halo", "99999"), ActionKind.ASSIGN, {"assignee": None})
+    with pytest.raises(ActionRejected, match="Ticket 99999 not found"):
+        source.apply(gone, retry=False)
+    stranger = Action(IncidentKey("halo", "4001"), ActionKind.ASSIGN, {"assignee": "Nobody Known"})
+    with pytest.raises(ActionRejected, match="no agent named 'Nobody Known'"):
+        source.apply(stranger, retry=False)
+    vendor = Action(IncidentKey("halo", "4001"), ActionKind.STATUS, {"status": "waiting_vendor"})
+    with pytest.raises(ActionRejected, match="no status named 'With Supplier'"):
+        source.apply(vendor, retry=False)
+    assert halo.writes == []
+
+
+# ---------------------------------------------------------------- connection test
+def test_probe_walks_every_step(halo: FakeHalo) -> None:
+    checks = {c.step: c for c in connector(halo).probe()}
+    assert [checks[s].ok for s in ("reachable", "authenticated", "can read incidents",
+                                   "can write", "mapping", "limits")] == [True] * 6  # fmt: skip
+    assert f"{len(open_ids(halo))} open tickets" in checks["can read incidents"].detail
+    refused = {c.step: c for c in connector(halo, secret="nope").probe()}
+    assert refused["reachable"].ok
+    assert refused["authenticated"].ok is False
+    assert "can read incidents" not in refused
+
+
+def test_probe_names_unmapped_statuses(halo: FakeHalo) -> None:
+    mapping = type(DEFAULT_MAPPING)(status={"New": Status.NEW}, priority=DEFAULT_MAPPING.priority)
+    checks = {c.step: c for c in connector(halo, mapping=mapping).probe()}
+    assert checks["mapping"].ok is False
+    assert "In Progress" in checks["mapping"].detail
+
+
+def test_halo_time_round_trip(halo: FakeHalo) -> None:
+    """The connector reads the fake's naive dates as UTC (what docs/halo.md states)."""
+    when = datetime(2026, 11, 25, 13, 5, 7, tzinfo=UTC)
+    ticket = halo.add_ticket(created=when)
+    (found,) = [i for i in incidents(connector(halo).fetch_changed(None))
+                if i.external_id == str(ticket["id"])]  # fmt: skip
+    assert halo_time(found.created_at) == ticket["dateoccurred"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-25T14:00:00", datetime(2026, 11, 25, 14, tzinfo=UTC)),  # naive: UTC
+        ("2022-09-30T08:23:56.4214387Z", datetime(2022, 9, 30, 8, 23, 56, 421438, tzinfo=UTC)),
+        ("2026-11-25T15:00:00+01:00", datetime(2026, 11, 25, 14, tzinfo=UTC)),
+        ("1900-01-01T00:00:00", None),
+        ("0001-01-01T00:00:00", None),
+        ("", None),
+    ],
+)
+def test_halo_dates_as_tenants_send_them(value: str, expected: datetime | None) -> None:
+    """The fake serves naive UTC; a real tenant was seen sending `Z` and 7 digits."""
+    assert halo_date(value) == expected

@@ -1,0 +1,109 @@
+"""`connectors set-secret/test`, `sync --once` and `export` against the Halo fake, run as
+subprocesses with a file-backed test keyring (never the developer's). The fake runs in
+this test process; the CLI talks to it over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.fake_halo import FakeHalo
+from tests.fakes.http_fake import running
+
+pytestmark = pytest.mark.e2e
+REPO = Path(__file__).resolve().parents[2]
+STATES = {"ok", "warning", "critical", "breached", "paused", "met"}
+
+
+@pytest.fixture
+def halo() -> Iterator[FakeHalo]:
+    fake = FakeHalo()
+    fake.seed(40)
+    with running(fake) as server:
+        yield server
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, halo: FakeHalo) -> Path:
+    (tmp_path / "config.toml").write_text(
+        f"""
+[[connectors]]
+name = "halo"
+type = "halo"
+label = "HaloPSA — test"
+base_url = "{halo.url}"
+client_id = "{halo.client_id}"
+secret = "halo-test"
+requests_per_minute = 600
+
+[connectors.mapping.status]
+"Action Required" = "waiting_customer"
+""",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def console(workspace: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "PYTHON_KEYRING_BACKEND": "tests.fakes.memory_keyring.FileKeyring",
+        "NOC_TEST_KEYRING": str(workspace / "keyring.json"),
+    }
+    db = f"sqlite:///{workspace / 'cache.sqlite3'}"
+    return subprocess.run(
+        [sys.executable, "-m", "noc_console", "--config", str(workspace / "config.toml"),
+         "--db", db, *args],
+        input=stdin, capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+
+
+def test_store_a_secret_test_sync_and_export(workspace: Path, halo: FakeHalo) -> None:
+    ticket = halo.add_ticket("E2E: router unreachable", status_id=3, priority_id=1, client_id=12)
+
+    missing = console(workspace, "connectors", "test", "halo")
+    assert missing.returncode == 1
+    assert "no secret in the keyring (entry 'halo-test')" in missing.stdout
+
+    stored = console(workspace, "connectors", "set-secret", "halo", stdin=f"{halo.client_secret}\n")
+    assert stored.returncode == 0, stored.stderr
+    assert halo.client_secret not in (workspace / "config.toml").read_text()
+
+    tested = console(workspace, "connectors", "test", "halo")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    for step in ("reachable", "authenticated", "can read incidents", "can write", "mapping"):
+        assert f"ok   {step}:" in tested.stdout
+
+    synced = console(workspace, "sync", "--once")
+    assert synced.returncode == 0, synced.stderr
+    assert synced.stdout.startswith("halo: ")
+
+    exported = console(workspace, "export", "--format", "json")
+    assert exported.returncode == 0, exported.stderr
+    records = {r["external_id"]: r for r in json.loads(exported.stdout)}
+    assert set(records) == {str(t["id"]) for t in halo.tickets.values() if t["status_id"] != 9}
+    mine = records[str(ticket["id"])]
+    assert (mine["source"], mine["client"], mine["priority"], mine["status"]) == (
+        "halo", "Acme Corp", "P1", "waiting_customer")  # fmt: skip
+    assert mine["response_due"].startswith(ticket["respondbydate"])  # Halo's, not ours
+    assert mine["resolution_due"].startswith(ticket["fixbydate"])
+    assert {mine["response_state"], mine["resolution_state"]} <= STATES
+    tokens = list(halo.tokens)
+    assert tokens
+    assert not any(t in synced.stdout + synced.stderr + tested.stdout for t in tokens)
+
+
+def test_a_wrong_secret_fails_the_test_at_the_right_step(workspace: Path) -> None:
+    console(workspace, "connectors", "set-secret", "halo", stdin="not-the-secret\n")
+    tested = console(workspace, "connectors", "test", "halo")
+    assert tested.returncode == 1
+    assert "ok   reachable:" in tested.stdout
+    assert "FAIL authenticated: halo: Halo refused the client credentials" in tested.stdout
+    assert "not-the-secret" not in tested.stdout + tested.stderr
