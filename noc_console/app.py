@@ -100,6 +100,7 @@ def run_gui(
         me=_technician(),
         matrix=config.sla.matrix,
         settings=settings,
+        sla=config.sla,
     )
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), _technician()

@@ -20,7 +20,7 @@ from noc_console.models.escalation import (
     major_incident_reason,
 )
 from noc_console.models.incident import IncidentKey, Status, Tier
-from noc_console.models.sla_clock import ClockState
+from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaThresholds
 
 Predicate = Callable[[BoardRow, datetime], bool]
 
@@ -32,16 +32,22 @@ class Queue:
     matches: Predicate
 
 
-def _states(row: BoardRow, now: datetime) -> set[ClockState]:
-    return {clock.state(now) for clock in (row.response, row.resolution) if clock is not None}
+AT_RISK = frozenset({ClockState.WARNING, ClockState.CRITICAL})
+
+
+def _states(row: BoardRow, now: datetime, thresholds: SlaThresholds) -> set[ClockState]:
+    clocks = (row.response, row.resolution)
+    return {clock.state(now, thresholds) for clock in clocks if clock is not None}
 
 
 def queues(
     me: str,
     escalation: EscalationPolicy | None = None,
     major: MajorIncidentCriteria | None = None,
+    thresholds: SlaThresholds = DEFAULT_THRESHOLDS,
 ) -> list[Queue]:
-    """The board's queues, in the order the side list shows them."""
+    """The board's queues, in the order the side list shows them. Pass the configured
+    policies and thresholds: "at risk" must agree with the colours of the cells."""
     policy = escalation or EscalationPolicy()
     criteria = major or MajorIncidentCriteria()
     return [
@@ -54,8 +60,9 @@ def queues(
         Queue("escalate", "Should escalate",
               lambda r, n: escalation_advice(r, n, policy) is not None),
         Queue("at_risk", "At risk",
-              lambda r, n: bool(_states(r, n) & {ClockState.WARNING, ClockState.CRITICAL})),
-        Queue("breached", "Breached", lambda r, n: ClockState.BREACHED in _states(r, n)),
+              lambda r, n: bool(_states(r, n, thresholds) & AT_RISK)),
+        Queue("breached", "Breached",
+              lambda r, n: ClockState.BREACHED in _states(r, n, thresholds)),
         Queue("waiting", "Waiting",
               lambda r, n: r.status in (Status.WAITING_CUSTOMER, Status.WAITING_VENDOR)),
         Queue("major", "Major candidates",

@@ -124,6 +124,11 @@ class BoardModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
 
+    @property
+    def thresholds(self) -> SlaThresholds:
+        """When clocks turn warning and critical (the configured SLA thresholds)."""
+        return self._thresholds
+
     # ----------------------------------------------------------- Qt interface
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)

@@ -31,6 +31,7 @@ from noc_console.services.connectivity import Connectivity, FeedStatus
 from noc_console.services.handover_desk import HandoverDesk
 from noc_console.services.incident_detail import IncidentDetail
 from noc_console.services.queues import Queue, membership, queues
+from noc_console.services.sla_config import SlaSettings
 from noc_console.views import format as fmt
 from noc_console.views.alarm_presenter import AlarmPresenter
 from noc_console.views.board_controller import BoardController
@@ -79,6 +80,7 @@ class BoardWindow(QMainWindow):
         me: str = "",
         matrix: PriorityMatrix = DEFAULT_MATRIX,
         settings: QSettings | None = None,
+        sla: SlaSettings | None = None,
     ) -> None:
         super().__init__()
         self._model = model
@@ -128,7 +130,10 @@ class BoardWindow(QMainWindow):
         self.hints.setObjectName("hints")
         self.hints.setStyleSheet(f"color: {tokens()['muted']}; padding: 2px 6px;")
 
-        self._queues: list[Queue] = queues(me)
+        policies = sla or SlaSettings()  # the configured escalation rules and thresholds
+        self._queues: list[Queue] = queues(
+            me, policies.escalation, policies.major_incident, model.thresholds
+        )
         self._members: dict[str, frozenset[IncidentKey]] = {}
         self.queue_list = QueueList(self._queues, self)
         self.queue_list.queue_selected.connect(self._select_queue)

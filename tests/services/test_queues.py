@@ -1,0 +1,26 @@
+"""Queue membership agrees with the configured SLA thresholds and escalation rules."""
+
+from datetime import timedelta
+
+from noc_console.models.incident import Priority
+from noc_console.models.sla_clock import SlaThresholds
+from noc_console.models.store import Store
+from noc_console.services.queues import membership, queues
+from tests.conftest import T0
+from tests.factories import incident
+
+
+def test_at_risk_follows_the_configured_thresholds(store: Store) -> None:
+    # Standard P3 resolution target is hours away; put the clock at ~80 % used.
+    store.upsert_incidents([incident(1, priority=Priority.P3, created_at=T0, updated_at=T0)])
+    (row,) = store.open_rows()
+    assert row.resolution is not None
+    clock = row.resolution
+    now = clock.calendar.add_business_time(T0, clock.target * 0.8)  # 80 % of the target used
+    default = membership(queues(""), [row], now)
+    assert row.key in default["at_risk"]  # warning from 75 % by default
+    later = SlaThresholds(warning_at=0.85, critical_at=0.95)
+    configured = membership(queues("", thresholds=later), [row], now)
+    assert row.key not in configured["at_risk"]  # the cell is not amber either
+    breached = membership(queues("", thresholds=later), [row], clock.due_at + timedelta(1))
+    assert row.key in breached["breached"]
