@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon, QWidget
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.clock import Clock
+from noc_console.models.incident import Priority
 from noc_console.services.alarms import Alarm, Alarms
 from noc_console.views.alarm_sound import AlarmSound
+from noc_console.views.desktop_notifier import DesktopNotifier
 from noc_console.views.theme import PRIORITY_COLOURS
 
 SCAN_MS = 5000
@@ -48,6 +50,8 @@ class AlarmPresenter(QObject):
             self.tray = QSystemTrayIcon(QApplication.windowIcon() or QIcon(), self)
             self.tray.setToolTip("NOC Console: no alarms")
             self.tray.show()
+        self.notifier = DesktopNotifier(self.tray)
+        self.notified: list[str] = []  # the channel each notification went through
         for keys, handler in (("Shift+A", self.acknowledge), ("Shift+S", self.snooze)):
             QShortcut(QKeySequence(keys), window).activated.connect(handler)
         self._scan_timer = QTimer(self)
@@ -75,9 +79,8 @@ class AlarmPresenter(QObject):
         assert isinstance(fresh, list)
         alarm: Alarm
         for alarm in fresh:
-            if self.tray is not None:
-                icon = QSystemTrayIcon.MessageIcon.Critical
-                self.tray.showMessage("NOC Console", alarm.text, icon, 10_000)
+            critical = alarm.priority in (Priority.P1, Priority.P2)
+            self.notified.append(self.notifier.notify("NOC Console", alarm.text, critical))
         self._refresh()
         self._maybe_sound()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import wave
@@ -19,6 +18,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from noc_console.models.incident import Priority
+from noc_console.views.detached import launch
 
 RATE = 22_050
 PATTERNS = {  # (frequency Hz, number of beeps)
@@ -68,13 +68,7 @@ class AlarmSound:
             import winsound
 
             winsound.PlaySound(str(path), winsound.SND_FILENAME | winsound.SND_ASYNC)
-        elif self.player is not None:
-            subprocess.Popen(
-                [self.player, str(path)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        else:
+        elif self.player is None or not launch([self.player, str(path)]):
             QApplication.beep()
 
     @staticmethod

@@ -198,6 +198,10 @@ def test_a_new_p1_alarms_until_acknowledged(
     qtbot.waitUntil(lambda: "Core switch down" in window.alarm_label.text(), timeout=5000)
     assert window.alarm_label.text().startswith("⚠ P1 new:")
     assert presenter.beeps == 1
+    assert len(presenter.notified) == 1  # one desktop notification for it
+    presenter.scan()
+    qtbot.wait(200)
+    assert len(presenter.notified) == 1  # not again on the next scan
     clock.advance(timedelta(seconds=31))
     presenter._maybe_sound()
     assert presenter.beeps == 2  # repeats until acknowledged
