@@ -62,7 +62,9 @@ class BoardProxy(QSortFilterProxyModel):
         data = self._board.data
         for item in roleDataSpan:
             value = data(source, item.role())
-            if value is not None:
+            if value is None:
+                item.clearData()  # the delegate reuses these slots from cell to cell
+            else:
                 item.setData(value)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -50,18 +50,18 @@ from noc_console.views.triage import HINTS, Triage
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
 
 ROW_HEIGHT = 28
-COLUMN_WIDTHS = {
+COLUMN_WIDTHS = {  # everything but the title, which takes the rest (it says what broke)
     Column.PRIORITY: 48,
-    Column.OUTBOX: 44,
-    Column.CLIENT: 200,
-    Column.STATUS: 150,
-    Column.TIER: 56,
-    Column.ASSIGNEE: 130,
-    Column.AGE: 84,
-    Column.RESPONSE: 132,
-    Column.RESOLUTION: 132,
-    Column.DUE: 124,
-    Column.SOURCE: 80,
+    Column.OUTBOX: 40,
+    Column.CLIENT: 170,
+    Column.STATUS: 132,
+    Column.TIER: 50,
+    Column.ASSIGNEE: 110,
+    Column.AGE: 74,
+    Column.RESPONSE: 120,
+    Column.RESOLUTION: 120,
+    Column.DUE: 112,
+    Column.SOURCE: 64,
 }
 
 

@@ -148,3 +148,27 @@ def test_records_a_source_sent_that_could_not_be_mapped_are_named_in_the_status_
         assert "record INC-2: " in window.feed_label.text()
         assert "on_fire" in window.feed_label.text()
         window.close()
+
+
+def test_only_the_priority_cell_wears_the_priority_colour(window: BoardWindow) -> None:
+    """Cells are painted from one multiData call each; a role one cell leaves unset
+    must not carry over the previous cell's value (the P1 orange once bled over rows)."""
+    from PySide6.QtGui import QColor
+
+    from noc_console.views.theme import PRIORITY_COLOURS
+
+    badges = {QColor(bg).rgb() for bg, _ in PRIORITY_COLOURS.values()}
+    table = window.table
+    image = table.viewport().grab().toImage()
+    checked = 0
+    for row in range(1, min(8, window.proxy.rowCount())):  # row 0 is selected
+        y = table.rowViewportPosition(row) + table.rowHeight(row) // 2
+        for column in (Column.PRIORITY, Column.CLIENT, Column.TITLE, Column.STATUS):
+            x = table.columnViewportPosition(column) + 3  # the cell's own background
+            colour = image.pixel(x, y)
+            if column == Column.PRIORITY:
+                assert colour in badges
+            else:
+                assert colour not in badges, (row, column)
+            checked += 1
+    assert checked >= 8
