@@ -145,10 +145,8 @@ def measure() -> list[Result]:
     switches = []
     for key in ("unassigned", "breached", "at_risk", "waiting", "l2"):
         keys = members[key]
-        switches.append(
-            timed(lambda k=keys: (proxy.set_predicate(lambda r: r.key in k), viewport.repaint()))
-        )
-    proxy.set_predicate(None)
+        switches.append(timed(lambda k=keys: (proxy.set_members(k), viewport.repaint())))
+    proxy.set_members(None)
     results.append(
         Result(
             "queue counts, all 12 queues (worker thread)",

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.incident import IncidentKey
 from noc_console.views.board_model import BoardModel
 
 RowPredicate = Callable[[BoardRow], bool]
@@ -33,6 +34,7 @@ class BoardProxy(QSortFilterProxyModel):
         self._board = model
         self._text = ""
         self._predicate: RowPredicate | None = None
+        self._members: frozenset[IncidentKey] | None = None
         self._clients: frozenset[str] = frozenset()
         self._verdicts: dict[object, tuple[BoardRow, bool]] = {}
         self._haystacks: dict[object, tuple[BoardRow, str]] = {}  # searchable text per row
@@ -85,12 +87,19 @@ class BoardProxy(QSortFilterProxyModel):
 
     def set_predicate(self, predicate: RowPredicate | None) -> None:
         """Show only rows for which `predicate` holds (a queue); None shows all."""
-        self._predicate = predicate
+        self._predicate, self._members = predicate, None
+        self._refilter()
+
+    def set_members(self, members: frozenset[IncidentKey] | None) -> None:
+        """Show only these incidents (a queue whose membership is already counted);
+        a set lookup per row, no Python call. None shows all."""
+        self._predicate, self._members = None, members
         self._refilter()
 
     @property
     def filtering(self) -> bool:
-        return bool(self._text) or self._predicate is not None or bool(self._clients)
+        queued = self._predicate is not None or self._members is not None
+        return bool(self._text) or queued or bool(self._clients)
 
     def refresh(self) -> None:
         """Re-check rows whose data changed (or whose queue membership moved with time)."""
@@ -118,6 +127,8 @@ class BoardProxy(QSortFilterProxyModel):
         if self._clients and row.client_id not in self._clients:
             return False
         if self._predicate is not None and not self._predicate(row):
+            return False
+        if self._members is not None and row.key not in self._members:
             return False
         if not self._text:
             return True
@@ -154,6 +165,9 @@ class BoardProxy(QSortFilterProxyModel):
         if self._predicate is not None:
             matches = self._predicate
             mask = [m and matches(row) for m, row in zip(mask, rows, strict=True)]
+        if self._members is not None:
+            members = self._members
+            mask = [m and row.key in members for m, row in zip(mask, rows, strict=True)]
         self._mask = mask
 
     def _search_texts(self, rows: Sequence[BoardRow]) -> list[str]:

@@ -253,14 +253,11 @@ class BoardWindow(QMainWindow):
             return
         queue = next(q for q in self._queues if q.key == key)
         members = self._members.get(key)
-        clock = self._clock
-
-        def belongs(row: BoardRow) -> bool:
-            if members is not None and row.key in members:
-                return True
-            return queue.matches(row, clock.now()) if members is None else False
-
-        self.proxy.set_predicate(belongs)
+        if members is not None:  # counted on the worker: a set lookup per row
+            self.proxy.set_members(members)
+            return
+        clock = self._clock  # not counted yet (first seconds): ask the queue itself
+        self.proxy.set_predicate(lambda row: queue.matches(row, clock.now()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:

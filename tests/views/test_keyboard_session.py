@@ -127,8 +127,14 @@ def test_ten_minutes_of_triage_without_the_mouse(
             sent += [ActionKind.TIER, ActionKind.NOTE]
             on_board()
         if minute % 3 == 1:  # priority through the matrix: arrows and space
-            dialog_key(Qt.Key.Key_P)
-            keys.key(Qt.Key.Key_Right)
+            row = current_row()
+            top = (row.impact, row.urgency) == (1, 1)  # type: ignore[attr-defined]
+            dialog_key(Qt.Key.Key_P)  # to the far corner of the matrix: a real change
+            for arrow in (
+                (Qt.Key.Key_Down, Qt.Key.Key_Right) if top else (Qt.Key.Key_Up, Qt.Key.Key_Left)
+            ):
+                keys.key(arrow)
+                keys.key(arrow)
             keys.key(Qt.Key.Key_Space)
             on_board()
         if minute % 3 == 2:  # resolve: note, tab to "verified restored", tick, send
