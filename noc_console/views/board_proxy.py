@@ -43,7 +43,8 @@ class BoardProxy(QSortFilterProxyModel):
         # Any change to the source's rows drops it (these slots run before the proxy's
         # own, being connected first), and the per-row path answers until the next pass.
         self._mask: list[bool] | None = None
-        self._texts: list[str] | None = None  # search text per source row, in row order
+        self._texts: list[str] = []  # search text per source row, in row order …
+        self._text_rows: list[BoardRow] = []  # … of these row objects
         for signal in (
             model.rowsInserted,
             model.rowsRemoved,
@@ -171,14 +172,18 @@ class BoardProxy(QSortFilterProxyModel):
         self._mask = mask
 
     def _search_texts(self, rows: Sequence[BoardRow]) -> list[str]:
-        """The searchable text of each row, in row order, kept until the rows change."""
-        if self._texts is None or len(self._texts) != len(rows):
+        """The searchable text of each row, in row order, kept while the row objects are
+        the same ones (the once-a-second tick changes cells, never rows)."""
+        same = len(self._text_rows) == len(rows) and all(
+            a is b for a, b in zip(self._text_rows, rows, strict=True)
+        )
+        if not same:
+            self._text_rows = list(rows)
             self._texts = [self._haystack(row) for row in rows]
         return self._texts
 
     def _drop_mask(self, *_args: object) -> None:
         self._mask = None
-        self._texts = None
 
     def _invalidate_rows(self) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10; invalidateRowsFilter is deprecated
