@@ -22,7 +22,6 @@ import logging
 import random
 import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -38,6 +37,7 @@ from noc_console.connectors.errors import (
     NotFound,
     RateLimited,
 )
+from noc_console.connectors.http_settings import HttpSettings as HttpSettings  # re-exported
 from noc_console.connectors.rate_limit import RateLimiter
 from noc_console.connectors.redaction import REDACT, guard_third_party_loggers
 
@@ -47,20 +47,6 @@ guard_third_party_loggers()
 USER_AGENT = f"NOC-Console/{__version__} (+https://noc-console.example/; python-requests)"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
-
-
-@dataclass(frozen=True, slots=True)
-class HttpSettings:
-    """How one connector talks HTTP; every field has a safe default."""
-
-    base_url: str
-    connect_timeout: float = 3.05
-    read_timeout: float = 20.0
-    retries: int = 3  # extra attempts for transient failures of safe requests
-    backoff: float = 0.5  # seconds; the n-th retry waits up to backoff * 2**n
-    max_retry_after: float = 30.0  # wait in-line at most this long for a 429
-    requests_per_minute: float = 0.0  # client-side limit; 0 means none
-    ca_bundle: str = ""  # PEM file of extra trusted CAs; verification stays on
 
 
 class HttpClient:

@@ -2,30 +2,20 @@
 
 A connector whose secret is missing, or whose keyring cannot be read, becomes an
 `UnavailableConnector` carrying the reason and what to do: the console starts, shows
-that source offline with the reason, and syncs every other source.
+that source offline with the reason, and syncs every other source. Vendor modules (and
+`requests`) are imported only for the types configured: the demo feed starts without.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import replace
 
-from noc_console.connectors import autotask, halo
-from noc_console.connectors.at_session import AutotaskSession, at_client
 from noc_console.connectors.base import Connector
-from noc_console.connectors.connectwise import DEFAULT_MAPPING as CW_MAPPING
-from noc_console.connectors.connectwise import ConnectWiseConnector, CwOptions
-from noc_console.connectors.cw_http import ConnectWiseHttp
 from noc_console.connectors.demo import DemoFeed
-from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.http_settings import HttpSettings
 from noc_console.connectors.mapping import FieldMapping
-from noc_console.connectors.request_tracker import (
-    DEFAULT_MAPPING,
-    RequestTrackerConnector,
-    RtOptions,
-    rt_client,
-)
-from noc_console.connectors.rest_json import RestJsonConnector
 from noc_console.connectors.unavailable import UnavailableConnector
 from noc_console.models.clock import Clock
 from noc_console.models.priority import PriorityMatrix
@@ -47,6 +37,8 @@ def build_connector(
         return DemoFeed(clock, seed=config.seed, matrix=matrix)
     settings = http_settings(config)
     if config.type == "rest_json":
+        from noc_console.connectors.rest_json import RestJsonConnector
+
         return RestJsonConnector(config.name, settings, label)
     if config.type in NEEDS_SECRET and not secret:
         try:
@@ -63,21 +55,31 @@ def build_connector(
 
 
 def _rt(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str) -> Connector:
-    http = rt_client(config.name, settings, config.auth, config.username, secret)
-    return RequestTrackerConnector(config.name, http, rt_options(config), label)
+    from noc_console.connectors import request_tracker as rt
+
+    http = rt.rt_client(config.name, settings, config.auth, config.username, secret)
+    options = rt.RtOptions(rt.DEFAULT_MAPPING.overridden(config.mapping), config.pages_of,
+                           config.timezone, config.tier_field)  # fmt: skip
+    return rt.RequestTrackerConnector(config.name, http, options, label)
 
 
 def _connectwise(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
                  ) -> Connector:  # fmt: skip
+    from noc_console.connectors import connectwise as cw
+    from noc_console.connectors.cw_http import ConnectWiseHttp
+
     http = ConnectWiseHttp(config.name, settings, config.company, config.public_key,
                            config.client_id, secret)  # fmt: skip
-    options = CwOptions(CW_MAPPING.overridden(config.mapping), page_size=config.pages_of)
-    return ConnectWiseConnector(config.name, http, options, label)
+    options = cw.CwOptions(cw.DEFAULT_MAPPING.overridden(config.mapping), config.pages_of)
+    return cw.ConnectWiseConnector(config.name, http, options, label)
 
 
 def _autotask(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str
               ) -> Connector:  # fmt: skip
     """base_url is the discovery host; page_size is capped at Autotask's 500."""
+    from noc_console.connectors import autotask
+    from noc_console.connectors.at_session import AutotaskSession, at_client
+
     http = at_client(config.name, settings, config.username, config.integration_code, secret)
     options = autotask.AtOptions(autotask.DEFAULT_MAPPING.overridden(config.mapping),
                                  page_size=min(config.pages_of, autotask.MAX_RECORDS))  # fmt: skip
@@ -86,6 +88,8 @@ def _autotask(config: ConnectorConfig, settings: HttpSettings, secret: str, labe
 
 
 def _halo(config: ConnectorConfig, settings: HttpSettings, secret: str, label: str) -> Connector:
+    from noc_console.connectors import halo
+
     rpm = config.requests_per_minute or halo.DEFAULT_REQUESTS_PER_MINUTE  # Halo publishes none
     settings = replace(settings, requests_per_minute=rpm)
     http, token = halo.halo_client(config.name, settings, config.client_id, secret, config.tenant)
@@ -102,12 +106,12 @@ BUILDERS: dict[str, Builder] = {
     "autotask": _autotask,
     "halo": _halo,
 }
-#: Connector type → the mapping it starts from (see `default_mapping`).
-DEFAULT_MAPPINGS: dict[str, FieldMapping] = {
-    "rt": DEFAULT_MAPPING,
-    "connectwise": CW_MAPPING,
-    "autotask": autotask.DEFAULT_MAPPING,
-    "halo": halo.DEFAULT_MAPPING,
+#: Connector type → the module whose DEFAULT_MAPPING it starts from.
+MAPPING_MODULES: dict[str, str] = {
+    "rt": "noc_console.connectors.request_tracker",
+    "connectwise": "noc_console.connectors.connectwise",
+    "autotask": "noc_console.connectors.autotask",
+    "halo": "noc_console.connectors.halo",
 }
 
 
@@ -120,15 +124,6 @@ def http_settings(config: ConnectorConfig) -> HttpSettings:
     )
 
 
-def rt_options(config: ConnectorConfig) -> RtOptions:
-    return RtOptions(
-        mapping=DEFAULT_MAPPING.overridden(config.mapping),
-        page_size=config.pages_of,
-        timezone=config.timezone,
-        tier_field=config.tier_field,
-    )
-
-
 def missing_secret(config: ConnectorConfig) -> str:
     return (
         f"{config.name}: no secret in the keyring (entry {config.secret_name!r}); store it "
@@ -138,4 +133,8 @@ def missing_secret(config: ConnectorConfig) -> str:
 
 def default_mapping(connector_type: str) -> FieldMapping | None:
     """The mapping a type starts from (None: the type's records need no mapping)."""
-    return DEFAULT_MAPPINGS.get(connector_type)
+    module = MAPPING_MODULES.get(connector_type)
+    if module is None:
+        return None
+    mapping: FieldMapping = importlib.import_module(module).DEFAULT_MAPPING
+    return mapping

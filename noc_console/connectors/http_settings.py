@@ -1,0 +1,23 @@
+"""How a connector talks HTTP: timeouts, retries, rate, TLS (see `http.HttpClient`).
+
+Apart from `http.py` so that configuration can describe a connector without loading
+`requests` (the demo feed's start-up never needs it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """How one connector talks HTTP; every field has a safe default."""
+
+    base_url: str
+    connect_timeout: float = 3.05
+    read_timeout: float = 20.0
+    retries: int = 3  # extra attempts for transient failures of safe requests
+    backoff: float = 0.5  # seconds; the n-th retry waits up to backoff * 2**n
+    max_retry_after: float = 30.0  # wait in-line at most this long for a 429
+    requests_per_minute: float = 0.0  # client-side limit; 0 means none
+    ca_bundle: str = ""  # PEM file of extra trusted CAs; verification stays on
