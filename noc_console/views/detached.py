@@ -1,21 +1,23 @@
 """Fire-and-forget helper processes (sound players, notification tools).
 
-The GUI never waits for them; finished ones are reaped on the next launch, so no
-zombie processes pile up over a shift and Python never warns about a process object
-collected while it still ran.
+The GUI never waits for them: a daemon thread per process collects its exit status,
+so no zombie processes pile up over a shift. At exit, those still running get a
+second to finish and are then stopped, so none outlives the console.
 """
 
 from __future__ import annotations
 
+import atexit
 import subprocess
+import threading
 from collections.abc import Sequence
 
-_running: list[subprocess.Popen[bytes]] = []
+_running: set[subprocess.Popen[bytes]] = set()
+_lock = threading.Lock()
 
 
 def launch(argv: Sequence[str]) -> bool:
     """Start `argv` without waiting; False if it could not be started."""
-    _running[:] = [p for p in _running if p.poll() is None]
     try:
         process = subprocess.Popen(
             list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -23,5 +25,25 @@ def launch(argv: Sequence[str]) -> bool:
         )  # fmt: skip
     except OSError:
         return False
-    _running.append(process)
+    with _lock:
+        _running.add(process)
+    threading.Thread(target=_collect, args=(process,), daemon=True).start()
     return True
+
+
+def _collect(process: subprocess.Popen[bytes]) -> None:
+    process.wait()
+    with _lock:
+        _running.discard(process)
+
+
+@atexit.register
+def _stop_all() -> None:
+    with _lock:
+        left = list(_running)
+    for process in left:
+        try:
+            process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
