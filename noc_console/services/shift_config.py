@@ -23,7 +23,7 @@ from datetime import time
 from typing import Any
 
 from noc_console.models.shift import DEFAULT_SHIFTS, Shift, ShiftError, ShiftPlan
-from noc_console.services.sla_config import _Reader
+from noc_console.services.sla_config import TableReader
 
 SHIFT_KEYS = {"name", "start", "end"}
 HANDOVER_KEYS = {"timezone"}
@@ -32,7 +32,7 @@ _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 def parse_shifts(data: Mapping[str, Any], where: str) -> ShiftPlan:
     """The shift plan from the top-level `shifts` array and `handover` table."""
-    read = _Reader(where)
+    read = TableReader(where)
     handover = read.table(data.get("handover", {}), "handover", HANDOVER_KEYS)
     zone = handover.get("timezone", "UTC")
     if not isinstance(zone, str):
@@ -51,7 +51,7 @@ def parse_shifts(data: Mapping[str, Any], where: str) -> ShiftPlan:
         raise read.fail(key, str(exc)) from exc
 
 
-def _shift(read: _Reader, item: Any, key: str) -> Shift:
+def _shift(read: TableReader, item: Any, key: str) -> Shift:
     spec = read.table(item, key, SHIFT_KEYS)
     for name in ("name", "start", "end"):
         if name not in spec:
@@ -65,7 +65,7 @@ def _shift(read: _Reader, item: Any, key: str) -> Shift:
     )
 
 
-def _time(read: _Reader, value: Any, key: str) -> time:
+def _time(read: TableReader, value: Any, key: str) -> time:
     match = _TIME.match(value) if isinstance(value, str) else None
     hour, minute = (int(g) for g in match.groups()) if match else (99, 99)
     if hour == 24 and minute == 0:

@@ -46,7 +46,7 @@ class SlaSettings:
     major_incident: MajorIncidentCriteria = field(default_factory=MajorIncidentCriteria)
 
 
-class _Reader:
+class TableReader:
     """Reads typed values out of parsed TOML, naming the key in every error."""
 
     def __init__(self, where: str) -> None:
@@ -93,7 +93,7 @@ class _Reader:
 def parse_sla(data: Mapping[str, Any], where: str) -> SlaSettings:
     """SLA settings from the top-level tables `sla`, `clients`, `priority_matrix`,
     `escalation` and `major_incident` of a parsed configuration file."""
-    read = _Reader(where)
+    read = TableReader(where)
     sla = read.table(data.get("sla", {}), "sla", SLA_KEYS)
     thresholds = SlaThresholds()
     if "warning_at" in sla or "critical_at" in sla:
@@ -124,7 +124,7 @@ def parse_sla(data: Mapping[str, Any], where: str) -> SlaSettings:
     )
 
 
-def _calendar(read: _Reader, name: str, spec: Any) -> BusinessCalendar:
+def _calendar(read: TableReader, name: str, spec: Any) -> BusinessCalendar:
     key = f"sla.calendars.{name}"
     spec = read.table(spec, key, {"timezone", "hours", "holidays", "country", "subdivision"})
     if "timezone" not in spec:
@@ -151,7 +151,7 @@ def _calendar(read: _Reader, name: str, spec: Any) -> BusinessCalendar:
         raise read.fail(key, str(exc)) from exc
 
 
-def _intervals(read: _Reader, text: Any, key: str) -> list[tuple[time, time]]:
+def _intervals(read: TableReader, text: Any, key: str) -> list[tuple[time, time]]:
     if not isinstance(text, str):
         raise read.fail(key, 'must be a string like "08:00-12:00, 13:00-17:00"')
     intervals = []
@@ -167,7 +167,7 @@ def _intervals(read: _Reader, text: Any, key: str) -> list[tuple[time, time]]:
 
 
 def _contract(
-    read: _Reader, name: str, spec: Any, calendars: Mapping[str, BusinessCalendar]
+    read: TableReader, name: str, spec: Any, calendars: Mapping[str, BusinessCalendar]
 ) -> SlaContract:
     key = f"sla.contracts.{name}"
     spec = read.table(spec, key, {"calendar", "pausing_statuses", *(p.value for p in Priority)})
@@ -204,7 +204,7 @@ def _contract(
 
 
 def _client(
-    read: _Reader,
+    read: TableReader,
     client_id: str,
     spec: Any,
     contracts: Mapping[str, SlaContract],
@@ -221,7 +221,7 @@ def _client(
     return ClientOverride(contract, calendars[calendar] if calendar else None)
 
 
-def _matrix(read: _Reader, spec: Any) -> PriorityMatrix:
+def _matrix(read: TableReader, spec: Any) -> PriorityMatrix:
     if spec is None:
         return DEFAULT_MATRIX
     rows = read.table(spec, "priority_matrix", {"impact_1", "impact_2", "impact_3"})
@@ -236,7 +236,7 @@ def _matrix(read: _Reader, spec: Any) -> PriorityMatrix:
     return matrix
 
 
-def _escalation(read: _Reader, spec: Any) -> EscalationPolicy:
+def _escalation(read: TableReader, spec: Any) -> EscalationPolicy:
     if spec is None:
         return EscalationPolicy()
     spec = read.table(spec, "escalation", {"on_breach", *(p.value for p in Priority)})
@@ -255,7 +255,7 @@ def _escalation(read: _Reader, spec: Any) -> EscalationPolicy:
     return EscalationPolicy(rules, on_breach)
 
 
-def _major(read: _Reader, spec: Any) -> MajorIncidentCriteria:
+def _major(read: TableReader, spec: Any) -> MajorIncidentCriteria:
     if spec is None:
         return MajorIncidentCriteria()
     spec = read.table(spec, "major_incident", {"priority", "impact", "open_for"})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from noc_console.services.queues import queues
-from noc_console.services.sla_config import _Reader
+from noc_console.services.sla_config import TableReader
 
 OVERVIEW = "overview"
 DEADLINES = "deadlines"
@@ -66,7 +66,7 @@ def page_problem(page: object) -> str | None:
 
 def parse_wall(data: Mapping[str, Any], where: str) -> WallSettings:
     """The wall settings from the `[wall]` table of a parsed configuration file."""
-    read = _Reader(where)
+    read = TableReader(where)
     declared = {f.name: f for f in fields(WallSettings)}
     table = read.table(data.get("wall", {}), "wall", set(declared))
     values: dict[str, Any] = {}
@@ -85,7 +85,7 @@ def parse_wall(data: Mapping[str, Any], where: str) -> WallSettings:
     return WallSettings(**values)
 
 
-def _pages(read: _Reader, value: Any, key: str) -> tuple[str, ...]:
+def _pages(read: TableReader, value: Any, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise read.fail(key, 'must be a non-empty list like ["overview", "deadlines"]')
     for i, page in enumerate(value):

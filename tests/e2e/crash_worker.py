@@ -27,8 +27,9 @@ def main(db_url: str, psa_url: str, seed: int, drain: bool) -> int:
     connector = RestJsonConnector("psa", HttpSettings(psa_url, 1.0, 2.0, retries=0), "Fake PSA")
     engine = SyncEngine(store, [connector], clock, interval=timedelta(0))
     rng = random.Random(seed)
-    if drain:
-        for _ in range(600):
+    if drain:  # against a deadline: backoffs after many kills can be long
+        deadline = time.monotonic() + 100
+        while time.monotonic() < deadline:
             engine.run_once()
             unsettled = store.outbox([ActionState.PENDING])
             if not unsettled:
