@@ -15,8 +15,6 @@ Due dates are Autotask's own (`firstResponseDueDateTime`, `resolvedDueDateTime`)
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +22,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from noc_console.connectors.mapping import FieldMapping
+from noc_console.connectors.records import page_of
+from noc_console.connectors.records import version_of as marked_version
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Incident
 from noc_console.models.priority import impact_urgency_for
@@ -92,16 +92,7 @@ class AtRecords:
     def page(self, items: Iterable[Any], d: Directory
              ) -> tuple[list[Incident], list[str], list[str]]:  # fmt: skip
         """The incidents of one page, the ids of tickets skipped, and why."""
-        incidents, skipped, problems = [], [], []
-        for item in items:
-            try:
-                incidents.append(self.incident(item, d))
-            except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
-                ticket = item.get("id") if isinstance(item, dict) else None
-                log.warning("%s: skipped Autotask ticket %s: %s", self.source, ticket, exc)
-                skipped.append(str(ticket))
-                problems.append(f"Autotask ticket {ticket}: {exc}")
-        return incidents, skipped, problems
+        return page_of(items, lambda t: self.incident(t, d), self.source, "Autotask ticket", log)
 
     def values(self, t: Mapping[str, Any], d: Directory) -> dict[str, Any]:
         """The normalised values of the fields triage actions change."""
@@ -168,8 +159,7 @@ class AtRecords:
 def version_of(t: Mapping[str, Any]) -> str:
     """`lastActivityDate` plus a digest of the ticket: Autotask has no ETag, and a digest
     also tells apart two changes within one millisecond."""
-    digest = hashlib.blake2b(json.dumps(t, sort_keys=True).encode(), digest_size=6).hexdigest()
-    return f"{t.get('lastActivityDate') or ''}#{digest}"
+    return marked_version(t.get("lastActivityDate"), t)
 
 
 def at_date(value: Any) -> datetime | None:

@@ -19,8 +19,6 @@ unmapped name skips the ticket (logged, named in the page's problems).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +26,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from noc_console.connectors.mapping import FieldMapping
+from noc_console.connectors.records import page_of
+from noc_console.connectors.records import version_of as marked_version
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Incident, Status
 from noc_console.models.priority import impact_urgency_for
@@ -68,16 +68,8 @@ class HaloRecords:
         self, items: Iterable[Any], lookups: HaloLookups
     ) -> tuple[list[Incident], list[str], list[str]]:
         """The incidents of one listing page, the ids of tickets skipped, and why."""
-        incidents, skipped, problems = [], [], []
-        for item in items:
-            try:
-                incidents.append(self.incident(item, lookups))
-            except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
-                ticket = item.get("id") if isinstance(item, dict) else None
-                log.warning("%s: skipped Halo ticket %s: %s", self.source, ticket, exc)
-                skipped.append(str(ticket))
-                problems.append(f"Halo ticket {ticket}: {exc}")
-        return incidents, skipped, problems
+        convert = lambda t: self.incident(t, lookups)  # noqa: E731
+        return page_of(items, convert, self.source, "Halo ticket", log)
 
     def incident(self, t: dict[str, Any], lookups: HaloLookups) -> Incident:
         values = ticket_values(t, self.mapping, lookups)
@@ -171,8 +163,7 @@ def version_of(t: dict[str, Any]) -> str:
     millisecond, or a clock that stood still, would otherwise look like no change)."""
     shown = {k: t.get(k) for k in ("status_id", "priority_id", "agent_id", "team", "summary",
                                    "client_id", "respondbydate", "fixbydate")}  # fmt: skip
-    digest = hashlib.blake2b(json.dumps(shown, sort_keys=True).encode(), digest_size=6)
-    return f"{t.get('last_update') or t.get('lastupdate') or ''}#{digest.hexdigest()}"
+    return marked_version(t.get("last_update") or t.get("lastupdate"), shown)
 
 
 def lookup_table(items: Any, key: str = "id") -> dict[int, str]:

@@ -5,19 +5,16 @@ a file-backed test keyring (never the developer's)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.workspace_console import console
 from tests.fakes.fake_connectwise import FakeConnectWise
 from tests.fakes.http_fake import running
 
 pytestmark = pytest.mark.e2e
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -49,21 +46,6 @@ page_size = 25
         encoding="utf-8",
     )
     return tmp_path
-
-
-def console(workspace: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "PYTHON_KEYRING_BACKEND": "tests.fakes.memory_keyring.FileKeyring",
-        "NOC_TEST_KEYRING": str(workspace / "keyring.json"),
-    }
-    db = f"sqlite:///{workspace / 'cache.sqlite3'}"
-    return subprocess.run(
-        [sys.executable, "-m", "noc_console", "--config", str(workspace / "config.toml"),
-         "--db", db, *args],
-        input=stdin, capture_output=True, text=True, timeout=120, check=False, env=env,
-    )  # fmt: skip
 
 
 def test_store_a_secret_test_sync_and_export(workspace: Path, cw: FakeConnectWise) -> None:

@@ -1,0 +1,29 @@
+"""Running the real `noc-console` in a workspace folder (config.toml, cache, keyring).
+
+The subprocess gets a file-backed test keyring (`tests/fakes/memory_keyring.py`),
+never the developer's, and its own cache; e2e tests of every connector use it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def console(workspace: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "PYTHON_KEYRING_BACKEND": "tests.fakes.memory_keyring.FileKeyring",
+        "NOC_TEST_KEYRING": str(workspace / "keyring.json"),
+    }
+    db = f"sqlite:///{workspace / 'cache.sqlite3'}"
+    return subprocess.run(
+        [sys.executable, "-m", "noc_console", "--config", str(workspace / "config.toml"),
+         "--db", db, *args],
+        input=stdin, capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
