@@ -30,7 +30,7 @@ from typing import Any
 
 from noc_console.connectors.at_records import AtRecords, Directory, Picklists, version_of
 from noc_console.connectors.at_session import AutotaskSession
-from noc_console.connectors.base import Check, Page
+from noc_console.connectors.base import Check, NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable, NotFound
 from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.records import check_conflict, note_mark
@@ -89,24 +89,15 @@ class AtOptions:
     lookup_ttl: float = 300.0  # seconds picklists, companies and resources are reused
 
 
-class AutotaskConnector:
+class AutotaskConnector(NamedSource):
     def __init__(self, name: str, session: AutotaskSession, options: AtOptions,
                  label: str = "") -> None:  # fmt: skip
-        self._name = name
-        self._label = label or name
+        super().__init__(name, label)
         self.session = session
         self.options = options
         self.records = AtRecords(name, options.mapping)
         self._lookups: tuple[float, Directory] | None = None
         self._note_lists: Picklists | None = None
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def label(self) -> str:
-        return self._label
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:

@@ -33,6 +33,23 @@ class Page:
     problems: Sequence[str] = field(default_factory=tuple)
 
 
+class NamedSource:
+    """`name` and `label` as the `Connector` protocol wants them, for connectors given
+    both when built (the label defaults to the name)."""
+
+    def __init__(self, name: str, label: str = "") -> None:
+        self._name = name
+        self._label = label or name
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+
 class Connector(Protocol):
     """What the sync engine needs from a source system."""
 

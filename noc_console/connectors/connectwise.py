@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from noc_console.connectors.base import Check, Page
+from noc_console.connectors.base import Check, NamedSource, Page
 from noc_console.connectors.cw_catalog import CwCatalog
 from noc_console.connectors.cw_http import MAX_PAGE_SIZE, ConnectWiseHttp
 from noc_console.connectors.cw_records import CwRecords, ref_name, ticket_values
@@ -79,23 +79,14 @@ class CwOptions:
     page_size: int = MAX_PAGE_SIZE  # at most 1000 (ConnectWise's cap)
 
 
-class ConnectWiseConnector:
+class ConnectWiseConnector(NamedSource):
     def __init__(self, name: str, http: ConnectWiseHttp, options: CwOptions,
                  label: str = "") -> None:  # fmt: skip
-        self._name = name
-        self._label = label or name
+        super().__init__(name, label)
         self.http = http
         self.options = options
         self.records = CwRecords(name, options.mapping)
         self.catalog = CwCatalog(http)
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def label(self) -> str:
-        return self._label
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:

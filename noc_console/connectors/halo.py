@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from noc_console.connectors.base import Check, Page
+from noc_console.connectors.base import Check, NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorError, ConnectorUnavailable
 from noc_console.connectors.halo_auth import HaloToken
 from noc_console.connectors.halo_records import (
@@ -101,25 +101,16 @@ class HaloOptions:
     public_outcome: str = "Note"
 
 
-class HaloConnector:
+class HaloConnector(NamedSource):
     def __init__(self, name: str, http: HttpClient, token: HaloToken, options: HaloOptions,
                  label: str = "") -> None:  # fmt: skip
-        self._name = name
-        self._label = label or name
+        super().__init__(name, label)
         self.http = http
         self.token = token
         self.options = options
         self.records = HaloRecords(name, options.mapping)
         self._lookups: HaloLookups | None = None
         self._lookups_at = 0.0
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def label(self) -> str:
-        return self._label
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from noc_console.connectors.base import Check
-from noc_console.connectors.errors import AuthFailed, ConnectorError
+from noc_console.connectors.errors import ConnectorError
 from noc_console.connectors.halo_auth import NoAuth
 
 if TYPE_CHECKING:
@@ -32,10 +32,7 @@ def probe_halo(halo: HaloConnector) -> Iterator[Check]:
     yield Check("reachable", True, f"Halo answers at {http.base}")
     try:
         halo.token.token()
-    except AuthFailed as exc:
-        yield Check("authenticated", False, str(exc))
-        return
-    except ConnectorError as exc:
+    except ConnectorError as exc:  # refused credentials, or no token endpoint at all
         yield Check("authenticated", False, str(exc))
         return
     yield Check("authenticated", True, f"token granted (scope {halo.token.granted_scope or '?'})")

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import requests.auth
 
-from noc_console.connectors.base import Check, Page
+from noc_console.connectors.base import Check, NamedSource, Page
 from noc_console.connectors.errors import (
     ActionRejected,
     Conflict,
@@ -79,22 +79,13 @@ class RtOptions:
     tier_field: str = "Tier"  # ticket custom field holding L1/L2/L3/ENG ("" = by queue)
 
 
-class RequestTrackerConnector:
+class RequestTrackerConnector(NamedSource):
     def __init__(self, name: str, http: HttpClient, options: RtOptions, label: str = "") -> None:
-        self._name = name
-        self._label = label or name
+        super().__init__(name, label)
         self.http = http
         self.options = options
         self.records = RtRecords(name, options.mapping, options.tier_field)
         self._zone = ZoneInfo(options.timezone)
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def label(self) -> str:
-        return self._label
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from noc_console.connectors.base import Page
+from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import Conflict, ConnectorUnavailable, NotFound
 from noc_console.connectors.http import HttpClient, HttpSettings, parse_json
 from noc_console.models.actions import Action
@@ -33,20 +33,11 @@ from noc_console.models.incident import Client, Incident, Tier
 log = logging.getLogger(__name__)
 
 
-class RestJsonConnector:
+class RestJsonConnector(NamedSource):
     def __init__(self, name: str, http: HttpSettings | str, label: str = "") -> None:
-        self._name = name
-        self._label = label or name
+        super().__init__(name, label)
         settings = http if isinstance(http, HttpSettings) else HttpSettings(http)
         self.http = HttpClient(name, settings)
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def label(self) -> str:
-        return self._label
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:

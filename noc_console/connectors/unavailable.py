@@ -9,25 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from noc_console.connectors.base import Page
+from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import AuthFailed
 from noc_console.models.actions import Action
 from noc_console.models.incident import Client
 
 
-class UnavailableConnector:
+class UnavailableConnector(NamedSource):
     def __init__(self, name: str, label: str, reason: str) -> None:
-        self._name = name
-        self._label = label or name
+        super().__init__(name, label)
         self.reason = reason
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def label(self) -> str:
-        return self._label
 
     def clients(self) -> Sequence[Client]:
         raise AuthFailed(self.reason)

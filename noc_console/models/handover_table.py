@@ -103,9 +103,14 @@ def for_shift(connection: Connection, name: str, start: datetime) -> SavedHandov
     return _handover(r) if r is not None else None
 
 
-def listing(connection: Connection, limit: int) -> list[SavedHandover]:
-    """The newest `limit` handovers, newest shift first."""
+def listing(
+    connection: Connection, limit: int, unacknowledged_only: bool = False
+) -> list[SavedHandover]:
+    """The newest `limit` handovers, newest shift first (or only those nobody has
+    acknowledged yet: what the board's flag asks every 30 s, in the database)."""
     query = select(HANDOVERS).order_by(_H.shift_start.desc(), _H.id.desc()).limit(limit)
+    if unacknowledged_only:
+        query = query.where(_H.acknowledged_at.is_(None))
     return [_handover(r) for r in connection.execute(query)]
 
 

@@ -380,10 +380,10 @@ class Store:
         with self._writing() as connection:
             return handover_table.acknowledge(connection, number, name, at)
 
-    def handovers(self, limit: int = 200) -> list[SavedHandover]:
-        """Stored handovers, newest shift first."""
+    def handovers(self, limit: int = 200, unacknowledged_only: bool = False) -> list[SavedHandover]:
+        """Stored handovers, newest shift first (optionally only the unacknowledged)."""
         with self._reading() as connection:
-            return handover_table.listing(connection, limit)
+            return handover_table.listing(connection, limit, unacknowledged_only)
 
     def handover_for(self, shift_name: str, shift_start: datetime) -> SavedHandover | None:
         with self._reading() as connection:

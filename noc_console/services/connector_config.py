@@ -94,7 +94,11 @@ class ConnectorConfig:
         default="", metadata={"doc": "PEM file of a private CA to trust (TLS stays verified)."}
     )
     requests_per_minute: float = field(
-        default=0.0, metadata={"doc": "Client-side request limit (0: none)."}
+        default=0.0,
+        metadata={
+            "doc": "Client-side request limit; 0: the vendor's default (none for RT and "
+            "ConnectWise, 2,500/hour for Autotask, 150/minute for Halo)."
+        },
     )
     timeout_s: float = field(default=20.0, metadata={"doc": "Read timeout of each request."})
     page_size: int = field(

@@ -61,4 +61,4 @@ class HandoverDesk:
 
     def unacknowledged(self) -> list[SavedHandover]:
         """Handed over and not yet taken by the incoming lead, newest first."""
-        return [h for h in self._store.handovers() if not h.acknowledged]
+        return self._store.handovers(unacknowledged_only=True)

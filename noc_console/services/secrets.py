@@ -16,10 +16,11 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
 
-import keyring
-import keyring.backend
-import keyring.errors
+if TYPE_CHECKING:
+    import keyring.backend
 
 from noc_console import APP_ID
 from noc_console.models.errors import EnvironmentProblem
@@ -39,13 +40,25 @@ class KeyringStatus:
     advice: str  # "" when secure
 
 
-class PlaintextFileKeyring(keyring.backend.KeyringBackend):
+def _keyring() -> ModuleType:
+    """`keyring`, imported on first use: loading its backends costs ~40 ms, and a console
+    on the demo feed (or on sources without secrets) never needs it."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
+class _Backend(Protocol):
+    def get_password(self, service: str, username: str) -> str | None: ...
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+    def delete_password(self, service: str, username: str) -> None: ...
+
+
+class PlaintextFileKeyring:
     """Opt-in fallback: a JSON file readable only by its owner (0600)."""
 
-    priority = 0.1  # never chosen by keyring itself
-
     def __init__(self, path: Path) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
         self.path = path
         self._lock = threading.Lock()
 
@@ -69,9 +82,8 @@ class PlaintextFileKeyring(keyring.backend.KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         with self._lock:
             data = self._load()
-            if data.pop(f"{service}/{username}", None) is None:
-                raise keyring.errors.PasswordDeleteError(username)
-            self._write(data)
+            if data.pop(f"{service}/{username}", None) is not None:
+                self._write(data)
 
     def _write(self, data: dict[str, str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +102,7 @@ class SecretStore:
         self.plaintext_path = plaintext_path
 
     def status(self) -> KeyringStatus:
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
         name = f"{type(backend).__module__}.{type(backend).__name__}"
         if _secure(backend):
             return KeyringStatus(True, name, "")
@@ -99,31 +111,34 @@ class SecretStore:
         return KeyringStatus(False, name, _advice())
 
     def get(self, name: str) -> str | None:
+        errors = _keyring().errors
         try:
             return self._backend().get_password(SERVICE, name)
-        except keyring.errors.KeyringError as exc:
+        except errors.KeyringError as exc:
             raise SecretsUnavailable(
                 f"cannot read secret {name!r} from the keyring: {exc}"
             ) from None
 
     def set(self, name: str, value: str) -> None:
+        errors = _keyring().errors
         try:
             self._backend().set_password(SERVICE, name, value)
-        except keyring.errors.KeyringError as exc:
+        except errors.KeyringError as exc:
             raise SecretsUnavailable(
                 f"cannot store secret {name!r} in the keyring: {exc}"
             ) from None
 
     def delete(self, name: str) -> None:
+        errors = _keyring().errors
         try:
             self._backend().delete_password(SERVICE, name)
-        except keyring.errors.PasswordDeleteError:
+        except errors.PasswordDeleteError:
             pass  # already gone
-        except keyring.errors.KeyringError as exc:
+        except errors.KeyringError as exc:
             raise SecretsUnavailable(f"cannot delete secret {name!r}: {exc}") from None
 
-    def _backend(self) -> keyring.backend.KeyringBackend:
-        backend = keyring.get_keyring()
+    def _backend(self) -> _Backend:
+        backend: keyring.backend.KeyringBackend = _keyring().get_keyring()
         if _secure(backend):
             return backend
         if self.allow_plaintext and self.plaintext_path is not None:

@@ -31,6 +31,8 @@ from noc_console.services.connector_config import (
 )
 
 CHOICES = {"auth": ("token", "basic")}
+#: What a 0 means, shown instead of the 0.
+ZERO_MEANS = {"page_size": "vendor's maximum", "requests_per_minute": "vendor's default"}
 LABELS = {
     "base_url": "Base &URL",
     "auth": "&Authentication",
@@ -38,7 +40,7 @@ LABELS = {
     "timezone": "RT time &zone",
     "tier_field": "Tier custom field",
     "ca_bundle": "CA bundle (PEM file)",
-    "requests_per_minute": "Requests per minute (0: no limit)",
+    "requests_per_minute": "Requests per minute",
     "timeout_s": "Read timeout (seconds)",
     "page_size": "Page size",
     "seed": "Random seed",
@@ -131,12 +133,14 @@ def _editor(name: str, value: Any) -> QWidget:
     if kind == "int":
         spin = QSpinBox()
         spin.setRange(0, 1_000_000)
+        spin.setSpecialValueText(ZERO_MEANS.get(name, ""))
         spin.setValue(int(value))
         return spin
     if kind == "float":
         real = QDoubleSpinBox()
         real.setRange(0, 1_000_000)
         real.setDecimals(1)
+        real.setSpecialValueText(ZERO_MEANS.get(name, ""))
         real.setValue(float(value))
         return real
     line = QLineEdit(str(value))

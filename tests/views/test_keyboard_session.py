@@ -148,10 +148,14 @@ def test_ten_minutes_of_triage_without_the_mouse(
         # Search for something, then back to the whole board.
         keys.key(Qt.Key.Key_Slash)
         keys.type("vpn")
-        assert board.proxy.rowCount() <= board._model.rowCount()
+        assert board.search.text() == "vpn"  # the letters went to the search box
+        found = [board.proxy.index(r, 0).data(ROW_ROLE) for r in range(board.proxy.rowCount())]
+        assert all("vpn" in f"{r.title} {r.client_name}".casefold() for r in found)
         keys.key(Qt.Key.Key_Escape)
         keys.key(Qt.Key.Key_Escape)
         on_board()
+        assert board.search.text() == ""
+        assert board.proxy.rowCount() == board._model.rowCount()  # the whole board again
         keys.key(Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)  # silence any alarm
         clock.advance(timedelta(minutes=1))
 
