@@ -23,6 +23,10 @@ from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Incident
 
 NOTE_MARK = "NOC Console ref"
+#: What converting one untrusted record may raise: a wrong type, a missing key, an
+#: unparsable or overflowing number or date, `.get` on a string. Each skips the record.
+RECORD_ERRORS = (InvalidRecord, LookupError, TypeError, ValueError, ArithmeticError,
+                 AttributeError)  # fmt: skip
 
 
 def page_of(
@@ -40,12 +44,28 @@ def page_of(
             if not isinstance(item, dict):
                 raise InvalidRecord(f"not an object: {item!r:.60}")
             incidents.append(convert(item))
-        except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
-            record = item.get("id") if isinstance(item, dict) else None
-            log.warning("%s: skipped %s %s: %s", source, what, record, exc)
-            skipped.append(str(record))
-            problems.append(f"{what} {record}: {exc}")
+        except RECORD_ERRORS as exc:
+            record = _record_id(item)
+            reason = _reason(exc)
+            log.warning("%s: skipped %s %s: %s", source, what, record, reason,
+                        exc_info=not isinstance(exc, InvalidRecord | ValueError))  # fmt: skip
+            skipped.append(record)
+            problems.append(f"{what} {record}: {reason}")
     return incidents, skipped, problems
+
+
+def _record_id(item: Any) -> str:
+    """The record's id as printable text, whatever the source sent."""
+    raw = item.get("id") if isinstance(item, dict) else None
+    text = raw if isinstance(raw, str) else repr(raw)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")[:80]
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, KeyError):
+        text = f"missing field {text}"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")[:300]
 
 
 def version_of(stamp: Any, record: Mapping[str, Any]) -> str:

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import Conflict, ConnectorUnavailable, NotFound
 from noc_console.connectors.http import HttpClient, HttpSettings, parse_json
+from noc_console.connectors.records import page_of
 from noc_console.models.actions import Action
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Incident, Tier
@@ -65,15 +66,9 @@ class RestJsonConnector(NamedSource):
             data = self._json("GET", "/incidents", params={**params, "page": str(page_no)})
             if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
                 raise ConnectorUnavailable(f"{self._name}: /incidents answered an unexpected shape")
-            incidents, skipped, problems = [], [], []
-            for record in data["incidents"]:
-                try:
-                    incidents.append(self._incident(record))
-                except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
-                    source_id = record.get("id") if isinstance(record, dict) else None
-                    log.warning("%s: skipped record %s: %s", self._name, source_id, exc)
-                    skipped.append(str(source_id))
-                    problems.append(f"record {source_id}: {exc}")
+            incidents, skipped, problems = page_of(
+                data["incidents"], self._incident, self._name, "record", log
+            )
             watermark = max((i.updated_at for i in incidents), default=None)
             yield Page(incidents, watermark if with_watermark else None, skipped, problems)
             next_page = data.get("next_page")
@@ -91,9 +86,9 @@ class RestJsonConnector(NamedSource):
             source=self._name,
             external_id=str(r["id"]),
             client_id=str(r["client"]),
-            title=str(r["title"]),
-            description=str(r.get("description") or ""),
-            category=str(r.get("category") or ""),
+            title=r["title"],  # text fields are checked, never coerced, by Incident
+            description=r.get("description") or "",
+            category=r.get("category") or "",
             status=r["status"],
             source_status=str(r.get("status_name") or r["status"]),
             priority=r["priority"],

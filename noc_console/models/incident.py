@@ -8,12 +8,13 @@ represented raises `InvalidRecord` and is skipped by the caller, never half-stor
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
 from noc_console.models.clock import ensure_utc
 from noc_console.models.errors import InvalidRecord
+from noc_console.models.record_text import DESCRIPTION_MAX, SHORT_MAX, TITLE_MAX, clean
 
 
 class Priority(StrEnum):
@@ -95,6 +96,35 @@ _TIME_FIELDS = (
     "response_due",
     "resolution_due",
 )
+#: Times outside this range are a broken record, not an incident: SLA arithmetic on
+#: year 1 or 9999 overflows, and a far-future change time would become the watermark.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+#: Identity fields: too long to be an id means not an id (never truncated).
+_ID_FIELDS = ("source", "external_id", "client_id")
+#: Free text: cleaned and capped (field, limit, one line).
+_TEXT_FIELDS = (
+    ("title", TITLE_MAX, True),
+    ("source_status", SHORT_MAX, True),
+    ("description", DESCRIPTION_MAX, False),
+    ("category", SHORT_MAX, True),
+    ("version", SHORT_MAX, True),
+)
+
+
+def _in_range(name: str, value: object) -> datetime:
+    """`value` as aware UTC, between EARLIEST and LATEST."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{name} is {_kind(value)}, not a time")
+    utc = ensure_utc(value)  # OverflowError for year 1 with a positive offset
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError(f"{name} {utc.isoformat()} is outside {EARLIEST.year}–{LATEST.year}")
+    return utc
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "a list", type(None): "missing", bool: "true/false"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +160,25 @@ class Incident:
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("source", "external_id", "client_id"):
-            if not getattr(self, name):
+        """Validate every field: a source record is untrusted input (see record_text)."""
+        for name in _ID_FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
                 raise InvalidRecord(f"incident without {name}")
+            if len(value) > SHORT_MAX:
+                raise InvalidRecord(f"{name} is {len(value)} characters long (at most {SHORT_MAX})")
+            cleaned = clean(value, SHORT_MAX)
+            if cleaned != value:
+                object.__setattr__(self, name, cleaned)
+        for name, limit, one_line in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise InvalidRecord(f"{self._id()}: {name} is {_kind(value)}, not text")
+            object.__setattr__(self, name, clean(value, limit, one_line))
+        if self.assignee is not None:
+            if not isinstance(self.assignee, str):
+                raise InvalidRecord(f"{self._id()}: assignee is {_kind(self.assignee)}, not text")
+            object.__setattr__(self, "assignee", clean(self.assignee, SHORT_MAX, True) or None)
         try:
             object.__setattr__(self, "status", Status(self.status))
             object.__setattr__(self, "priority", Priority(self.priority))
@@ -140,13 +186,20 @@ class Incident:
             for name in _TIME_FIELDS:
                 value = getattr(self, name)
                 if value is not None:
-                    object.__setattr__(self, name, ensure_utc(value))
-        except ValueError as exc:
-            raise InvalidRecord(f"{self.source}:{self.external_id}: {exc}") from exc
-        if not (1 <= self.impact <= 3 and 1 <= self.urgency <= 3):
-            raise InvalidRecord(
-                f"{self.source}:{self.external_id}: impact and urgency must be 1 (high) to 3 (low)"
-            )
+                    object.__setattr__(self, name, _in_range(name, value))
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise InvalidRecord(f"{self._id()}: {exc}") from exc
+        for name in ("impact", "urgency"):
+            value = getattr(self, name)
+            if type(value) is not int or not 1 <= value <= 3:
+                raise InvalidRecord(
+                    f"{self._id()}: {name} is {value!r:.40}; it must be 1 (high) to 3 (low)"
+                )
+        if not isinstance(self.raw, dict):
+            raise InvalidRecord(f"{self._id()}: raw payload is {_kind(self.raw)}, not an object")
+
+    def _id(self) -> str:
+        return f"{self.source}:{self.external_id}"
 
     @property
     def key(self) -> IncidentKey:

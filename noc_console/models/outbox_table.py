@@ -67,9 +67,11 @@ def pending_by_key(
     return found
 
 
-def deliverable(connection: Connection, source: str, now: datetime) -> list[QueuedAction]:
-    """For each incident of `source`, its oldest unsettled action if it is pending and
-    due for an attempt; in the order actions were taken."""
+def deliverable(
+    connection: Connection, source: str, now: datetime, owner: str = ""
+) -> list[QueuedAction]:
+    """For each incident of `source`, its oldest unsettled action if it is pending, due
+    for an attempt and not claimed by another live claimant; in the order taken."""
     heads = (
         select(func.min(_O.seq))
         .where(_O.source == source, _O.state.in_(UNSETTLED))
@@ -79,9 +81,52 @@ def deliverable(connection: Connection, source: str, now: datetime) -> list[Queu
         select(OUTBOX)
         .where(_O.seq.in_(heads), _O.state == ActionState.PENDING.value)
         .where((_O.next_attempt_at.is_(None)) | (_O.next_attempt_at <= now))
+        .where(_unclaimed(owner, now))
         .order_by(_O.seq)
     )
     return [queued(r) for r in connection.execute(query)]
+
+
+def _unclaimed(owner: str, now: datetime) -> Any:
+    return (
+        _O.claimed_by.is_(None)
+        | (_O.claimed_by == owner)
+        | _O.lease_until.is_(None)
+        | (_O.lease_until <= now)
+    )
+
+
+def claim(
+    connection: Connection, seq: int, owner: str, now: datetime, lease_until: datetime
+) -> QueuedAction | None:
+    """Claim `seq` for `owner` and mark it in flight, or None when it is not pending any
+    more or another live claimant holds it. One conditional UPDATE: atomic on every
+    database, whoever else is trying at the same moment."""
+    claimed = connection.execute(
+        update(OUTBOX)
+        .where(_O.seq == seq, _O.state == ActionState.PENDING.value, _unclaimed(owner, now))
+        .values(claimed_by=owner, lease_until=lease_until, in_flight=True, attempts=_O.attempts + 1)
+    )
+    if claimed.rowcount != 1:
+        return None
+    return get(connection, seq)
+
+
+def claims(connection: Connection, now: datetime) -> list[tuple[int, str]]:
+    """(seq, claimant) of pending actions under a live lease."""
+    query = select(_O.seq, _O.claimed_by).where(
+        _O.state == ActionState.PENDING.value, _O.claimed_by.is_not(None), _O.lease_until > now
+    )
+    return [(seq, by) for seq, by in connection.execute(query)]
+
+
+def release(connection: Connection, seqs: Sequence[int]) -> None:
+    """End the claims on `seqs`; an action still in flight stays so (its next attempt
+    is a retry)."""
+    if seqs:
+        connection.execute(
+            update(OUTBOX).where(_O.seq.in_(seqs)).values(claimed_by=None, lease_until=None)
+        )
 
 
 def get(connection: Connection, seq: int) -> QueuedAction | None:

@@ -121,6 +121,7 @@ class SyncStateRecord(Base):
     last_reconciled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     skipped: Mapped[int] = mapped_column(Integer, server_default="0")  # by the last sync
     skip_note: Mapped[str | None] = mapped_column(Text)  # why (the first record's reason)
+    warning: Mapped[str | None] = mapped_column(Text)  # the source looks stuck: why
 
 
 class OutboxRecord(Base):
@@ -152,6 +153,8 @@ class OutboxRecord(Base):
     theirs: Mapped[Any] = mapped_column(JSON)
     delivered_version: Mapped[str | None] = mapped_column(String(200))
     settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))  # process delivering it
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # its claim ends then
 
 
 class IncidentEventRecord(Base):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, or_
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from noc_console.models.database import WRITE
 from noc_console.models.errors import StoreError
 from noc_console.models.incident import IncidentKey
 from noc_console.models.schema import (
@@ -36,23 +38,32 @@ CHUNK = 400  # keys per IN (...) query; well under every backend's parameter lim
 
 
 class Transaction:
-    """A connection in a transaction; database failures become `StoreError`."""
+    """A connection in a transaction; database failures become `StoreError`.
+
+    With the write lock it is a write transaction: one writer per process (the lock)
+    and, on SQLite, the database's write lock taken at BEGIN, so writers in other
+    processes wait their turn instead of failing on a stale snapshot.
+    """
 
     def __init__(self, engine: Engine, write_lock: threading.RLock | None) -> None:
         self._engine = engine
         self._lock = write_lock
-        self._context: Any = None
+        self._context = ExitStack()
 
     def __enter__(self) -> Connection:
         if self._lock is not None:
             self._lock.acquire()
         try:
-            self._context = self._engine.begin() if self._lock else self._engine.connect()
-            connection: Connection = self._context.__enter__()
+            connection = self._context.enter_context(self._engine.connect())
+            if self._lock is not None:
+                connection.execution_options(**{WRITE: True})
+                self._context.enter_context(connection.begin())
         except DBAPIError as exc:
+            self._context.close()
             self._release()
             raise StoreError(f"cannot use the cache {self._engine.url}: {exc.orig}") from exc
         except BaseException:
+            self._context.close()
             self._release()
             raise
         return connection

@@ -13,7 +13,7 @@ a sync that does not yet know of it, and a rejected one falls back to the source
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -72,6 +72,7 @@ class SyncState:
     last_reconciled_at: datetime | None = None
     skipped: int = 0  # records the last successful sync left out
     skip_note: str | None = None  # why, for the status bar
+    warning: str | None = None  # the source looks stuck, and why (status bar)
 
 
 class Store:
@@ -186,13 +187,21 @@ class Store:
             self._refresh(connection, action.key)
         return seq, ChangeSet(frozenset({action.key}))
 
-    def begin_attempt(self, seq: int) -> QueuedAction:
-        """Record, before the network call, that delivery of `seq` is under way."""
+    def claim(
+        self, seq: int, owner: str, now: datetime, lease_until: datetime
+    ) -> QueuedAction | None:
+        """Claim `seq` for delivery by `owner` and mark it in flight, in one transaction
+        and before the network call; None when it is settled or another live process
+        holds it (see `models/claims.py`)."""
         with self._writing() as connection:
-            current = outbox_table.get(connection, seq)
-            assert current is not None
-            outbox_table.set_state(connection, seq, attempts=current.attempts + 1, in_flight=True)
-        return replace(current, attempts=current.attempts + 1, in_flight=True)
+            return outbox_table.claim(connection, seq, owner, now, lease_until)
+
+    def release_claims(self, now: datetime, dead: Callable[[str], bool]) -> int:
+        """End the claims of claimants `dead` says are gone; how many ended."""
+        with self._writing() as connection:
+            gone = [seq for seq, by in outbox_table.claims(connection, now) if dead(by)]
+            outbox_table.release(connection, gone)
+        return len(gone)
 
     def mark_delivered(self, seq: int, version: str, now: datetime) -> ChangeSet:
         with self._writing() as connection:
@@ -200,7 +209,7 @@ class Store:
             assert queued is not None
             key = outbox_table.set_state(
                 connection, seq, state=ActionState.DELIVERED.value, in_flight=False,
-                delivered_version=version, settled_at=now, last_error=None,
+                delivered_version=version, settled_at=now, last_error=None, **_UNCLAIMED,
             )  # fmt: skip
             self._refresh(connection, key, delivered=queued.action)
         return ChangeSet(frozenset({key}))
@@ -208,8 +217,9 @@ class Store:
     def mark_retry(self, seq: int, error: str, at: datetime) -> ChangeSet:
         with self._writing() as connection:
             key = outbox_table.set_state(
-                connection, seq, in_flight=False, last_error=error, next_attempt_at=at
-            )
+                connection, seq, in_flight=False, last_error=error, next_attempt_at=at,
+                **_UNCLAIMED,
+            )  # fmt: skip
         return ChangeSet(frozenset({key}))
 
     def mark_failed(self, seq: int, error: str, retryable: bool) -> ChangeSet:
@@ -232,9 +242,9 @@ class Store:
         """Queue a failed action again."""
         return self._settle(seq, ActionState.PENDING, next_attempt_at=now, last_error=None)
 
-    def deliverable(self, source: str, now: datetime) -> list[QueuedAction]:
+    def deliverable(self, source: str, now: datetime, owner: str = "") -> list[QueuedAction]:
         with self._reading() as connection:
-            return outbox_table.deliverable(connection, source, now)
+            return outbox_table.deliverable(connection, source, now, owner)
 
     def outbox(
         self, states: Iterable[ActionState] | None = None, key: IncidentKey | None = None
@@ -258,8 +268,11 @@ class Store:
         reconciled: bool = False,
         skipped: int = 0,
         skip_note: str | None = None,
+        warning: str | None = None,
     ) -> SyncState:
-        """Remember a sync attempt; a successful one (no error) may move the watermark."""
+        """Remember a sync attempt; a successful one (no error) may move the watermark.
+
+        `warning` replaces the stored one after a success; a failure keeps it."""
         previous = self.sync_state(connector)
         failed = error is not None
         state = SyncState(
@@ -274,6 +287,7 @@ class Store:
             last_reconciled_at=attempt_at if reconciled else previous.last_reconciled_at,
             skipped=previous.skipped if failed else skipped,
             skip_note=previous.skip_note if failed else skip_note,
+            warning=previous.warning if failed else warning,
         )
         with self._writing() as connection:
             values = vars_of(state)
@@ -447,7 +461,7 @@ class Store:
     def _settle(self, seq: int, state: ActionState, **values: Any) -> ChangeSet:
         with self._writing() as connection:
             key = outbox_table.set_state(connection, seq, state=state.value, in_flight=False,
-                                         **values)  # fmt: skip
+                                         **_UNCLAIMED, **values)  # fmt: skip
             self._refresh(connection, key)
         return ChangeSet(frozenset({key}))
 
@@ -526,6 +540,9 @@ class Store:
 
     def _reading(self) -> Transaction:
         return Transaction(self._engine, None)
+
+
+_UNCLAIMED: dict[str, Any] = {"claimed_by": None, "lease_until": None}
 
 
 def _previous(r: Row) -> Previous:

@@ -1,9 +1,12 @@
 """Delivering triage actions: in order per incident, exactly once, never silently lost.
 
 `submit` commits an action (and its optimistic effect) before anything else happens.
-`deliver` sends what is due for one connector: each attempt is marked in flight in the
-cache *before* the network call, so after a crash the next attempt tells the connector
-it is a retry and the connector checks before sending again. Outcomes:
+`deliver` sends what is due for one connector: each attempt is claimed by this process
+(owner + lease) and marked in flight in one transaction *before* the network call, so
+another process sharing the cache leaves it alone, and after a crash the next attempt
+tells the connector it is a retry and the connector checks before sending again. A
+claim whose process has died (on this machine) or whose lease ran out is taken over.
+Outcomes:
 
 - delivered — with the source's new version;
 - still pending — the source is unreachable, busy (5xx) or rate-limited: retried with
@@ -31,6 +34,7 @@ from noc_console.connectors.errors import (
 )
 from noc_console.models.actions import Action, QueuedAction
 from noc_console.models.board_row import ChangeSet
+from noc_console.models.claims import ClaimOwner, is_dead
 from noc_console.models.clock import Clock
 from noc_console.models.store import Store
 
@@ -38,6 +42,9 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(seconds=2)
 BACKOFF_CAP = timedelta(minutes=5)
+#: How long a claim holds off other processes: longer than any one delivery attempt
+#: (a few requests, each with its own timeouts and deadline).
+LEASE = timedelta(minutes=5)
 
 
 @dataclass(slots=True)
@@ -57,10 +64,17 @@ def backoff(attempts: int, rng: random.Random) -> timedelta:
 
 
 class OutboxService:
-    def __init__(self, store: Store, clock: Clock, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        rng: random.Random | None = None,
+        owner: ClaimOwner | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._rng = rng or random.Random()
+        self._owner = str(owner or ClaimOwner.this_process())
 
     def submit(self, action: Action) -> ChangeSet:
         """Make `action` durable and visible; delivery happens on the connector's thread."""
@@ -71,9 +85,10 @@ class OutboxService:
         """Attempt every action of `connector` that is due, oldest first, until none is
         left or the source stops answering (then it is down for all of them)."""
         report = DeliveryReport()
+        self._store.release_claims(self._clock.now(), is_dead)
         attempts = 0
         while attempts < limit:
-            due = self._store.deliverable(connector.name, self._clock.now())
+            due = self._store.deliverable(connector.name, self._clock.now(), self._owner)
             if not due:
                 break
             for queued in due:
@@ -84,9 +99,11 @@ class OutboxService:
 
     def _attempt(self, connector: Connector, queued: QueuedAction, report: DeliveryReport) -> bool:
         """One delivery attempt; False when the source is unavailable."""
-        attempt = self._store.begin_attempt(queued.seq)
-        retry = queued.in_flight or queued.attempts > 0
         now = self._clock.now
+        attempt = self._store.claim(queued.seq, self._owner, now(), now() + LEASE)
+        if attempt is None:
+            return True  # settled meanwhile, or another process is delivering it
+        retry = attempt.attempts > 1  # an earlier attempt may have landed: check first
         try:
             version = connector.apply(attempt.action, retry=retry)
         except Conflict as exc:

@@ -6,6 +6,13 @@ own transaction, and records the outcome — including how long the source has b
 failing, for the connectivity state. With `reconcile`, it then reads the full listing
 of open incidents and closes the cached ones the source no longer lists; a listing
 that fails part-way closes nothing.
+
+The watermark moves only after a sync that finished, and never past `now + FUTURE_SLACK`:
+one record stamped in the year 2199 would otherwise become the watermark, and every
+later sync would ask for changes since then and see none. Such a page's watermark is
+replaced by the newest believable change time, the record is logged, and the status
+bar says so (`SyncState.warning`). When a full listing finds changes the incremental
+syncs never saw, the source's change stamps cannot be trusted either: that is said too.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from noc_console.connectors.base import Connector
+from noc_console.connectors.base import Connector, Page
 from noc_console.connectors.errors import ConnectorUnavailable, RateLimited
 from noc_console.models.board_row import ChangeSet
 from noc_console.models.clock import Clock
@@ -24,6 +31,9 @@ from noc_console.models.store import Store
 log = logging.getLogger(__name__)
 
 OVERLAP = timedelta(minutes=2)
+#: How far ahead of our clock a source's change stamp may be (clock skew) and still
+#: count as the watermark.
+FUTURE_SLACK = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,47 +64,89 @@ class SyncService:
     def sync_once(self, reconcile: bool = False) -> SyncResult:
         name = self._connector.name
         started = self._clock.now()
-        watermark = self._store.sync_state(name).watermark
-        since = watermark - OVERLAP if watermark is not None else None
+        state = self._store.sync_state(name)
+        previous = state.watermark
+        since = previous - OVERLAP if previous is not None else None
+        watermark = previous
         changes = ChangeSet()
         problems: list[str] = []
+        warnings: list[str] = []
         try:
             self._store.upsert_clients(self._connector.clients())
             for page in self._connector.fetch_changed(since):
                 changes = changes.merge(self._store.upsert_incidents(page.incidents))
                 changes = changes.merge(ChangeSet(skipped=len(page.skipped)))
                 problems.extend(page.problems)
-                if page.watermark is not None and (watermark is None or page.watermark > watermark):
-                    watermark = page.watermark
+                mark = self._believable(page, started, warnings)
+                if mark is not None and (watermark is None or mark > watermark):
+                    watermark = mark
             if reconcile:
-                changes = changes.merge(self._reconcile())
+                missed, listed = self._reconcile(started - OVERLAP)
+                changes = changes.merge(listed)
+                if missed:
+                    warnings.append(
+                        f"the full listing found {missed} change(s) the incremental sync "
+                        "missed; the source's change times may be wrong"
+                    )
         except ConnectorUnavailable as exc:
             retry_at = None
             if isinstance(exc, RateLimited) and exc.retry_after is not None:
                 retry_at = self._clock.now() + timedelta(seconds=exc.retry_after)
             log.warning("sync of %s failed: %s", name, exc)
-            self._store.record_sync(name, started, watermark, error=str(exc), retry_at=retry_at)
+            # A sync that did not finish keeps the old watermark: pages it did not read
+            # may hold changes older than the ones it read.
+            self._store.record_sync(name, started, previous, error=str(exc), retry_at=retry_at)
             return SyncResult(name, changes, self._clock.now(), str(exc), retry_at)
         note = _skip_note(problems, changes.skipped)
+        # A warning stands until the next reconciliation looks again.
+        warning = "; ".join(warnings) or (None if reconcile else state.warning)
         self._store.record_sync(name, started, watermark, reconciled=reconcile,
-                                skipped=changes.skipped, skip_note=note)  # fmt: skip
+                                skipped=changes.skipped, skip_note=note,
+                                warning=warning)  # fmt: skip
         if changes.skipped:
             log.warning("sync of %s skipped %d malformed record(s)", name, changes.skipped)
         return SyncResult(name, changes, self._clock.now())
 
-    def _reconcile(self) -> ChangeSet:
+    def _believable(self, page: Page, now: datetime, warnings: list[str]) -> datetime | None:
+        """The page's watermark, unless it lies beyond `now + FUTURE_SLACK`: then the
+        newest change time of the page that does not (or none), with a warning."""
+        if page.watermark is None or page.watermark <= now + FUTURE_SLACK:
+            return page.watermark
+        limit = now + FUTURE_SLACK
+        future = [i for i in page.incidents if i.updated_at > limit]
+        for incident in future[:5]:
+            log.warning(
+                "%s: %s says it changed at %s, in the future; not used as the sync watermark",
+                self._connector.name, incident.external_id, incident.updated_at.isoformat(),
+            )  # fmt: skip
+        first = future[0].external_id if future else "a record"
+        warnings.append(
+            f"{first} is stamped {page.watermark:%Y-%m-%d %H:%M} UTC, in the future; "
+            "ignored as the sync watermark"
+        )
+        return max((i.updated_at for i in page.incidents if i.updated_at <= limit), default=None)
+
+    def _reconcile(self, window_start: datetime) -> tuple[int, ChangeSet]:
+        """Read the whole open listing; (changes it found that the incremental sync
+        should have seen — stamped before `window_start` — and did not, what changed).
+        Closes cached incidents the listing no longer has."""
         seen: set[IncidentKey] = set()
         changes = ChangeSet()
+        missed = 0
         for page in self._connector.list_open():
             seen.update(i.key for i in page.incidents)
             seen.update(IncidentKey(self._connector.name, s) for s in page.skipped)
-            changes = changes.merge(self._store.upsert_incidents(page.incidents))
+            found = self._store.upsert_incidents(page.incidents)
+            missed += sum(
+                1 for i in page.incidents if i.key in found.upserted and i.updated_at < window_start
+            )
+            changes = changes.merge(found)
         closed = self._store.close_missing(self._connector.name, seen, self._clock.now())
         if closed:
             log.info(
                 "%s: %d incident(s) closed upstream", self._connector.name, len(closed.upserted)
             )
-        return changes.merge(closed)
+        return missed, changes.merge(closed)
 
 
 def _skip_note(problems: list[str], skipped: int) -> str | None:

@@ -50,6 +50,9 @@ class FakePsa(HttpFake):
         self.versions: dict[str, str] = {}  # idempotency key → version it produced
         self.notes: dict[str, list[str]] = {}
         self.post_delay = 0.0  # seconds each write-back takes before it is applied
+        # Records served as they are, first in every listing: whatever an end user or a
+        # broken integration put there (strings, objects, absurd dates).
+        self.raw_records: list[Any] = []
 
     # ------------------------------------------------------------ data
     def add(self, number: int, **fields: Any) -> dict[str, Any]:
@@ -115,6 +118,8 @@ class FakePsa(HttpFake):
         records.sort(key=lambda r: (str(r.get("updated")), str(r.get("id"))))
         page = int(query.get("page", "1"))
         chunk = records[(page - 1) * PER_PAGE : page * PER_PAGE]
+        if page == 1:
+            chunk = [*self.raw_records, *chunk]
         more = page * PER_PAGE < len(records)
         return {"incidents": chunk, "next_page": page + 1 if more else None}
 

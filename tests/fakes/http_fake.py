@@ -34,10 +34,19 @@ F = TypeVar("F", bound="HttpFake")
 
 @dataclass
 class Fault:
-    kind: str  # drop | delay | malformed | an HTTP status ("429", "500", …)
+    kind: str  # drop | delay | hold | malformed | an HTTP status ("429", "500", …)
     path: str = "/"
     seconds: float = 0.0  # delay, or Retry-After for 429
     body: Any = None  # overrides the fake's own error body for a status fault
+
+
+@dataclass
+class Gate:
+    """A request held at the door (`HttpFake.hold`): `arrived` is set when it comes in;
+    it is answered once the test sets `release`. Other requests go on meanwhile."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -90,6 +99,14 @@ class HttpFake:
                body: Any = None) -> None:  # fmt: skip
         with self.lock:
             self.faults.extend(Fault(kind, path, seconds, body) for _ in range(times))
+
+    def hold(self, path: str) -> Gate:
+        """Hold the next request to `path` until the test releases it (an in-flight
+        request whose outcome the client cannot know yet)."""
+        gate = Gate()
+        with self.lock:
+            self.faults.append(Fault("hold", path, 0.0, gate))
+        return gate
 
     def count(self, method: str | None = None, prefix: str = "/") -> int:
         """Requests received whose path starts with `prefix` (any method unless given)."""
@@ -194,6 +211,10 @@ class HttpFake:
                 http.close_connection = True
                 http.connection.shutdown(socket.SHUT_RDWR)
                 return
+            if fault.kind == "hold":
+                fault.body.arrived.set()
+                fault.body.release.wait(timeout=120)
+                return send(http, self.serve(request))
             if fault.kind == "malformed":
                 return send(http, Reply(200, b'{"items": [{"id": '))
             if fault.kind != "delay":
