@@ -10,6 +10,7 @@ from pathlib import Path
 from platformdirs import user_config_path, user_data_path
 
 from noc_console import APP_ID
+from noc_console.models.errors import StoreError
 
 
 def default_config_path() -> Path:
@@ -17,8 +18,15 @@ def default_config_path() -> Path:
 
 
 def default_cache_url() -> str:
+    """The cache in the user's data folder, created for its owner only (0700)."""
     folder = user_data_path(APP_ID, appauthor=False)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the data folder {folder}: {exc.strerror}; fix its permissions "
+            "or choose another cache with --db sqlite:///PATH"
+        ) from exc
     return f"sqlite:///{folder / 'cache.sqlite3'}"
 
 

@@ -132,7 +132,12 @@ def _describe(url: str) -> str:
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        # Readers never block the writer. Not on someone else's database: `migrate`
+        # refuses it, and it must be left exactly as it was.
+        tables = {name for (name,) in cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
+        if not tables or "alembic_version" in tables:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes in WAL mode
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")

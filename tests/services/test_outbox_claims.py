@@ -72,9 +72,7 @@ def test_an_action_in_flight_in_one_process_is_left_alone_by_another(
     thread.start()
     try:
         assert gate.arrived.wait(60), "the first delivery never reached the PSA"
-        other = OutboxService(second, clock, random.Random(2), owner("two")).deliver(
-            connector(psa)
-        )
+        other = OutboxService(second, clock, random.Random(2), owner("two")).deliver(connector(psa))
     finally:
         gate.release.set()
         thread.join(60)
