@@ -8,6 +8,7 @@ readable by its owner only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -65,10 +66,8 @@ def test_two_processes_creating_a_new_cache_at_once_both_open_it(tmp_path: Path)
     assert first.stdout is not None
     assert first.stdout.readline().strip() == "paused"  # mid-migration, holding the lock
     second = opener(db)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         second.wait(timeout=2)  # it should be waiting for the first; if not, it ended
-    except subprocess.TimeoutExpired:
-        pass
     flag.touch()
     out1, err1 = first.communicate(timeout=120)
     out2, err2 = second.communicate(timeout=120)
@@ -113,7 +112,8 @@ def test_a_cache_from_a_newer_version_names_the_version_to_install(tmp_path: Pat
         Store.open(f"sqlite:///{db}")
     message = str(caught.value)
     assert "newer NOC Console" in message
-    assert "0042" in message and HEAD_REVISION in message
+    assert "0042" in message
+    assert HEAD_REVISION in message
 
 
 @pytest.mark.parametrize(
