@@ -36,6 +36,7 @@ class FeedStatus:
     queued: int = 0  # unsettled triage actions (pending, failed, conflict)
     skipped: int = 0  # records the last sync could not map
     skip_note: str | None = None
+    warning: str | None = None  # online, but the source looks stuck (see services/sync.py)
 
     @property
     def online(self) -> bool:
@@ -45,6 +46,8 @@ class FeedStatus:
 def feed_status(name: str, label: str, state: SyncState, queued: int) -> FeedStatus:
     if state.last_error is None:
         connectivity = Connectivity.ONLINE if state.last_success_at else Connectivity.CONNECTING
+        if state.warning and state.last_success_at:  # answering, but not to be trusted
+            connectivity = Connectivity.DEGRADED
     elif state.last_success_at is not None and (
         state.failures < OFFLINE_AFTER or state.retry_at is not None
     ):
@@ -62,4 +65,5 @@ def feed_status(name: str, label: str, state: SyncState, queued: int) -> FeedSta
         queued=queued,
         skipped=state.skipped,
         skip_note=state.skip_note,
+        warning=state.warning,
     )

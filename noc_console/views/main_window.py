@@ -404,7 +404,7 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
     parts = []
     for feed in feeds:
         label = html.escape(feed.label)
-        problem = html.escape(feed.last_error or "")
+        problem = html.escape(feed.last_error or feed.warning or "")
         if feed.state is Connectivity.ONLINE:
             text = f"{_dot('online')}{label}: online"
         elif feed.state is Connectivity.DEGRADED:
