@@ -129,6 +129,10 @@ def test_a_future_dated_record_does_not_freeze_the_source(
     assert state.warning is not None
     assert "INC-3" in state.warning
     assert "future" in state.warning
+    # The status bar does not say "online" as if all were well.
+    status = feed_status("psa", "PSA", state, queued=0)
+    assert status.state is Connectivity.DEGRADED
+    assert status.warning == state.warning
     # Upstream changes after that are still seen.
     psa.touch("INC-1", title="Edited upstream")
     clock.advance(timedelta(minutes=1))
