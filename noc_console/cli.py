@@ -24,6 +24,7 @@ from noc_console.services.export import export_records, write_export
 from noc_console.services.handover import assemble_handover
 from noc_console.services.handover_html import handover_title, render_handover_html
 from noc_console.services.runtime import build_runtime
+from noc_console.services.sync import skip_reasons
 
 log = logging.getLogger(APP_ID)
 
@@ -145,6 +146,11 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
                 f"{delivery.deferred} deferred, {delivery.failed} failed, "
                 f"{delivery.conflicts} in conflict"
             )
+            if result.changes.skipped:
+                print(f"noc-console: {result.connector}: {result.changes.skipped} record(s) "
+                      "skipped:", file=sys.stderr)  # fmt: skip
+                for line in skip_reasons(result.problems):
+                    print(f"  {line}", file=sys.stderr)
             if delivery.error:
                 failed += 1
                 print(f"noc-console: {delivery.error}", file=sys.stderr)

@@ -39,13 +39,13 @@ def page_of(
     """The incidents of one page, the ids of records skipped, and why (`what` names a
     record for people: "RT ticket", "ConnectWise ticket")."""
     incidents, skipped, problems = [], [], []
-    for item in items:
+    for index, item in enumerate(items):
         try:
             if not isinstance(item, dict):
-                raise InvalidRecord(f"not an object: {item!r:.60}")
+                raise InvalidRecord(f"not an object but {type(item).__name__} {item!r:.40}")
             incidents.append(convert(item))
         except RECORD_ERRORS as exc:
-            record = _record_id(item)
+            record = _record_id(item, index)
             reason = _reason(exc)
             log.warning("%s: skipped %s %s: %s", source, what, record, reason,
                         exc_info=not isinstance(exc, InvalidRecord | ValueError))  # fmt: skip
@@ -54,9 +54,11 @@ def page_of(
     return incidents, skipped, problems
 
 
-def _record_id(item: Any) -> str:
+def _record_id(item: Any, index: int) -> str:
     """The record's id as printable text, whatever the source sent."""
     raw = item.get("id") if isinstance(item, dict) else None
+    if raw is None:
+        return f"#{index + 1} of its page"
     text = raw if isinstance(raw, str) else repr(raw)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")[:80]
 

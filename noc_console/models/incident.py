@@ -116,7 +116,10 @@ def _in_range(name: str, value: object) -> datetime:
     """`value` as aware UTC, between EARLIEST and LATEST."""
     if not isinstance(value, datetime):
         raise TypeError(f"{name} is {_kind(value)}, not a time")
-    utc = ensure_utc(value)  # OverflowError for year 1 with a positive offset
+    try:
+        utc = ensure_utc(value)
+    except OverflowError:  # year 1 with a positive offset is before year 1 in UTC
+        raise ValueError(f"{name} {value.isoformat()} cannot be expressed in UTC") from None
     if not EARLIEST <= utc < LATEST:
         raise ValueError(f"{name} {utc.isoformat()} is outside {EARLIEST.year}–{LATEST.year}")
     return utc
@@ -173,11 +176,11 @@ class Incident:
         for name, limit, one_line in _TEXT_FIELDS:
             value = getattr(self, name)
             if not isinstance(value, str):
-                raise InvalidRecord(f"{self._id()}: {name} is {_kind(value)}, not text")
+                raise InvalidRecord(f"{name} is {_kind(value)}, not text")
             object.__setattr__(self, name, clean(value, limit, one_line))
         if self.assignee is not None:
             if not isinstance(self.assignee, str):
-                raise InvalidRecord(f"{self._id()}: assignee is {_kind(self.assignee)}, not text")
+                raise InvalidRecord(f"assignee is {_kind(self.assignee)}, not text")
             object.__setattr__(self, "assignee", clean(self.assignee, SHORT_MAX, True) or None)
         try:
             object.__setattr__(self, "status", Status(self.status))
@@ -188,18 +191,13 @@ class Incident:
                 if value is not None:
                     object.__setattr__(self, name, _in_range(name, value))
         except (ValueError, TypeError, OverflowError) as exc:
-            raise InvalidRecord(f"{self._id()}: {exc}") from exc
+            raise InvalidRecord(f"{exc}") from exc
         for name in ("impact", "urgency"):
             value = getattr(self, name)
             if type(value) is not int or not 1 <= value <= 3:
-                raise InvalidRecord(
-                    f"{self._id()}: {name} is {value!r:.40}; it must be 1 (high) to 3 (low)"
-                )
+                raise InvalidRecord(f"{name} is {value!r:.40}; it must be 1 (high) to 3 (low)")
         if not isinstance(self.raw, dict):
-            raise InvalidRecord(f"{self._id()}: raw payload is {_kind(self.raw)}, not an object")
-
-    def _id(self) -> str:
-        return f"{self.source}:{self.external_id}"
+            raise InvalidRecord(f"raw payload is {_kind(self.raw)}, not an object")
 
     @property
     def key(self) -> IncidentKey:

@@ -18,6 +18,8 @@ syncs never saw, the source's change stamps cannot be trusted either: that is sa
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +33,7 @@ from noc_console.models.store import Store
 log = logging.getLogger(__name__)
 
 OVERLAP = timedelta(minutes=2)
+_QUOTED = re.compile(r"'[^']*'$|\"[^\"]*\"$")
 #: How far ahead of our clock a source's change stamp may be (clock skew) and still
 #: count as the watermark.
 FUTURE_SLACK = timedelta(hours=1)
@@ -43,6 +46,7 @@ class SyncResult:
     finished_at: datetime
     error: str | None = None
     retry_at: datetime | None = None  # the source asked us to wait until then
+    problems: tuple[str, ...] = ()  # why records were skipped: "what id: reason" each
 
     @property
     def ok(self) -> bool:
@@ -105,7 +109,7 @@ class SyncService:
                                 warning=warning)  # fmt: skip
         if changes.skipped:
             log.warning("sync of %s skipped %d malformed record(s)", name, changes.skipped)
-        return SyncResult(name, changes, self._clock.now())
+        return SyncResult(name, changes, self._clock.now(), problems=tuple(problems))
 
     def _believable(self, page: Page, now: datetime, warnings: list[str]) -> datetime | None:
         """The page's watermark, unless it lies beyond `now + FUTURE_SLACK`: then the
@@ -147,6 +151,18 @@ class SyncService:
                 "%s: %d incident(s) closed upstream", self._connector.name, len(closed.upserted)
             )
         return missed, changes.merge(closed)
+
+
+def skip_reasons(problems: Sequence[str], limit: int = 5) -> list[str]:
+    """The most common reasons records were skipped, with their count and one record:
+    `12 × queue 'General' is not mapped to a client (e.g. RT ticket 41)`."""
+    by_reason: dict[str, list[str]] = {}
+    for problem in problems:
+        what, _, reason = problem.partition(": ")
+        reason = _QUOTED.sub("…", reason)  # the record's own text differs each time
+        by_reason.setdefault(reason or what, []).append(what)
+    ranked = sorted(by_reason.items(), key=lambda item: -len(item[1]))
+    return [f"{len(whats)} × {reason} (e.g. {whats[0]})" for reason, whats in ranked[:limit]]
 
 
 def _skip_note(problems: list[str], skipped: int) -> str | None:
