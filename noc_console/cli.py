@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from noc_console import APP_ID, __version__
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
+from noc_console.services.atomic_file import write_atomically
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
 from noc_console.services.handover import assemble_handover
@@ -201,9 +202,9 @@ def _handover(config: Config, db_url: str, demo: bool, args: argparse.Namespace)
     finally:
         runtime.close()
     html = render_handover_html(report, saved)
-    try:
+    try:  # whole or not at all: a full disk is an error, never a truncated file
         if args.format == "html":
-            args.out.write_text(html, encoding="utf-8")
+            write_atomically(args.out, html.encode("utf-8"))
         else:
             from noc_console.views.handover_pdf import write_handover_pdf  # Qt: PDF only
 
@@ -214,11 +215,19 @@ def _handover(config: Config, db_url: str, demo: bool, args: argparse.Namespace)
     return 0
 
 
+#: The years `--at` accepts: far enough from datetime's limits (years 1 and 9999) for
+#: shift and time-zone arithmetic, and from before the epoch some platforms refuse.
+AT_YEARS = (1971, 9998)
+
+
 def _instant(text: str, zone: ZoneInfo) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"--at {text!r} is not an ISO time like 2026-11-25T14:30") from None
+    first, last = AT_YEARS
+    if not first <= value.year <= last:
+        raise ValueError(f"--at {text!r} is out of range: give a time in the years {first}–{last}")
     return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
 
 

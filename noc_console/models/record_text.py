@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
+from noc_console.models.text_limits import BLOCK, LINE, capped
+
 #: Longest stored text per field, in characters. A title past this is not a title.
-TITLE_MAX = 500
-DESCRIPTION_MAX = 20_000
+TITLE_MAX = LINE
+DESCRIPTION_MAX = 2 * BLOCK  # search may look further than the screen shows
 SHORT_MAX = 200  # names: client, category, status, assignee, version marker
-ELLIPSIS = "…"
 
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -32,9 +33,7 @@ def clean(value: str, limit: int, one_line: bool = False) -> str:
         value = _LINE_BREAKS.sub(" ", value)
     if "\x00" in value or not value.isprintable():
         value = _CONTROLS.sub("", value)
-    if len(value) > limit:
-        value = value[: limit - 1] + ELLIPSIS
-    return value
+    return capped(value, limit)
 
 
 def _replace_surrogates(value: str) -> str:

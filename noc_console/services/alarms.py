@@ -19,6 +19,7 @@ from enum import StrEnum
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority, Status
 from noc_console.models.sla_clock import ClockState
+from noc_console.models.text_limits import capped
 
 
 class AlarmKind(StrEnum):
@@ -40,7 +41,7 @@ class Alarm:
     def text(self) -> str:
         what = {AlarmKind.NEW: "new", AlarmKind.CRITICAL: "SLA critical",
                 AlarmKind.BREACHED: "SLA BREACHED"}[self.kind]  # fmt: skip
-        return f"{self.priority.value} {what}: {self.client} — {self.title}"
+        return f"{self.priority.value} {what}: {capped(self.client)} — {capped(self.title)}"
 
 
 @dataclass

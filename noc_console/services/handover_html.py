@@ -4,6 +4,9 @@ Plain HTML 4 and the CSS subset Qt's rich-text engine understands, so the same t
 shown in the Handover view, printed to PDF by `views/handover_pdf.py`, and written by
 `noc-console handover --format html` without loading Qt. Priority and clock states are
 words, colour only repeats them; times are in the NOC's zone, named in the heading.
+Ticket text (ids, clients, titles, owners, notes, servers' errors) is escaped and
+capped (`models/text_limits.py`): the page is laid out whole, and a 1 MB title took
+the PDF minutes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from noc_console.models.clock_text import duration
 from noc_console.models.handover_table import SavedHandover
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.sla_clock import ClockState, SlaClock
+from noc_console.models.text_limits import BLOCK, LINE, capped
 from noc_console.services.handover import Change, HandoverReport
 
 PRIORITY_INK = {  # (paper background, text): pale enough to print, dark enough to read
@@ -87,7 +91,7 @@ def render_handover_html(
                 (
                     r.ident(m.row),
                     r.title(m.row),
-                    escape(m.reason),
+                    _e(m.reason, BLOCK),
                     r.when(m.last_client_update)
                     if m.last_client_update
                     else '<span class="bad">NONE SENT</span>',
@@ -124,7 +128,7 @@ def render_handover_html(
                             r.title(x),
                             escape(x.status.label),
                             x.tier.value,
-                            escape(x.assignee or "unassigned"),
+                            _e(x.assignee or "unassigned"),
                             r.clock(x.response),
                             r.clock(x.resolution),
                         )
@@ -149,10 +153,10 @@ def render_handover_html(
             [
                 (
                     r.when(q.queued.action.created_at),
-                    escape(str(q.queued.action.key)),
+                    _e(str(q.queued.action.key)),
                     escape(q.queued.action.kind.value),
                     f'<span class="bad">{q.queued.state.value}</span>',
-                    escape(q.queued.last_error or ""),
+                    _e(q.queued.last_error or "", BLOCK),
                 )
                 for q in report.outbox
             ],
@@ -171,13 +175,13 @@ def handover_title(report: HandoverReport) -> str:
 def _byline(r: _Renderer, saved: SavedHandover | None, report: HandoverReport) -> str:
     if saved is None:
         return f"Draft, not handed over · as of {r.when(report.generated_at)}"
-    text = f"Handed over by {escape(saved.author)} at {r.when(saved.created_at)}"
+    text = f"Handed over by {_e(saved.author)} at {r.when(saved.created_at)}"
     if not saved.id:  # being stored now: the acknowledgement is shown beside it, later
         return text
     text += " · "
     if saved.acknowledged_at is None:
         return text + '<span class="bad">NOT YET ACKNOWLEDGED</span>'
-    by = escape(saved.acknowledged_by or "")
+    by = _e(saved.acknowledged_by or "")
     return text + f"acknowledged by {by} at {r.when(saved.acknowledged_at)}"
 
 
@@ -186,8 +190,14 @@ def _unbreakable(cell: str) -> str:
     return _TEXT_RUNS.sub(lambda m: m.group(0).replace(" ", "&nbsp;"), cell)
 
 
+def _e(value: str, limit: int = LINE) -> str:
+    """Ticket text for the page: capped, then escaped."""
+    return escape(capped(value, limit))
+
+
 def _text(value: str) -> str:
-    return escape(value).replace("\n", "<br>")
+    """A note: capped, escaped, its line breaks kept."""
+    return _e(value, BLOCK).replace("\n", "<br>")
 
 
 class _Renderer:
@@ -208,10 +218,10 @@ class _Renderer:
     def ident(self, row: BoardRow) -> str:
         paper, ink = PRIORITY_INK[row.priority]
         badge = f'<span class="prio" style="background:{paper}; color:{ink}">&nbsp;{row.priority.value}&nbsp;</span>'  # noqa: E501
-        return f"{badge}&nbsp;{escape(row.key.external_id)}"
+        return f"{badge}&nbsp;{_e(row.key.external_id)}"
 
     def title(self, row: BoardRow) -> str:
-        text = f"<b>{escape(row.client_name)}</b> — {escape(row.title)}"
+        text = f"<b>{_e(row.client_name)}</b> — {_e(row.title)}"
         note = self.notes.get(row.key, "").strip()
         return text + (f'<br><span class="note">Note: {_text(note)}</span>' if note else "")
 
@@ -234,10 +244,7 @@ class _Renderer:
     def changes(self, changes: Sequence[Change], when: str) -> str:
         return self.table(
             (when, "Incident", "Client / title", "What"),
-            [
-                (self.when(c.at), self.ident(c.row), self.title(c.row), escape(c.what))
-                for c in changes
-            ],
+            [(self.when(c.at), self.ident(c.row), self.title(c.row), _e(c.what)) for c in changes],
         )
 
     def table(self, header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -16,6 +16,7 @@ from noc_console.models.incident import Priority
 from noc_console.services.alarms import Alarm, Alarms
 from noc_console.views.alarm_sound import AlarmSound
 from noc_console.views.desktop_notifier import DesktopNotifier
+from noc_console.views.plain_text import plain
 from noc_console.views.theme import PRIORITY_COLOURS
 
 SCAN_MS = 5000
@@ -43,6 +44,7 @@ class AlarmPresenter(QObject):
         self._run = run_in_background
         self._clock = clock
         self._label = label
+        plain(label)  # the line carries ticket titles and client names
         self.beeps = 0
         self.sound = AlarmSound()
         self.tray: QSystemTrayIcon | None = None

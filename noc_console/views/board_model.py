@@ -20,8 +20,10 @@ from PySide6.QtGui import QColor, QFont
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
+from noc_console.models.text_limits import capped
 from noc_console.services.board_feed import BoardUpdate
 from noc_console.views import format as fmt
+from noc_console.views.plain_text import tooltip
 from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
 
 Index = QModelIndex | QPersistentModelIndex
@@ -174,7 +176,7 @@ class BoardModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.TITLE:
-            return f"{row.key}\n{row.title}"
+            return tooltip(f"{capped(str(row.key))}\n{capped(row.title)}")
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.AGE, Column.DUE):
             return _RIGHT
         return None
@@ -346,16 +348,16 @@ class BoardModel(QAbstractTableModel):
     def _text(self, row: BoardRow, column: int) -> str:
         if column == Column.PRIORITY:
             return row.priority.value
-        if column == Column.CLIENT:
-            return row.client_name
+        if column == Column.CLIENT:  # ticket text, capped: the view elides every repaint
+            return capped(row.client_name)
         if column == Column.TITLE:
-            return row.title
+            return capped(row.title)
         if column == Column.STATUS:
             return row.status.label
         if column == Column.TIER:
             return row.tier.value
         if column == Column.ASSIGNEE:
-            return row.assignee or "unassigned"
+            return capped(row.assignee) if row.assignee else "unassigned"
         if column == Column.AGE:
             return fmt.duration(self._now - row.created_at)
         if column == Column.DUE:
@@ -398,7 +400,7 @@ class BoardModel(QAbstractTableModel):
             )
             if off_hours:
                 tip += f"\nOutside {clock.calendar.name} business hours: not counting now"
-            return tip
+            return tooltip(tip)
         return None
 
     def _clock_cell(self, clock: SlaClock) -> tuple[ClockState, bool, str]:

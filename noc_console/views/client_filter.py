@@ -1,6 +1,8 @@
 """The client filter: a button whose popup lists clients with check boxes and a search.
 
-Nothing checked means every client. The board shows only the checked ones.
+Nothing checked means every client. The board shows only the checked ones. Client
+names come from the PSA: capped, and "&" doubled on the button so a name never
+becomes a keyboard shortcut.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
     QWidgetAction,
 )
+
+from noc_console.models.text_limits import capped
+from noc_console.views.plain_text import button_text
 
 
 class ClientFilter(QToolButton):
@@ -66,7 +71,7 @@ class ClientFilter(QToolButton):
         self.list.blockSignals(True)
         self.list.clear()
         for client_id, name in sorted(names.items(), key=lambda item: item[1].casefold()):
-            item = QListWidgetItem(name)
+            item = QListWidgetItem(capped(name))
             item.setData(Qt.ItemDataRole.UserRole, client_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             checked = Qt.CheckState.Checked if client_id in chosen else Qt.CheckState.Unchecked
@@ -92,7 +97,8 @@ class ClientFilter(QToolButton):
         if not chosen:
             self.setText("All clients")
         elif len(chosen) == 1:
-            self.setText(self._names.get(next(iter(chosen)), "1 client"))
+            name = self._names.get(next(iter(chosen)))
+            self.setText(button_text(capped(name)) if name is not None else "1 client")
         else:
             self.setText(f"{len(chosen)} clients")
         self.clients_changed.emit(chosen)

@@ -41,6 +41,7 @@ from noc_console.services.connector_factory import build_connector, default_mapp
 from noc_console.services.secrets import SecretStore
 from noc_console.views.connector_form import ConnectorForm
 from noc_console.views.mapping_editor import MappingEditor
+from noc_console.views.plain_text import plain, tooltip
 from noc_console.views.worker import SerialWorker
 
 MARKS = {True: "✔", False: "✘", None: "?"}
@@ -90,6 +91,7 @@ class ConnectorSettingsDialog(QDialog):
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setObjectName("status")
+        plain(self.keyring, self.status)  # they quote backends' and config errors' words
         connection = QVBoxLayout()
         connection.addWidget(self.form)
         connection.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -220,7 +222,7 @@ class ConnectorSettingsDialog(QDialog):
         for check in checks:
             item = QListWidgetItem(f"{MARKS[check.ok]}  {check.step}: {check.detail}")
             item.setForeground(QColor(COLOURS[check.ok]))
-            item.setToolTip(check.detail)
+            item.setToolTip(tooltip(check.detail))  # what the server said: plain text
             self.results.addItem(item)
         self.tested.emit(checks)
 

@@ -5,17 +5,26 @@ on GNOME, KDE, Xfce…), which also reaches GNOME without a tray extension, with
 urgency critical for P1/P2 so they stay until dismissed. macOS: `osascript`'s
 `display notification`. Elsewhere, or when the tool is missing: the tray icon's
 balloon. `notify()` says which channel it used.
+
+The text carries ticket titles. The freedesktop notification service reads a subset
+of HTML in the body (links and images included), so on those desktops the body is
+escaped — for notify-send and for the tray, whose balloon Qt sends to the same service.
 """
 
 from __future__ import annotations
 
+import html
 import shutil
 import sys
 
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from noc_console import APP_NAME
+from noc_console.models.text_limits import LINE, capped
 from noc_console.views.detached import launch
+
+#: Desktops whose notifications go to the freedesktop service, which reads markup.
+_FREEDESKTOP = sys.platform.startswith(("linux", "freebsd", "openbsd"))
 
 
 class DesktopNotifier:
@@ -25,13 +34,16 @@ class DesktopNotifier:
         self.tray = tray
         if sys.platform == "darwin":
             self.tool = shutil.which("osascript")
-        elif sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        elif _FREEDESKTOP:
             self.tool = shutil.which("notify-send")
         else:
             self.tool = None
 
     def notify(self, title: str, text: str, critical: bool) -> str:
         """Show it; return the channel used ("notify-send", "osascript", "tray", "")."""
+        text = capped(text, 2 * LINE)  # one argument: the kernel refuses more than 128 KiB
+        if _FREEDESKTOP:
+            text = html.escape(text, quote=False)
         if self.tool is not None and launch(self._argv(title, text, critical)):
             return self.tool.rsplit("/", 1)[-1]
         if self.tray is not None:

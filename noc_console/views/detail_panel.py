@@ -1,14 +1,25 @@
-"""The detail panel: one incident in full — fields, SLA breakdown, timeline, similar."""
+"""The detail panel: one incident in full — fields, SLA breakdown, timeline, similar.
+
+Every field is ticket text: escaped and capped (`models/text_limits.py`). The link to
+the incident in its PSA comes from the PSA too: only an http(s) address with a host
+becomes a link, and a click opens it in the system browser — never in the panel,
+which would show a `file:` link's file. Anything else is shown as text, not opened.
+"""
 
 from __future__ import annotations
 
 import html
+import logging
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from noc_console.models.actions import ActionState
 from noc_console.models.sla_clock import SlaClock
+from noc_console.models.text_limits import BLOCK, LINE, capped
 from noc_console.services.incident_detail import IncidentDetail
 from noc_console.views import format as fmt
 from noc_console.views.theme import PRIORITY_COLOURS, tokens
@@ -20,10 +31,13 @@ STATE_WORDS = {
     ActionState.CONFLICT: "IN CONFLICT",
     ActionState.DISCARDED: "discarded",
 }
+WEB_SCHEMES = frozenset({"http", "https"})
+
+log = logging.getLogger(__name__)
 
 
 class DetailPanel(QTextBrowser):
-    """Read-only rich text of the selected incident; links open in the browser.
+    """Read-only rich text of the selected incident; web links open in the browser.
 
     Signals: only those of QTextBrowser.
     """
@@ -31,7 +45,9 @@ class DetailPanel(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detail")
-        self.setOpenExternalLinks(True)
+        self.setOpenLinks(False)  # the panel never navigates: links go to `_open`
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(_open)
         self.setMinimumWidth(360)
         self.show_nothing()
 
@@ -40,6 +56,33 @@ class DetailPanel(QTextBrowser):
 
     def show_detail(self, detail: IncidentDetail, now: datetime) -> None:
         self.setHtml(render(detail, now))
+
+
+def _open(url: QUrl) -> None:
+    if url.scheme().lower() in WEB_SCHEMES and url.host():
+        QDesktopServices.openUrl(url)
+    else:  # not rendered as a link; a link in other text would be a bug
+        log.warning("detail panel: not opening %s", capped(url.toString()))
+
+
+def web_link(link: str) -> str | None:
+    """`link` when it is an http(s) address with a host (what may be linked), else None."""
+    text = link.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    return text if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else None
+
+
+def _link(link: str, source: str) -> str:
+    web = web_link(link)
+    if web is not None:
+        return f"<p><a href='{html.escape(web)}'>Open in {html.escape(capped(source))}</a></p>"
+    return (
+        f"<p>Open in {html.escape(capped(source))}: {html.escape(capped(link, LINE))} "
+        "<i>(not a web address: not opened)</i></p>"
+    )
 
 
 def _t(value: datetime | None) -> str:
@@ -70,16 +113,19 @@ def _status(label: str, source_status: str) -> str:
 def render(detail: IncidentDetail, now: datetime) -> str:
     row, f = detail.row, detail.fields
     bg, fg = PRIORITY_COLOURS[row.priority]
-    e = html.escape
+
+    def e(text: str, limit: int = LINE) -> str:
+        return html.escape(capped(text, limit))
+
     parts = [
         f"<p><span style='background:{bg};color:{fg};font-weight:bold'>&nbsp;{row.priority.value}"
         f"&nbsp;</span> <b>{e(row.key.external_id)}</b> · {e(row.client_name)}</p>",
         f"<h3>{e(row.title)}</h3>",
     ]
     if detail.link:
-        parts.append(f"<p><a href='{e(detail.link)}'>Open in {e(row.key.source)}</a></p>")
+        parts.append(_link(detail.link, row.key.source))
     if f.get("description"):
-        parts.append(f"<p>{e(str(f['description']))}</p>")
+        parts.append(f"<p>{e(str(f['description']), BLOCK)}</p>")
     facts = [
         ("Status", _status(row.status.label, str(f.get("source_status") or ""))),
         ("Tier", row.tier.value),
@@ -110,9 +156,9 @@ def render(detail: IncidentDetail, now: datetime) -> str:
         words = STATE_WORDS[queued.state]
         if queued.last_error and queued.state is not ActionState.DELIVERED:
             words += f": {queued.last_error}"
-        what = e(" — ".join(p for p in (action.kind.value, summary, str(text)) if p))
+        what = e(" — ".join(p for p in (action.kind.value, summary, str(text)) if p), BLOCK)
         who = e(action.author or "someone")
-        events.append((action.created_at or now, f"{what} <i>({who}; {e(words)})</i>"))
+        events.append((action.created_at or now, f"{what} <i>({who}; {e(words, BLOCK)})</i>"))
     if f.get("resolved_at"):
         events.append((f["resolved_at"], "Resolved"))
     events.sort(key=lambda item: item[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from noc_console.services.handover_desk import HandoverDesk
@@ -26,6 +26,7 @@ class HandoverFlag(QLabel):
         super().__init__(parent)
         self.setObjectName("handoverFlag")
         self.setStyleSheet(FLAG_STYLE)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # shift names from the config file
         self.hide()
         self._desk, self._run = desk, run_in_background
         self._timer = QTimer(self)

@@ -3,9 +3,15 @@
 Landscape, because the open-incident list has seven columns and a row that wraps to
 several lines may be split across two pages by Qt's pagination; wide rows stay whole.
 
-Used by the Handover view and by `noc-console handover --format pdf`, which runs
-headless: `ensure_gui_application` starts Qt on the offscreen platform when no
-application exists yet (fonts need a QGuiApplication, a display does not).
+Used by `noc-console handover --format pdf`, which runs headless:
+`ensure_gui_application` starts Qt on the offscreen platform when no application
+exists yet (fonts need a QGuiApplication, a display does not).
+
+Qt's PDF writer does not report a failed write: on a full disk it left a truncated
+file and the command said nothing. The PDF is therefore rendered in memory, checked
+to be complete, and written by `services/atomic_file.py`, which reports the disk's
+error and never leaves a half-written file; Qt never opens the target itself, so
+it has no "QPainter::begin(): Returned false" to print either.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
@@ -24,6 +30,8 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextDocument,
 )
+
+from noc_console.services.atomic_file import write_atomically
 
 RESOLUTION_DPI = 300
 MARGINS_MM = QMarginsF(14, 12, 14, 12)
@@ -42,10 +50,21 @@ def ensure_gui_application() -> QGuiApplication:
 def write_handover_pdf(html: str, path: Path, title: str) -> int:
     """Write `html` to `path` as an A4 PDF with "title — page n of m" on every page.
 
-    Returns the number of pages. Raises OSError when the file cannot be written.
+    Returns the number of pages. Raises OSError when the file cannot be written whole
+    (`path` is then left as it was).
     """
+    data, pages = render_handover_pdf(html, title)
+    write_atomically(path, data)
+    return pages
+
+
+def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
+    """The PDF's bytes and its number of pages."""
     ensure_gui_application()
-    writer = QPdfWriter(str(path))
+    content = QByteArray()
+    buffer = QBuffer(content)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle(title)
     writer.setCreator("NOC Console")
@@ -69,7 +88,7 @@ def write_handover_pdf(html: str, path: Path, title: str) -> int:
     pages = document.pageCount()
     painter = QPainter()
     if not painter.begin(writer):
-        raise OSError(f"cannot write {path}")
+        raise RuntimeError("Qt's PDF writer did not start on a memory buffer")
     try:
         for page in range(pages):
             if page:
@@ -86,4 +105,8 @@ def write_handover_pdf(html: str, path: Path, title: str) -> int:
             )
     finally:
         painter.end()
-    return pages
+    buffer.close()
+    data = content.data()
+    if not data.rstrip().endswith(b"%%EOF"):
+        raise RuntimeError("Qt's PDF writer produced an incomplete document")
+    return data, pages

@@ -9,6 +9,7 @@ All store work runs through `run_in_background` (the board's serial worker).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from noc_console.models.handover_table import SavedHandover
 from noc_console.models.incident import IncidentKey
+from noc_console.models.text_limits import capped
 from noc_console.services.handover import HandoverReport
 from noc_console.services.handover_desk import HandoverDesk
 from noc_console.services.handover_html import render_handover_html
@@ -69,6 +71,7 @@ class HandoverWindow(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("handoverStatus")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)  # bold on purpose; names escaped
         self.document = QTextBrowser(self)
         self.document.setObjectName("handoverDocument")
         self.document.setStyleSheet(PAPER)  # the page as it prints, whatever the theme
@@ -159,7 +162,7 @@ class HandoverWindow(QWidget):
         self.list.addItem(QListWidgetItem(f"Current shift: {shift.name} (draft)"))
         for saved in self._stored:
             mark = (
-                "✓ taken by " + (saved.acknowledged_by or "")
+                "✓ taken by " + capped(saved.acknowledged_by or "")
                 if saved.acknowledged
                 else ("⚑ NOT ACKNOWLEDGED")
             )
@@ -181,7 +184,9 @@ class HandoverWindow(QWidget):
         self.draft_panel.setVisible(row == 0)
         if row == 0:
             self.ack_panel.hide()
-            self.status.setText(f"Draft for {report.shift.name}: write notes, then hand over.")
+            self.status.setText(
+                f"Draft for {html.escape(report.shift.name)}: write notes, then hand over."
+            )
             self.document.setHtml(
                 render_handover_html(report, None, self._notes(), self.note.toPlainText())
             )
@@ -190,7 +195,7 @@ class HandoverWindow(QWidget):
         self.ack_panel.setVisible(not saved.acknowledged)
         if saved.acknowledged:
             self.status.setText(
-                f"Acknowledged by {saved.acknowledged_by} at "
+                f"Acknowledged by {html.escape(capped(saved.acknowledged_by or ''))} at "
                 f"{_local(saved.acknowledged_at, report)}."
             )
         else:
@@ -206,9 +211,9 @@ class HandoverWindow(QWidget):
         kept = self._notes()
         self.notes.setRowCount(len(report.open_incidents))
         for i, row in enumerate(report.open_incidents):
-            ident = QTableWidgetItem(f"{row.priority.value} {row.key.external_id}")
+            ident = QTableWidgetItem(f"{row.priority.value} {capped(row.key.external_id)}")
             ident.setData(Qt.ItemDataRole.UserRole, row.key)
-            title = QTableWidgetItem(f"{row.client_name} — {row.title}")
+            title = QTableWidgetItem(f"{capped(row.client_name)} — {capped(row.title)}")
             for item in (ident, title):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.notes.setItem(i, 0, ident)

@@ -26,6 +26,7 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
+from noc_console.models.text_limits import capped
 from noc_console.services.alarms import Alarms
 from noc_console.services.connectivity import Connectivity, FeedStatus
 from noc_console.services.handover_desk import HandoverDesk
@@ -396,15 +397,20 @@ def _set_text(label: QLabel, text: str, style: str | None = None) -> None:
 
 
 def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
-    """Rich text: a coloured dot and the state in words for each connector."""
+    """Rich text: a coloured dot and the state in words for each connector. Labels and
+    errors (servers' words among them) are escaped and capped."""
+
+    def e(text: str | None) -> str:
+        return html.escape(capped(text or ""))
+
     if error:
-        return _dot("offline") + html.escape(error)
+        return _dot("offline") + e(error)
     if not feeds:
         return _dot("muted") + "loading…"
     parts = []
     for feed in feeds:
-        label = html.escape(feed.label)
-        problem = html.escape(feed.last_error or feed.warning or "")
+        label = e(feed.label)
+        problem = e(feed.last_error or feed.warning)
         if feed.state is Connectivity.ONLINE:
             text = f"{_dot('online')}{label}: online"
         elif feed.state is Connectivity.DEGRADED:
@@ -417,7 +423,7 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
         if feed.queued:
             text += f" · {feed.queued} action{'s' if feed.queued > 1 else ''} queued"
         if feed.skipped:
-            note = html.escape(feed.skip_note or "")
+            note = e(feed.skip_note)
             text += f" · {_dot('warning')}{feed.skipped} skipped: {note}"
         parts.append(text)
     return " &nbsp; ".join(parts)

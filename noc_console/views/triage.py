@@ -19,6 +19,7 @@ from noc_console.models.actions import Action, ActionKind
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import Priority, Status, Tier
 from noc_console.models.priority import PriorityMatrix
+from noc_console.models.text_limits import capped
 from noc_console.views.board_model import ROW_ROLE
 from noc_console.views.triage_dialogs import NoteDialog, PriorityDialog, ReasonDialog, ResolveDialog
 
@@ -86,7 +87,7 @@ class Triage(QObject):
             return
         to = row.tier.escalated()
         dialog = ReasonDialog(
-            f"Escalate {row.key.external_id} to {to.value}",
+            f"Escalate {capped(row.key.external_id)} to {to.value}",
             "Why does it need the next tier?",
             self._table,
         )
@@ -116,7 +117,7 @@ class Triage(QObject):
         if row is None or row.status is Status.WAITING_CUSTOMER:
             return
         dialog = ReasonDialog(
-            f"{row.key.external_id}: waiting on the customer",
+            f"{capped(row.key.external_id)}: waiting on the customer",
             "What are we waiting for?",
             self._table,
         )

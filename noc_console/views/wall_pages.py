@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWi
 
 from noc_console.models.incident import Priority
 from noc_console.models.sla_clock import ClockState, SlaThresholds
+from noc_console.models.text_limits import capped
 from noc_console.services.wall_summary import ClientTile, WallSummary
 from noc_console.views import format as fmt
 from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
@@ -50,7 +51,7 @@ class ClientTileView(QFrame):
         self.setVisible(tile is not None)
         if tile is None:
             return
-        self.name.setText(tile.name)
+        self.name.setText(capped(tile.name))
         word = STATE_WORDS.get(tile.worst, "OK")
         late = f" · {tile.breached} breached" if tile.breached else ""
         self.state.setText(f"{word} · {tile.open} open{late}")

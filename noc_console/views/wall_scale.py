@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -60,8 +60,9 @@ class WallScale:
 
 
 def label(text: str, role: str, parent: QWidget | None = None) -> QLabel:
-    """A wall label of `role`; its font comes from `apply_scale`."""
+    """A wall label of `role`, plain text; its font comes from `apply_scale`."""
     widget = QLabel(text, parent)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
     widget.setProperty(ROLE, role)
     return widget
 

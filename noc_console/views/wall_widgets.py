@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
+from noc_console.models.text_limits import capped
 from noc_console.services.wall_summary import next_clock
 from noc_console.views import format as fmt
 from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
@@ -75,12 +76,16 @@ def paint_state(widget: QWidget, state: ClockState | None) -> None:
 class ElidedLabel(QLabel):
     """A label that ends in "…" when its text does not fit; `text()` stays whole.
 
+    It holds ticket text (clients, titles, assignees): always plain, and callers cap
+    it (`capped`), since the size hint lays out the whole text.
+
     Signals: only those of QLabel.
     """
 
     def __init__(self, role: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty(ROLE, role)
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def minimumSizeHint(self) -> QSize:
@@ -135,9 +140,9 @@ class IncidentLine(QFrame):
         bg, fg = PRIORITY_COLOURS[row.priority]
         self.badge.setText(row.priority.value)
         paint(self.badge, fg, bg)
-        self.client.setText(row.client_name)
-        self.title.setText(row.title)
-        self.owner.setText(f"{row.tier.value} · {row.assignee or 'unassigned'}")
+        self.client.setText(capped(row.client_name))
+        self.title.setText(capped(row.title))
+        self.owner.setText(f"{row.tier.value} · {capped(row.assignee or 'unassigned')}")
         paint(self.owner, tokens()["warning"] if not row.assignee else tokens()["muted"])
 
     def tick(self, now: datetime, thresholds: SlaThresholds) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from noc_console import APP_NAME
 from noc_console.models.clock import Clock
 from noc_console.models.sla_clock import ClockState
+from noc_console.models.text_limits import BLOCK, capped
 from noc_console.services.connectivity import FeedStatus
 from noc_console.services.queues import queues
 from noc_console.services.sla_config import SlaSettings
@@ -252,7 +253,8 @@ class WallWindow(QWidget):
         if self.scope.everyone:
             scope = "All clients"
         else:
-            scope = ", ".join(t.name for t in sorted(summary.tiles, key=lambda t: t.name))
+            names = sorted(capped(t.name) for t in summary.tiles)
+            scope = capped(", ".join(names), BLOCK)
         self.scope_label.setText(f"{APP_NAME} · {scope} · {summary.open_total} open")
         if summary.breached_p1 and not self._pulse_timer.isActive():
             self._pulse_timer.start()

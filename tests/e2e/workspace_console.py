@@ -11,10 +11,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.fakes.full_disk import with_file_size_limit
+
 REPO = Path(__file__).resolve().parents[2]
 
 
-def console(workspace: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def console(
+    workspace: Path, *args: str, stdin: str = "", file_size_limit: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`noc-console --config … --db … ARGS`; with `file_size_limit`, on a disk that is
+    full after that many bytes per file (`tests/fakes/full_disk.py`)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
@@ -22,8 +28,11 @@ def console(workspace: Path, *args: str, stdin: str = "") -> subprocess.Complete
         "NOC_TEST_KEYRING": str(workspace / "keyring.json"),
     }
     db = f"sqlite:///{workspace / 'cache.sqlite3'}"
+    argv = [sys.executable, "-m", "noc_console", "--config", str(workspace / "config.toml"),
+            "--db", db, *args]  # fmt: skip
+    if file_size_limit is not None:
+        argv = with_file_size_limit(argv, file_size_limit)
     return subprocess.run(
-        [sys.executable, "-m", "noc_console", "--config", str(workspace / "config.toml"),
-         "--db", db, *args],
+        argv,
         input=stdin, capture_output=True, text=True, timeout=120, check=False, env=env,
     )  # fmt: skip

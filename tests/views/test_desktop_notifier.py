@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
 from pathlib import Path
 
@@ -13,18 +11,6 @@ from pytestqt.qtbot import QtBot
 from noc_console.views.desktop_notifier import DesktopNotifier
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="notify-send is Linux's")
-
-
-@pytest.fixture
-def notify_send(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A stand-in for libnotify's notify-send that records its arguments, one per line."""
-    log = tmp_path / "notifications.log"
-    tool = tmp_path / "bin" / "notify-send"
-    tool.parent.mkdir()
-    tool.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{log}.tmp" && mv "{log}.tmp" "{log}"\n')
-    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{tool.parent}{os.pathsep}{os.environ['PATH']}")
-    return log
 
 
 def test_a_p1_goes_to_the_notification_service_as_critical(notify_send: Path, qtbot: QtBot) -> None:
