@@ -24,6 +24,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def clean(value: str, limit: int, one_line: bool = False) -> str:
     """`value` without lone surrogates or control characters, at most `limit` long."""
+    if value.isprintable():  # the common case, one C call: nothing to remove
+        return value if len(value) <= limit else capped(value, limit)
     if not value.isascii():
         try:
             value.encode("utf-8")
@@ -31,9 +33,7 @@ def clean(value: str, limit: int, one_line: bool = False) -> str:
             value = _replace_surrogates(value)
     if one_line:
         value = _LINE_BREAKS.sub(" ", value)
-    if "\x00" in value or not value.isprintable():
-        value = _CONTROLS.sub("", value)
-    return capped(value, limit)
+    return capped(_CONTROLS.sub("", value), limit)
 
 
 def _replace_surrogates(value: str) -> str:
