@@ -5,6 +5,7 @@ the console then runs with (issue 14 item 18, issue 15 item 8)."""
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import Config, load_config
+from noc_console.services.config_writer import save_connectors
+from noc_console.services.connector_config import ConnectorConfig
 
 DEMO = '[[connectors]]\nname = "sim"\ntype = "demo"\n'
 REST = '[[connectors]]\nname = "gw"\ntype = "rest_json"\nbase_url = "https://gw.example.net/api"\n'
@@ -279,3 +282,56 @@ def test_a_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
     path.write_text(line * 1023 + "theme = 'light'\n", encoding="utf-8")
     assert path.stat().st_size <= 1024 * 1024
     assert load_config(path) == Config(theme="light", path=str(path))
+
+
+# ------------------------------------------------------------------ saving through a link
+def saved_through(link: Path, target: Path) -> None:
+    save_connectors(link, [ConnectorConfig(name="sim", type="demo", seed=3)])
+    assert link.is_symlink()
+    assert load_config(target).connectors[0].seed == 3
+    assert "# kept" in target.read_text(encoding="utf-8")
+
+
+def test_saving_a_symlinked_config_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = dotfiles / "noc.toml"
+    target.write_text("# kept\ntheme = 'light'\n", encoding="utf-8")
+    target.chmod(0o640)
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    link = config_dir / "config.toml"
+    link.symlink_to(Path("..") / "dotfiles" / "noc.toml")  # relative, as dotfile tools do
+    saved_through(link, target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in config_dir.iterdir()) == ["config.toml"]
+    assert sorted(p.name for p in dotfiles.iterdir()) == ["noc.toml"]  # no temp left
+
+
+def test_a_chain_of_links_is_followed_to_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "real.toml"
+    target.write_text("# kept\n", encoding="utf-8")
+    middle = tmp_path / "middle.toml"
+    middle.symlink_to(target)
+    link = tmp_path / "config.toml"
+    link.symlink_to(middle)
+    saved_through(link, target)
+    assert middle.is_symlink()
+
+
+def test_a_link_loop_is_one_clear_error(tmp_path: Path) -> None:
+    link = tmp_path / "config.toml"
+    other = tmp_path / "other.toml"
+    link.symlink_to(other)
+    other.symlink_to(link)
+    with pytest.raises(ConfigError) as caught:
+        save_connectors(link, [ConnectorConfig(name="sim", type="demo")])
+    assert caught.value.path == str(link)
+    assert caught.value.key == "(file)"
+    assert link.is_symlink() and other.is_symlink()
+
+
+def test_saving_over_dev_zero_refuses_without_reading_it() -> None:
+    error = finishes(lambda: save_connectors(Path("/dev/zero"), []))
+    assert isinstance(error, ConfigError)
+    assert "not a regular file" in error.problem
