@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from noc_console.models.errors import ConfigError
 from noc_console.models.shift import ShiftPlan
-from noc_console.services.config_file import FILE_KEY, read_config_text
 from noc_console.services.config_rules import field_problem
 from noc_console.services.connector_config import (
     CONNECTOR_TYPES,
@@ -27,11 +26,14 @@ from noc_console.services.connector_config import (
 )
 from noc_console.services.shift_config import parse_shifts
 from noc_console.services.sla_config import SlaSettings, parse_sla
+from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.wall_config import WallSettings, parse_wall
 
 __all__ = ["CONNECTOR_TYPES", "Config", "ConnectorConfig", "load_config", "parse_config"]
 
 SCHEMA_VERSION = 1
+MAX_BYTES = 1024 * 1024  # a hand-written config is a few KiB
+FILE_KEY = "(file)"  # the key named when the problem is the file as a whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,26 @@ def load_config(path: Path | None) -> Config:
     if path is None or not path.exists():
         return Config()
     return parse_config(read_config_text(path), str(path))
+
+
+def read_config_text(path: Path) -> str:
+    """The file's text: a regular UTF-8 file of at most `MAX_BYTES` (services/safe_file.py
+    says why), else `ConfigError`."""
+    where = str(path)
+    try:
+        data = read_small(path, MAX_BYTES)
+    except NotASmallFile as exc:
+        raise ConfigError(
+            where, FILE_KEY, f"is {exc.strerror}; give the path of a TOML file of at most 1 MiB"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(where, FILE_KEY, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            where, FILE_KEY, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
 
 
 def parse_config(text: str, where: str) -> Config:

@@ -5,7 +5,7 @@ contracts and wall pages written by hand. `tomlkit` rewrites only the connectors
 array and keeps the rest byte for byte. Only values that differ from a field's default
 are written, so the file stays short. The new text is validated with `parse_config`
 before it replaces the file (atomically, through a symbolic link to its target:
-services/config_file.py), so a save can never leave a config the console would
+services/safe_file.py), so a save can never leave a config the console would
 refuse to start with. Secrets are never written here.
 """
 
@@ -20,8 +20,8 @@ from typing import Any
 import tomlkit
 
 from noc_console.models.errors import ConfigError
-from noc_console.services.config import Config, parse_config
-from noc_console.services.config_file import FILE_KEY, read_config_text, replace_config_text
+from noc_console.services.config import FILE_KEY, Config, parse_config, read_config_text
+from noc_console.services.safe_file import replace_atomically
 from noc_console.services.connector_config import ConnectorConfig
 
 
@@ -42,7 +42,10 @@ def save_connectors(path: Path, connectors: Sequence[ConnectorConfig]) -> Config
         document["connectors"] = array
     new_text = tomlkit.dumps(document)
     config = parse_config(new_text, where)  # refuses what the console would refuse
-    replace_config_text(path, new_text)
+    try:
+        replace_atomically(path, new_text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(where, FILE_KEY, f"cannot be written: {exc.strerror or exc}") from None
     return config
 
 
