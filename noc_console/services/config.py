@@ -24,9 +24,9 @@ from noc_console.services.connector_config import (
     parse_mapping,
     validate_connector,
 )
+from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.shift_config import parse_shifts
 from noc_console.services.sla_config import SlaSettings, parse_sla
-from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.wall_config import WallSettings, parse_wall
 
 __all__ = ["CONNECTOR_TYPES", "Config", "ConnectorConfig", "load_config", "parse_config"]

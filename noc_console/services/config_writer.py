@@ -21,8 +21,8 @@ import tomlkit
 
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import FILE_KEY, Config, parse_config, read_config_text
-from noc_console.services.safe_file import replace_atomically
 from noc_console.services.connector_config import ConnectorConfig
+from noc_console.services.safe_file import replace_atomically
 
 
 def save_connectors(path: Path, connectors: Sequence[ConnectorConfig]) -> Config:

@@ -11,7 +11,6 @@ the user can read, and every screen that shows the keyring state says so.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 from dataclasses import dataclass

@@ -328,7 +328,8 @@ def test_a_link_loop_is_one_clear_error(tmp_path: Path) -> None:
         save_connectors(link, [ConnectorConfig(name="sim", type="demo")])
     assert caught.value.path == str(link)
     assert caught.value.key == "(file)"
-    assert link.is_symlink() and other.is_symlink()
+    assert link.is_symlink()
+    assert other.is_symlink()
 
 
 def test_saving_over_dev_zero_refuses_without_reading_it() -> None:
