@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from noc_console.models.errors import ConfigError
 from noc_console.models.shift import ShiftPlan
-from noc_console.services.config_rules import field_problem
+from noc_console.services.config_rules import field_problem, one_of
 from noc_console.services.connector_config import (
     CONNECTOR_TYPES,
     ConnectorConfig,
@@ -39,7 +39,10 @@ FILE_KEY = "(file)"  # the key named when the problem is the file as a whole
 @dataclass(frozen=True, slots=True)
 class Config:
     schema_version: int = field(default=SCHEMA_VERSION, metadata={"doc": "File format."})
-    theme: str = field(default="dark", metadata={"doc": "dark, light or system."})
+    theme: str = field(
+        default="dark",
+        metadata={"doc": "dark, light or system.", "check": one_of("dark", "light", "system")},
+    )
     allow_plaintext_secrets: bool = field(
         default=False,
         metadata={"doc": "Keep secrets in a user-only file when no secure keyring exists."},
@@ -138,8 +141,6 @@ def _config(data: dict[str, Any], where: str) -> Config:
             raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
         seen.add(connector.name)
     top = _section(Config, data, where, "")
-    if top.theme not in ("dark", "light", "system"):
-        raise ConfigError(where, "theme", f"is {top.theme!r}; use dark, light or system")
     return replace(top, connectors=connectors, path=where, sla=sla, wall=wall, shifts=shifts)
 
 

@@ -16,6 +16,7 @@ always names the allowed values.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import Field
 from typing import Any
 
@@ -50,6 +51,16 @@ def field_problem(spec: Field[Any], value: Any) -> str | None:
             return problem
     check = rule.get("check")
     return None if check is None else check(value)
+
+
+def one_of(*allowed: str) -> Callable[[Any], str | None]:
+    """A `check` accepting only `allowed` (a theme, an auth scheme)."""
+    words = f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+
+    def check(value: Any) -> str | None:
+        return None if value in allowed else f"is {value!r}; use {words}"
+
+    return check
 
 
 def show(number: float) -> str:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Priority, Status, Tier
+from noc_console.services.config_rules import one_of
 
 CONNECTOR_TYPES = ("demo", "rest_json", "rt", "connectwise", "autotask", "halo")
 TYPE_LABELS = {
@@ -147,7 +148,9 @@ class ConnectorConfig:
             "check": url_problem,
         },
     )
-    auth: str = field(default="token", metadata={"doc": "rt: token or basic."})
+    auth: str = field(
+        default="token", metadata={"doc": "rt: token or basic.", "check": one_of("token", "basic")}
+    )
     username: str = field(default="", metadata={"doc": "rt: user name for basic auth."})
     secret: str = field(
         default="", metadata={"doc": "Keyring entry holding the token or password (default: name)."}
@@ -241,11 +244,8 @@ def validate_connector(c: ConnectorConfig, where: str, key: str) -> None:
         raise ConfigError(
             where, f"{key}.page_size", f"must be 1 to {largest} ({c.type}'s maximum), or 0"
         )
-    if c.type == "rt":
-        if c.auth not in ("token", "basic"):
-            raise ConfigError(where, f"{key}.auth", f"is {c.auth!r}; use token or basic")
-        if c.auth == "basic" and not c.username:
-            raise ConfigError(where, f"{key}.username", "is required with auth = basic")
+    if c.type == "rt" and c.auth == "basic" and not c.username:
+        raise ConfigError(where, f"{key}.username", "is required with auth = basic")
 
 
 def parse_mapping(raw: Any, where: str, key: str) -> dict[str, Any]:

@@ -35,6 +35,13 @@ def refused(path: Path) -> ConfigError:
     return caught.value
 
 
+def refused_at(tmp_path: Path, text: str, key: str, problem: str) -> None:
+    """`text` as a config file is refused at `key`, with `problem` in the message."""
+    error = refused(write(tmp_path, text))
+    assert error.key == key
+    assert problem in error.problem
+
+
 # (config text, key named, words of the problem)
 RANGES = [
     ("sync_interval_s = nan", "sync_interval_s", "from 1 to 86400"),
@@ -66,9 +73,7 @@ RANGES = [
 def test_numbers_out_of_their_declared_range_are_refused(
     tmp_path: Path, text: str, key: str, problem: str
 ) -> None:
-    error = refused(write(tmp_path, text))
-    assert error.key == key
-    assert problem in error.problem
+    refused_at(tmp_path, text, key, problem)
 
 
 def test_the_edges_of_each_range_and_zero_where_it_means_a_default_are_accepted(
@@ -134,9 +139,7 @@ TEXTS = [
 def test_urls_files_and_names_that_cannot_work_are_refused(
     tmp_path: Path, text: str, key: str, problem: str
 ) -> None:
-    error = refused(write(tmp_path, text))
-    assert error.key == key
-    assert problem in error.problem
+    refused_at(tmp_path, text, key, problem)
 
 
 def test_a_ca_bundle_must_be_a_readable_file(tmp_path: Path) -> None:
@@ -187,9 +190,7 @@ OTHER_SECTIONS = [
 def test_the_sla_wall_and_major_incident_tables_refuse_the_same_numbers(
     tmp_path: Path, text: str, key: str, problem: str
 ) -> None:
-    error = refused(write(tmp_path, text))
-    assert error.key == key
-    assert problem in error.problem
+    refused_at(tmp_path, text, key, problem)
 
 
 MISPLACED = [
@@ -207,9 +208,7 @@ MISPLACED = [
 def test_a_top_level_key_written_inside_a_table_says_where_it_belongs(
     tmp_path: Path, text: str, key: str
 ) -> None:
-    error = refused(write(tmp_path, text))
-    assert error.key == key
-    assert "this key belongs at the top of the file, before any [table]" in error.problem
+    refused_at(tmp_path, text, key, "this key belongs at the top of the file, before any [table]")
 
 
 # ------------------------------------------------------------------ the file itself

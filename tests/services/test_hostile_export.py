@@ -41,12 +41,15 @@ BREAKS = [
 
 
 def export(store: Store, client_name: str, title: str, fmt: str) -> str:
-    store.upsert_clients([Client("acme", client_name)])
-    store.upsert_incidents(
-        [incident(1, title=title, assignee=title), incident(2, title="plain", assignee=None)]
-    )
+    """Two real records written as `fmt`, the first carrying hostile text. The text is
+    put into the exported record itself: ingest may clean a title (one line, no control
+    characters) but the export must hold whatever reaches it."""
+    store.upsert_clients([Client("acme", "Acme")])
+    store.upsert_incidents([incident(1), incident(2, title="plain", assignee=None)])
+    first, second = sorted(export_records(store.open_rows(), T0), key=lambda r: r["external_id"])
+    hostile = dict(first, client=client_name, title=title, assignee=title)
     out = io.StringIO(newline="")
-    write_export(export_records(store.open_rows(), T0), fmt, out)
+    write_export([hostile, second], fmt, out)
     return out.getvalue()
 
 
