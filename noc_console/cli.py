@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 from noc_console import APP_ID, __version__
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
-from noc_console.services.atomic_file import write_atomically
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
 from noc_console.services.handover import assemble_handover
 from noc_console.services.handover_html import handover_title, render_handover_html
 from noc_console.services.runtime import build_runtime
+from noc_console.services.safe_file import replace_atomically
 from noc_console.services.sync import skip_reasons
 
 log = logging.getLogger(APP_ID)
@@ -204,7 +204,7 @@ def _handover(config: Config, db_url: str, demo: bool, args: argparse.Namespace)
     html = render_handover_html(report, saved)
     try:  # whole or not at all: a full disk is an error, never a truncated file
         if args.format == "html":
-            write_atomically(args.out, html.encode("utf-8"))
+            replace_atomically(args.out, html.encode("utf-8"))
         else:
             from noc_console.views.handover_pdf import write_handover_pdf  # Qt: PDF only
 

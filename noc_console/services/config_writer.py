@@ -3,17 +3,16 @@
 The settings dialog edits connectors; the user's file may hold comments, SLA
 contracts and wall pages written by hand. `tomlkit` rewrites only the connectors
 array and keeps the rest byte for byte. Only values that differ from a field's default
-are written, so the file stays short. The new text is validated with `load_config`
-before it replaces the file (atomically), so a save can never leave a config the
-console would refuse to start with. Secrets are never written here.
+are written, so the file stays short. The new text is validated with `parse_config`
+before it replaces the file (atomically, through a symbolic link to its target:
+services/safe_file.py), so a save can never leave a config the console would
+refuse to start with. Secrets are never written here.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
-from dataclasses import MISSING, fields, replace
+from dataclasses import MISSING, fields
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -21,17 +20,19 @@ from typing import Any
 import tomlkit
 
 from noc_console.models.errors import ConfigError
-from noc_console.services.config import Config, load_config
+from noc_console.services.config import FILE_KEY, Config, parse_config, read_config_text
 from noc_console.services.connector_config import ConnectorConfig
+from noc_console.services.safe_file import replace_atomically
 
 
 def save_connectors(path: Path, connectors: Sequence[ConnectorConfig]) -> Config:
     """Replace the connectors in `path` (created if missing); return the new config."""
+    where = str(path)
+    text = read_config_text(path) if path.exists() else ""
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
         document = tomlkit.parse(text)
-    except (OSError, tomlkit.exceptions.ParseError) as exc:
-        raise ConfigError(str(path), "(file)", f"cannot be read: {exc}") from None
+    except (tomlkit.exceptions.ParseError, RecursionError) as exc:
+        raise ConfigError(where, FILE_KEY, f"not valid TOML: {exc}") from None
     if "connectors" in document:
         del document["connectors"]
     if connectors:
@@ -40,17 +41,12 @@ def save_connectors(path: Path, connectors: Sequence[ConnectorConfig]) -> Config
             array.append(_table(connector))
         document["connectors"] = array
     new_text = tomlkit.dumps(document)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    temp = Path(temp_name)
+    config = parse_config(new_text, where)  # refuses what the console would refuse
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(new_text)
-        config = load_config(temp)  # refuses what the console would refuse
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-    return replace(config, path=str(path))
+        replace_atomically(path, new_text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(where, FILE_KEY, f"cannot be written: {exc.strerror or exc}") from None
+    return config
 
 
 def _table(connector: ConnectorConfig) -> Any:

@@ -1,6 +1,11 @@
 """`noc-console export`: open incidents as JSON or CSV, with stable keys (DESIGN.md §3).
 
-Other tools read this output; add keys if needed, never rename or drop one.
+Other tools read this output; add keys if needed, never rename or drop one. The JSON
+carries every value exactly as stored. The CSV is for spreadsheets, and its text comes
+from anyone who can email a helpdesk: a cell that a spreadsheet would run as a formula
+(starting with `=`, `+`, `-`, `@`, their full-width forms, tab, CR or LF) gets a
+leading `'` (OWASP, "CSV injection"), and every data field is quoted, so a bare CR
+inside a title (which `csv.QUOTE_MINIMAL` leaves unquoted) cannot split a row.
 """
 
 from __future__ import annotations
@@ -61,11 +66,23 @@ def write_export(records: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
         json.dump(records, out, indent=2, ensure_ascii=False)
         out.write("\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(EXPORT_KEYS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+        csv.writer(out, lineterminator="\n").writerow(EXPORT_KEYS)
+        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        for record in records:
+            writer.writerow(_cell(record[key]) for key in EXPORT_KEYS)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP), full-width forms included.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text, never runs."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _iso(value: datetime) -> str:

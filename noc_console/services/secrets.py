@@ -11,7 +11,6 @@ the user can read, and every screen that shows the keyring state says so.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 from dataclasses import dataclass
@@ -24,9 +23,11 @@ if TYPE_CHECKING:
 
 from noc_console import APP_ID
 from noc_console.models.errors import EnvironmentProblem
+from noc_console.services.safe_file import PRIVATE_FILE, read_small, replace_atomically
 
 SERVICE = APP_ID
 _INSECURE = ("fail", "null", "plaintext", "chainer")  # module names of unusable backends
+MAX_SECRETS_BYTES = 1024 * 1024
 
 
 class SecretsUnavailable(EnvironmentProblem):
@@ -56,7 +57,13 @@ class _Backend(Protocol):
 
 
 class PlaintextFileKeyring:
-    """Opt-in fallback: a JSON file readable only by its owner (0600)."""
+    """Opt-in fallback: a JSON object {"service/name": secret} in a file only its owner
+    can read (0600, in a 0700 folder if it creates one: services/safe_file.py).
+
+    A file that is not such an object (a crash mid-copy, an editor, a disk error) is
+    refused with its path and what to do, by every read and write: writing over it
+    would silently lose every secret it still holds.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -64,10 +71,28 @@ class PlaintextFileKeyring:
 
     def _load(self) -> dict[str, str]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            raw = read_small(self.path, MAX_SECRETS_BYTES)
         except FileNotFoundError:
             return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        except OSError as exc:
+            raise SecretsUnavailable(
+                f"cannot read the secrets file {self.path}: {exc.strerror or exc}"
+            ) from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise self._corrupt(f"not valid JSON: {exc}") from None
+        if not isinstance(data, dict) or not all(
+            isinstance(v, str) for v in data.values()
+        ):  # fmt: skip
+            raise self._corrupt(f"not an object of strings but {_shape(data)}")
+        return data
+
+    def _corrupt(self, why: str) -> SecretsUnavailable:
+        return SecretsUnavailable(
+            f"the secrets file {self.path} is corrupt ({why}); move it aside (or fix it) "
+            "and store the secrets again with `noc-console connectors set-secret NAME`"
+        )
 
     def get_password(self, service: str, username: str) -> str | None:
         with self._lock:
@@ -86,12 +111,15 @@ class PlaintextFileKeyring:
                 self._write(data)
 
     def _write(self, data: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(temp, self.path)
+        # Earlier versions wrote through a fixed `secrets.tmp` opened with O_TRUNC: a
+        # leftover one kept its mode (0644 seen) and passed it on. It holds secrets.
+        self.path.with_suffix(".tmp").unlink(missing_ok=True)
+        try:
+            replace_atomically(self.path, json.dumps(data).encode("utf-8"), PRIVATE_FILE)
+        except OSError as exc:
+            raise SecretsUnavailable(
+                f"cannot write the secrets file {self.path}: {exc.strerror or exc}"
+            ) from None
 
 
 class SecretStore:
@@ -168,3 +196,10 @@ def _advice() -> str:
         f"{how}; or, knowing the risk, set allow_plaintext_secrets = true in the config "
         "to keep secrets in a file only you can read"
     )
+
+
+def _shape(data: object) -> str:
+    if isinstance(data, dict):
+        return "an object with other values"
+    kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return kinds.get(type(data), "a number")

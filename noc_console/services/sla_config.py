@@ -28,11 +28,15 @@ from noc_console.models.incident import DEFAULT_PAUSING_STATUSES, Priority, Stat
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.sla import BusinessCalendar, CalendarError
 from noc_console.models.sla_clock import SlaThresholds
+from noc_console.services.config_rules import number_problem
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_GROUPS = {"weekdays": range(5), "weekend": range(5, 7), "everyday": range(7)}
 SLA_KEYS = {"warning_at", "critical_at", "fallback_contract", "calendars", "contracts"}
 _DURATION = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
+#: The longest target, escalation delay or open time: a year (and a leap day). Longer
+#: ones are typos, and a business calendar would build a table for every day up to it.
+MAX_DURATION = timedelta(days=366)
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -71,7 +75,10 @@ class TableReader:
         if not match or not any(match.groups()):
             raise self.fail(key, f'must be a duration like "15m", "4h", "1d 2h", not {value!r}')
         d, h, m, s = (int(g or 0) for g in match.groups())
-        return timedelta(days=d, hours=h, minutes=m, seconds=s)
+        seconds = ((d * 24 + h) * 60 + m) * 60 + s  # exact: "99999999999d" must not overflow
+        if seconds > MAX_DURATION.total_seconds():
+            raise self.fail(key, f"is {value!r}; at most {MAX_DURATION.days} days")
+        return timedelta(seconds=seconds)
 
     def enum(self, kind: type[Any], value: Any, key: str) -> Any:
         try:
@@ -80,13 +87,10 @@ class TableReader:
             allowed = ", ".join(str(v.value) for v in kind)
             raise self.fail(key, f"{value!r} is not one of {allowed}") from None
 
-    def number(self, value: Any, key: str, low: float, high: float) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not low <= value <= high
-        ):
-            raise self.fail(key, f"must be a number from {low} to {high}")
+    def number(self, value: Any, key: str, low: float, high: float, whole: bool = False) -> float:
+        problem = number_problem(value, low, high, whole=whole)
+        if problem is not None:
+            raise self.fail(key, problem)
         return float(value)
 
 
@@ -129,6 +133,9 @@ def _calendar(read: TableReader, name: str, spec: Any) -> BusinessCalendar:
     spec = read.table(spec, key, {"timezone", "hours", "holidays", "country", "subdivision"})
     if "timezone" not in spec:
         raise read.fail(f"{key}.timezone", 'is required (an IANA zone like "Europe/London")')
+    for text_key in ("timezone", "country", "subdivision"):
+        if text_key in spec and not isinstance(spec[text_key], str):
+            raise read.fail(f"{key}.{text_key}", f"must be a string, not {spec[text_key]!r}")
     hours: dict[int, list[tuple[time, time]]] = {}
     for day_key, text in read.table(spec.get("hours", {}), f"{key}.hours").items():
         days = DAY_GROUPS.get(day_key) or ([DAYS.index(day_key)] if day_key in DAYS else None)
@@ -262,7 +269,7 @@ def _major(read: TableReader, spec: Any) -> MajorIncidentCriteria:
     default = MajorIncidentCriteria()
     return MajorIncidentCriteria(
         priority=read.enum(Priority, spec.get("priority", "P1"), "major_incident.priority"),
-        impact=int(read.number(spec.get("impact", 1), "major_incident.impact", 1, 3)),
+        impact=int(read.number(spec.get("impact", 1), "major_incident.impact", 1, 3, whole=True)),
         open_for=read.duration(spec["open_for"], "major_incident.open_for")
         if "open_for" in spec
         else default.open_for,

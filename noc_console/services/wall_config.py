@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from noc_console.services.config_rules import field_problem
 from noc_console.services.queues import queues
 from noc_console.services.sla_config import TableReader
 
@@ -75,13 +76,10 @@ def parse_wall(data: Mapping[str, Any], where: str) -> WallSettings:
         if name == "pages":
             values[name] = _pages(read, value, key)
             continue
-        low, high = declared[name].metadata["range"]
-        number = read.number(value, key, low, high)
-        if declared[name].type == "int":
-            if not isinstance(value, int):
-                raise read.fail(key, f"must be a whole number from {low} to {high}")
-            number = int(value)
-        values[name] = number
+        problem = field_problem(declared[name], value)
+        if problem is not None:
+            raise read.fail(key, problem)
+        values[name] = value if declared[name].type == "int" else float(value)
     return WallSettings(**values)
 
 

@@ -9,7 +9,7 @@ exists yet (fonts need a QGuiApplication, a display does not).
 
 Qt's PDF writer does not report a failed write: on a full disk it left a truncated
 file and the command said nothing. The PDF is therefore rendered in memory, checked
-to be complete, and written by `services/atomic_file.py`, which reports the disk's
+to be complete, and written by `services/safe_file.py`, which reports the disk's
 error and never leaves a half-written file; Qt never opens the target itself, so
 it has no "QPainter::begin(): Returned false" to print either.
 """
@@ -31,7 +31,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from noc_console.services.atomic_file import write_atomically
+from noc_console.services.safe_file import replace_atomically
 
 RESOLUTION_DPI = 300
 MARGINS_MM = QMarginsF(14, 12, 14, 12)
@@ -54,7 +54,7 @@ def write_handover_pdf(html: str, path: Path, title: str) -> int:
     (`path` is then left as it was).
     """
     data, pages = render_handover_pdf(html, title)
-    write_atomically(path, data)
+    replace_atomically(path, data)
     return pages
 
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QImage
 
 from noc_console.services.export import EXPORT_KEYS
 from noc_console.views.theme import PRIORITY_COLOURS
+from tests.e2e.workspace_console import one_error_line
 
 pytestmark = pytest.mark.e2e
 
@@ -89,13 +90,6 @@ def test_sync_once_fills_a_persistent_cache(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("demo: ")
     assert (tmp_path / "cache.sqlite3").stat().st_size > 0
-
-
-def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode != 0
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_corrupt_cache_is_one_clear_line(tmp_path: Path) -> None:

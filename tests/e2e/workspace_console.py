@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from tests.fakes.full_disk import with_file_size_limit
@@ -17,22 +18,40 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def console(
-    workspace: Path, *args: str, stdin: str = "", file_size_limit: int | None = None
+    workspace: Path,
+    *args: str,
+    stdin: str = "",
+    config: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+    file_size_limit: int | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """`noc-console --config … --db … ARGS`; with `file_size_limit`, on a disk that is
-    full after that many bytes per file (`tests/fakes/full_disk.py`)."""
-    env = {
+    """`noc-console --config workspace/config.toml (or config) --db … args`; `env` adds
+    to (or overrides) the environment, e.g. another keyring backend; with
+    `file_size_limit`, on a disk that is full after that many bytes per file
+    (`tests/fakes/full_disk.py`)."""
+    environment = {
         **os.environ,
         "PYTHONPATH": str(REPO),
         "PYTHON_KEYRING_BACKEND": "tests.fakes.memory_keyring.FileKeyring",
         "NOC_TEST_KEYRING": str(workspace / "keyring.json"),
+        **(env or {}),
     }
     db = f"sqlite:///{workspace / 'cache.sqlite3'}"
-    argv = [sys.executable, "-m", "noc_console", "--config", str(workspace / "config.toml"),
-            "--db", db, *args]  # fmt: skip
+    argv = [sys.executable, "-m", "noc_console", "--config",
+            str(config or workspace / "config.toml"), "--db", db, *args]  # fmt: skip
     if file_size_limit is not None:
         argv = with_file_size_limit(argv, file_size_limit)
     return subprocess.run(
         argv,
-        input=stdin, capture_output=True, text=True, timeout=120, check=False, env=env,
+        input=stdin, capture_output=True, text=True, timeout=timeout, check=False,
+        env=environment,
     )  # fmt: skip
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The failure's one line on stderr (a traceback or a second line fails the test)."""
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]

@@ -30,7 +30,7 @@ def test_wall_table_is_read(tmp_path: Path) -> None:
         ("[wall]\npage_interval_s = 'soon'", "wall.page_interval_s", "must be a number from 3"),
         ("[wall]\npage_interval_s = 1", "wall.page_interval_s", "from 3 to 3600"),
         ("[wall]\nrows_per_page = 4.5", "wall.rows_per_page", "whole number"),
-        ("[wall]\npixel_shift_px = true", "wall.pixel_shift_px", "must be a number"),
+        ("[wall]\npixel_shift_px = true", "wall.pixel_shift_px", "must be a whole number"),
         ("[wall]\npages = []", "wall.pages", "non-empty list"),
         ("[wall]\npages = 'overview'", "wall.pages", "non-empty list"),
         ("[wall]\npages = ['overview', 'weather']", "wall.pages[1]", "'weather' is not a page"),
