@@ -204,7 +204,7 @@ def _handover(config: Config, db_url: str, demo: bool, args: argparse.Namespace)
     html = render_handover_html(report, saved)
     try:  # whole or not at all: a full disk is an error, never a truncated file
         if args.format == "html":
-            replace_atomically(args.out, html.encode("utf-8"))
+            replace_atomically(args.out, html.encode("utf-8"), create_folders=False)
         else:
             from noc_console.views.handover_pdf import write_handover_pdf  # Qt: PDF only
 

@@ -44,11 +44,16 @@ def read_small(path: Path, limit: int) -> bytes:
     return data
 
 
-def replace_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+def replace_atomically(
+    path: Path, data: bytes, mode: int | None = None, create_folders: bool = True
+) -> None:
     """Make `data` the content of `path` (or of the file a link at `path` points to), all
-    or nothing. The file gets `mode`; without one it keeps its own, a new file 0600."""
+    or nothing. The file gets `mode`; without one it keeps its own, a new file 0600.
+    Missing folders are created (0700) unless `create_folders` is False: an output path
+    the user typed names a folder that must exist (a typo is not a new folder)."""
     target = _resolved(path)
-    make_private_folders(target.parent)
+    if create_folders:
+        make_private_folders(target.parent)
     if mode is None:
         try:
             mode = stat.S_IMODE(target.stat().st_mode)

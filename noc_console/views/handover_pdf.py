@@ -54,7 +54,7 @@ def write_handover_pdf(html: str, path: Path, title: str) -> int:
     (`path` is then left as it was).
     """
     data, pages = render_handover_pdf(html, title)
-    replace_atomically(path, data)
+    replace_atomically(path, data, create_folders=False)
     return pages
 
 
