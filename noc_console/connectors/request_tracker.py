@@ -4,7 +4,8 @@ Reading: TicketSQL searches with `fields=` so one request per 100 tickets carrie
 everything the board needs; incremental on `LastUpdated`, ordered by it so each page's
 watermark only grows. RT reads date literals in the API user's time zone and garbles
 explicit offsets, so the connector writes them in the configured `timezone`
-(`connectors test` checks it against the server).
+(`connectors test` checks it against the server). Around a DST change RT 5.0.3 reads
+them up to an hour late, so there the search starts earlier (`rt_time`).
 
 Writing: RT has no idempotency keys and answers many refusals with 200 and a message
 list ("Ticket 7: Permission Denied"), so every field update is read-compare-write:
@@ -38,6 +39,7 @@ from noc_console.connectors.paging import by_next_url, follow
 from noc_console.connectors.records import check_conflict, note_mark, shown
 from noc_console.connectors.rt_probe import probe_rt
 from noc_console.connectors.rt_records import RtRecords, ref_name, ticket_values
+from noc_console.connectors.rt_time import since_literal
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import Client, Priority, Status, Tier
 
@@ -117,7 +119,7 @@ class RequestTrackerConnector(NamedSource):
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
         if since is None:  # first sync: what is open now, not years of history
             return self._search("Status = '__Active__'", with_watermark=True)
-        literal = since.astimezone(self._zone).strftime("%Y-%m-%d %H:%M:%S")
+        literal = since_literal(since, self._zone)  # earlier near a DST change: see rt_time
         return self._search(f"LastUpdated >= '{literal}'", with_watermark=True)
 
     def list_open(self) -> Iterator[Page]:
