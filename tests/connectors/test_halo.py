@@ -34,15 +34,6 @@ from noc_console.models.store import Store
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_halo import ERROR_SHAPES, FakeHalo, halo_time
-from tests.fakes.http_fake import running
-
-
-@pytest.fixture
-def halo() -> Iterator[FakeHalo]:
-    fake = FakeHalo()
-    fake.seed(30)
-    with running(fake) as server:
-        yield server
 
 
 class Seconds:

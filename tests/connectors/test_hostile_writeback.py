@@ -8,7 +8,6 @@ message the user reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,18 +21,9 @@ from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import IncidentKey, Tier
 from tests.connectors.test_halo import connector
 from tests.fakes.fake_halo import FakeHalo
-from tests.fakes.http_fake import running
 from tests.fakes.scripted_server import serving
 
 MESSAGE_LIMIT = 2000  # characters: a status line, not a dump
-
-
-@pytest.fixture
-def halo() -> Iterator[FakeHalo]:
-    fake = FakeHalo()
-    fake.seed(3)
-    with running(fake) as server:
-        yield server
 
 
 def escalate(system: str, ticket: str, tier: str = "L2") -> Action:
