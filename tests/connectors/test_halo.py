@@ -392,7 +392,7 @@ def test_a_failed_escalation_holds_back_later_actions_until_the_user_acts(
     halo: FakeHalo, store: Store, clock: ManualClock
 ) -> None:
     """The outbox's rule (docs/architecture.md): the failure is shown, not skipped over;
-    discarding it (`noc-console outbox discard`) lets the next action of the ticket go."""
+    discarding it (`Store.keep_theirs`) lets the next action of the ticket go."""
     halo.teams = ["NOC"]
     halo.update_ticket(4001, team="NOC", status_id=1)
     assert SyncService(connector(halo), store, clock).sync_once().ok
