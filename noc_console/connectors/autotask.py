@@ -235,14 +235,13 @@ class AutotaskConnector(NamedSource):
         if kind is ActionKind.ASSIGN:
             return self._assignment(p.get("assignee"), d)
         if kind is ActionKind.TIER:
-            tier = Tier(p["tier"])
-            queues = [q for q, t in mapping.tier.items() if t is tier]
-            for queue in queues:
-                if queue in d.picklists.labels.get("queueID", {}).values():
-                    return {"queueID": d.picklists.id_of("queueID", queue)}
-            raise InvalidRecord(f"no Autotask queue for tier {tier.value} (map one under "
-                                "mapping.tier)")  # fmt: skip
+            queue = mapping.tier_target(Tier(p["tier"]), self._queues, "Autotask", "queue")
+            return {"queueID": self.directory().picklists.id_of("queueID", queue)}
         raise InvalidRecord(f"cannot write {kind.value} to Autotask")
+
+    def _queues(self, fresh: bool) -> list[str]:
+        """The tenant's queue labels (read again when `fresh`), for escalation."""
+        return list(self.directory(refresh=fresh).picklists.labels.get("queueID", {}).values())
 
     def _assignment(self, assignee: Any, d: Directory) -> dict[str, Any]:
         """A resource must come with a role: its default service-desk role."""

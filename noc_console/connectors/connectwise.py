@@ -12,7 +12,8 @@ Writing: ConnectWise has no ETag and no idempotency key, so every field change i
 read-compare-write: GET the ticket, compare the fields the action changes with what
 the technician saw (`Conflict`), skip if the wanted value is already there (a retry
 that landed), `PATCH` a JSON-Patch array of references by id (status ids belong to
-the ticket's board: looked up by name on that board), and check the answer. Notes
+the ticket's board: looked up by name on that board), and check the answer. Of
+several names mapped to one value, the configured ones are tried first. Notes
 are `POST …/notes` with ConnectWise's note-type flags and a short reference to the
 action's idempotency key, which a retry looks for before posting again.
 """
@@ -33,6 +34,7 @@ from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
 from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.records import check_conflict, note_mark, version_of
 from noc_console.models.actions import Action, ActionKind
+from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Priority, Status, Tier
 
 log = logging.getLogger(__name__)
@@ -143,7 +145,10 @@ class ConnectWiseConnector(NamedSource):
             return version_of(*_stamped(self._read(ticket_id)))
         ticket = self._read(ticket_id)
         current = ticket_values(ticket, self.options.mapping, strict=False)
-        operations, target = self._patch_for(action, ticket)
+        try:
+            operations, target = self._patch_for(action, ticket)
+        except InvalidRecord as exc:  # nothing mapped to write
+            raise ActionRejected(f"{self._name}: {exc}") from None
         if any(current.get(k) != v for k, v in target.items()):  # else: it landed already
             check_conflict(action, {k: current[k] for k in FIELDS},
                            f"{self._name}: ticket {ticket_id} changed in ConnectWise")  # fmt: skip
@@ -186,22 +191,17 @@ class ConnectWiseConnector(NamedSource):
 
     def _status_names(self, wanted: Status) -> list[str]:
         """The source's names for `wanted`, then for the nearest statuses, in order."""
-        mapping, names = self.options.mapping, list[str]()
-        for status in (wanted, *NEAREST.get(wanted, ())):
-            if status in mapping.status_out:
-                names.append(mapping.status_out[status])
-            names.extend(n for n, s in mapping.status.items() if s is status)
-        return names
+        mapping = self.options.mapping
+        return [n for s in (wanted, *NEAREST.get(wanted, ())) for n in mapping.status_names(s)]
 
     def _move_to_tier(self, ticket: dict[str, Any], tier: Tier
                       ) -> tuple[list[dict[str, Any]], dict[str, Any]]:  # fmt: skip
-        """Escalation moves the ticket to the first board mapped to `tier`; the status
-        moves along to the new board's status of the same name (or meaning)."""
-        boards = [name for name, t in self.options.mapping.tier.items() if t is tier]
-        if not boards:
-            raise ActionRejected(f"{self._name}: no board is mapped to tier {tier.value} "
-                                 "(add one under mapping.tier)")  # fmt: skip
-        board, board_id = self.catalog.board_id(boards)
+        """Escalation moves the ticket to the first board mapped to `tier` that the
+        tenant has (configured boards first); the status moves along to the new
+        board's status of the same name (or meaning)."""
+        board = self.options.mapping.tier_target(tier, self.catalog.board_names, "ConnectWise",
+                                                 "board")  # fmt: skip
+        board_id = self.catalog.boards()[board]
         status = ref_name(ticket.get("status"))
         current = ticket_values(ticket, self.options.mapping, strict=False)["status"]
         names = [status, *(self._status_names(current) if isinstance(current, Status) else ())]

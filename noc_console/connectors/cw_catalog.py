@@ -55,11 +55,13 @@ class CwCatalog:
             self._priorities = {str(p["name"]): int(p["id"]) for p in rows}
         return self._priorities
 
-    # ------------------------------------------------------------ look-ups
-    def board_id(self, names: Sequence[str]) -> tuple[str, int]:
-        """The first of `names` that is a board of this tenant."""
-        return self._first(lambda: self.boards(), names, "board")
+    def board_names(self, fresh: bool = False) -> list[str]:
+        """The tenant's board names, read again when `fresh` (`FieldMapping.tier_target`)."""
+        if fresh:
+            self._boards = None
+        return list(self.boards())
 
+    # ------------------------------------------------------------ look-ups
     def status_id(self, board_id: int, board: str, names: Sequence[str]) -> tuple[str, int]:
         """The first of `names` that is a status of board `board_id`."""
 

@@ -20,9 +20,11 @@ Halo's lookup endpoints (refreshed once per sync) and are mapped by name.
 Writing: Halo has no ETag and no idempotency key, so every field update is
 read-compare-write: GET the ticket, compare the fields the action changes with what
 the technician saw (`Conflict`), `POST /api/Tickets` with a one-item array, and check
-the answer. Notes are `POST /api/Actions` (`hiddenfromuser` for internal ones) with a
-short reference to the action's key, which a retry looks for first; a resolution with
-a note is one action carrying `new_status`. What remains: someone editing the same
+the answer. Escalation writes the first team mapped to the tier that `/api/Team` lists
+(configured teams before the defaults), since Halo refuses a team it does not have.
+Notes are `POST /api/Actions` (`hiddenfromuser` for internal ones) with a short
+reference to the action's key, which a retry looks for first; a resolution with a
+note is one action carrying `new_status`. What remains: someone editing the same
 field between our read and our write goes unnoticed (a window of one round trip).
 """
 
@@ -111,6 +113,7 @@ class HaloConnector(NamedSource):
         self.records = HaloRecords(name, options.mapping)
         self._lookups: HaloLookups | None = None
         self._lookups_at = 0.0
+        self._teams: tuple[float, list[str]] | None = None
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:
@@ -154,6 +157,16 @@ class HaloConnector(NamedSource):
             )
             self._lookups_at = time.monotonic()
         return self._lookups
+
+    def teams(self, fresh: bool = False) -> list[str]:
+        """The tenant's active team names (`/api/Team`), for escalation: a team Halo
+        does not have is refused with 400. Read again when `fresh` or older than the
+        lookups' maximum age."""
+        if fresh or self._teams is None or time.monotonic() - self._teams[0] >= LOOKUP_MAX_AGE:
+            teams = [str(t["name"]) for t in _list(self.get("/api/Team"))
+                     if t.get("name") and not t.get("inactive")]  # fmt: skip
+            self._teams = (time.monotonic(), teams)
+        return self._teams[1]
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET for reading: any refusal is "cannot read now", never a crash of the sync."""
@@ -269,12 +282,8 @@ class HaloConnector(NamedSource):
                 priority = mapping.priority_for(Priority(p["priority"]))
                 return {"priority_id": lookups.priority_id(priority)}
             if kind is ActionKind.TIER:
-                tier = Tier(p["tier"])
-                teams = [team for team, t in mapping.tier.items() if t is tier]
-                if not teams:
-                    raise InvalidRecord(f"no Halo team for tier {tier.value} (add one under "
-                                        "mapping.tier)")  # fmt: skip
-                return {"team": teams[0]}
+                return {"team": mapping.tier_target(Tier(p["tier"]), self.teams, "HaloPSA",
+                                                    "team")}  # fmt: skip
         except InvalidRecord as exc:
             raise ActionRejected(f"{self._name}: {exc}") from None
         raise ActionRejected(f"{self._name}: cannot write {kind.value} to Halo")

@@ -7,6 +7,8 @@
 - `check_conflict` is the compare step of read-compare-write for APIs without ETags.
 - `note_mark` is the short reference to an action's idempotency key that a note
   carries, so a retry can look for it before posting again.
+- `shown` puts a vendor's value into a message people read: one line, not too long
+  (every PSA field is untrusted text).
 """
 
 from __future__ import annotations
@@ -90,3 +92,11 @@ def check_conflict(action: Action, current: Mapping[str, Any], message: str) -> 
 
 def note_mark(action: Action) -> str:
     return f"{NOTE_MARK} {action.id[:12]}"
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """`value` for a one-line message: its enum value or text, control characters
+    escaped (`\\n`), cut at `limit` characters with an ellipsis."""
+    text = str(getattr(value, "value", value))
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -4,15 +4,20 @@ Reading: TicketSQL searches with `fields=` so one request per 100 tickets carrie
 everything the board needs; incremental on `LastUpdated`, ordered by it so each page's
 watermark only grows. RT reads date literals in the API user's time zone and garbles
 explicit offsets, so the connector writes them in the configured `timezone`
-(`connectors test` checks it against the server).
+(`connectors test` checks it against the server). Around a DST change RT 5.0.3 reads
+them up to an hour late, so there the search starts earlier (`rt_time`).
 
 Writing: RT has no idempotency keys and answers many refusals with 200 and a message
 list ("Ticket 7: Permission Denied"), so every field update is read-compare-write:
 GET the ticket (values and ETag), compare the fields the action changes with what
-the technician saw (`Conflict` if they moved), PUT with `If-Match` (412 → `Conflict`),
-check RT's messages, and read the ticket back to confirm the change and return its
-new version. Notes carry a short reference to the action's idempotency key, which a
-retry looks for in the ticket's recent history before posting again.
+the technician saw (`Conflict` if they moved), PUT with `If-Match`, check RT's
+messages, and read the ticket back to confirm the change and return its new version.
+A 412 (the ticket changed after our GET) is compared again: a `Conflict` names only
+the fields that moved from what the technician saw; if none did (someone edited
+another field), the PUT goes again with the new ETag. A write RT ignored without a
+message is named in words, with what to check. Notes carry a short reference to the
+action's idempotency key, which a retry looks for in the ticket's recent history
+before posting again.
 """
 
 from __future__ import annotations
@@ -27,17 +32,14 @@ from zoneinfo import ZoneInfo
 import requests.auth
 
 from noc_console.connectors.base import Check, NamedSource, Page
-from noc_console.connectors.errors import (
-    ActionRejected,
-    Conflict,
-    ConnectorUnavailable,
-)
+from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
 from noc_console.connectors.http import HttpClient, HttpSettings, parse_json
 from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.paging import by_next_url, follow
-from noc_console.connectors.records import check_conflict, note_mark
+from noc_console.connectors.records import check_conflict, note_mark, shown
 from noc_console.connectors.rt_probe import probe_rt
-from noc_console.connectors.rt_records import RtRecords, ticket_values
+from noc_console.connectors.rt_records import RtRecords, ref_name, ticket_values
+from noc_console.connectors.rt_time import since_literal
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import Client, Priority, Status, Tier
 
@@ -47,6 +49,7 @@ TICKET_FIELDS = (
     "Subject,Status,Owner,Queue,Priority,Created,LastUpdated,Started,Resolved,Due,"
     "Requestor,CustomFields,Type"
 )
+PUT_ATTEMPTS = 2  # a 412 on a field the action leaves alone is written over once
 #: RT's refusals that still come back as HTTP 200 (lower-cased substrings).
 REFUSALS = ("permission denied", "isn't a valid", "is not a valid", "invalid", "could not",
             "couldn't", "not allowed", "no permission", "failed")  # fmt: skip
@@ -67,6 +70,16 @@ DEFAULT_MAPPING = FieldMapping(
     },
     priority={"100": Priority.P1, "75": Priority.P2, "50": Priority.P3, "0": Priority.P4},
 )
+
+
+@dataclass(frozen=True, slots=True)
+class RtTicket:
+    """A ticket as RT has it: its JSON, the normalised values of the triage fields,
+    and its ETag (or `LastUpdated` when RT sends none)."""
+
+    raw: dict[str, Any]
+    values: dict[str, Any]
+    etag: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +119,7 @@ class RequestTrackerConnector(NamedSource):
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
         if since is None:  # first sync: what is open now, not years of history
             return self._search("Status = '__Active__'", with_watermark=True)
-        literal = since.astimezone(self._zone).strftime("%Y-%m-%d %H:%M:%S")
+        literal = since_literal(since, self._zone)  # earlier near a DST change: see rt_time
         return self._search(f"LastUpdated >= '{literal}'", with_watermark=True)
 
     def list_open(self) -> Iterator[Page]:
@@ -146,20 +159,21 @@ class RequestTrackerConnector(NamedSource):
         if action.kind is ActionKind.NOTE:
             internal = bool(action.payload.get("internal", True))
             self._note(ticket_id, action, str(action.payload.get("text", "")), internal, retry)
-            return self._read(ticket_id)[1]
+            return self._read(ticket_id).etag
         update = self._update_for(action)
         target = self._values_after(update)
-        current, etag = self._read(ticket_id)
-        if any(current.get(k) != v for k, v in target.items()):  # else: done already
-            check_conflict(action, current, f"{self._name}: ticket {ticket_id} changed in RT")
-            self._put(ticket_id, update, etag)
-            current, _ = self._read(ticket_id)
-            unmet = {k: current.get(k) for k, v in target.items() if current.get(k) != v}
+        ticket = self._read(ticket_id)
+        if any(ticket.values.get(k) != v for k, v in target.items()):  # else: done already
+            check_conflict(action, ticket.values,
+                           f"{self._name}: ticket {ticket_id} changed in RT")  # fmt: skip
+            self._put(ticket_id, action, update, ticket.etag)
+            ticket = self._read(ticket_id)
+            unmet = [k for k, v in target.items() if ticket.values.get(k) != v]
             if unmet:
-                raise ActionRejected(f"{self._name}: RT did not apply {update} (now {unmet})")
+                raise ActionRejected(f"{self._name}: {self._not_applied(ticket, update, unmet)}")
         if action.kind is ActionKind.RESOLVE and action.payload.get("text"):
             self._note(ticket_id, action, str(action.payload["text"]), True, retry)
-        return self._read(ticket_id)[1]
+        return self._read(ticket_id).etag
 
     def _update_for(self, action: Action) -> dict[str, Any]:
         mapping, p = self.options.mapping, action.payload
@@ -189,23 +203,58 @@ class RequestTrackerConnector(NamedSource):
             after["tier"] = Tier(update["CustomFields"][self.options.tier_field])
         return after
 
-    def _read(self, ticket_id: str) -> tuple[dict[str, Any], str]:
+    def _read(self, ticket_id: str) -> RtTicket:
         response = self.http.request("GET", f"/ticket/{ticket_id}")
         body = parse_json(self.http, response)
         if not isinstance(body, dict):
             raise ConnectorUnavailable(f"{self._name}: ticket {ticket_id} answered no object")
         values = ticket_values(body, self.options.mapping, self.options.tier_field)
-        return values, response.headers.get("ETag", "") or str(body.get("LastUpdated", ""))
+        etag = response.headers.get("ETag", "") or str(body.get("LastUpdated", ""))
+        return RtTicket(body, values, etag)
 
-    def _put(self, ticket_id: str, update: dict[str, Any], etag: str) -> None:
-        headers = {"If-Match": etag} if etag.startswith('"') else {}
-        response = self.http.request("PUT", f"/ticket/{ticket_id}", json=update,
-                                     headers=headers, accept=(412,), idempotent=True)  # fmt: skip
-        if response.status_code == 412:
-            current, _ = self._read(ticket_id)
-            theirs = {k: current.get(k) for k in ("status", "assignee", "priority", "tier")}
-            raise Conflict(f"{self._name}: ticket {ticket_id} changed in RT meanwhile", theirs)
-        self._check_messages(parse_json(self.http, response), f"update ticket {ticket_id}")
+    def _put(self, ticket_id: str, action: Action, update: dict[str, Any], etag: str) -> None:
+        """PUT `update` if the ticket is still at `etag`. On 412 the ticket is compared
+        again (`check_conflict`: only fields that moved from what the technician saw);
+        if none did, or the user chose "apply mine", it is written over the new ETag."""
+        for _ in range(PUT_ATTEMPTS):
+            headers = {"If-Match": etag} if etag.startswith('"') else {}
+            response = self.http.request("PUT", f"/ticket/{ticket_id}", json=update,
+                                         headers=headers, accept=(412,),
+                                         idempotent=True)  # fmt: skip
+            if response.status_code != 412:
+                self._check_messages(parse_json(self.http, response), f"update ticket {ticket_id}")
+                return
+            ticket = self._read(ticket_id)
+            check_conflict(action, ticket.values,
+                           f"{self._name}: ticket {ticket_id} changed in RT meanwhile")  # fmt: skip
+            etag = ticket.etag
+        raise ConnectorUnavailable(f"{self._name}: ticket {ticket_id} kept changing in RT while "
+                                   "we wrote to it; will try again")  # fmt: skip
+
+    def _not_applied(self, ticket: RtTicket, update: dict[str, Any], unmet: list[str]) -> str:
+        """What RT left unchanged, in words, and what to check (RT answers some refusals
+        with 200 and no message: a custom field not applied to the queue is ignored)."""
+        raw, tier_field = ticket.raw, self.options.tier_field
+        owner = ref_name(raw.get("Owner")) or "Nobody"
+        said = {
+            "status": ("Status", update.get("Status"), raw.get("Status"),
+                       "check that the queue's lifecycle allows it and the API user may "
+                       "modify the ticket"),
+            "assignee": ("Owner", update.get("Owner"), owner,
+                         f"check that {shown(update.get('Owner'))} may own tickets in the "
+                         "queue and the API user may modify the ticket"),
+            "priority": ("Priority", update.get("Priority"), raw.get("Priority"),
+                         "check that the API user may modify the ticket"),
+            "tier": (tier_field, (update.get("CustomFields") or {}).get(tier_field),
+                     ticket.values.get("tier"),
+                     f"check that the {shown(tier_field)} custom field is applied to the "
+                     "queue and the API user may modify it"),
+        }  # fmt: skip
+        return "; ".join(
+            f"RT did not change {shown(said[k][0])} to {shown(said[k][1])} on ticket "
+            f"{shown(raw.get('id'))} (it is still {shown(said[k][2])}) — {said[k][3]}"
+            for k in unmet
+        )
 
     def _note(self, ticket_id: str, action: Action, text: str, internal: bool, retry: bool) -> None:
         mark = note_mark(action)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from noc_console.connectors.base import Check
 from noc_console.connectors.errors import AuthFailed, ConnectorError
 from noc_console.connectors.rt_records import rt_date
+from noc_console.connectors.rt_time import local_literal
 
 if TYPE_CHECKING:
     from noc_console.connectors.request_tracker import RequestTrackerConnector
@@ -83,7 +84,7 @@ def _time_zone(rt: RequestTrackerConnector, ticket: dict[str, Any]) -> Check:
         return Check("time zone", None, "could not check: the ticket has no LastUpdated")
 
     def found(when: datetime) -> bool:
-        literal = when.astimezone(rt._zone).strftime("%Y-%m-%d %H:%M:%S")
+        literal = local_literal(when, rt._zone)
         return rt.search_count(f"id = {ticket['id']} AND LastUpdated >= '{literal}'") > 0
 
     if found(updated) and not found(updated + timedelta(seconds=1)):

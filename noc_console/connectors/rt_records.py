@@ -39,7 +39,7 @@ class RtRecords:
 
     def incident(self, t: dict[str, Any]) -> Incident:
         values = ticket_values(t, self.mapping, self.tier_field)
-        queue = _name(t.get("Queue"))
+        queue = ref_name(t.get("Queue"))
         created, updated = rt_date(t.get("Created")), rt_date(t.get("LastUpdated"))
         if created is None or updated is None:
             raise InvalidRecord("Created and LastUpdated are required")
@@ -69,14 +69,14 @@ class RtRecords:
 
 def ticket_values(t: dict[str, Any], mapping: FieldMapping, tier_field: str) -> dict[str, Any]:
     """The normalised values of the fields triage actions change."""
-    owner = _name(t.get("Owner"))
+    owner = ref_name(t.get("Owner"))
     tier_value = _custom_field(t.get("CustomFields"), tier_field) if tier_field else ""
     tier = Tier(tier_value) if tier_value in Tier.__members__ else None
     return {
         "status": mapping.status_of(str(t["Status"])),
         "assignee": None if owner in ("", "Nobody") else owner,
         "priority": mapping.priority_of(str(t.get("Priority") or "0")),
-        "tier": tier or mapping.tier_of(_name(t.get("Queue"))),
+        "tier": tier or mapping.tier_of(ref_name(t.get("Queue"))),
     }
 
 
@@ -96,7 +96,7 @@ def rt_date(value: Any) -> datetime | None:
     return None if when <= EPOCH else when
 
 
-def _name(ref: Any) -> str:
+def ref_name(ref: Any) -> str:
     """A user or queue reference: `{id, Name?}` (with fields[Queue]=Name) or a string."""
     if isinstance(ref, dict):
         return str(ref.get("Name") or ref.get("id") or "")

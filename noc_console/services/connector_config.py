@@ -4,7 +4,8 @@ Each field carries its default and a description; `TYPE_FIELDS` says which field
 connector type uses (the settings dialog shows exactly those) and `REQUIRED` which it
 cannot do without. Secrets are never here: `secret` names a keyring entry. Mapping
 overrides (`[connectors.mapping]`) are checked against the normalised vocabularies so
-a typo names its key instead of skipping every record at sync time.
+a typo names its key instead of skipping every record at sync time; an empty value
+takes a default entry out (`"2nd Line" = ""`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from noc_console.connectors.mapping import REMOVABLE
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Priority, Status, Tier
 from noc_console.services.config_rules import one_of
@@ -269,7 +271,8 @@ def parse_mapping(raw: Any, where: str, key: str) -> dict[str, Any]:
             key_type, value_type = vocab[name]
             parsed[name] = {
                 (_enum(key_type, k, where, f"{here}.{k}") if key_type is not str else str(k)):
-                (_enum(value_type, v, where, f"{here}.{k}") if value_type is not str
+                ("" if v == "" and name in REMOVABLE  # removes the default entry
+                 else _enum(value_type, v, where, f"{here}.{k}") if value_type is not str
                  else _string(v, where, f"{here}.{k}"))
                 for k, v in value.items()
             }  # fmt: skip

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from noc_console.models.board_row import BoardRow
@@ -86,7 +86,10 @@ def _cell(value: Any) -> Any:
 
 
 def _iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
+    """ISO 8601 in UTC to the whole second (`2026-11-25T04:38:00Z`): one form for every
+    time key and every source, whatever precision the source stamps with. Sub-seconds
+    are cut, not rounded, so a time never moves into a second that had not begun."""
+    return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def _state(clock: SlaClock | None, now: datetime, thresholds: SlaThresholds) -> str | None:

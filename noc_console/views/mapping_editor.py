@@ -1,8 +1,10 @@
 """The mapping table of the connector settings: the type's defaults and the user's
 overrides in one editable list (kind, source value, NOC Console value).
 
-Only rows that differ from the defaults are saved; what the rows mean is checked by
-the config parser, so a typo is reported with the same key name the file would use.
+Only rows that differ from the defaults are saved, and a default row the user removed
+is saved as an empty value (which takes it out of the mapping); what the rows mean is
+checked by the config parser, so a typo is reported with the same key name the file
+would use.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from noc_console.connectors.mapping import FieldMapping
+from noc_console.connectors.mapping import REMOVABLE, FieldMapping
 
 TABLES = ("status", "status_out", "priority", "tier", "client")
 SCALARS = ("default_client", "default_tier")
@@ -65,7 +67,8 @@ class MappingEditor(QWidget):
             else:
                 merged.update({(kind, _text(k)): _text(v) for k, v in value.items()})
         for (kind, source), target in merged.items():
-            self.add_row(kind, source, target)
+            if target or kind not in REMOVABLE:  # "" is a removed default: no row
+                self.add_row(kind, source, target)
         self.setEnabled(defaults is not None)
 
     def add_row(self, kind: str, source: str, target: str) -> None:
@@ -77,14 +80,19 @@ class MappingEditor(QWidget):
     def overrides(self) -> dict[str, Any]:
         """Rows that differ from the defaults, as a `[connectors.mapping]` table."""
         result: dict[str, Any] = {}
+        shown = set()
         for row in range(self.table.rowCount()):
             kind, source, target = (self._cell(row, c) for c in range(3))
+            shown.add((kind, source))
             if not kind or self._defaults.get((kind, source)) == target:
                 continue
             if kind in SCALARS:
                 result[kind] = target
             else:
                 result.setdefault(kind, {})[source] = target
+        for kind, source in self._defaults.keys() - shown:
+            if kind in REMOVABLE:  # a default row the user removed
+                result.setdefault(kind, {})[source] = ""
         return result
 
     def _cell(self, row: int, column: int) -> str:

@@ -329,3 +329,29 @@ def test_tiers_come_from_queues_by_mapping(at: FakeAutotask) -> None:
         connector(at, mapping=mapping).apply(
             Action(IncidentKey("autotask", str(ticket)), ActionKind.TIER, {"tier": "L2"},
                    expected={"tier": "L1"}), retry=False)  # fmt: skip
+
+
+def test_escalation_takes_the_configured_queue_before_a_default_one(at: FakeAutotask) -> None:
+    """Issue 15: overrides came after the defaults, so "Level II" won over the tenant's."""
+    at.picklists["queueID"][29683501] = "Level II"
+    at.picklists["queueID"][29683502] = "NOC Tier 2"
+    ticket = at.add_ticket("Switch port flapping", queueID=29683481)["id"]
+    mapping = DEFAULT_MAPPING.overridden({"tier": {"NOC Tier 2": Tier.L2}})
+    connector(at, mapping=mapping).apply(
+        Action(IncidentKey("autotask", str(ticket)), ActionKind.TIER, {"tier": "L2"},
+               expected={"tier": "L1"}), retry=False)  # fmt: skip
+    assert at.tickets[ticket]["queueID"] == 29683502
+
+
+def test_escalation_to_a_queue_added_since_the_lists_were_read(at: FakeAutotask) -> None:
+    ticket = at.add_ticket("Switch port flapping", queueID=29683481)["id"]
+    source = connector(at)
+    source.directory()  # cached without "Level II"
+    at.picklists["queueID"][29683501] = "Level II"
+    escalate = Action(IncidentKey("autotask", str(ticket)), ActionKind.TIER, {"tier": "L2"})
+    source.apply(escalate, retry=False)
+    assert at.tickets[ticket]["queueID"] == 29683501
+    with pytest.raises(ActionRejected, match=r"no Autotask queue for tier L3 exists in this "
+                       r'tenant .*; set \[connectors.mapping.tier\] "<queue>" = "L3"'):  # fmt: skip
+        source.apply(Action(IncidentKey("autotask", str(ticket)), ActionKind.TIER,
+                            {"tier": "L3"}), retry=False)  # fmt: skip

@@ -19,7 +19,13 @@ from noc_console.connectors.connectwise import (
     CwOptions,
 )
 from noc_console.connectors.cw_http import ConnectWiseHttp
-from noc_console.connectors.errors import AuthFailed, Conflict, NotFound, RateLimited
+from noc_console.connectors.errors import (
+    ActionRejected,
+    AuthFailed,
+    Conflict,
+    NotFound,
+    RateLimited,
+)
 from noc_console.connectors.http import HttpSettings
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
@@ -272,6 +278,38 @@ def test_a_field_changed_in_connectwise_meanwhile_is_a_conflict(
                     expected={"status": "new"}, force=True)  # fmt: skip
     connector(cw).apply(forced, retry=False)  # "apply mine"
     assert cw.tickets[ticket["id"]]["status"]["id"] == 13
+
+
+def test_configured_boards_and_statuses_win_over_the_defaults_when_writing(
+    cw: FakeConnectWise, store: Store, clock: ManualClock
+) -> None:
+    """Issue 15: overrides came after the defaults, so writes took the default names."""
+    cw.add_board("Tier 2", [("New", False), ("Triaged", False), ("Acknowledged", False)])
+    ours = cw.add_board("NOC Escalations", [("New", False), ("Triaged", False),
+                                            ("Acknowledged", False)])  # fmt: skip
+    ticket = cw.add_ticket("Core switch flapping", board=2, status=21, priority=3)
+    tenant = connector(cw, overrides={"tier": {"NOC Escalations": Tier.L2},
+                                      "status": {"Triaged": Status.ACKNOWLEDGED}})  # fmt: skip
+    synced(cw, store, clock, tenant)
+    key = IncidentKey("cw", str(ticket["id"]))
+    escalate = Action(key, ActionKind.TIER, {"tier": "L2"}, expected={"tier": "L1"})
+    acknowledge = Action(key, ActionKind.ACKNOWLEDGE, expected={"status": "new"})
+    assert deliver(cw, store, clock, escalate, acknowledge, source=tenant).delivered == 2
+    final = cw.tickets[ticket["id"]]
+    assert final["board"] == {"id": ours["id"], "name": "NOC Escalations"}
+    assert final["status"]["name"] == "Triaged"
+
+
+def test_escalation_without_a_board_for_the_tier_names_the_mapping_key(
+    cw: FakeConnectWise,
+) -> None:
+    ticket = cw.add_ticket("Core switch flapping", board=2, status=21)
+    escalate = Action(IncidentKey("cw", str(ticket["id"])), ActionKind.TIER, {"tier": "L3"})
+    with pytest.raises(ActionRejected) as raised:
+        connector(cw).apply(escalate, retry=False)
+    assert "no ConnectWise board for tier L3 exists in this tenant" in str(raised.value)
+    assert 'set [connectors.mapping.tier] "<board>" = "L3"' in str(raised.value)
+    assert cw.writes == []
 
 
 def test_retries_never_duplicate_what_already_landed(cw: FakeConnectWise) -> None:

@@ -34,15 +34,6 @@ from noc_console.models.store import Store
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_halo import ERROR_SHAPES, FakeHalo, halo_time
-from tests.fakes.http_fake import running
-
-
-@pytest.fixture
-def halo() -> Iterator[FakeHalo]:
-    fake = FakeHalo()
-    fake.seed(30)
-    with running(fake) as server:
-        yield server
 
 
 class Seconds:
@@ -348,6 +339,75 @@ def test_a_retry_does_not_repeat_what_already_landed(halo: FakeHalo) -> None:
     assert [a["note"].split("\n")[0] for a in halo.actions] == ["Called the user"]
     assert source.apply(note, retry=False)  # without retry it is sent again (as told)
     assert len(halo.actions) == 2
+
+
+def escalate(ticket: int, tier: str = "L2") -> Action:
+    return Action(IncidentKey("halo", str(ticket)), ActionKind.TIER, {"tier": tier},
+                  expected={"tier": "L1"})  # fmt: skip
+
+
+def test_escalation_writes_the_configured_team_not_a_default_the_tenant_lacks(
+    halo: FakeHalo,
+) -> None:
+    """Issue 15: with "NOC L2" = "L2" configured, the default "2nd Line" was sent first."""
+    halo.teams = ["NOC", "Service Desk", "NOC L2"]
+    mapping = DEFAULT_MAPPING.overridden({"tier": {"NOC L2": Tier.L2}})
+    halo.update_ticket(4001, team="NOC")
+    connector(halo, mapping=mapping).apply(escalate(4001), retry=False)
+    assert halo.tickets[4001]["team"] == "NOC L2"
+
+
+def test_a_configured_team_wins_over_a_default_team_of_the_same_tier(halo: FakeHalo) -> None:
+    halo.teams = ["NOC", "2nd Line", "NOC L2"]  # both exist: the configuration decides
+    mapping = DEFAULT_MAPPING.overridden({"tier": {"NOC L2": Tier.L2}})
+    halo.update_ticket(4001, team="NOC")
+    connector(halo, mapping=mapping).apply(escalate(4001), retry=False)
+    assert halo.tickets[4001]["team"] == "NOC L2"
+
+
+def test_escalation_skips_mapped_teams_the_tenant_does_not_have(halo: FakeHalo) -> None:
+    halo.teams = ["NOC", "Service Desk", "Tier Two"]
+    mapping = DEFAULT_MAPPING.overridden({"tier": {"Gone Team": Tier.L2, "Tier Two": Tier.L2}})
+    halo.update_ticket(4001, team="NOC")
+    connector(halo, mapping=mapping).apply(escalate(4001), retry=False)
+    assert halo.tickets[4001]["team"] == "Tier Two"
+
+
+def test_escalation_without_a_team_for_the_tier_names_the_mapping_key_to_set(
+    halo: FakeHalo,
+) -> None:
+    halo.teams = ["NOC", "Service Desk"]
+    halo.update_ticket(4001, team="NOC")
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(escalate(4001), retry=False)
+    message = str(raised.value)
+    assert "no HaloPSA team for tier L2 exists in this tenant" in message
+    assert 'set [connectors.mapping.tier] "<team>" = "L2"' in message
+    assert "'2nd Line'" in message  # what was tried
+    assert "\n" not in message
+    assert halo.writes == []
+
+
+def test_a_failed_escalation_holds_back_later_actions_until_the_user_acts(
+    halo: FakeHalo, store: Store, clock: ManualClock
+) -> None:
+    """The outbox's rule (docs/architecture.md): the failure is shown, not skipped over;
+    discarding it (`Store.keep_theirs`) lets the next action of the ticket go."""
+    halo.teams = ["NOC"]
+    halo.update_ticket(4001, team="NOC", status_id=1)
+    assert SyncService(connector(halo), store, clock).sync_once().ok
+    key = IncidentKey("halo", "4001")
+    outbox = OutboxService(store, clock, random.Random(1))
+    outbox.submit(Action(key, ActionKind.TIER, {"tier": "L2"}, expected={"tier": "L1"}))
+    outbox.submit(Action(key, ActionKind.ACKNOWLEDGE, expected={"status": "new"}))
+    report = outbox.deliver(connector(halo))
+    assert (report.failed, report.delivered) == (1, 0)
+    failed, waiting = store.outbox(key=key)
+    assert "no HaloPSA team for tier L2" in (failed.last_error or "")
+    assert waiting.state is ActionState.PENDING
+    store.keep_theirs(failed.seq, clock.now())
+    assert outbox.deliver(connector(halo)).delivered == 1
+    assert halo.tickets[4001]["status_id"] == 2
 
 
 def test_refusals_are_rejections_with_halos_words(halo: FakeHalo) -> None:

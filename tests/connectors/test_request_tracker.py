@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from noc_console.connectors.errors import AuthFailed
+from noc_console.connectors.errors import ActionRejected, AuthFailed, Conflict
 from noc_console.connectors.http import HttpSettings
 from noc_console.connectors.request_tracker import (
     DEFAULT_MAPPING,
@@ -29,6 +29,8 @@ from noc_console.models.store import Store
 from noc_console.services.engine import SyncEngine
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
+from tests.fakes.http_fake import running
+from tests.fakes.interposer import Interposer
 from tests.peers.request_tracker import ROOT, RtServer, comments
 
 
@@ -46,6 +48,7 @@ def rt(rt_server: RtServer) -> RtServer:
     if not rt_server.api("GET", "/queue/Acme").ok:
         rt_server.create_queue("Acme", "Acme Corp")
         rt_server.create_custom_field("Tier")
+        rt_server.create_custom_field("Level", applied=False)  # on no queue: writes ignored
         rt_server.create_user("tech1", "tech1pass")
         rt_server.grant("tech1", "Acme", "ShowTicket", "SeeQueue")  # may look, not touch
     return rt_server
@@ -176,6 +179,53 @@ def test_a_denied_update_answered_with_200_is_a_failure(
     assert "Permission Denied" in (queued.last_error or "")
     assert not queued.retryable
     assert rt.ticket(ticket)["Status"] == "new"
+
+
+def test_a_write_rt_ignores_says_in_words_what_did_not_change_and_what_to_check(
+    rt: RtServer,
+) -> None:
+    """Issue 15: this was "RT did not apply {'CustomFields': …} (now {'tier': <Tier.L1…>})"."""
+    ticket = rt.create_ticket("Acme", unique("Core switch flapping"))
+    escalate = Action(IncidentKey("rt", ticket), ActionKind.TIER, {"tier": "L2"})
+    with pytest.raises(ActionRejected) as raised:
+        connector(rt, tier_field="Level").apply(escalate, retry=False)
+    assert str(raised.value) == (
+        f"rt: RT did not change Level to L2 on ticket {ticket} (it is still L1) — check that "
+        "the Level custom field is applied to the queue and the API user may modify it"
+    )
+
+
+def priority_change(ticket: str) -> Action:
+    change = {"impact": 1, "urgency": 1, "priority": "P1"}
+    return Action(IncidentKey("rt", ticket), ActionKind.PRIORITY, change,
+                  expected={"priority": "P3"})  # fmt: skip
+
+
+def test_an_if_match_clash_reports_only_the_fields_that_differ(rt: RtServer) -> None:
+    """Issue 15: a priority-only clash reported status, assignee, priority and tier."""
+    ticket = rt.create_ticket("Acme", unique("Disk latency"), Priority=50)
+    with running(Interposer(rt.url)) as proxy:
+        proxy.before("PUT", f"/ticket/{ticket}",  # someone raises it between read and write
+                     lambda: rt.api("PUT", f"/ticket/{ticket}", json={"Priority": 75}))  # fmt: skip
+        with pytest.raises(Conflict) as raised:
+            connector(rt, url=proxy.url).apply(priority_change(ticket), retry=False)
+    assert proxy.count("PUT") == 1
+    assert raised.value.theirs == {"priority": Priority.P2}
+    assert rt.ticket(ticket)["Priority"] == "75"
+
+
+def test_an_if_match_clash_on_fields_the_action_leaves_alone_is_no_conflict(
+    rt: RtServer,
+) -> None:
+    ticket = rt.create_ticket("Acme", unique("Disk latency"), Priority=50)
+    with running(Interposer(rt.url)) as proxy:
+        take = {"Owner": "root"}  # someone takes it between our read and our write
+        proxy.before("PUT", f"/ticket/{ticket}",
+                     lambda: rt.api("PUT", f"/ticket/{ticket}", json=take))  # fmt: skip
+        connector(rt, url=proxy.url).apply(priority_change(ticket), retry=False)
+    assert proxy.count("PUT") == 2  # the first met 412; the second carried the new ETag
+    after = rt.ticket(ticket)
+    assert (after["Priority"], after["Owner"]["id"]) == ("100", "root")  # type: ignore[index]
 
 
 def test_a_retried_note_is_not_posted_twice(rt: RtServer) -> None:

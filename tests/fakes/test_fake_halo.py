@@ -149,6 +149,7 @@ def test_post_tickets_array_updates_and_answers_with_lastupdate(
         [{"id": 4003, "status_id": 20}],  # a status that is not for tickets
         [{"id": 4003, "dateoccurred": "2020-01-01T00:00:00"}],  # not updatable
         [{"id": 99999, "status_id": 2}],  # no such ticket
+        [{"id": 4003, "team": "Tier 2"}],  # a team this tenant does not have
     ],
 )
 def test_bad_ticket_posts_are_refused(halo: FakeHalo, http: requests.Session, body: Any) -> None:
@@ -157,6 +158,19 @@ def test_bad_ticket_posts_are_refused(halo: FakeHalo, http: requests.Session, bo
     assert response.status_code in (400, 404)
     assert halo.tickets[4003] == before
     assert halo.writes == []
+
+
+def test_teams_are_the_tenants_own_and_an_unknown_one_is_refused_with_its_name(
+    halo: FakeHalo, http: requests.Session
+) -> None:
+    halo.teams = ["NOC", "NOC L2"]
+    assert [t["name"] for t in http.get(f"{halo.url}/api/Team").json()] == ["NOC", "NOC L2"]
+    refused = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4003, "team": "2nd Line"}])
+    assert (refused.status_code, refused.json()) == (400, "Team '2nd Line' is not valid")
+    moved = http.post(f"{halo.url}/api/Actions", json=[{"ticket_id": 4003, "note": "Up",
+                                                        "new_team": "NOC L2"}])  # fmt: skip
+    assert moved.status_code == 201
+    assert halo.tickets[4003]["team"] == "NOC L2"
 
 
 def test_actions_add_notes_and_change_the_ticket(halo: FakeHalo, http: requests.Session) -> None:

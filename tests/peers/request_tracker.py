@@ -172,11 +172,16 @@ class RtServer:
         )  # fmt: skip
         return done.stdout
 
-    def create_custom_field(self, name: str, queue: str = "General") -> None:
+    def create_custom_field(self, name: str, applied: bool = True) -> None:
+        """A one-value ticket custom field, applied to every queue unless `applied` is
+        False (then RT ignores writes to it without a word, as on a queue it is not
+        applied to)."""
         body = {"Name": name, "Type": "Freeform", "MaxValues": 1,
                 "LookupType": "RT::Queue-RT::Ticket"}  # fmt: skip
         response = self.api("POST", "/customfield", json=body)
         response.raise_for_status()
+        if not applied:
+            return
         cf = response.json()["id"]
         script = (
             "use strict; use RT; RT::LoadConfig(); RT::Init();"

@@ -48,6 +48,24 @@ def test_an_rt_connector_is_read_with_its_mapping(tmp_path: Path) -> None:
     assert mapping.tier_of("Acme Support") is Tier.L2
 
 
+def test_an_empty_value_takes_a_default_out_of_the_mapping(tmp_path: Path) -> None:
+    text = (
+        RT.replace('escalated = "in_progress"', 'stalled = ""')
+        + """\
+[connectors.mapping.status_out]
+acknowledged = ""
+[connectors.mapping.tier]
+"NOC L2" = "L2"
+"""
+    )
+    (rt,) = load_config(write(tmp_path, text)).connectors
+    mapping = DEFAULT_MAPPING.overridden(rt.mapping)
+    assert "stalled" not in mapping.status
+    assert Status.ACKNOWLEDGED not in mapping.status_out
+    assert mapping.tier_of("NOC L2") is Tier.L2
+    assert mapping.names_for("tier", Tier.L2) == ["NOC L2"]
+
+
 @pytest.mark.parametrize(
     ("change", "key", "problem"),
     [
