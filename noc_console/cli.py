@@ -17,7 +17,9 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from noc_console import APP_ID, __version__
+from noc_console.models.actions import ActionState
 from noc_console.models.errors import EnvironmentProblem
+from noc_console.models.record_text import clean
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
@@ -73,6 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
         "standard input, or prompted for)"
     )  # fmt: skip
     secret.add_argument("name")
+    outbox = commands.add_parser(
+        "outbox", help="triage actions not yet delivered: list them, retry or discard one"
+    )
+    outbox_actions = outbox.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
+    listing = outbox_actions.add_parser("list", help="pending, failed and conflicting actions")
+    listing.add_argument("--format", default="text", choices=["text", "json"])
+    retry = outbox_actions.add_parser(
+        "retry", help="queue a failed action again; send a conflicting one over the source's"
+    )
+    retry.add_argument("id", help="the number `outbox list` shows, or the action's id")
+    discard = outbox_actions.add_parser(
+        "discard", help="drop a failed or conflicting action: the source's value stands"
+    )
+    discard.add_argument("id", help="the number `outbox list` shows, or the action's id")
     handover = commands.add_parser("handover", help="write a shift handover as HTML or PDF")
     handover.add_argument("--format", required=True, choices=["html", "pdf"])
     handover.add_argument("--out", type=Path, required=True, help="file to write")
@@ -116,6 +132,8 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
         return run_connectors_command(config, args.connectors_command, getattr(args, "name", ""))
     if args.command == "handover":
         return _handover(config, db_url, demo, args)
+    if args.command == "outbox":
+        return _outbox(config, db_url, args)
     if (args.clients or args.screen is not None) and not args.wall:
         print("noc-console: --clients and --screen need --wall", file=sys.stderr)
         return EXIT_USAGE
@@ -155,9 +173,32 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
             if delivery.error:
                 failed += 1
                 print(f"noc-console: {delivery.error}", file=sys.stderr)
+        stuck = runtime.store.outbox([ActionState.FAILED, ActionState.CONFLICT])
+        if stuck:
+            failed += 1
+            print(f"noc-console: {len(stuck)} action(s) failed or in conflict; each holds back "
+                  "its incident's later actions — `noc-console outbox list`, then `retry ID` or "
+                  "`discard ID`:", file=sys.stderr)  # fmt: skip
+            for queued in stuck[:10]:
+                reason = clean(queued.last_error or "", 200, one_line=True)
+                print(f"  #{queued.seq} {queued.state.value} {queued.action.kind.value} on "
+                      f"{queued.action.key}: {reason}", file=sys.stderr)  # fmt: skip
         return EXIT_ENVIRONMENT if failed else 0
     finally:
         runtime.close()
+
+
+def _outbox(config: Config, db_url: str, args: argparse.Namespace) -> int:
+    from noc_console.models.clock import SystemClock
+    from noc_console.models.store import Store
+    from noc_console.outbox_commands import run_outbox_command
+
+    store = Store.open(db_url, config.sla.policy)
+    try:
+        ident, fmt = getattr(args, "id", ""), getattr(args, "format", "text")
+        return run_outbox_command(store, SystemClock(), args.outbox_command, ident, fmt)
+    finally:
+        store.close()
 
 
 def _export(config: Config, db_url: str, demo: bool, fmt: str, out: Path | None) -> int:
