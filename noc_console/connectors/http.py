@@ -49,8 +49,8 @@ from noc_console.connectors.http_transport import (
     MAX_REDIRECTS,
     Deadline,
     Destinations,
+    EnvironmentProxies,
     GuardedSession,
-    environment_proxies,
 )
 from noc_console.connectors.rate_limit import RateLimiter
 from noc_console.connectors.redaction import REDACT, guard_third_party_loggers
@@ -101,6 +101,7 @@ class HttpClient:
         #: never below one connect and one read: a single slow read has its own timeout
         self.deadline = max(settings.request_deadline,
                             settings.connect_timeout + settings.read_timeout)  # fmt: skip
+        self._proxies = EnvironmentProxies()
         self.limiter = RateLimiter(settings.requests_per_minute / 60.0, sleep=sleep)
         self._sleep = sleep
         self.requests_made = 0
@@ -143,7 +144,7 @@ class HttpClient:
                         url,
                         timeout=(self.settings.connect_timeout, self.settings.read_timeout),
                         verify=self.verify,
-                        proxies=environment_proxies(url),
+                        proxies=self._proxies(url),
                         **kwargs,
                     )
             except requests.RequestException as exc:

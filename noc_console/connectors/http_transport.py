@@ -12,7 +12,7 @@ under `HttpClient`, and the rules it enforces whatever a server answers.
 - **The environment.** `trust_env` is off: `REQUESTS_CA_BUNDLE`/`CURL_CA_BUNDLE` cannot
   change which certificates are trusted and `~/.netrc` cannot replace a connector's
   credentials. Proxies from the environment (`HTTPS_PROXY`, `NO_PROXY`…) are still used,
-  per request (`environment_proxies`): a NOC behind a corporate proxy needs them.
+  per request (`EnvironmentProxies`): a NOC behind a corporate proxy needs them.
 - **Deadlines.** A read timeout bounds each read, not a request: a server dripping one
   byte a second never trips it. `Deadline` bounds the whole request (redirects included):
   when it passes, the sockets of the request's connections are shut down, the read in
@@ -23,8 +23,13 @@ under `HttpClient`, and the rules it enforces whatever a server answers.
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import itertools
 import socket
 import threading
+import time
+import urllib.request
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
@@ -133,10 +138,17 @@ class GuardedSession(requests.Session):
         super().rebuild_auth(prepared_request, response)
 
 
-def environment_proxies(url: str) -> dict[str, str]:
-    """The proxies the environment names for `url` (honouring NO_PROXY)."""
-    proxies: dict[str, str] = requests.utils.get_environ_proxies(url)
-    return proxies
+class EnvironmentProxies:
+    """The proxies the environment names (`HTTPS_PROXY`…), read once, per URL honouring
+    `NO_PROXY`: what requests would use with `trust_env`, without the rest of it."""
+
+    def __init__(self) -> None:
+        self.proxies: dict[str, str] = urllib.request.getproxies()
+
+    def __call__(self, url: str) -> dict[str, str]:
+        if not self.proxies or requests.utils.should_bypass_proxies(url, no_proxy=None):
+            return {}
+        return self.proxies
 
 
 # ---------------------------------------------------------------- deadlines
@@ -148,23 +160,25 @@ class Deadline:
     `seconds` after it started; `expired` says whether that happened."""
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
+        self.ends_at = time.monotonic() + seconds
         self.expired = False
+        self.done = False
         self._lock = threading.Lock()
         self._connections: list[HTTPConnection] = []
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
         self._outer: Deadline | None = None
 
     def __enter__(self) -> Deadline:
         self._outer = getattr(_local, "deadline", None)
         _local.deadline = self
-        self._timer.start()
+        WATCHDOG.add(self)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  trace: TracebackType | None) -> None:  # fmt: skip
-        self._timer.cancel()
+        with self._lock:
+            self.done = True
+            self._connections.clear()
+        WATCHDOG.finished()
         _local.deadline = self._outer
 
     def watch(self, connection: HTTPConnection) -> None:
@@ -174,11 +188,54 @@ class Deadline:
                 return
         _cut([connection])
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
+            if self.done:
+                return
             self.expired = True
             connections = list(self._connections)
         _cut(connections)
+
+
+class _Watchdog:
+    """One daemon thread for every `Deadline` in the process (a thread per request would
+    double the cost of a loopback request): it sleeps until the earliest one is due."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[tuple[float, int, Deadline]] = []  # a heap
+        self._order = itertools.count()
+        self._finished = 0  # entries whose request ended; dropped when they are many
+        self._thread: threading.Thread | None = None
+
+    def add(self, deadline: Deadline) -> None:
+        with self._wake:
+            heapq.heappush(self._due, (deadline.ends_at, next(self._order), deadline))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="http-deadlines",
+                                                daemon=True)  # fmt: skip
+                self._thread.start()
+            self._wake.notify()
+
+    def finished(self) -> None:
+        with self._wake:
+            self._finished += 1
+            if self._finished > 64 and self._finished * 2 > len(self._due):
+                self._due = [entry for entry in self._due if not entry[2].done]
+                heapq.heapify(self._due)
+                self._finished = 0
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    timeout = self._due[0][0] - time.monotonic() if self._due else None
+                    self._wake.wait(timeout)
+                _, _, deadline = heapq.heappop(self._due)
+            deadline.expire()
+
+
+WATCHDOG = _Watchdog()
 
 
 def _cut(connections: Iterable[HTTPConnection]) -> None:
@@ -186,10 +243,8 @@ def _cut(connections: Iterable[HTTPConnection]) -> None:
     for connection in connections:
         sock = getattr(connection, "sock", None)
         if isinstance(sock, socket.socket):  # not a TLS-in-TLS proxy transport
-            try:
+            with contextlib.suppress(OSError):  # already closed
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the raw fd, TLS or not
-            except OSError:
-                pass  # already closed
 
 
 class _WatchedHTTPConnection(HTTPConnection):

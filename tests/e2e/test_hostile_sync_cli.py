@@ -71,6 +71,7 @@ def test_sync_once_prints_one_line_for_a_hostile_server(
 
 
 def halo_workspace(tmp_path: Path, halo: FakeHalo, insecure: bool) -> Path:
+    tmp_path.mkdir()
     (tmp_path / "config.toml").write_text(
         f"""
 [[connectors]]
