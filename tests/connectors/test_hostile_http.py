@@ -9,7 +9,7 @@ read errors that must end as one clear line (`ConnectorUnavailable`), not a trac
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +73,7 @@ def other_host() -> Iterator[ScriptedServer]:
 
 @pytest.fixture
 def psa() -> Iterator[HostilePsa]:
-    fake = HostilePsa()
-    for number in range(1, 31):  # two pages of 25
-        fake.add(number)
-    with hostile(fake) as server:
+    with hostile() as server:
         yield server
 
 
@@ -152,45 +149,34 @@ def test_rt_redirect_to_another_host_is_refused_with_its_token(
     assert leaked(other_host, SECRET) == []
 
 
-def test_an_rt_next_page_link_to_another_host_gets_no_token(other_host: ScriptedServer) -> None:
-    with serving() as rt:
-        rt.answer(200, {"items": [], "next_page": f"{other_host.url}/queues/all?page=2"})
-        source = vendor("rt", rt.url, allow_insecure_http=True)
-        with pytest.raises(ConnectorUnavailable, match="another host"):
-            source.clients()
-    assert leaked(other_host, SECRET) == []
-    assert other_host.requests == []
+def rt_next_page(server: ScriptedServer, other: ScriptedServer) -> tuple[str, str]:
+    server.answer(200, {"items": [], "next_page": f"{other.url}/queues/all?page=2"})
+    return "rt", server.url
 
 
-def test_a_connectwise_link_header_to_another_host_gets_no_credentials(
-    other_host: ScriptedServer,
+def connectwise_link_header(server: ScriptedServer, other: ScriptedServer) -> tuple[str, str]:
+    link = f'<{other.url}/apis/3.0/company/companies?pageId=2>; rel="next"'
+    server.answer(200, [{"id": 1, "identifier": "acme", "name": "Acme"}], {"Link": link})
+    return "connectwise", f"{server.url}/v2025_1/apis/3.0"
+
+
+def autotask_next_page_url(server: ScriptedServer, other: ScriptedServer) -> tuple[str, str]:
+    server.answer(200, {"zoneName": "Zone 5", "url": f"{server.url}/zone5/"})  # zoneInformation
+    server.answer(200, {"fields": []})  # Tickets/entityInformation/fields
+    server.answer(200, {"items": [{"id": 1, "companyName": "Acme"}],
+                        "pageDetails": {"nextPageUrl": f"{other.url}/Companies/next"}})  # fmt: skip
+    return "autotask", server.url
+
+
+@pytest.mark.parametrize("script", [rt_next_page, connectwise_link_header, autotask_next_page_url])
+def test_a_next_page_link_to_another_host_gets_no_credentials(
+    other_host: ScriptedServer, script: Callable[[ScriptedServer, ScriptedServer], tuple[str, str]]
 ) -> None:
-    with serving() as cw:
-        link = f'<{other_host.url}/apis/3.0/company/companies?pageId=2>; rel="next"'
-        cw.answer(200, [{"id": 1, "identifier": "acme", "name": "Acme"}], {"Link": link})
-        source = vendor("connectwise", f"{cw.url}/v2025_1/apis/3.0", allow_insecure_http=True)
-        with pytest.raises(ConnectorUnavailable, match="another host"):
-            source.clients()
-    assert leaked(other_host, SECRET) == []
-    assert other_host.requests == []
-
-
-def test_an_autotask_next_page_url_on_another_host_gets_no_credentials(
-    other_host: ScriptedServer,
-) -> None:
-    with serving() as at:
-        at.answer(200, {"zoneName": "Zone 5", "url": f"{at.url}/zone5/"})  # zoneInformation
-        at.answer(200, {"fields": []})  # Tickets/entityInformation/fields
-        at.answer(
-            200,
-            {
-                "items": [{"id": 1, "companyName": "Acme"}],
-                "pageDetails": {"nextPageUrl": f"{other_host.url}/Companies/next"},
-            },
-        )
-        source = vendor("autotask", at.url, allow_insecure_http=True)
-        with pytest.raises(ConnectorUnavailable, match="another host"):
-            source.clients()
+    """requests sends session headers and auth to whatever URL it is asked for."""
+    with serving() as server:
+        kind, base_url = script(server, other_host)
+        with pytest.raises(ConnectorUnavailable, match="link to another host"):
+            vendor(kind, base_url, allow_insecure_http=True).clients()
     assert leaked(other_host, SECRET, "NOCCONSOLE7QF3JX2WZ5TRACKID") == []
     assert other_host.requests == []
 

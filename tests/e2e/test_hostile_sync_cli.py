@@ -18,10 +18,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def psa() -> Iterator[HostilePsa]:
-    fake = HostilePsa()
-    for number in range(1, 31):
-        fake.add(number)
-    with hostile(fake) as server:
+    with hostile() as server:
         yield server
 
 

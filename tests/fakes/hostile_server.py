@@ -47,8 +47,10 @@ class DripReply(Reply):
 
 
 class HostilePsa(FakePsa):
-    def __init__(self, misbehave_pages: int = 60) -> None:
+    def __init__(self, misbehave_pages: int = 60, incidents: int = 30) -> None:
         super().__init__()
+        for number in range(1, incidents + 1):  # two pages of 25 by default
+            self.add(number)
         self.misbehave_pages = misbehave_pages
         self.next_page: Callable[[int], Any] | None = None
         self.records = "paged"
