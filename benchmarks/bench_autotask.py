@@ -36,7 +36,7 @@ def main() -> None:
         if ticket["status"] == 5:
             ticket["status"] = 1
     with running(fake) as at, tempfile.TemporaryDirectory() as tmp:
-        settings = HttpSettings(f"{at.url}/atservicesrest/v1.0",
+        settings = HttpSettings(f"{at.url}/atservicesrest/v1.0", allow_insecure_http=True,
                                 requests_per_minute=0.0 if args.budget else 1e9)  # fmt: skip
         http = at_client("autotask", settings, at.username, at.integration_code, at.secret)
         source = AutotaskConnector("autotask", AutotaskSession(http, at.username), AtOptions())

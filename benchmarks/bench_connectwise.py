@@ -39,7 +39,7 @@ def tenant() -> FakeConnectWise:
 
 def measure(page_size: int, reconcile: bool) -> dict[str, object]:
     with running(tenant()) as fake, tempfile.TemporaryDirectory() as folder:
-        settings = HttpSettings(fake.url)
+        settings = HttpSettings(fake.url, allow_insecure_http=True)
         http = ConnectWiseHttp("cw", settings, fake.company, fake.public_key, fake.client_id,
                                fake.private_key)  # fmt: skip
         source = ConnectWiseConnector("cw", http, CwOptions(page_size=page_size))

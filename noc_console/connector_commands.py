@@ -58,7 +58,7 @@ def _test(config: Config, connector_config: ConnectorConfig) -> int:
                                 secret_store(config))  # fmt: skip
     print(f"Testing {connector.label} ({connector_config.type})")
     checks = []
-    for check in check_connection(connector):
+    for check in check_connection(connector, connector_config):
         checks.append(check)
         print(f"  {MARKS[check.ok]} {check.step}: {check.detail}", flush=True)
     return 0 if passed(checks) else 1

@@ -2,9 +2,10 @@
 and its thread limit, on top of the shared `HttpClient`.
 
 - The configured base URL is the *discovery* host (`…/ATServicesRest/V1.0`):
-  `GET zoneInformation?user=` (no auth) names the tenant's zone; every other call
-  goes to `{zone url}v1.0/…` with the headers `ApiIntegrationCode`, `UserName`,
-  `Secret` (set on the session, never logged; the secret is redacted everywhere).
+  `GET zoneInformation?user=` (sent without credentials) names the tenant's zone;
+  every other call goes to `{zone url}v1.0/…` with the headers `ApiIntegrationCode`,
+  `UserName`, `Secret` (set on the session, never logged; the secret is redacted
+  everywhere). Only the discovery host and the zone it names (https) get requests.
 - A tenant moved to another zone answers 401 in the old one: the session rediscovers
   its zone once and retries there (next-page URLs included); if the zone did not
   change, or the retry is refused too, it is `AuthFailed`.
@@ -43,6 +44,9 @@ THREADS_PER_ENDPOINT = 3
 #: 500s whose message says "try again" rather than "no" (pyconnectwise does the same).
 TRANSIENT = ("timeout", "timed out", "try again", "temporarily", "deadlock")
 
+#: Session headers removed from the zone question (None removes a header in requests).
+NO_CREDENTIALS = {"ApiIntegrationCode": None, "UserName": None, "Secret": None}
+
 _slots_lock = threading.Lock()
 _slots: dict[tuple[str, str], threading.BoundedSemaphore] = {}
 
@@ -73,15 +77,20 @@ class AutotaskSession:
         return self.http.requests_made
 
     def discover(self) -> str:
-        """Ask the discovery host for this user's zone; return its API base URL."""
+        """Ask the discovery host for this user's zone; return its API base URL.
+
+        The question carries no credentials (it needs none); the zone's host is then
+        trusted with them, over https only (`Destinations.allow`)."""
         response = self.http.request("GET", "zoneInformation", params={"user": self.username},
-                                     accept=(500,))  # fmt: skip
+                                     accept=(500,), headers=NO_CREDENTIALS)  # fmt: skip
         body = parse_json(self.http, response)
         if response.status_code == 500 or not isinstance(body, dict) or not body.get("url"):
             detail = vendor_message(response) if response.status_code == 500 else "no zone url"
             raise AuthFailed(f"{self.name}: Autotask has no zone for API user "
                              f"{self.username!r} ({detail}) — check username")  # fmt: skip
-        self.zone_url = str(body["url"]).rstrip("/") + "/v1.0/"
+        zone_url = str(body["url"]).rstrip("/") + "/v1.0/"
+        self.http.destinations.allow(zone_url, "Autotask's zone discovery")
+        self.zone_url = zone_url
         self.zone_name = str(body.get("zoneName") or self.zone_url)
         return self.zone_url
 

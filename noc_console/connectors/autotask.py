@@ -32,7 +32,9 @@ from noc_console.connectors.at_records import AtRecords, Directory, Picklists, v
 from noc_console.connectors.at_session import AutotaskSession
 from noc_console.connectors.base import Check, NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable, NotFound
+from noc_console.connectors.http import reading
 from noc_console.connectors.mapping import FieldMapping
+from noc_console.connectors.paging import PageGuard
 from noc_console.connectors.records import check_conflict, note_mark
 from noc_console.models.actions import CHANGED_FIELDS, Action, ActionKind
 from noc_console.models.errors import InvalidRecord
@@ -134,9 +136,9 @@ class AutotaskConnector(NamedSource):
         """Picklists, companies and resources, re-read after `lookup_ttl` seconds."""
         now = time.monotonic()
         if refresh or self._lookups is None or now - self._lookups[0] > self.options.lookup_ttl:
-            picklists = Picklists.from_fields(
-                self.session.json("GET", "Tickets/entityInformation/fields")
-            )
+            with reading():
+                fields = self.session.json("GET", "Tickets/entityInformation/fields")
+            picklists = Picklists.from_fields(fields)
             companies = {
                 int(c["id"]): str(c.get("companyName") or c["id"])
                 for c in self.query("Companies", ALL, ["id", "companyName"])
@@ -160,21 +162,23 @@ class AutotaskConnector(NamedSource):
         }
         if include:
             search["IncludeFields"] = include
-        body = self.session.json("POST", f"{entity}/query", json=search, idempotent=True)
-        seen: set[str] = set()
+        guard = PageGuard(self.session.http, f"{entity}/query")
+        link = ""
         while True:
+            guard.next(link, link or f"{entity}/query")
+            with reading():
+                body = (self.session.json("GET", link) if link else
+                        self.session.json("POST", f"{entity}/query", json=search,
+                                          idempotent=True))  # fmt: skip
             if not isinstance(body, dict) or not isinstance(body.get("items"), list):
                 raise ConnectorUnavailable(f"{self._name}: {entity}/query answered an "
                                            "unexpected shape")  # fmt: skip
+            guard.served(body["items"])
             yield body["items"]
             details = body.get("pageDetails")
-            link = details.get("nextPageUrl") if isinstance(details, dict) else None
+            link = str(details.get("nextPageUrl") or "") if isinstance(details, dict) else ""
             if not link:
                 return
-            if link in seen:
-                raise ConnectorUnavailable(f"{self._name}: Autotask sent the same page twice")
-            seen.add(link)
-            body = self.session.json("GET", link)
 
     def _tickets(self, filters: list[dict[str, Any]], with_watermark: bool) -> Iterator[Page]:
         directory = self.directory()

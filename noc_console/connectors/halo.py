@@ -38,7 +38,7 @@ from datetime import datetime
 from typing import Any
 
 from noc_console.connectors.base import Check, NamedSource, Page
-from noc_console.connectors.errors import ActionRejected, ConnectorError, ConnectorUnavailable
+from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
 from noc_console.connectors.halo_auth import HaloToken
 from noc_console.connectors.halo_records import (
     HaloLookups,
@@ -49,8 +49,9 @@ from noc_console.connectors.halo_records import (
     ticket_values,
     version_of,
 )
-from noc_console.connectors.http import HttpClient, HttpSettings
+from noc_console.connectors.http import HttpClient, HttpSettings, reading
 from noc_console.connectors.mapping import FieldMapping
+from noc_console.connectors.paging import PageGuard
 from noc_console.connectors.records import check_conflict, note_mark
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.errors import InvalidRecord
@@ -170,12 +171,8 @@ class HaloConnector(NamedSource):
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET for reading: any refusal is "cannot read now", never a crash of the sync."""
-        try:
+        with reading():
             return self.http.json("GET", path, params=params)
-        except ConnectorUnavailable:
-            raise
-        except ConnectorError as exc:
-            raise ConnectorUnavailable(str(exc)) from None
 
     def tickets_page(self, params: dict[str, Any]) -> tuple[list[Any], int, int]:
         """One listing page: (tickets, record_count, the page size the server used)."""
@@ -192,7 +189,9 @@ class HaloConnector(NamedSource):
         lookups = self.lookups()
         page_no, keyset, newest = 1, True, None
         at_mark: set[Any] = set()  # ids already yielded whose last_update is `mark`
+        guard = PageGuard(self.http, "/api/Tickets")  # no `served`: a keyset step may repeat
         while True:
+            guard.next((mark, page_no), f"page {page_no} from {mark or 'the start'}")
             params = {**filters, "order": "last_update", "orderdesc": "false", "page_no": page_no}
             if mark is not None:
                 params["lastupdatefromdate"] = mark
@@ -227,7 +226,9 @@ class HaloConnector(NamedSource):
         """Every record of a paginated lookup (`{record_count, <key>: [...]}`)."""
         found: list[Any] = []
         page_no = 1
+        guard = PageGuard(self.http, path)
         while True:
+            guard.next(page_no, f"page {page_no}")
             body = self.get(path, {"pageinate": "true", "page_size": MAX_PAGE_SIZE,
                                    "page_no": page_no})  # fmt: skip
             items = _list(body.get(key) if isinstance(body, dict) else body)

@@ -8,7 +8,12 @@ What it guarantees, so no connector has to remember:
   resent here (the outbox retries them knowing whether they may have landed);
 - 429 answered by waiting `Retry-After` when it is short, else `RateLimited` so the
   engine backs off; a client-side `RateLimiter` keeps under the vendor's published rate;
-- TLS verification always on, with an optional CA bundle; no switch turns it off;
+- TLS verification always on, against certifi's bundle or the configured CA bundle;
+  no switch turns it off and the environment cannot change it;
+- requests go only to the configured host (and hosts a vendor's discovery names), never
+  follow a redirect elsewhere, and carry credentials over plain http only when the
+  connector allows it (`http_transport`);
+- a total deadline per request, so a server dripping its answer cannot hold a sync;
 - failures mapped onto `connectors.errors`, with a message naming the connector, the
   request and what to fix (an HTML page instead of JSON usually means a wrong base URL);
 - secrets never logged: auth travels in headers, which are never logged; every
@@ -21,13 +26,15 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import requests
+import requests.utils
 
 from noc_console import __version__
 from noc_console.connectors.errors import (
@@ -38,6 +45,13 @@ from noc_console.connectors.errors import (
     RateLimited,
 )
 from noc_console.connectors.http_settings import HttpSettings as HttpSettings  # re-exported
+from noc_console.connectors.http_transport import (
+    MAX_REDIRECTS,
+    Deadline,
+    Destinations,
+    EnvironmentProxies,
+    GuardedSession,
+)
 from noc_console.connectors.rate_limit import RateLimiter
 from noc_console.connectors.redaction import REDACT, guard_third_party_loggers
 
@@ -64,20 +78,30 @@ class HttpClient:
         auth: requests.auth.AuthBase | tuple[str, str] | None = None,
         headers: dict[str, str] | None = None,
         secrets: Iterable[str] = (),
-        session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.name = name
         self.settings = settings
         self.base = settings.base_url.rstrip("/") + "/"
-        self.session = session or requests.Session()
+        self.redact = REDACT
+        secrets = list(secrets)
+        for secret in secrets:
+            REDACT.add(secret)
+        self.destinations = Destinations(
+            name, self.base, credentialed=bool(secrets) or auth is not None,
+            allow_insecure_http=settings.allow_insecure_http, redact=self.redact,
+        )  # fmt: skip
+        self.session = GuardedSession(self.destinations)
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
         self.session.headers.update(headers or {})
         self.session.auth = auth
-        self.redact = REDACT
-        for secret in secrets:
-            REDACT.add(secret)
+        #: certifi's bundle unless a CA bundle is configured: never the environment's
+        self.verify = settings.ca_bundle or requests.utils.DEFAULT_CA_BUNDLE_PATH
+        #: never below one connect and one read: a single slow read has its own timeout
+        self.deadline = max(settings.request_deadline,
+                            settings.connect_timeout + settings.read_timeout)  # fmt: skip
+        self._proxies = EnvironmentProxies()
         self.limiter = RateLimiter(settings.requests_per_minute / 60.0, sleep=sleep)
         self._sleep = sleep
         self.requests_made = 0
@@ -105,28 +129,41 @@ class HttpClient:
     ) -> requests.Response:
         """Send one request; statuses in `accept` are returned instead of raised."""
         url = self.url(path)
+        self.destinations.check(url)
         retry_safe = method in SAFE_METHODS if idempotent is None else idempotent
         attempt = 0
         while True:
             self.limiter.acquire()
             started = time.perf_counter()
             self.requests_made += 1
+            deadline = Deadline(self.deadline)
             try:
-                response = self.session.request(
-                    method,
-                    url,
-                    timeout=(self.settings.connect_timeout, self.settings.read_timeout),
-                    verify=self.settings.ca_bundle or True,  # per request: env can't override
-                    **kwargs,
-                )
-            except requests.exceptions.SSLError as exc:
-                raise ConnectorUnavailable(self._tls_message(url, exc)) from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
+                with deadline:
+                    response = self.session.request(
+                        method,
+                        url,
+                        timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                        verify=self.verify,
+                        proxies=self._proxies(url),
+                        **kwargs,
+                    )
+            except requests.RequestException as exc:
+                if deadline.expired:
+                    raise ConnectorUnavailable(self._deadline_message(method, url)) from None
+                if isinstance(exc, requests.exceptions.SSLError):
+                    raise ConnectorUnavailable(self._tls_message(url, exc)) from None
+                network = (requests.ConnectionError, requests.Timeout,
+                           requests.exceptions.ChunkedEncodingError)  # fmt: skip
+                if not isinstance(exc, network):
+                    raise ConnectorUnavailable(self._protocol_message(method, url, exc)) from None
                 never_sent = isinstance(exc, requests.exceptions.ConnectTimeout)
                 if (retry_safe or never_sent) and attempt < self.settings.retries:
                     attempt = self._back_off(attempt, method, url, type(exc).__name__)
                     continue
                 raise ConnectorUnavailable(self._network_message(method, url, exc)) from None
+            if deadline.expired:  # cut while reading headers: what arrived looks complete
+                response.close()
+                raise ConnectorUnavailable(self._deadline_message(method, url))
             status = response.status_code
             log.debug(
                 "%s: %s %s -> %d in %.0f ms",
@@ -176,6 +213,21 @@ class HttpClient:
         self._sleep(wait)
         return attempt + 1
 
+    def _deadline_message(self, method: str, url: str) -> str:
+        return (f"{self.name}: {method} {self.redact(url)} took longer than "
+                f"{self.deadline:g} s in all (the server answers too slowly, or drips its "
+                "answer) — check the server's health and load")  # fmt: skip
+
+    def _protocol_message(self, method: str, url: str, exc: Exception) -> str:
+        if isinstance(exc, requests.TooManyRedirects):
+            what = f"was redirected more than {MAX_REDIRECTS} times"
+        elif isinstance(exc, requests.exceptions.ContentDecodingError):
+            what = "answered a body that does not decode as its Content-Encoding says"
+        else:
+            what = f"failed: {type(exc).__name__}: {self.redact(str(exc))[:200]}"
+        return (f"{self.name}: {method} {self.redact(url)} {what} — check base_url (the "
+                "API's address) and the server")  # fmt: skip
+
     def _network_message(self, method: str, url: str, exc: Exception) -> str:
         if isinstance(exc, requests.Timeout):
             return f"{self.name}: {method} {self.redact(url)} timed out"
@@ -209,6 +261,22 @@ def parse_json(client: HttpClient, response: requests.Response) -> Any:
         return response.json()
     except ValueError:
         raise ConnectorUnavailable(f"{where} answered malformed JSON") from None
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Around reads a sync depends on (clients, listings, lookups): a refusal (HTTP 404,
+    400, 409, 422…) means the source cannot be read as configured. It becomes
+    `ConnectorUnavailable` saying what to check — the source shows as failing with that
+    line — instead of an action's `ActionRejected`, which a sync does not expect."""
+    try:
+        yield
+    except ActionRejected as exc:
+        if isinstance(exc, NotFound):
+            hint = "check base_url: the API does not answer at this path"
+        else:
+            hint = "the server refused this read; check base_url and the API user's rights"
+        raise ConnectorUnavailable(f"{exc} — {hint}") from None
 
 
 def vendor_message(response: requests.Response) -> str:

@@ -25,7 +25,8 @@ from urllib.parse import quote
 
 from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import Conflict, ConnectorUnavailable, NotFound
-from noc_console.connectors.http import HttpClient, HttpSettings, parse_json
+from noc_console.connectors.http import HttpClient, HttpSettings, parse_json, reading
+from noc_console.connectors.paging import by_page_field, follow
 from noc_console.connectors.records import page_of
 from noc_console.models.actions import Action
 from noc_console.models.errors import InvalidRecord
@@ -42,7 +43,8 @@ class RestJsonConnector(NamedSource):
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:
-        data = self._json("GET", "/clients")
+        with reading():
+            data = self.http.json("GET", "/clients")
         if not isinstance(data, list):
             raise ConnectorUnavailable(f"{self._name}: /clients did not return a list")
         found = []
@@ -61,9 +63,9 @@ class RestJsonConnector(NamedSource):
         return self._pages({"open": "true"}, with_watermark=False)
 
     def _pages(self, params: dict[str, str], with_watermark: bool) -> Iterator[Page]:
-        page_no: int | None = 1
-        while page_no is not None:
-            data = self._json("GET", "/incidents", params={**params, "page": str(page_no)})
+        first = {**params, "page": 1}
+        for data in follow(self.http, "/incidents", first, by_page_field(first),
+                           items=_incidents_of):  # fmt: skip
             if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
                 raise ConnectorUnavailable(f"{self._name}: /incidents answered an unexpected shape")
             incidents, skipped, problems = page_of(
@@ -71,8 +73,6 @@ class RestJsonConnector(NamedSource):
             )
             watermark = max((i.updated_at for i in incidents), default=None)
             yield Page(incidents, watermark if with_watermark else None, skipped, problems)
-            next_page = data.get("next_page")
-            page_no = int(next_page) if next_page else None
 
     def _incident(self, r: dict[str, Any]) -> Incident:
         def when(name: str) -> datetime | None:
@@ -144,6 +144,10 @@ def _client(item: dict[str, Any]) -> Client:
         str(item.get("contract", "")),
         str(item.get("calendar", "")),
     )
+
+
+def _incidents_of(body: Any) -> Any:
+    return body.get("incidents") if isinstance(body, dict) else body
 
 
 def _body(response: Any) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 
 Connectors that know their API implement `probe()` (RT: rights, time zone, mapping);
 for the others a generic check reads the clients and the first page of open incidents.
-Nothing here writes to the source.
+Given the connector's configuration, every test first says when the secret will travel
+unencrypted (`allow_insecure_http` with an http:// base URL). Nothing here writes to the
+source.
 """
 
 from __future__ import annotations
@@ -12,9 +14,18 @@ from collections.abc import Iterator
 
 from noc_console.connectors.base import Check, Connector
 from noc_console.connectors.errors import AuthFailed, ConnectorError
+from noc_console.services.connector_config import NEEDS_SECRET, ConnectorConfig
 
 
-def check_connection(connector: Connector) -> Iterator[Check]:
+def check_connection(connector: Connector, config: ConnectorConfig | None = None
+                     ) -> Iterator[Check]:  # fmt: skip
+    if config is not None and insecure(config):
+        yield Check(
+            "transport",
+            None,
+            f"plain http:// allowed by allow_insecure_http = true: the secret and every "
+            f"ticket travel unencrypted to {config.base_url} — use https:// outside a test lab",
+        )
     probe = getattr(connector, "probe", None)
     if callable(probe):
         yield from probe()
@@ -41,3 +52,9 @@ def check_connection(connector: Connector) -> Iterator[Check]:
 def passed(checks: list[Check]) -> bool:
     """No step failed (steps that could not be told do not fail the test)."""
     return all(check.ok is not False for check in checks)
+
+
+def insecure(config: ConnectorConfig) -> bool:
+    """Whether this connector will send its secret over plain http (as it was allowed to)."""
+    return (config.type in NEEDS_SECRET and config.allow_insecure_http
+            and config.base_url.lower().startswith("http://"))  # fmt: skip

@@ -40,13 +40,13 @@ TYPE_FIELDS: Mapping[str, tuple[str, ...]] = {
     "demo": ("seed", "speed"),
     "rest_json": ("base_url", "ca_bundle", "requests_per_minute", "timeout_s"),
     "rt": ("base_url", "auth", "username", "secret", "timezone", "tier_field", "ca_bundle",
-           "requests_per_minute", "timeout_s", "page_size"),
+           "requests_per_minute", "timeout_s", "page_size", "allow_insecure_http"),
     "connectwise": ("base_url", "company", "public_key", "client_id", "secret", "ca_bundle",
-                    "requests_per_minute", "timeout_s", "page_size"),
+                    "requests_per_minute", "timeout_s", "page_size", "allow_insecure_http"),
     "autotask": ("base_url", "username", "integration_code", "secret", "ca_bundle",
-                 "requests_per_minute", "timeout_s", "page_size"),
+                 "requests_per_minute", "timeout_s", "page_size", "allow_insecure_http"),
     "halo": ("base_url", "client_id", "secret", "tenant", "ca_bundle", "requests_per_minute",
-             "timeout_s", "page_size"),
+             "timeout_s", "page_size", "allow_insecure_http"),
 }  # fmt: skip
 REQUIRED: Mapping[str, tuple[str, ...]] = {
     "rest_json": ("base_url",),
@@ -187,6 +187,13 @@ class ConnectorConfig:
         metadata={
             "doc": "PEM file of a private CA to trust (TLS stays verified).",
             "check": file_problem,
+        },
+    )
+    allow_insecure_http: bool = field(
+        default=False,
+        metadata={
+            "doc": "Send the secret over a plain http:// base_url (a test lab only: anyone on "
+            "the path can read it). Without it, http:// is refused for types with a secret."
         },
     )
     requests_per_minute: float = field(

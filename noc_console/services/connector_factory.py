@@ -121,6 +121,7 @@ def http_settings(config: ConnectorConfig) -> HttpSettings:
         read_timeout=config.timeout_s,
         requests_per_minute=config.requests_per_minute,
         ca_bundle=config.ca_bundle,
+        allow_insecure_http=config.allow_insecure_http,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -43,6 +44,7 @@ LABELS = {
     "requests_per_minute": "Requests per minute",
     "timeout_s": "Read timeout (seconds)",
     "page_size": "Page size",
+    "allow_insecure_http": "Allow plain &http (test lab)",
     "seed": "Random seed",
     "speed": "Simulated seconds per second",
 }
@@ -130,6 +132,10 @@ def _editor(name: str, value: Any) -> QWidget:
         box.setCurrentText(str(value))
         return box
     kind = SPECS[name].type
+    if kind == "bool":
+        check = QCheckBox()
+        check.setChecked(bool(value))
+        return check
     if kind == "int":
         spin = QSpinBox()
         spin.setRange(0, 1_000_000)
@@ -151,6 +157,8 @@ def _editor(name: str, value: Any) -> QWidget:
 
 
 def _value(editor: QWidget) -> Any:
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
     if isinstance(editor, QComboBox):
         return editor.currentText()
     if isinstance(editor, QSpinBox):

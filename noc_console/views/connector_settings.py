@@ -151,7 +151,7 @@ class ConnectorSettingsDialog(QDialog):
             connector = build_connector(
                 config, SystemClock(), DEFAULT_MATRIX, self._secrets, secret
             )
-            return list(check_connection(connector))
+            return list(check_connection(connector, config))
 
         self._worker.submit(run, self._show_checks, self._show_error)
 

@@ -38,7 +38,7 @@ def at() -> Iterator[FakeAutotask]:
 def connector(at: FakeAutotask, *, secret: str = "", rpm: float = FAST, **options: Any
               ) -> AutotaskConnector:  # fmt: skip
     settings = HttpSettings(f"{at.url}/atservicesrest/v1.0", retries=2, backoff=0.0,
-                            requests_per_minute=rpm)  # fmt: skip
+                            requests_per_minute=rpm, allow_insecure_http=True)  # fmt: skip
     http = at_client("autotask", settings, at.username, at.integration_code,
                      secret or at.secret)  # fmt: skip
     return AutotaskConnector("autotask", AutotaskSession(http, at.username), AtOptions(**options))

@@ -46,7 +46,8 @@ def cw() -> Iterator[FakeConnectWise]:
 def connector(cw: FakeConnectWise, *, private_key: str = "", overrides: dict[str, Any] | None
               = None, page_size: int = 1000, sleeps: list[float] | None = None,
               base_url: str = "", company: str = "") -> ConnectWiseConnector:  # fmt: skip
-    settings = HttpSettings(base_url or cw.url, retries=2, backoff=0.01, max_retry_after=5)
+    settings = HttpSettings(base_url or cw.url, retries=2, backoff=0.01, max_retry_after=5,
+                            allow_insecure_http=True)  # fmt: skip
     waits = sleeps if sleeps is not None else []
     http = ConnectWiseHttp("cw", settings, company or cw.company, cw.public_key, cw.client_id,
                            private_key or cw.private_key, sleep=waits.append)  # fmt: skip

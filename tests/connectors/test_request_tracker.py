@@ -37,7 +37,7 @@ from tests.peers.request_tracker import ROOT, RtServer, comments
 def connector(
     rt: RtServer, *, user: tuple[str, str] = ROOT, url: str = "", name: str = "rt", **options: Any
 ) -> RequestTrackerConnector:
-    settings = HttpSettings(url or rt.url, read_timeout=30, retries=0)
+    settings = HttpSettings(url or rt.url, read_timeout=30, retries=0, allow_insecure_http=True)
     http = rt_client(name, settings, "basic", user[0], user[1])
     return RequestTrackerConnector(name, http, RtOptions(**options), "Request Tracker")
 
@@ -242,9 +242,10 @@ def test_a_retried_note_is_not_posted_twice(rt: RtServer) -> None:
 
 def test_token_auth_works_and_a_wrong_token_is_refused(rt: RtServer) -> None:
     token = rt.create_token("root")
-    good = rt_client("rt", HttpSettings(rt.url, retries=0), "token", "", token)
+    settings = HttpSettings(rt.url, retries=0, allow_insecure_http=True)
+    good = rt_client("rt", settings, "token", "", token)
     assert RequestTrackerConnector("rt", good, RtOptions()).clients()
-    bad = rt_client("rt", HttpSettings(rt.url, retries=0), "token", "", "1-14-0000")
+    bad = rt_client("rt", settings, "token", "", "1-14-0000")
     with pytest.raises(AuthFailed, match="credentials refused"):
         RequestTrackerConnector("rt", bad, RtOptions()).clients()
 

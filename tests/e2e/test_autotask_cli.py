@@ -31,6 +31,7 @@ name = "autotask"
 type = "autotask"
 label = "Autotask — test"
 base_url = "{at.url}/atservicesrest/v1.0"
+allow_insecure_http = true  # the fake speaks plain http
 username = "{at.username}"
 integration_code = "{at.integration_code}"
 secret = "autotask-test"

@@ -23,6 +23,7 @@ name = "rt"
 type = "rt"
 label = "RT — test"
 base_url = "{rt_server.url}"
+allow_insecure_http = true  # the test RT speaks plain http
 auth = "basic"
 username = "root"
 secret = "rt-test"

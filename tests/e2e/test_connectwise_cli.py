@@ -34,6 +34,7 @@ name = "cw"
 type = "connectwise"
 label = "ConnectWise — test"
 base_url = "{cw.url}"
+allow_insecure_http = true  # the fake speaks plain http
 company = "{cw.company}"
 public_key = "{cw.public_key}"
 client_id = "{cw.client_id}"

@@ -35,6 +35,7 @@ name = "halo"
 type = "halo"
 label = "HaloPSA — test"
 base_url = "{halo.url}"
+allow_insecure_http = true  # the fake speaks plain http
 client_id = "{halo.client_id}"
 secret = "halo-test"
 requests_per_minute = 600

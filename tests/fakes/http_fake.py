@@ -9,7 +9,10 @@ outside the lock (Autotask's per-endpoint thread limit needs concurrent requests
 Faults are queued per path prefix and consumed one per request: `drop` (close the
 connection without answering), `delay` (answer normally after `seconds`), `malformed`
 (a 200 with invalid JSON), or an HTTP status as a string (`"500"`, `"429"`…) answered
-with the subclass's error body; a 429 carries `Retry-After: seconds`.
+with the subclass's error body; a 429 carries `Retry-After: seconds`, and `headers`
+go with any status (a `Location` makes a 302 or 307 a redirect).
+
+`deliver` writes a reply to the socket: the seam for a fake that answers slowly.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Fault:
     path: str = "/"
     seconds: float = 0.0  # delay, or Retry-After for 429
     body: Any = None  # overrides the fake's own error body for a status fault
+    headers: dict[str, str] = field(default_factory=dict)  # sent with a status fault
 
 
 @dataclass
@@ -96,9 +100,10 @@ class HttpFake:
             self.now += timedelta(seconds=seconds)
 
     def inject(self, kind: str, path: str = "/", seconds: float = 0.0, times: int = 1,
-               body: Any = None) -> None:  # fmt: skip
+               body: Any = None, headers: dict[str, str] | None = None) -> None:  # fmt: skip
         with self.lock:
-            self.faults.extend(Fault(kind, path, seconds, body) for _ in range(times))
+            self.faults.extend(Fault(kind, path, seconds, body, dict(headers or {}))
+                               for _ in range(times))  # fmt: skip
 
     def hold(self, path: str) -> Gate:
         """Hold the next request to `path` until the test releases it (an in-flight
@@ -124,6 +129,9 @@ class HttpFake:
     def serve(self, request: Request) -> Reply:
         with self.lock:
             return self.route(request)
+
+    def deliver(self, http: BaseHTTPRequestHandler, reply: Reply) -> None:
+        send(http, reply)
 
     # ------------------------------------------------------------ server
     @property
@@ -221,9 +229,9 @@ class HttpFake:
                 status = int(fault.kind)
                 headers = {"Retry-After": str(int(fault.seconds))} if status == 429 else {}
                 body = fault.body if fault.body is not None else self.fault_body(status)
-                return send(http, Reply(status, body, headers))
+                return send(http, Reply(status, body, {**headers, **fault.headers}))
             time.sleep(fault.seconds)
-        send(http, self.serve(request))
+        self.deliver(http, self.serve(request))
 
 
 @contextmanager

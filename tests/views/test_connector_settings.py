@@ -8,7 +8,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from noc_console.services.config import Config, load_config
@@ -53,6 +53,12 @@ def fill_rt(qtbot: QtBot, dialog: ConnectorSettingsDialog, url: str, password: s
     assert auth.currentText() == "basic"
     type_into(qtbot, form.editors["username"], "root")  # type: ignore[arg-type]
     type_into(qtbot, form.secret, password)
+    if url.startswith("http://"):  # the test RT speaks plain http: say it is a lab
+        insecure = form.editors["allow_insecure_http"]
+        assert isinstance(insecure, QCheckBox)
+        insecure.setFocus()
+        qtbot.keyClick(insecure, Qt.Key.Key_Space)
+        assert insecure.isChecked()
 
 
 def run_test(qtbot: QtBot, dialog: ConnectorSettingsDialog) -> list[str]:
@@ -68,6 +74,7 @@ def test_add_test_and_save_an_rt_connector(
     assert "system keyring" in dialog.keyring.text()
     fill_rt(qtbot, dialog, rt_server.url, "password")
     lines = run_test(qtbot, dialog)
+    assert "allow_insecure_http" in lines[0]  # the test says the secret goes unencrypted
     assert any(line.startswith("✔  reachable: Request Tracker 5") for line in lines), lines
     assert any(line.startswith("✔  authenticated") for line in lines)
     assert not any(line.startswith("✘") for line in lines), lines
@@ -79,8 +86,8 @@ def test_add_test_and_save_an_rt_connector(
     assert text.startswith(COMMENTED)  # the user's notes survive
     assert "password" not in text
     (rt,) = load_config(config_path).connectors
-    assert (rt.name, rt.type, rt.base_url, rt.auth, rt.username) == (
-        "rt", "rt", rt_server.url, "basic", "root")  # fmt: skip
+    assert (rt.name, rt.type, rt.base_url, rt.auth, rt.username, rt.allow_insecure_http) == (
+        "rt", "rt", rt_server.url, "basic", "root", True)  # fmt: skip
     assert memory_keyring.entries == {("noc-console", "rt"): "password"}
     assert "Restart NOC Console" in dialog.status.text()
 
@@ -91,8 +98,8 @@ def test_a_wrong_password_fails_at_authentication(
     dialog = open_dialog(qtbot, config_path)
     fill_rt(qtbot, dialog, rt_server.url, "wrong-password")
     lines = run_test(qtbot, dialog)
-    assert lines[0].startswith("✔  reachable")
-    assert lines[1].startswith("✘  authenticated: rt: credentials refused (HTTP 401)")
+    assert lines[1].startswith("✔  reachable")
+    assert lines[2].startswith("✘  authenticated: rt: credentials refused (HTTP 401)")
     assert not any("wrong-password" in line for line in lines)
 
 
