@@ -78,12 +78,9 @@ def _record(q: QueuedAction) -> dict[str, Any]:
 
 def _find(store: Store, ident: str) -> QueuedAction | None:
     queued = store.outbox()
-    if ident.isdigit():
-        matches = [q for q in queued if q.seq == int(ident)]
-    elif len(ident) >= 6:
-        matches = [q for q in queued if q.action.id.startswith(ident)]
-    else:
-        matches = []
+    matches = [q for q in queued if ident.isdigit() and q.seq == int(ident)]
+    if not matches and len(ident) >= 6:  # an id may start with digits too
+        matches = [q for q in queued if q.action.id.startswith(ident.lower())]
     if len(matches) == 1:
         return matches[0]
     why = "matches several actions" if matches else "is not in the outbox"
