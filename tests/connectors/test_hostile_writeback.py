@@ -112,7 +112,9 @@ def test_a_write_rt_ignores_is_told_in_one_line_whatever_rt_holds(
         rt.answer(body=ticket, headers={"ETag": '"1"'})  # GET: read
         rt.answer(body=[])  # PUT: RT says nothing …
         rt.answer(body=ticket, headers={"ETag": '"1"'})  # … and changed nothing
-        http = rt_client("rt", HttpSettings(rt.url, retries=0), "token", "", "1-2-3")
+        http = rt_client(
+            "rt", HttpSettings(rt.url, retries=0, allow_insecure_http=True), "token", "", "1-2-3"
+        )
         source = RequestTrackerConnector("rt", http, options)
         with pytest.raises(ActionRejected) as raised:
             source.apply(Action(IncidentKey("rt", "7"), kind, payload), retry=False)

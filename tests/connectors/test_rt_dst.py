@@ -148,7 +148,9 @@ def test_an_incremental_sync_on_a_dst_change_day_asks_rt_from_early_enough(
 
 
 def connector(rt: ScriptedServer, zone: str) -> RequestTrackerConnector:
-    http = rt_client("rt", HttpSettings(rt.url, retries=0), "token", "", "1-2-3")
+    http = rt_client(
+        "rt", HttpSettings(rt.url, retries=0, allow_insecure_http=True), "token", "", "1-2-3"
+    )
     return RequestTrackerConnector("rt", http, RtOptions(timezone=zone))
 
 

@@ -30,11 +30,34 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         '[[connectors]]\nname = "demo"\ntype = "demo"\n', encoding="utf-8"
     )  # configured, so `handover` reads the cache as it is rather than syncing
     assert console(folder, "sync", "--once").returncode == 0
+    _add_long_titled_incidents(folder)  # the demo's own handover varies with the hour
     for fmt in ("html", "pdf"):
         result = console(folder, "handover", "--format", fmt, "--out", str(folder / f"full.{fmt}"))
         assert result.returncode == 0, result.stderr
         assert (folder / f"full.{fmt}").stat().st_size > LIMIT  # the limit will bite
     return folder
+
+
+def _add_long_titled_incidents(folder: Path) -> None:
+    """Enough open incidents with long titles that either format is well over LIMIT,
+    whatever the time of day the demo feed simulates."""
+    from datetime import timedelta
+
+    from noc_console.models.clock import SystemClock
+    from noc_console.models.incident import Incident
+    from noc_console.models.store import Store
+
+    store = Store.open(f"sqlite:///{folder / 'cache.sqlite3'}")
+    client = store.open_rows()[0].client_id
+    now = SystemClock().now()
+    store.upsert_incidents([
+        Incident(source="demo", external_id=f"LONG-{n}", client_id=client,
+                 title=f"Core router {n} unreachable — " + "BGP session flapping " * 20,
+                 status="new", priority="P2", created_at=now - timedelta(minutes=n),
+                 updated_at=now - timedelta(minutes=n))
+        for n in range(1, 121)
+    ])  # fmt: skip
+    store.close()
 
 
 def one_line(stderr: str) -> str:
