@@ -133,18 +133,14 @@ def test_missing_config_given_explicitly_is_an_error(tmp_path: Path) -> None:
 
 
 def test_sync_once_against_a_psa_and_its_failure(tmp_path: Path) -> None:
+    from tests.e2e.workspace_console import rest_json_workspace
     from tests.fakes.fake_psa import FakePsa, running
 
     fake = FakePsa()
     fake.add(1)
     fake.add(2)
-    config = tmp_path / "config.toml"
-    db = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
     with running(fake) as psa:
-        config.write_text(
-            f'[[connectors]]\nname = "psa"\ntype = "rest_json"\nbase_url = "{psa.url}"\n',
-            encoding="utf-8",
-        )
+        config, db = rest_json_workspace(tmp_path, psa.url)
         result = console("--config", str(config), "--db", db, "sync", "--once")
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("psa: 2 changed, 0 skipped; actions: 0 delivered")

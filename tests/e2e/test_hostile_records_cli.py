@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_cli import console
+from tests.e2e.workspace_console import rest_json_workspace
 from tests.fakes.fake_psa import FakePsa, running
 
 pytestmark = pytest.mark.e2e
@@ -28,13 +29,8 @@ def test_sync_once_skips_malformed_records_and_says_why(tmp_path: Path) -> None:
          "status": "new", "priority": "P1", "created": "2026-11-25T13:00:00+00:00",
          "updated": "2026-11-25T13:00:00+00:00"},
     ]  # fmt: skip
-    config = tmp_path / "config.toml"
-    db = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
     with running(fake) as psa:
-        config.write_text(
-            f'[[connectors]]\nname = "psa"\ntype = "rest_json"\nbase_url = "{psa.url}"\n',
-            encoding="utf-8",
-        )
+        config, db = rest_json_workspace(tmp_path, psa.url)
         result = console("--config", str(config), "--db", db, "sync", "--once")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

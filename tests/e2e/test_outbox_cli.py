@@ -14,6 +14,7 @@ from noc_console.models.clock import SystemClock
 from noc_console.models.incident import IncidentKey
 from noc_console.models.store import Store
 from tests.e2e.test_cli import console
+from tests.e2e.workspace_console import rest_json_workspace
 from tests.fakes.fake_psa import FakePsa, running
 
 pytestmark = pytest.mark.e2e
@@ -23,13 +24,8 @@ def test_stuck_actions_are_listed_retried_and_discarded(tmp_path: Path) -> None:
     fake = FakePsa()
     fake.add(1)
     fake.add(2)
-    config = tmp_path / "config.toml"
-    db = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
     with running(fake) as psa:
-        config.write_text(
-            f'[[connectors]]\nname = "psa"\ntype = "rest_json"\nbase_url = "{psa.url}"\n',
-            encoding="utf-8",
-        )
+        config, db = rest_json_workspace(tmp_path, psa.url)
 
         def run(*args: str) -> tuple[int, str, str]:
             done = console("--config", str(config), "--db", db, *args)

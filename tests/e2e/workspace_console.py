@@ -55,3 +55,14 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+def rest_json_workspace(folder: Path, url: str) -> tuple[Path, str]:
+    """A config.toml with one `rest_json` connector named "psa" at `url`, and a cache URL
+    beside it: (config path, database URL)."""
+    config = folder / "config.toml"
+    config.write_text(
+        f'[[connectors]]\nname = "psa"\ntype = "rest_json"\nbase_url = "{url}"\n',
+        encoding="utf-8",
+    )
+    return config, f"sqlite:///{folder / 'cache.sqlite3'}"
