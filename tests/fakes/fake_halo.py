@@ -17,7 +17,8 @@ Imitates (✅ the published Halo API spec, 🔧 a client that talks to the real 
   `client_id`, `status_id`, `agent_id`, `order` + `orderdesc` ✅.
   `GET /api/Tickets/{id}` ✅. `/api/Status` (a list; `type` 0 = ticket statuses 🔧),
   `/api/Priority` (a list keyed by `priorityid`, `id` an opaque string 🔧), `/api/Client`
-  (`{"record_count", "clients"}` 🔧), `/api/Agent` (a list; id 1 = unassigned 🔧).
+  (`{"record_count", "clients"}` 🔧), `/api/Agent` (a list; id 1 = unassigned 🔧),
+  `/api/Team` (a list of `{"id", "name", "department_id", "inactive"}` ✅ spec `Team`).
 - Naive datetimes (UTC), `1900-01-01T00:00:00` for empty dates 🔧; `respondbydate`,
   `fixbydate`, `responsedate`, `dateclosed` ✅; the change marker is `last_update` on GET
   and `lastupdate` on POST answers 🔧 (django-psa: it differs by verb; which is which ❓).
@@ -52,6 +53,8 @@ EMPTY = "1900-01-01T00:00:00"
 STATUSES = [(1, "New", 0), (2, "In Progress", 0), (3, "Action Required", 0),
             (4, "Waiting on User", 0), (9, "Closed", 0), (20, "Quote Sent", 1)]  # fmt: skip
 CLOSED = {9}
+#: The tenant's teams: Halo's out-of-the-box names plus an engineering team.
+TEAMS = ["NOC", "Service Desk", "2nd Line", "3rd Line", "Engineering"]
 PRIORITIES = {1: ("Critical", 0.5, 4), 2: ("High", 1, 8), 3: ("Medium", 4, 24), 4: ("Low", 8, 72)}
 UPDATABLE = {"summary", "details", "status_id", "agent_id", "priority_id", "team", "impact",
              "urgency", "client_id", "fixbydate", "respondbydate"}  # fmt: skip
@@ -89,6 +92,7 @@ class FakeHalo(HttpFake):
                         for i, (_, name) in enumerate(COMPANIES)}  # fmt: skip
         self.agents = {1: {"id": 1, "name": "Unassigned"}} | {
             2 + i: {"id": 2 + i, "name": name} for i, (_, name) in enumerate(MEMBERS)}  # fmt: skip
+        self.teams = list(TEAMS)  # names; tests replace them with a tenant's own
         self.tickets: dict[int, dict[str, Any]] = {}
         self.actions: list[dict[str, Any]] = []
         self.writes: list[tuple[str, str, Any]] = []
@@ -231,6 +235,9 @@ class FakeHalo(HttpFake):
             return Reply(200, {"record_count": len(clients), "clients": clients})
         if method == "GET" and path == ["agent"]:
             return Reply(200, list(self.agents.values()))
+        if method == "GET" and path == ["team"]:
+            return Reply(200, [{"id": 1 + i, "name": name, "department_id": 1, "inactive": False}
+                               for i, name in enumerate(self.teams)])  # fmt: skip
         return Reply(404, f"{method} /api/{'/'.join(path)} not found")
 
     def _listing(self, request: Request) -> Reply:
