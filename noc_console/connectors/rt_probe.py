@@ -109,7 +109,8 @@ def _mapping(rt: RequestTrackerConnector) -> Iterator[Check]:
         )
         unmapped = [n for n in names if n not in mapping.client]
         if unmapped:
-            yield Check("clients", False, f"queues without a client: {', '.join(unmapped)} "
+            listed = ", ".join(repr(n[:40]) for n in unmapped)
+            yield Check("clients", False, f"queues without a client: {listed} "
                         "(their tickets are skipped; add them under mapping.client)")  # fmt: skip
         else:
             yield Check("clients", True, f"all {len(names)} queues map to clients")
@@ -137,22 +138,22 @@ def _open_tickets(rt: RequestTrackerConnector) -> Iterator[Check]:
             elif values and values[0] not in TIER_VALUES:
                 odd[values[0]] += 1
     yield from check_mapping(rt.options.mapping, Tenant(None, None, None), used)
-    yield _tier_field(field, without, odd, used.tickets)
+    yield _escalation(field, without, used.tickets)
+    if odd:
+        values = ", ".join(f"{v[:40]!r} ({n})" for v, n in odd.most_common(8))
+        yield Check("tier values", None, f"open tickets whose {field} is not L1, L2, L3 or "
+                    f"ENG, so their tier comes from the queue: {values}")  # fmt: skip
 
 
-def _tier_field(field: str, without: Counter[str], odd: Counter[str], tickets: int) -> Check:
+def _escalation(field: str, without: Counter[str], tickets: int) -> Check:
     if not field:
         return Check("escalation", False, "tier_field is empty, so escalation has nothing to "
                      "write — set tier_field to RT's ticket custom field for the tier")  # fmt: skip
     if without:
-        queues = ", ".join(f"{q!r} ({n} open tickets)" for q, n in without.most_common(8))
+        queues = ", ".join(f"{q[:40]!r} ({n} open tickets)" for q, n in without.most_common(8))
         return Check("escalation", False, f"the ticket custom field {field!r} is not applied "
                      f"to queue {queues}, so escalating their tickets fails — in RT: Admin › "
                      f"Custom Fields › {field} › Applies to")  # fmt: skip
-    if odd:
-        values = ", ".join(f"{v[:40]!r} ({n})" for v, n in odd.most_common(8))
-        return Check("escalation", None, f"open tickets whose {field} is not L1, L2, L3 or "
-                     f"ENG, so their tier comes from the queue: {values}")  # fmt: skip
     if not tickets:
         return Check("escalation", None, f"no open ticket to check the {field!r} field on")
     return Check("escalation", True, f"the {field!r} custom field is on every queue with "
