@@ -179,9 +179,8 @@ def _tiers(mapping: FieldMapping, tenant: Tenant, used: OpenUse) -> Check:
         return Check("tiers", True, f"every {noun} with open tickets maps to a tier "
                      f"({len(used.tiers)} {noun}s)")  # fmt: skip
     order = _by_count(unmapped, Counter(unmapped))
-    tickets = sum(unmapped.values())
-    return Check("tiers", None, f"{tickets} open tickets are in {noun}s no tier is mapped "
-                 f"from, so they show as {default} (mapping.default_tier): "
+    return Check("tiers", None, f"open tickets in {noun}s no tier is mapped from show as "
+                 f"{default} (mapping.default_tier): "
                  + _listed(_with_count(n, unmapped[n]) for n in order),
                  tuple(_suggest("tier", n, guess_tier, Tier) for n in order))  # fmt: skip
 
@@ -230,7 +229,8 @@ def _target(mapping: FieldMapping, wanted: Status, tried: Sequence[str],
                 return Suggestion("status_out", f"{wanted.value} = {value}")
     if where:
         return Suggestion("status", f"# no status{where} looks like {wanted.value}: map the "
-                          f'one to write, e.g. "<status>" = "{wanted.value}"')  # fmt: skip
+                          f'one to write ("<status>" = "{wanted.value}"), or add one in the '
+                          "PSA")  # fmt: skip
     return Suggestion("status_out", f'# {wanted.value} = "<status>"   (no status of this '
                       f"tenant looks like {wanted.value})")  # fmt: skip
 

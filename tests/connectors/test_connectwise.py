@@ -456,7 +456,7 @@ def test_the_connection_test_checks_every_mapping_target_per_board(cw: FakeConne
     assert lines[:3] == ["[connectors.mapping.status]", '"Dispatched" = "in_progress"',
                          '"Fixed" = "resolved"']  # fmt: skip
     assert ("# no status on board 'NOC Alerts' looks like waiting_customer: map the one to "
-            'write, e.g. "<status>" = "waiting_customer"') in lines  # fmt: skip
+            'write ("<status>" = "waiting_customer"), or add one in the PSA') in lines  # fmt: skip
     assert '# "Network Ops" = "?"   (unsure: one of L1, L2, L3, ENG)' in lines
     assert '"NOC L2" = "L2"' in lines
 
