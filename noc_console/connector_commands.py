@@ -62,7 +62,7 @@ def _test(config: Config, connector_config: ConnectorConfig) -> int:
     checks = []
     for check in check_connection(connector):
         checks.append(check)
-        print(f"  {MARKS[check.ok]} {check.step}: {check.detail}", flush=True)
+        print(f"  {MARKS[check.ok]} {check.step}: {printable(check.detail)}", flush=True)
     _suggest(config, connector_config, checks)
     return 0 if passed(checks) else 1
 
@@ -77,7 +77,13 @@ def _suggest(config: Config, c: ConnectorConfig, checks: list[Check]) -> None:
           "one), after checking each line; replace each '?' or <…> of a # line and remove "
           "the #:")  # fmt: skip
     for line in lines:
-        print(f"  {line}")
+        print(f"  {printable(line)}")
+
+
+def printable(text: str) -> str:
+    """One terminal line whatever a server said: line breaks, control characters, bidi
+    overrides and lone surrogates (which cannot even be encoded) shown as escapes."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _set_secret(config: Config, c: ConnectorConfig) -> int:

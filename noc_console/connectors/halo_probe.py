@@ -91,8 +91,9 @@ def _teams(halo: HaloConnector) -> list[str] | None:
         teams = halo.get("/api/Team")
     except ConnectorError:
         return None
-    rows = teams if isinstance(teams, list) else []
-    return [str(t["name"]) for t in rows
+    if not isinstance(teams, list):
+        return None  # not a list of teams: nothing to check escalation against
+    return [str(t["name"]) for t in teams
             if isinstance(t, dict) and t.get("name") and not t.get("inactive")]  # fmt: skip
 
 

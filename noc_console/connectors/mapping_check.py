@@ -46,6 +46,7 @@ TIER_VALUES = frozenset(tier.value for tier in Tier)
 TABLES = ("status", "status_out", "priority", "tier")  # the order suggestions are shown in
 SHOWN = 8  # names listed in one line, the rest counted
 LONGEST_KEY = 200  # a longer tenant name is not suggested (it is surely not a status)
+LINES_PER_TABLE = 40  # suggested lines shown per mapping table
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +226,8 @@ def _target(mapping: FieldMapping, wanted: Status, tried: Sequence[str],
             if where:
                 return _line("status", name, meaning.value)
             value = _toml(name)
-            if value is not None:
-                return Suggestion("status_out", f"{wanted.value} = {value}")
+            return (_unwritable("status_out", name) if value is None
+                    else Suggestion("status_out", f"{wanted.value} = {value}"))  # fmt: skip
     if where:
         return Suggestion("status", f"# no status{where} looks like {wanted.value}: map the "
                           f'one to write ("<status>" = "{wanted.value}"), or add one in the '
@@ -279,7 +280,7 @@ def _escalation(mapping: FieldMapping, tiers: Sequence[str], noun: str) -> Check
 # ------------------------------------------------------------------ suggestions
 def as_toml(suggestions: Iterable[Suggestion]) -> list[str]:
     """The suggested lines under their table headers, each line once, the lines to
-    paste before the placeholders to complete."""
+    paste before the placeholders to complete; at most `LINES_PER_TABLE` a table."""
     lines: list[str] = []
     found = list(suggestions)
     for table in TABLES:
@@ -287,7 +288,10 @@ def as_toml(suggestions: Iterable[Suggestion]) -> list[str]:
                       key=lambda s: s.line.startswith("#"))  # fmt: skip
         if mine:
             lines.append(f"[connectors.mapping.{table}]")
-            lines.extend(s.line for s in mine)
+            lines.extend(s.line for s in mine[:LINES_PER_TABLE])
+            if len(mine) > LINES_PER_TABLE:
+                lines.append(f"# … and {len(mine) - LINES_PER_TABLE} more: run the test "
+                             "again once these are in")  # fmt: skip
     return lines
 
 
@@ -299,15 +303,23 @@ def _suggest(table: str, name: str, guess: Callable[[str], E | None], kind: type
     key = _toml(name)
     choices = ", ".join(member.value for member in kind)
     if key is None:
-        return Suggestion(table, f"# {_quoted(name)} cannot be written in TOML; rename it")
+        return _unwritable(table, name)
     return Suggestion(table, f'# {key} = "?"   (unsure: one of {choices})')
 
 
 def _line(table: str, name: str, value: str) -> Suggestion:
     key = _toml(name)
     if key is None:
-        return Suggestion(table, f"# {_quoted(name)} cannot be written in TOML; rename it")
+        return _unwritable(table, name)
     return Suggestion(table, f'{key} = "{value}"')
+
+
+def _unwritable(table: str, name: str) -> Suggestion:
+    if len(name) > LONGEST_KEY:
+        why = f"a name of {len(name):,} characters is not suggested"
+    else:
+        why = "TOML cannot hold this name (a lone surrogate): rename it in the PSA"
+    return Suggestion(table, f"# {_quoted(name)}: {why}")
 
 
 def _toml(text: str) -> str | None:
