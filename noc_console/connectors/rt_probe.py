@@ -140,9 +140,9 @@ def _open_tickets(rt: RequestTrackerConnector) -> Iterator[Check]:
     yield from check_mapping(rt.options.mapping, Tenant(None, None, None), used)
     yield _escalation(field, without, used.tickets)
     if odd:
-        values = ", ".join(f"{v[:40]!r} ({n})" for v, n in odd.most_common(8))
+        shown = ", ".join(f"{v[:40]!r} ({n})" for v, n in odd.most_common(8))
         yield Check("tier values", None, f"open tickets whose {field} is not L1, L2, L3 or "
-                    f"ENG, so their tier comes from the queue: {values}")  # fmt: skip
+                    f"ENG, so their tier comes from the queue: {shown}")  # fmt: skip
 
 
 def _escalation(field: str, without: Counter[str], tickets: int) -> Check:
