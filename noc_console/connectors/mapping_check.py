@@ -148,11 +148,11 @@ def _statuses(mapping: FieldMapping, tenant: Tenant, used: OpenUse) -> Check:
                      f"not mapped, so their tickets are skipped: {_listed(unmapped)}",
                      tuple(_suggest("status", n, guess_status, Status)
                            for n in _by_count(where, counts)))  # fmt: skip
+    checked = f"({_tickets(used.tickets)} checked)"
     if tenant.statuses is None:
-        return Check("statuses", True, f"the statuses of all {used.tickets} open tickets map")
+        return Check("statuses", True, f"every open ticket's status maps {checked}")
     scopes = f" of {len(tenant.statuses)} {tenant.scope_noun}s" if tenant.scope_noun else ""
-    return Check("statuses", True, f"every open status{scopes} maps "
-                 f"({used.tickets} open tickets checked)")  # fmt: skip
+    return Check("statuses", True, f"every open status{scopes} maps {checked}")
 
 
 def _priorities(mapping: FieldMapping, tenant: Tenant, used: OpenUse) -> Check:
@@ -169,8 +169,8 @@ def _priorities(mapping: FieldMapping, tenant: Tenant, used: OpenUse) -> Check:
                      tuple(_suggest("priority", n, guess_priority, Priority)
                            for n in order))  # fmt: skip
     known = f"all {len(tenant.priorities)} priorities map; " if tenant.priorities else ""
-    return Check("priorities", True, f"{known}the priorities of all {used.tickets} open "
-                 "tickets map")  # fmt: skip
+    return Check("priorities", True, f"{known}every open ticket's priority maps "
+                 f"({_tickets(used.tickets)} checked)")  # fmt: skip
 
 
 def _tiers(mapping: FieldMapping, tenant: Tenant, used: OpenUse) -> Check:

@@ -150,7 +150,8 @@ def _escalation(field: str, without: Counter[str], tickets: int) -> Check:
         return Check("escalation", False, "tier_field is empty, so escalation has nothing to "
                      "write — set tier_field to RT's ticket custom field for the tier")  # fmt: skip
     if without:
-        queues = ", ".join(f"{q[:40]!r} ({n} open tickets)" for q, n in without.most_common(8))
+        queues = ", ".join(f"{q[:40]!r} ({n} open ticket{'s' * (n != 1)})"
+                           for q, n in without.most_common(8))  # fmt: skip
         return Check("escalation", False, f"the ticket custom field {field!r} is not applied "
                      f"to queue {queues}, so escalating their tickets fails — in RT: Admin › "
                      f"Custom Fields › {field} › Applies to")  # fmt: skip

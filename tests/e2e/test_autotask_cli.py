@@ -18,8 +18,11 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def at() -> Iterator[FakeAutotask]:
-    with running(FakeAutotask()) as fake:
-        yield fake
+    fake = FakeAutotask()  # with a queue for each tier, as the default mapping names them
+    fake.picklists["queueID"] |= {29683482: "Level II", 29683483: "Level III",
+                                  29683484: "Engineering"}  # fmt: skip
+    with running(fake) as server:
+        yield server
 
 
 @pytest.fixture
@@ -51,7 +54,17 @@ def test_store_a_secret_test_sync_and_export(workspace: Path, at: FakeAutotask) 
 
     tested = console(workspace, "connectors", "test", "autotask")
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    for step in ("reachable", "authenticated", "can read incidents", "mapping", "limits"):
+    for step in (
+        "reachable",
+        "authenticated",
+        "can read incidents",
+        "statuses",
+        "status targets",
+        "priorities",
+        "priority targets",
+        "escalation",
+        "limits",
+    ):
         assert f"ok   {step}:" in tested.stdout
     assert "of 10,000 requests used this hour" in tested.stdout
 

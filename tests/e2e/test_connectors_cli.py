@@ -16,6 +16,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def workspace(tmp_path: Path, rt_server: RtServer) -> Path:
+    named = rt_server.api("POST", "/customfields", json=[{"field": "Name", "value": "Tier"}])
+    if not named.json()["count"]:  # escalation writes it: applied to every queue
+        rt_server.create_custom_field("Tier")
     (tmp_path / "config.toml").write_text(
         f"""
 [[connectors]]
@@ -45,7 +48,8 @@ def test_store_a_secret_test_sync_and_export(workspace: Path, rt_server: RtServe
 
     tested = console(workspace, "connectors", "test", "rt")
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    for step in ("reachable", "authenticated", "can read incidents", "time zone", "can write"):
+    for step in ("reachable", "authenticated", "can read incidents", "time zone", "can write",
+                 "clients", "statuses", "priorities", "escalation"):  # fmt: skip
         assert f"ok   {step}:" in tested.stdout
 
     listed = console(workspace, "connectors", "list")

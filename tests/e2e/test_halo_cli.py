@@ -60,7 +60,18 @@ def test_store_a_secret_test_sync_and_export(workspace: Path, halo: FakeHalo) ->
 
     tested = console(workspace, "connectors", "test", "halo")
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    for step in ("reachable", "authenticated", "can read incidents", "can write", "mapping"):
+    for step in (
+        "reachable",
+        "authenticated",
+        "can read incidents",
+        "can write",
+        "statuses",
+        "status targets",
+        "priorities",
+        "priority targets",
+        "tiers",
+        "escalation",
+    ):
         assert f"ok   {step}:" in tested.stdout
 
     synced = console(workspace, "sync", "--once")
