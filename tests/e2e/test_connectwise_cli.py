@@ -35,9 +35,11 @@ def cw() -> Iterator[FakeConnectWise]:
         yield server
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, cw: FakeConnectWise) -> Path:
-    (tmp_path / "config.toml").write_text(
+def cw_config(folder: Path, cw: FakeConnectWise, mapping: str = "") -> Path:
+    """`folder`/config.toml with the fake as connector "cw" (the private key goes to
+    the keyring, entry "cw-test"), and `mapping` lines after it."""
+    config = folder / "config.toml"
+    config.write_text(
         f"""
 [[connectors]]
 name = "cw"
@@ -49,13 +51,16 @@ public_key = "{cw.public_key}"
 client_id = "{cw.client_id}"
 secret = "cw-test"
 page_size = 25
-
-[connectors.mapping.status]
-"Dispatched" = "acknowledged"
-"Fixed" = "resolved"
-""",
+{mapping}""",
         encoding="utf-8",
     )
+    return config
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, cw: FakeConnectWise) -> Path:
+    cw_config(tmp_path, cw, '[connectors.mapping.status]\n"Dispatched" = "acknowledged"\n'
+              '"Fixed" = "resolved"\n')  # fmt: skip
     return tmp_path
 
 
@@ -136,16 +141,7 @@ def test_the_connection_test_shows_what_the_mapping_misses_and_the_lines_to_past
         fake.add_ticket("Core router CPU", board=ops["id"],
                         status=fake.status_id(ops["id"], "Dispatched"))  # fmt: skip
     with running(fake) as cw:
-        config = tmp_path / "config.toml"
-        config.write_text(f"""
-[[connectors]]
-name = "cw"
-type = "connectwise"
-base_url = "{cw.url}"
-company = "{cw.company}"
-public_key = "{cw.public_key}"
-client_id = "{cw.client_id}"
-""", encoding="utf-8")  # fmt: skip
+        config = cw_config(tmp_path, cw)
         console(tmp_path, "connectors", "set-secret", "cw", stdin=f"{cw.private_key}\n")
 
         tested = console(tmp_path, "connectors", "test", "cw")
@@ -155,7 +151,9 @@ client_id = "{cw.client_id}"
                 "(3 open tickets, board 'Network Ops')") in out  # fmt: skip
         assert "FAIL status targets: no status to write for acknowledged on board " in out
         assert "FAIL escalation: no board of this tenant for L2 (mapped to it: " in out
-        assert "Suggested mapping for 'cw' — paste below its [[connectors]] entry in " in out
+        assert (
+            f"Suggested mapping for 'cw' — paste below its [[connectors]] entry in {config}" in out
+        )
         block = out[out.index("Suggested mapping") :].splitlines()[1:]
         lines = [line.strip() for line in block]
         assert lines[:4] == ["[connectors.mapping.status]", '"Dispatched" = "in_progress"',

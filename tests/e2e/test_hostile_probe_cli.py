@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_connectwise_cli import cw_config
 from tests.e2e.workspace_console import console
 from tests.fakes.fake_connectwise import FakeConnectWise
 from tests.fakes.http_fake import running
@@ -29,16 +30,7 @@ def test_hostile_names_print_as_one_line_each_and_paste_as_themselves(tmp_path: 
     with running(fake) as cw:
         cw.inject("200", "/v2025_1/apis/3.0/system/info", times=2,
                   body={"version": "v2025\n\ud800\x1b[2J"})  # fmt: skip
-        config = tmp_path / "config.toml"
-        config.write_text(f"""
-[[connectors]]
-name = "cw"
-type = "connectwise"
-base_url = "{cw.url}"
-company = "{cw.company}"
-public_key = "{cw.public_key}"
-client_id = "{cw.client_id}"
-""", encoding="utf-8")  # fmt: skip
+        config = cw_config(tmp_path, cw)
         console(tmp_path, "connectors", "set-secret", "cw", stdin=f"{cw.private_key}\n")
         tested = console(tmp_path, "connectors", "test", "cw")
         assert tested.returncode == 1, tested.stdout + tested.stderr
