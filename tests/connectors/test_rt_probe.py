@@ -5,6 +5,7 @@ tickets lack the tier custom field that escalation writes (issue 15, item 3)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -35,13 +36,20 @@ def apply_to_queue(rt: RtServer, field: str, queue: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def queues(rt_server: RtServer) -> tuple[str, str]:
-    """Two queues of this module: the first has the tier field, the second has not."""
+def queues(rt_server: RtServer) -> Iterator[tuple[str, str]]:
+    """Two queues of this module: the first has the tier field, the second has not.
+    Their tickets are resolved afterwards: the session's RT is shared, and other tests
+    count what is open."""
     tiered, untiered = f"Tiered {uuid.uuid4().hex[:6]}", f"Untiered {uuid.uuid4().hex[:6]}"
     rt_server.create_queue(tiered, "Tiered Ltd")
     rt_server.create_queue(untiered, "Untiered plc")
     apply_to_queue(rt_server, FIELD, tiered)
-    return tiered, untiered
+    yield tiered, untiered
+    for queue in (tiered, untiered):
+        found = rt_server.api("GET", "/tickets", params={"query": f"Queue = '{queue}'",
+                                                         "per_page": 100}).json()  # fmt: skip
+        for ticket in found["items"]:
+            rt_server.api("PUT", f"/ticket/{ticket['id']}", json={"Status": "resolved"})
 
 
 def test_a_queue_without_the_tier_field_cannot_be_escalated_and_odd_values_are_named(
