@@ -239,23 +239,6 @@ def test_a_zone_move_is_followed_once_and_a_refusal_after_it_is_auth_failed(
     assert "not-the-secret" not in caplog.text
 
 
-def test_a_wrong_integration_code_is_named_not_the_user_and_secret(at: FakeAutotask) -> None:
-    wrong = connector(at, integration_code="NOT7THE7TRACKING7IDENTIFIER")
-    with pytest.raises(AuthFailed) as refused:
-        wrong.clients()
-    message = str(refused.value)
-    assert "IntegrationCode is invalid" in message  # what Autotask said
-    assert "check integration_code in the configuration" in message
-    assert "user name" not in message
-    reads = at.count("GET", "/zone5/ATServicesRest/v1.0/Tickets/entityInformation/fields")
-    assert reads == 1  # a refusal, not a server error to retry
-    checks = {c.step: c for c in wrong.probe()}
-    assert checks["authenticated"].ok is False
-    assert "check integration_code" in checks["authenticated"].detail
-    wrong_secret = {c.step: c for c in connector(at, secret="not-the-secret").probe()}
-    assert "check the user name and the secret" in wrong_secret["authenticated"].detail
-
-
 def test_a_tenant_with_its_own_picklists_unknown_ids_and_deleted_companies_still_syncs(
     at: FakeAutotask, store: Store, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -375,19 +375,6 @@ def test_bad_credentials_answered_with_404_are_credentials_refused(
         connector(cw, company="nocmps").clients()
 
 
-def test_a_wrong_client_id_is_named_not_the_keys(cw: FakeConnectWise) -> None:
-    wrong = connector(cw, client_id="00000000-0000-0000-0000-not-registered")
-    with pytest.raises(AuthFailed) as refused:
-        wrong.clients()
-    message = str(refused.value)
-    assert "clientId" in message  # what ConnectWise said
-    assert "check client_id in the configuration" in message
-    assert "user name" not in message
-    checks = {c.step: c for c in wrong.probe()}
-    assert checks["authenticated"].ok is False
-    assert "check client_id" in checks["authenticated"].detail
-
-
 def test_keys_refused_on_premise_name_the_fields_connectwise_has() -> None:
     with (
         running(FakeConnectWise(cloud=False)) as on_premise,
