@@ -11,7 +11,7 @@ import getpass
 import sys
 
 from noc_console.connectors.base import Check
-from noc_console.connectors.mapping_check import as_toml
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.clock import SystemClock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.services.config import Config, ConnectorConfig

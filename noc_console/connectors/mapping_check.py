@@ -16,10 +16,9 @@ lines for every vendor:
   has, else that action fails (✘).
 
 Each line carries `Suggestion`s: the mapping lines that would fix it, valued by the
-keyword rules of `mapping_guess`, or a `#` placeholder when they cannot tell. Tenant
-names are untrusted text: details quote them (`repr`, so a control character or a bidi
-override shows as an escape), suggestions write them as TOML strings that parse back
-to exactly the tenant's name, or leave a comment when no TOML string can.
+keyword rules of `mapping_guess`, or a `#` placeholder when they cannot tell, written
+by `mapping_lines`. Tenant names are untrusted text: details quote them (`repr`, so a
+control character or a bidi override shows as an escape).
 """
 
 from __future__ import annotations
@@ -32,10 +31,10 @@ from typing import TypeVar
 from noc_console.connectors.base import Check, Suggestion
 from noc_console.connectors.mapping import FieldMapping
 from noc_console.connectors.mapping_guess import guess_priority, guess_status, guess_tier
+from noc_console.connectors.mapping_lines import guessed, line, quoted, status_out, unique
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Priority, Status, Tier
 
-E = TypeVar("E", Status, Priority, Tier)
 K = TypeVar("K")
 R = TypeVar("R")
 
@@ -43,10 +42,7 @@ R = TypeVar("R")
 WRITTEN_STATUSES = (Status.ACKNOWLEDGED, Status.WAITING_CUSTOMER, Status.RESOLVED)
 #: What a ticket's own tier field may hold (RT's tier custom field).
 TIER_VALUES = frozenset(tier.value for tier in Tier)
-TABLES = ("status", "status_out", "priority", "tier")  # the order suggestions are shown in
 SHOWN = 8  # names listed in one line, the rest counted
-LONGEST_KEY = 200  # a longer tenant name is not suggested (it is surely not a status)
-LINES_PER_TABLE = 40  # suggested lines shown per mapping table
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +142,7 @@ def _statuses(mapping: FieldMapping, tenant: Tenant, used: OpenUse) -> Check:
                     for n in _by_count(where, counts)]  # fmt: skip
         return Check("statuses", False,
                      f"not mapped, so their tickets are skipped: {_listed(unmapped)}",
-                     tuple(_suggest("status", n, guess_status, Status)
+                     tuple(guessed("status", n, guess_status, Status)
                            for n in _by_count(where, counts)))  # fmt: skip
     checked = f"({_tickets(used.tickets)} checked)"
     if tenant.statuses is None:
@@ -166,7 +162,7 @@ def _priorities(mapping: FieldMapping, tenant: Tenant, used: OpenUse) -> Check:
         order = _by_count(unmapped, counts)
         return Check("priorities", False, "not mapped, so their tickets are skipped: "
                      + _listed(_with_count(n, counts[n]) for n in order),
-                     tuple(_suggest("priority", n, guess_priority, Priority)
+                     tuple(guessed("priority", n, guess_priority, Priority)
                            for n in order))  # fmt: skip
     known = f"all {len(tenant.priorities)} priorities map; " if tenant.priorities else ""
     return Check("priorities", True, f"{known}every open ticket's priority maps "
@@ -183,7 +179,7 @@ def _tiers(mapping: FieldMapping, tenant: Tenant, used: OpenUse) -> Check:
     return Check("tiers", None, f"open tickets in {noun}s no tier is mapped from show as "
                  f"{default} (mapping.default_tier): "
                  + _listed(_with_count(n, unmapped[n]) for n in order),
-                 tuple(_suggest("tier", n, guess_tier, Tier) for n in order))  # fmt: skip
+                 tuple(guessed("tier", n, guess_tier, Tier) for n in order))  # fmt: skip
 
 
 # ------------------------------------------------------------------ writing
@@ -200,13 +196,13 @@ def _status_targets(
         for scope, found in statuses.items():
             if any(s.name in tried for s in found):
                 continue
-            where = f" on {scope_noun} {_quoted(scope)}" if scope_noun else ""
-            missing.append(f"{wanted.value}{where} (tried {_listed(map(_quoted, tried), 4)})")
+            where = f" on {scope_noun} {quoted(scope)}" if scope_noun else ""
+            missing.append(f"{wanted.value}{where} (tried {_listed(map(quoted, tried), 4)})")
             suggestions.append(_target(mapping, wanted, tried, [s.name for s in found], where))
     if missing:
         return Check("status targets", False, "no status to write for "
                      + "; ".join(missing[:SHOWN]) + _more(missing) + " — that action fails",
-                     _unique(suggestions))  # fmt: skip
+                     unique(suggestions))  # fmt: skip
     return Check("status targets", True, "acknowledge, waiting on the customer and resolve "
                  "each write a status the tenant has" + (f" on every {scope_noun}"
                                                           if scope_noun else ""))  # fmt: skip
@@ -223,11 +219,7 @@ def _target(mapping: FieldMapping, wanted: Status, tried: Sequence[str],
     for name in names:
         meaning = _value(mapping.status_of, name) or guess_status(name)
         if meaning in fits and meaning is not None:
-            if where:
-                return _line("status", name, meaning.value)
-            value = _toml(name)
-            return (_unwritable("status_out", name) if value is None
-                    else Suggestion("status_out", f"{wanted.value} = {value}"))  # fmt: skip
+            return line("status", name, meaning.value) if where else status_out(wanted, name)
     if where:
         return Suggestion("status", f"# no status{where} looks like {wanted.value}: map the "
                           f'one to write ("<status>" = "{wanted.value}"), or add one in the '
@@ -243,17 +235,17 @@ def _priority_targets(mapping: FieldMapping, priorities: Sequence[str]) -> Check
         written = _value(mapping.priority_for, priority)
         if written is not None and written in priorities:
             continue
-        shown = _quoted(written) if written is not None else "nothing mapped"
+        shown = quoted(written) if written is not None else "nothing mapped"
         missing.append(f"{priority.value} ({shown})")
         fits = [p for p in priorities if _value(mapping.priority_of, p) is priority
                 or guess_priority(p) is priority]  # fmt: skip
-        suggestions.append(_line("priority", fits[0], priority.value) if fits else Suggestion(
+        suggestions.append(line("priority", fits[0], priority.value) if fits else Suggestion(
             "priority", f'# "<priority>" = "{priority.value}"   (no priority of this tenant '
             f"looks like {priority.value})"))  # fmt: skip
     if missing:
         return Check("priority targets", False, "the tenant has no priority to write for "
                      f"{', '.join(missing)} — setting that priority fails",
-                     _unique(suggestions))  # fmt: skip
+                     unique(suggestions))  # fmt: skip
     return Check("priority targets", True, "P1–P4 each write a priority the tenant has")
 
 
@@ -264,80 +256,17 @@ def _escalation(mapping: FieldMapping, tiers: Sequence[str], noun: str) -> Check
         mapped = [name for name, t in mapping.tier.items() if t is tier]
         if any(name in tiers for name in mapped):
             continue
-        tried = f"mapped to it: {_listed(map(_quoted, mapped), 4)}" if mapped else "none mapped"
+        tried = f"mapped to it: {_listed(map(quoted, mapped), 4)}" if mapped else "none mapped"
         missing.append(f"{tier.value} ({tried})")
         fits = [n for n in tiers if n not in mapping.tier and guess_tier(n) is tier]
-        suggestions.append(_line("tier", fits[0], tier.value) if fits else Suggestion(
+        suggestions.append(line("tier", fits[0], tier.value) if fits else Suggestion(
             "tier", f'# "<{noun}>" = "{tier.value}"   (no {noun} of this tenant looks like '
             f"{tier.value})"))  # fmt: skip
     if missing:
         return Check("escalation", False, f"no {noun} of this tenant for "
                      f"{'; '.join(missing)} — escalating there fails",
-                     _unique(suggestions))  # fmt: skip
+                     unique(suggestions))  # fmt: skip
     return Check("escalation", True, f"every tier has a {noun} of this tenant to escalate to")
-
-
-# ------------------------------------------------------------------ suggestions
-def as_toml(suggestions: Iterable[Suggestion]) -> list[str]:
-    """The suggested lines under their table headers, each line once, the lines to
-    paste before the placeholders to complete; at most `LINES_PER_TABLE` a table."""
-    lines: list[str] = []
-    found = list(suggestions)
-    for table in TABLES:
-        mine = sorted(_unique(s for s in found if s.table == table),
-                      key=lambda s: s.line.startswith("#"))  # fmt: skip
-        if mine:
-            lines.append(f"[connectors.mapping.{table}]")
-            lines.extend(s.line for s in mine[:LINES_PER_TABLE])
-            if len(mine) > LINES_PER_TABLE:
-                lines.append(f"# … and {len(mine) - LINES_PER_TABLE} more: run the test "
-                             "again once these are in")  # fmt: skip
-    return lines
-
-
-def _suggest(table: str, name: str, guess: Callable[[str], E | None], kind: type[E]
-             ) -> Suggestion:  # fmt: skip
-    value = guess(name)
-    if value is not None:
-        return _line(table, name, value.value)
-    key = _toml(name)
-    choices = ", ".join(member.value for member in kind)
-    if key is None:
-        return _unwritable(table, name)
-    return Suggestion(table, f'# {key} = "?"   (unsure: one of {choices})')
-
-
-def _line(table: str, name: str, value: str) -> Suggestion:
-    key = _toml(name)
-    if key is None:
-        return _unwritable(table, name)
-    return Suggestion(table, f'{key} = "{value}"')
-
-
-def _unwritable(table: str, name: str) -> Suggestion:
-    if len(name) > LONGEST_KEY:
-        why = f"a name of {len(name):,} characters is not suggested"
-    else:
-        why = "TOML cannot hold this name (a lone surrogate): rename it in the PSA"
-    return Suggestion(table, f"# {_quoted(name)}: {why}")
-
-
-def _toml(text: str) -> str | None:
-    """`text` as a one-line TOML basic string, or None when TOML cannot hold it (a lone
-    surrogate) or it is too long to be a name worth suggesting."""
-    if len(text) > LONGEST_KEY:
-        return None
-    out = []
-    for ch in text:
-        if 0xD800 <= ord(ch) <= 0xDFFF:
-            return None
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch.isprintable():
-            out.append(ch)
-        else:  # control characters, line breaks, bidi overrides: escaped, never raw
-            out.append(f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}")
-    return '"' + "".join(out) + '"'
 
 
 # ------------------------------------------------------------------ helpers
@@ -359,16 +288,10 @@ def _value(read: Callable[[K], R], key: K) -> R | None:
         return None
 
 
-def _quoted(name: str) -> str:
-    """A tenant's name inside a one-line message: `repr` shows control characters, line
-    breaks and bidi overrides as escapes; capped."""
-    return repr(name[:80]) + ("…" if len(name) > 80 else "")
-
-
 def _with_count(name: str, count: int, scopes: Iterable[str] = (), noun: str = "") -> str:
     places = sorted(s for s in scopes if s)
-    where = f", {noun} {_listed(map(_quoted, places), 3)}" if noun and places else ""
-    return f"{_quoted(name)} ({_tickets(count)}{where})"
+    where = f", {noun} {_listed(map(quoted, places), 3)}" if noun and places else ""
+    return f"{quoted(name)} ({_tickets(count)}{where})"
 
 
 def _tickets(count: int) -> str:
@@ -387,7 +310,3 @@ def _listed(items: Iterable[str], shown: int = SHOWN) -> str:
 
 def _more(found: Sequence[object], shown: int = SHOWN) -> str:
     return f" and {len(found) - shown} more" if len(found) > shown else ""
-
-
-def _unique(suggestions: Iterable[Suggestion]) -> tuple[Suggestion, ...]:
-    return tuple(dict.fromkeys(suggestions))

@@ -16,7 +16,7 @@ from noc_console.connectors.at_session import AutotaskSession, at_client
 from noc_console.connectors.autotask import DEFAULT_MAPPING, AtOptions, AutotaskConnector
 from noc_console.connectors.errors import ActionRejected, AuthFailed, Conflict, RateLimited
 from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.mapping_check import as_toml
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier

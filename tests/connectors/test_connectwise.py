@@ -21,7 +21,7 @@ from noc_console.connectors.connectwise import (
 from noc_console.connectors.cw_http import ConnectWiseHttp
 from noc_console.connectors.errors import AuthFailed, Conflict, NotFound, RateLimited
 from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.mapping_check import as_toml
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier

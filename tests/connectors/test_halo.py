@@ -27,7 +27,7 @@ from noc_console.connectors.halo import DEFAULT_MAPPING, HaloConnector, HaloOpti
 from noc_console.connectors.halo_auth import HaloToken
 from noc_console.connectors.halo_records import halo_date
 from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.mapping_check import as_toml
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier

@@ -8,13 +8,8 @@ from pathlib import Path
 
 from noc_console.connectors.base import Check
 from noc_console.connectors.mapping import FieldMapping
-from noc_console.connectors.mapping_check import (
-    OpenUse,
-    Tenant,
-    TenantStatus,
-    as_toml,
-    check_mapping,
-)
+from noc_console.connectors.mapping_check import OpenUse, Tenant, TenantStatus, check_mapping
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.incident import Priority, Status, Tier
 from noc_console.services.config import load_config
 

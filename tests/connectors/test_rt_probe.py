@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from noc_console.connectors.mapping import FieldMapping
-from noc_console.connectors.mapping_check import as_toml
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.connectors.request_tracker import DEFAULT_MAPPING
 from noc_console.models.incident import Status
 from tests.connectors.test_request_tracker import connector
