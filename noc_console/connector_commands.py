@@ -10,6 +10,8 @@ from __future__ import annotations
 import getpass
 import sys
 
+from noc_console.connectors.base import Check
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.clock import SystemClock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.services.config import Config, ConnectorConfig
@@ -60,8 +62,28 @@ def _test(config: Config, connector_config: ConnectorConfig) -> int:
     checks = []
     for check in check_connection(connector, connector_config):
         checks.append(check)
-        print(f"  {MARKS[check.ok]} {check.step}: {check.detail}", flush=True)
+        print(f"  {MARKS[check.ok]} {check.step}: {printable(check.detail)}", flush=True)
+    _suggest(config, connector_config, checks)
     return 0 if passed(checks) else 1
+
+
+def _suggest(config: Config, c: ConnectorConfig, checks: list[Check]) -> None:
+    """The mapping lines the test suggests, ready to paste (check each first)."""
+    lines = as_toml(s for check in checks for s in check.suggestions)
+    if not lines:
+        return
+    print(f"\nSuggested mapping for {c.name!r} — paste below its [[connectors]] entry in "
+          f"{config.path or 'the config file'} (into a table of the same name if it has "
+          "one), after checking each line; replace each '?' or <…> of a # line and remove "
+          "the #:")  # fmt: skip
+    for line in lines:
+        print(f"  {printable(line)}")
+
+
+def printable(text: str) -> str:
+    """One terminal line whatever a server said: line breaks, control characters, bidi
+    overrides and lone surrogates (which cannot even be encoded) shown as escapes."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _set_secret(config: Config, c: ConnectorConfig) -> int:

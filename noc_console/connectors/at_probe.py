@@ -2,10 +2,10 @@
 
 Reachable (zone discovery answers and names the zone), authenticated (the zone accepts
 the three headers), can read incidents (how many open tickets the API user sees), can
-write (Autotask cannot say without writing; nothing is written), the mapping (status
-and priority labels of this tenant the mapping does not know, so their tickets would
-be skipped) and limits (`ThresholdInformation`: the tenant's requests this hour out of
-its threshold, next to this connector's own budget).
+write (Autotask cannot say without writing; nothing is written), the mapping
+(`mapping_check`: the tenant's status, priority and queue picklists against the mapping
+and against what the open tickets carry) and limits (`ThresholdInformation`: the
+tenant's requests this hour out of its threshold, next to this connector's own budget).
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from noc_console.connectors.at_records import Picklists
 from noc_console.connectors.base import Check
 from noc_console.connectors.errors import AuthFailed, ConnectorError
+from noc_console.connectors.mapping_check import OpenUse, Tenant, TenantStatus, check_mapping
+from noc_console.models.errors import InvalidRecord
 
 if TYPE_CHECKING:
     from noc_console.connectors.autotask import AutotaskConnector
@@ -54,19 +57,36 @@ def probe_autotask(at: AutotaskConnector) -> Iterator[Check]:
         return
     yield Check("can write", None, "Autotask cannot tell without writing; a missing right "
                 "shows on the first action ('does not have the adequate permissions')")  # fmt: skip
-    mapping = at.options.mapping
-    labels = directory.picklists.labels
-    unknown = [
-        f"status {s!r}" for s in labels.get("status", {}).values() if s not in mapping.status
-    ]
-    unknown += [f"priority {p!r}" for p in labels.get("priority", {}).values()
-                if p not in mapping.priority]  # fmt: skip
-    if unknown:
-        yield Check("mapping", False, f"not mapped: {', '.join(unknown)} (their tickets are "
-                    "skipped; add them under mapping.status / mapping.priority)")  # fmt: skip
-    else:
-        yield Check("mapping", True, "every status and priority label of this tenant is mapped")
+    try:
+        yield from _mapping(at, directory.picklists)
+    except ConnectorError as exc:
+        yield Check("mapping", False, f"could not read the open tickets: {exc}")
     yield _limits(at)
+
+
+def _mapping(at: AutotaskConnector, picklists: Picklists) -> list[Check]:
+    """The tenant's status, priority and queue picklists; every open ticket's three ids
+    (one query of four fields), as labels."""
+    labels = picklists.labels
+    tenant = Tenant({"": [TenantStatus(s) for s in labels.get("status", {}).values()]},
+                    list(labels.get("priority", {}).values()),
+                    list(labels.get("queueID", {}).values()), "queue")  # fmt: skip
+    used = OpenUse()
+    for t in at.query("Tickets", at.open_filter(), ["id", "status", "priority", "queueID"]):
+        found = [_label(picklists, used, name, t.get(name))
+                 for name in ("status", "priority", "queueID")]  # fmt: skip
+        used.add(found[0], found[1], found[2] or None)  # no queue: the default tier, as meant
+    return check_mapping(at.options.mapping, tenant, used)
+
+
+def _label(picklists: Picklists, used: OpenUse, name: str, value: object) -> str | None:
+    """The label of a ticket's picklist id; an id the tenant's list lacks is counted as
+    unlisted (the ticket is skipped whatever the mapping says) and gives None."""
+    try:
+        return picklists.label(name, value)
+    except InvalidRecord:
+        used.unknown(name, value)
+        return None
 
 
 def _limits(at: AutotaskConnector) -> Check:

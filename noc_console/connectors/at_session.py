@@ -11,7 +11,9 @@ and its thread limit, on top of the shared `HttpClient`.
   change, or the retry is refused too, it is `AuthFailed`.
 - Autotask answers refusals (permissions, validation, missing records) with HTTP 500
   and `{"errors": [...]}`: on writes that is `ActionRejected` with the vendor's
-  message, not "server error, try later"; reads keep the shared layer's retries.
+  message, not "server error, try later"; reads keep the shared layer's retries. A
+  wrong integration code is a 500 too ("IntegrationCode is invalid.", while a wrong
+  user name or secret is a 401): `AuthFailed` naming `integration_code`, not retried.
 - Integrations may run at most 3 concurrent requests per entity endpoint: a
   process-wide semaphore per (integration code, entity) keeps every connector object
   of one integration under it.
@@ -119,10 +121,16 @@ class AutotaskSession:
         entity = url[len(self.zone_url) :].split("/", 1)[0].split("?", 1)[0].lower()
         write = method not in ("GET", "HEAD") and not kwargs.get("idempotent")
         with _slot(str(self.http.session.headers.get("ApiIntegrationCode", "")), entity):
-            response = self.http.request(method, url, accept=(500,) if write else (), **kwargs)
+            response = self.http.request(method, url, accept=(500,), **kwargs)
+            if response.status_code == 500 and not write and not _code_refused(response):
+                response = self.http.request(method, url, **kwargs)  # the shared retries
         if response.status_code != 500:
             return response
         message = self.http.redact(vendor_message(response))
+        if _code_refused(response):
+            raise AuthFailed(f"{self.name}: Autotask refused the integration code (HTTP 500: "
+                             f"{message}) — check integration_code in the configuration: "
+                             "the API user's API Tracking Identifier")  # fmt: skip
         what = f"{self.name}: Autotask refused {method} {entity}"
         if not _has_errors(response) or any(t in message.lower() for t in TRANSIENT):
             raise ConnectorUnavailable(f"{what}: server error HTTP 500: {message}")
@@ -136,6 +144,14 @@ def _slot(integration: str, entity: str) -> Iterator[None]:
                                  threading.BoundedSemaphore(THREADS_PER_ENDPOINT))  # fmt: skip
     with slot:
         yield
+
+
+def _code_refused(response: requests.Response) -> bool:
+    """Autotask's answer to valid credentials with a wrong integration code: HTTP 500
+    ("IntegrationCode is invalid."), where a wrong user name or secret gets 401."""
+    if response.status_code != 500:
+        return False
+    return "integrationcode" in vendor_message(response).replace(" ", "").lower()
 
 
 def _has_errors(response: requests.Response) -> bool:

@@ -90,12 +90,24 @@ class Connector(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Check:
-    """One step of a connection test: `ok` is None when it could not be told."""
+class Suggestion:
+    """A mapping line a connection test suggests pasting: `line` belongs in the
+    connector's `[connectors.mapping.<table>]`; a line starting with `#` is a
+    placeholder the user must complete (the test could not tell the value)."""
 
-    step: str  # reachable | authenticated | can read incidents | can write | mapping
+    table: str  # status | status_out | priority | tier
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One step of a connection test: `ok` is None when it could not be told.
+    `suggestions` are the mapping lines that would fix what the step found."""
+
+    step: str  # reachable | authenticated | can read incidents | can write | statuses | …
     ok: bool | None
     detail: str
+    suggestions: tuple[Suggestion, ...] = ()
 
 
 class Probe(Protocol):

@@ -7,6 +7,8 @@
   from the unauthenticated `GET {site}/login/companyinfo/{company}` on the first
   request (not at construction: building a connector never touches the network).
   A `base_url` that already ends in `/apis/3.0` is used as it is.
+- Refusals name ConnectWise's own fields (`error_for`): a bad `clientId` (403, or 400
+  naming it) says client_id; bad keys say company, public_key and the private key.
 - A 404 is ambiguous on ConnectWise cloud: the record is gone, the hosted codebase
   moved (an upgrade), or the credentials were refused (cloud answers bad company or
   keys with 404, not 401). Each 404 is explained with one cheap authenticated read of
@@ -27,7 +29,7 @@ import requests
 import requests.auth
 
 from noc_console.connectors.errors import AuthFailed, ConnectorUnavailable, NotFound
-from noc_console.connectors.http import HttpClient, HttpSettings, parse_json
+from noc_console.connectors.http import HttpClient, HttpSettings, parse_json, vendor_message
 from noc_console.connectors.paging import by_link_header, follow
 
 API_PATH = "apis/3.0/"
@@ -35,6 +37,8 @@ MAX_PAGE_SIZE = 1000  # ConnectWise's hard limit; larger values are silently cap
 FORWARD_ONLY = {"pagination-type": "forward-only"}
 #: A list every API member may read; its 404 means the API itself refused us.
 CANARY = "service/priorities"
+KEYS = ("check company and public_key in the configuration and the private key stored in "
+        "the keyring")  # fmt: skip
 
 
 class ConnectWiseHttp(HttpClient):
@@ -72,6 +76,26 @@ class ConnectWiseHttp(HttpClient):
             return super().request(method, moved, accept=accept, idempotent=idempotent,
                                    **kwargs)  # fmt: skip
 
+    def error_for(self, method: str, url: str, response: requests.Response) -> Exception:
+        """ConnectWise's refusals name the fields it has: a missing or unregistered
+        `clientId` is refused before the keys are looked at (HTTP 403, or 400 naming
+        clientId); wrong keys on premise are a 401 (cloud: a 404, see
+        `_moved_after_404`). A 403 that is not about the clientId is the API member's
+        security role."""
+        status, detail = response.status_code, self.redact(vendor_message(response))
+        said = f" (HTTP {status}: {detail})" if detail else f" (HTTP {status})"
+        if status in (400, 403) and "clientid" in detail.replace(" ", "").lower():
+            return AuthFailed(f"{self.name}: ConnectWise refused the clientId{said} — check "
+                              "client_id in the configuration: the GUID registered for this "
+                              "integration at developer.connectwise.com")  # fmt: skip
+        if status == 401:
+            return AuthFailed(f"{self.name}: credentials refused{said} — {KEYS}")
+        if status == 403:
+            return AuthFailed(f"{self.name}: ConnectWise refused {method} "
+                              f"{self.redact(url)}{said} — check the API member's security "
+                              "role, and client_id in the configuration")  # fmt: skip
+        return super().error_for(method, url, response)
+
     def discover(self) -> str:
         """The tenant's codebase from `login/companyinfo`; sets the API base URL."""
         url = f"{self.site}/login/companyinfo/{quote(self.company)}"
@@ -99,8 +123,7 @@ class ConnectWiseHttp(HttpClient):
                 return True
         raise AuthFailed(
             f"{self.name}: credentials refused (ConnectWise cloud answers a wrong company, "
-            "public key or private key with HTTP 404) — check company and public_key in "
-            "the configuration and the private key stored in the keyring"
+            f"public key or private key with HTTP 404) — {KEYS}"
         )
 
     # ------------------------------------------------------------ lists

@@ -4,8 +4,9 @@ Reachable (codebase discovery at the site, then the unauthenticated `system/info
 authenticated (a list every API member may read; cloud answers bad keys with 404,
 which becomes "credentials refused"), can read incidents (how many open tickets),
 can write (ConnectWise has no rights query short of writing, so this only tells),
-the mapping (the tenant's boards, statuses and priorities that the mapping does not
-know: their tickets would be skipped) and request limits. Nothing is written.
+the mapping (`mapping_check`: each board's statuses, the priorities and the boards as
+tiers, against the mapping and against what the open tickets carry) and request
+limits. Nothing is written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from noc_console.connectors.base import Check
+from noc_console.connectors.cw_records import ref_name
 from noc_console.connectors.errors import AuthFailed, ConnectorError
+from noc_console.connectors.mapping_check import OpenUse, Tenant, TenantStatus, check_mapping
 
 if TYPE_CHECKING:
     from noc_console.connectors.connectwise import ConnectWiseConnector
@@ -43,43 +46,34 @@ def probe_connectwise(cw: ConnectWiseConnector) -> Iterator[Check]:
     yield Check("authenticated", True, f"credentials accepted ({len(boards)} boards visible)")
     try:
         open_tickets = cw.count("closedFlag=false")
-        yield Check("can read incidents", True, f"{open_tickets} open tickets visible")
-        yield Check("can write", None, "ConnectWise cannot be asked without writing: the "
-                    "API member's security role needs Service Desk › Service Tickets "
-                    "(edit) and Ticket notes (add)")  # fmt: skip
-        yield from _mapping(cw, boards)
     except ConnectorError as exc:
         yield Check("can read incidents", False, str(exc))
         return
+    yield Check("can read incidents", True, f"{open_tickets} open tickets visible")
+    yield Check("can write", None, "ConnectWise cannot be asked without writing: the "
+                "API member's security role needs Service Desk › Service Tickets "
+                "(edit) and Ticket notes (add)")  # fmt: skip
+    try:
+        yield from _mapping(cw, boards)
+    except ConnectorError as exc:
+        yield Check("mapping", False, f"could not read the tenant's lists: {exc}")
     yield _limits(cw)
 
 
-def _mapping(cw: ConnectWiseConnector, boards: dict[str, int]) -> Iterator[Check]:
-    mapping = cw.options.mapping
-    unknown_status = sorted(
-        {
-            f"{board}: {s['name']}"
-            for board, board_id in boards.items()
-            for s in cw.catalog.statuses(board_id)
-            if s["name"] not in mapping.status and not s.get("closedStatus")
-        }
-    )
-    unknown_priority = sorted(p for p in cw.catalog.priorities() if p not in mapping.priority)
-    no_tier = sorted(b for b in boards if b not in mapping.tier)  # fmt: skip
-    problems = []
-    if unknown_status:
-        problems.append(f"open statuses not mapped: {', '.join(unknown_status)} (add them "
-                        "under mapping.status)")  # fmt: skip
-    if unknown_priority:
-        problems.append(f"priorities not mapped: {', '.join(unknown_priority)} (add them "
-                        "under mapping.priority)")  # fmt: skip
-    if problems:
-        yield Check("mapping", False, "; ".join(problems) + " — their tickets are skipped")
-        return
-    detail = f"every open status and priority of {len(boards)} boards is mapped"
-    if no_tier:
-        detail += f"; boards at tier {mapping.default_tier.value}: {', '.join(no_tier)}"
-    yield Check("mapping", True, detail)
+def _mapping(cw: ConnectWiseConnector, boards: dict[str, int]) -> list[Check]:
+    """Boards with their own statuses, priorities, boards as tiers; every open ticket's
+    board, status and priority (one listing of four fields)."""
+    statuses = {board: [TenantStatus(str(s["name"]), bool(s.get("closedStatus")))
+                        for s in cw.catalog.statuses(board_id)]
+                for board, board_id in boards.items()}  # fmt: skip
+    tenant = Tenant(statuses, list(cw.catalog.priorities()), list(boards), "board", "board")
+    used = OpenUse()
+    params = {"conditions": "closedFlag=false", "fields": "id,board,status,priority"}
+    for page in cw.http.pages("service/tickets", params, cw.options.page_size):
+        for t in page:
+            board = ref_name(t.get("board"))
+            used.add(ref_name(t.get("status")), ref_name(t.get("priority")), board, board)
+    return check_mapping(cw.options.mapping, tenant, used, cw._status_names)
 
 
 def _limits(cw: ConnectWiseConnector) -> Check:

@@ -231,6 +231,10 @@ class HttpClient:
     def _network_message(self, method: str, url: str, exc: Exception) -> str:
         if isinstance(exc, requests.Timeout):
             return f"{self.name}: {method} {self.redact(url)} timed out"
+        if _refused(exc):  # the address is right or wrong, but surely nothing listens there
+            return (f"{self.name}: cannot connect: nothing is answering at "
+                    f"{self.redact(self.base)} (connection refused) — is the server running "
+                    "at that address and port, and does a firewall let us through?")  # fmt: skip
         return f"{self.name}: cannot connect to {self.redact(self.base)} — check the base URL"
 
     def _tls_message(self, url: str, exc: Exception) -> str:
@@ -313,3 +317,15 @@ def retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether a connection error is a refused connection (nothing listening there)."""
+    seen: list[BaseException | None] = [exc]
+    for _ in range(8):  # requests → urllib3 MaxRetryError → NewConnectionError → OSError
+        found = [e for e in seen if e is not None]
+        if any(isinstance(e, ConnectionRefusedError) for e in found):
+            return True
+        seen = [n for e in found for n in (e.__cause__, e.__context__, getattr(e, "reason", None))
+                if isinstance(n, BaseException)]  # fmt: skip
+    return False

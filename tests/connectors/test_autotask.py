@@ -16,6 +16,7 @@ from noc_console.connectors.at_session import AutotaskSession, at_client
 from noc_console.connectors.autotask import DEFAULT_MAPPING, AtOptions, AutotaskConnector
 from noc_console.connectors.errors import ActionRejected, AuthFailed, Conflict, RateLimited
 from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
@@ -35,11 +36,11 @@ def at() -> Iterator[FakeAutotask]:
         yield fake
 
 
-def connector(at: FakeAutotask, *, secret: str = "", rpm: float = FAST, **options: Any
-              ) -> AutotaskConnector:  # fmt: skip
+def connector(at: FakeAutotask, *, secret: str = "", rpm: float = FAST,
+              integration_code: str = "", **options: Any) -> AutotaskConnector:  # fmt: skip
     settings = HttpSettings(f"{at.url}/atservicesrest/v1.0", retries=2, backoff=0.0,
                             requests_per_minute=rpm, allow_insecure_http=True)  # fmt: skip
-    http = at_client("autotask", settings, at.username, at.integration_code,
+    http = at_client("autotask", settings, at.username, integration_code or at.integration_code,
                      secret or at.secret)  # fmt: skip
     return AutotaskConnector("autotask", AutotaskSession(http, at.username), AtOptions(**options))
 
@@ -294,13 +295,41 @@ def test_the_probe_reports_each_step_and_the_headroom(at: FakeAutotask) -> None:
     assert checks["authenticated"].ok
     assert checks["can read incidents"].ok
     assert checks["can write"].ok is None
-    assert checks["mapping"].ok
+    assert [checks[s].ok for s in ("statuses", "status targets", "priorities",
+                                   "priority targets")] == [True] * 4  # fmt: skip
     assert checks["limits"].ok
     assert " of 10,000 requests used this hour" in checks["limits"].detail
     at.picklists["status"][30] = "Triage"
     checks = {c.step: c for c in connector(at, secret="wrong").probe()}
     assert checks["authenticated"].ok is False
-    assert {c.step for c in connector(at).probe() if c.ok is False} == {"mapping"}
+    statuses = next(c for c in connector(at).probe() if c.step == "statuses")
+    assert statuses.ok is False
+    assert "'Triage' (no open ticket)" in statuses.detail
+
+
+def test_the_probe_checks_queues_picklists_and_what_open_tickets_carry(at: FakeAutotask
+                                                                      ) -> None:  # fmt: skip
+    """Queue labels as tiers ("Level I" is a guess at the tenant's wording), picklist ids
+    the tenant deleted, and the lines that fix what can be fixed (issue 15, 3 and 4)."""
+    at.seed(20)
+    at.picklists["queueID"] |= {29683600: "Level II Support", 29683601: "Tier 3"}
+    at.picklists["status"][31] = "Waiting on Vendor"
+    at.add_ticket("Escalated firewall", queueID=29683600, status=31)
+    at.add_ticket("Old status", status=99)  # its status id is gone from the picklist
+    monitoring = sum(1 for t in at.tickets.values() if t["queueID"] == 29683354
+                     and t["status"] != 5)  # fmt: skip
+    checks = {c.step: c for c in connector(at).probe()}
+    assert "status id 99 (1 open ticket)" in checks["unknown ids"].detail
+    assert "'Waiting on Vendor' (1 open ticket)" in checks["statuses"].detail
+    assert checks["tiers"].ok is None
+    assert f"'Monitoring Alert' ({monitoring} open tickets)" in checks["tiers"].detail
+    assert "L2 (mapped to it: 'Level II')" in checks["escalation"].detail
+    lines = as_toml(s for c in checks.values() for s in c.suggestions)
+    for line in ('"Waiting on Vendor" = "waiting_vendor"', '"Monitoring Alert" = "L1"',
+                 '"Level II Support" = "L2"', '"Tier 3" = "L3"',
+                 '# "<queue>" = "ENG"   (no queue of this tenant looks like ENG)'):  # fmt: skip
+        assert line in lines
+    assert not [line for line in lines if "status id 99" in line]  # no mapping can fix it
 
 
 def test_concurrent_readers_stay_within_three_threads_per_endpoint(at: FakeAutotask) -> None:

@@ -27,6 +27,7 @@ from noc_console.connectors.errors import (
     RateLimited,
 )
 from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
@@ -45,12 +46,14 @@ def cw() -> Iterator[FakeConnectWise]:
 
 def connector(cw: FakeConnectWise, *, private_key: str = "", overrides: dict[str, Any] | None
               = None, page_size: int = 1000, sleeps: list[float] | None = None,
-              base_url: str = "", company: str = "") -> ConnectWiseConnector:  # fmt: skip
+              base_url: str = "", company: str = "", client_id: str = ""
+              ) -> ConnectWiseConnector:  # fmt: skip
     settings = HttpSettings(base_url or cw.url, retries=2, backoff=0.01, max_retry_after=5,
                             allow_insecure_http=True)  # fmt: skip
     waits = sleeps if sleeps is not None else []
-    http = ConnectWiseHttp("cw", settings, company or cw.company, cw.public_key, cw.client_id,
-                           private_key or cw.private_key, sleep=waits.append)  # fmt: skip
+    http = ConnectWiseHttp("cw", settings, company or cw.company, cw.public_key,
+                           client_id or cw.client_id, private_key or cw.private_key,
+                           sleep=waits.append)  # fmt: skip
     mapping = DEFAULT_MAPPING.overridden(overrides or {})
     return ConnectWiseConnector("cw", http, CwOptions(mapping, page_size), "ConnectWise")
 
@@ -411,6 +414,18 @@ def test_bad_credentials_answered_with_404_are_credentials_refused(
         connector(cw, company="nocmps").clients()
 
 
+def test_keys_refused_on_premise_name_the_fields_connectwise_has() -> None:
+    with (
+        running(FakeConnectWise(cloud=False)) as on_premise,
+        pytest.raises(AuthFailed, match="credentials refused") as refused,
+    ):
+        connector(on_premise, private_key="not-the-key").clients()
+    message = str(refused.value)
+    assert "check company and public_key in the configuration" in message
+    assert "private key stored in the keyring" in message
+    assert "user name" not in message  # ConnectWise has none
+
+
 def test_a_moved_codebase_is_discovered_again(cw: FakeConnectWise) -> None:
     cw.seed(5)
     source = connector(cw)
@@ -426,13 +441,55 @@ def test_the_connection_test_names_each_step(cw: FakeConnectWise) -> None:
     assert [checks[s].ok for s in ("reachable", "authenticated", "can read incidents")] == [
         True, True, True]  # fmt: skip
     assert "codebase v2025_1" in checks["reachable"].detail
-    assert checks["mapping"].ok is True
+    assert [checks[s].ok for s in ("statuses", "priorities", "priority targets", "tiers")] == [
+        True] * 4  # fmt: skip
     assert checks["limits"].ok is True
     cw.add_board("Network Ops", [("Dispatched", False)])
     checks = {c.step: c for c in connector(cw).probe()}
-    assert checks["mapping"].ok is False
-    assert "Network Ops: Dispatched" in checks["mapping"].detail
+    assert checks["statuses"].ok is False
+    assert "'Dispatched' (no open ticket, board 'Network Ops')" in checks["statuses"].detail
     wrong = {c.step: c for c in connector(cw, private_key="nope").probe()}
     assert wrong["reachable"].ok is True
     assert wrong["authenticated"].ok is False
     assert "credentials refused" in wrong["authenticated"].detail
+
+
+def test_the_connection_test_checks_every_mapping_target_per_board(cw: FakeConnectWise) -> None:
+    """Statuses per board, priorities, boards as tiers: against the tenant and against
+    what open tickets carry, with the mapping lines that fix each (issue 15, 3 and 4)."""
+    ops = cw.add_board("Network Ops", [("Dispatched", False), ("Waiting Customer", False),
+                                       ("Fixed", True)])  # fmt: skip
+    for _ in range(3):
+        cw.add_ticket("Core router CPU", board=ops["id"],
+                      status=cw.status_id(ops["id"], "Dispatched"))  # fmt: skip
+    cw.add_board("NOC L2", [("New", False), ("Waiting Customer", False),
+                            ("Acknowledged", False), ("Resolved", True)])  # fmt: skip
+    checks = {c.step: c for c in connector(cw).probe()}
+    assert checks["statuses"].ok is False
+    assert ("not mapped, so their tickets are skipped: 'Dispatched' (3 open tickets, board "
+            "'Network Ops')") in checks["statuses"].detail  # fmt: skip
+    targets = checks["status targets"]
+    assert targets.ok is False
+    for missing in ("acknowledged on board 'Network Ops'", "resolved on board 'Network Ops'",
+                    "waiting_customer on board 'NOC Alerts'"):  # fmt: skip
+        assert missing in targets.detail
+    assert "on board 'NOC L2'" not in targets.detail
+    assert checks["tiers"].ok is None  # shown as L1: meant or not, the test cannot tell
+    assert "'Network Ops' (3 open tickets)" in checks["tiers"].detail
+    assert checks["escalation"].ok is False
+    assert "L2 (mapped to it: 'Tier 2', 'Escalations')" in checks["escalation"].detail
+    lines = as_toml(s for c in checks.values() for s in c.suggestions)
+    assert lines[:3] == ["[connectors.mapping.status]", '"Dispatched" = "in_progress"',
+                         '"Fixed" = "resolved"']  # fmt: skip
+    assert ("# no status on board 'NOC Alerts' looks like waiting_customer: map the one to "
+            'write ("<status>" = "waiting_customer"), or add one in the PSA') in lines  # fmt: skip
+    assert '# "Network Ops" = "?"   (unsure: one of L1, L2, L3, ENG)' in lines
+    assert '"NOC L2" = "L2"' in lines
+
+    pasted = connector(cw, overrides={
+        "status": {"Dispatched": Status.IN_PROGRESS, "Fixed": Status.RESOLVED},
+        "tier": {"Network Ops": Tier.L1, "NOC L2": Tier.L2}})  # fmt: skip
+    after = {c.step: c for c in pasted.probe()}
+    assert (after["statuses"].ok, after["tiers"].ok) == (True, True)
+    assert "board 'Network Ops'" not in after["status targets"].detail
+    assert "L2" not in after["escalation"].detail  # L3 and ENG still have no board here

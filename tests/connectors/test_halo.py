@@ -27,6 +27,7 @@ from noc_console.connectors.halo import DEFAULT_MAPPING, HaloConnector, HaloOpti
 from noc_console.connectors.halo_auth import HaloToken
 from noc_console.connectors.halo_records import halo_date
 from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.mapping_lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
@@ -428,8 +429,11 @@ def test_refusals_are_rejections_with_halos_words(halo: FakeHalo) -> None:
 # ---------------------------------------------------------------- connection test
 def test_probe_walks_every_step(halo: FakeHalo) -> None:
     checks = {c.step: c for c in connector(halo).probe()}
-    assert [checks[s].ok for s in ("reachable", "authenticated", "can read incidents",
-                                   "can write", "mapping", "limits")] == [True] * 6  # fmt: skip
+    steps = ("reachable", "authenticated", "can read incidents", "can write", "statuses",
+             "status targets", "priorities", "priority targets", "tiers", "escalation",
+             "limits")  # fmt: skip
+    assert list(checks) == list(steps)
+    assert [checks[s].ok for s in steps] == [True] * len(steps), checks
     assert f"{len(open_ids(halo))} open tickets" in checks["can read incidents"].detail
     refused = {c.step: c for c in connector(halo, secret="nope").probe()}
     assert refused["reachable"].ok
@@ -440,8 +444,32 @@ def test_probe_walks_every_step(halo: FakeHalo) -> None:
 def test_probe_names_unmapped_statuses(halo: FakeHalo) -> None:
     mapping = type(DEFAULT_MAPPING)(status={"New": Status.NEW}, priority=DEFAULT_MAPPING.priority)
     checks = {c.step: c for c in connector(halo, mapping=mapping).probe()}
-    assert checks["mapping"].ok is False
-    assert "In Progress" in checks["mapping"].detail
+    assert checks["statuses"].ok is False
+    assert "'In Progress' (" in checks["statuses"].detail
+
+
+def test_probe_checks_teams_and_what_open_tickets_carry(halo: FakeHalo) -> None:
+    """A tenant whose teams are not Halo's defaults: escalation would be refused
+    ("Team '2nd Line' is not valid"); tickets of an unmapped team show as L1 without a
+    word, and a ticket whose status id Halo no longer lists is skipped."""
+    halo.teams = ["NOC", "NOC L2", "NOC L3", "Projects"]
+    for _ in range(3):
+        halo.add_ticket("Core switch", team="NOC L2")
+    halo.add_ticket("Ghost status", status_id=77)
+    checks = {c.step: c for c in connector(halo).probe()}
+    assert checks["unknown ids"].ok is False
+    assert "status id 77 (1 open ticket)" in checks["unknown ids"].detail
+    assert checks["tiers"].ok is None
+    assert "'NOC L2' (3 open tickets)" in checks["tiers"].detail
+    assert checks["escalation"].ok is False
+    assert "L2 (mapped to it: '2nd Line')" in checks["escalation"].detail
+    lines = as_toml(s for c in checks.values() for s in c.suggestions)
+    assert lines == ["[connectors.mapping.tier]", '"NOC L2" = "L2"', '"NOC L3" = "L3"',
+                     '"Projects" = "ENG"']  # fmt: skip
+    tiers = {"tier": {"NOC L2": Tier.L2, "NOC L3": Tier.L3, "Projects": Tier.ENG}}
+    pasted = {c.step: c for c in connector(halo, mapping=DEFAULT_MAPPING.overridden(tiers)
+                                           ).probe()}  # fmt: skip
+    assert (pasted["tiers"].ok, pasted["escalation"].ok) == (True, True)
 
 
 def test_halo_time_round_trip(halo: FakeHalo) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -96,6 +97,19 @@ def test_writes_are_never_resent_by_the_http_layer(server: ScriptedServer) -> No
     assert len(server.requests) == 2
     server.answer(503)  # unless the caller says the write is idempotent
     assert client(server.url).json("PUT", "/ticket/1", idempotent=True, json={}) == {"ok": True}
+
+
+def test_a_server_that_is_down_is_said_to_be_down_not_misaddressed() -> None:
+    with socket.socket() as bound:  # bound, never listening: connections are refused
+        bound.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{bound.getsockname()[1]}/REST/2.0"
+        with pytest.raises(ConnectorUnavailable) as raised:
+            client(url, retries=0).json("GET", "/rt")
+    message = str(raised.value)
+    assert f"nothing is answering at {url}/ (connection refused)" in message
+    assert "is the server running" in message
+    assert "firewall" in message
+    assert "check the base URL" not in message
 
 
 def test_a_short_retry_after_is_waited_out(server: ScriptedServer) -> None:

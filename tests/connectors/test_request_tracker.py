@@ -253,7 +253,7 @@ def test_token_auth_works_and_a_wrong_token_is_refused(rt: RtServer) -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("http://127.0.0.1:9/REST/2.0", "cannot connect"),
+        ("http://127.0.0.1:9/REST/2.0", "nothing is answering at http://127.0.0.1:9/REST/2.0/"),
         ("{root}/", "HTML page, not JSON"),
     ],
 )

@@ -10,24 +10,36 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.workspace_console import console
+from tests.e2e.workspace_console import console, steps_ok
 from tests.fakes.fake_connectwise import FakeConnectWise
 from tests.fakes.http_fake import running
 
 pytestmark = pytest.mark.e2e
 
 
+#: The statuses a board needs for acknowledge, waiting on the customer and resolve.
+TRIAGE = [("New", False), ("Acknowledged", False), ("Waiting Customer", False),
+          ("Resolved", True)]  # fmt: skip
+
+
 @pytest.fixture
 def cw() -> Iterator[FakeConnectWise]:
+    """A tenant where every triage action has a target: the fake's two boards, a
+    waiting status on NOC Alerts, and a board for each tier the defaults name."""
     fake = FakeConnectWise()
+    fake.add_status(2, "Waiting Customer")  # NOC Alerts
+    for board in ("Tier 2", "Tier 3", "Engineering"):
+        fake.add_board(board, TRIAGE)
     fake.seed(60)
     with running(fake) as server:
         yield server
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, cw: FakeConnectWise) -> Path:
-    (tmp_path / "config.toml").write_text(
+def cw_config(folder: Path, cw: FakeConnectWise, mapping: str = "") -> Path:
+    """`folder`/config.toml with the fake as connector "cw" (the private key goes to
+    the keyring, entry "cw-test"), and `mapping` lines after it."""
+    config = folder / "config.toml"
+    config.write_text(
         f"""
 [[connectors]]
 name = "cw"
@@ -40,17 +52,22 @@ public_key = "{cw.public_key}"
 client_id = "{cw.client_id}"
 secret = "cw-test"
 page_size = 25
-
-[connectors.mapping.status]
-"Dispatched" = "acknowledged"
-""",
+{mapping}""",
         encoding="utf-8",
     )
+    return config
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, cw: FakeConnectWise) -> Path:
+    cw_config(tmp_path, cw, '[connectors.mapping.status]\n"Dispatched" = "acknowledged"\n'
+              '"Fixed" = "resolved"\n')  # fmt: skip
     return tmp_path
 
 
 def test_store_a_secret_test_sync_and_export(workspace: Path, cw: FakeConnectWise) -> None:
-    board = cw.add_board("Network Ops", [("Dispatched", False), ("Fixed", True)])
+    board = cw.add_board("Network Ops", [("Dispatched", False), ("Waiting Customer", False),
+                                         ("Fixed", True)])  # fmt: skip
     tenant = cw.add_ticket("E2E: router unreachable", board=board["id"], priority=1,
                            status=cw.status_id(board["id"], "Dispatched"))  # fmt: skip
 
@@ -60,8 +77,13 @@ def test_store_a_secret_test_sync_and_export(workspace: Path, cw: FakeConnectWis
 
     tested = console(workspace, "connectors", "test", "cw")
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    for step in ("reachable", "authenticated", "can read incidents", "mapping", "limits"):
-        assert f"ok   {step}:" in tested.stdout
+    assert steps_ok(tested) >= {"reachable", "authenticated", "can read incidents", "statuses",
+                                "status targets", "priorities", "priority targets",
+                                "escalation", "limits"}  # fmt: skip
+    assert (
+        "??   tiers: open tickets in boards no tier is mapped from show as L1 "
+        "(mapping.default_tier): 'Network Ops' (1 open ticket)"
+    ) in tested.stdout
 
     synced = console(workspace, "sync", "--once")
     assert synced.returncode == 0, synced.stderr
@@ -92,3 +114,52 @@ def test_a_wrong_private_key_is_credentials_refused_not_not_found(
     synced = console(workspace, "sync", "--once")
     assert synced.returncode != 0
     assert "credentials refused" in synced.stdout + synced.stderr
+
+
+def test_the_connection_test_shows_what_the_mapping_misses_and_the_lines_to_paste(
+    tmp_path: Path,
+) -> None:
+    """A tenant worded otherwise than the defaults guess (issue 15, items 3 and 4): the
+    test fails naming each gap, prints the mapping lines, and passes once they are
+    pasted into the config file as printed."""
+    fake = FakeConnectWise()
+    fake.add_status(2, "Waiting Customer")  # NOC Alerts
+    ops = fake.add_board("Network Ops", [("Dispatched", False), ("Waiting Customer", False),
+                                         ("Fixed", True)])  # fmt: skip
+    for board in ("NOC L2", "NOC L3", "Engineering"):
+        fake.add_board(board, TRIAGE)
+    fake.seed(30)
+    for _ in range(3):
+        fake.add_ticket("Core router CPU", board=ops["id"],
+                        status=fake.status_id(ops["id"], "Dispatched"))  # fmt: skip
+    with running(fake) as cw:
+        config = cw_config(tmp_path, cw)
+        console(tmp_path, "connectors", "set-secret", "cw", stdin=f"{cw.private_key}\n")
+
+        tested = console(tmp_path, "connectors", "test", "cw")
+        assert tested.returncode == 1, tested.stdout + tested.stderr
+        out = tested.stdout
+        assert ("FAIL statuses: not mapped, so their tickets are skipped: 'Dispatched' "
+                "(3 open tickets, board 'Network Ops')") in out  # fmt: skip
+        assert "FAIL status targets: no status to write for acknowledged on board " in out
+        assert "FAIL escalation: no board of this tenant for L2 (mapped to it: " in out
+        assert (
+            f"Suggested mapping for 'cw' — paste below its [[connectors]] entry in {config}" in out
+        )
+        block = out[out.index("Suggested mapping") :].splitlines()[1:]
+        lines = [line.strip() for line in block]
+        assert lines[:4] == ["[connectors.mapping.status]", '"Dispatched" = "in_progress"',
+                             '"Fixed" = "resolved"', "[connectors.mapping.tier]"]  # fmt: skip
+        assert sorted(lines[4:6]) == ['"NOC L2" = "L2"', '"NOC L3" = "L3"']  # most tickets first
+        assert lines[6:] == ['# "Network Ops" = "?"   (unsure: one of L1, L2, L3, ENG)']
+
+        with config.open("a", encoding="utf-8") as pasted:  # as printed, comments and all
+            pasted.write("\n".join(lines) + "\n")
+        again = console(tmp_path, "connectors", "test", "cw")
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert steps_ok(again) >= {"statuses", "status targets", "priorities",
+                                   "priority targets", "escalation"}  # fmt: skip
+        assert "??   tiers: open tickets in boards no tier is mapped from show as L1" in (
+            again.stdout
+        )
+        assert again.stdout.count("Suggested mapping") == 1  # only the placeholder is left

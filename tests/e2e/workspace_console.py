@@ -17,6 +17,12 @@ from tests.fakes.full_disk import with_file_size_limit
 REPO = Path(__file__).resolve().parents[2]
 
 
+def steps_ok(result: subprocess.CompletedProcess[str]) -> set[str]:
+    """The steps `connectors test` printed as passed (`  ok   step: detail`)."""
+    return {line[7:].split(":", 1)[0] for line in result.stdout.splitlines()
+            if line.startswith("  ok   ")}  # fmt: skip
+
+
 def console(
     workspace: Path,
     *args: str,

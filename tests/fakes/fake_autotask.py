@@ -6,7 +6,11 @@ Imitates (✅ vendor text, 🔧 a client that talks to the real API, ❓ unverif
   an unknown user → 500 🔧. Each zone is served under `/zone{N}/ATServicesRest/`;
   `move_zone()` moves the tenant, after which the old zone answers 401 — the signal on
   which django-autotask rediscovers its zone 🔧. Paths ignore case, as on the real API.
-- Auth headers `ApiIntegrationCode`, `UserName`, `Secret` on every call ✅🔧; wrong → 401.
+- Auth headers `ApiIntegrationCode`, `UserName`, `Secret` on every call ✅🔧; a wrong user
+  name or secret → 401; right ones with a wrong integration code → 500 🔧 (apigrate/
+  autotask-restapi#19: "valid credentials, but an invalid integration code, you'll get
+  back an HTTP 500 status code, not a 401") with `{"errors": ["IntegrationCode is
+  invalid."]}` (the words of Autotask's SOAP API, python-atws#64 🔧; the REST text ❓).
 - `Tickets/query` by GET `?search={json}` and by POST, `query/count` → `{"queryCount": N}`
   🔧; filters as in at_query.py; a query needs at least one filter ❓ (clients always send
   `id gte 0`); `MaxRecords` 1–500, default 500; outside that range → 500 ❓ (the vendor
@@ -235,6 +239,8 @@ class FakeAutotask(HttpFake):
             return errors(404, "Not found.")
         if parts[0] != f"zone{self.zone}" or not self._authorised(request):
             return errors(401, "Unauthorized.")  # a moved tenant looks unauthorised here
+        if request.headers.get("apiintegrationcode") != self.integration_code:
+            return errors(500, "IntegrationCode is invalid.")
         self.window.append(self.now)
         while self.window and self.window[0] <= self.now - timedelta(hours=1):
             self.window.popleft()
@@ -244,8 +250,9 @@ class FakeAutotask(HttpFake):
         return self._resource(request, parts[3:])
 
     def _authorised(self, request: Request) -> bool:
-        given = (request.headers.get(h) for h in ("apiintegrationcode", "username", "secret"))
-        return list(given) == [self.integration_code, self.username, self.secret]
+        """The API user and its secret (the integration code is checked after them)."""
+        given = (request.headers.get(h) for h in ("username", "secret"))
+        return list(given) == [self.username, self.secret]
 
     def _resource(self, request: Request, path: list[str]) -> Reply:
         method, entity = request.method, path[0]

@@ -166,13 +166,20 @@ class FakeConnectWise(HttpFake):
         with self.lock:
             board_id = max(self.boards) + 1
             self.boards[board_id] = {"id": board_id, "name": name}
-            for order, (status, closed) in enumerate(statuses):
-                status_id = max(self.statuses) + 1
-                self.statuses[status_id] = {
-                    "id": status_id, "name": status, "board": self._ref(self.boards[board_id]),
-                    "closedStatus": closed, "sortOrder": order, "inactive": False,
-                }  # fmt: skip
+            for status, closed in statuses:
+                self.add_status(board_id, status, closed)
             return self.boards[board_id]
+
+    def add_status(self, board: int, name: str, closed: bool = False) -> int:
+        """One more status on `board` (last in its order); its new id."""
+        with self.lock:
+            status_id = max(self.statuses) + 1
+            order = sum(1 for s in self.statuses.values() if s["board"]["id"] == board)
+            self.statuses[status_id] = {
+                "id": status_id, "name": name, "board": self._ref(self.boards[board]),
+                "closedStatus": closed, "sortOrder": order, "inactive": False,
+            }  # fmt: skip
+            return status_id
 
     def status_id(self, board: int, name: str) -> int:
         """The id of `name` on `board` (for tests: ids differ per board)."""

@@ -63,6 +63,9 @@ def test_every_call_needs_the_three_headers(at: FakeAutotask, http: requests.Ses
     assert http.get(f"{discover(at)}/Tickets/99").json() == {"item": None}
     assert http.get(url, headers={"Secret": "wrong"}).status_code == 401
     assert requests.get(url, headers={"UserName": at.username}).status_code == 401
+    wrong_code = http.get(url, headers={"ApiIntegrationCode": "NOT7THE7TRACKING7IDENTIFIER"})
+    assert wrong_code.status_code == 500  # valid user and secret: 500, not 401 (apigrate)
+    assert wrong_code.json() == {"errors": ["IntegrationCode is invalid."]}
 
 
 def test_a_zone_move_answers_401_until_rediscovered(
