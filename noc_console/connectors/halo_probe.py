@@ -86,15 +86,12 @@ def _mapping(halo: HaloConnector) -> list[Check]:
 
 
 def _teams(halo: HaloConnector) -> list[str] | None:
-    """The tenant's active team names (`GET /api/Team`); None if Halo would not list them."""
+    """The tenant's active team names (`GET /api/Team`, as escalation reads them); None
+    if Halo would not list them."""
     try:
-        teams = halo.get("/api/Team")
+        return halo.teams(fresh=True)
     except ConnectorError:
         return None
-    if not isinstance(teams, list):
-        return None  # not a list of teams: nothing to check escalation against
-    return [str(t["name"]) for t in teams
-            if isinstance(t, dict) and t.get("name") and not t.get("inactive")]  # fmt: skip
 
 
 def _name(table: Mapping[int, str], what: str, value: object, used: OpenUse) -> str | None:
