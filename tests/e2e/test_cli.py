@@ -145,7 +145,9 @@ def test_sync_once_against_a_psa_and_its_failure(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("psa: 2 changed, 0 skipped; actions: 0 delivered")
     line = one_error_line(console("--config", str(config), "--db", db, "sync", "--once"))
-    assert line.startswith("noc-console: psa: cannot connect to http://127.0.0.1:")
+    assert line.startswith(
+        "noc-console: psa: cannot connect: nothing is answering at http://127.0.0.1:"
+    )
     exported = json.loads(
         console("--config", str(config), "--db", db, "export", "--format", "json").stdout
     )
