@@ -46,6 +46,7 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed, BoardUpdate
 from noc_console.services.engine import SyncEngine
+from noc_console.services.live_rows import LiveRows
 from noc_console.services.queues import Queue, membership, queues
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import BoardModel, Column
@@ -153,12 +154,14 @@ def measure() -> list[Result]:
     store = Store.open(f"sqlite:///{dataset.populated_cache()}")
     rows = store.open_rows()
     clock = ManualClock(dataset.NOW)
-    model = BoardModel(clock.now())
+    live = LiveRows(clock.now())
     engine = SyncEngine(store, [], clock)
-    controller = BoardController(BoardFeed(store, []), engine, model, clock)
-    window = BoardWindow(model, controller, clock)
+    controller = BoardController(BoardFeed(store, []), engine, live, clock)
+    window = BoardWindow(live, controller, clock)
     window.show()
-    model.apply(BoardUpdate(rows, [], full=True))
+    live.apply(rows, full=True)
+    model = window.proxy.sourceModel()
+    assert isinstance(model, BoardModel)
     app.processEvents()
     ours = Painted(window.table.viewport())
 
@@ -209,7 +212,7 @@ def measure() -> list[Result]:
                     title=f"{row.title} ({run})",
                     next_deadline=(row.next_deadline or clock.now()) + shift,
                 )
-                for row in model.rows()[:size]
+                for row in live.rows()[:size]
             ]
             recorder = Recorder(model)
             stalls.append(frame(app, ours, lambda b=batch: _apply(controller, b)))
@@ -226,7 +229,7 @@ def measure() -> list[Result]:
         )
 
     proxy = window.proxy
-    board_rows = model.rows()
+    board_rows = live.rows()
     searchable = [haystack(row) for row in board_rows]
     keystrokes = [frame(app, ours, lambda t=text: proxy.set_text(t)) for text in KEYSTROKES]
     trivial.texts = searchable
