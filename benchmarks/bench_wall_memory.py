@@ -35,9 +35,9 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.engine import SyncEngine
+from noc_console.services.live_rows import LiveRows
 from noc_console.services.wall_config import WallSettings
 from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import BoardModel
 from noc_console.views.theme import apply_theme
 from noc_console.views.wall_window import WallWindow
 
@@ -60,9 +60,9 @@ def simulate(hours: float) -> dict[str, float]:
     store = Store.open(f"sqlite:///{folder / 'cache.sqlite3'}")
     connectors = [DemoFeed(clock)]
     engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=1))
-    model = BoardModel(clock.now())
-    controller = BoardController(BoardFeed(store, connectors), engine, model, clock)
-    wall = WallWindow(model, controller, clock, WallSettings(page_interval_s=20))
+    live = LiveRows(clock.now())
+    controller = BoardController(BoardFeed(store, connectors), engine, live, clock)
+    wall = WallWindow(live, controller, clock, WallSettings(page_interval_s=20))
     wall.resize(1920, 1080)
     wall.show()
     controller.start()
@@ -87,7 +87,7 @@ def simulate(hours: float) -> dict[str, float]:
     return {
         "simulated_hours": hours,
         "page_turns": len(turns),
-        "open_incidents_at_end": model.rowCount(),
+        "open_incidents_at_end": len(live),
         "rss_start_mib": round(warm[0], 1),
         "rss_end_mib": round(warm[-1], 1),
         "rss_median_mib": round(statistics.median(warm), 1),

@@ -21,8 +21,8 @@ from noc_console.models.priority import DEFAULT_MATRIX
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.engine import SyncEngine
+from noc_console.services.live_rows import LiveRows
 from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import BoardModel
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.theme import apply_dark_theme
 from noc_console.views.triage_dialogs import PriorityDialog
@@ -39,13 +39,13 @@ def main() -> int:
         demo = DemoFeed(clock)
         engine = SyncEngine(store, [demo], clock)
         engine.run_once()
-        model = BoardModel(clock.now())
-        controller = BoardController(BoardFeed(store, [demo]), engine, model, clock)
-        window = BoardWindow(model, controller, clock, me="sam.tech")
+        live = LiveRows(clock.now())
+        controller = BoardController(BoardFeed(store, [demo]), engine, live, clock)
+        window = BoardWindow(live, controller, clock, me="sam.tech")
         window.resize(1920, 1080)
         window.show()
         feed = BoardFeed(store, [demo])
-        model.apply(feed.snapshot())
+        live.apply(feed.snapshot().rows, full=True)
         controller.feeds_changed.emit(feed.feeds())
         window.refresh_queues()
         window.table.setCurrentIndex(window.proxy.index(0, 0))
@@ -54,7 +54,7 @@ def main() -> int:
             app.processEvents()
             QApplication.instance().thread().msleep(20)  # type: ignore[union-attr]
         window.grab().save(str(IMAGES / "board-detail.png"))
-        row = model.row_at(0)
+        row = live.at(0).row
         dialog = PriorityDialog(DEFAULT_MATRIX, row.impact, row.urgency, window)
         dialog.show()
         app.processEvents()

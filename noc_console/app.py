@@ -22,8 +22,8 @@ from noc_console.services.runtime import Runtime, build_runtime
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
+    from noc_console.services.live_rows import LiveRows
     from noc_console.views.board_controller import BoardController
-    from noc_console.views.board_model import BoardModel
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +90,11 @@ def run_gui(
     from noc_console.views.main_window import BoardWindow
 
     app = _application(config.theme)
-    runtime, model, controller = _board(config, db_url, demo)
+    runtime, live, controller = _board(config, db_url, demo)
 
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     window = BoardWindow(
-        model,
+        live,
         controller,
         runtime.clock,
         me=_technician(),
@@ -112,9 +112,9 @@ def run_gui(
         window.table.viewport().repaint()  # paint now, so the figure includes the paint
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("first board painted from cache after %.0f ms (%d rows)", elapsed_ms,
-                 model.rowCount())  # fmt: skip
+                 len(live))  # fmt: skip
         if os.environ.get(EXIT_AFTER_FIRST_PAINT):  # a measurement aid for benchmarks/
-            print(f"painted rows={model.rowCount()} rss_kb={_rss_kb()}", flush=True)
+            print(f"painted rows={len(live)} rss_kb={_rss_kb()}", flush=True)
             app.exit(0)
 
     controller.loaded.connect(report_first_paint)
@@ -152,9 +152,9 @@ def run_wall(
     from noc_console.views.wall_window import WallWindow
 
     app = _application("dark")  # a wall is dark whatever the desk theme: contrast, glare
-    runtime, model, controller = _board(config, db_url, demo)
+    runtime, live, controller = _board(config, db_url, demo)
     window = WallWindow(
-        model,
+        live,
         controller,
         runtime.clock,
         config.wall,
@@ -188,14 +188,14 @@ def run_wall(
     return _run(app, controller, runtime, outcome)
 
 
-def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, BoardModel, BoardController]:
-    """The engine and the board's model and controller (the wall uses them too)."""
+def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, LiveRows, BoardController]:
+    """The engine, the live rows and their controller (the board's and the wall's)."""
+    from noc_console.services.live_rows import LiveRows
     from noc_console.views.board_controller import BoardController
-    from noc_console.views.board_model import BoardModel
 
     runtime = build_runtime(config, db_url, demo)
-    model = BoardModel(runtime.clock.now(), config.sla.policy.thresholds)
-    return runtime, model, BoardController(runtime.feed, runtime.engine, model, runtime.clock)
+    live = LiveRows(runtime.clock.now(), config.sla.policy.thresholds)
+    return runtime, live, BoardController(runtime.feed, runtime.engine, live, runtime.clock)
 
 
 def _run(

@@ -70,12 +70,25 @@ class SlaClock:
 
     def fraction_used(self, now: datetime) -> float:
         """Share of the target used at `now` (0.0 … above 1.0 once breached)."""
-        total = self.target.total_seconds()
-        if total <= 0:
-            return 1.0
-        return 1.0 - self.remaining(now).total_seconds() / total
+        return self._share(self.remaining(now))
 
     def state(self, now: datetime, thresholds: SlaThresholds = DEFAULT_THRESHOLDS) -> ClockState:
+        return self._state(now, thresholds, None)
+
+    def reading(
+        self, now: datetime, thresholds: SlaThresholds = DEFAULT_THRESHOLDS
+    ) -> tuple[timedelta, ClockState, float]:
+        """Remaining time, state and share used at `now`, with the calendar consulted
+        once (a board cell needs all three every second)."""
+        remaining = self.remaining(now)
+        used = self._share(remaining)
+        return remaining, self._state(now, thresholds, used), used
+
+    def _share(self, remaining: timedelta) -> float:
+        total = self.target.total_seconds()
+        return 1.0 if total <= 0 else 1.0 - remaining.total_seconds() / total
+
+    def _state(self, now: datetime, thresholds: SlaThresholds, used: float | None) -> ClockState:
         reference = self.stopped_at or self.paused_since or now
         breached = reference > self.due_at or (self.stopped_at is None and reference == self.due_at)
         if self.stopped_at is not None:
@@ -84,7 +97,8 @@ class SlaClock:
             return ClockState.BREACHED
         if self.paused_since is not None:
             return ClockState.PAUSED
-        used = self.fraction_used(now)
+        if used is None:
+            used = self.fraction_used(now)
         if used >= thresholds.critical_at:
             return ClockState.CRITICAL
         if used >= thresholds.warning_at:

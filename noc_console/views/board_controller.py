@@ -1,8 +1,10 @@
-"""Drives a board: loads the cache, follows the sync engine, ticks every second.
+"""Drives a board's live rows: loads the cache, follows the sync engine, ticks.
 
 Lives on the GUI thread. Engine events arrive from connector threads through a queued
 signal; bursts are coalesced on a short timer, and every store read goes through the
-`SerialWorker`, so the GUI thread only applies results.
+`SerialWorker`, so the GUI thread only applies results to the `LiveRows` (whose
+listeners — a board's model — replay the diff). The board and the wall both run on
+one; each window moves its own clocks on `ticked`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from noc_console.services.board_feed import BoardFeed, BoardUpdate
 from noc_console.services.connectivity import FeedStatus
 from noc_console.services.engine import EngineEvent, SyncEngine
 from noc_console.services.incident_detail import IncidentDetail
-from noc_console.views.board_model import BoardModel
+from noc_console.services.live_rows import LiveRows
 from noc_console.views.worker import SerialWorker
 
 log = logging.getLogger(__name__)
@@ -32,14 +34,14 @@ FEEDS_REFRESH_MS = 2000  # connectivity and queue counts change without incident
 
 
 class BoardController(QObject):
-    """Feeds a `BoardModel` from a `BoardFeed` and a `SyncEngine`.
+    """Feeds `LiveRows` from a `BoardFeed` and a `SyncEngine`.
 
     Signals:
         feeds_changed(list): the connectors' `FeedStatus` list after each refresh.
         applied(): a batch of rows went into the model (filters re-check them).
         loaded(): the cached rows are in the model (start-up, before any sync).
         synced(): a sync finished and its rows are in the model.
-        ticked(): the once-a-second tick ran (status bars update their age texts).
+        ticked(): once a second (boards move their countdowns, status bars their ages).
         failed(str): background work failed with a message for the user.
     """
 
@@ -55,22 +57,20 @@ class BoardController(QObject):
         self,
         feed: BoardFeed,
         engine: SyncEngine,
-        model: BoardModel,
+        live: LiveRows,
         clock: Clock,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._feed = feed
         self._engine = engine
-        self._model = model
+        self.live = live
         self._clock = clock
         self._worker = SerialWorker(self)
         self._dirty: set[IncidentKey] = set()
         self._synced_since_flush = False
         self._running = False
         self.feeds: Sequence[FeedStatus] = ()
-        #: Set by a view: the source rows it shows, so a tick repaints only those.
-        self.visible_rows: Callable[[], Sequence[int]] | None = None
         self._engine_event.connect(self._on_engine_event)
         engine.add_listener(self._engine_event.emit)
         self._tick_timer = QTimer(self)
@@ -117,8 +117,6 @@ class BoardController(QObject):
         self._worker.submit(work, on_result, self._fail)
 
     def tick(self) -> None:
-        visible = self.visible_rows() if self.visible_rows is not None else None
-        self._model.tick(self._clock.now(), visible)
         self.ticked.emit()
 
     def refresh_feeds(self) -> None:
@@ -144,8 +142,7 @@ class BoardController(QObject):
         )
 
     def _apply(self, update: BoardUpdate) -> None:
-        self._model.tick(self._clock.now(), ())
-        self._model.apply(update)
+        self.live.apply(update.rows, update.full)
         self.applied.emit()
         self._on_feeds(list(update.feeds))
 

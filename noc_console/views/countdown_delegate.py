@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from noc_console.models.sla_clock import ClockState
 from noc_console.views.board_model import PROGRESS_ROLE, STATE_ROLE
-from noc_console.views.theme import DARK
-
-BAR_HEIGHT = 3
-BAR_COLOURS = {
-    ClockState.OK: QColor("#56b4e9"),
-    ClockState.WARNING: QColor(DARK["warning"]),
-    ClockState.CRITICAL: QColor("#ff9f43"),
-    ClockState.BREACHED: QColor("#ffffff"),
-    ClockState.PAUSED: QColor("#9ecbff"),
-}
-TRACK = QColor(255, 255, 255, 28)
+from noc_console.views.cell_style import BAR_COLOURS, BAR_HEIGHT, TRACK
 
 
 class CountdownDelegate(QStyledItemDelegate):

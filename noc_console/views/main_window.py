@@ -28,9 +28,11 @@ from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import Alarms
+from noc_console.services.board_columns import COLUMNS
 from noc_console.services.connectivity import Connectivity, FeedStatus
 from noc_console.services.handover_desk import HandoverDesk
 from noc_console.services.incident_detail import IncidentDetail
+from noc_console.services.live_rows import LiveRows
 from noc_console.services.queues import Queue, membership, queues
 from noc_console.services.sla_config import SlaSettings
 from noc_console.views import format as fmt
@@ -51,19 +53,6 @@ from noc_console.views.triage import HINTS, Triage
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
 
 ROW_HEIGHT = 28
-COLUMN_WIDTHS = {  # everything but the title, which takes the rest (it says what broke)
-    Column.PRIORITY: 48,
-    Column.OUTBOX: 40,
-    Column.CLIENT: 170,
-    Column.STATUS: 132,
-    Column.TIER: 50,
-    Column.ASSIGNEE: 110,
-    Column.AGE: 74,
-    Column.RESPONSE: 120,
-    Column.RESOLUTION: 120,
-    Column.DUE: 112,
-    Column.SOURCE: 64,
-}
 
 
 class BoardWindow(QMainWindow):
@@ -74,7 +63,7 @@ class BoardWindow(QMainWindow):
 
     def __init__(
         self,
-        model: BoardModel,
+        live: LiveRows,
         controller: BoardController,
         clock: Clock,
         stale_after: timedelta = timedelta(seconds=30),
@@ -84,7 +73,8 @@ class BoardWindow(QMainWindow):
         sla: SlaSettings | None = None,
     ) -> None:
         super().__init__()
-        self._model = model
+        self._live = live
+        self._model = model = BoardModel(live, self)
         self._controller = controller
         self._clock = clock
         self._stale_after = stale_after
@@ -112,9 +102,11 @@ class BoardWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        for spec in COLUMNS:  # the title takes the rest (it says what broke)
+            if spec.width is None:
+                header.setSectionResizeMode(spec.column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.resizeSection(spec.column, spec.width)
         self._countdowns = CountdownDelegate(self.table)
         for column in (Column.RESPONSE, Column.RESOLUTION):
             self.table.setItemDelegateForColumn(column, self._countdowns)
@@ -133,7 +125,7 @@ class BoardWindow(QMainWindow):
 
         policies = sla or SlaSettings()  # the configured escalation rules and thresholds
         self._queues: list[Queue] = queues(
-            me, policies.escalation, policies.major_incident, model.thresholds
+            me, policies.escalation, policies.major_incident, live.thresholds
         )
         self._members: dict[str, frozenset[IncidentKey]] = {}
         self.queue_list = QueueList(self._queues, self)
@@ -191,15 +183,13 @@ class BoardWindow(QMainWindow):
         self.alarm_label.hide()
         status.addWidget(self.alarm_label, 1)
         self.alarms = AlarmPresenter(
-            Alarms(), model.rows, controller.run_in_background, clock, self, self.alarm_label
+            Alarms(), live.rows, controller.run_in_background, clock, self, self.alarm_label
         )
 
-        controller.visible_rows = self.visible_source_rows
-        controller.applied.connect(self.proxy.refresh)
         controller.loaded.connect(self.refresh_queues)
         controller.synced.connect(self.refresh_queues)
         controller.feeds_changed.connect(self._on_feeds)
-        controller.ticked.connect(self._refresh_status)
+        controller.ticked.connect(self._tick)
         controller.failed.connect(self._on_failed)
         controller.synced.connect(self._clear_error)
         model.rowsInserted.connect(self._refresh_count)
@@ -234,7 +224,7 @@ class BoardWindow(QMainWindow):
 
     def refresh_queues(self) -> None:
         """Recount every queue off the GUI thread; re-filter if the queue moved."""
-        rows = self._model.rows()
+        rows = self._live.rows()
         self.clients.set_clients({row.client_id: row.client_name for row in rows})
         now = self._clock.now()
         all_queues = self._queues
@@ -306,6 +296,11 @@ class BoardWindow(QMainWindow):
         if self.search.hasFocus() and self.search.text():
             self.search.clear()
         self.table.setFocus()
+
+    def _tick(self) -> None:
+        """Once a second: the countdowns on screen, then the status bar."""
+        self._model.tick(self._clock.now(), self.visible_source_rows())
+        self._refresh_status()
 
     def visible_source_rows(self) -> list[int]:
         """Source-model rows currently on screen (for the once-a-second tick)."""

@@ -2,9 +2,9 @@
 
 It takes nothing but Space (pause or resume the rotation) and Ctrl+Q (quit): no
 actions, no dialogs, no cursor. Rows come from the same `BoardController` and
-`BoardModel` as the board (the model is never shown); a `WallSummary` is computed on
-the controller's worker after every batch and every few seconds (time-dependent
-queues), scoped to the wall's clients before anything is counted. Each second the
+`LiveRows` as the board (no Qt model: the wall shows no table); a `WallSummary` is
+computed on the controller's worker after every batch and every few seconds
+(time-dependent queues), scoped to the wall's clients before anything is counted. Each second the
 current page's clocks move, the page may rotate, and the picture may shift a few
 pixels against burn-in; rotation and shift follow `pace` (default: `clock`), so a
 simulated day runs in seconds under a `ManualClock`.
@@ -31,6 +31,7 @@ from noc_console.models.clock import Clock
 from noc_console.models.sla_clock import ClockState
 from noc_console.models.text_limits import BLOCK, capped
 from noc_console.services.connectivity import FeedStatus
+from noc_console.services.live_rows import LiveRows
 from noc_console.services.queues import queues
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.wall_config import DEADLINES, OVERVIEW, QUEUE_PREFIX, WallSettings
@@ -38,7 +39,6 @@ from noc_console.services.wall_rotation import Rotation, pixel_shift
 from noc_console.services.wall_scope import ClientScope
 from noc_console.services.wall_summary import WallSummary, summarise
 from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import BoardModel
 from noc_console.views.theme import tokens
 from noc_console.views.wall_pages import ListPage, OverviewPage
 from noc_console.views.wall_scale import WallScale, apply_scale, label
@@ -67,7 +67,7 @@ class WallWindow(QWidget):
 
     def __init__(
         self,
-        model: BoardModel,
+        live: LiveRows,
         controller: BoardController,
         clock: Clock,
         settings: WallSettings | None = None,
@@ -83,7 +83,7 @@ class WallWindow(QWidget):
         self.settings = settings or WallSettings()
         self.scope = scope or ClientScope()
         sla = sla or SlaSettings()
-        self._model, self._controller, self._clock = model, controller, clock
+        self._live, self._controller, self._clock = live, controller, clock
         self._pace = pace or clock
         self._thresholds = sla.policy.thresholds
         self._queues = queues("", sla.escalation, sla.major_incident, self._thresholds)
@@ -138,7 +138,6 @@ class WallWindow(QWidget):
         self._root.addWidget(self.stack, 1)
         self._root.addLayout(footer)
 
-        controller.visible_rows = lambda: ()  # the model is not shown: no cell repaints
         controller.loaded.connect(self.refresh)
         controller.applied.connect(self.refresh)
         controller.ticked.connect(self.tick)
@@ -173,7 +172,7 @@ class WallWindow(QWidget):
             self._again = True
             return
         self._summarising = True
-        rows, now, scope = self._model.rows(), self._clock.now(), self.scope
+        rows, now, scope = self._live.rows(), self._clock.now(), self.scope
         pages, all_queues, per_page = self.settings.pages, self._queues, self.settings.rows_per_page
         thresholds = self._thresholds
         self._controller.run_in_background(

@@ -17,6 +17,7 @@ from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.connectivity import Connectivity
 from noc_console.services.engine import SyncEngine
+from noc_console.services.live_rows import LiveRows
 from noc_console.views.board_model import BoardModel, Column
 from tests.fakes.fake_psa import FakePsa
 
@@ -35,7 +36,7 @@ def test_offline_for_an_hour_then_recovery(store: Store, clock: ManualClock, qtb
     (first,) = engine.run_once()
     assert first.synced is not None
     assert first.synced.ok
-    model = BoardModel(clock.now())
+    model = BoardModel(LiveRows(clock.now()))
     model.apply(feed.snapshot())
     assert model.rowCount() == 5
     psa.stop()  # the PSA (or the network) goes away

@@ -63,3 +63,26 @@ def test_manual_and_scaled_clocks() -> None:
     assert scaled.now() == T0 + HOUR + timedelta(minutes=2)
     with pytest.raises(ValueError, match="naive"):
         ManualClock(T0.replace(tzinfo=None))
+
+
+@given(
+    st.integers(min_value=-7200, max_value=14_400),
+    st.sampled_from(["running", "paused", "stopped", "zero"]),
+    st.integers(min_value=0, max_value=7200),
+)
+def test_a_reading_agrees_with_remaining_state_and_share(at: int, kind: str, mark: int) -> None:
+    """The board reads all three at once; they must be what the three calls say."""
+    moment = T0 + timedelta(seconds=mark)
+    fields: dict[str, object] = {
+        "running": {},
+        "paused": {"paused_since": moment},
+        "stopped": {"stopped_at": moment},
+        "zero": {"target": timedelta(0)},
+    }[kind]
+    subject = clock(**fields)
+    now = T0 + timedelta(seconds=at)
+    assert subject.reading(now) == (
+        subject.remaining(now),
+        subject.state(now),
+        subject.fraction_used(now),
+    )

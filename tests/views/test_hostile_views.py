@@ -34,6 +34,7 @@ from noc_console.services.board_feed import BoardUpdate
 from noc_console.services.handover import assemble_handover
 from noc_console.services.handover_html import handover_title, render_handover_html
 from noc_console.services.incident_detail import IncidentDetail
+from noc_console.services.live_rows import LiveRows
 from noc_console.services.wall_summary import ClientTile
 from noc_console.views.board_model import BoardModel, Column
 from noc_console.views.client_filter import ClientFilter
@@ -109,7 +110,7 @@ def test_the_alarm_line_shows_a_hostile_title_and_client_as_text(
 
 
 def test_the_title_tooltip_shows_a_tagged_id_and_title_as_text(row: BoardRow) -> None:
-    model = BoardModel(row.created_at)
+    model = BoardModel(LiveRows(row.created_at))
     bad = hostile_row(row)
     model.apply(BoardUpdate([bad], [], full=True))
     tip = model.index(0, Column.TITLE).data(Qt.ItemDataRole.ToolTipRole)
@@ -355,7 +356,7 @@ def test_wall_labels_and_board_cells_get_capped_text(qtbot: QtBot, row: BoardRow
     for label in (line.client, line.title, line.owner):
         assert len(label.text()) <= LINE + 20
         assert label.text().endswith(ELLIPSIS)
-    model = BoardModel(row.created_at)
+    model = BoardModel(LiveRows(row.created_at))
     model.apply(BoardUpdate([bad], [], full=True))
     for column in (Column.CLIENT, Column.TITLE, Column.ASSIGNEE):
         assert len(model.index(0, column).data()) <= LINE

@@ -15,8 +15,9 @@ from noc_console.models.incident import Client, IncidentKey
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.engine import SyncEngine
+from noc_console.services.live_rows import LiveRows
 from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import ROW_ROLE, SORT_ROLE, BoardModel, Column
+from noc_console.views.board_model import ROW_ROLE, SORT_ROLE, Column
 from noc_console.views.main_window import BoardWindow
 from tests.fakes.fake_psa import FakePsa, running
 
@@ -42,9 +43,9 @@ def make_window(qtbot: QtBot, store: Store, clock: ManualClock, source: object) 
     connectors = [source]
     feed = BoardFeed(store, connectors)  # type: ignore[arg-type]
     engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))  # type: ignore[arg-type]
-    model = BoardModel(clock.now())
-    controller = BoardController(feed, engine, model, clock)
-    window = BoardWindow(model, controller, clock)
+    live = LiveRows(clock.now())
+    controller = BoardController(feed, engine, live, clock)
+    window = BoardWindow(live, controller, clock)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(controller.synced, timeout=10_000):

@@ -16,8 +16,9 @@ from noc_console.models.incident import Status
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.engine import SyncEngine
+from noc_console.services.live_rows import LiveRows
 from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
+from noc_console.views.board_model import ROW_ROLE, Column
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.triage_dialogs import NoteDialog, PriorityDialog, ReasonDialog, ResolveDialog
 
@@ -30,9 +31,9 @@ def demo_board(
     """A board on the demo feed, as the app builds it (not started)."""
     demo = DemoFeed(clock)
     engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
-    model = BoardModel(clock.now())
-    controller = BoardController(BoardFeed(store, [demo]), engine, model, clock)
-    board = BoardWindow(model, controller, clock, me=ME, settings=settings)  # type: ignore[arg-type]
+    live = LiveRows(clock.now())
+    controller = BoardController(BoardFeed(store, [demo]), engine, live, clock)
+    board = BoardWindow(live, controller, clock, me=ME, settings=settings)  # type: ignore[arg-type]
     qtbot.addWidget(board)
     return board
 

@@ -17,10 +17,10 @@ from noc_console.models.incident import Client, Priority
 from noc_console.models.store import Store
 from noc_console.services.board_feed import BoardFeed
 from noc_console.services.engine import SyncEngine
+from noc_console.services.live_rows import LiveRows
 from noc_console.services.wall_config import WallSettings
 from noc_console.services.wall_scope import ClientScope
 from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import BoardModel
 from noc_console.views.wall_placement import SETTINGS_KEY, WallPlacement, choose_screen
 from noc_console.views.wall_scale import ROLE
 from noc_console.views.wall_window import WallWindow
@@ -43,9 +43,9 @@ def make_rig(
     connectors = [source]
     feed = BoardFeed(store, connectors)  # type: ignore[arg-type]
     engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))  # type: ignore[arg-type]
-    model = BoardModel(clock.now())
-    controller = BoardController(feed, engine, model, clock)
-    wall = WallWindow(model, controller, clock, settings, scope)
+    live = LiveRows(clock.now())
+    controller = BoardController(feed, engine, live, clock)
+    wall = WallWindow(live, controller, clock, settings, scope)
     qtbot.addWidget(wall)
     wall.resize(1920, 1080)
     wall.show()
