@@ -48,7 +48,7 @@ def main() -> int:
         live.apply(feed.snapshot().rows, full=True)
         controller.feeds_changed.emit(feed.feeds())
         window.refresh_queues()
-        window.table.setCurrentIndex(window.proxy.index(0, 0))
+        window.table.setCurrentIndex(window.model.index(0, 0))
         window.toggle_detail()
         for _ in range(50):  # let the worker deliver counts and the detail
             app.processEvents()

@@ -122,8 +122,8 @@ def run_gui(
     if screenshot is not None:
 
         def first_data() -> None:  # show an incident in the detail panel too
-            if window.proxy.rowCount() and not window.table.currentIndex().isValid():
-                window.table.setCurrentIndex(window.proxy.index(0, 0))
+            if window.model.rowCount() and not window.table.currentIndex().isValid():
+                window.table.setCurrentIndex(window.model.index(0, 0))
             save_soon()
 
         save_soon = _arrange_screenshot(window, controller.tick, screenshot, outcome)

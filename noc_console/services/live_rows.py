@@ -1,17 +1,16 @@
-"""The board's open incidents as plain Python: ordered, indexed, sorted, filtered, and
-their cells computed once and kept until they change.
+"""The board's open incidents as plain Python: ordered, indexed, filtered, and their
+cells computed once and kept until they change.
 
-`LiveRows` is what the board and the wall show, without Qt. `apply` takes rows from
-the engine and returns a `RowDiff` — what changed, in the narrowest terms that are
-true — which a Qt model replays as begin/end notifications (`views/board_model.py`;
-napari's evented lists and qutebrowser's download manager work the same way);
-listeners get each diff as it happens. `tick` moves "now" and says which visible cells
-now show something else: most countdowns change once a minute, stopped and paused
-ones never, so most ticks repaint a few cells or none.
+`LiveRows` is what the board and the wall show, without Qt. It keeps every open row in
+sort order (stored deadlines and cached keys, never "time left"), and the rows its
+filter shows. Each change — a batch from the engine (`apply`), a sort, a filter — is
+returned as a `RowDiff` of the shown rows in the narrowest terms that are true, and
+handed to listeners: a Qt model replays it as begin/end notifications
+(`views/board_model.py`; napari's evented lists and qutebrowser's download manager
+work the same way). `tick` moves "now" and says which visible cells show something
+else: most countdowns change once a minute, stopped and paused ones never.
 
-Rows stay in sort order here (stored deadlines and cached keys, never "time left"),
-so no proxy sorts 10,000 rows through `data()`. Everything runs on the GUI thread;
-`rows()` is a snapshot a worker may read.
+Everything runs on the GUI thread; `rows()` is a snapshot a worker may read.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
@@ -26,8 +26,11 @@ from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, SlaThresholds
 from noc_console.services.board_columns import COLUMNS, Cell, Changes, Column, Moment
 from noc_console.services.row_filter import RowFilter
 
-#: Runs of new rows put in their places one by one; more take one reorder instead.
-MAX_INSERT_RUNS = 8
+#: More runs of rows shown or hidden than this make one layout change instead (a
+#: keystroke can hide thousands of scattered rows: one notification, not thousands).
+MAX_RUNS = 8
+#: New rows put in their places one by one; more are appended and sorted with the rest.
+MAX_PLACED = 64
 SortKey = tuple[float | str, IncidentKey]
 Span = tuple[int, int]  # first and last position, inclusive
 
@@ -64,36 +67,40 @@ def _ticking(row: BoardRow) -> tuple[Column, ...]:
 
 @dataclass(frozen=True, slots=True)
 class RowDiff:
-    """What one change did to the order, in the steps a list (or a Qt model) replays:
+    """What one change did to the shown rows, in the steps a list (or a Qt model)
+    replays:
 
     1. `changed`: runs of positions whose rows have new data (positions before step 2);
     2. `removed`: runs to delete (positions before any deletion; delete the last first);
     3. `inserted`: (position, rows) to insert in this order, each at its position in
-       the list as it is by then;
-    4. `order`: if not None, the rows were reordered: new[i] = old[order[i]].
+       the list as it is by then.
 
-    With `reset`, everything was replaced: read the rows again.
+    Or, when the order changed (or rows came and went in more than `MAX_RUNS` places),
+    `layout`: the whole new list, one layout change. With `reset`, everything was
+    replaced: read the rows again.
     """
 
     reset: bool = False
     changed: tuple[Span, ...] = ()
     removed: tuple[Span, ...] = ()
     inserted: tuple[tuple[int, tuple[LiveRow, ...]], ...] = ()
-    order: tuple[int, ...] | None = None
+    layout: tuple[LiveRow, ...] | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.reset or self.changed or self.removed or self.inserted or self.order)
+        steps = (self.changed, self.removed, self.inserted, self.layout is not None)
+        return self.reset or any(steps)
 
 
 Listener = Callable[[RowDiff], None]
 
 
 class LiveRows:
-    """The open incidents in sort order, with their cells and the current filter."""
+    """Every open incident in sort order; the ones the filter shows; their cells."""
 
     def __init__(self, now: datetime, thresholds: SlaThresholds = DEFAULT_THRESHOLDS) -> None:
-        self._entries: list[LiveRow] = []
-        self._index: dict[IncidentKey, int] = {}
+        self._entries: list[LiveRow] = []  # every open row, in sort order
+        self._shown: list[LiveRow] = []  # those the filter shows, in the same order
+        self._index: dict[IncidentKey, int] = {}  # key → position in _entries
         self._thresholds = thresholds
         self._now = now
         self._moment = Moment(now, thresholds)
@@ -101,11 +108,11 @@ class LiveRows:
         self._sort_column = Column.DUE
         self._descending = False
         self._filter = RowFilter()
-        self._mask: list[bool] | None = None
         self._listeners: list[Listener] = []
 
     # ------------------------------------------------------------- reading
     def __len__(self) -> int:
+        """Every open incident, shown or not."""
         return len(self._entries)
 
     @property
@@ -126,18 +133,17 @@ class LiveRows:
         return self._descending
 
     def rows(self) -> tuple[BoardRow, ...]:
-        """The rows in order: a snapshot, safe to hand to a worker thread."""
+        """Every open row in order, shown or not: a snapshot a worker thread may read."""
         return tuple(e.row for e in self._entries)
 
-    def entries(self) -> list[LiveRow]:
-        """The entries in order (a copy: a model keeps it and replays diffs on it)."""
-        return list(self._entries)
+    def shown(self) -> list[LiveRow]:
+        """The entries the filter shows, in order (a copy: a model keeps it and replays
+        the diffs on it)."""
+        return list(self._shown)
 
     def at(self, position: int) -> LiveRow:
-        return self._entries[position]
-
-    def position(self, key: IncidentKey) -> int | None:
-        return self._index.get(key)
+        """The shown entry at `position`."""
+        return self._shown[position]
 
     def cells(self, entry: LiveRow) -> list[Cell]:
         """Every cell of `entry`, as of the last tick (computed once, then kept; the
@@ -159,6 +165,10 @@ class LiveRows:
         tip = COLUMNS[column].tip
         return tip(entry.row, self._moment) if tip is not None else None
 
+    @property
+    def filter(self) -> RowFilter:
+        return self._filter
+
     # ------------------------------------------------------------- changing
     def subscribe(self, listener: Listener) -> None:
         """Call `listener` with every diff, as soon as it happened."""
@@ -171,7 +181,9 @@ class LiveRows:
             latest = {row.key: row for row in rows if row.is_open}
             self._entries = [LiveRow(row, self._sort_key(row)) for row in latest.values()]
             self._entries.sort(key=_by_key, reverse=self._descending)
-            return self._done(RowDiff(reset=True))
+            self._reindex()
+            self._shown = self._filtered()
+            return self._tell(RowDiff(reset=True))
         index, entries = self._index, self._entries
         changed: list[int] = []
         removed: list[int] = []
@@ -188,49 +200,73 @@ class LiveRows:
                 removed.append(position)
         if not (changed or removed or added):
             return RowDiff()
-        changed.sort()
-        removed.sort()
-        for first, last in reversed(_runs(removed)):
-            del entries[first : last + 1]
-        moved = bool(changed) and not self._in_order(_shifted(changed, removed))
-        inserted: tuple[tuple[int, tuple[LiveRow, ...]], ...] = ()
-        if added:
-            added.sort(key=_by_key, reverse=self._descending)
-            places = None if moved else self._places(added)
-            if places is None:  # append, and let the reorder put them in place
-                inserted = ((len(entries), tuple(added)),)
-                entries.extend(added)
-                moved = moved or not self._in_order(range(len(entries) - len(added), len(entries)))
-            else:
-                inserted = places
-                for position, run in places:
-                    entries[position:position] = run
-        order = self._reorder() if moved else None
-        diff = RowDiff(False, tuple(_runs(changed)), tuple(_runs(removed)), inserted, order)
-        return self._done(diff)
+        # Every neighbour pair that holds a changed row in order: the list is sorted,
+        # and stays sorted when rows are taken out.
+        moved = not self._in_order(changed)
+        changed_ids = {id(entries[p]) for p in changed} if self._filter.active else set()
+        if removed:
+            removed.sort()
+            for first, last in reversed(_runs(removed)):
+                del entries[first : last + 1]
+        placed: list[int] = []  # where new rows went, in the list as it grew
+        if moved or len(added) > MAX_PLACED:
+            entries.extend(added)
+            entries.sort(key=_by_key, reverse=self._descending)
+            moved = True
+        else:
+            for entry in sorted(added, key=_by_key, reverse=self._descending):
+                position = self._bisect(entry.sort_key)
+                entries.insert(position, entry)
+                placed.append(position)
+        if removed or added or moved:
+            self._reindex()
+        if self._filter.active:
+            return self._publish(changed_ids)
+        self._shown = list(entries)  # everything shows: the steps are ours
+        if moved:
+            return self._tell(RowDiff(layout=tuple(entries)))
+        runs = _runs(placed)
+        if len(runs) > MAX_RUNS:
+            return self._tell(RowDiff(layout=tuple(entries)))
+        inserted = tuple((first, tuple(entries[first : last + 1])) for first, last in runs)
+        return self._tell(RowDiff(False, tuple(_runs(sorted(changed))), tuple(_runs(removed)),
+                                  inserted))  # fmt: skip
 
     def sort(self, column: Column, descending: bool = False) -> RowDiff:
-        """Sort by `column` (cheap Python keys; at most one reorder)."""
+        """Sort by `column` (cheap Python keys; at most one layout change)."""
         self._sort_column, self._descending = column, descending
         for entry in self._entries:
             entry.sort_key = self._sort_key(entry.row)
         if self._in_order(range(len(self._entries))):
             return RowDiff()
-        return self._done(RowDiff(order=self._reorder()))
+        self._entries.sort(key=_by_key, reverse=descending)
+        self._reindex()
+        return self._publish(set())
+
+    def set_filter(self, row_filter: RowFilter) -> RowDiff:
+        """Show the rows `row_filter` lets through (the same filter again: nothing)."""
+        if row_filter == self._filter:
+            return RowDiff()
+        self._filter = row_filter
+        return self._publish(set())
+
+    def refilter(self) -> RowDiff:
+        """Ask the filter again (a queue predicate whose answers move with time)."""
+        return self._publish(set())
 
     def tick(self, now: datetime, visible: Iterable[int] = ()) -> list[tuple[int, Column]]:
-        """Move to `now`; return the cells of the `visible` positions whose text, look or
-        bar changed. Others are computed again when next painted."""
+        """Move to `now`; return the cells of the `visible` shown positions whose text,
+        look or bar changed. Others are computed again when next painted."""
         minute = _minute(now) != _minute(self._now)
         previous = self._stamp
         self._now, self._moment = now, Moment(now, self._thresholds)
         self._stamp += 1
-        at, entries, count = self._moment, self._entries, len(self._entries)
+        at, shown, count = self._moment, self._shown, len(self._shown)
         changed: list[tuple[int, Column]] = []
         for position in visible:
             if not 0 <= position < count:
                 continue
-            entry = entries[position]
+            entry = shown[position]
             cells = entry.cells
             if cells is None:
                 continue  # never painted: nothing on screen to change
@@ -246,43 +282,26 @@ class LiveRows:
             entry.stamp = self._stamp
         return changed
 
-    # ------------------------------------------------------------- filtering
-    @property
-    def filter(self) -> RowFilter:
-        return self._filter
-
-    def set_filter(self, row_filter: RowFilter) -> bool:
-        """Filter by `row_filter`; False when it is the one in use already."""
-        if row_filter == self._filter:
-            return False
-        self._filter, self._mask = row_filter, None
-        return True
-
-    def refilter(self) -> None:
-        """Forget the verdicts (a predicate whose answers move with time)."""
-        self._mask = None
-
-    def accepts_at(self, position: int) -> bool:
-        """Whether the filter shows the row at `position` (one list item, once the mask
-        is built: a pass over every row after each change)."""
-        mask = self._mask
-        if mask is None:
-            mask = self._mask = self._filter.mask(self._entries)
-        return mask[position]
-
-    def accepts(self, entry: LiveRow) -> bool:
-        """Whether the filter shows `entry` (for a view whose positions are not ours
-        yet, while it replays a diff)."""
-        return self._filter.accepts(entry)
-
     # ------------------------------------------------------------- internals
-    def _done(self, diff: RowDiff) -> RowDiff:
-        if diff.reset or diff.removed or diff.inserted or diff.order is not None:
-            self._index = {entry.key: position for position, entry in enumerate(self._entries)}
-        self._mask = None
-        for listener in self._listeners:
-            listener(diff)
+    def _filtered(self) -> list[LiveRow]:
+        if not self._filter.active:
+            return list(self._entries)
+        return list(compress(self._entries, self._filter.mask(self._entries)))
+
+    def _publish(self, changed: set[int]) -> RowDiff:
+        """Work out what happened to the shown rows, and tell the listeners."""
+        old, new = self._shown, self._filtered()
+        self._shown = new
+        return self._tell(shown_diff(old, new, changed))
+
+    def _tell(self, diff: RowDiff) -> RowDiff:
+        if diff:
+            for listener in self._listeners:
+                listener(diff)
         return diff
+
+    def _reindex(self) -> None:
+        self._index = {entry.key: position for position, entry in enumerate(self._entries)}
 
     def _sort_key(self, row: BoardRow) -> SortKey:
         return (COLUMNS[self._sort_column].sort(row), row.key)
@@ -300,19 +319,6 @@ class LiveRows:
                 return False
         return True
 
-    def _places(self, added: list[LiveRow]) -> tuple[tuple[int, tuple[LiveRow, ...]], ...] | None:
-        """Where sorted new entries go among ours, as runs (None: too many runs)."""
-        runs: list[tuple[int, list[LiveRow]]] = []
-        for earlier, entry in enumerate(added):  # the earlier ones go in before it
-            at = self._bisect(entry.sort_key) + earlier
-            if runs and runs[-1][0] + len(runs[-1][1]) == at:
-                runs[-1][1].append(entry)
-            elif len(runs) == MAX_INSERT_RUNS:
-                return None
-            else:
-                runs.append((at, [entry]))
-        return tuple((position, tuple(run)) for position, run in runs)
-
     def _bisect(self, key: SortKey) -> int:
         """How many of our entries sort before `key`."""
         entries, descending = self._entries, self._descending
@@ -326,12 +332,32 @@ class LiveRows:
                 hi = mid
         return lo
 
-    def _reorder(self) -> tuple[int, ...]:
-        entries = self._entries
-        order = sorted(range(len(entries)), key=lambda i: entries[i].sort_key,
-                       reverse=self._descending)  # fmt: skip
-        self._entries = [entries[i] for i in order]
-        return tuple(order)
+
+def shown_diff(old: Sequence[LiveRow], new: Sequence[LiveRow], changed: set[int]) -> RowDiff:
+    """The narrowest steps from `old` to `new` (entries compared by identity; `changed`
+    holds the ids of entries whose row changed). Passes over whole lists only, most of
+    them in C: a keystroke over 10,000 rows is a few milliseconds."""
+    new_at = dict(zip(map(id, new), range(len(new)), strict=True))
+    ats = [new_at.get(i) for i in map(id, old)]  # where each old entry went, if anywhere
+    kept = [at for at in ats if at is not None]
+    if kept != sorted(kept):
+        return RowDiff(layout=tuple(new))
+    removed = (
+        [position for position, at in enumerate(ats) if at is None] if len(kept) < len(old) else []
+    )
+    added: list[int] = []
+    if len(kept) < len(new):
+        old_ids = set(map(id, old))
+        added = [position for position, i in enumerate(map(id, new)) if i not in old_ids]
+    removed_runs, added_runs = _runs(removed), _runs(added)
+    if len(removed_runs) > MAX_RUNS or len(added_runs) > MAX_RUNS:
+        return RowDiff(layout=tuple(new))
+    changed_at: list[int] = []
+    if changed:
+        old_at = dict(zip(map(id, old), range(len(old)), strict=True))
+        changed_at = sorted(old_at[i] for i in changed if i in old_at and i in new_at)
+    inserted = tuple((first, tuple(new[first : last + 1])) for first, last in added_runs)
+    return RowDiff(False, tuple(_runs(changed_at)), tuple(removed_runs), inserted)
 
 
 def _by_key(entry: LiveRow) -> SortKey:
@@ -351,15 +377,3 @@ def _runs(positions: Sequence[int]) -> list[Span]:
         else:
             runs.append((position, position))
     return runs
-
-
-def _shifted(positions: list[int], removed: list[int]) -> list[int]:
-    """Sorted `positions` as they are once the sorted `removed` ones are gone."""
-    if not removed:
-        return positions
-    shifted, gone = [], 0
-    for position in positions:
-        while gone < len(removed) and removed[gone] < position:
-            gone += 1
-        shifted.append(position - gone)
-    return shifted

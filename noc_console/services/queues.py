@@ -1,7 +1,7 @@
 """The escalation queues of the board: named filters over the same rows.
 
 Each queue is a predicate over a frozen `BoardRow` at an instant; the board shows them
-in a side list with live counts (computed off the GUI thread) and filters its proxy by
+in a side list with live counts (computed off the GUI thread) and filters its rows by
 the one selected. Time-dependent queues (at risk, breached, should escalate) are
 re-evaluated on a timer, not on every tick.
 """

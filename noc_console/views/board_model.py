@@ -1,16 +1,21 @@
-"""The board's Qt item model: a thin adapter over `LiveRows`.
+"""The board's Qt item model: a thin adapter over the rows `LiveRows` shows.
 
 It keeps the entries in the order it has told its views about, and replays each
-`RowDiff` of the live rows on them between the matching begin/end calls — ranged
-`dataChanged`, removes and inserts, one layout change for a reorder, a reset only for
-a full snapshot (napari's `_BaseEventedItemModel`, qutebrowser's `DownloadModel`).
-Every answer comes from the live rows' cached cells and the column table; nothing
-is computed here.
+`RowDiff` on them between the matching begin/end calls — ranged `dataChanged`,
+removes and inserts, one layout change for a reorder or a new filter, a reset only
+for a full snapshot (napari's `_BaseEventedItemModel`, qutebrowser's `DownloadModel`).
+Every answer comes from the live rows' cached cells and the column table.
+
+Filtering and sorting are the live rows' too, so there is no proxy: a
+`QSortFilterProxyModel` calls into Python for every row each time the rows reorder
+(about as much as a repaint at 10,000 rows), and would sort through `data()` with
+~150,000 comparisons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,27 +23,22 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QFont
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.incident import IncidentKey
 from noc_console.models.sla_clock import SlaThresholds
-from noc_console.services.board_columns import (
-    COLUMN_COUNT,
-    COLUMNS,
-    STATE_OF_LOOK,
-    Column,
-)
+from noc_console.services.board_columns import COLUMN_COUNT, COLUMNS, STATE_OF_LOOK, Column
 from noc_console.services.board_feed import BoardUpdate
 from noc_console.services.live_rows import LiveRow, LiveRows, RowDiff
+from noc_console.services.row_filter import RowFilter, RowPredicate
 from noc_console.views.cell_style import ALIGNMENTS, cell_styles
 from noc_console.views.plain_text import tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
-#: Custom item roles (named so views, proxies and tests never use bare numbers).
+#: Custom item roles (named so views and tests never use bare numbers).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a value that sorts the column correctly
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the whole BoardRow
 STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # ClockState of a countdown cell
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 4  # share of an SLA target used (0.0 … 1.0)
-FILTER_ROLE = Qt.ItemDataRole.UserRole + 5  # FILTER_MARK when the live filter shows the row
-FILTER_MARK = "y"
 HEADERS = {spec.column: spec.header for spec in COLUMNS}
 _ALIGN = [int(ALIGNMENTS[spec.align].value) for spec in COLUMNS]
 _LAST = COLUMN_COUNT - 1
@@ -59,12 +59,11 @@ _SERVED_ROLES = _CELL_ROLES | {
     Qt.ItemDataRole.TextAlignmentRole,
     SORT_ROLE,
     ROW_ROLE,
-    FILTER_ROLE,
 }
 
 
 class BoardModel(QAbstractTableModel):
-    """Open incidents, one per row, in the live rows' order.
+    """The open incidents the filter shows, one per row, in the live rows' order.
 
     Signals: only those of QAbstractTableModel.
     """
@@ -72,8 +71,7 @@ class BoardModel(QAbstractTableModel):
     def __init__(self, live: LiveRows, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.live = live
-        self._entries: list[LiveRow] = live.entries()
-        self._replaying = False  # our positions are not the live rows' yet
+        self._entries: list[LiveRow] = live.shown()
         self._styles = cell_styles()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -92,13 +90,42 @@ class BoardModel(QAbstractTableModel):
         return self.live.sort_column
 
     def rows(self) -> tuple[BoardRow, ...]:
+        """The rows shown, in order."""
         return tuple(entry.row for entry in self._entries)
 
     def row_at(self, position: int) -> BoardRow:
         return self._entries[position].row
 
-    def entry_at(self, position: int) -> LiveRow:
-        return self._entries[position]
+    # ----------------------------------------------------------- filtering
+    def set_text(self, text: str) -> None:
+        """Show rows whose id, client, title or assignee contain `text` (any case)."""
+        self._filter(text=text.strip().casefold())
+
+    def set_clients(self, client_ids: frozenset[str]) -> None:
+        """Show only these clients' rows; an empty set shows every client."""
+        self._filter(clients=frozenset(client_ids))
+
+    def set_predicate(self, predicate: RowPredicate | None) -> None:
+        """Show only rows for which `predicate` holds (a queue not counted yet)."""
+        self._filter(predicate=predicate, members=None)
+
+    def set_members(self, members: frozenset[IncidentKey] | None) -> None:
+        """Show only these incidents (a counted queue); None shows all. The same
+        members again change nothing."""
+        self._filter(predicate=None, members=members)
+
+    @property
+    def filtering(self) -> bool:
+        return self.live.filter.active
+
+    def refresh(self) -> None:
+        """Ask the filter again (a queue predicate whose answers move with time)."""
+        if self.filtering:
+            self.live.refilter()
+
+    def _filter(self, **changes: Any) -> None:
+        row_filter: RowFilter = replace(self.live.filter, **changes)
+        self.live.set_filter(row_filter)
 
     # ----------------------------------------------------------- Qt interface
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
@@ -106,6 +133,13 @@ class BoardModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else COLUMN_COUNT
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """Qt's own `index` asks `rowCount` and `columnCount` (two calls into Python)
+        for every index a view makes; one call answers here."""
+        if 0 <= row < len(self._entries) and 0 <= column < COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -125,10 +159,6 @@ class BoardModel(QAbstractTableModel):
         column = index.column()
         if role in _CELL_ROLES:
             return self._cell_data(entry, column, role)
-        if role == FILTER_ROLE:
-            live = self.live
-            accepted = live.accepts(entry) if self._replaying else live.accepts_at(position)
-            return FILTER_MARK if accepted else ""
         if role == ROW_ROLE:
             return entry.row
         if role == SORT_ROLE:
@@ -137,6 +167,17 @@ class BoardModel(QAbstractTableModel):
             return _ALIGN[column]
         tip = self.live.tip(entry, Column(column))
         return tooltip(tip) if tip else None
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 (Qt's names)
+        """Every role a delegate asks for at paint (Qt 6 asks seven at once), answered
+        by one call into Python instead of one `data()` call per role."""
+        data = self.data
+        for item in roleDataSpan:
+            value = data(index, item.role())
+            if value is None:
+                item.clearData()  # the delegate reuses these slots from cell to cell
+            else:
+                item.setData(value)
 
     def _cell_data(self, entry: LiveRow, column: int, role: int) -> Any:
         cell = self.live.cells(entry)[column]
@@ -186,37 +227,34 @@ class BoardModel(QAbstractTableModel):
         """Tell the views what `diff` did, step by step, keeping our entries in step."""
         if diff.reset:
             self.beginResetModel()
-            self._entries = self.live.entries()
+            self._entries = self.live.shown()
             self.endResetModel()
             return
+        if diff.layout is not None:
+            self._relayout(diff.layout)
+            return
         entries = self._entries
-        self._replaying = True
-        try:
-            for first, last in diff.changed:
-                self.dataChanged.emit(self.index(first, 0), self.index(last, _LAST))
-            for first, last in reversed(diff.removed):
-                self.beginRemoveRows(QModelIndex(), first, last)
-                del entries[first : last + 1]
-                self.endRemoveRows()
-            for position, run in diff.inserted:
-                self.beginInsertRows(QModelIndex(), position, position + len(run) - 1)
-                entries[position:position] = run
-                self.endInsertRows()
-        finally:
-            self._replaying = diff.order is not None
-        if diff.order is not None:
-            self._reorder(diff.order)
+        for first, last in diff.changed:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, _LAST))
+        for first, last in reversed(diff.removed):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del entries[first : last + 1]
+            self.endRemoveRows()
+        for position, run in diff.inserted:
+            self.beginInsertRows(QModelIndex(), position, position + len(run) - 1)
+            entries[position:position] = run
+            self.endInsertRows()
 
-    def _reorder(self, order: Sequence[int]) -> None:
+    def _relayout(self, shown: Sequence[LiveRow]) -> None:
+        """One layout change to `shown`; a persistent index (the selection, the current
+        row) follows its row, or becomes invalid if the row is no longer shown."""
         self.layoutAboutToBeChanged.emit()
-        old = self._entries
-        self._entries = [old[i] for i in order]
-        self._replaying = False
-        live = self.live
+        old, self._entries = self._entries, list(shown)
+        at = {id(entry): position for position, entry in enumerate(self._entries)}
         before = self.persistentIndexList()
         after = []
         for index in before:
-            position = live.position(old[index.row()].key)
+            position = at.get(id(old[index.row()]))
             after.append(
                 QModelIndex() if position is None else self.index(position, index.column())
             )

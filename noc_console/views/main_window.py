@@ -39,7 +39,6 @@ from noc_console.views import format as fmt
 from noc_console.views.alarm_presenter import AlarmPresenter
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
-from noc_console.views.board_proxy import BoardProxy
 from noc_console.views.client_filter import ClientFilter
 from noc_console.views.countdown_delegate import CountdownDelegate
 from noc_console.views.detail_panel import DetailPanel
@@ -74,18 +73,17 @@ class BoardWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self._live = live
-        self._model = model = BoardModel(live, self)
+        #: The rows on the board: those the search, the clients and the queue show.
+        self.model = self._model = model = BoardModel(live, self)
         self._controller = controller
         self._clock = clock
         self._stale_after = stale_after
         self._feeds: Sequence[FeedStatus] = ()
         self._error: str | None = None
 
-        self.proxy = BoardProxy(model, self)
-
         self.table = QTableView(self)
         self.table.setObjectName("board")
-        self.table.setModel(self.proxy)
+        self.table.setModel(model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.DUE, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -115,7 +113,7 @@ class BoardWindow(QMainWindow):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search id, client, title, assignee  ( / )")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.textChanged.connect(model.set_text)
         self.search.returnPressed.connect(self.table.setFocus)
         escape = QShortcut(QKeySequence("Esc"), self)
         escape.activated.connect(self._escape)
@@ -136,7 +134,7 @@ class BoardWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
         self.clients = ClientFilter(right)
-        self.clients.clients_changed.connect(self.proxy.set_clients)
+        self.clients.clients_changed.connect(model.set_clients)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.clients)
@@ -192,9 +190,7 @@ class BoardWindow(QMainWindow):
         controller.ticked.connect(self._tick)
         controller.failed.connect(self._on_failed)
         controller.synced.connect(self._clear_error)
-        model.rowsInserted.connect(self._refresh_count)
-        model.rowsRemoved.connect(self._refresh_count)
-        model.modelReset.connect(self._refresh_count)
+        controller.applied.connect(self._refresh_count)  # every open one, shown or not
         self._refresh_count()
         self._refresh_status()
         self.resize(1600, 900)
@@ -240,15 +236,15 @@ class BoardWindow(QMainWindow):
 
     def _select_queue(self, key: str) -> None:
         if key == "all":
-            self.proxy.set_predicate(None)
+            self._model.set_predicate(None)
             return
         queue = next(q for q in self._queues if q.key == key)
         members = self._members.get(key)
         if members is not None:  # counted on the worker: a set lookup per row
-            self.proxy.set_members(members)
+            self._model.set_members(members)
             return
         clock = self._clock  # not counted yet (first seconds): ask the queue itself
-        self.proxy.set_predicate(lambda row: queue.matches(row, clock.now()))
+        self._model.set_predicate(lambda row: queue.matches(row, clock.now()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
@@ -299,20 +295,18 @@ class BoardWindow(QMainWindow):
 
     def _tick(self) -> None:
         """Once a second: the countdowns on screen, then the status bar."""
-        self._model.tick(self._clock.now(), self.visible_source_rows())
+        self._model.tick(self._clock.now(), self.visible_rows())
         self._refresh_status()
 
-    def visible_source_rows(self) -> list[int]:
-        """Source-model rows currently on screen (for the once-a-second tick)."""
+    def visible_rows(self) -> range:
+        """The rows on screen (the once-a-second tick repaints only these)."""
         table = self.table
         first = table.rowAt(0)
         if first < 0:
-            return []
+            return range(0)
         last = table.rowAt(table.viewport().height() - 1)
-        last = self.proxy.rowCount() - 1 if last < 0 else last
-        return [
-            self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(first, last + 1)
-        ]
+        last = self._model.rowCount() - 1 if last < 0 else last
+        return range(first, last + 1)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save()
@@ -362,7 +356,7 @@ class BoardWindow(QMainWindow):
         self._error = None
 
     def _refresh_count(self) -> None:
-        count = self._model.rowCount()
+        count = len(self._live)
         self.count_label.setText(f"{count} open")
         self.setWindowTitle(f"{APP_NAME} — {count} open")
 

@@ -61,14 +61,14 @@ def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWind
 
 
 def column_values(window: BoardWindow, column: Column) -> list[object]:
-    proxy = window.proxy
-    return [proxy.index(r, column).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    board = window.model
+    return [board.index(r, column).data(SORT_ROLE) for r in range(board.rowCount())]
 
 
 def test_board_fills_from_the_demo_feed_sorted_by_deadline(
     window: BoardWindow, store: Store
 ) -> None:
-    assert window.proxy.rowCount() == store.open_count() > 20
+    assert window.model.rowCount() == store.open_count() > 20
     dues = column_values(window, Column.DUE)
     assert dues == sorted(dues)  # type: ignore[type-var]
     assert "online" in window.feed_label.text()
@@ -103,17 +103,17 @@ def test_a_source_that_is_down_is_shown_offline(
 
 
 def test_countdowns_tick_on_screen(window: BoardWindow, clock: ManualClock, qtbot: QtBot) -> None:
-    proxy = window.proxy
+    board = window.model
     running = next(
-        r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ROW_ROLE).resolution.running
+        r for r in range(board.rowCount()) if board.index(r, 0).data(ROW_ROLE).resolution.running
     )
-    key = proxy.index(running, 0).data(ROW_ROLE).key
+    key = board.index(running, 0).data(ROW_ROLE).key
 
     def countdown() -> object:
         row = next(
-            r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ROW_ROLE).key == key
+            r for r in range(board.rowCount()) if board.index(r, 0).data(ROW_ROLE).key == key
         )
-        return proxy.index(row, Column.RESOLUTION).data()
+        return board.index(row, Column.RESOLUTION).data()
 
     before = countdown()
     clock.advance(timedelta(seconds=7))
@@ -130,7 +130,7 @@ def test_queued_actions_are_marked_on_their_row_and_counted(
         psa.stop()  # the PSA goes down; the technician carries on
         action = Action(IncidentKey("psa", "INC-1"), ActionKind.NOTE, {"text": "rebooted"})
         window._controller.submit(action)
-        qtbot.waitUntil(lambda: window.proxy.index(0, Column.OUTBOX).data() == "↻1", timeout=5000)
+        qtbot.waitUntil(lambda: window.model.index(0, Column.OUTBOX).data() == "↻1", timeout=5000)
         window._controller.refresh_feeds()
         qtbot.waitUntil(lambda: "1 action queued" in window.feed_label.text(), timeout=5000)
         window.close()
@@ -162,7 +162,7 @@ def test_only_the_priority_cell_wears_the_priority_colour(window: BoardWindow) -
     table = window.table
     image = table.viewport().grab().toImage()
     checked = 0
-    for row in range(1, min(8, window.proxy.rowCount())):  # row 0 is selected
+    for row in range(1, min(8, window.model.rowCount())):  # row 0 is selected
         y = table.rowViewportPosition(row) + table.rowHeight(row) // 2
         for column in (Column.PRIORITY, Column.CLIENT, Column.TITLE, Column.STATUS):
             x = table.columnViewportPosition(column) + 3  # the cell's own background

@@ -64,7 +64,7 @@ def actions(store: Store, qtbot: QtBot, count: int) -> list[object]:
 
 def select_new_incident(qtbot: QtBot, window: BoardWindow) -> object:
     press(qtbot, window, "j")
-    for _ in range(window.proxy.rowCount()):
+    for _ in range(window.model.rowCount()):
         row = current(window)
         if row.status is Status.NEW:  # type: ignore[attr-defined]
             return row
@@ -149,14 +149,14 @@ def test_search_and_queues_filter_the_board(window: BoardWindow, qtbot: QtBot) -
     press(qtbot, window, "/")
     assert window.search.hasFocus()
     qtbot.keyClicks(window.search, "vpn")
-    titles = [window.proxy.index(r, Column.TITLE).data() for r in range(window.proxy.rowCount())]
+    titles = [window.model.index(r, Column.TITLE).data() for r in range(window.model.rowCount())]
     assert titles
     assert all("vpn" in t.casefold() for t in titles)
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
     assert window.search.text() == ""
     qtbot.waitUntil(lambda: window.queue_list.count_of("unassigned") > 0, timeout=5000)
     window.queue_list.select("unassigned")
-    shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
+    shown = [window.model.index(r, 0).data(ROW_ROLE) for r in range(window.model.rowCount())]
     assert len(shown) == window.queue_list.count_of("unassigned")
     assert all(row.assignee is None for row in shown)
 
@@ -241,7 +241,7 @@ def test_queues_by_keyboard(window: BoardWindow, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: window.queue_list.count_of("unassigned") > 0, timeout=5000)
     qtbot.keyClick(window.queue_list, Qt.Key.Key_Down)  # All open -> Unassigned
     assert window.queue_list.current_key == "unassigned"
-    shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
+    shown = [window.model.index(r, 0).data(ROW_ROLE) for r in range(window.model.rowCount())]
     assert shown
     assert all(row.assignee is None for row in shown)
 
@@ -253,7 +253,7 @@ def test_client_filter_lists_board_clients_and_filters(window: BoardWindow, qtbo
     assert [i.text() for i in visible if not i.isHidden()] == ["Northwind Bank"]
     window.clients.choose({"northwind-bank"})
     assert window.clients.text() == "Northwind Bank"
-    shown = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(window.proxy.rowCount())]
+    shown = [window.model.index(r, 0).data(ROW_ROLE) for r in range(window.model.rowCount())]
     assert shown
     assert {row.client_id for row in shown} == {"northwind-bank"}
 
