@@ -39,8 +39,8 @@ from noc_console.views import format as fmt
 from noc_console.views.alarm_presenter import AlarmPresenter
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
+from noc_console.views.cell_delegate import CellDelegate
 from noc_console.views.client_filter import ClientFilter
-from noc_console.views.countdown_delegate import CountdownDelegate
 from noc_console.views.detail_panel import DetailPanel
 from noc_console.views.handover_flag import HandoverFlag
 from noc_console.views.handover_view import HandoverWindow
@@ -105,9 +105,7 @@ class BoardWindow(QMainWindow):
                 header.setSectionResizeMode(spec.column, QHeaderView.ResizeMode.Stretch)
             else:
                 header.resizeSection(spec.column, spec.width)
-        self._countdowns = CountdownDelegate(self.table)
-        for column in (Column.RESPONSE, Column.RESOLUTION):
-            self.table.setItemDelegateForColumn(column, self._countdowns)
+        self.table.setItemDelegate(CellDelegate(model, self.table))  # from the cell cache
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
