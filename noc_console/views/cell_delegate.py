@@ -4,9 +4,10 @@ Qt's own delegate asks the model for seven roles per cell and lays its text out 
 on every paint. Here the cell's text, look and bar come from the live rows' cache in
 one lookup, the look's colours from a table made once, and the laid-out text from a
 `QTextLayout` kept per text, width, weight and alignment — so a repaint of 30 rows lays
-out only the texts that changed. It draws what Qt's Fusion style draws for a plain cell (the
-same text margins, elision, vertical centring and selection colours); the cell with
-keyboard focus, which also gets the style's focus frame, is painted by Qt's delegate.
+out only the texts that changed. It draws what Qt's Fusion style draws for a plain cell
+(the same margins, elision, alignment, vertical centring and selection colours: the
+tests compare the pixels); the cell with keyboard focus, which also gets the style's
+focus frame, is painted by Qt's delegate. Fonts are the view's at its first paint.
 """
 
 from __future__ import annotations
