@@ -74,7 +74,7 @@ class BoardWindow(QMainWindow):
         super().__init__()
         self._live = live
         #: The rows on the board: those the search, the clients and the queue show.
-        self.model = self._model = model = BoardModel(live, self)
+        self.model = model = BoardModel(live, self)
         self._controller = controller
         self._clock = clock
         self._stale_after = stale_after
@@ -234,15 +234,15 @@ class BoardWindow(QMainWindow):
 
     def _select_queue(self, key: str) -> None:
         if key == "all":
-            self._model.set_predicate(None)
+            self.model.set_predicate(None)
             return
         queue = next(q for q in self._queues if q.key == key)
         members = self._members.get(key)
         if members is not None:  # counted on the worker: a set lookup per row
-            self._model.set_members(members)
+            self.model.set_members(members)
             return
         clock = self._clock  # not counted yet (first seconds): ask the queue itself
-        self._model.set_predicate(lambda row: queue.matches(row, clock.now()))
+        self.model.set_predicate(lambda row: queue.matches(row, clock.now()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
@@ -293,7 +293,7 @@ class BoardWindow(QMainWindow):
 
     def _tick(self) -> None:
         """Once a second: the countdowns on screen, then the status bar."""
-        self._model.tick(self._clock.now(), self.visible_rows())
+        self.model.tick(self._clock.now(), self.visible_rows())
         self._refresh_status()
 
     def visible_rows(self) -> range:
@@ -303,7 +303,7 @@ class BoardWindow(QMainWindow):
         if first < 0:
             return range(0)
         last = table.rowAt(table.viewport().height() - 1)
-        last = self._model.rowCount() - 1 if last < 0 else last
+        last = self.model.rowCount() - 1 if last < 0 else last
         return range(first, last + 1)
 
     def closeEvent(self, event: QCloseEvent) -> None:
