@@ -2,8 +2,8 @@
 
 Floor: the same pages fetched with bare requests, parsed with json and written with
 `executemany` into a plain SQLite table, one transaction per page. Ours: the real
-`RestJsonConnector` + `SyncService` into a new cache (normalisation, SLA due dates,
-pause history, snapshots). Budget: within 2× of the floor.
+`RestJsonConnector` + `SyncService` into a new cache (validation, normalisation, SLA due
+dates, pause history). Budget: within 4× of the floor (DESIGN.md §5).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from noc_console.services.sync import SyncService
 TICKETS = 50_000
 PAGE = 1000
 RUNS = 3
+BUDGET = 4.0  # times the floor's cost
 COLUMNS = (
     "id",
     "client",
@@ -168,8 +169,8 @@ def measure() -> list[Result]:
             ours_median,
             floor_median,
             "tickets/s",
-            "≤ 2× floor",
-            slowdown <= 2.0,
+            f"≤ {BUDGET:g}× floor",
+            slowdown <= BUDGET,
         )
     ]
 

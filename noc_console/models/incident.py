@@ -114,12 +114,15 @@ _TEXT_FIELDS = (
 
 def _in_range(name: str, value: object) -> datetime:
     """`value` as aware UTC, between EARLIEST and LATEST."""
-    if not isinstance(value, datetime):
+    if type(value) is datetime and value.tzinfo is UTC:  # what connectors parse: no work
+        utc = value
+    elif not isinstance(value, datetime):
         raise TypeError(f"{name} is {_kind(value)}, not a time")
-    try:
-        utc = ensure_utc(value)
-    except OverflowError:  # year 1 with a positive offset is before year 1 in UTC
-        raise ValueError(f"{name} {value.isoformat()} cannot be expressed in UTC") from None
+    else:
+        try:
+            utc = ensure_utc(value)
+        except OverflowError:  # year 1 with a positive offset is before year 1 in UTC
+            raise ValueError(f"{name} {value.isoformat()} cannot be expressed in UTC") from None
     if not EARLIEST <= utc < LATEST:
         raise ValueError(f"{name} {utc.isoformat()} is outside {EARLIEST.year}–{LATEST.year}")
     return utc
@@ -163,7 +166,10 @@ class Incident:
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        """Validate every field: a source record is untrusted input (see record_text)."""
+        """Validate every field: a source record is untrusted input (see record_text).
+        A field is set again only when checking changed it (most records pass as they
+        are, and ingest builds 50,000 of them in a sync)."""
+        put = object.__setattr__
         for name in _ID_FIELDS:
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
@@ -171,25 +177,30 @@ class Incident:
             if len(value) > SHORT_MAX:
                 raise InvalidRecord(f"{name} is {len(value)} characters long (at most {SHORT_MAX})")
             cleaned = clean(value, SHORT_MAX)
-            if cleaned != value:
-                object.__setattr__(self, name, cleaned)
+            if cleaned is not value:
+                put(self, name, cleaned)
         for name, limit, one_line in _TEXT_FIELDS:
             value = getattr(self, name)
             if not isinstance(value, str):
                 raise InvalidRecord(f"{name} is {_kind(value)}, not text")
-            object.__setattr__(self, name, clean(value, limit, one_line))
+            cleaned = clean(value, limit, one_line)
+            if cleaned is not value:
+                put(self, name, cleaned)
         if self.assignee is not None:
             if not isinstance(self.assignee, str):
                 raise InvalidRecord(f"assignee is {_kind(self.assignee)}, not text")
-            object.__setattr__(self, "assignee", clean(self.assignee, SHORT_MAX, True) or None)
+            put(self, "assignee", clean(self.assignee, SHORT_MAX, True) or None)
         try:
-            object.__setattr__(self, "status", Status(self.status))
-            object.__setattr__(self, "priority", Priority(self.priority))
-            object.__setattr__(self, "tier", Tier(self.tier))
+            for name, kind in _ENUM_FIELDS:
+                value = getattr(self, name)
+                if type(value) is not kind:
+                    put(self, name, kind(value))
             for name in _TIME_FIELDS:
                 value = getattr(self, name)
                 if value is not None:
-                    object.__setattr__(self, name, _in_range(name, value))
+                    utc = _in_range(name, value)
+                    if utc is not value:
+                        put(self, name, utc)
         except (ValueError, TypeError, OverflowError) as exc:
             raise InvalidRecord(f"{exc}") from exc
         for name in ("impact", "urgency"):
@@ -212,21 +223,36 @@ class Incident:
         return replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (the cache keeps the source's last word this way)."""
-        data: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
+        """A JSON-ready dict of every field but `raw` (the cache keeps the source's last
+        word this way; the raw payload has a column of its own)."""
+        data = {name: getattr(self, name) for name in _PLAIN_FIELDS}
+        for name, _kind_of in _ENUM_FIELDS:
+            data[name] = getattr(self, name).value
+        for name in _TIME_FIELDS:
             value = getattr(self, name)
-            if isinstance(value, datetime):
-                value = value.isoformat()
-            elif isinstance(value, StrEnum):
-                value = value.value
-            data[name] = value
+            data[name] = None if value is None else value.isoformat()
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Incident:
+    def from_json(cls, data: dict[str, Any], raw: dict[str, Any] | None = None) -> Incident:
+        """The incident `to_json` wrote; `raw` is its payload (snapshots written before
+        the payload had its own column hold it themselves)."""
         values = dict(data)
         for name in _TIME_FIELDS:
             if values.get(name) is not None:
                 values[name] = datetime.fromisoformat(values[name])
+        if "raw" not in values:
+            values["raw"] = raw if raw is not None else {}
         return cls(**values)
+
+
+_ENUM_FIELDS: tuple[tuple[str, type[StrEnum]], ...] = (
+    ("status", Status),
+    ("priority", Priority),
+    ("tier", Tier),
+)
+_PLAIN_FIELDS = tuple(
+    name
+    for name in Incident.__dataclass_fields__
+    if name not in _TIME_FIELDS and name != "raw" and name not in dict(_ENUM_FIELDS)
+)

@@ -20,18 +20,20 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.expression import bindparam
+from sqlalchemy.sql.expression import ColumnElement, bindparam
 
 from noc_console.models import handover_table, history_table, outbox_table
 from noc_console.models.actions import Action, ActionState, QueuedAction, apply_to
 from noc_console.models.board_row import BoardRow, ChangeSet
+from noc_console.models.bulk_write import execute_many
 from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.database import open_engine
 from noc_console.models.handover_table import SavedHandover
 from noc_console.models.history_table import IncidentEvent
-from noc_console.models.incident import Client, Incident, IncidentKey, Status, Tier
+from noc_console.models.incident import Client, Incident, IncidentKey, Priority, Status, Tier
 from noc_console.models.incident_columns import Previous, board_row, columns, next_pauses
 from noc_console.models.pauses import Pause
+from noc_console.models.sla_clock import DueOrigin
 from noc_console.models.sql import (
     CLIENTS,
     INCIDENTS,
@@ -53,9 +55,16 @@ _ROW_COLUMNS = (
     _I.impact, _I.urgency, _I.status_since, _I.tier_since,
 )  # fmt: skip
 _STATE_COLUMNS = (_I.source, _I.external_id, _I.version, _I.status, _I.tier, _I.status_since,
-                  _I.tier_since, _I.snapshot, _I.priority)  # fmt: skip
+                  _I.tier_since, _I.priority)  # fmt: skip
 _TIME_COLUMNS = {"created_at": _I.created_at, "resolved_at": _I.resolved_at,
                  "response_due": _I.response_due, "resolution_due": _I.resolution_due}  # fmt: skip
+#: What rebuilding the source's word needs beyond _STATE_COLUMNS (see _source_of).
+_SOURCE_COLUMNS = (
+    _I.client_id, _I.title, _I.created_at, _I.updated_at, _I.source_status, _I.description,
+    _I.category, _I.impact, _I.urgency, _I.assignee, _I.responded_at, _I.resolved_at,
+    _I.response_due, _I.resolution_due, _I.response_due_origin, _I.resolution_due_origin,
+    _I.snapshot, _I.raw,
+)  # fmt: skip
 RECONCILED_STATUS = "closed or deleted upstream (reconciliation)"
 
 
@@ -155,8 +164,7 @@ class Store:
                 if previous is not None:
                     when = _changed_at(incident.updated_at, pending.get(key, []))
                     events += history_table.changes(previous, values, when)
-            if inserts:
-                connection.execute(insert(INCIDENTS), inserts)
+            execute_many(connection, "insert incidents", insert(INCIDENTS), inserts)
             self._update(connection, updates)
             history_table.record(connection, events)
             self._save_pauses(connection, paused_keys, histories)
@@ -423,7 +431,9 @@ class Store:
         before = _previous(previous) if previous is not None else None
         values = columns(shown, before, terms, pauses)
         values["version"] = source.version
-        values["snapshot"] = source.to_json()
+        # The source's own word, kept only while pending actions overlay it: without
+        # any, the row's columns are that word (and a page of 1,000 writes no copies).
+        values["snapshot"] = source.to_json() if pending else None
         if previous is not None:
             values["b_source"], values["b_external_id"] = source.key
             del values["source"], values["external_id"]
@@ -436,11 +446,11 @@ class Store:
         delivered: Action | None = None,
         closed_at: datetime | None = None,
     ) -> None:
-        """Recompute one incident's row from its snapshot and its pending actions."""
-        previous = self._existing(connection, [key]).get(key)
-        if previous is None or previous.snapshot is None:
+        """Recompute one incident's row from the source's word and its pending actions."""
+        previous = self._existing(connection, [key], *_SOURCE_COLUMNS).get(key)
+        if previous is None:
             return  # not (yet) known from its source: nothing to show or overlay
-        source = Incident.from_json(previous.snapshot)
+        source = _source_of(previous)
         if delivered is not None:  # the source has it now; its version is not known yet
             when = delivered.created_at or source.updated_at
             source = apply_to(source, delivered, when).evolve(version="")
@@ -472,7 +482,7 @@ class Store:
         statement = update(INCIDENTS).where(
             and_(_I.source == bindparam("b_source"), _I.external_id == bindparam("b_external_id"))
         )
-        connection.execute(statement, updates)
+        execute_many(connection, "update incidents", statement, updates)
 
     def _save_pauses(
         self,
@@ -490,10 +500,15 @@ class Store:
         if rows:
             connection.execute(insert(PAUSES), rows)
 
-    def _existing(self, connection: Connection, keys: list[IncidentKey]) -> dict[IncidentKey, Row]:
+    def _existing(
+        self, connection: Connection, keys: list[IncidentKey], *more: ColumnElement[Any]
+    ) -> dict[IncidentKey, Row]:
+        """What is stored of `keys` (and `more` columns: the JSON ones cost a parse each,
+        so a page's write reads none of them)."""
         found: dict[IncidentKey, Row] = {}
         for chunk in chunks(keys):
-            for r in connection.execute(select(*_STATE_COLUMNS).where(key_filter(chunk, _I))):
+            query = select(*_STATE_COLUMNS, *more).where(key_filter(chunk, _I))
+            for r in connection.execute(query):
                 found[IncidentKey(r.source, r.external_id)] = r
         return found
 
@@ -552,6 +567,24 @@ def _previous(r: Row) -> Previous:
 def _changed_at(source_time: datetime, causes: Iterable[Action]) -> datetime:
     """When a change took effect: the source's time, or a later triage action's."""
     return max([source_time, *(a.created_at for a in causes if a.created_at is not None)])
+
+
+def _source_of(r: Row) -> Incident:
+    """The source's last word on a stored incident: its snapshot while actions overlay
+    the row, else the row itself (due dates only where the source gave them)."""
+    if r.snapshot is not None:
+        return Incident.from_json(r.snapshot, r.raw)
+    source_due = DueOrigin.SOURCE.value
+    return Incident(
+        source=r.source, external_id=r.external_id, client_id=r.client_id, title=r.title,
+        status=Status(r.status), priority=Priority(r.priority), created_at=r.created_at,
+        updated_at=r.updated_at, source_status=r.source_status, description=r.description,
+        category=r.category, impact=r.impact, urgency=r.urgency, tier=Tier(r.tier),
+        assignee=r.assignee, responded_at=r.responded_at, resolved_at=r.resolved_at,
+        response_due=r.response_due if r.response_due_origin == source_due else None,
+        resolution_due=r.resolution_due if r.resolution_due_origin == source_due else None,
+        version=r.version, raw=r.raw,
+    )  # fmt: skip
 
 
 def _unchanged(previous: Row, incident: Incident) -> bool:

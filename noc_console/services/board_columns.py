@@ -17,8 +17,9 @@ from typing import NamedTuple
 from noc_console.models.board_row import BoardRow
 from noc_console.models.clock_text import countdown, duration
 from noc_console.models.incident import Priority
+from noc_console.models.record_text import clean
 from noc_console.models.sla_clock import ClockState, SlaClock, SlaThresholds
-from noc_console.models.text_limits import capped
+from noc_console.models.text_limits import LINE, capped
 
 
 class Column(IntEnum):
@@ -176,8 +177,14 @@ def local_time(when: datetime, now: datetime) -> str:
     return f"{local:%d %b %H:%M}"
 
 
+def one_line(text: str) -> str:
+    """Ticket text as a cell shows it: one line, no control characters, capped (the
+    store cleans titles at ingest; client names and rows built elsewhere may not be)."""
+    return clean(text, LINE, one_line=True)
+
+
 def _assignee(row: BoardRow) -> str:
-    return capped(row.assignee) if row.assignee else "unassigned"
+    return one_line(row.assignee) if row.assignee else "unassigned"
 
 
 def _deadline(clock: SlaClock | None) -> float:
@@ -198,11 +205,11 @@ COLUMNS: tuple[ColumnSpec, ...] = (
                + r.pending_actions,
                tip=lambda r, _: outbox_tip(r)),
     ColumnSpec(Column.CLIENT, "Client", 170, Align.LEFT, Changes.WITH_ROW,
-               lambda r, _: Cell(capped(r.client_name)),  # capped: the view elides
-               lambda r: capped(r.client_name).casefold()),
+               lambda r, _: Cell(one_line(r.client_name)),  # capped: the view elides
+               lambda r: one_line(r.client_name).casefold()),
     ColumnSpec(Column.TITLE, "Title", None, Align.LEFT, Changes.WITH_ROW,
-               lambda r, _: Cell(capped(r.title)),
-               lambda r: capped(r.title).casefold(),
+               lambda r, _: Cell(one_line(r.title)),
+               lambda r: one_line(r.title).casefold(),
                tip=lambda r, _: f"{capped(str(r.key))}\n{capped(r.title)}"),
     ColumnSpec(Column.STATUS, "Status", 132, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(r.status.label),

@@ -43,7 +43,7 @@ _CLOCKS = tuple(
 class LiveRow:
     """One open incident: its frozen row, its sort key, and its cells once painted."""
 
-    __slots__ = ("cells", "haystack", "key", "row", "sort_key", "stamp", "ticking")
+    __slots__ = ("_ticking", "cells", "haystack", "key", "row", "sort_key", "stamp")
 
     def __init__(self, row: BoardRow, sort_key: SortKey) -> None:
         self.key = row.key
@@ -52,12 +52,20 @@ class LiveRow:
         self.cells: list[Cell] | None = None  # every column's cell, computed when asked
         self.stamp = -1  # the tick the time-dependent cells were computed at
         self.haystack: str | None = None  # search text (row_filter.search_text)
-        self.ticking = _ticking(row)
+        self._ticking: tuple[Column, ...] | None = None
 
     def replace(self, row: BoardRow, sort_key: SortKey) -> None:
         self.row, self.sort_key = row, sort_key
-        self.cells = self.haystack = None
-        self.ticking = _ticking(row)
+        self.cells = self.haystack = self._ticking = None
+
+    @property
+    def ticking(self) -> tuple[Column, ...]:
+        """The countdown columns whose clock runs (stopped and paused ones never change);
+        worked out when first painted, not for each of 10,000 rows at start-up."""
+        ticking = self._ticking
+        if ticking is None:
+            ticking = self._ticking = _ticking(self.row)
+        return ticking
 
 
 def _ticking(row: BoardRow) -> tuple[Column, ...]:

@@ -25,7 +25,7 @@ from PySide6.QtGui import QFont
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
 from noc_console.models.sla_clock import SlaThresholds
-from noc_console.services.board_columns import COLUMN_COUNT, COLUMNS, STATE_OF_LOOK, Column
+from noc_console.services.board_columns import COLUMN_COUNT, COLUMNS, STATE_OF_LOOK, Cell, Column
 from noc_console.services.board_feed import BoardUpdate
 from noc_console.services.live_rows import LiveRow, LiveRows, RowDiff
 from noc_console.services.row_filter import RowFilter, RowPredicate
@@ -95,6 +95,10 @@ class BoardModel(QAbstractTableModel):
 
     def row_at(self, position: int) -> BoardRow:
         return self._entries[position].row
+
+    def cell(self, row: int, column: int) -> Cell:
+        """What the cell shows (what the cell delegate paints from)."""
+        return self.live.cells(self._entries[row])[column]
 
     # ----------------------------------------------------------- filtering
     def set_text(self, text: str) -> None:

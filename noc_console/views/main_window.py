@@ -39,8 +39,8 @@ from noc_console.views import format as fmt
 from noc_console.views.alarm_presenter import AlarmPresenter
 from noc_console.views.board_controller import BoardController
 from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
+from noc_console.views.cell_delegate import CellDelegate
 from noc_console.views.client_filter import ClientFilter
-from noc_console.views.countdown_delegate import CountdownDelegate
 from noc_console.views.detail_panel import DetailPanel
 from noc_console.views.handover_flag import HandoverFlag
 from noc_console.views.handover_view import HandoverWindow
@@ -74,7 +74,7 @@ class BoardWindow(QMainWindow):
         super().__init__()
         self._live = live
         #: The rows on the board: those the search, the clients and the queue show.
-        self.model = self._model = model = BoardModel(live, self)
+        self.model = model = BoardModel(live, self)
         self._controller = controller
         self._clock = clock
         self._stale_after = stale_after
@@ -105,9 +105,7 @@ class BoardWindow(QMainWindow):
                 header.setSectionResizeMode(spec.column, QHeaderView.ResizeMode.Stretch)
             else:
                 header.resizeSection(spec.column, spec.width)
-        self._countdowns = CountdownDelegate(self.table)
-        for column in (Column.RESPONSE, Column.RESOLUTION):
-            self.table.setItemDelegateForColumn(column, self._countdowns)
+        self.table.setItemDelegate(CellDelegate(model, self.table))  # from the cell cache
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
@@ -236,15 +234,15 @@ class BoardWindow(QMainWindow):
 
     def _select_queue(self, key: str) -> None:
         if key == "all":
-            self._model.set_predicate(None)
+            self.model.set_predicate(None)
             return
         queue = next(q for q in self._queues if q.key == key)
         members = self._members.get(key)
         if members is not None:  # counted on the worker: a set lookup per row
-            self._model.set_members(members)
+            self.model.set_members(members)
             return
         clock = self._clock  # not counted yet (first seconds): ask the queue itself
-        self._model.set_predicate(lambda row: queue.matches(row, clock.now()))
+        self.model.set_predicate(lambda row: queue.matches(row, clock.now()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
@@ -295,7 +293,7 @@ class BoardWindow(QMainWindow):
 
     def _tick(self) -> None:
         """Once a second: the countdowns on screen, then the status bar."""
-        self._model.tick(self._clock.now(), self.visible_rows())
+        self.model.tick(self._clock.now(), self.visible_rows())
         self._refresh_status()
 
     def visible_rows(self) -> range:
@@ -305,7 +303,7 @@ class BoardWindow(QMainWindow):
         if first < 0:
             return range(0)
         last = table.rowAt(table.viewport().height() - 1)
-        last = self._model.rowCount() - 1 if last < 0 else last
+        last = self.model.rowCount() - 1 if last < 0 else last
         return range(first, last + 1)
 
     def closeEvent(self, event: QCloseEvent) -> None:

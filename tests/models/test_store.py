@@ -1,11 +1,15 @@
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.exc import StatementError
 
@@ -267,3 +271,52 @@ def test_sync_state_round_trip(store: Store) -> None:
     assert failed.last_success_at == T0
     assert failed.last_error == "connection refused"
     assert store.sync_states() == [failed]
+
+
+def test_a_rejected_action_falls_back_to_exactly_what_the_source_said(store: Store) -> None:
+    """Rows with no pending actions keep no separate copy of the source's word: an
+    action laid over one, then refused, must leave the row as the source wrote it —
+    its own due date kept, the computed one computed again."""
+    from noc_console.models.actions import Action, ActionKind
+
+    given = T0 + timedelta(hours=7)
+    store.upsert_incidents(
+        [incident(1, resolution_due=given, description="UPS on battery", category="power",
+                  source_status="Open (customer)", assignee="kim", raw={"id": 1, "x": "é"})]
+    )  # fmt: skip
+    (before,) = store.rows([incident(1).key])
+    payload = {"impact": 1, "urgency": 1, "priority": "P1"}
+    seq, _ = store.enqueue(Action(incident(1).key, ActionKind.PRIORITY, payload), T0)
+    (overlaid,) = store.rows([incident(1).key])
+    assert overlaid.priority.value == "P1"
+    assert overlaid.response != before.response  # a P1's response target is shorter
+    store.mark_failed(seq, "refused", retryable=False)
+    (after,) = store.rows([incident(1).key])
+    assert after.failed_actions == 1  # marked on the board, and otherwise as before
+    assert replace(after, failed_actions=0) == before
+    assert after.resolution is not None
+    assert after.resolution.due_at == given
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1970, 1, 2),  # noqa: DTZ001 (naive bounds; zones: timezones=)
+        max_value=datetime(2199, 12, 30),  # noqa: DTZ001
+        timezones=st.sampled_from([UTC, ZoneInfo("Europe/London"), timezone(-timedelta(hours=5))]),
+    )
+)
+def test_times_are_stored_as_sqlalchemy_stores_them(value: datetime) -> None:
+    """The fast SQLite binding writes the very text SQLAlchemy's DateTime wrote (caches
+    written before it sort and compare the same)."""
+    from sqlalchemy.dialects import sqlite
+
+    from noc_console.models.schema import UtcDateTime
+
+    dialect = sqlite.dialect()
+    ours = UtcDateTime().bind_processor(dialect)
+    theirs = sqlite.DATETIME().bind_processor(dialect)
+    assert ours is not None
+    assert theirs is not None
+    assert ours(value) == theirs(value.astimezone(UTC).replace(tzinfo=None))
+    with pytest.raises(ValueError, match="naive"):
+        ours(value.replace(tzinfo=None))

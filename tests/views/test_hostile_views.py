@@ -102,7 +102,7 @@ def test_the_alarm_line_shows_a_hostile_title_and_client_as_text(
     store.upsert_incidents(
         [incident(1, priority=Priority.P1, title=MARKUP, created_at=now, updated_at=now)]
     )
-    window._model.apply(BoardUpdate(store.rows([incident(1).key]), []))
+    window.model.apply(BoardUpdate(store.rows([incident(1).key]), []))
     presenter.scan()
     qtbot.waitUntil(lambda: "PWNED" in window.alarm_label.text(), timeout=5000)
     assert f"{MARKUP} — {MARKUP}" in label_shows(window.alarm_label)

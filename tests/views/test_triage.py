@@ -194,7 +194,7 @@ def test_a_new_p1_alarms_until_acknowledged(
     qtbot.waitUntil(lambda: presenter.alarms._known is not None, timeout=5000)
     store.upsert_incidents([incident(1, priority=Priority.P1, title="Core switch down",
                                      created_at=clock.now(), updated_at=clock.now())])  # fmt: skip
-    window._model.apply(BoardUpdate(store.rows([incident(1).key]), []))
+    window.model.apply(BoardUpdate(store.rows([incident(1).key]), []))
     presenter.scan()
     qtbot.waitUntil(lambda: "Core switch down" in window.alarm_label.text(), timeout=5000)
     assert window.alarm_label.text().startswith("⚠ P1 new:")
