@@ -17,11 +17,11 @@ import tempfile
 from pathlib import Path
 from time import perf_counter
 
-from noc_console.connectors.at_session import AutotaskSession, at_client
-from noc_console.connectors.autotask import AtOptions, AutotaskConnector
-from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.autotask.connector import AtOptions, AutotaskConnector
+from noc_console.connectors.autotask.session import AutotaskSession, at_client
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_autotask import FakeAutotask
 from tests.fakes.http_fake import running

@@ -46,14 +46,14 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QWidget
 from benchmarks import dataset
 from benchmarks.harness import Result, median, timed
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardFeed, BoardUpdate
+from noc_console.services.board.feed import BoardFeed, BoardUpdate
+from noc_console.services.board.live_rows import LiveRows
+from noc_console.services.board.queues import Queue, membership, queues
 from noc_console.services.engine import SyncEngine
-from noc_console.services.live_rows import LiveRows
-from noc_console.services.queues import Queue, membership, queues
-from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import Column
+from noc_console.views.board.controller import BoardController
+from noc_console.views.board.model import Column
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.theme import apply_dark_theme
 

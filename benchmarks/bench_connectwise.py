@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
 
-from noc_console.connectors.connectwise import ConnectWiseConnector, CwOptions
-from noc_console.connectors.cw_http import ConnectWiseHttp
-from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.connectwise.connector import ConnectWiseConnector, CwOptions
+from noc_console.connectors.connectwise.session import ConnectWiseHttp
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_connectwise import FakeConnectWise
 from tests.fakes.http_fake import running

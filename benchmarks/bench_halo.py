@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
 
-from noc_console.connectors.halo import HaloConnector, HaloOptions, halo_client
-from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.halo.connector import HaloConnector, HaloOptions, halo_client
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_halo import CLOSED, FakeHalo
 from tests.fakes.http_fake import running

@@ -22,9 +22,9 @@ import requests
 
 from benchmarks import dataset
 from benchmarks.harness import Result, median
-from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.rest_json.connector import RestJsonConnector
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
 from noc_console.services.sync import SyncService
 
 TICKETS = 50_000

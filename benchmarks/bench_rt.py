@@ -17,10 +17,14 @@ import tempfile
 from pathlib import Path
 from time import perf_counter
 
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.request_tracker import RequestTrackerConnector, RtOptions, rt_client
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.request_tracker.connector import (
+    RequestTrackerConnector,
+    RtOptions,
+    rt_client,
+)
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import SystemClock
-from noc_console.models.store import Store
 from noc_console.services.sync import SyncService
 from tests.peers.request_tracker import RtServer
 

@@ -30,16 +30,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardFeed
+from noc_console.services.board.feed import BoardFeed
+from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
-from noc_console.services.live_rows import LiveRows
-from noc_console.services.wall_config import WallSettings
-from noc_console.views.board_controller import BoardController
+from noc_console.services.wall.config import WallSettings
+from noc_console.views.board.controller import BoardController
 from noc_console.views.theme import apply_theme
-from noc_console.views.wall_window import WallWindow
+from noc_console.views.wall.window import WallWindow
 
 SUMMARY_EVERY = 5  # simulated seconds, as the wall's own timer does in real time
 SAMPLE_EVERY = 600

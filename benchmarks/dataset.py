@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client, Incident, Priority, Status, Tier
-from noc_console.models.store import Store
 
 SOURCE = "bench"
 CLIENTS = 300

@@ -15,17 +15,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import SystemClock
 from noc_console.models.priority import DEFAULT_MATRIX
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardFeed
+from noc_console.services.board.feed import BoardFeed
+from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
-from noc_console.services.live_rows import LiveRows
-from noc_console.views.board_controller import BoardController
+from noc_console.views.board.controller import BoardController
+from noc_console.views.board.triage_dialogs import PriorityDialog
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.theme import apply_dark_theme
-from noc_console.views.triage_dialogs import PriorityDialog
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 

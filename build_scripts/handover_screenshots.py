@@ -14,18 +14,18 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.actions import Action, ActionKind
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.shift import ShiftPlan
-from noc_console.models.store import Store
-from noc_console.services.handover_desk import HandoverDesk
-from noc_console.services.handover_html import handover_title, render_handover_html
+from noc_console.services.handover.desk import HandoverDesk
+from noc_console.services.handover.document import handover_title, render_handover_html
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sync import SyncService
-from noc_console.views.handover_pdf import write_handover_pdf
-from noc_console.views.handover_view import NOTE_COLUMN, HandoverWindow
+from noc_console.views.handover.pdf import write_handover_pdf
+from noc_console.views.handover.window import NOTE_COLUMN, HandoverWindow
 from noc_console.views.theme import apply_theme
 
 out = (

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from noc_console.services.config import load_config
 from noc_console.services.secrets import SecretStore
-from noc_console.views.connector_settings import ConnectorSettingsDialog
+from noc_console.views.settings.connectors import ConnectorSettingsDialog
 from noc_console.views.theme import apply_dark_theme
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.peers.request_tracker import RtServer

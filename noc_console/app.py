@@ -22,8 +22,8 @@ from noc_console.services.runtime import Runtime, build_runtime
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-    from noc_console.services.live_rows import LiveRows
-    from noc_console.views.board_controller import BoardController
+    from noc_console.services.board.live_rows import LiveRows
+    from noc_console.views.board.controller import BoardController
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _add_settings_menu(window: QMainWindow, config: Config) -> None:
 
     from noc_console.paths import default_config_path
     from noc_console.services.runtime import secret_store
-    from noc_console.views.connector_settings import ConnectorSettingsDialog
+    from noc_console.views.settings.connectors import ConnectorSettingsDialog
 
     def open_settings() -> None:
         path = Path(config.path) if config.path else default_config_path()
@@ -86,7 +86,7 @@ def run_gui(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
-    from noc_console.services.handover_desk import HandoverDesk
+    from noc_console.services.handover.desk import HandoverDesk
     from noc_console.views.main_window import BoardWindow
 
     app = _application(config.theme)
@@ -147,9 +147,9 @@ def run_wall(
     from PySide6.QtCore import QSettings
 
     from noc_console.models.clock import SystemClock
-    from noc_console.services.wall_scope import ClientScope
-    from noc_console.views.wall_placement import WallPlacement
-    from noc_console.views.wall_window import WallWindow
+    from noc_console.services.wall.scope import ClientScope
+    from noc_console.views.wall.placement import WallPlacement
+    from noc_console.views.wall.window import WallWindow
 
     app = _application("dark")  # a wall is dark whatever the desk theme: contrast, glare
     runtime, live, controller = _board(config, db_url, demo)
@@ -190,8 +190,8 @@ def run_wall(
 
 def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, LiveRows, BoardController]:
     """The engine, the live rows and their controller (the board's and the wall's)."""
-    from noc_console.services.live_rows import LiveRows
-    from noc_console.views.board_controller import BoardController
+    from noc_console.services.board.live_rows import LiveRows
+    from noc_console.views.board.controller import BoardController
 
     runtime = build_runtime(config, db_url, demo)
     live = LiveRows(runtime.clock.now(), config.sla.policy.thresholds)

@@ -23,8 +23,8 @@ from noc_console.models.record_text import clean
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
-from noc_console.services.handover import assemble_handover
-from noc_console.services.handover_html import handover_title, render_handover_html
+from noc_console.services.handover.document import handover_title, render_handover_html
+from noc_console.services.handover.report import assemble_handover
 from noc_console.services.runtime import build_runtime
 from noc_console.services.safe_file import replace_atomically
 from noc_console.services.sync import skip_reasons
@@ -189,8 +189,8 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
 
 
 def _outbox(config: Config, db_url: str, args: argparse.Namespace) -> int:
+    from noc_console.models.cache.store import Store
     from noc_console.models.clock import SystemClock
-    from noc_console.models.store import Store
     from noc_console.outbox_commands import run_outbox_command
 
     store = Store.open(db_url, config.sla.policy)
@@ -247,7 +247,7 @@ def _handover(config: Config, db_url: str, demo: bool, args: argparse.Namespace)
         if args.format == "html":
             replace_atomically(args.out, html.encode("utf-8"), create_folders=False)
         else:
-            from noc_console.views.handover_pdf import write_handover_pdf  # Qt: PDF only
+            from noc_console.views.handover.pdf import write_handover_pdf  # Qt: PDF only
 
             write_handover_pdf(html, args.out, handover_title(report))
     except OSError as exc:

@@ -11,14 +11,14 @@ import getpass
 import sys
 
 from noc_console.connectors.base import Check
-from noc_console.connectors.mapping_lines import as_toml
+from noc_console.connectors.mapping.lines import as_toml
 from noc_console.models.clock import SystemClock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.services.config import Config, ConnectorConfig
-from noc_console.services.connection_check import check_connection, passed
-from noc_console.services.connector_config import NEEDS_SECRET, TYPE_LABELS
-from noc_console.services.connector_factory import build_connector
 from noc_console.services.runtime import secret_store
+from noc_console.services.sources.config import NEEDS_SECRET, TYPE_LABELS
+from noc_console.services.sources.connection_check import check_connection, passed
+from noc_console.services.sources.factory import build_connector
 
 MARKS = {True: "ok  ", False: "FAIL", None: "??  "}
 

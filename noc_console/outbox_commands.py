@@ -20,9 +20,9 @@ import sys
 from typing import Any
 
 from noc_console.models.actions import ActionState, QueuedAction
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
 from noc_console.models.record_text import clean
-from noc_console.models.store import Store
 
 #: The states `list` shows: everything not yet settled.
 OPEN_STATES = (ActionState.PENDING, ActionState.FAILED, ActionState.CONFLICT)

@@ -13,8 +13,8 @@ from pathlib import Path
 import keyring
 import pytest
 
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.peers.request_tracker import RtServer, missing
 

@@ -6,6 +6,6 @@ to its module.
 """
 
 from noc_console.connectors.base import Connector, Page
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
 
 __all__ = ["Connector", "DemoFeed", "Page"]

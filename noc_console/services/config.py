@@ -18,16 +18,16 @@ from typing import Any, TypeVar
 from noc_console.models.errors import ConfigError
 from noc_console.models.shift import ShiftPlan
 from noc_console.services.config_rules import field_problem, one_of
-from noc_console.services.connector_config import (
+from noc_console.services.safe_file import NotASmallFile, read_small
+from noc_console.services.shift_config import parse_shifts
+from noc_console.services.sla_config import SlaSettings, parse_sla
+from noc_console.services.sources.config import (
     CONNECTOR_TYPES,
     ConnectorConfig,
     parse_mapping,
     validate_connector,
 )
-from noc_console.services.safe_file import NotASmallFile, read_small
-from noc_console.services.shift_config import parse_shifts
-from noc_console.services.sla_config import SlaSettings, parse_sla
-from noc_console.services.wall_config import WallSettings, parse_wall
+from noc_console.services.wall.config import WallSettings, parse_wall
 
 __all__ = ["CONNECTOR_TYPES", "Config", "ConnectorConfig", "load_config", "parse_config"]
 

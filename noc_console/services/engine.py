@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from noc_console.connectors.base import Connector
 from noc_console.models.actions import Action
 from noc_console.models.board_row import ChangeSet
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
-from noc_console.models.store import Store
 from noc_console.services.outbox import DeliveryReport, OutboxService, backoff
 from noc_console.services.sync import SyncResult, SyncService
 

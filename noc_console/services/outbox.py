@@ -34,9 +34,9 @@ from noc_console.connectors.errors import (
 )
 from noc_console.models.actions import Action, QueuedAction
 from noc_console.models.board_row import ChangeSet
-from noc_console.models.claims import ClaimOwner, is_dead
+from noc_console.models.cache.claims import ClaimOwner, is_dead
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
-from noc_console.models.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from noc_console.connectors.base import Connector
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock, ScaledClock, SystemClock
-from noc_console.models.store import Store
 from noc_console.paths import secrets_file
-from noc_console.services.board_feed import BoardFeed
+from noc_console.services.board.feed import BoardFeed
 from noc_console.services.config import Config, ConnectorConfig
-from noc_console.services.connector_factory import build_connector
 from noc_console.services.engine import SyncEngine
 from noc_console.services.secrets import SecretStore
+from noc_console.services.sources.factory import build_connector
 
 DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo")
 

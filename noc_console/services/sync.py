@@ -26,9 +26,9 @@ from datetime import datetime, timedelta
 from noc_console.connectors.base import Connector, Page
 from noc_console.connectors.errors import ConnectorUnavailable, RateLimited
 from noc_console.models.board_row import ChangeSet
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey
-from noc_console.models.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -28,26 +28,26 @@ from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import Alarms
-from noc_console.services.board_columns import COLUMNS
-from noc_console.services.connectivity import Connectivity, FeedStatus
-from noc_console.services.handover_desk import HandoverDesk
-from noc_console.services.incident_detail import IncidentDetail
-from noc_console.services.live_rows import LiveRows
-from noc_console.services.queues import Queue, membership, queues
+from noc_console.services.board.columns import COLUMNS
+from noc_console.services.board.incident_detail import IncidentDetail
+from noc_console.services.board.live_rows import LiveRows
+from noc_console.services.board.queues import Queue, membership, queues
+from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.sla_config import SlaSettings
+from noc_console.services.sources.connectivity import Connectivity, FeedStatus
 from noc_console.views import format as fmt
-from noc_console.views.alarm_presenter import AlarmPresenter
-from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import ROW_ROLE, BoardModel, Column
-from noc_console.views.cell_delegate import CellDelegate
-from noc_console.views.client_filter import ClientFilter
-from noc_console.views.detail_panel import DetailPanel
-from noc_console.views.handover_flag import HandoverFlag
-from noc_console.views.handover_view import HandoverWindow
-from noc_console.views.queue_list import QueueList
-from noc_console.views.saved_views import SavedViews, View
+from noc_console.views.alarms.presenter import AlarmPresenter
+from noc_console.views.board.cell_delegate import CellDelegate
+from noc_console.views.board.client_filter import ClientFilter
+from noc_console.views.board.controller import BoardController
+from noc_console.views.board.detail_panel import DetailPanel
+from noc_console.views.board.model import ROW_ROLE, BoardModel, Column
+from noc_console.views.board.queue_list import QueueList
+from noc_console.views.board.saved_views import SavedViews, View
+from noc_console.views.board.triage import HINTS, Triage
+from noc_console.views.handover.flag import HandoverFlag
+from noc_console.views.handover.window import HandoverWindow
 from noc_console.views.theme import tokens
-from noc_console.views.triage import HINTS, Triage
 
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
 

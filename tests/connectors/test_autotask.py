@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from noc_console.connectors.at_records import at_date
-from noc_console.connectors.at_session import AutotaskSession, at_client
-from noc_console.connectors.autotask import DEFAULT_MAPPING, AtOptions, AutotaskConnector
+from noc_console.connectors.autotask.connector import DEFAULT_MAPPING, AtOptions, AutotaskConnector
+from noc_console.connectors.autotask.records import at_date
+from noc_console.connectors.autotask.session import AutotaskSession, at_client
 from noc_console.connectors.errors import ActionRejected, AuthFailed, Conflict, RateLimited
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.mapping_lines import as_toml
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.mapping.lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
-from noc_console.models.store import Store
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
 from tests.fakes.at_query import at_time

@@ -13,12 +13,12 @@ from urllib.parse import unquote
 
 import pytest
 
-from noc_console.connectors.connectwise import (
+from noc_console.connectors.connectwise.connector import (
     DEFAULT_MAPPING,
     ConnectWiseConnector,
     CwOptions,
 )
-from noc_console.connectors.cw_http import ConnectWiseHttp
+from noc_console.connectors.connectwise.session import ConnectWiseHttp
 from noc_console.connectors.errors import (
     ActionRejected,
     AuthFailed,
@@ -26,12 +26,12 @@ from noc_console.connectors.errors import (
     NotFound,
     RateLimited,
 )
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.mapping_lines import as_toml
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.mapping.lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
-from noc_console.models.store import Store
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_connectwise import FakeConnectWise

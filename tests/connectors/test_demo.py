@@ -2,7 +2,7 @@ from collections import Counter
 from datetime import timedelta
 
 from noc_console.connectors.base import Page
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, Status
 from tests.conftest import T0

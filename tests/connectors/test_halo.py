@@ -23,15 +23,20 @@ from noc_console.connectors.errors import (
     ConnectorUnavailable,
     RateLimited,
 )
-from noc_console.connectors.halo import DEFAULT_MAPPING, HaloConnector, HaloOptions, halo_client
-from noc_console.connectors.halo_auth import HaloToken
-from noc_console.connectors.halo_records import halo_date
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.mapping_lines import as_toml
+from noc_console.connectors.halo.auth import HaloToken
+from noc_console.connectors.halo.connector import (
+    DEFAULT_MAPPING,
+    HaloConnector,
+    HaloOptions,
+    halo_client,
+)
+from noc_console.connectors.halo.records import halo_date
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.mapping.lines import as_toml
 from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
-from noc_console.models.store import Store
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_halo import ERROR_SHAPES, FakeHalo, halo_time

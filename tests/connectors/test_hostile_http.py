@@ -16,19 +16,19 @@ from typing import Any
 import pytest
 import trustme
 
-from noc_console.connectors.at_session import AutotaskSession, at_client
-from noc_console.connectors.autotask import AtOptions, AutotaskConnector
+from noc_console.connectors.autotask.connector import AtOptions, AutotaskConnector
+from noc_console.connectors.autotask.session import AutotaskSession, at_client
 from noc_console.connectors.base import Connector
 from noc_console.connectors.errors import ConnectorUnavailable
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.rest_json.connector import RestJsonConnector
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.priority import DEFAULT_MATRIX
-from noc_console.models.store import Store
-from noc_console.services.connection_check import check_connection
-from noc_console.services.connector_config import ConnectorConfig
-from noc_console.services.connector_factory import build_connector
 from noc_console.services.secrets import SecretStore
+from noc_console.services.sources.config import ConnectorConfig
+from noc_console.services.sources.connection_check import check_connection
+from noc_console.services.sources.factory import build_connector
 from noc_console.services.sync import SyncService
 from tests.conftest import T0
 from tests.fakes.fake_autotask import FakeAutotask

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from noc_console.connectors.base import Check
-from noc_console.connectors.mapping import FieldMapping
-from noc_console.connectors.mapping_check import OpenUse, Tenant, TenantStatus, check_mapping
-from noc_console.connectors.mapping_lines import LINES_PER_TABLE, as_toml
+from noc_console.connectors.mapping.check import OpenUse, Tenant, TenantStatus, check_mapping
+from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.mapping.lines import LINES_PER_TABLE, as_toml
 from noc_console.models.incident import Priority, Status, Tier
 from tests.connectors.test_autotask import connector as autotask
 from tests.connectors.test_connectwise import connector as connectwise

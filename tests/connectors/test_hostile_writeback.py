@@ -13,10 +13,14 @@ from typing import Any
 import pytest
 
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
-from noc_console.connectors.halo import DEFAULT_MAPPING
-from noc_console.connectors.http import HttpSettings
+from noc_console.connectors.halo.connector import DEFAULT_MAPPING
+from noc_console.connectors.http.client import HttpSettings
 from noc_console.connectors.records import shown
-from noc_console.connectors.request_tracker import RequestTrackerConnector, RtOptions, rt_client
+from noc_console.connectors.request_tracker.connector import (
+    RequestTrackerConnector,
+    RtOptions,
+    rt_client,
+)
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import IncidentKey, Tier
 from tests.connectors.test_halo import connector

@@ -23,15 +23,15 @@ from noc_console.connectors.errors import (
     NotFound,
     RateLimited,
 )
-from noc_console.connectors.http import HttpClient, HttpSettings
-from noc_console.connectors.paging import (
+from noc_console.connectors.http.client import HttpClient, HttpSettings
+from noc_console.connectors.http.paging import (
     by_cursor,
     by_link_header,
     by_next_url,
     by_page_number,
     follow,
 )
-from noc_console.connectors.rate_limit import RateLimiter
+from noc_console.connectors.http.rate_limit import RateLimiter
 from tests.fakes.scripted_server import ScriptedServer, serving
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from noc_console.connectors import autotask, connectwise, halo, request_tracker
-from noc_console.connectors.mapping import FieldMapping
+from noc_console.connectors.autotask import connector as autotask
+from noc_console.connectors.connectwise import connector as connectwise
+from noc_console.connectors.halo import connector as halo
+from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.request_tracker import connector as request_tracker
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Priority, Status, Tier
 

@@ -1,4 +1,4 @@
-"""The mapping lines of `connectors test` (connectors/mapping_check.py) from what a
+"""The mapping lines of `connectors test` (connectors/mapping/check.py) from what a
 tenant has and what its open tickets carry — the same for every vendor — and the
 mapping lines it suggests, pasted into a real config file and read back."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from noc_console.connectors.base import Check
-from noc_console.connectors.mapping import FieldMapping
-from noc_console.connectors.mapping_check import OpenUse, Tenant, TenantStatus, check_mapping
-from noc_console.connectors.mapping_lines import as_toml
+from noc_console.connectors.mapping.check import OpenUse, Tenant, TenantStatus, check_mapping
+from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.mapping.lines import as_toml
 from noc_console.models.incident import Priority, Status, Tier
 from noc_console.services.config import load_config
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from noc_console.connectors.autotask import DEFAULT_MAPPING as AUTOTASK
-from noc_console.connectors.connectwise import DEFAULT_MAPPING as CONNECTWISE
-from noc_console.connectors.halo import DEFAULT_MAPPING as HALO
-from noc_console.connectors.mapping import FieldMapping
-from noc_console.connectors.mapping_guess import guess_priority, guess_status, guess_tier
+from noc_console.connectors.autotask.connector import DEFAULT_MAPPING as AUTOTASK
+from noc_console.connectors.connectwise.connector import DEFAULT_MAPPING as CONNECTWISE
+from noc_console.connectors.halo.connector import DEFAULT_MAPPING as HALO
+from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.mapping.guess import guess_priority, guess_status, guess_tier
 from noc_console.models.incident import Priority, Status, Tier
 
 

@@ -15,17 +15,17 @@ from typing import Any
 import pytest
 
 from noc_console.connectors.errors import ActionRejected, AuthFailed, Conflict
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.request_tracker import (
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.request_tracker.connector import (
     DEFAULT_MAPPING,
     RequestTrackerConnector,
     RtOptions,
     rt_client,
 )
 from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
-from noc_console.models.store import Store
 from noc_console.services.engine import SyncEngine
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService

@@ -20,11 +20,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.request_tracker import RequestTrackerConnector, RtOptions, rt_client
-from noc_console.connectors.rt_time import local_literal, since_literal, widening
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.request_tracker.connector import (
+    RequestTrackerConnector,
+    RtOptions,
+    rt_client,
+)
+from noc_console.connectors.request_tracker.dates import local_literal, since_literal, widening
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
 from noc_console.services.sync import OVERLAP, SyncService
 from tests.fakes.scripted_server import ScriptedServer, serving
 

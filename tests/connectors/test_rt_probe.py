@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from noc_console.connectors.mapping import FieldMapping
-from noc_console.connectors.mapping_lines import as_toml
-from noc_console.connectors.request_tracker import DEFAULT_MAPPING
+from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.mapping.lines import as_toml
+from noc_console.connectors.request_tracker.connector import DEFAULT_MAPPING
 from noc_console.models.incident import Status
 from tests.connectors.test_request_tracker import connector
 from tests.peers.request_tracker import RtServer

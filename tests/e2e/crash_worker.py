@@ -13,11 +13,11 @@ import sys
 import time
 from datetime import timedelta
 
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.rest_json.connector import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import SystemClock
-from noc_console.models.store import Store
 from noc_console.services.engine import SyncEngine
 
 

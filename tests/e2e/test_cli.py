@@ -199,10 +199,10 @@ def test_wall_options_need_wall() -> None:
 def test_handover_html_and_pdf_from_a_stored_handover(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
+    from noc_console.models.cache.handover_table import SavedHandover
+    from noc_console.models.cache.store import Store
     from noc_console.models.clock import SystemClock
-    from noc_console.models.handover_table import SavedHandover
     from noc_console.models.shift import ShiftPlan
-    from noc_console.models.store import Store
 
     url = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
     assert console("--demo", "--db", url, "sync", "--once").returncode == 0

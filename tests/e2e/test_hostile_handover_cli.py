@@ -43,9 +43,9 @@ def _add_long_titled_incidents(folder: Path) -> None:
     whatever the time of day the demo feed simulates."""
     from datetime import timedelta
 
+    from noc_console.models.cache.store import Store
     from noc_console.models.clock import SystemClock
     from noc_console.models.incident import Incident
-    from noc_console.models.store import Store
 
     store = Store.open(f"sqlite:///{folder / 'cache.sqlite3'}")
     client = store.open_rows()[0].client_id

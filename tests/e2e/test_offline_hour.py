@@ -8,17 +8,17 @@ from datetime import timedelta
 
 from pytestqt.qtbot import QtBot
 
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.rest_json.connector import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardFeed
-from noc_console.services.connectivity import Connectivity
+from noc_console.services.board.feed import BoardFeed
+from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
-from noc_console.services.live_rows import LiveRows
-from noc_console.views.board_model import BoardModel, Column
+from noc_console.services.sources.connectivity import Connectivity
+from noc_console.views.board.model import BoardModel, Column
 from tests.fakes.fake_psa import FakePsa
 
 MINUTE = timedelta(minutes=1)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from noc_console.models.actions import Action, ActionKind
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import SystemClock
 from noc_console.models.incident import IncidentKey
-from noc_console.models.store import Store
 from tests.e2e.test_cli import console
 from tests.e2e.workspace_console import rest_json_workspace
 from tests.fakes.fake_psa import FakePsa, running

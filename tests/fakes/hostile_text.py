@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
-from noc_console.services.handover import Change, HandoverReport
+from noc_console.services.handover.report import Change, HandoverReport
 
 MARKUP = '<b>PWNED</b><img src="file:///tmp/probe.png"> &amp; <a href="file:///etc">x</a>'
 HUGE = "Server is down! " * 62_500  # 1,000,000 characters (no "fi": PDF ligatures)

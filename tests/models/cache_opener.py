@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from noc_console.models.cache.store import Store
 from noc_console.models.errors import StoreError
-from noc_console.models.store import Store
 
 SCHEMA = ("CREATE", "ALTER", "DROP", "INSERT INTO ALEMBIC_VERSION", "UPDATE ALEMBIC_VERSION")
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
 from noc_console.models.escalation import (
     EscalationPolicy,
     MajorIncidentCriteria,
@@ -10,7 +11,6 @@ from noc_console.models.escalation import (
     major_incident_reason,
 )
 from noc_console.models.incident import Client, Priority, Status, Tier
-from noc_console.models.store import Store
 from tests.conftest import T0
 from tests.factories import incident
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from noc_console.models.handover_table import HandoverError, SavedHandover
+from noc_console.models.cache.handover_table import HandoverError, SavedHandover
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey
-from noc_console.models.store import Store
 from tests.conftest import T0
 
 SHIFT_START = T0 - timedelta(hours=8)

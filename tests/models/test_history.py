@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from noc_console.models.actions import Action, ActionKind
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
-from noc_console.models.store import Store
 from tests.conftest import T0
 from tests.factories import incident
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from noc_console.models.database import HEAD_REVISION
+from noc_console.models.cache.database import HEAD_REVISION
+from noc_console.models.cache.store import Store
 from noc_console.models.errors import StoreError
-from noc_console.models.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,7 +148,7 @@ def test_a_new_cache_is_readable_by_its_owner_only(tmp_path: Path) -> None:
 def test_known_revisions_are_alembics() -> None:
     from alembic.script import ScriptDirectory
 
-    from noc_console.models.database import KNOWN_REVISIONS, _alembic_config
+    from noc_console.models.cache.database import KNOWN_REVISIONS, _alembic_config
 
     scripts = ScriptDirectory.from_config(_alembic_config())
     assert tuple(reversed([s.revision for s in scripts.walk_revisions()])) == KNOWN_REVISIONS

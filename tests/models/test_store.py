@@ -13,18 +13,18 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.exc import StatementError
 
-from noc_console.models.database import (
+from noc_console.models.cache.database import (
     HEAD_REVISION,
     _alembic_config,
     current_revision,
     head_revision,
     open_engine,
 )
+from noc_console.models.cache.schema import metadata
+from noc_console.models.cache.store import Store
 from noc_console.models.errors import StoreError
 from noc_console.models.incident import Client, IncidentKey, Priority, Status
-from noc_console.models.schema import metadata
 from noc_console.models.sla_clock import ClockState, DueOrigin
-from noc_console.models.store import Store
 from tests.conftest import T0
 from tests.factories import incident
 
@@ -310,7 +310,7 @@ def test_times_are_stored_as_sqlalchemy_stores_them(value: datetime) -> None:
     written before it sort and compare the same)."""
     from sqlalchemy.dialects import sqlite
 
-    from noc_console.models.schema import UtcDateTime
+    from noc_console.models.cache.schema import UtcDateTime
 
     dialect = sqlite.dialect()
     ours = UtcDateTime().bind_processor(dialect)

@@ -2,8 +2,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client, Priority, Status
-from noc_console.models.store import Store
 from noc_console.services.alarms import AlarmKind, Alarms
 from tests.conftest import T0
 from tests.factories import incident

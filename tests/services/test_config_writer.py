@@ -7,8 +7,8 @@ import pytest
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Status
 from noc_console.services.config import load_config
-from noc_console.services.config_writer import save_connectors
-from noc_console.services.connector_config import ConnectorConfig
+from noc_console.services.sources.config import ConnectorConfig
+from noc_console.services.sources.config_writer import save_connectors
 
 HAND_WRITTEN = """\
 # Contoso NOC — edited by hand, keep these notes

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from noc_console.connectors.request_tracker import DEFAULT_MAPPING
+from noc_console.connectors.request_tracker.connector import DEFAULT_MAPPING
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Priority, Status, Tier
 from noc_console.services.config import load_config

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.store import Store
 from noc_console.services.engine import EngineEvent, SyncEngine
 
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
 from noc_console.models.sla_clock import SlaClock
-from noc_console.models.store import Store
 from noc_console.services.export import EXPORT_KEYS, export_records, write_export
 from tests.conftest import T0
 from tests.factories import incident

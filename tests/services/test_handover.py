@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.models.shift import ShiftPlan
-from noc_console.models.store import Store
-from noc_console.services.handover import HandoverReport, assemble_handover
+from noc_console.services.handover.report import HandoverReport, assemble_handover
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
 

@@ -14,8 +14,8 @@ import pytest
 
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import Config, load_config
-from noc_console.services.config_writer import save_connectors
-from noc_console.services.connector_config import ConnectorConfig
+from noc_console.services.sources.config import ConnectorConfig
+from noc_console.services.sources.config_writer import save_connectors
 
 DEMO = '[[connectors]]\nname = "sim"\ntype = "demo"\n'
 REST = '[[connectors]]\nname = "gw"\ntype = "rest_json"\nbase_url = "https://gw.example.net/api"\n'

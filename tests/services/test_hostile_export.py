@@ -11,8 +11,8 @@ import json
 
 import pytest
 
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client
-from noc_console.models.store import Store
 from noc_console.services.export import EXPORT_KEYS, export_records, write_export
 from tests.conftest import T0
 from tests.factories import incident

@@ -11,13 +11,13 @@ import re
 
 import pytest
 
+from noc_console.models.cache.handover_table import SavedHandover
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.handover_table import SavedHandover
 from noc_console.models.shift import ShiftPlan
-from noc_console.models.store import Store
 from noc_console.models.text_limits import BLOCK, ELLIPSIS, LINE
-from noc_console.services.handover import HandoverReport, assemble_handover
-from noc_console.services.handover_html import render_handover_html
+from noc_console.services.handover.document import render_handover_html
+from noc_console.services.handover.report import HandoverReport, assemble_handover
 from tests.factories import incident
 from tests.fakes.hostile_text import HUGE, HUGE_LINES, MARKUP, hostile_report
 

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.rest_json.connector import RestJsonConnector
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey
 from noc_console.models.record_text import TITLE_MAX
-from noc_console.models.store import Store
-from noc_console.services.connectivity import Connectivity, feed_status
+from noc_console.services.sources.connectivity import Connectivity, feed_status
 from noc_console.services.sync import FUTURE_SLACK, SyncService
 from tests.fakes.fake_psa import FakePsa, running
 

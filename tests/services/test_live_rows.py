@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority, Status
 from noc_console.models.sla_clock import ClockState, SlaClock
-from noc_console.services.board_columns import COLUMNS, Column, Look
-from noc_console.services.live_rows import LiveRows, RowDiff
-from noc_console.services.row_filter import RowFilter
+from noc_console.services.board.columns import COLUMNS, Column, Look
+from noc_console.services.board.live_rows import LiveRows, RowDiff
+from noc_console.services.board.row_filter import RowFilter
 from tests.conftest import T0
 from tests.factories import board_row as row
 

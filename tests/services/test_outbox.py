@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.rest_json.connector import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Status
-from noc_console.models.store import Store
 from noc_console.services.outbox import OutboxService, backoff
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_psa import FakePsa, running

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from noc_console.connectors.http import HttpSettings
-from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.http.client import HttpSettings
+from noc_console.connectors.rest_json.connector import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind, ActionState
-from noc_console.models.claims import ClaimOwner, is_dead
+from noc_console.models.cache.claims import ClaimOwner, is_dead
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey
-from noc_console.models.store import Store
 from noc_console.services.outbox import LEASE, DeliveryReport, OutboxService
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_psa import FakePsa, running

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import Priority
 from noc_console.models.sla_clock import SlaThresholds
-from noc_console.models.store import Store
-from noc_console.services.queues import membership, queues
+from noc_console.services.board.queues import membership, queues
 from tests.conftest import T0
 from tests.factories import incident
 

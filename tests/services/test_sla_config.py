@@ -123,8 +123,8 @@ def test_errors_name_file_key_and_problem(
 
 def test_the_worked_example_paused_p2_is_due_monday_0930(tmp_path: Path) -> None:
     """The numbers docs/sla.md promises, through the store as the board sees them."""
+    from noc_console.models.cache.store import Store
     from noc_console.models.incident import Client, IncidentKey
-    from noc_console.models.store import Store
     from tests.factories import incident
 
     config = load(tmp_path, EXAMPLE)

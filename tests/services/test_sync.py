@@ -2,12 +2,12 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from noc_console.connectors.base import Page
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.connectors.errors import ConnectorUnavailable
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Client, Incident
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardFeed
+from noc_console.services.board.feed import BoardFeed
 from noc_console.services.sync import OVERLAP, SyncService
 from tests.conftest import T0
 from tests.factories import incident

@@ -4,7 +4,7 @@ import pytest
 
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import load_config
-from noc_console.services.wall_config import WallSettings
+from noc_console.services.wall.config import WallSettings
 from tests.services.test_config import write
 
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from noc_console.services.wall_rotation import SHIFT_PATTERN, Rotation, pixel_shift
+from noc_console.services.wall.rotation import SHIFT_PATTERN, Rotation, pixel_shift
 from tests.conftest import T0
 
 PAGES = ("overview", "deadlines", "queue:breached")

@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client, Priority, Status, Tier
 from noc_console.models.sla_clock import ClockState
-from noc_console.models.store import Store
-from noc_console.services.queues import queues
-from noc_console.services.wall_scope import ClientScope
-from noc_console.services.wall_summary import WallSummary, next_clock, summarise
+from noc_console.services.board.queues import queues
+from noc_console.services.wall.scope import ClientScope
+from noc_console.services.wall.summary import WallSummary, next_clock, summarise
 from tests.conftest import T0
 from tests.factories import incident
 

@@ -2,7 +2,7 @@ import wave
 from pathlib import Path
 
 from noc_console.models.incident import Priority
-from noc_console.views.alarm_sound import RATE, AlarmSound
+from noc_console.views.alarms.sound import RATE, AlarmSound
 
 
 def test_each_priority_has_its_own_tone(tmp_path: Path) -> None:

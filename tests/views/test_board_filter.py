@@ -7,11 +7,11 @@ from PySide6.QtCore import QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import Priority, Tier
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardUpdate
-from noc_console.services.live_rows import LiveRows
-from noc_console.views.board_model import BoardModel, Column
+from noc_console.services.board.feed import BoardUpdate
+from noc_console.services.board.live_rows import LiveRows
+from noc_console.views.board.model import BoardModel, Column
 from tests.conftest import T0
 from tests.factories import incident
 

@@ -9,12 +9,12 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client, Priority, Status
 from noc_console.models.sla_clock import ClockState
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardUpdate
-from noc_console.services.live_rows import LiveRows
-from noc_console.views.board_model import (
+from noc_console.services.board.feed import BoardUpdate
+from noc_console.services.board.live_rows import LiveRows
+from noc_console.views.board.model import (
     PROGRESS_ROLE,
     ROW_ROLE,
     SORT_ROLE,
@@ -180,8 +180,8 @@ def test_a_long_running_board_exits_cleanly() -> None:
         "import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
         "from datetime import UTC, datetime, timedelta\n"
         "from PySide6.QtWidgets import QApplication\n"
-        "from noc_console.services.live_rows import LiveRows\n"
-        "from noc_console.views.board_model import BoardModel\n"
+        "from noc_console.services.board.live_rows import LiveRows\n"
+        "from noc_console.views.board.model import BoardModel\n"
         "app = QApplication([])\n"
         "now = datetime(2026, 11, 25, tzinfo=UTC)\n"
         "model = BoardModel(LiveRows(now))\n"

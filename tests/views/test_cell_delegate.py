@@ -19,14 +19,14 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.actions import Action, ActionKind
+from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client, Priority, Status
-from noc_console.models.store import Store
-from noc_console.services.board_columns import COLUMNS, Column
-from noc_console.services.board_feed import BoardUpdate
-from noc_console.services.live_rows import LiveRows
-from noc_console.views.board_model import PROGRESS_ROLE, BoardModel
-from noc_console.views.cell_delegate import CellDelegate
-from noc_console.views.cell_style import BAR_HEIGHT, TRACK, cell_styles
+from noc_console.services.board.columns import COLUMNS, Column
+from noc_console.services.board.feed import BoardUpdate
+from noc_console.services.board.live_rows import LiveRows
+from noc_console.views.board.cell_delegate import CellDelegate
+from noc_console.views.board.cell_style import BAR_HEIGHT, TRACK, cell_styles
+from noc_console.views.board.model import PROGRESS_ROLE, BoardModel
 from tests.conftest import T0
 from tests.factories import incident
 

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from noc_console.services.config import Config, load_config
 from noc_console.services.secrets import SecretStore
-from noc_console.views.connector_settings import ConnectorSettingsDialog
+from noc_console.views.settings.connectors import ConnectorSettingsDialog
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.peers.request_tracker import RtServer
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from noc_console.views.desktop_notifier import DesktopNotifier
+from noc_console.views.alarms.notifier import DesktopNotifier
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="notify-send is Linux's")
 

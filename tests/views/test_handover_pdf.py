@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.shift import ShiftPlan
-from noc_console.models.store import Store
-from noc_console.services.handover import HandoverReport, assemble_handover
-from noc_console.services.handover_html import handover_title, render_handover_html
+from noc_console.services.handover.document import handover_title, render_handover_html
+from noc_console.services.handover.report import HandoverReport, assemble_handover
 from noc_console.services.sync import SyncService
-from noc_console.views.handover_pdf import write_handover_pdf
+from noc_console.views.handover.pdf import write_handover_pdf
 
 PLAN = ShiftPlan(timezone="Europe/London")
 

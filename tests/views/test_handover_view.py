@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.shift import ShiftPlan
-from noc_console.models.store import Store
-from noc_console.services.handover_desk import HandoverDesk
+from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.sla_config import SlaSettings
-from noc_console.views.handover_view import NOTE_COLUMN, HandoverWindow
+from noc_console.views.handover.window import NOTE_COLUMN, HandoverWindow
 from noc_console.views.main_window import BoardWindow
 from tests.views.test_triage import demo_board
 

@@ -23,27 +23,27 @@ from PySide6.QtWidgets import QLabel, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Client, Priority
 from noc_console.models.shift import ShiftPlan
 from noc_console.models.sla_clock import ClockState
-from noc_console.models.store import Store
 from noc_console.models.text_limits import ELLIPSIS, LINE
 from noc_console.services.alarms import Alarm, AlarmKind
-from noc_console.services.board_feed import BoardUpdate
-from noc_console.services.handover import assemble_handover
-from noc_console.services.handover_html import handover_title, render_handover_html
-from noc_console.services.incident_detail import IncidentDetail
-from noc_console.services.live_rows import LiveRows
-from noc_console.services.wall_summary import ClientTile
-from noc_console.views.board_model import BoardModel, Column
-from noc_console.views.client_filter import ClientFilter
-from noc_console.views.desktop_notifier import DesktopNotifier
-from noc_console.views.detail_panel import DetailPanel
-from noc_console.views.handover_pdf import write_handover_pdf
+from noc_console.services.board.feed import BoardUpdate
+from noc_console.services.board.incident_detail import IncidentDetail
+from noc_console.services.board.live_rows import LiveRows
+from noc_console.services.handover.document import handover_title, render_handover_html
+from noc_console.services.handover.report import assemble_handover
+from noc_console.services.wall.summary import ClientTile
+from noc_console.views.alarms.notifier import DesktopNotifier
+from noc_console.views.board.client_filter import ClientFilter
+from noc_console.views.board.detail_panel import DetailPanel
+from noc_console.views.board.model import BoardModel, Column
+from noc_console.views.handover.pdf import write_handover_pdf
 from noc_console.views.main_window import BoardWindow
-from noc_console.views.wall_pages import ClientTileView
-from noc_console.views.wall_widgets import IncidentLine
+from noc_console.views.wall.pages import ClientTileView
+from noc_console.views.wall.widgets import IncidentLine
 from tests.factories import incident
 from tests.fakes.hostile_text import HUGE, HUGE_LINES, MARKUP, hostile_report, hostile_row
 from tests.views.test_main_window import DownSource, make_window
@@ -180,8 +180,8 @@ def test_a_client_name_is_not_a_keyboard_shortcut_nor_markup(qtbot: QtBot) -> No
 def test_the_handover_status_names_a_hostile_lead_as_text(
     qtbot: QtBot, store: Store, clock: ManualClock
 ) -> None:
-    from noc_console.models.handover_table import SavedHandover
-    from noc_console.services.handover_desk import HandoverDesk
+    from noc_console.models.cache.handover_table import SavedHandover
+    from noc_console.services.handover.desk import HandoverDesk
     from noc_console.services.sla_config import SlaSettings
 
     plan = ShiftPlan()
@@ -206,7 +206,7 @@ def test_a_hostile_test_connection_message_is_text_in_its_tooltip(
 ) -> None:
     from noc_console.services.config import load_config
     from noc_console.services.secrets import SecretStore
-    from noc_console.views.connector_settings import ConnectorSettingsDialog
+    from noc_console.views.settings.connectors import ConnectorSettingsDialog
     from tests.fakes.scripted_server import serving
 
     with serving() as server:
@@ -397,7 +397,7 @@ def test_a_handover_with_a_1mb_title_prints_to_pdf(
 def test_the_handover_view_caps_its_note_rows(
     qtbot: QtBot, store: Store, clock: ManualClock
 ) -> None:
-    from noc_console.services.handover_desk import HandoverDesk
+    from noc_console.services.handover.desk import HandoverDesk
     from noc_console.services.sla_config import SlaSettings
 
     store.upsert_incidents([incident(1, title=HUGE, created_at=clock.now() - timedelta(hours=1))])

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.actions import ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Status, Tier
-from noc_console.models.store import Store
-from noc_console.views.board_model import ROW_ROLE
+from noc_console.views.board.model import ROW_ROLE
 from noc_console.views.main_window import BoardWindow
 from tests.views.test_triage import ME, demo_board
 

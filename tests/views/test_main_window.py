@@ -6,18 +6,18 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from noc_console.connectors.base import Page
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.connectors.errors import ConnectorUnavailable
-from noc_console.connectors.rest_json import RestJsonConnector
+from noc_console.connectors.rest_json.connector import RestJsonConnector
 from noc_console.models.actions import Action, ActionKind
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Client, IncidentKey
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardFeed
+from noc_console.services.board.feed import BoardFeed
+from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
-from noc_console.services.live_rows import LiveRows
-from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import ROW_ROLE, SORT_ROLE, Column
+from noc_console.views.board.controller import BoardController
+from noc_console.views.board.model import ROW_ROLE, SORT_ROLE, Column
 from noc_console.views.main_window import BoardWindow
 from tests.fakes.fake_psa import FakePsa, running
 

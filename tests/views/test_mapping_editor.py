@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from noc_console.connectors.halo import DEFAULT_MAPPING
-from noc_console.views.mapping_editor import MappingEditor
+from noc_console.connectors.halo.connector import DEFAULT_MAPPING
+from noc_console.views.settings.mapping_editor import MappingEditor
 
 
 def rows(editor: MappingEditor) -> list[tuple[str, str, str]]:

@@ -9,18 +9,23 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from noc_console.connectors.demo import DemoFeed
+from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.actions import ActionKind, ActionState
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Status
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardFeed
+from noc_console.services.board.feed import BoardFeed
+from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
-from noc_console.services.live_rows import LiveRows
-from noc_console.views.board_controller import BoardController
-from noc_console.views.board_model import ROW_ROLE, Column
+from noc_console.views.board.controller import BoardController
+from noc_console.views.board.model import ROW_ROLE, Column
+from noc_console.views.board.triage_dialogs import (
+    NoteDialog,
+    PriorityDialog,
+    ReasonDialog,
+    ResolveDialog,
+)
 from noc_console.views.main_window import BoardWindow
-from noc_console.views.triage_dialogs import NoteDialog, PriorityDialog, ReasonDialog, ResolveDialog
 
 ME = "sam.tech"
 
@@ -186,7 +191,7 @@ def test_a_new_p1_alarms_until_acknowledged(
     window: BoardWindow, store: Store, clock: ManualClock, qtbot: QtBot
 ) -> None:
     from noc_console.models.incident import Priority
-    from noc_console.services.board_feed import BoardUpdate
+    from noc_console.services.board.feed import BoardUpdate
     from tests.factories import incident
 
     presenter = window.alarms
@@ -283,7 +288,7 @@ def test_tray_icon_shows_the_worst_priority_and_the_count(qapp: object) -> None:
 
     from noc_console.models.incident import IncidentKey, Priority
     from noc_console.services.alarms import Alarm, AlarmKind
-    from noc_console.views.alarm_presenter import tray_icon
+    from noc_console.views.alarms.presenter import tray_icon
     from noc_console.views.theme import PRIORITY_COLOURS
     from tests.conftest import T0
 

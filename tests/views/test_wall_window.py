@@ -11,19 +11,19 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from noc_console.connectors.demo import CLIENTS, DemoFeed
+from noc_console.connectors.demo.feed import CLIENTS, DemoFeed
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Client, Priority
-from noc_console.models.store import Store
-from noc_console.services.board_feed import BoardFeed
+from noc_console.services.board.feed import BoardFeed
+from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
-from noc_console.services.live_rows import LiveRows
-from noc_console.services.wall_config import WallSettings
-from noc_console.services.wall_scope import ClientScope
-from noc_console.views.board_controller import BoardController
-from noc_console.views.wall_placement import SETTINGS_KEY, WallPlacement, choose_screen
-from noc_console.views.wall_scale import ROLE
-from noc_console.views.wall_window import WallWindow
+from noc_console.services.wall.config import WallSettings
+from noc_console.services.wall.scope import ClientScope
+from noc_console.views.board.controller import BoardController
+from noc_console.views.wall.placement import SETTINGS_KEY, WallPlacement, choose_screen
+from noc_console.views.wall.scale import ROLE
+from noc_console.views.wall.window import WallWindow
 from tests.conftest import T0
 from tests.factories import incident
 from tests.views.test_main_window import DownSource

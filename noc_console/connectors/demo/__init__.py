@@ -1,0 +1,1 @@
+"""The built-in demo feed: a simulated MSP behind the real connector interface."""

@@ -1,0 +1,1 @@
+"""NOC Console's own JSON-over-HTTP incident API (docs/connectors.md)."""

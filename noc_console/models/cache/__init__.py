@@ -1,0 +1,1 @@
+"""The local cache: database, tables, migrations and the store API over them."""

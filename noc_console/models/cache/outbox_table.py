@@ -1,0 +1,206 @@
+"""The outbox table: durable triage actions and their delivery state.
+
+Functions over a connection inside the store's transactions. Order is the table's
+`seq`; per incident, only the oldest unsettled action may be delivered, so actions
+reach the source in the order they were taken, and a failed or conflicting action
+holds back the ones after it until the user decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from noc_console.models.actions import Action, ActionKind, ActionState, QueuedAction
+from noc_console.models.cache.sql import OUTBOX, Row, chunks, key_filter
+from noc_console.models.incident import IncidentKey
+
+_O = OUTBOX.c
+UNSETTLED = (ActionState.PENDING.value, ActionState.FAILED.value, ActionState.CONFLICT.value)
+
+
+def add(connection: Connection, action: Action, now: datetime) -> int:
+    result = connection.execute(
+        insert(OUTBOX),
+        {
+            "id": action.id,
+            "source": action.key.source,
+            "external_id": action.key.external_id,
+            "kind": action.kind.value,
+            "payload": dict(action.payload),
+            "base_version": action.base_version,
+            "expected": dict(action.expected),
+            "author": action.author,
+            "force": action.force,
+            "created_at": action.created_at or now,
+            "state": ActionState.PENDING.value,
+            "attempts": 0,
+            "in_flight": False,
+            "next_attempt_at": now,
+            "retryable": True,
+            "theirs": {},
+        },
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def pending_by_key(
+    connection: Connection, keys: Sequence[IncidentKey]
+) -> dict[IncidentKey, list[Action]]:
+    """Pending actions of `keys`, oldest first (they overlay the source's values)."""
+    found: dict[IncidentKey, list[Action]] = {}
+    for chunk in chunks(keys):
+        query = (
+            select(OUTBOX)
+            .where(key_filter(chunk, _O), _O.state == ActionState.PENDING.value)
+            .order_by(_O.seq)
+        )
+        for r in connection.execute(query):
+            action = _action(r)
+            found.setdefault(action.key, []).append(action)
+    return found
+
+
+def deliverable(
+    connection: Connection, source: str, now: datetime, owner: str = ""
+) -> list[QueuedAction]:
+    """For each incident of `source`, its oldest unsettled action if it is pending, due
+    for an attempt and not claimed by another live claimant; in the order taken."""
+    heads = (
+        select(func.min(_O.seq))
+        .where(_O.source == source, _O.state.in_(UNSETTLED))
+        .group_by(_O.external_id)
+    )
+    query = (
+        select(OUTBOX)
+        .where(_O.seq.in_(heads), _O.state == ActionState.PENDING.value)
+        .where((_O.next_attempt_at.is_(None)) | (_O.next_attempt_at <= now))
+        .where(_unclaimed(owner, now))
+        .order_by(_O.seq)
+    )
+    return [queued(r) for r in connection.execute(query)]
+
+
+def _unclaimed(owner: str, now: datetime) -> Any:
+    return (
+        _O.claimed_by.is_(None)
+        | (_O.claimed_by == owner)
+        | _O.lease_until.is_(None)
+        | (_O.lease_until <= now)
+    )
+
+
+def claim(
+    connection: Connection, seq: int, owner: str, now: datetime, lease_until: datetime
+) -> QueuedAction | None:
+    """Claim `seq` for `owner` and mark it in flight, or None when it is not pending any
+    more or another live claimant holds it. One conditional UPDATE: atomic on every
+    database, whoever else is trying at the same moment."""
+    claimed = connection.execute(
+        update(OUTBOX)
+        .where(_O.seq == seq, _O.state == ActionState.PENDING.value, _unclaimed(owner, now))
+        .values(claimed_by=owner, lease_until=lease_until, in_flight=True, attempts=_O.attempts + 1)
+    )
+    if claimed.rowcount != 1:
+        return None
+    return get(connection, seq)
+
+
+def claims(connection: Connection, now: datetime) -> list[tuple[int, str]]:
+    """(seq, claimant) of pending actions under a live lease."""
+    query = select(_O.seq, _O.claimed_by).where(
+        _O.state == ActionState.PENDING.value, _O.claimed_by.is_not(None), _O.lease_until > now
+    )
+    return [(seq, by) for seq, by in connection.execute(query)]
+
+
+def release(connection: Connection, seqs: Sequence[int]) -> None:
+    """End the claims on `seqs`; an action still in flight stays so (its next attempt
+    is a retry)."""
+    if seqs:
+        connection.execute(
+            update(OUTBOX).where(_O.seq.in_(seqs)).values(claimed_by=None, lease_until=None)
+        )
+
+
+def get(connection: Connection, seq: int) -> QueuedAction | None:
+    r = connection.execute(select(OUTBOX).where(_O.seq == seq)).first()
+    return queued(r) if r is not None else None
+
+
+def set_state(connection: Connection, seq: int, **values: Any) -> IncidentKey:
+    connection.execute(update(OUTBOX).where(_O.seq == seq), values)
+    r = connection.execute(select(_O.source, _O.external_id).where(_O.seq == seq)).one()
+    return IncidentKey(r.source, r.external_id)
+
+
+def listing(
+    connection: Connection,
+    states: Iterable[ActionState] | None = None,
+    key: IncidentKey | None = None,
+) -> list[QueuedAction]:
+    query = select(OUTBOX).order_by(_O.seq)
+    if states is not None:
+        query = query.where(_O.state.in_([s.value for s in states]))
+    if key is not None:
+        query = query.where(_O.source == key.source, _O.external_id == key.external_id)
+    return [queued(r) for r in connection.execute(query)]
+
+
+def marks(connection: Connection, keys: Sequence[IncidentKey]) -> dict[IncidentKey, dict[str, int]]:
+    """Counts of unsettled actions per state for `keys`."""
+    found: dict[IncidentKey, dict[str, int]] = {}
+    for chunk in chunks(keys):
+        query = (
+            select(_O.source, _O.external_id, _O.state, func.count())
+            .where(key_filter(chunk, _O), _O.state.in_(UNSETTLED))
+            .group_by(_O.source, _O.external_id, _O.state)
+        )
+        for source, external_id, state, count in connection.execute(query):
+            found.setdefault(IncidentKey(source, external_id), {})[state] = count
+    return found
+
+
+def unsettled_keys(connection: Connection) -> list[IncidentKey]:
+    query = select(_O.source, _O.external_id).where(_O.state.in_(UNSETTLED)).distinct()
+    return [IncidentKey(s, e) for s, e in connection.execute(query)]
+
+
+def count_unsettled(connection: Connection, source: str) -> int:
+    query = select(func.count()).where(_O.source == source, _O.state.in_(UNSETTLED))
+    return int(connection.scalar(query) or 0)
+
+
+def queued(r: Row) -> QueuedAction:
+    return QueuedAction(
+        seq=r.seq,
+        action=_action(r),
+        state=ActionState(r.state),
+        attempts=r.attempts,
+        in_flight=r.in_flight,
+        next_attempt_at=r.next_attempt_at,
+        last_error=r.last_error,
+        retryable=r.retryable,
+        theirs=r.theirs or {},
+        delivered_version=r.delivered_version,
+    )
+
+
+def _action(r: Row) -> Action:
+    return Action(
+        key=IncidentKey(r.source, r.external_id),
+        kind=ActionKind(r.kind),
+        payload=r.payload or {},
+        base_version=r.base_version,
+        expected=r.expected or {},
+        created_at=r.created_at,
+        author=r.author,
+        id=r.id,
+        force=r.force,
+    )

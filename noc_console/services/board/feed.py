@@ -1,0 +1,54 @@
+"""What the board reads from the engine: a snapshot to start from, then rows by key.
+
+Every call touches the database and must run on the GUI's serial worker thread; the
+results are frozen values safe to hand to the GUI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from noc_console.connectors.base import Connector
+from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.store import Store
+from noc_console.models.incident import IncidentKey
+from noc_console.services.board.incident_detail import IncidentDetail, incident_detail
+from noc_console.services.sources.connectivity import FeedStatus, feed_status
+
+
+@dataclass(frozen=True, slots=True)
+class BoardUpdate:
+    """Rows to apply and the feeds' state. With `full`, `rows` is every open row."""
+
+    rows: Sequence[BoardRow]
+    feeds: Sequence[FeedStatus]
+    full: bool = False
+
+
+class BoardFeed:
+    def __init__(self, store: Store, connectors: Sequence[Connector]) -> None:
+        self._store = store
+        self._connectors = connectors
+
+    def snapshot(self) -> BoardUpdate:
+        """Every open incident from the cache, nearest deadline first."""
+        return BoardUpdate(self._store.open_rows(), self.feeds(), full=True)
+
+    def update(self, keys: Iterable[IncidentKey]) -> BoardUpdate:
+        """The rows of `keys` as they are now (closed ones included, for removal)."""
+        wanted = list(keys)
+        rows = self._store.rows(wanted) if wanted else []
+        return BoardUpdate(rows, self.feeds())
+
+    def detail(self, key: IncidentKey, now: datetime) -> IncidentDetail | None:
+        return incident_detail(self._store, key, now)
+
+    def feeds(self) -> list[FeedStatus]:
+        return [
+            feed_status(
+                c.name, c.label, self._store.sync_state(c.name), self._store.queued_count(c.name)
+            )
+            for c in self._connectors
+        ]

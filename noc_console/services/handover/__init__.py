@@ -1,0 +1,1 @@
+"""Shift handover: assembling it, the desk the views ask, the HTML document."""

@@ -1,0 +1,1 @@
+"""Where incidents come from: connector configuration, factory, connection check, connectivity."""

@@ -1,0 +1,69 @@
+"""How each connector is doing, in the words the status bar and the wall display use.
+
+online — the last sync worked; degraded — errors or rate limiting, but it worked
+recently (fewer than `OFFLINE_AFTER` failures in a row); offline — failing since a
+given time; connecting — never synced yet. Queued actions are counted with it, so a
+screen can say "offline since 14:02 · 3 actions queued".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from noc_console.models.cache.store import SyncState
+
+OFFLINE_AFTER = 3  # consecutive failed syncs
+
+
+class Connectivity(StrEnum):
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    DEGRADED = "degraded"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    name: str
+    label: str
+    state: Connectivity
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    offline_since: datetime | None = None
+    retry_at: datetime | None = None
+    queued: int = 0  # unsettled triage actions (pending, failed, conflict)
+    skipped: int = 0  # records the last sync could not map
+    skip_note: str | None = None
+    warning: str | None = None  # online, but the source looks stuck (see services/sync.py)
+
+    @property
+    def online(self) -> bool:
+        return self.state is Connectivity.ONLINE
+
+
+def feed_status(name: str, label: str, state: SyncState, queued: int) -> FeedStatus:
+    if state.last_error is None:
+        connectivity = Connectivity.ONLINE if state.last_success_at else Connectivity.CONNECTING
+        if state.warning and state.last_success_at:  # answering, but not to be trusted
+            connectivity = Connectivity.DEGRADED
+    elif state.last_success_at is not None and (
+        state.failures < OFFLINE_AFTER or state.retry_at is not None
+    ):
+        connectivity = Connectivity.DEGRADED
+    else:
+        connectivity = Connectivity.OFFLINE
+    return FeedStatus(
+        name=name,
+        label=label,
+        state=connectivity,
+        last_success_at=state.last_success_at,
+        last_error=state.last_error,
+        offline_since=state.offline_since,
+        retry_at=state.retry_at,
+        queued=queued,
+        skipped=state.skipped,
+        skip_note=state.skip_note,
+        warning=state.warning,
+    )

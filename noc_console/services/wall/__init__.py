@@ -1,0 +1,1 @@
+"""The wall display's GUI-free half: its settings, client scope, summary and rotation."""

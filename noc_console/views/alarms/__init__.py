@@ -1,0 +1,1 @@
+"""Alarms on the desktop: tray and notifications, sounds, helper processes."""

@@ -1,0 +1,1 @@
+"""The board: its Qt model and delegate, controller, filters, detail panel, triage."""

@@ -1,0 +1,168 @@
+"""Drives a board's live rows: loads the cache, follows the sync engine, ticks.
+
+Lives on the GUI thread. Engine events arrive from connector threads through a queued
+signal; bursts are coalesced on a short timer, and every store read goes through the
+`SerialWorker`, so the GUI thread only applies results to the `LiveRows` (whose
+listeners — a board's model — replay the diff). The board and the wall both run on
+one; each window moves its own clocks on `ticked`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from noc_console.models.actions import Action
+from noc_console.models.board_row import ChangeSet
+from noc_console.models.clock import Clock
+from noc_console.models.errors import EnvironmentProblem
+from noc_console.models.incident import IncidentKey
+from noc_console.services.board.feed import BoardFeed, BoardUpdate
+from noc_console.services.board.incident_detail import IncidentDetail
+from noc_console.services.board.live_rows import LiveRows
+from noc_console.services.engine import EngineEvent, SyncEngine
+from noc_console.services.sources.connectivity import FeedStatus
+from noc_console.views.worker import SerialWorker
+
+log = logging.getLogger(__name__)
+
+COALESCE_MS = 150  # gather bursts of engine events into one board update
+FEEDS_REFRESH_MS = 2000  # connectivity and queue counts change without incident changes
+
+
+class BoardController(QObject):
+    """Feeds `LiveRows` from a `BoardFeed` and a `SyncEngine`.
+
+    Signals:
+        feeds_changed(list): the connectors' `FeedStatus` list after each refresh.
+        applied(): a batch of rows went into the model (filters re-check them).
+        loaded(): the cached rows are in the model (start-up, before any sync).
+        synced(): a sync finished and its rows are in the model.
+        ticked(): once a second (boards move their countdowns, status bars their ages).
+        failed(str): background work failed with a message for the user.
+    """
+
+    feeds_changed = Signal(list)
+    applied = Signal()
+    loaded = Signal()
+    synced = Signal()
+    ticked = Signal()
+    failed = Signal(str)
+    _engine_event = Signal(object)  # EngineEvent, emitted on connector threads
+
+    def __init__(
+        self,
+        feed: BoardFeed,
+        engine: SyncEngine,
+        live: LiveRows,
+        clock: Clock,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._feed = feed
+        self._engine = engine
+        self.live = live
+        self._clock = clock
+        self._worker = SerialWorker(self)
+        self._dirty: set[IncidentKey] = set()
+        self._synced_since_flush = False
+        self._running = False
+        self.feeds: Sequence[FeedStatus] = ()
+        self._engine_event.connect(self._on_engine_event)
+        engine.add_listener(self._engine_event.emit)
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(1000)
+        self._tick_timer.timeout.connect(self.tick)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(COALESCE_MS)
+        self._flush_timer.timeout.connect(self._flush)
+        self._feeds_timer = QTimer(self)
+        self._feeds_timer.setInterval(FEEDS_REFRESH_MS)
+        self._feeds_timer.timeout.connect(self.refresh_feeds)
+
+    def start(self) -> None:
+        """Show the cache at once, then follow the engine."""
+        self._running = True
+        self._worker.submit(self._feed.snapshot, self._loaded, self._fail)
+        self._engine.start()
+        self._tick_timer.start()
+        self._feeds_timer.start()
+
+    def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        self._tick_timer.stop()
+        self._feeds_timer.stop()
+        self._flush_timer.stop()
+        self._engine.stop()
+        self._worker.close()
+
+    def submit(self, action: Action) -> None:
+        """Queue a triage action; the row changes once it is durable in the outbox."""
+        self._worker.submit(lambda: self._engine.submit(action), self._on_changes, self._fail)
+
+    def detail(self, key: IncidentKey, now: datetime) -> IncidentDetail | None:
+        """The detail panel's data for one incident (call on the worker)."""
+        return self._feed.detail(key, now)
+
+    def run_in_background(
+        self, work: Callable[[], object], on_result: Callable[[object], None]
+    ) -> None:
+        """Run read-only engine work (queue counts, detail lookups) on the worker."""
+        self._worker.submit(work, on_result, self._fail)
+
+    def tick(self) -> None:
+        self.ticked.emit()
+
+    def refresh_feeds(self) -> None:
+        self._worker.submit(self._feed.feeds, self._on_feeds, self._fail)
+
+    # ------------------------------------------------------------ internals
+    def _on_engine_event(self, event: EngineEvent) -> None:
+        self._synced_since_flush |= event.synced is not None
+        self._on_changes(event.changes)
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        self._dirty |= changes.upserted
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self) -> None:
+        keys, self._dirty = self._dirty, set()
+        synced, self._synced_since_flush = self._synced_since_flush, False
+        self._worker.submit(
+            lambda: self._feed.update(keys),
+            lambda update: self._updated(update, synced),
+            self._fail,
+        )
+
+    def _apply(self, update: BoardUpdate) -> None:
+        self.live.apply(update.rows, update.full)
+        self.applied.emit()
+        self._on_feeds(list(update.feeds))
+
+    def _on_feeds(self, feeds: list[FeedStatus]) -> None:
+        self.feeds = feeds
+        self.feeds_changed.emit(feeds)
+
+    def _loaded(self, update: BoardUpdate) -> None:
+        self._apply(update)
+        self.loaded.emit()
+
+    def _updated(self, update: BoardUpdate, synced: bool) -> None:
+        self._apply(update)
+        if synced:
+            self.synced.emit()
+
+    def _fail(self, error: BaseException) -> None:
+        if isinstance(error, EnvironmentProblem):
+            message = str(error)
+        else:
+            log.error("board update failed", exc_info=error)
+            message = f"internal error: {error!r} (details in the log)"
+        self.failed.emit(message)

@@ -1,0 +1,1 @@
+"""The Handover window, the board's handover flag and the PDF."""

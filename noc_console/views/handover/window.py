@@ -1,0 +1,238 @@
+"""The Handover window: the outgoing lead writes it, the incoming lead acknowledges it.
+
+Left, the handovers: the current shift's draft first, then every stored one (newest
+first, unacknowledged ones marked). Middle, the document as it will print. Right, for
+the draft: a note per open incident, the overall note, the author and "Hand over";
+for a stored, unacknowledged handover: the incoming lead's name and "Acknowledge".
+All store work runs through `run_in_background` (the board's serial worker).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from noc_console.models.cache.handover_table import SavedHandover
+from noc_console.models.incident import IncidentKey
+from noc_console.models.text_limits import capped
+from noc_console.services.handover.desk import HandoverDesk
+from noc_console.services.handover.document import render_handover_html
+from noc_console.services.handover.report import HandoverReport
+
+Background = Callable[[Callable[[], object], Callable[[object], None]], None]
+NOTE_COLUMN = 2
+PAPER = "QTextBrowser#handoverDocument { background: #ffffff; color: #111111; }"
+
+
+class HandoverWindow(QWidget):
+    """Signals:
+    changed(): a handover was stored or acknowledged (the board re-checks its flag).
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        desk: HandoverDesk,
+        run_in_background: Background,
+        me: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("Shift handover")
+        self._desk, self._run = desk, run_in_background
+        self._report: HandoverReport | None = None
+        self._stored: list[SavedHandover] = []
+        self.list = QListWidget(self)
+        self.list.setObjectName("handovers")
+        self.list.currentRowChanged.connect(self._show)
+        self.status = QLabel(self)
+        self.status.setObjectName("handoverStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)  # bold on purpose; names escaped
+        self.document = QTextBrowser(self)
+        self.document.setObjectName("handoverDocument")
+        self.document.setStyleSheet(PAPER)  # the page as it prints, whatever the theme
+        self.notes = QTableWidget(0, 3, self)
+        self.notes.setObjectName("incidentNotes")
+        self.notes.setHorizontalHeaderLabels(["Incident", "Client / title", "Handover note"])
+        self.notes.horizontalHeader().setStretchLastSection(True)
+        fit = QHeaderView.ResizeMode.ResizeToContents  # ids must read whole: one shift's rows
+        self.notes.horizontalHeader().setSectionResizeMode(0, fit)
+        self.notes.setColumnWidth(1, 230)
+        self.notes.setWordWrap(False)
+        self.notes.verticalHeader().setVisible(False)
+        self.note = QPlainTextEdit(self)
+        self.note.setObjectName("overallNote")
+        self.note.setPlaceholderText("Overall note for the incoming lead")
+        self.author = QLineEdit(me, self)
+        self.author.setPlaceholderText("Your name (outgoing lead)")
+        self.hand_over_button = QPushButton("Hand over  (Ctrl+S)", self)
+        self.hand_over_button.clicked.connect(self.hand_over)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.hand_over)
+        self.incoming = QLineEdit(self)
+        self.incoming.setObjectName("incomingLead")
+        self.incoming.setPlaceholderText("Your name (incoming lead)")
+        self.acknowledge_button = QPushButton("Acknowledge", self)
+        self.acknowledge_button.clicked.connect(self.acknowledge)
+        self.incoming.returnPressed.connect(self.acknowledge)
+
+        self.draft_panel = QWidget(self)
+        draft = QVBoxLayout(self.draft_panel)
+        draft.addWidget(QLabel("Notes per incident (double-click the note cell):", self))
+        draft.addWidget(self.notes, 3)
+        draft.addWidget(self.note, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.author, 1)
+        row.addWidget(self.hand_over_button)
+        draft.addLayout(row)
+        self.ack_panel = QWidget(self)
+        ack = QHBoxLayout(self.ack_panel)
+        ack.addWidget(self.incoming, 1)
+        ack.addWidget(self.acknowledge_button)
+        middle = QWidget(self)
+        column = QVBoxLayout(middle)
+        column.addWidget(self.status)
+        column.addWidget(self.document, 1)
+        column.addWidget(self.ack_panel)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.list)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.draft_panel)
+        splitter.setSizes([210, 760, 600])
+        QVBoxLayout(self).addWidget(splitter)
+        self.resize(1600, 900)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Draft the current shift and list the stored handovers (off the GUI thread)."""
+        desk = self._desk
+        self._run(lambda: (desk.draft(), desk.handovers()), self._loaded)
+
+    def hand_over(self) -> None:
+        report = self._report
+        if report is None or self.list.currentRow() != 0:
+            return
+        notes, author, text = self._notes(), self.author.text(), self.note.toPlainText()
+        desk = self._desk
+        self._run(lambda: desk.hand_over(report, author, text, notes), self._stored_one)
+
+    def acknowledge(self) -> None:
+        row = self.list.currentRow()
+        if row < 1 or self._stored[row - 1].acknowledged:
+            return
+        number, name, desk = self._stored[row - 1].id, self.incoming.text(), self._desk
+        if not name.strip():
+            self.status.setText("Type your name to acknowledge the handover.")
+            return
+        self._run(lambda: desk.acknowledge(number, name), self._stored_one)
+
+    # ------------------------------------------------------------ results
+    def _loaded(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        report, stored = result
+        assert isinstance(report, HandoverReport)
+        self._report, self._stored = report, list(stored)
+        current = max(self.list.currentRow(), 0)
+        self.list.blockSignals(True)
+        self.list.clear()
+        shift = report.shift
+        self.list.addItem(QListWidgetItem(f"Current shift: {shift.name} (draft)"))
+        for saved in self._stored:
+            mark = (
+                "✓ taken by " + capped(saved.acknowledged_by or "")
+                if saved.acknowledged
+                else ("⚑ NOT ACKNOWLEDGED")
+            )
+            self.list.addItem(f"{saved.shift_name} {_local(saved.shift_start, report)}\n  {mark}")
+        self.list.blockSignals(False)
+        self._fill_notes(report)
+        self.list.setCurrentRow(min(current, self.list.count() - 1))
+        self._show(self.list.currentRow())
+
+    def _stored_one(self, saved: object) -> None:
+        assert isinstance(saved, SavedHandover)
+        self.changed.emit()
+        self.refresh()
+
+    def _show(self, row: int) -> None:
+        report = self._report
+        if report is None or row < 0:
+            return
+        self.draft_panel.setVisible(row == 0)
+        if row == 0:
+            self.ack_panel.hide()
+            self.status.setText(
+                f"Draft for {html.escape(report.shift.name)}: write notes, then hand over."
+            )
+            self.document.setHtml(
+                render_handover_html(report, None, self._notes(), self.note.toPlainText())
+            )
+            return
+        saved = self._stored[row - 1]
+        self.ack_panel.setVisible(not saved.acknowledged)
+        if saved.acknowledged:
+            self.status.setText(
+                f"Acknowledged by {html.escape(capped(saved.acknowledged_by or ''))} at "
+                f"{_local(saved.acknowledged_at, report)}."
+            )
+        else:
+            self.status.setText(
+                "<b>Not yet acknowledged.</b> Incoming lead: read it, then "
+                "type your name and press Acknowledge."
+            )
+        self.document.setHtml(saved.html)
+
+    def _fill_notes(self, report: HandoverReport) -> None:
+        if self.notes.state() is QAbstractItemView.State.EditingState:
+            return  # refilling would close the editor and lose what is being typed
+        kept = self._notes()
+        self.notes.setRowCount(len(report.open_incidents))
+        for i, row in enumerate(report.open_incidents):
+            ident = QTableWidgetItem(f"{row.priority.value} {capped(row.key.external_id)}")
+            ident.setData(Qt.ItemDataRole.UserRole, row.key)
+            title = QTableWidgetItem(f"{capped(row.client_name)} — {capped(row.title)}")
+            for item in (ident, title):
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.notes.setItem(i, 0, ident)
+            self.notes.setItem(i, 1, title)
+            self.notes.setItem(i, NOTE_COLUMN, QTableWidgetItem(kept.get(row.key, "")))
+
+    def _notes(self) -> dict[IncidentKey, str]:
+        """The notes typed so far, the cell still being edited included (Ctrl+S while
+        typing must not lose it)."""
+        editor = self.notes.indexWidget(self.notes.currentIndex())
+        if editor is not None:
+            self.notes.commitData(editor)
+        notes = {}
+        for i in range(self.notes.rowCount()):
+            ident, note = self.notes.item(i, 0), self.notes.item(i, NOTE_COLUMN)
+            if ident is not None and note is not None and note.text().strip():
+                notes[ident.data(Qt.ItemDataRole.UserRole)] = note.text()
+        return notes
+
+
+def _local(when: datetime | None, report: HandoverReport) -> str:
+    return when.astimezone(ZoneInfo(report.timezone)).strftime("%d %b %H:%M") if when else ""

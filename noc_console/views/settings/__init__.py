@@ -1,0 +1,1 @@
+"""Settings → Connectors: the list, the per-type form and the mapping editor."""

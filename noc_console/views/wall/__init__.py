@@ -1,0 +1,1 @@
+"""The wall display: window, pages, widgets, scale, status and placement."""

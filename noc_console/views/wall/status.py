@@ -1,0 +1,58 @@
+"""The wall's words about its own data: the alarm banner and the status line.
+
+Staleness is never silent (DESIGN.md §6): the status line always says each source's
+state and the data's age, and the banner says in capitals when a source is offline or
+the data is older than the configured threshold. Sources are named by their label;
+their error texts stay off the wall (the board's status bar has them).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from noc_console.services.sources.connectivity import Connectivity, FeedStatus
+from noc_console.views import format as fmt
+from noc_console.views.main_window import data_age
+from noc_console.views.theme import tokens
+
+_STATE_COLOUR = {
+    Connectivity.ONLINE: "online",
+    Connectivity.DEGRADED: "warning",
+    Connectivity.OFFLINE: "offline",
+    Connectivity.CONNECTING: "muted",
+}
+
+
+def wall_banner(
+    feeds: Sequence[FeedStatus], now: datetime, stale_after: timedelta, waiting_for: timedelta
+) -> str | None:
+    """The banner's text, or None when all is well. `waiting_for`: time since the wall
+    started, so a wall with no data yet says so once the threshold has passed."""
+    age = data_age(feeds, now)
+    age_text = f"data {fmt.duration(age)} old" if age is not None else "no data yet"
+    offline = [f for f in feeds if f.state is Connectivity.OFFLINE]
+    if offline:
+        names = ", ".join(
+            f.label + (f" since {f.offline_since.astimezone():%H:%M}" if f.offline_since else "")
+            for f in offline
+        )
+        return f"⚠ OFFLINE: {names} — {age_text}"
+    if age is None:
+        return "⚠ NO DATA: no source has synced yet" if waiting_for >= stale_after else None
+    if age > stale_after:
+        return f"⚠ DATA STALE: last update {fmt.duration(age)} ago"
+    return None
+
+
+def wall_status(feeds: Sequence[FeedStatus], now: datetime) -> str:
+    """Rich text: a coloured dot and the state in words per source, then the data age."""
+    parts = []
+    for feed in feeds:
+        colour = tokens()[_STATE_COLOUR[feed.state]]
+        word = feed.state.value.upper() if feed.state is not Connectivity.ONLINE else "online"
+        parts.append(f'<span style="color:{colour}">●</span> {html.escape(feed.label)} {word}')
+    age = data_age(feeds, now)
+    parts.append(f"data {fmt.duration(age)} old" if age is not None else "waiting for data")
+    return " &nbsp;·&nbsp; ".join(parts) if feeds else "loading…"

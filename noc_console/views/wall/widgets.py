@@ -1,0 +1,184 @@
+"""The wall's building blocks: an eliding label, an incident line, a count tile.
+
+Each is created once and refilled with `set_*` as data changes, so a day of rotation
+creates no widgets. Colours are set through the palette (no style sheet re-polish on
+every update) and every colour is doubled by a word: "P1", "BREACHED", "AT RISK".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from noc_console.models.board_row import BoardRow
+from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
+from noc_console.models.text_limits import capped
+from noc_console.services.wall.summary import next_clock
+from noc_console.views import format as fmt
+from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
+from noc_console.views.wall.scale import ROLE, WallScale, label
+
+#: The word that goes with an SLA state's colour on the wall.
+STATE_WORDS = {
+    ClockState.BREACHED: "BREACHED",
+    ClockState.CRITICAL: "CRITICAL",
+    ClockState.WARNING: "AT RISK",
+}
+PULSE_COLOURS = ("#ffffff", "#111111")  # a breached P1 badge alternates to white
+
+
+def paint(widget: QWidget, fg: str, bg: str | None = None) -> None:
+    """Text (and background) colour through the palette; no-op when unchanged."""
+    palette = widget.palette()
+    roles = [(QPalette.ColorRole.WindowText, fg)]
+    if bg is not None:
+        roles.append((QPalette.ColorRole.Window, bg))
+    unchanged = all(palette.color(role) == QColor(value) for role, value in roles)
+    if unchanged and widget.autoFillBackground() == (bg is not None):
+        return
+    for role, value in roles:
+        palette.setColor(role, QColor(value))
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(bg is not None)
+
+
+def clock_text(
+    clock: SlaClock | None, now: datetime, thresholds: SlaThresholds = DEFAULT_THRESHOLDS
+) -> tuple[str, ClockState | None]:
+    """`BREACHED -12m 30s`, `AT RISK 8m 10s`, `paused 1h 02m`, `2h 05m`."""
+    if clock is None:
+        return ("no SLA", None)
+    state = clock.state(now, thresholds)
+    text = fmt.countdown(clock.remaining(now), state, clock.stopped_at is not None)
+    word = STATE_WORDS.get(state)
+    return (f"{word} {text}" if word else text, state)
+
+
+def state_colours(state: ClockState) -> tuple[str, str]:
+    """(background, text) of a loud SLA state: warning, critical, breached."""
+    pair = STATE_COLOURS[state]
+    if pair is None or pair[0] is None:
+        raise ValueError(f"{state} has no colour of its own")
+    return (pair[0], pair[1])
+
+
+def paint_state(widget: QWidget, state: ClockState | None) -> None:
+    colours = STATE_COLOURS.get(state) if state is not None else None
+    if colours is None:
+        paint(widget, tokens()["text"], None)
+    else:
+        paint(widget, colours[1], colours[0])
+
+
+class ElidedLabel(QLabel):
+    """A label that ends in "…" when its text does not fit; `text()` stays whole.
+
+    It holds ticket text (clients, titles, assignees): always plain, and callers cap
+    it (`capped`), since the size hint lays out the whole text.
+
+    Signals: only those of QLabel.
+    """
+
+    def __init__(self, role: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty(ROLE, role)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect().adjusted(self.margin(), 0, -self.margin(), 0)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setFont(self.font())
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(rect, int(self.alignment()), text)
+
+
+class IncidentLine(QFrame):
+    """One incident: priority badge, client, title, tier and assignee, its next SLA clock.
+
+    Signals: only those of QFrame.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row: BoardRow | None = None
+        self.pulsing = False
+        self.badge = label("", "body", self)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.client = ElidedLabel("body", self)
+        self.title = ElidedLabel("body", self)
+        self.owner = ElidedLabel("small", self)
+        self.clock = label("", "body", self)
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.badge)
+        layout.addWidget(self.client, 3)
+        layout.addWidget(self.title, 6)
+        layout.addWidget(self.owner, 2)
+        layout.addWidget(self.clock)
+        self.setAutoFillBackground(True)
+
+    def rescale(self, scale: WallScale) -> None:
+        self.layout().setContentsMargins(scale.gap(), scale.gap(0.4), scale.gap(), scale.gap(0.4))
+        self.layout().setSpacing(scale.gap(1.4))
+        self.badge.setFixedWidth(round(scale.px("body") * 2.4))
+        self.clock.setFixedWidth(round(scale.px("body") * 9.5))
+        self.clock.setMargin(scale.gap(0.5))
+
+    def set_row(self, row: BoardRow | None, pulsing: bool = False) -> None:
+        self.row, self.pulsing = row, pulsing
+        self.setVisible(row is not None)
+        if row is None:
+            return
+        bg, fg = PRIORITY_COLOURS[row.priority]
+        self.badge.setText(row.priority.value)
+        paint(self.badge, fg, bg)
+        self.client.setText(capped(row.client_name))
+        self.title.setText(capped(row.title))
+        self.owner.setText(f"{row.tier.value} · {capped(row.assignee or 'unassigned')}")
+        paint(self.owner, tokens()["warning"] if not row.assignee else tokens()["muted"])
+
+    def tick(self, now: datetime, thresholds: SlaThresholds) -> None:
+        if self.row is None:
+            return
+        text, state = clock_text(next_clock(self.row), now, thresholds)
+        if self.clock.text() != text:
+            self.clock.setText(text)
+        paint_state(self.clock, state)
+
+    def pulse(self, on: bool) -> None:
+        if self.row is None or not self.pulsing:
+            return
+        bg, fg = PRIORITY_COLOURS[self.row.priority]
+        paint(self.badge, *(PULSE_COLOURS[::-1] if on else (fg, bg)))
+
+
+class CountTile(QFrame):
+    """A big number with its caption ("7" over "P1 open").
+
+    Signals: only those of QFrame.
+    """
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.number = label("0", "number", self)
+        self.caption = label(caption, "small", self)
+        for part in (self.number, self.caption):
+            part.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+        self.setAutoFillBackground(True)
+
+    def set_count(self, count: int, fg: str, bg: str) -> None:
+        self.number.setText(str(count))
+        paint(self, fg, bg)
+        paint(self.number, fg)
+        paint(self.caption, fg)
