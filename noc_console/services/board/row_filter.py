@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
 
-if TYPE_CHECKING:
-    from noc_console.services.board.live_rows import LiveRow
-
 RowPredicate = Callable[[BoardRow], bool]
+
+
+class Searchable(Protocol):
+    """What a filter reads of a live row: the row, and its search text once worked out
+    (kept on the row: a keystroke must not rebuild 10,000 texts)."""
+
+    row: BoardRow
+    haystack: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,7 @@ class RowFilter:
         queued = self.members is not None or self.predicate is not None
         return bool(self.text) or bool(self.clients) or queued
 
-    def mask(self, entries: Sequence[LiveRow]) -> list[bool]:
+    def mask(self, entries: Sequence[Searchable]) -> list[bool]:
         """Every entry's verdict, in order (a pass per condition, no call per row for
         the text, clients and members)."""
         if self.text:
@@ -58,7 +63,7 @@ class RowFilter:
         return mask
 
 
-def search_text(entry: LiveRow) -> str:
+def search_text(entry: Searchable) -> str:
     """What the search box searches in a row, case-folded, kept with the row."""
     text = entry.haystack
     if text is None:
