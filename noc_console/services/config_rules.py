@@ -7,7 +7,7 @@ A setting's dataclass field carries its rule in `metadata` beside its "doc":
 - `"zero": "what 0 means"` — 0 is allowed outside the range (the vendor's default);
 - `"check": function` — for other values: returns why the value is wrong, or None.
 
-Every loader (`config.py` for the top level and `[[connectors]]`, `wall_config.py`,
+Every loader (`config.py` for the top level and `[[connectors]]`, `wall/config.py`,
 `sla_config.TableReader.number` for numbers that are not dataclass fields) asks
 `field_problem` or `number_problem`, so a rule is declared once and the message
 always names the allowed values.

@@ -1,6 +1,6 @@
 """How a connector talks HTTP: timeouts, retries, rate, TLS (see `http.HttpClient`).
 
-Apart from `http.py` so that configuration can describe a connector without loading
+Apart from `client.py` so that configuration can describe a connector without loading
 `requests` (the demo feed's start-up never needs it).
 """
 
