@@ -1,8 +1,8 @@
-"""Connectors: one module per PSA/ITSM/alert API, plus the built-in demo feed.
+"""Connectors: one package per PSA/ITSM API, plus the built-in demo feed.
 
 Vendor JSON goes in, normalised `Incident`s come out. The public surface is
-`Connector`, `Page` and the exception tree in `errors`; everything else is private
-to its module.
+`Connector`, `Page` and the exception tree in `errors`; vendor packages share
+`http/`, `mapping/` and `records.py` and never import each other (import-linter).
 """
 
 from noc_console.connectors.base import Connector, Page
