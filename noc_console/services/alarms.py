@@ -46,6 +46,10 @@ class Alarm:
         return f"{self.priority.value} {what}: {capped(self.client)} — {capped(self.title)}"
 
 
+def _at_least_5_s(repeat: timedelta) -> str | None:
+    return None if repeat >= timedelta(seconds=5) else "must be at least 5 seconds"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlarmSettings:
     """`[alarms]`: declared once; `Alarms` takes its defaults from here."""
@@ -61,7 +65,8 @@ class AlarmSettings:
                   "expect": 'a list of priorities like ["P1"]', "unique": True},
     )  # fmt: skip
     repeat: timedelta = field(
-        default=timedelta(seconds=30), metadata={"doc": "How often a sounding alarm repeats."}
+        default=timedelta(seconds=30),
+        metadata={"doc": "How often a sounding alarm repeats.", "check": _at_least_5_s},
     )
 
 

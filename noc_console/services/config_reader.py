@@ -219,9 +219,14 @@ class _Reader:
         parse = rule.get("parse") or _PARSERS.get(kind)
         if parse is not None:
             try:
-                return parse(value)
+                read = parse(value)
             except Invalid as exc:
                 raise self.fail(key, str(exc)) from None
+            check = rule.get("check")  # a rule on what was read ("at least 5 seconds")
+            problem = None if check is None else check(read)
+            if problem is not None:
+                raise self.fail(key, problem)
+            return read
         if is_dataclass(kind):
             return self.table(typing.cast(type[Any], kind), value, key)
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
