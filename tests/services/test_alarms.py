@@ -10,6 +10,7 @@ from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Client, Priority, Status
 from noc_console.services.alarms import AlarmKind, Alarms
 from noc_console.services.config import load_config
+from tests.services.test_config import write
 from tests.conftest import T0
 from tests.factories import incident
 
@@ -116,8 +117,7 @@ def test_no_alarms_table_keeps_todays_alarms(tmp_path: Path) -> None:
 def test_alarm_settings_errors_name_file_key_and_problem(
     tmp_path: Path, text: str, key: str, problem: str
 ) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
+    path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert (caught.value.path, caught.value.key) == (str(path), key)

@@ -14,19 +14,22 @@ from noc_console.services.config_migrations import SCHEMA_VERSION
 from noc_console.services.sources.config import ConnectorConfig
 from noc_console.services.sources.config_writer import save_connectors
 
-#: A user's file as version 1 wrote it: clients' terms in a top-level [clients] table.
-VERSION_1 = """\
-# Contoso NOC: kept by hand
-schema_version = 1
-theme = "light"
-
+LEGAL = """\
 [sla.contracts.Legal]
 calendar = "office-utc"
 P1 = { response = "15m", resolution = "4h" }
 P2 = { response = "1h", resolution = "1d" }
 P3 = { response = "4h", resolution = "3d" }
 P4 = { response = "1d", resolution = "5d" }
+"""
 
+#: A user's file as version 1 wrote it: clients' terms in a top-level [clients] table.
+VERSION_1 = f"""\
+# Contoso NOC: kept by hand
+schema_version = 1
+theme = "light"
+
+{LEGAL}
 [wall]
 rows_per_page = 8
 
@@ -39,17 +42,11 @@ calendar = "24x7"
 """
 
 #: The same settings in today's format.
-VERSION_2 = """\
+VERSION_2 = f"""\
 schema_version = 2
 theme = "light"
 
-[sla.contracts.Legal]
-calendar = "office-utc"
-P1 = { response = "15m", resolution = "4h" }
-P2 = { response = "1h", resolution = "1d" }
-P3 = { response = "4h", resolution = "3d" }
-P4 = { response = "1d", resolution = "5d" }
-
+{LEGAL}
 [sla.clients.contoso-legal]
 contract = "Legal"
 
