@@ -10,9 +10,9 @@ from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Client, Priority, Status
 from noc_console.services.alarms import AlarmKind, Alarms
 from noc_console.services.config import load_config
-from tests.services.test_config import write
 from tests.conftest import T0
 from tests.factories import incident
+from tests.services.test_config import write
 
 S = timedelta(seconds=1)
 
