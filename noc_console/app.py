@@ -101,6 +101,7 @@ def run_gui(
         matrix=config.sla.matrix,
         settings=settings,
         sla=config.sla,
+        alarms=config.alarms,
     )
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), _technician()

@@ -6,6 +6,8 @@ sound repeats every `repeat` for the priorities that sound (P1 by default) — u
 is acknowledged, snoozed or muted, or the incident gets handled or closes. The first
 scan only learns what is already there: a restart does not ring for the backlog.
 Plain state, no Qt: the board runs `scan` off the GUI thread and presents the result.
+Which priorities sound and notify, and the repeat, are the `[alarms]` table
+(`AlarmSettings`, read by `config_reader.py`).
 """
 
 from __future__ import annotations
@@ -44,17 +46,48 @@ class Alarm:
         return f"{self.priority.value} {what}: {capped(self.client)} — {capped(self.title)}"
 
 
+def _at_least_5_s(repeat: timedelta) -> str | None:
+    return None if repeat >= timedelta(seconds=5) else "must be at least 5 seconds"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlarmSettings:
+    """`[alarms]`: declared once; `Alarms` takes its defaults from here."""
+
+    notify: tuple[Priority, ...] = field(
+        default=(Priority.P1, Priority.P2),
+        metadata={"doc": "Priorities whose alarms are listed and notified on the desktop.",
+                  "expect": 'a list of priorities like ["P1", "P2"]', "unique": True},
+    )  # fmt: skip
+    sounding: tuple[Priority, ...] = field(
+        default=(Priority.P1,),
+        metadata={"doc": "Priorities whose alarms also sound, until acknowledged.",
+                  "expect": 'a list of priorities like ["P1"]', "unique": True},
+    )  # fmt: skip
+    repeat: timedelta = field(
+        default=timedelta(seconds=30),
+        metadata={"doc": "How often a sounding alarm repeats.", "check": _at_least_5_s},
+    )
+
+
+_DEFAULT = AlarmSettings()
+
+
 @dataclass
 class Alarms:
-    sounding: frozenset[Priority] = frozenset({Priority.P1})
-    notify: frozenset[Priority] = frozenset({Priority.P1, Priority.P2})
-    repeat: timedelta = timedelta(seconds=30)
+    sounding: frozenset[Priority] = frozenset(_DEFAULT.sounding)
+    notify: frozenset[Priority] = frozenset(_DEFAULT.notify)
+    repeat: timedelta = _DEFAULT.repeat
     _raised: set[tuple[IncidentKey, AlarmKind]] = field(default_factory=set)
     _active: dict[tuple[IncidentKey, AlarmKind], Alarm] = field(default_factory=dict)
     _known: set[IncidentKey] | None = None
     _quiet_until: datetime | None = None
     _last_sound: datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def configured(cls, settings: AlarmSettings) -> Alarms:
+        return cls(frozenset(settings.sounding), frozenset(settings.notify), settings.repeat)
 
     def scan(self, rows: Iterable[BoardRow], now: datetime) -> list[Alarm]:
         """New alarms since the last scan (at most one per incident and kind)."""

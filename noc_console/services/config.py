@@ -1,44 +1,60 @@
 """The configuration file: declared once, typed, versioned (DESIGN.md §4).
 
 Each option is a dataclass field with its default, a description and its allowed
-values in `metadata` (services/config_rules.py); `load_config` checks types, unknown
-keys and those rules and raises `ConfigError` naming the file, the key and the problem,
-so the console never starts half-configured. Secrets never appear here: connectors
-name keyring entries (services/secrets.py).
+values in `metadata`; the SLA (`sla_config.py`), shift (`shift_config.py`), wall
+(`wall/config.py`) and alarm (`alarms.py`) tables are declared the same way beside their
+code, and `config_reader.py` reads them all: types, unknown keys and rules, raising
+`ConfigError` naming the file, the key and the problem, so the console never starts
+half-configured. An older file is upgraded in memory first (`config_migrations.py`).
+Secrets never appear here: connectors name keyring entries (services/secrets.py).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from noc_console.models.errors import ConfigError
 from noc_console.models.shift import ShiftPlan
-from noc_console.services.config_rules import field_problem, one_of
+from noc_console.services.alarms import AlarmSettings
+from noc_console.services.config_migrations import SCHEMA_VERSION, Moved, retired, upgrade
+from noc_console.services.config_reader import FILE_KEY, Problem, read_table
+from noc_console.services.config_rules import one_of
 from noc_console.services.safe_file import NotASmallFile, read_small
-from noc_console.services.shift_config import parse_shifts
-from noc_console.services.sla_config import SlaSettings, parse_sla
+from noc_console.services.shift_config import ShiftTables, build_shift_plan
+from noc_console.services.sla_config import SlaSettings, SlaTables, build_sla
 from noc_console.services.sources.config import (
     CONNECTOR_TYPES,
     ConnectorConfig,
     parse_mapping,
     validate_connector,
 )
-from noc_console.services.wall.config import WallSettings, parse_wall
+from noc_console.services.wall.config import WallSettings
 
-__all__ = ["CONNECTOR_TYPES", "Config", "ConnectorConfig", "load_config", "parse_config"]
+__all__ = [
+    "CONNECTOR_TYPES",
+    "FILE_KEY",
+    "Config",
+    "ConnectorConfig",
+    "load_config",
+    "parse_config",
+    "read_config_text",
+]
 
-SCHEMA_VERSION = 1
 MAX_BYTES = 1024 * 1024  # a hand-written config is a few KiB
-FILE_KEY = "(file)"  # the key named when the problem is the file as a whole
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    schema_version: int = field(default=SCHEMA_VERSION, metadata={"doc": "File format."})
+    schema_version: int = field(
+        default=SCHEMA_VERSION,
+        metadata={"doc": "File format; an older file is upgraded as it is read."},
+    )
     theme: str = field(
         default="dark",
         metadata={"doc": "dark, light or system.", "check": one_of("dark", "light", "system")},
@@ -55,24 +71,29 @@ class Config:
         },
     )
     connectors: tuple[ConnectorConfig, ...] = field(
-        default=(), metadata={"doc": "Sources; none means the built-in demo feed."}
+        default=(),
+        metadata={"doc": "Sources; none means the built-in demo feed (docs/connectors.md).",
+                  "not_a_key": True},  # read by `_connector`, below
+    )  # fmt: skip
+    path: str = field(
+        default="", metadata={"doc": "Where this was read from (not a key).", "not_a_key": True}
     )
-    path: str = field(default="", metadata={"doc": "Where this was read from (not a key)."})
     sla: SlaSettings = field(
         default_factory=SlaSettings,
-        metadata={"doc": "Calendars, contracts, clients, matrix, escalation (docs/sla.md)."},
-    )
+        metadata={"doc": "Calendars, contracts, clients, matrix, escalation (docs/sla.md).",
+                  "group": SlaTables, "build": build_sla},
+    )  # fmt: skip
     wall: WallSettings = field(
         default_factory=WallSettings, metadata={"doc": "The wall display (docs/wall.md)."}
     )
+    alarms: AlarmSettings = field(
+        default_factory=AlarmSettings, metadata={"doc": "Which alarms notify and sound."}
+    )
     shifts: ShiftPlan = field(
         default_factory=ShiftPlan,
-        metadata={"doc": "[[shifts]] and [handover] timezone (docs/handover.md)."},
-    )
-
-
-#: Fields filled by their own parsers, not plain values of the file.
-NESTED = ("path", "connectors", "sla", "wall", "shifts", "mapping")
+        metadata={"doc": "[[shifts]] and [handover] timezone (docs/handover.md).",
+                  "group": ShiftTables, "build": build_shift_plan},
+    )  # fmt: skip
 
 
 def load_config(path: Path | None) -> Config:
@@ -117,18 +138,31 @@ def parse_config(text: str, where: str) -> Config:
 
 
 def _config(data: dict[str, Any], where: str) -> Config:
-    version = data.get("schema_version", SCHEMA_VERSION)
+    try:
+        version, moved = upgrade(data)
+    except Problem as exc:
+        raise ConfigError(where, exc.key, exc.problem) from None
     if version != SCHEMA_VERSION:
-        raise ConfigError(
-            where, "schema_version", f"is {version!r}; this version reads {SCHEMA_VERSION}"
-        )
-    sla = parse_sla(data, where)
-    wall = parse_wall(data, where)
-    data.pop("wall", None)
-    shifts = parse_shifts(data, where)
-    for table in ("sla", "clients", "priority_matrix", "escalation", "major_incident",
-                  "shifts", "handover"):  # fmt: skip
-        data.pop(table, None)
+        log.info("%s is schema version %d, read as version %d; saving from Settings "
+                 "writes it as such", where, version, SCHEMA_VERSION)  # fmt: skip
+    try:
+        return _current(data, where)
+    except ConfigError as exc:
+        raise _as_written(exc, moved) from None
+
+
+def _as_written(error: ConfigError, moved: list[Moved]) -> ConfigError:
+    """The error with its key as the user's file spells it (before an upgrade moved it),
+    or with where a key the upgrades moved now lives."""
+    for move in moved:
+        old = move.as_written(error.key)
+        if old is not None:
+            return ConfigError(error.path, old, error.problem)
+    hint = retired(error.key) if error.problem.startswith("unknown key") else None
+    return error if hint is None else ConfigError(error.path, error.key, hint)
+
+
+def _current(data: dict[str, Any], where: str) -> Config:
     raw_connectors = data.pop("connectors", [])
     if not isinstance(raw_connectors, list):
         raise ConfigError(where, "connectors", "must be an array of tables ([[connectors]])")
@@ -141,11 +175,15 @@ def _config(data: dict[str, Any], where: str) -> Config:
             raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
         seen.add(connector.name)
     top = _section(Config, data, where, "")
-    return replace(top, connectors=connectors, path=where, sla=sla, wall=wall, shifts=shifts)
+    return replace(top, connectors=connectors, path=where)
 
 
 #: Keys that only mean something at the top of the file.
-TOP_LEVEL_KEYS = frozenset(f.name for f in fields(Config) if f.name not in NESTED)
+TOP_LEVEL_KEYS = frozenset(
+    f.name
+    for f in fields(Config)
+    if f.type in ("bool", "int", "float", "str") and not f.metadata.get("not_a_key")
+)
 
 
 def _placed(error: ConfigError, text: str) -> ConfigError:
@@ -184,39 +222,7 @@ def _connector(item: Any, where: str, key: str) -> ConnectorConfig:
 
 
 T = TypeVar("T")
-_TYPES: dict[Any, tuple[type, ...]] = {
-    "int": (int,),
-    "float": (int, float),
-    "str": (str,),
-    "bool": (bool,),
-}
 
 
 def _section(cls: type[T], data: Any, where: str, prefix: str) -> T:
-    if not isinstance(data, dict):
-        raise ConfigError(where, prefix or FILE_KEY, "must be a table")
-    declared = {f.name: f for f in fields(cls) if f.name not in NESTED}  # type: ignore[arg-type]
-    for key in data:
-        if key not in declared:
-            known = ", ".join(sorted(declared))
-            raise ConfigError(where, _join(prefix, key), f"unknown key (known keys: {known})")
-    values: dict[str, Any] = {}
-    for name, spec in declared.items():
-        key = _join(prefix, name)
-        if name not in data:
-            if spec.default is MISSING:
-                raise ConfigError(where, key, "is required")
-            continue
-        value = data[name]
-        expected = _TYPES[spec.type]
-        if isinstance(value, bool) != (spec.type == "bool") or not isinstance(value, expected):
-            raise ConfigError(where, key, f"must be {spec.type}, not {type(value).__name__}")
-        problem = field_problem(spec, value)
-        if problem is not None:
-            raise ConfigError(where, key, problem)
-        values[name] = value
-    return cls(**values)
-
-
-def _join(prefix: str, key: str) -> str:
-    return f"{prefix}.{key}" if prefix else key
+    return read_table(cls, data, where, prefix)

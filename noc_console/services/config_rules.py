@@ -7,17 +7,19 @@ A setting's dataclass field carries its rule in `metadata` beside its "doc":
 - `"zero": "what 0 means"` — 0 is allowed outside the range (the vendor's default);
 - `"check": function` — for other values: returns why the value is wrong, or None.
 
-Every loader (`config.py` for the top level and `[[connectors]]`, `wall/config.py`,
-`sla_config.TableReader.number` for numbers that are not dataclass fields) asks
-`field_problem` or `number_problem`, so a rule is declared once and the message
-always names the allowed values.
+The one reader (`config_reader.py`) asks `field_problem` for every value it reads, so a
+rule is declared once and the message always names the allowed values. Values written
+as text — durations, times of day — are read by `duration` and `time_of_day`, which
+raise `Invalid` with what was expected.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import Field
+from datetime import time, timedelta
 from typing import Any
 
 
@@ -66,3 +68,37 @@ def one_of(*allowed: str) -> Callable[[Any], str | None]:
 def show(number: float) -> str:
     """A number as a person writes it: 5, 0.5, 86400, 1e+308, nan."""
     return str(number) if isinstance(number, int) else format(number, "g")
+
+
+class Invalid(Exception):
+    """A value that cannot be read as its setting's type; the message says why."""
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
+#: The longest target, escalation delay or open time: a year (and a leap day). Longer
+#: ones are typos, and a business calendar would build a table for every day up to it.
+MAX_DURATION = timedelta(days=366)
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def duration(value: Any) -> timedelta:
+    """A duration written as "90s", "15m", "4h", "1d 2h" (at most `MAX_DURATION`)."""
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match or not any(match.groups()):
+        raise Invalid(f'must be a duration like "15m", "4h", "1d 2h", not {value!r}')
+    d, h, m, s = (int(g or 0) for g in match.groups())
+    seconds = ((d * 24 + h) * 60 + m) * 60 + s  # exact: "99999999999d" must not overflow
+    if seconds > MAX_DURATION.total_seconds():
+        raise Invalid(f"is {value!r}; at most {MAX_DURATION.days} days")
+    return timedelta(seconds=seconds)
+
+
+def time_of_day(value: Any) -> time:
+    """A wall-clock time "07:00" ("24:00" is midnight)."""
+    match = _TIME.match(value) if isinstance(value, str) else None
+    hour, minute = (int(g) for g in match.groups()) if match else (99, 99)
+    if hour == 24 and minute == 0:
+        return time(0, 0)
+    if hour > 23 or minute > 59:
+        raise Invalid(f'must be a time of day like "07:00", not {value!r}')
+    return time(hour, minute)

@@ -11,65 +11,68 @@ end = "15:00"                # an end not after the start crosses midnight
 ```
 
 Both are optional: without `[[shifts]]` the plan is Early 07:00–15:00, Late
-15:00–23:00, Night 23:00–07:00; without a zone, UTC. Every problem raises
-`ConfigError` naming the file, the key and the problem.
+15:00–23:00, Night 23:00–07:00; without a zone, UTC. Declared below, read by
+`config_reader.py`; `build_shift_plan` makes the `ShiftPlan` (which checks the shifts
+tile the day).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import time
-from typing import Any
 
 from noc_console.models.shift import DEFAULT_SHIFTS, Shift, ShiftError, ShiftPlan
-from noc_console.services.sla_config import TableReader
+from noc_console.services.config_reader import Problem
 
-SHIFT_KEYS = {"name", "start", "end"}
-HANDOVER_KEYS = {"timezone"}
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_PLAN = ShiftPlan()
 
 
-def parse_shifts(data: Mapping[str, Any], where: str) -> ShiftPlan:
-    """The shift plan from the top-level `shifts` array and `handover` table."""
-    read = TableReader(where)
-    handover = read.table(data.get("handover", {}), "handover", HANDOVER_KEYS)
-    zone = handover.get("timezone", "UTC")
-    if not isinstance(zone, str):
-        raise read.fail("handover.timezone", 'must be an IANA zone like "Europe/London"')
-    raw = data.get("shifts")
-    if raw is None:
-        shifts: tuple[Shift, ...] = DEFAULT_SHIFTS
-    elif not isinstance(raw, list) or not raw:
-        raise read.fail("shifts", "must be a non-empty array of tables ([[shifts]])")
-    else:
-        shifts = tuple(_shift(read, item, f"shifts[{i}]") for i, item in enumerate(raw))
+def _named(name: str) -> str | None:
+    return None if name.strip() else "must be a non-empty string"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShiftTable:
+    """One `[[shifts]]` entry."""
+
+    name: str = field(metadata={"doc": "Shown in handovers.", "check": _named})
+    start: time = field(metadata={"doc": 'Wall-clock start, "07:00".'})
+    end: time = field(metadata={"doc": "Wall-clock end; not after the start: crosses midnight."})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandoverTable:
+    """`[handover]`."""
+
+    timezone: str = field(
+        default=_PLAN.timezone,
+        metadata={"doc": "The NOC's IANA zone; shift times are wall-clock there.",
+                  "expect": 'an IANA zone like "Europe/London"'},
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShiftTables:
+    """The shift plan's tables at the top of the file."""
+
+    handover: HandoverTable = field(
+        default_factory=HandoverTable, metadata={"doc": "The shift plan's time zone."}
+    )
+    shifts: tuple[ShiftTable, ...] | None = field(
+        default=None,
+        metadata={"doc": "Shifts tiling the day (default: Early 07–15, Late 15–23, Night "
+                  "23–07).", "non_empty": True},
+    )  # fmt: skip
+
+
+def build_shift_plan(tables: ShiftTables) -> ShiftPlan:
+    """The `ShiftPlan`; `Problem` when the shifts do not tile the day or the zone is
+    unknown."""
+    shifts: tuple[Shift, ...] = DEFAULT_SHIFTS
+    if tables.shifts is not None:
+        shifts = tuple(Shift(s.name.strip(), s.start, s.end) for s in tables.shifts)
     try:
-        return ShiftPlan(shifts, zone)
+        return ShiftPlan(shifts, tables.handover.timezone)
     except ShiftError as exc:
         key = "handover.timezone" if "time zone" in str(exc) else "shifts"
-        raise read.fail(key, str(exc)) from exc
-
-
-def _shift(read: TableReader, item: Any, key: str) -> Shift:
-    spec = read.table(item, key, SHIFT_KEYS)
-    for name in ("name", "start", "end"):
-        if name not in spec:
-            raise read.fail(f"{key}.{name}", "is required")
-    if not isinstance(spec["name"], str) or not spec["name"].strip():
-        raise read.fail(f"{key}.name", "must be a non-empty string")
-    return Shift(
-        spec["name"].strip(),
-        _time(read, spec["start"], f"{key}.start"),
-        _time(read, spec["end"], f"{key}.end"),
-    )
-
-
-def _time(read: TableReader, value: Any, key: str) -> time:
-    match = _TIME.match(value) if isinstance(value, str) else None
-    hour, minute = (int(g) for g in match.groups()) if match else (99, 99)
-    if hour == 24 and minute == 0:
-        return time(0, 0)
-    if hour > 23 or minute > 59:
-        raise read.fail(key, f'must be a time of day like "07:00", not {value!r}')
-    return time(hour, minute)
+        raise Problem(key, str(exc)) from exc

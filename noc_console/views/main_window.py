@@ -27,7 +27,7 @@ from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
-from noc_console.services.alarms import Alarms
+from noc_console.services.alarms import Alarms, AlarmSettings
 from noc_console.services.board.columns import COLUMNS
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
@@ -70,6 +70,7 @@ class BoardWindow(QMainWindow):
         matrix: PriorityMatrix = DEFAULT_MATRIX,
         settings: QSettings | None = None,
         sla: SlaSettings | None = None,
+        alarms: AlarmSettings | None = None,
     ) -> None:
         super().__init__()
         self._live = live
@@ -179,7 +180,12 @@ class BoardWindow(QMainWindow):
         self.alarm_label.hide()
         status.addWidget(self.alarm_label, 1)
         self.alarms = AlarmPresenter(
-            Alarms(), live.rows, controller.run_in_background, clock, self, self.alarm_label
+            Alarms.configured(alarms or AlarmSettings()),
+            live.rows,
+            controller.run_in_background,
+            clock,
+            self,
+            self.alarm_label,
         )
 
         controller.loaded.connect(self.refresh_queues)

@@ -124,7 +124,7 @@ def test_broken_config_names_file_and_key(tmp_path: Path) -> None:
     line = one_error_line(console("--config", str(config), "sync", "--once"))
     assert str(config) in line
     assert "sync_interval_s" in line
-    assert "must be float" in line
+    assert "must be a number from 1 to 86400" in line
 
 
 def test_missing_config_given_explicitly_is_an_error(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def test_demo_connector_is_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "key", "problem"),
     [
-        ("sync_interval_s = 'soon'", "sync_interval_s", "must be float"),
+        ("sync_interval_s = 'soon'", "sync_interval_s", "must be a number from 1 to 86400"),
         ("colour = 'red'", "colour", "unknown key"),
         ("schema_version = 7", "schema_version", "this version reads 1"),
         ("[[connectors]]\ntype = 'demo'", "connectors[0].name", "is required"),

@@ -2,7 +2,9 @@
 
 The settings dialog edits connectors; the user's file may hold comments, SLA
 contracts and wall pages written by hand. `tomlkit` rewrites only the connectors
-array and keeps the rest byte for byte. Only values that differ from a field's default
+array and keeps the rest byte for byte — except that an older file is upgraded to the
+current schema version on the way (`config_migrations.py`: moved tables keep their
+comments) and says so in `schema_version`. Only values that differ from a field's default
 are written, so the file stays short. The new text is validated with `parse_config`
 before it replaces the file (atomically, through a symbolic link to its target:
 services/safe_file.py), so a save can never leave a config the console would
@@ -21,6 +23,8 @@ import tomlkit
 
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import FILE_KEY, Config, parse_config, read_config_text
+from noc_console.services.config_migrations import upgrade
+from noc_console.services.config_reader import Problem
 from noc_console.services.safe_file import replace_atomically
 from noc_console.services.sources.config import ConnectorConfig
 
@@ -33,6 +37,10 @@ def save_connectors(path: Path, connectors: Sequence[ConnectorConfig]) -> Config
         document = tomlkit.parse(text)
     except (tomlkit.exceptions.ParseError, RecursionError) as exc:
         raise ConfigError(where, FILE_KEY, f"not valid TOML: {exc}") from None
+    try:
+        upgrade(document, lambda: tomlkit.table(is_super_table=True))
+    except Problem as exc:
+        raise ConfigError(where, exc.key, exc.problem) from None
     if "connectors" in document:
         del document["connectors"]
     if connectors:

@@ -1,21 +1,16 @@
 """The `[wall]` table of the configuration file: what the wall display shows and how.
 
 Each option is declared once below, typed, with its default, its allowed range and a
-description. `parse_wall` reads the table and raises `ConfigError` naming the file,
-the key and the problem. Pages are named: `overview`, `deadlines` (the incidents with
-the nearest deadlines) and `queue:<key>` for any board queue of `services/board/queues.py`
-except `mine` (a wall has no "me").
+description; `config_reader.py` reads the table. Pages are named: `overview`,
+`deadlines` (the incidents with the nearest deadlines) and `queue:<key>` for any board
+queue of `services/board/queues.py` except `mine` (a wall has no "me").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
 
 from noc_console.services.board.queues import queues
-from noc_console.services.config_rules import field_problem
-from noc_console.services.sla_config import TableReader
 
 OVERVIEW = "overview"
 DEADLINES = "deadlines"
@@ -31,7 +26,13 @@ class WallSettings:
     )
     pages: tuple[str, ...] = field(
         default=(OVERVIEW, DEADLINES, "queue:breached", "queue:at_risk", "queue:escalate"),
-        metadata={"doc": "Pages in rotation order: overview, deadlines, queue:<key>."},
+        metadata={
+            "doc": "Pages in rotation order: overview, deadlines, queue:<key>.",
+            "check": lambda page: page_problem(page),
+            "expect": 'a non-empty list like ["overview", "deadlines"]',
+            "non_empty": True,
+            "unique": True,
+        },
     )
     rows_per_page: int = field(
         default=10, metadata={"doc": "Incidents on a list page.", "range": (3, 20)}
@@ -63,33 +64,3 @@ def page_problem(page: object) -> str | None:
             return None
         return f"{page!r} names no queue (queues: {', '.join(WALL_QUEUES)})"
     return f"{page!r} is not a page (use {OVERVIEW}, {DEADLINES} or queue:<key>)"
-
-
-def parse_wall(data: Mapping[str, Any], where: str) -> WallSettings:
-    """The wall settings from the `[wall]` table of a parsed configuration file."""
-    read = TableReader(where)
-    declared = {f.name: f for f in fields(WallSettings)}
-    table = read.table(data.get("wall", {}), "wall", set(declared))
-    values: dict[str, Any] = {}
-    for name, value in table.items():
-        key = f"wall.{name}"
-        if name == "pages":
-            values[name] = _pages(read, value, key)
-            continue
-        problem = field_problem(declared[name], value)
-        if problem is not None:
-            raise read.fail(key, problem)
-        values[name] = value if declared[name].type == "int" else float(value)
-    return WallSettings(**values)
-
-
-def _pages(read: TableReader, value: Any, key: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise read.fail(key, 'must be a non-empty list like ["overview", "deadlines"]')
-    for i, page in enumerate(value):
-        problem = page_problem(page)
-        if problem is not None:
-            raise read.fail(f"{key}[{i}]", problem)
-        if page in value[:i]:
-            raise read.fail(f"{key}[{i}]", f"{page!r} is listed twice")
-    return tuple(value)
