@@ -336,8 +336,8 @@ def halo_client(
 ) -> tuple[HttpClient, HaloToken]:
     """The HTTP client for Halo with its token auth bound (the secret is redacted)."""
     token = token or HaloToken(client_id, secret, tenant)
-    http = HttpClient(name, settings, auth=token, secrets=[secret], sleep=sleep)
-    token.bind(http)
+    http = HttpClient(name, settings, auth=token, secrets=[secret], sleep=sleep,
+                      authenticator=token)  # fmt: skip
     return http, token
 
 

@@ -30,13 +30,14 @@ MAX_PAGES = 1000
 def probe_halo(halo: HaloConnector) -> Iterator[Check]:
     http = halo.http
     try:
-        http.request("GET", "/api/authinfo", auth=NoAuth(), accept=(401, 403, 404))
+        http.request("GET", "/api/authinfo", auth=NoAuth(), accept=(401, 403, 404),
+                     authenticate=False)
     except ConnectorError as exc:
         yield Check("reachable", False, str(exc))
         return
     yield Check("reachable", True, f"Halo answers at {http.base}")
     try:
-        halo.token.token()
+        halo.token.token(http)
     except ConnectorError as exc:  # refused credentials, or no token endpoint at all
         yield Check("authenticated", False, str(exc))
         return
