@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from noc_console.connectors.halo.connector import HaloConnector
 
 WRITE_SCOPES = ("all", "edit:tickets")
-#: Open tickets read for the mapping check stop after this many pages (100,000 tickets
-#: at Halo's 100 a page), whatever `record_count` claims.
-MAX_PAGES = 1000
 
 
 def probe_halo(halo: HaloConnector) -> Iterator[Check]:
@@ -73,17 +70,12 @@ def _mapping(halo: HaloConnector) -> list[Check]:
     tenant = Tenant({"": [TenantStatus(n) for n in lookups.statuses.values()]},
                     list(lookups.priorities.values()), _teams(halo), "team")  # fmt: skip
     used = OpenUse()
-    page_no, read = 1, 0
-    while True:
-        tickets, total, _ = halo.tickets_page({"open_only": "true", "page_no": page_no})
+    for tickets in halo.open_tickets():
         for t in (t for t in tickets if isinstance(t, dict)):
             status = _name(lookups.statuses, "status", t.get("status_id"), used)
             priority = _name(lookups.priorities, "priority", t.get("priority_id"), used)
             used.add(status, priority, str(t.get("team") or "") or None)
-        read += len(tickets)
-        if not tickets or read >= total or page_no >= MAX_PAGES:
-            return check_mapping(halo.options.mapping, tenant, used)
-        page_no += 1
+    return check_mapping(halo.options.mapping, tenant, used)
 
 
 def _teams(halo: HaloConnector) -> list[str] | None:
