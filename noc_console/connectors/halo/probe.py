@@ -17,6 +17,7 @@ from noc_console.connectors.base import Check
 from noc_console.connectors.errors import ConnectorError
 from noc_console.connectors.halo.auth import NoAuth
 from noc_console.connectors.mapping.check import OpenUse, Tenant, TenantStatus, check_mapping
+from noc_console.connectors.probe_steps import first_steps
 
 if TYPE_CHECKING:
     from noc_console.connectors.halo.connector import HaloConnector
@@ -26,19 +27,18 @@ WRITE_SCOPES = ("all", "edit:tickets")
 
 def probe_halo(halo: HaloConnector) -> Iterator[Check]:
     http = halo.http
-    try:
+
+    def reach() -> str:
         http.request("GET", "/api/authinfo", auth=NoAuth(), accept=(401, 403, 404),
-                     authenticate=False)
-    except ConnectorError as exc:
-        yield Check("reachable", False, str(exc))
+                     authenticate=False)  # fmt: skip
+        return f"Halo answers at {http.base}"
+
+    def authenticate() -> tuple[str, str]:
+        token = halo.token.token(http)  # refused credentials, or no token endpoint at all
+        return token, f"token granted (scope {halo.token.granted_scope or '?'})"
+
+    if (yield from first_steps(reach, f"Halo answers at {http.base}", authenticate)) is None:
         return
-    yield Check("reachable", True, f"Halo answers at {http.base}")
-    try:
-        halo.token.token(http)
-    except ConnectorError as exc:  # refused credentials, or no token endpoint at all
-        yield Check("authenticated", False, str(exc))
-        return
-    yield Check("authenticated", True, f"token granted (scope {halo.token.granted_scope or '?'})")
     try:
         _, count, _ = halo.tickets_page({"open_only": "true", "page_no": 1, "page_size": 1})
         yield Check("can read incidents", True, f"{count} open tickets visible")
