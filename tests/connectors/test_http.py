@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import trustme
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,8 +25,6 @@ from noc_console.connectors.errors import (
     NotFound,
     RateLimited,
 )
-import requests
-
 from noc_console.connectors.http.authenticator import Authenticator
 from noc_console.connectors.http.client import HttpClient, HttpSettings
 from noc_console.connectors.http.paging import (

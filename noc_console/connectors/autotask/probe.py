@@ -32,7 +32,7 @@ def probe_autotask(at: AutotaskConnector) -> Iterator[Check]:
 
     def reach() -> str:
         session.discover()
-        return f"Autotask zone {session.zone_name} ({session.zone_url})"
+        return f"Autotask zone {session.zone.name} ({session.zone.url})"
 
     def authenticate() -> tuple[Directory, str]:
         return at.directory(refresh=True), "API user, integration code and secret accepted"

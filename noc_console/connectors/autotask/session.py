@@ -131,15 +131,8 @@ class AutotaskSession:
 
     @property
     def zone_url(self) -> str:
+        """The zone's API base URL ("" before the first request)."""
         return self.zone.url
-
-    @property
-    def zone_name(self) -> str:
-        return self.zone.name
-
-    @property
-    def zone_moves(self) -> int:
-        return self.zone.moves
 
     def discover(self) -> str:
         return self.zone.discover(self.http)

@@ -30,7 +30,6 @@ field between our read and our write goes unnoticed (a window of one round trip)
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -56,8 +55,6 @@ from noc_console.connectors.records import check_conflict, note_mark
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Priority, Status, Tier
-
-log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100  # Halo's spec; a bigger page_size may be clamped silently
 #: Halo publishes no rate limit; node-halopsa cites 500 requests per 3 minutes.
@@ -219,8 +216,8 @@ class HaloConnector(NamedSource):
     def _all(self, path: str, key: str) -> list[Any]:
         """Every record of a paginated lookup (`{record_count, <key>: [...]}`)."""
         start, next_page = by_page_number(
-            {"pageinate": "true"}, lambda b: _list(b.get(key) if isinstance(b, dict) else b),
-            "page_no", "page_size", MAX_PAGE_SIZE, last=_covered(key))  # fmt: skip
+            {"pageinate": "true"}, lambda b: _items(b, key), "page_no", "page_size",
+            MAX_PAGE_SIZE, last=_covered(key))  # fmt: skip
         found: list[Any] = []
         for body in follow(self.http, path, start, next_page, items=lambda b: _items(b, key)):
             found.extend(_items(body, key))
@@ -322,7 +319,8 @@ def halo_client(
     token: HaloToken | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[HttpClient, HaloToken]:
-    """The HTTP client for Halo with its token auth bound (the secret is redacted)."""
+    """The HTTP client for Halo, its token as auth and authenticator (the secret is
+    redacted)."""
     token = token or HaloToken(client_id, secret, tenant)
     http = HttpClient(name, settings, auth=token, secrets=[secret], sleep=sleep,
                       authenticator=token)  # fmt: skip

@@ -153,8 +153,10 @@ class HttpClient:
                 return response
         raise self.error_for(method, url, response)
 
-    def _exchange(self, method: str, url: str, accept: Collection[int],
-                  idempotent: bool | None, kwargs: dict[str, Any]) -> requests.Response:  # fmt: skip
+    def _exchange(
+        self, method: str, url: str, accept: Collection[int], idempotent: bool | None,
+        kwargs: dict[str, Any],
+    ) -> requests.Response:  # fmt: skip
         """One request with its retries: the answer to return or to raise as an error."""
         self.destinations.check(url)
         retry_safe = method in SAFE_METHODS if idempotent is None else idempotent
