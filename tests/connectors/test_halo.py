@@ -157,6 +157,30 @@ def test_clients_come_from_halo(halo: FakeHalo) -> None:
     assert "Vandelay Industries" in names
 
 
+def test_a_lookup_served_again_on_every_page_is_stopped(halo: FakeHalo) -> None:
+    """Gained with paging.follow: Halo's lookups page by number until `record_count`
+    is covered, so a server ignoring `page_no` was read page after page (the same
+    clients each time) until the page cap; it is now stopped at the first repeat."""
+    same = {"record_count": 1_000_000, "clients": [{"id": 12, "name": "Acme Corp"}]}
+    halo.inject("200", "/api/Client", body=same, times=50)
+    with pytest.raises(ConnectorUnavailable, match="holds the same records as the page before"):
+        connector(halo).clients()
+    assert halo.count("GET", "/api/Client") == 2
+
+
+def test_open_tickets_served_again_on_every_page_stop_the_mapping_check(halo: FakeHalo) -> None:
+    """Gained with paging.follow: the connection test's walk over the open tickets had
+    its own loop, capped at 1,000 pages and without the listing's other limits."""
+    source = connector(halo)
+    source.lookups()
+    same = {"record_count": 1_000_000, "tickets": [halo.tickets[4001]]}
+    halo.inject("200", "/api/Tickets", body=same, times=50)
+    checks = {c.step: c for c in source.probe()}
+    assert checks["mapping"].ok is False
+    assert "holds the same records as the page before" in checks["mapping"].detail
+    assert halo.count("GET", "/api/Tickets") == 3  # "can read incidents", then two pages
+
+
 # ---------------------------------------------------------------- tokens
 def test_the_token_is_cached_and_renewed_before_it_expires(halo: FakeHalo) -> None:
     clock = Seconds()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import ssl
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import trustme
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,8 +25,10 @@ from noc_console.connectors.errors import (
     NotFound,
     RateLimited,
 )
+from noc_console.connectors.http.authenticator import Authenticator
 from noc_console.connectors.http.client import HttpClient, HttpSettings
 from noc_console.connectors.http.paging import (
+    Keyset,
     by_cursor,
     by_link_header,
     by_next_url,
@@ -203,6 +207,61 @@ def test_https_to_a_plain_http_port_is_explained(server: ScriptedServer) -> None
         client(server.url.replace("http://", "https://"), retries=0).json("GET", "/rt")
 
 
+# ------------------------------------------------------------------ re-authentication
+class MovingBase(Authenticator):
+    """Re-authenticates by moving the client to `/v2/` on a 401 (as a vendor whose
+    tenant moved); `asked` records each refusal it was shown."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+        self.readied = 0
+
+    def ready(self, client: HttpClient) -> None:
+        self.readied += 1
+
+    def refused(self, client: HttpClient, response: requests.Response) -> bool:
+        self.asked.append(response.status_code)
+        if response.status_code != 401:
+            return False
+        client.base = client.base.replace("/v1/", "/v2/")
+        return True
+
+
+def test_a_refused_request_is_resent_once_where_the_authenticator_says(
+    server: ScriptedServer,
+) -> None:
+    hook = MovingBase()
+    http = HttpClient("psa", HttpSettings(f"{server.url}/v1"), authenticator=hook)
+    server.answer(401, {"message": "moved"})
+    assert http.json("POST", "tickets", json={"a": 1}) == {"ok": True}  # a write too
+    server.answer(401, {"message": "moved"})
+    assert http.json("GET", f"{server.url}/v2/tickets?page=2") == {"ok": True}
+    assert [(r.method, r.path) for r in server.requests] == [
+        ("POST", "/v1/tickets"), ("POST", "/v2/tickets"),
+        ("GET", "/v2/tickets?page=2"), ("GET", "/v2/tickets?page=2")]  # fmt: skip
+    assert hook.asked == [401, 401]
+    assert hook.readied == 2
+
+
+def test_a_second_refusal_is_the_same_typed_error_and_others_are_not_resent(
+    server: ScriptedServer,
+) -> None:
+    hook = MovingBase()
+    http = HttpClient("psa", HttpSettings(f"{server.url}/v1"), authenticator=hook)
+    server.answer(401, {"message": "Unauthorized"}, times=2)
+    with pytest.raises(AuthFailed, match=r"credentials refused \(HTTP 401\)"):
+        http.json("GET", "tickets")
+    server.answer(404, {"message": "no such ticket"})
+    with pytest.raises(NotFound):
+        http.json("GET", "tickets/9")
+    assert hook.asked == [401, 404]  # asked once per request, never about the resend
+    assert len(server.requests) == 3
+    server.answer(401)
+    with pytest.raises(AuthFailed):  # the authenticator's own requests skip it
+        http.json("GET", "token", authenticate=False)
+    assert hook.asked == [401, 404]
+
+
 # ------------------------------------------------------------------ paging
 def test_link_headers_are_followed_to_the_last_page(server: ScriptedServer) -> None:
     server.answer(200, [1, 2], {"Link": f'<{server.url}/t?page=2>; rel="next"'})
@@ -236,6 +295,50 @@ def test_cursors_are_sent_back(server: ScriptedServer) -> None:
     )
     assert len(list(walk)) == 2
     assert server.requests[1].path == "/t?q=1&after=abc"
+
+
+def test_the_first_request_may_carry_a_body_and_the_next_pages_are_gets(
+    server: ScriptedServer,
+) -> None:
+    server.answer(200, {"items": [1], "next": f"{server.url}/q/next?p=2"})
+    server.answer(200, {"items": [2], "next": None})
+    walk = follow(client(server.url), "/q", {}, by_next_url(lambda b: b["next"]), "POST",
+                  body={"filter": [{"op": "gte", "field": "id", "value": 0}]})  # fmt: skip
+    assert [page["items"] for page in walk] == [[1], [2]]
+    first, second = server.requests
+    assert (first.method, first.path) == ("POST", "/q")
+    assert json.loads(first.body) == {"filter": [{"op": "gte", "field": "id", "value": 0}]}
+    assert (second.method, second.path, second.body) == ("GET", "/q/next?p=2", b"")
+
+
+def test_a_keyset_walks_from_the_newest_marker_and_steps_pages_on_a_tie(
+    server: ScriptedServer,
+) -> None:
+    server.answer(200, {"rows": [{"at": 1}, {"at": 3}], "total": 9})
+    server.answer(200, {"rows": [{"at": 3}, {"at": 3}], "total": 9})  # all at the bound
+    server.answer(200, {"rows": [{"at": 3}, {"at": 5}], "total": 3})
+    keyset = Keyset({"q": "x"}, lambda b: b["rows"], lambda r: r["at"], "from", str,
+                    lambda b, n: (n - 1) * 2 + len(b["rows"]) >= b["total"])  # fmt: skip
+    pages = list(follow(client(server.url), "/t", keyset.start, keyset))
+    assert len(pages) == 3
+    assert [r.path for r in server.requests] == ["/t?q=x&page=1", "/t?q=x&page=1&from=3",
+                                                 "/t?q=x&page=2&from=3"]  # fmt: skip
+    assert keyset.ordered
+
+
+def test_a_keyset_served_out_of_order_falls_back_to_page_numbers(
+    server: ScriptedServer,
+) -> None:
+    server.answer(200, {"rows": [{"at": 4}, {"at": 2}], "total": 4})
+    server.answer(200, {"rows": [{"at": 9}, {"at": 1}], "total": 4})
+    keyset = Keyset({}, lambda b: b["rows"], lambda r: r["at"], "from", str,
+                    lambda b, n: (n - 1) * 2 + len(b["rows"]) >= b["total"])  # fmt: skip
+    walk = follow(client(server.url), "/t", keyset.start, keyset)
+    first = next(walk)
+    assert not keyset.in_order(first["rows"])  # its newest marker is no resume point
+    assert len(list(walk)) == 1
+    assert server.requests[1].path == "/t?page=2"
+    assert not keyset.ordered
 
 
 def test_a_server_that_repeats_a_page_is_stopped(server: ScriptedServer) -> None:

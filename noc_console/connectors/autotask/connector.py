@@ -33,7 +33,7 @@ from noc_console.connectors.autotask.session import AutotaskSession
 from noc_console.connectors.base import Check, NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable, NotFound
 from noc_console.connectors.http.client import reading
-from noc_console.connectors.http.paging import PageGuard
+from noc_console.connectors.http.paging import by_next_url, follow
 from noc_console.connectors.mapping.field_mapping import FieldMapping
 from noc_console.connectors.records import check_conflict, note_mark
 from noc_console.models.actions import CHANGED_FIELDS, Action, ActionKind
@@ -162,23 +162,18 @@ class AutotaskConnector(NamedSource):
         }
         if include:
             search["IncludeFields"] = include
-        guard = PageGuard(self.session.http, f"{entity}/query")
-        link = ""
-        while True:
-            guard.next(link, link or f"{entity}/query")
-            with reading():
-                body = (self.session.json("GET", link) if link else
-                        self.session.json("POST", f"{entity}/query", json=search,
-                                          idempotent=True))  # fmt: skip
-            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-                raise ConnectorUnavailable(f"{self._name}: {entity}/query answered an "
-                                           "unexpected shape")  # fmt: skip
-            guard.served(body["items"])
-            yield body["items"]
-            details = body.get("pageDetails")
-            link = str(details.get("nextPageUrl") or "") if isinstance(details, dict) else ""
-            if not link:
-                return
+        pages = follow(self.session.http, f"{entity}/query", {}, by_next_url(_next_page_url),
+                       "POST", body=search, items=lambda b: self._items(entity, b),
+                       send=self.session.request)  # fmt: skip
+        for body in pages:
+            yield self._items(entity, body)
+
+    def _items(self, entity: str, body: Any) -> list[dict[str, Any]]:
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise ConnectorUnavailable(f"{self._name}: {entity}/query answered an "
+                                       "unexpected shape")  # fmt: skip
+        items: list[dict[str, Any]] = body["items"]
+        return items
 
     def _tickets(self, filters: list[dict[str, Any]], with_watermark: bool) -> Iterator[Page]:
         directory = self.directory()
@@ -312,6 +307,11 @@ class AutotaskConnector(NamedSource):
             {"op": "eq", "field": "ticketID", "value": ticket_id},
             {"op": "contains", "field": "description", "value": mark}], ["id"])  # fmt: skip
         return any(True for _ in found)
+
+
+def _next_page_url(body: Any) -> str | None:
+    details = body.get("pageDetails") if isinstance(body, dict) else None
+    return str(details.get("nextPageUrl") or "") if isinstance(details, dict) else None
 
 
 def at_time(when: datetime) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from noc_console.connectors.autotask.records import Picklists
+from noc_console.connectors.autotask.records import Directory, Picklists
 from noc_console.connectors.base import Check
-from noc_console.connectors.errors import AuthFailed, ConnectorError
+from noc_console.connectors.errors import ConnectorError
 from noc_console.connectors.mapping.check import OpenUse, Tenant, TenantStatus, check_mapping
+from noc_console.connectors.probe_steps import first_steps
 from noc_console.models.errors import InvalidRecord
 
 if TYPE_CHECKING:
@@ -28,25 +29,19 @@ WARN_SHARE = 0.8
 
 def probe_autotask(at: AutotaskConnector) -> Iterator[Check]:
     session = at.session
-    try:
+
+    def reach() -> str:
         session.discover()
-    except AuthFailed as exc:
-        yield Check("reachable", True, f"Autotask answers at {session.http.base}")
-        yield Check("authenticated", False, str(exc))
+        return f"Autotask zone {session.zone.name} ({session.zone.url})"
+
+    def authenticate() -> tuple[Directory, str]:
+        return at.directory(refresh=True), "API user, integration code and secret accepted"
+
+    found = yield from first_steps(reach, f"Autotask answers at {session.zone.discovery}",
+                                   authenticate, unsure=True)  # fmt: skip
+    if found is None:
         return
-    except ConnectorError as exc:
-        yield Check("reachable", False, str(exc))
-        return
-    yield Check("reachable", True, f"Autotask zone {session.zone_name} ({session.zone_url})")
-    try:
-        directory = at.directory(refresh=True)
-    except AuthFailed as exc:
-        yield Check("authenticated", False, str(exc))
-        return
-    except ConnectorError as exc:
-        yield Check("authenticated", None, str(exc))
-        return
-    yield Check("authenticated", True, "API user, integration code and secret accepted")
+    (directory,) = found
     try:
         body = session.json("POST", "Tickets/query/count", json={"filter": at.open_filter()},
                             idempotent=True)  # fmt: skip

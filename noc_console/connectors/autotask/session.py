@@ -6,9 +6,10 @@ and its thread limit, on top of the shared `HttpClient`.
   every other call goes to `{zone url}v1.0/…` with the headers `ApiIntegrationCode`,
   `UserName`, `Secret` (set on the session, never logged; the secret is redacted
   everywhere). Only the discovery host and the zone it names (https) get requests.
-- A tenant moved to another zone answers 401 in the old one: the session rediscovers
-  its zone once and retries there (next-page URLs included); if the zone did not
-  change, or the retry is refused too, it is `AuthFailed`.
+- A tenant moved to another zone answers 401 in the old one: the client's
+  `Authenticator` (`Zone`) rediscovers the zone once and the client resends there
+  (next-page URLs included); if the zone did not change, or the resend is refused
+  too, it is `AuthFailed`.
 - Autotask answers refusals (permissions, validation, missing records) with HTTP 500
   and `{"errors": [...]}`: on writes that is `ActionRejected` with the vendor's
   message, not "server error, try later"; reads keep the shared layer's retries. A
@@ -30,6 +31,7 @@ from typing import Any
 import requests
 
 from noc_console.connectors.errors import ActionRejected, AuthFailed, ConnectorUnavailable
+from noc_console.connectors.http.authenticator import Authenticator
 from noc_console.connectors.http.client import HttpClient, HttpSettings, parse_json, vendor_message
 from noc_console.connectors.http.rate_limit import RateLimiter
 
@@ -65,65 +67,91 @@ def at_client(name: str, settings: HttpSettings, username: str, integration_code
     return http
 
 
+class Zone(Authenticator):
+    """The tenant's zone: asked of the discovery host before the first request, and
+    again when a request is refused (401/403: the tenant may have moved)."""
+
+    def __init__(self, discovery: str, username: str) -> None:
+        self.discovery = discovery.rstrip("/") + "/"
+        self.username = username
+        self.url = ""  # "{zone}/v1.0/" once discovered
+        self.name = ""
+        self.moves = 0
+
+    def ready(self, client: HttpClient) -> None:
+        if not self.url:
+            self.discover(client)
+
+    def discover(self, client: HttpClient) -> str:
+        """Ask the discovery host for this user's zone; make it the client's base URL.
+
+        The question carries no credentials (it needs none); the zone's host is then
+        trusted with them, over https only (`Destinations.allow`)."""
+        response = client.request("GET", self.discovery + "zoneInformation",
+                                  params={"user": self.username}, accept=(500,),
+                                  headers=NO_CREDENTIALS, authenticate=False)  # fmt: skip
+        body = parse_json(client, response)
+        if response.status_code == 500 or not isinstance(body, dict) or not body.get("url"):
+            detail = vendor_message(response) if response.status_code == 500 else "no zone url"
+            raise AuthFailed(f"{client.name}: Autotask has no zone for API user "
+                             f"{self.username!r} ({detail}) — check username")  # fmt: skip
+        zone_url = str(body["url"]).rstrip("/") + "/v1.0/"
+        client.destinations.allow(zone_url, "Autotask's zone discovery")
+        self.url = client.base = zone_url
+        self.name = str(body.get("zoneName") or zone_url)
+        return zone_url
+
+    def refused(self, client: HttpClient, response: requests.Response) -> bool:
+        """Credentials refused: resend once in the tenant's new zone if it moved."""
+        if response.status_code not in (401, 403):
+            return False
+        old = self.url
+        if self.discover(client) == old:
+            return False
+        self.moves += 1
+        log.warning("%s: the tenant moved from %s to %s; retrying there", client.name, old,
+                    self.url)  # fmt: skip
+        return True
+
+
 class AutotaskSession:
+    """The client with its `Zone` installed, and Autotask's refusals and thread limit
+    around each request."""
+
     def __init__(self, http: HttpClient, username: str) -> None:
         self.http = http
         self.name = http.name
         self.username = username
-        self.zone_url = ""  # "{zone}/v1.0/" once discovered
-        self.zone_name = ""
-        self.zone_moves = 0
+        self.zone = Zone(http.settings.base_url, username)
+        http.authenticator = self.zone
 
     @property
     def requests_made(self) -> int:
         return self.http.requests_made
 
-    def discover(self) -> str:
-        """Ask the discovery host for this user's zone; return its API base URL.
+    @property
+    def zone_url(self) -> str:
+        """The zone's API base URL ("" before the first request)."""
+        return self.zone.url
 
-        The question carries no credentials (it needs none); the zone's host is then
-        trusted with them, over https only (`Destinations.allow`)."""
-        response = self.http.request("GET", "zoneInformation", params={"user": self.username},
-                                     accept=(500,), headers=NO_CREDENTIALS)  # fmt: skip
-        body = parse_json(self.http, response)
-        if response.status_code == 500 or not isinstance(body, dict) or not body.get("url"):
-            detail = vendor_message(response) if response.status_code == 500 else "no zone url"
-            raise AuthFailed(f"{self.name}: Autotask has no zone for API user "
-                             f"{self.username!r} ({detail}) — check username")  # fmt: skip
-        zone_url = str(body["url"]).rstrip("/") + "/v1.0/"
-        self.http.destinations.allow(zone_url, "Autotask's zone discovery")
-        self.zone_url = zone_url
-        self.zone_name = str(body.get("zoneName") or self.zone_url)
-        return self.zone_url
+    def discover(self) -> str:
+        return self.zone.discover(self.http)
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         """`path` relative to the zone's `v1.0/` (or a next-page URL), as parsed JSON."""
         return parse_json(self.http, self.request(method, path, **kwargs))
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        if not self.zone_url:
-            self.discover()
-        old = self.zone_url
-        url = path if "://" in path else old + path.lstrip("/")
-        try:
-            return self._send(method, url, **kwargs)
-        except AuthFailed:
-            if self.discover() == old:
-                raise
-        self.zone_moves += 1
-        log.warning("%s: the tenant moved from %s to %s; retrying there", self.name, old,
-                    self.zone_url)  # fmt: skip
-        if url.lower().startswith(old.lower()):  # Autotask's paths ignore case
-            url = self.zone_url + url[len(old) :]
-        return self._send(method, url, **kwargs)
-
-    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        entity = url[len(self.zone_url) :].split("/", 1)[0].split("?", 1)[0].lower()
+        """One request in the tenant's zone (`path` relative to its `v1.0/`, or a
+        next-page URL), within the thread limit, with Autotask's 500s made plain."""
+        self.zone.ready(self.http)
+        relative = path[len(self.http.base) :] if "://" in path else path.lstrip("/")
+        entity = relative.split("/", 1)[0].split("?", 1)[0].lower()
         write = method not in ("GET", "HEAD") and not kwargs.get("idempotent")
         with _slot(str(self.http.session.headers.get("ApiIntegrationCode", "")), entity):
-            response = self.http.request(method, url, accept=(500,), **kwargs)
+            response = self.http.request(method, path, accept=(500,), **kwargs)
             if response.status_code == 500 and not write and not _code_refused(response):
-                response = self.http.request(method, url, **kwargs)  # the shared retries
+                response = self.http.request(method, path, **kwargs)  # the shared retries
         if response.status_code != 500:
             return response
         message = self.http.redact(vendor_message(response))

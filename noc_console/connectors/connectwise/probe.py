@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from noc_console.connectors.base import Check
 from noc_console.connectors.connectwise.records import ref_name
-from noc_console.connectors.errors import AuthFailed, ConnectorError
+from noc_console.connectors.errors import ConnectorError
 from noc_console.connectors.mapping.check import OpenUse, Tenant, TenantStatus, check_mapping
+from noc_console.connectors.probe_steps import first_steps
 
 if TYPE_CHECKING:
     from noc_console.connectors.connectwise.connector import ConnectWiseConnector
@@ -25,25 +26,21 @@ if TYPE_CHECKING:
 
 def probe_connectwise(cw: ConnectWiseConnector) -> Iterator[Check]:
     http = cw.http
-    try:
+
+    def reach() -> str:
         codebase = http.codebase if http.codebase == "(configured)" else http.discover()
         info = http.json("GET", "system/info")
-    except AuthFailed as exc:  # an unknown company
-        yield Check("reachable", True, f"ConnectWise answers at {http.site}")
-        yield Check("authenticated", False, str(exc))
-        return
-    except ConnectorError as exc:
-        yield Check("reachable", False, str(exc))
-        return
-    version = info.get("version", "?") if isinstance(info, dict) else "?"
-    yield Check("reachable", True, f"ConnectWise {version} at {http.site} "
-                f"(codebase {codebase.strip('/')})")  # fmt: skip
-    try:
+        version = info.get("version", "?") if isinstance(info, dict) else "?"
+        return f"ConnectWise {version} at {http.site} (codebase {codebase.strip('/')})"
+
+    def authenticate() -> tuple[dict[str, int], str]:
         boards = cw.catalog.boards()
-    except ConnectorError as exc:
-        yield Check("authenticated", False, str(exc))
+        return boards, f"credentials accepted ({len(boards)} boards visible)"
+
+    found = yield from first_steps(reach, f"ConnectWise answers at {http.site}", authenticate)
+    if found is None:
         return
-    yield Check("authenticated", True, f"credentials accepted ({len(boards)} boards visible)")
+    (boards,) = found
     try:
         open_tickets = cw.count("closedFlag=false")
     except ConnectorError as exc:

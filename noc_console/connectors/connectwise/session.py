@@ -14,21 +14,23 @@
   keys with 404, not 401). Each 404 is explained with one cheap authenticated read of
   a list that always exists: if that works, the 404 was real (`NotFound`); if not, the
   codebase is discovered again and the request resent once when it moved; otherwise
-  it is `AuthFailed` ("credentials refused").
+  it is `AuthFailed` ("credentials refused"). Discovery and the 404 check are the
+  client's `Authenticator` (`Codebase`), the shared way to re-authenticate.
 - Lists are read with forward-only paging (`pagination-type: forward-only`, the next
   `pageId` in the `Link` header): stable while tickets change during a long read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
 import requests
 import requests.auth
 
-from noc_console.connectors.errors import AuthFailed, ConnectorUnavailable, NotFound
+from noc_console.connectors.errors import AuthFailed, ConnectorUnavailable
+from noc_console.connectors.http.authenticator import Authenticator
 from noc_console.connectors.http.client import HttpClient, HttpSettings, parse_json, vendor_message
 from noc_console.connectors.http.paging import by_link_header, follow
 
@@ -41,46 +43,79 @@ KEYS = ("check company and public_key in the configuration and the private key s
         "the keyring")  # fmt: skip
 
 
+class Codebase(Authenticator):
+    """ConnectWise's codebase: discovered before the first request, and again when a
+    404 turns out to be the hosted codebase moving (see the module's docstring)."""
+
+    def __init__(self, site: str, company: str) -> None:
+        self.site = site
+        self.company = company
+        self.codebase = "" if "/apis/3.0" not in site else "(configured)"
+
+    def ready(self, client: HttpClient) -> None:
+        if not self.codebase:
+            self.discover(client)
+
+    def discover(self, client: HttpClient) -> str:
+        """The tenant's codebase from `login/companyinfo`; sets the API base URL."""
+        url = f"{self.site}/login/companyinfo/{quote(self.company)}"
+        info = parse_json(client, client.request("GET", url, authenticate=False))
+        codebase = info.get("Codebase") if isinstance(info, dict) else None
+        if not codebase:
+            raise AuthFailed(
+                f"{client.name}: credentials refused: company {self.company!r} is not known "
+                f"at {self.site} — check company (the id you log in with) and base_url (the "
+                "API site, e.g. https://api-na.myconnectwise.net)"
+            )
+        self.codebase = str(codebase).strip("/") + "/"
+        client.base = f"{self.site}/{self.codebase}{API_PATH}"
+        return self.codebase
+
+    def refused(self, client: HttpClient, response: requests.Response) -> bool:
+        """A 404 is explained by the canary list: it answers, so the 404 was real (no
+        resend: `NotFound`); it is refused too, so the codebase moved (resend there) or
+        else the credentials were refused (`AuthFailed`)."""
+        if response.status_code != 404:
+            return False
+        canary = client.request("GET", CANARY, params={"pageSize": 1}, accept=(404,),
+                                authenticate=False)  # fmt: skip
+        if canary.status_code != 404:
+            return False
+        if self.codebase != "(configured)":
+            old = self.codebase
+            if self.discover(client) != old:
+                return True  # the old codebase answered 404 without doing anything
+        raise AuthFailed(
+            f"{client.name}: credentials refused (ConnectWise cloud answers a wrong company, "
+            f"public key or private key with HTTP 404) — {KEYS}"
+        )
+
+
 class ConnectWiseHttp(HttpClient):
-    """`HttpClient` with ConnectWise's auth, codebase discovery and 404 semantics."""
+    """`HttpClient` with ConnectWise's auth, codebase discovery and refusals."""
 
     def __init__(self, name: str, settings: HttpSettings, company: str, public_key: str,
                  client_id: str, private_key: str, **kwargs: Any) -> None:  # fmt: skip
         auth = requests.auth.HTTPBasicAuth(f"{company}+{public_key}", private_key)
+        self.discovery = Codebase(settings.base_url.rstrip("/"), company)
         super().__init__(name, settings, auth=auth, headers={"clientId": client_id},
-                         secrets=[private_key], **kwargs)  # fmt: skip
-        self.site = settings.base_url.rstrip("/")
-        self.company = company
-        self.codebase = "" if "/apis/3.0" not in self.site else "(configured)"
+                         secrets=[private_key], authenticator=self.discovery,
+                         **kwargs)  # fmt: skip
+        self.site = self.discovery.site
 
-    # ------------------------------------------------------------ requests
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        accept: Collection[int] = (),
-        idempotent: bool | None = None,
-        **kwargs: Any,
-    ) -> requests.Response:
-        if not self.codebase:
-            self.discover()
-        try:
-            return super().request(method, path, accept=accept, idempotent=idempotent, **kwargs)
-        except NotFound:
-            old = self.base
-            if not self._moved_after_404():
-                raise
-            # The old codebase answered 404 without doing anything: resending is safe.
-            moved = path.replace(old, self.base, 1) if "://" in path else path
-            return super().request(method, moved, accept=accept, idempotent=idempotent,
-                                   **kwargs)  # fmt: skip
+    @property
+    def codebase(self) -> str:
+        """The codebase in use ("" before discovery, "(configured)" if in base_url)."""
+        return self.discovery.codebase
+
+    def discover(self) -> str:
+        return self.discovery.discover(self)
 
     def error_for(self, method: str, url: str, response: requests.Response) -> Exception:
         """ConnectWise's refusals name the fields it has: a missing or unregistered
         `clientId` is refused before the keys are looked at (HTTP 403, or 400 naming
         clientId); wrong keys on premise are a 401 (cloud: a 404, see
-        `_moved_after_404`). A 403 that is not about the clientId is the API member's
+        `Codebase.refused`). A 403 that is not about the clientId is the API member's
         security role."""
         status, detail = response.status_code, self.redact(vendor_message(response))
         said = f" (HTTP {status}: {detail})" if detail else f" (HTTP {status})"
@@ -95,36 +130,6 @@ class ConnectWiseHttp(HttpClient):
                               f"{self.redact(url)}{said} — check the API member's security "
                               "role, and client_id in the configuration")  # fmt: skip
         return super().error_for(method, url, response)
-
-    def discover(self) -> str:
-        """The tenant's codebase from `login/companyinfo`; sets the API base URL."""
-        url = f"{self.site}/login/companyinfo/{quote(self.company)}"
-        info = parse_json(self, super().request("GET", url))
-        codebase = info.get("Codebase") if isinstance(info, dict) else None
-        if not codebase:
-            raise AuthFailed(
-                f"{self.name}: credentials refused: company {self.company!r} is not known at "
-                f"{self.site} — check company (the id you log in with) and base_url (the "
-                "API site, e.g. https://api-na.myconnectwise.net)"
-            )
-        self.codebase = str(codebase).strip("/") + "/"
-        self.base = f"{self.site}/{self.codebase}{API_PATH}"
-        return self.codebase
-
-    def _moved_after_404(self) -> bool:
-        """False: the 404 was real. True: the codebase moved (base updated). Raises
-        `AuthFailed` when the API refuses even the canary list."""
-        canary = super().request("GET", CANARY, params={"pageSize": 1}, accept=(404,))
-        if canary.status_code != 404:
-            return False
-        if self.codebase != "(configured)":
-            old = self.codebase
-            if self.discover() != old:
-                return True
-        raise AuthFailed(
-            f"{self.name}: credentials refused (ConnectWise cloud answers a wrong company, "
-            f"public key or private key with HTTP 404) — {KEYS}"
-        )
 
     # ------------------------------------------------------------ lists
     def pages(self, path: str, params: Mapping[str, Any], page_size: int = MAX_PAGE_SIZE

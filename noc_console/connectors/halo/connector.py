@@ -30,7 +30,6 @@ field between our read and our write goes unnoticed (a window of one round trip)
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -50,14 +49,12 @@ from noc_console.connectors.halo.records import (
     version_of,
 )
 from noc_console.connectors.http.client import HttpClient, HttpSettings, reading
-from noc_console.connectors.http.paging import PageGuard
+from noc_console.connectors.http.paging import Keyset, LastPage, by_page_number, follow
 from noc_console.connectors.mapping.field_mapping import FieldMapping
 from noc_console.connectors.records import check_conflict, note_mark
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Priority, Status, Tier
-
-log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100  # Halo's spec; a bigger page_size may be clamped silently
 #: Halo publishes no rate limit; node-halopsa cites 500 requests per 3 minutes.
@@ -176,67 +173,55 @@ class HaloConnector(NamedSource):
 
     def tickets_page(self, params: dict[str, Any]) -> tuple[list[Any], int, int]:
         """One listing page: (tickets, record_count, the page size the server used)."""
-        query = {"pageinate": "true", "page_size": self.options.page_size, **params}
-        body = self.get("/api/Tickets", query)
-        if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
-            raise ConnectorUnavailable(f"{self._name}: /api/Tickets answered an unexpected shape")
-        tickets: list[Any] = body["tickets"]
-        served = max(int(body.get("page_size") or 0), len(tickets))
-        return tickets, int(body.get("record_count") or 0), served
+        body = self.get("/api/Tickets", {**self._page_of_tickets, **params})
+        return _tickets(self._name, body), *_served(body, "tickets")
+
+    def open_tickets(self) -> Iterator[list[Any]]:
+        """Every open ticket as Halo sends it, page by page (for the connection test)."""
+        start, next_page = by_page_number(
+            {**self._page_of_tickets, "open_only": "true"}, _list, "page_no", "page_size",
+            self.options.page_size, last=_covered("tickets"))  # fmt: skip
+        for body in follow(self.http, "/api/Tickets", start, next_page,
+                           items=lambda b: _tickets(self._name, b)):  # fmt: skip
+            yield _tickets(self._name, body)
+
+    @property
+    def _page_of_tickets(self) -> dict[str, Any]:
+        return {"pageinate": "true", "page_size": self.options.page_size}
 
     def _listing(self, filters: dict[str, Any], mark: str | None, with_watermark: bool
                  ) -> Iterator[Page]:  # fmt: skip
+        """The tickets `filters` find, walked by change marker (`paging.Keyset`)."""
         lookups = self.lookups()
-        page_no, keyset, newest = 1, True, None
-        at_mark: set[Any] = set()  # ids already yielded whose last_update is `mark`
-        guard = PageGuard(self.http, "/api/Tickets")  # no `served`: a keyset step may repeat
-        while True:
-            guard.next((mark, page_no), f"page {page_no} from {mark or 'the start'}")
-            params = {**filters, "order": "last_update", "orderdesc": "false", "page_no": page_no}
-            if mark is not None:
-                params["lastupdatefromdate"] = mark
-            tickets, total, size = self.tickets_page(params)
-            stamps = [last_update(t) if isinstance(t, dict) else None for t in tickets]
-            known = [s for s in stamps if s is not None]
-            if keyset and known != sorted(known):
-                log.warning("%s: Halo ignored order=last_update; paging by number", self._name)
-                keyset = False
-            newest = max([*known, *([newest] if newest else [])], default=None)
-            fresh = [
-                t
-                for t, s in zip(tickets, stamps, strict=True)
-                if not (s is not None and halo_param(s) == mark and t.get("id") in at_mark)
-            ]
+        params = {**self._page_of_tickets, **filters, "order": "last_update",
+                  "orderdesc": "false"}  # fmt: skip
+        keyset = Keyset(params, lambda body: _tickets(self._name, body), _last_update,
+                        "lastupdatefromdate", halo_param, _covered("tickets"), "page_no",
+                        mark=mark)  # fmt: skip
+        newest: datetime | None = None
+        served: set[tuple[Any, str]] = set()  # (id, last_update): a tie comes again
+        for body in follow(self.http, "/api/Tickets", keyset.start, keyset):
+            tickets = _tickets(self._name, body)
+            stamps = [_last_update(t) for t in tickets]
+            newest = max((s for s in (*stamps, newest) if s is not None), default=None)
+            fresh = [t for t, s in zip(tickets, stamps, strict=True)
+                     if s is None or (t.get("id"), halo_param(s)) not in served]  # fmt: skip
+            served |= {(t.get("id"), halo_param(s)) for t, s in zip(tickets, stamps, strict=True)
+                       if s is not None}  # fmt: skip
             incidents, skipped, problems = self.records.page(fresh, lookups)
-            done = not tickets or (page_no - 1) * size + len(tickets) >= total
-            watermark = newest if with_watermark and (keyset or done) else None
-            yield Page(incidents, watermark, skipped, problems)
-            if done:
-                return
-            page_max = max(known, default=None)
-            if keyset and page_max is not None and halo_param(page_max) != mark:
-                mark, page_no, at_mark = halo_param(page_max), 1, set()
-            else:
-                page_no += 1
-            # tickets at the new mark come again on the next page: yield them once
-            at_mark |= {t.get("id") for t, s in zip(tickets, stamps, strict=True)
-                        if s is not None and halo_param(s) == mark}  # fmt: skip
+            resumable = keyset.in_order(tickets) or keyset.last_page(body)
+            yield Page(incidents, newest if with_watermark and resumable else None, skipped,
+                       problems)  # fmt: skip
 
     def _all(self, path: str, key: str) -> list[Any]:
         """Every record of a paginated lookup (`{record_count, <key>: [...]}`)."""
+        start, next_page = by_page_number(
+            {"pageinate": "true"}, lambda b: _items(b, key), "page_no", "page_size",
+            MAX_PAGE_SIZE, last=_covered(key))  # fmt: skip
         found: list[Any] = []
-        page_no = 1
-        guard = PageGuard(self.http, path)
-        while True:
-            guard.next(page_no, f"page {page_no}")
-            body = self.get(path, {"pageinate": "true", "page_size": MAX_PAGE_SIZE,
-                                   "page_no": page_no})  # fmt: skip
-            items = _list(body.get(key) if isinstance(body, dict) else body)
-            found.extend(items)
-            total = int(body.get("record_count") or 0) if isinstance(body, dict) else 0
-            if not items or len(found) >= total:
-                return found
-            page_no += 1
+        for body in follow(self.http, path, start, next_page, items=lambda b: _items(b, key)):
+            found.extend(_items(body, key))
+        return found
 
     # ------------------------------------------------------------ writing
     def apply(self, action: Action, retry: bool) -> str:
@@ -334,11 +319,53 @@ def halo_client(
     token: HaloToken | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[HttpClient, HaloToken]:
-    """The HTTP client for Halo with its token auth bound (the secret is redacted)."""
+    """The HTTP client for Halo, its token as auth and authenticator (the secret is
+    redacted)."""
     token = token or HaloToken(client_id, secret, tenant)
-    http = HttpClient(name, settings, auth=token, secrets=[secret], sleep=sleep)
-    token.bind(http)
+    http = HttpClient(name, settings, auth=token, secrets=[secret], sleep=sleep,
+                      authenticator=token)  # fmt: skip
     return http, token
+
+
+def _tickets(name: str, body: Any) -> list[Any]:
+    if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
+        raise ConnectorUnavailable(f"{name}: /api/Tickets answered an unexpected shape")
+    tickets: list[Any] = body["tickets"]
+    return tickets
+
+
+def _items(body: Any, key: str) -> list[dict[str, Any]]:
+    """A lookup page's records (`{record_count, <key>: [...]}`, or a bare list)."""
+    return _list(body.get(key) if isinstance(body, dict) else body)
+
+
+def _served(body: Any, key: str) -> tuple[int, int]:
+    """(record_count, the page size the server used: it may clamp what we asked)."""
+    if not isinstance(body, dict):
+        return 0, 0
+    served = max(int(body.get("page_size") or 0), len(_raw(body, key)))
+    return int(body.get("record_count") or 0), served
+
+
+def _covered(key: str) -> LastPage:
+    """Halo may serve fewer than `page_size` asked: a listing ends when the records
+    served cover `record_count` (or a page is empty), never at a "short" page."""
+
+    def last(body: Any, page_no: int) -> bool:
+        records = _raw(body, key)
+        total, size = _served(body, key)
+        return not records or (page_no - 1) * size + len(records) >= total
+
+    return last
+
+
+def _raw(body: Any, key: str) -> list[Any]:
+    value = body.get(key) if isinstance(body, dict) else body
+    return value if isinstance(value, list) else []
+
+
+def _last_update(ticket: Any) -> datetime | None:
+    return last_update(ticket) if isinstance(ticket, dict) else None
 
 
 def _list(value: Any) -> list[dict[str, Any]]:

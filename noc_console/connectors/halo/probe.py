@@ -17,30 +17,28 @@ from noc_console.connectors.base import Check
 from noc_console.connectors.errors import ConnectorError
 from noc_console.connectors.halo.auth import NoAuth
 from noc_console.connectors.mapping.check import OpenUse, Tenant, TenantStatus, check_mapping
+from noc_console.connectors.probe_steps import first_steps
 
 if TYPE_CHECKING:
     from noc_console.connectors.halo.connector import HaloConnector
 
 WRITE_SCOPES = ("all", "edit:tickets")
-#: Open tickets read for the mapping check stop after this many pages (100,000 tickets
-#: at Halo's 100 a page), whatever `record_count` claims.
-MAX_PAGES = 1000
 
 
 def probe_halo(halo: HaloConnector) -> Iterator[Check]:
     http = halo.http
-    try:
-        http.request("GET", "/api/authinfo", auth=NoAuth(), accept=(401, 403, 404))
-    except ConnectorError as exc:
-        yield Check("reachable", False, str(exc))
+
+    def reach() -> str:
+        http.request("GET", "/api/authinfo", auth=NoAuth(), accept=(401, 403, 404),
+                     authenticate=False)  # fmt: skip
+        return f"Halo answers at {http.base}"
+
+    def authenticate() -> tuple[str, str]:
+        token = halo.token.token(http)  # refused credentials, or no token endpoint at all
+        return token, f"token granted (scope {halo.token.granted_scope or '?'})"
+
+    if (yield from first_steps(reach, f"Halo answers at {http.base}", authenticate)) is None:
         return
-    yield Check("reachable", True, f"Halo answers at {http.base}")
-    try:
-        halo.token.token()
-    except ConnectorError as exc:  # refused credentials, or no token endpoint at all
-        yield Check("authenticated", False, str(exc))
-        return
-    yield Check("authenticated", True, f"token granted (scope {halo.token.granted_scope or '?'})")
     try:
         _, count, _ = halo.tickets_page({"open_only": "true", "page_no": 1, "page_size": 1})
         yield Check("can read incidents", True, f"{count} open tickets visible")
@@ -72,17 +70,12 @@ def _mapping(halo: HaloConnector) -> list[Check]:
     tenant = Tenant({"": [TenantStatus(n) for n in lookups.statuses.values()]},
                     list(lookups.priorities.values()), _teams(halo), "team")  # fmt: skip
     used = OpenUse()
-    page_no, read = 1, 0
-    while True:
-        tickets, total, _ = halo.tickets_page({"open_only": "true", "page_no": page_no})
+    for tickets in halo.open_tickets():
         for t in (t for t in tickets if isinstance(t, dict)):
             status = _name(lookups.statuses, "status", t.get("status_id"), used)
             priority = _name(lookups.priorities, "priority", t.get("priority_id"), used)
             used.add(status, priority, str(t.get("team") or "") or None)
-        read += len(tickets)
-        if not tickets or read >= total or page_no >= MAX_PAGES:
-            return check_mapping(halo.options.mapping, tenant, used)
-        page_no += 1
+    return check_mapping(halo.options.mapping, tenant, used)
 
 
 def _teams(halo: HaloConnector) -> list[str] | None:

@@ -44,6 +44,7 @@ from noc_console.connectors.errors import (
     NotFound,
     RateLimited,
 )
+from noc_console.connectors.http.authenticator import Authenticator, rebased
 from noc_console.connectors.http.rate_limit import RateLimiter
 from noc_console.connectors.http.redaction import REDACT, guard_third_party_loggers
 from noc_console.connectors.http.settings import HttpSettings as HttpSettings  # re-exported
@@ -79,8 +80,11 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         secrets: Iterable[str] = (),
         sleep: Callable[[float], None] = time.sleep,
+        authenticator: Authenticator | None = None,
     ) -> None:
         self.name = name
+        #: the vendor's re-authentication (`http.authenticator`); None: a refusal is final
+        self.authenticator = authenticator
         self.settings = settings
         self.base = settings.base_url.rstrip("/") + "/"
         self.redact = REDACT
@@ -125,10 +129,35 @@ class HttpClient:
         *,
         accept: Collection[int] = (),
         idempotent: bool | None = None,
+        authenticate: bool = True,
         **kwargs: Any,
     ) -> requests.Response:
-        """Send one request; statuses in `accept` are returned instead of raised."""
-        url = self.url(path)
+        """Send one request; statuses in `accept` are returned instead of raised.
+
+        The authenticator, if any, is asked first (`ready`) and, when the server
+        refuses the request, whether new credentials or a moved base URL cure it
+        (`refused`): then the request is sent once more. `authenticate=False` for the
+        authenticator's own requests, which must not come back to it."""
+        authenticator = self.authenticator if authenticate else None
+        if authenticator is not None:
+            authenticator.ready(self)
+        base, url = self.base, self.url(path)
+        response = self._exchange(method, url, accept, idempotent, kwargs)
+        if response.status_code < 400 or response.status_code in accept:
+            return response
+        if authenticator is not None and authenticator.refused(self, response):
+            response.close()
+            url = self.url(rebased(path, base, self.base))
+            response = self._exchange(method, url, accept, idempotent, kwargs)
+            if response.status_code < 400 or response.status_code in accept:
+                return response
+        raise self.error_for(method, url, response)
+
+    def _exchange(
+        self, method: str, url: str, accept: Collection[int], idempotent: bool | None,
+        kwargs: dict[str, Any],
+    ) -> requests.Response:  # fmt: skip
+        """One request with its retries: the answer to return or to raise as an error."""
         self.destinations.check(url)
         retry_safe = method in SAFE_METHODS if idempotent is None else idempotent
         attempt = 0
@@ -184,7 +213,7 @@ class HttpClient:
             if status in TRANSIENT_STATUSES and retry_safe and attempt < self.settings.retries:
                 attempt = self._back_off(attempt, method, url, f"HTTP {status}")
                 continue
-            raise self.error_for(method, url, response)
+            return response
 
     def error_for(self, method: str, url: str, response: requests.Response) -> Exception:
         """The typed error for a failed response (connectors refine vendor quirks)."""

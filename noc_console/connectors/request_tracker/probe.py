@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from noc_console.connectors.base import Check
-from noc_console.connectors.errors import AuthFailed, ConnectorError
+from noc_console.connectors.errors import ConnectorError
 from noc_console.connectors.mapping.check import TIER_VALUES, OpenUse, Tenant, check_mapping
+from noc_console.connectors.probe_steps import first_steps
 from noc_console.connectors.request_tracker.dates import local_literal
 from noc_console.connectors.request_tracker.records import rt_date
 
@@ -27,18 +28,17 @@ if TYPE_CHECKING:
 
 def probe_rt(rt: RequestTrackerConnector) -> Iterator[Check]:
     http = rt.http
-    try:
+
+    def reach() -> str:  # RT answers only whom it authenticated
         about = http.json("GET", "/rt")
-    except AuthFailed as exc:
-        yield Check("reachable", True, f"RT answers at {http.base}")
-        yield Check("authenticated", False, str(exc))
+        version = about.get("Version", "?") if isinstance(about, dict) else "?"
+        return f"Request Tracker {version} at {http.base}"
+
+    def authenticated() -> tuple[None, str]:
+        return None, "credentials accepted"
+
+    if (yield from first_steps(reach, f"RT answers at {http.base}", authenticated)) is None:
         return
-    except ConnectorError as exc:
-        yield Check("reachable", False, str(exc))
-        return
-    version = about.get("Version", "?") if isinstance(about, dict) else "?"
-    yield Check("reachable", True, f"Request Tracker {version} at {http.base}")
-    yield Check("authenticated", True, "credentials accepted")
     try:
         yield from _reading(rt)
         yield from _mapping(rt)
