@@ -28,7 +28,7 @@ from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import Alarms, AlarmSettings
-from noc_console.services.board.columns import COLUMNS
+from noc_console.services.board.columns import COLUMNS, Column
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
@@ -41,13 +41,14 @@ from noc_console.views.board.cell_delegate import CellDelegate
 from noc_console.views.board.client_filter import ClientFilter
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.detail_panel import DetailPanel
-from noc_console.views.board.model import ROW_ROLE, BoardModel, Column
+from noc_console.views.board.model import ROW_ROLE, BoardModel
 from noc_console.views.board.queue_list import QueueList
 from noc_console.views.board.saved_views import SavedViews, View
 from noc_console.views.board.triage import HINTS, Triage
 from noc_console.views.handover.flag import HandoverFlag
 from noc_console.views.handover.window import HandoverWindow
 from noc_console.views.theme import tokens
+from noc_console.views.worker import Op
 
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
 
@@ -228,12 +229,10 @@ class BoardWindow(QMainWindow):
         self.clients.set_clients({row.client_id: row.client_name for row in rows})
         now = self._clock.now()
         all_queues = self._queues
-        self._controller.run_in_background(
-            lambda: membership(all_queues, rows, now), self._queues_counted
-        )
+        count = Op(lambda: membership(all_queues, rows, now), self._queues_counted)
+        count.start(self._controller.run_in_background)
 
-    def _queues_counted(self, members: object) -> None:
-        assert isinstance(members, dict)
+    def _queues_counted(self, members: dict[str, frozenset[IncidentKey]]) -> None:
         self._members = members
         self.queue_list.set_counts({key: len(keys) for key, keys in members.items()})
         self._select_queue(self.queue_list.current_key)
@@ -273,12 +272,11 @@ class BoardWindow(QMainWindow):
             return
         store_detail = self._controller.detail
         now = self._clock.now()
-        self._controller.run_in_background(
-            lambda: store_detail(row.key, now), lambda d: self._detail_ready(d, now)
-        )
+        lookup = Op(lambda: store_detail(row.key, now), lambda d: self._detail_ready(d, now))
+        lookup.start(self._controller.run_in_background)
 
-    def _detail_ready(self, detail: object, now: datetime) -> None:
-        if isinstance(detail, IncidentDetail):
+    def _detail_ready(self, detail: IncidentDetail | None, now: datetime) -> None:
+        if detail is not None:
             self.detail.show_detail(detail, now)
 
     def _current_view(self) -> View:
@@ -286,8 +284,7 @@ class BoardWindow(QMainWindow):
             self.queue_list.current_key, self.search.text(), tuple(sorted(self.clients.chosen))
         )
 
-    def apply_view(self, view: object) -> None:
-        assert isinstance(view, View)
+    def apply_view(self, view: View) -> None:
         self.queue_list.select(view.queue)
         self.search.setText(view.search)
         self.clients.choose(set(view.clients))

@@ -74,7 +74,11 @@ def test_no_mapped_target_in_the_tenant_names_the_tier_and_the_key_on_one_line()
 
 def test_a_tier_nothing_maps_to_asks_the_tenant_once() -> None:
     asked: list[bool] = []
+
+    def tenant(fresh: bool) -> list[str]:
+        asked.append(fresh)
+        return ["A"]
+
     with pytest.raises(InvalidRecord, match=r"none is mapped; the tenant has: 'A'"):
-        FieldMapping().tier_target(Tier.ENG, lambda fresh: asked.append(fresh) or ["A"],
-                                   "ConnectWise", "board")  # fmt: skip
+        FieldMapping().tier_target(Tier.ENG, tenant, "ConnectWise", "board")
     assert asked == [False]

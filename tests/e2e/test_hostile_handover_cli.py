@@ -45,7 +45,7 @@ def _add_long_titled_incidents(folder: Path) -> None:
 
     from noc_console.models.cache.store import Store
     from noc_console.models.clock import SystemClock
-    from noc_console.models.incident import Incident
+    from noc_console.models.incident import Incident, Priority, Status
 
     store = Store.open(f"sqlite:///{folder / 'cache.sqlite3'}")
     client = store.open_rows()[0].client_id
@@ -53,7 +53,7 @@ def _add_long_titled_incidents(folder: Path) -> None:
     store.upsert_incidents([
         Incident(source="demo", external_id=f"LONG-{n}", client_id=client,
                  title=f"Core router {n} unreachable — " + "BGP session flapping " * 20,
-                 status="new", priority="P2", created_at=now - timedelta(minutes=n),
+                 status=Status.NEW, priority=Priority.P2, created_at=now - timedelta(minutes=n),
                  updated_at=now - timedelta(minutes=n))
         for n in range(1, 121)
     ])  # fmt: skip

@@ -14,11 +14,12 @@ from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey
+from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
 from noc_console.services.sources.connectivity import Connectivity
-from noc_console.views.board.model import BoardModel, Column
+from noc_console.views.board.model import BoardModel
 from tests.fakes.fake_psa import FakePsa
 
 MINUTE = timedelta(minutes=1)

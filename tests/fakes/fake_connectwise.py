@@ -40,12 +40,15 @@ from __future__ import annotations
 import base64
 import random
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from tests.fakes.cw_conditions import ALIASES, ConditionError, parse
 from tests.fakes.http_fake import HttpFake, Reply, Request
 from tests.fakes.vendor_seed import COMPANIES, MEMBERS, SUMMARIES
+
+Table = dict[int, dict[str, Any]]  # records by id: boards, statuses, tickets …
 
 MAX_PAGE = 1000
 BOARDS = {1: "Service Desk", 2: "NOC Alerts"}
@@ -79,10 +82,10 @@ class FakeConnectWise(HttpFake):
         super().__init__(now)
         self.company, self.public_key, self.private_key = company, public_key, private_key
         self.client_id, self.codebase, self.cloud = client_id, codebase, cloud
-        self.boards = {i: {"id": i, "name": n} for i, n in BOARDS.items()}
-        self.statuses = {i: {"id": i, "name": n, "board": self._ref(self.boards[b]),
-                             "closedStatus": c, "sortOrder": i % 10, "inactive": False}
-                         for i, b, n, c in STATUSES}  # fmt: skip
+        self.boards: Table = {i: {"id": i, "name": n} for i, n in BOARDS.items()}
+        self.statuses: Table = {i: {"id": i, "name": n, "board": self._ref(self.boards[b]),
+                                    "closedStatus": c, "sortOrder": i % 10, "inactive": False}
+                                for i, b, n, c in STATUSES}  # fmt: skip
         self.priorities = {i: {"id": i, "name": n, "sort": s} for i, n, s in PRIORITIES}
         self.companies: dict[int, dict[str, Any]] = {}
         self.members = {i + 100: {"id": i + 100, "identifier": ident, "name": name}
@@ -297,7 +300,7 @@ class FakeConnectWise(HttpFake):
                 link = {"Link": f'<{nxt}>; rel="next"'}
             return Reply(200, self._fields(request, chunk), link)
         for key, descending in reversed(_order(query.get("orderBy", "id asc"))):
-            found.sort(key=lambda r, k=key: _sort_key(r, k), reverse=descending)
+            found.sort(key=partial(_sort_key, path=key), reverse=descending)
         page = max(int(query.get("page") or 1), 1)
         last = max((len(found) + size - 1) // size, 1)
         links = [("first", 1), ("prev", page - 1), ("next", page + 1), ("last", last)]
@@ -353,7 +356,8 @@ class FakeConnectWise(HttpFake):
                 return f"{name} must be Low, Medium or High"
             ticket[name] = value
             return None
-        record = table.get(value.get("id")) if isinstance(value, dict) else None
+        ref = value.get("id") if isinstance(value, dict) else None
+        record = table.get(ref) if isinstance(ref, int) else None
         if record is None:
             return f"{name} must be a reference {{'id': N}} to an existing record"
         if name == "status" and record["board"]["id"] != ticket["board"]["id"]:
@@ -379,7 +383,7 @@ class FakeConnectWise(HttpFake):
         return Reply(201, note)
 
     # ------------------------------------------------------------ helpers
-    def _table(self, name: str) -> dict[int, dict[str, Any]] | None:
+    def _table(self, name: str) -> Table | None:
         return {"status": self.statuses, "priority": self.priorities, "owner": self.members,
                 "board": self.boards, "company": self.companies}.get(name)  # fmt: skip
 

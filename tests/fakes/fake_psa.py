@@ -58,7 +58,7 @@ class FakePsa(HttpFake):
     def add(self, number: int, **fields: Any) -> dict[str, Any]:
         with self.lock:
             created = fields.pop("created", self.now - timedelta(minutes=30))
-            record = {
+            record: dict[str, Any] = {
                 "id": f"INC-{number}", "client": "acme", "title": f"Incident {number}",
                 "status": "new", "priority": "P2", "impact": 2, "urgency": 1, "tier": "L1",
                 "assignee": None, "created": _iso(created), "updated": _iso(created),

@@ -138,6 +138,7 @@ class HttpFake:
     def url(self) -> str:
         assert self._server is not None, "start() the fake first"
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET address (the stub allows AF_UNIX's bytes)
         return f"http://{host}:{port}"
 
     def start(self: F, port: int = 0) -> F:

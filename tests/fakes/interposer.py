@@ -23,10 +23,10 @@ class Interposer(HttpFake):
     def __init__(self, upstream: str) -> None:
         super().__init__()
         self.upstream = upstream.rstrip("/")
-        self.hooks: list[tuple[str, str, Callable[[], None]]] = []
+        self.hooks: list[tuple[str, str, Callable[[], object]]] = []
         self.session = requests.Session()
 
-    def before(self, method: str, path: str, hook: Callable[[], None]) -> None:
+    def before(self, method: str, path: str, hook: Callable[[], object]) -> None:
         """Run `hook` once, just before forwarding the next `method` request whose path
         (below the upstream's) starts with `path`."""
         with self.lock:

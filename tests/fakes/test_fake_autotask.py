@@ -14,7 +14,7 @@ from tests.fakes.at_query import at_time
 from tests.fakes.fake_autotask import DENIED, FakeAutotask
 from tests.fakes.http_fake import running
 
-ALL = [{"op": "gte", "field": "id", "value": 0}]
+ALL: list[dict[str, Any]] = [{"op": "gte", "field": "id", "value": 0}]
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_next_page_urls_visit_every_ticket_once(at: FakeAutotask, http: requests
 
 
 def test_get_with_search_equals_post(at: FakeAutotask, http: requests.Session) -> None:
-    search = {"filter": [{"op": "eq", "field": "status", "value": 5}]}
+    search: dict[str, Any] = {"filter": [{"op": "eq", "field": "status", "value": 5}]}
     by_get = http.get(f"{discover(at)}/Tickets/query", params={"search": json.dumps(search)})
     by_post = http.post(f"{discover(at)}/Tickets/query", json=search)
     assert by_get.json()["items"] == by_post.json()["items"]
@@ -128,7 +128,7 @@ def test_change_marker_filter_is_strict_to_the_millisecond(
 
 
 def test_groups_lists_and_count(at: FakeAutotask, http: requests.Session) -> None:
-    search = {"filter": [{"op": "or", "items": [
+    search: dict[str, Any] = {"filter": [{"op": "or", "items": [
         {"op": "in", "field": "priority", "value": [1, 4]},
         {"op": "eq", "field": "queueID", "value": "29682833"}]},
         {"op": "noteq", "field": "status", "value": 5}]}  # fmt: skip
@@ -141,7 +141,7 @@ def test_groups_lists_and_count(at: FakeAutotask, http: requests.Session) -> Non
 
 
 def test_include_fields_keeps_id(at: FakeAutotask, http: requests.Session) -> None:
-    search = {"filter": ALL, "IncludeFields": ["status", "lastActivityDate"]}
+    search: dict[str, Any] = {"filter": ALL, "IncludeFields": ["status", "lastActivityDate"]}
     items = http.post(f"{discover(at)}/Tickets/query", json=search).json()["items"]
     assert {key for item in items for key in item} == {"id", "status", "lastActivityDate"}
 
@@ -198,7 +198,12 @@ def test_invalid_patches_are_500_with_errors(
 def test_a_note_moves_last_activity_only(at: FakeAutotask, http: requests.Session) -> None:
     before = dict(at.tickets[7004])
     at.advance(30)
-    note = {"title": "Update", "description": "Rebooted", "noteType": 1, "publish": 1}
+    note: dict[str, Any] = {
+        "title": "Update",
+        "description": "Rebooted",
+        "noteType": 1,
+        "publish": 1,
+    }
     response = http.post(f"{discover(at)}/Tickets/7004/Notes", json=note)
     assert response.status_code == 200
     assert at.notes[response.json()["itemId"]]["description"] == "Rebooted"
@@ -259,11 +264,11 @@ def test_note_picklists_roles_and_resolution_are_served(
     labels = {f["name"]: {v["value"]: v["label"] for v in f["picklistValues"]} for f in fields}
     assert labels["publish"] == {"1": "All Autotask Users", "2": "Internal Users"}
     assert labels["noteType"]["13"] == "Internal Notes"
-    bad = {"title": "t", "description": "d", "noteType": 13, "publish": 9}
+    bad: dict[str, Any] = {"title": "t", "description": "d", "noteType": 13, "publish": 9}
     refused = http.post(f"{base}/Tickets/7001/Notes", json=bad)
     assert refused.status_code == 500
     assert refused.json() == {"errors": ["Value 9 is not a valid publish."]}
-    mine = {"filter": [{"op": "eq", "field": "resourceID", "value": 29682900}]}
+    mine: dict[str, Any] = {"filter": [{"op": "eq", "field": "resourceID", "value": 29682900}]}
     roles = http.post(f"{base}/ResourceServiceDeskRoles/query", json=mine).json()["items"]
     assert [(r["roleID"], r["isDefault"]) for r in roles] == [(29682885, True)]
     done = http.patch(f"{base}/Tickets", json={"id": 7001, "status": 5, "resolution": "Fixed"})

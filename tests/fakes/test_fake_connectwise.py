@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -27,12 +28,12 @@ def http(cw: FakeConnectWise) -> requests.Session:
     return session
 
 
-def walk(http: requests.Session, url: str, **kwargs: object) -> list[dict[str, object]]:
+def walk(http: requests.Session, url: str, **kwargs: Any) -> list[dict[str, object]]:
     """Follow rel="next" until it is gone, as a connector would."""
     seen: list[dict[str, object]] = []
     next_url: str | None = url
     while next_url:
-        response = http.get(next_url, **kwargs)  # type: ignore[arg-type]
+        response = http.get(next_url, **kwargs)
         assert response.status_code == 200, response.text
         seen.extend(response.json())
         next_url = response.links.get("next", {}).get("url")
@@ -129,7 +130,11 @@ def test_an_unknown_condition_field_is_a_400(cw: FakeConnectWise, http: requests
 
 
 def test_order_by_and_fields(cw: FakeConnectWise, http: requests.Session) -> None:
-    query = {"orderBy": "_info/lastUpdated desc", "fields": "id,_info", "pageSize": 1000}
+    query: dict[str, Any] = {
+        "orderBy": "_info/lastUpdated desc",
+        "fields": "id,_info",
+        "pageSize": 1000,
+    }
     rows = http.get(f"{cw.api_url}/service/tickets", params=query).json()
     stamps = [r["_info"]["lastUpdated"] for r in rows]
     assert stamps == sorted(stamps, reverse=True)
@@ -149,7 +154,7 @@ def test_json_patch_changes_status_and_bumps_last_updated(
 ) -> None:
     ticket = next(t for t in cw.tickets.values() if t["board"]["id"] == 1)
     cw.advance(60)
-    patch = [{"op": "replace", "path": "status", "value": {"id": 14}},
+    patch: list[dict[str, Any]] = [{"op": "replace", "path": "status", "value": {"id": 14}},
              {"op": "replace", "path": "owner", "value": {"id": 101}}]  # fmt: skip
     response = http.patch(f"{cw.api_url}/service/tickets/{ticket['id']}", json=patch)
     assert response.status_code == 200
@@ -171,7 +176,7 @@ def test_json_patch_changes_status_and_bumps_last_updated(
     ],
 )
 def test_invalid_patches_are_400_and_change_nothing(
-    cw: FakeConnectWise, http: requests.Session, patch: list[dict[str, object]], field: str
+    cw: FakeConnectWise, http: requests.Session, patch: list[dict[str, Any]], field: str
 ) -> None:
     ticket = next(t for t in cw.tickets.values() if t["board"]["id"] == 1)
     before = dict(ticket)

@@ -82,7 +82,7 @@ def test_pages_visit_every_ticket_once(halo: FakeHalo, http: requests.Session) -
 def test_page_size_is_clamped_to_the_documented_100(halo: FakeHalo, http: requests.Session) -> None:
     for _ in range(150):
         halo.add_ticket()
-    query = {"pageinate": "true", "page_size": 1000, "page_no": 1}
+    query: dict[str, Any] = {"pageinate": "true", "page_size": 1000, "page_no": 1}
     body = http.get(f"{halo.url}/api/Tickets", params=query).json()
     assert body["page_size"] == 100
     assert len(body["tickets"]) == 100
@@ -175,8 +175,9 @@ def test_teams_are_the_tenants_own_and_an_unknown_one_is_refused_with_its_name(
 
 def test_actions_add_notes_and_change_the_ticket(halo: FakeHalo, http: requests.Session) -> None:
     halo.advance(30)
-    action = [{"ticket_id": 4004, "note": "Rebooted", "outcome": "Private Note",
-               "hiddenfromuser": True, "new_status": 2}]  # fmt: skip
+    action: list[dict[str, Any]] = [{"ticket_id": 4004, "note": "Rebooted",
+                                     "outcome": "Private Note", "hiddenfromuser": True,
+                                     "new_status": 2}]  # fmt: skip
     response = http.post(f"{halo.url}/api/Actions", json=action)
     assert response.status_code == 201
     assert response.json()["note"] == "Rebooted"

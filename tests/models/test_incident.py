@@ -24,7 +24,7 @@ def test_naive_times_are_rejected_as_invalid_records() -> None:
 @pytest.mark.parametrize("field", ["source", "external_id", "client_id"])
 def test_identity_fields_are_required(field: str) -> None:
     with pytest.raises(InvalidRecord, match=field):
-        incident(**{field: ""})
+        incident(1, **{field: ""})
 
 
 def test_unknown_status_is_an_invalid_record() -> None:

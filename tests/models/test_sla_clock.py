@@ -73,13 +73,13 @@ def test_manual_and_scaled_clocks() -> None:
 def test_a_reading_agrees_with_remaining_state_and_share(at: int, kind: str, mark: int) -> None:
     """The board reads all three at once; they must be what the three calls say."""
     moment = T0 + timedelta(seconds=mark)
-    fields: dict[str, object] = {
+    kinds: dict[str, dict[str, object]] = {
         "running": {},
         "paused": {"paused_since": moment},
         "stopped": {"stopped_at": moment},
         "zero": {"target": timedelta(0)},
-    }[kind]
-    subject = clock(**fields)
+    }
+    subject = clock(**kinds[kind])
     now = T0 + timedelta(seconds=at)
     assert subject.reading(now) == (
         subject.remaining(now),

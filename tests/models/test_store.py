@@ -308,13 +308,14 @@ def test_a_rejected_action_falls_back_to_exactly_what_the_source_said(store: Sto
 def test_times_are_stored_as_sqlalchemy_stores_them(value: datetime) -> None:
     """The fast SQLite binding writes the very text SQLAlchemy's DateTime wrote (caches
     written before it sort and compare the same)."""
+    from sqlalchemy import DateTime
     from sqlalchemy.dialects import sqlite
 
     from noc_console.models.cache.schema import UtcDateTime
 
     dialect = sqlite.dialect()
     ours = UtcDateTime().bind_processor(dialect)
-    theirs = sqlite.DATETIME().bind_processor(dialect)
+    theirs = DateTime().dialect_impl(dialect).bind_processor(dialect)  # sqlite.DATETIME's
     assert ours is not None
     assert theirs is not None
     assert ours(value) == theirs(value.astimezone(UTC).replace(tzinfo=None))

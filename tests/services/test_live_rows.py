@@ -28,7 +28,7 @@ def replay(shown: list[IncidentKey], diff: RowDiff) -> list[tuple[int, int]] | N
     """Replay `diff` on a plain list as a model would; the changed spans it names (None
     for a layout change, which repaints everything)."""
     if diff.layout is not None:
-        assert diff.changed == diff.removed == diff.inserted == ()
+        assert (diff.changed, diff.removed, diff.inserted) == ((), (), ())
         shown[:] = [entry.key for entry in diff.layout]
         return None
     for first, last in reversed(diff.removed):

@@ -12,6 +12,7 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client, Priority, Status
 from noc_console.models.sla_clock import ClockState
+from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardUpdate
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.views.board.model import (
@@ -20,7 +21,6 @@ from noc_console.views.board.model import (
     SORT_ROLE,
     STATE_ROLE,
     BoardModel,
-    Column,
 )
 from noc_console.views.theme import PRIORITY_COLOURS
 from tests.conftest import T0

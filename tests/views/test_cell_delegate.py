@@ -51,7 +51,7 @@ class RolesDelegate(QStyledItemDelegate):
         if used is None:
             return
         look = self._model.cell(index.row(), index.column()).look
-        rect = option.rect  # type: ignore[attr-defined]
+        rect = option.rect
         bar = QRect(rect.left() + 4, rect.bottom() - BAR_HEIGHT, rect.width() - 8, BAR_HEIGHT)
         painter.fillRect(bar, TRACK)
         filled = QRect(bar)

@@ -8,7 +8,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from noc_console.services.config import Config, load_config
@@ -16,6 +16,7 @@ from noc_console.services.secrets import SecretStore
 from noc_console.views.settings.connectors import ConnectorSettingsDialog
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.peers.request_tracker import RtServer
+from tests.views.table_cells import cell_text
 
 COMMENTED = "# the NOC's own notes\ntheme = 'dark'\n"
 
@@ -34,7 +35,8 @@ def open_dialog(qtbot: QtBot, path: Path) -> ConnectorSettingsDialog:
     return dialog
 
 
-def type_into(qtbot: QtBot, field: QLineEdit, text: str) -> None:
+def type_into(qtbot: QtBot, field: QWidget, text: str) -> None:
+    assert isinstance(field, QLineEdit)  # the form's editors are QWidgets: text or choice
     field.selectAll()
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
     qtbot.keyClicks(field, text)
@@ -45,13 +47,13 @@ def fill_rt(qtbot: QtBot, dialog: ConnectorSettingsDialog, url: str, password: s
     qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
     form = dialog.form
     type_into(qtbot, form.name, "rt")
-    type_into(qtbot, form.editors["base_url"], url)  # type: ignore[arg-type]
+    type_into(qtbot, form.editors["base_url"], url)
     auth = form.editors["auth"]
     assert isinstance(auth, QComboBox)
     auth.setFocus()
     qtbot.keyClick(auth, Qt.Key.Key_Down)  # token → basic
     assert auth.currentText() == "basic"
-    type_into(qtbot, form.editors["username"], "root")  # type: ignore[arg-type]
+    type_into(qtbot, form.editors["username"], "root")
     type_into(qtbot, form.secret, password)
     if url.startswith("http://"):  # the test RT speaks plain http: say it is a lab
         insecure = form.editors["allow_insecure_http"]
@@ -109,7 +111,7 @@ def test_a_mapping_override_is_saved_and_defaults_are_not(
     dialog = open_dialog(qtbot, config_path)
     fill_rt(qtbot, dialog, rt_server.url, "password")
     table = dialog.mapping.table
-    cells = [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+    cells = [(cell_text(table, r, 0), cell_text(table, r, 1)) for r in range(table.rowCount())]
     row = cells.index(("status", "stalled"))
     table.setCurrentCell(row, 2)
     table.setFocus()
@@ -118,7 +120,7 @@ def test_a_mapping_override_is_saved_and_defaults_are_not(
     assert isinstance(editor, QLineEdit)
     type_into(qtbot, editor, "waiting_vendor")
     qtbot.keyClick(editor, Qt.Key.Key_Tab)  # on to the next cell: the edit is committed
-    assert table.item(row, 2).text() == "waiting_vendor"
+    assert cell_text(table, row, 2) == "waiting_vendor"
     dialog.save()
     (rt,) = load_config(config_path).connectors
     assert rt.mapping == {"status": {"stalled": "waiting_vendor"}}

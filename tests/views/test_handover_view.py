@@ -17,6 +17,7 @@ from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.sla_config import SlaSettings
 from noc_console.views.handover.window import NOTE_COLUMN, HandoverWindow
 from noc_console.views.main_window import BoardWindow
+from tests.views.table_cells import cell, cell_text
 from tests.views.test_triage import demo_board
 
 
@@ -47,9 +48,9 @@ def test_hand_over_then_acknowledge(qtbot: QtBot, board: BoardWindow, store: Sto
     assert "Current shift: Early" in view.list.item(0).text()  # 14:00 UTC
 
     # the outgoing lead notes the first incident and writes an overall note
-    first = view.notes.item(0, 0).text().split()[1]
+    first = cell_text(view.notes, 0, 0).split()[1]
     view.notes.setCurrentCell(0, NOTE_COLUMN)
-    view.notes.editItem(view.notes.item(0, NOTE_COLUMN))
+    view.notes.editItem(cell(view.notes, 0, NOTE_COLUMN))
     editor = view.notes.findChild(QLineEdit)
     assert editor is not None
     qtbot.keyClicks(editor, "Vendor ticket 4471, call back at 16:00")

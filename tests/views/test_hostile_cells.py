@@ -11,10 +11,11 @@ from pytestqt.qtbot import QtBot
 
 from noc_console.models.cache.store import Store
 from noc_console.models.text_limits import LINE
+from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardUpdate
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.views.board.cell_delegate import CellDelegate
-from noc_console.views.board.model import BoardModel, Column
+from noc_console.views.board.model import BoardModel
 from tests.conftest import T0
 from tests.factories import incident
 from tests.fakes.hostile_text import HUGE, MARKUP, hostile_row

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QTextCursor, QTextDocu
 from PySide6.QtWidgets import QLabel, QTextBrowser
 from pytestqt.qtbot import QtBot
 
+from noc_console.connectors.base import Page
 from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
@@ -30,6 +31,7 @@ from noc_console.models.shift import ShiftPlan
 from noc_console.models.sla_clock import ClockState
 from noc_console.models.text_limits import ELLIPSIS, LINE
 from noc_console.services.alarms import Alarm, AlarmKind
+from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardUpdate
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
@@ -39,13 +41,14 @@ from noc_console.services.wall.summary import ClientTile
 from noc_console.views.alarms.notifier import DesktopNotifier
 from noc_console.views.board.client_filter import ClientFilter
 from noc_console.views.board.detail_panel import DetailPanel
-from noc_console.views.board.model import BoardModel, Column
+from noc_console.views.board.model import BoardModel
 from noc_console.views.handover.pdf import write_handover_pdf
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.wall.pages import ClientTileView
 from noc_console.views.wall.widgets import IncidentLine
 from tests.factories import incident
 from tests.fakes.hostile_text import HUGE, HUGE_LINES, MARKUP, hostile_report, hostile_row
+from tests.views.table_cells import cell_text
 from tests.views.test_main_window import DownSource, make_window
 from tests.views.test_triage import demo_board
 
@@ -123,7 +126,7 @@ def test_a_hostile_server_message_in_the_status_bar_is_text(
     class HostileDown(DownSource):
         label = MARKUP
 
-        def fetch_changed(self, since: object) -> Iterator[object]:
+        def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
             from noc_console.connectors.errors import ConnectorUnavailable
 
             raise ConnectorUnavailable(f"psa.example said {MARKUP}")
@@ -243,7 +246,9 @@ def opened() -> Iterator[Opened]:
     catcher = Opened()
     schemes = ("http", "https", "file", "javascript", "data", "smb", "noc-evil")
     for scheme in schemes:
-        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+        # PySide6's stub types the method name as bytes, but only a str works (bytes
+        # raises ValueError: "called with wrong argument values").
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")  # type: ignore[arg-type]
     yield catcher
     for scheme in schemes:
         QDesktopServices.unsetUrlHandler(scheme)
@@ -407,7 +412,7 @@ def test_the_handover_view_caps_its_note_rows(
     view = board.handover_window
     assert view is not None
     qtbot.waitUntil(lambda: view.notes.rowCount() > 0, timeout=10_000)
-    cells = [view.notes.item(i, 1).text() for i in range(view.notes.rowCount())]
+    cells = [cell_text(view.notes, i, 1) for i in range(view.notes.rowCount())]
     assert all(len(cell) <= 2 * LINE + 5 for cell in cells)
     assert len(view.document.toPlainText()) < 60_000
     board.close()

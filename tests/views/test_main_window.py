@@ -13,11 +13,12 @@ from noc_console.models.actions import Action, ActionKind
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Client, IncidentKey
+from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
 from noc_console.views.board.controller import BoardController
-from noc_console.views.board.model import ROW_ROLE, SORT_ROLE, Column
+from noc_console.views.board.model import ROW_ROLE, SORT_ROLE
 from noc_console.views.main_window import BoardWindow
 from tests.fakes.fake_psa import FakePsa, running
 

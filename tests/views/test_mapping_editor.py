@@ -8,11 +8,12 @@ from pytestqt.qtbot import QtBot
 
 from noc_console.connectors.halo.connector import DEFAULT_MAPPING
 from noc_console.views.settings.mapping_editor import MappingEditor
+from tests.views.table_cells import cell_text
 
 
 def rows(editor: MappingEditor) -> list[tuple[str, str, str]]:
     table = editor.table
-    return [tuple(table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+    return [(cell_text(table, r, 0), cell_text(table, r, 1), cell_text(table, r, 2))
             for r in range(table.rowCount())]  # fmt: skip
 
 

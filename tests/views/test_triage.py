@@ -10,15 +10,17 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from noc_console.connectors.demo.feed import DemoFeed
-from noc_console.models.actions import ActionKind, ActionState
+from noc_console.models.actions import ActionKind, ActionState, QueuedAction
+from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Status
+from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
 from noc_console.views.board.controller import BoardController
-from noc_console.views.board.model import ROW_ROLE, Column
+from noc_console.views.board.model import ROW_ROLE
 from noc_console.views.board.triage_dialogs import (
     NoteDialog,
     PriorityDialog,
@@ -58,20 +60,22 @@ def press(qtbot: QtBot, window: BoardWindow, key: str) -> None:
     qtbot.keyClicks(window.table, key)
 
 
-def current(window: BoardWindow) -> object:
-    return window.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
+def current(window: BoardWindow) -> BoardRow:
+    row = window.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
+    assert isinstance(row, BoardRow), f"no incident selected: {row!r}"
+    return row
 
 
-def actions(store: Store, qtbot: QtBot, count: int) -> list[object]:
+def actions(store: Store, qtbot: QtBot, count: int) -> list[QueuedAction]:
     qtbot.waitUntil(lambda: len(store.outbox()) >= count, timeout=5000)
     return store.outbox()
 
 
-def select_new_incident(qtbot: QtBot, window: BoardWindow) -> object:
+def select_new_incident(qtbot: QtBot, window: BoardWindow) -> BoardRow:
     press(qtbot, window, "j")
     for _ in range(window.model.rowCount()):
         row = current(window)
-        if row.status is Status.NEW:  # type: ignore[attr-defined]
+        if row.status is Status.NEW:
             return row
         press(qtbot, window, "j")
     pytest.fail("no new incident on the board")
@@ -82,12 +86,12 @@ def test_move_acknowledge_and_take(window: BoardWindow, store: Store, qtbot: QtB
     press(qtbot, window, "a")
     press(qtbot, window, "t")
     ack, take = actions(store, qtbot, 2)
-    assert ack.action.key == row.key  # type: ignore[attr-defined]
-    assert ack.action.kind is ActionKind.ACKNOWLEDGE  # type: ignore[attr-defined]
-    assert take.action.payload == {"assignee": ME}  # type: ignore[attr-defined]
-    assert take.action.expected == {"assignee": None}  # type: ignore[attr-defined]
+    assert ack.action.key == row.key
+    assert ack.action.kind is ActionKind.ACKNOWLEDGE
+    assert take.action.payload == {"assignee": ME}
+    assert take.action.expected == {"assignee": None}
     qtbot.waitUntil(lambda: all(q.state is ActionState.DELIVERED for q in store.outbox()))
-    (shown,) = store.rows([row.key])  # type: ignore[attr-defined]
+    (shown,) = store.rows([row.key])
     assert (shown.status, shown.assignee) == (Status.ACKNOWLEDGED, ME)
 
 
@@ -100,9 +104,9 @@ def test_escalate_with_a_reason(window: BoardWindow, store: Store, qtbot: QtBot)
     qtbot.keyClicks(dialog.text, "needs a network engineer")
     qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
     tier, note = actions(store, qtbot, 2)
-    assert tier.action.kind is ActionKind.TIER  # type: ignore[attr-defined]
-    assert tier.action.payload["tier"] == row.tier.escalated().value  # type: ignore[attr-defined]
-    assert "needs a network engineer" in note.action.payload["text"]  # type: ignore[attr-defined]
+    assert tier.action.kind is ActionKind.TIER
+    assert tier.action.payload["tier"] == row.tier.escalated().value
+    assert "needs a network engineer" in note.action.payload["text"]
     assert window.triage.dialog is None
 
 
@@ -114,7 +118,7 @@ def test_note_internal_by_default(window: BoardWindow, store: Store, qtbot: QtBo
     qtbot.keyClicks(dialog.text, "rebooted the firewall")
     qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     (note,) = actions(store, qtbot, 1)
-    assert note.action.payload == {"text": "rebooted the firewall", "internal": True}  # type: ignore[attr-defined]
+    assert note.action.payload == {"text": "rebooted the firewall", "internal": True}
 
 
 def test_resolve_needs_a_note_and_the_verified_tick(
@@ -131,8 +135,8 @@ def test_resolve_needs_a_note_and_the_verified_tick(
     qtbot.keyClick(dialog.verified, Qt.Key.Key_Space)
     qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     (resolve,) = actions(store, qtbot, 1)
-    assert resolve.action.kind is ActionKind.RESOLVE  # type: ignore[attr-defined]
-    assert resolve.action.payload == {"text": "replaced the PSU"}  # type: ignore[attr-defined]
+    assert resolve.action.kind is ActionKind.RESOLVE
+    assert resolve.action.payload == {"text": "replaced the PSU"}
 
 
 def test_priority_through_the_matrix(window: BoardWindow, store: Store, qtbot: QtBot) -> None:
@@ -141,13 +145,13 @@ def test_priority_through_the_matrix(window: BoardWindow, store: Store, qtbot: Q
     press(qtbot, window, "p")
     dialog = window.triage.dialog
     assert isinstance(dialog, PriorityDialog)
-    target = (1, 1) if (row.impact, row.urgency) != (1, 1) else (3, 3)  # type: ignore[attr-defined]
+    target = (1, 1) if (row.impact, row.urgency) != (1, 1) else (3, 3)
     cell = dialog.cells[target]
     cell.setFocus()
     qtbot.keyClick(cell, Qt.Key.Key_Space)
     (change,) = actions(store, qtbot, 1)
-    assert change.action.payload["impact"] == target[0]  # type: ignore[attr-defined]
-    assert change.action.payload["priority"] == ("P1" if target == (1, 1) else "P4")  # type: ignore[attr-defined]
+    assert change.action.payload["impact"] == target[0]
+    assert change.action.payload["priority"] == ("P1" if target == (1, 1) else "P4")
 
 
 def test_search_and_queues_filter_the_board(window: BoardWindow, qtbot: QtBot) -> None:
@@ -178,8 +182,8 @@ def test_enter_shows_the_incident_in_full(window: BoardWindow, store: Store, qtb
     assert not window.detail.isVisible()
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     assert window.detail.isVisible()
-    text = lambda: window.detail.toPlainText()  # noqa: E731
-    qtbot.waitUntil(lambda: row.key.external_id in text(), timeout=5000)  # type: ignore[attr-defined]
+    text = window.detail.toPlainText
+    qtbot.waitUntil(lambda: row.key.external_id in text(), timeout=5000)
     for part in ("SLA", "Response", "Resolution", "Timeline", "Raised",
                  "note — called the branch manager"):  # fmt: skip
         assert part in text(), part

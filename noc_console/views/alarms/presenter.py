@@ -18,6 +18,7 @@ from noc_console.views.alarms.notifier import DesktopNotifier
 from noc_console.views.alarms.sound import AlarmSound
 from noc_console.views.plain_text import plain
 from noc_console.views.theme import PRIORITY_COLOURS
+from noc_console.views.worker import Op, Runner
 
 SCAN_MS = 5000
 SNOOZE_MINUTES = 10
@@ -33,7 +34,7 @@ class AlarmPresenter(QObject):
         self,
         alarms: Alarms,
         rows: Callable[[], Sequence[BoardRow]],
-        run_in_background: Callable[[Callable[[], object], Callable[[object], None]], None],
+        run_in_background: Runner,
         clock: Clock,
         window: QWidget,
         label: QLabel,
@@ -67,7 +68,7 @@ class AlarmPresenter(QObject):
 
     def scan(self) -> None:
         rows, now, alarms = tuple(self._rows()), self._clock.now(), self.alarms
-        self._run(lambda: alarms.scan(rows, now), self._scanned)
+        Op(lambda: alarms.scan(rows, now), self._scanned).start(self._run)
 
     def acknowledge(self) -> None:
         self.alarms.acknowledge()
@@ -77,9 +78,7 @@ class AlarmPresenter(QObject):
         self.alarms.snooze(self._clock.now(), SNOOZE_MINUTES)
         self._refresh()
 
-    def _scanned(self, fresh: object) -> None:
-        assert isinstance(fresh, list)
-        alarm: Alarm
+    def _scanned(self, fresh: list[Alarm]) -> None:
         for alarm in fresh:
             critical = alarm.priority in (Priority.P1, Priority.P2)
             self.notified.append(self.notifier.notify("NOC Console", alarm.text, critical))

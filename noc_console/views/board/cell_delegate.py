@@ -16,7 +16,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF,
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from noc_console.services.board.columns import COLUMNS, Align, Cell
+from noc_console.services.board.columns import COLUMNS, Align, Cell, Look
 from noc_console.views.board.cell_style import ALIGNMENTS, BAR_HEIGHT, TRACK, CellStyle, cell_styles
 from noc_console.views.board.model import BoardModel
 
@@ -41,21 +41,21 @@ class CellDelegate(QStyledItemDelegate):
     def __init__(self, model: BoardModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        self._styles: dict[str, CellStyle] = dict(cell_styles())
+        self._styles: dict[Look, CellStyle] = cell_styles()
         self._laid_out: dict[tuple[str, int, bool, Align], LaidOut] = {}
         self._fonts: tuple[QFont, QFont, QFontMetrics, QFontMetrics] | None = None
         self._margin = -1
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        state = option.state  # type: ignore[attr-defined]
+        state = option.state
         column = index.column()
         cell = self._model.cell(index.row(), column)
         if state & _FOCUS:  # the style's focus frame: Qt's delegate draws this one
             super().paint(painter, option, index)
-            self._bar(painter, option.rect, cell)  # type: ignore[attr-defined]
+            self._bar(painter, option.rect, cell)
             return
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
         group = (_NORMAL if state & _ACTIVE else _INACTIVE) if state & _ENABLED else _DISABLED
         style = self._styles[cell.look]
         if state & _SELECTED:
@@ -112,11 +112,11 @@ class CellDelegate(QStyledItemDelegate):
         return laid_out
 
     def _prepare(self, option: QStyleOptionViewItem) -> None:
-        font = QFont(option.font)  # type: ignore[attr-defined]
+        font = QFont(option.font)
         bold = QFont(font)
         bold.setBold(True)
         self._fonts = (font, bold, QFontMetrics(font), QFontMetrics(bold))
-        widget: QWidget | None = option.widget  # type: ignore[attr-defined]
+        widget: QWidget | None = option.widget
         style = widget.style() if widget is not None else None
         focus_margin = QStyle.PixelMetric.PM_FocusFrameHMargin
         self._margin = (style.pixelMetric(focus_margin, None, widget) if style else 0) + 1

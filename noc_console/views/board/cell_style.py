@@ -46,8 +46,8 @@ def cell_styles() -> dict[Look, CellStyle]:
     theme = tokens()
     styles = {Look.PLAIN: CellStyle()}
     for priority in Priority:
-        background, text = PRIORITY_COLOURS[priority]
-        styles[Look(priority.value)] = CellStyle(QColor(background), QColor(text), bold=True)
+        badge, letters = PRIORITY_COLOURS[priority]
+        styles[Look(priority.value)] = CellStyle(QColor(badge), QColor(letters), bold=True)
     for look, state in STATE_OF_LOOK.items():
         pair = STATE_COLOURS[state]
         background = QColor(pair[0]) if pair and pair[0] else None

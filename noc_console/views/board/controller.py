@@ -10,8 +10,9 @@ one; each window moves its own clocks on `ticked`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -25,7 +26,7 @@ from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import EngineEvent, SyncEngine
 from noc_console.services.sources.connectivity import FeedStatus
-from noc_console.views.worker import SerialWorker
+from noc_console.views.worker import Op, SerialWorker
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class BoardController(QObject):
     def start(self) -> None:
         """Show the cache at once, then follow the engine."""
         self._running = True
-        self._worker.submit(self._feed.snapshot, self._loaded, self._fail)
+        Op(self._feed.snapshot, self._loaded, self._fail).start(self._worker.run)
         self._engine.start()
         self._tick_timer.start()
         self._feeds_timer.start()
@@ -104,23 +105,24 @@ class BoardController(QObject):
 
     def submit(self, action: Action) -> None:
         """Queue a triage action; the row changes once it is durable in the outbox."""
-        self._worker.submit(lambda: self._engine.submit(action), self._on_changes, self._fail)
+        submit = Op(lambda: self._engine.submit(action), self._on_changes, self._fail)
+        submit.start(self._worker.run)
 
     def detail(self, key: IncidentKey, now: datetime) -> IncidentDetail | None:
         """The detail panel's data for one incident (call on the worker)."""
         return self._feed.detail(key, now)
 
-    def run_in_background(
-        self, work: Callable[[], object], on_result: Callable[[object], None]
-    ) -> None:
-        """Run read-only engine work (queue counts, detail lookups) on the worker."""
-        self._worker.submit(work, on_result, self._fail)
+    def run_in_background(self, op: Op[Any]) -> None:
+        """Run read-only engine work (queue counts, detail lookups) on the worker; a
+        failure the op does not handle itself shows in the status bar (`failed`).
+        A `Runner`: `op.start(controller.run_in_background)`."""
+        self._worker.run(op.failing_with(self._fail))
 
     def tick(self) -> None:
         self.ticked.emit()
 
     def refresh_feeds(self) -> None:
-        self._worker.submit(self._feed.feeds, self._on_feeds, self._fail)
+        Op(self._feed.feeds, self._on_feeds, self._fail).start(self._worker.run)
 
     # ------------------------------------------------------------ internals
     def _on_engine_event(self, event: EngineEvent) -> None:
@@ -135,11 +137,8 @@ class BoardController(QObject):
     def _flush(self) -> None:
         keys, self._dirty = self._dirty, set()
         synced, self._synced_since_flush = self._synced_since_flush, False
-        self._worker.submit(
-            lambda: self._feed.update(keys),
-            lambda update: self._updated(update, synced),
-            self._fail,
-        )
+        update = Op(lambda: self._feed.update(keys), lambda u: self._updated(u, synced), self._fail)
+        update.start(self._worker.run)
 
     def _apply(self, update: BoardUpdate) -> None:
         self.live.apply(update.rows, update.full)

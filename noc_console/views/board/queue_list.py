@@ -38,12 +38,15 @@ class QueueList(QTreeWidget):
         self._alarm = QBrush(QColor(tokens()["warning"]))
         self._quiet = QBrush(QColor(tokens()["muted"]))
         self._normal = QBrush(QColor(tokens()["text"]))
+        self._items: list[QTreeWidgetItem] = []  # one per queue, in order; never removed
         for queue in queues:
             item = QTreeWidgetItem([queue.label, ""])
             item.setData(0, Qt.ItemDataRole.UserRole, queue.key)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.addTopLevelItem(item)
-        self.setCurrentItem(self.topLevelItem(0))
+            self._items.append(item)
+        if self._items:
+            self.setCurrentItem(self._items[0])
         self.currentItemChanged.connect(self._changed)
         self.setMinimumWidth(240)
 
@@ -53,21 +56,18 @@ class QueueList(QTreeWidget):
         return str(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else "all"
 
     def select(self, key: str) -> None:
-        for index in range(self.topLevelItemCount()):
-            item = self.topLevelItem(index)
+        for item in self._items:
             if item.data(0, Qt.ItemDataRole.UserRole) == key:
                 self.setCurrentItem(item)
 
     def count_of(self, key: str) -> int:
-        for index in range(self.topLevelItemCount()):
-            item = self.topLevelItem(index)
+        for item in self._items:
             if item.data(0, Qt.ItemDataRole.UserRole) == key:
                 return int(item.text(1) or 0)
         return 0
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
-        for index in range(self.topLevelItemCount()):
-            item = self.topLevelItem(index)
+        for item in self._items:
             key = str(item.data(0, Qt.ItemDataRole.UserRole))
             count = counts.get(key, 0)
             if item.text(1) != str(count):

@@ -71,4 +71,7 @@ class SavedViews(QToolButton):
         if self._views:
             menu.addSeparator()
         for name in self.names:
-            menu.addAction(name, lambda n=name: self.choose(n))
+            menu.addAction(name, self._chooser(name))
+
+    def _chooser(self, name: str) -> Callable[[], None]:
+        return lambda: self.choose(name)

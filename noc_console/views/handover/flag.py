@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from noc_console.models.cache.handover_table import SavedHandover
 from noc_console.services.handover.desk import HandoverDesk
+from noc_console.views.worker import Op, Runner
 
 CHECK_MS = 30_000
 FLAG_STYLE = "color: #ffffff; background: #8a4b00; padding: 0 6px; font-weight: bold;"
-Background = Callable[[Callable[[], object], Callable[[object], None]], None]
 
 
 class HandoverFlag(QLabel):
@@ -21,7 +20,7 @@ class HandoverFlag(QLabel):
     """
 
     def __init__(
-        self, desk: HandoverDesk, run_in_background: Background, parent: QWidget | None = None
+        self, desk: HandoverDesk, run_in_background: Runner, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("handoverFlag")
@@ -36,10 +35,9 @@ class HandoverFlag(QLabel):
         self.check()
 
     def check(self) -> None:
-        self._run(self._desk.unacknowledged, self._show)
+        Op(self._desk.unacknowledged, self._show).start(self._run)
 
-    def _show(self, pending: object) -> None:
-        assert isinstance(pending, list)
+    def _show(self, pending: list[SavedHandover]) -> None:
         if not pending:
             self.hide()
             return

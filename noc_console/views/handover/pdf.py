@@ -106,7 +106,7 @@ def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
     finally:
         painter.end()
     buffer.close()
-    data = content.data()
+    data = bytes(content.data())  # a QByteArray's data() is typed as any buffer
     if not data.rstrip().endswith(b"%%EOF"):
         raise RuntimeError("Qt's PDF writer produced an incomplete document")
     return data, pages

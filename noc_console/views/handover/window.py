@@ -10,7 +10,7 @@ All store work runs through `run_in_background` (the board's serial worker).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -40,8 +40,8 @@ from noc_console.models.text_limits import capped
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.handover.document import render_handover_html
 from noc_console.services.handover.report import HandoverReport
+from noc_console.views.worker import Op, Runner
 
-Background = Callable[[Callable[[], object], Callable[[object], None]], None]
 NOTE_COLUMN = 2
 PAPER = "QTextBrowser#handoverDocument { background: #ffffff; color: #111111; }"
 
@@ -56,7 +56,7 @@ class HandoverWindow(QWidget):
     def __init__(
         self,
         desk: HandoverDesk,
-        run_in_background: Background,
+        run_in_background: Runner,
         me: str = "",
         parent: QWidget | None = None,
     ) -> None:
@@ -129,7 +129,7 @@ class HandoverWindow(QWidget):
     def refresh(self) -> None:
         """Draft the current shift and list the stored handovers (off the GUI thread)."""
         desk = self._desk
-        self._run(lambda: (desk.draft(), desk.handovers()), self._loaded)
+        Op(lambda: (desk.draft(), desk.handovers()), self._loaded).start(self._run)
 
     def hand_over(self) -> None:
         report = self._report
@@ -137,7 +137,7 @@ class HandoverWindow(QWidget):
             return
         notes, author, text = self._notes(), self.author.text(), self.note.toPlainText()
         desk = self._desk
-        self._run(lambda: desk.hand_over(report, author, text, notes), self._stored_one)
+        Op(lambda: desk.hand_over(report, author, text, notes), self._stored_one).start(self._run)
 
     def acknowledge(self) -> None:
         row = self.list.currentRow()
@@ -147,13 +147,11 @@ class HandoverWindow(QWidget):
         if not name.strip():
             self.status.setText("Type your name to acknowledge the handover.")
             return
-        self._run(lambda: desk.acknowledge(number, name), self._stored_one)
+        Op(lambda: desk.acknowledge(number, name), self._stored_one).start(self._run)
 
     # ------------------------------------------------------------ results
-    def _loaded(self, result: object) -> None:
-        assert isinstance(result, tuple)
+    def _loaded(self, result: tuple[HandoverReport, Sequence[SavedHandover]]) -> None:
         report, stored = result
-        assert isinstance(report, HandoverReport)
         self._report, self._stored = report, list(stored)
         current = max(self.list.currentRow(), 0)
         self.list.blockSignals(True)
@@ -172,8 +170,7 @@ class HandoverWindow(QWidget):
         self.list.setCurrentRow(min(current, self.list.count() - 1))
         self._show(self.list.currentRow())
 
-    def _stored_one(self, saved: object) -> None:
-        assert isinstance(saved, SavedHandover)
+    def _stored_one(self, _saved: SavedHandover) -> None:
         self.changed.emit()
         self.refresh()
 

@@ -42,7 +42,7 @@ from noc_console.services.sources.factory import build_connector, default_mappin
 from noc_console.views.plain_text import plain, tooltip
 from noc_console.views.settings.connector_form import ConnectorForm
 from noc_console.views.settings.mapping_editor import MappingEditor
-from noc_console.views.worker import SerialWorker
+from noc_console.views.worker import Op, SerialWorker
 
 MARKS = {True: "✔", False: "✘", None: "?"}
 COLOURS = {True: "#009e73", False: "#e0603a", None: "#e69f00"}  # Okabe–Ito, as the board
@@ -153,7 +153,7 @@ class ConnectorSettingsDialog(QDialog):
             )
             return list(check_connection(connector, config))
 
-        self._worker.submit(run, self._show_checks, self._show_error)
+        Op(run, self._show_checks, self._show_error).start(self._worker.run)
 
     def save(self) -> None:
         self._stash()
@@ -215,8 +215,7 @@ class ConnectorSettingsDialog(QDialog):
         except NocError:
             return False
 
-    def _show_checks(self, checks: object) -> None:
-        assert isinstance(checks, list)
+    def _show_checks(self, checks: list[Check]) -> None:
         self.test_button.setEnabled(True)
         self.results.clear()
         for check in checks:

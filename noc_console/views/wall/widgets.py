@@ -117,7 +117,7 @@ class IncidentLine(QFrame):
         self.owner = ElidedLabel("small", self)
         self.clock = label("", "body", self)
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        layout = QHBoxLayout(self)
+        self._layout = layout = QHBoxLayout(self)
         layout.addWidget(self.badge)
         layout.addWidget(self.client, 3)
         layout.addWidget(self.title, 6)
@@ -126,8 +126,8 @@ class IncidentLine(QFrame):
         self.setAutoFillBackground(True)
 
     def rescale(self, scale: WallScale) -> None:
-        self.layout().setContentsMargins(scale.gap(), scale.gap(0.4), scale.gap(), scale.gap(0.4))
-        self.layout().setSpacing(scale.gap(1.4))
+        self._layout.setContentsMargins(scale.gap(), scale.gap(0.4), scale.gap(), scale.gap(0.4))
+        self._layout.setSpacing(scale.gap(1.4))
         self.badge.setFixedWidth(round(scale.px("body") * 2.4))
         self.clock.setFixedWidth(round(scale.px("body") * 9.5))
         self.clock.setMargin(scale.gap(0.5))

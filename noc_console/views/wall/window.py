@@ -44,6 +44,7 @@ from noc_console.views.wall.pages import ListPage, OverviewPage
 from noc_console.views.wall.scale import WallScale, apply_scale, label
 from noc_console.views.wall.status import wall_banner, wall_status
 from noc_console.views.wall.widgets import ElidedLabel, paint, state_colours
+from noc_console.views.worker import Op
 
 log = logging.getLogger(__name__)
 
@@ -175,10 +176,10 @@ class WallWindow(QWidget):
         rows, now, scope = self._live.rows(), self._clock.now(), self.scope
         pages, all_queues, per_page = self.settings.pages, self._queues, self.settings.rows_per_page
         thresholds = self._thresholds
-        self._controller.run_in_background(
+        Op(
             lambda: summarise(rows, now, scope, pages, all_queues, per_page, thresholds),
             self._summarised,
-        )
+        ).start(self._controller.run_in_background)
 
     def tick(self) -> None:
         """Once a second: clocks, rotation, banner, status line, burn-in shift."""
@@ -242,9 +243,8 @@ class WallWindow(QWidget):
         self.dots.setText(f"page {self.rotation.index + 1}/{len(self.rotation.pages)} "
                           f"{marks}  ({state})")  # fmt: skip
 
-    def _summarised(self, summary: object) -> None:
+    def _summarised(self, summary: WallSummary) -> None:
         self._summarising = False
-        assert isinstance(summary, WallSummary)
         self.summary = summary
         now = self._clock.now()
         for page in self.pages.values():
