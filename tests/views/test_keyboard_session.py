@@ -84,6 +84,12 @@ def test_ten_minutes_of_triage_without_the_mouse(
     def current_row() -> object:
         return board.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
 
+    def settled() -> bool:  # delivered, or waiting for the technician's decision
+        queued = store.outbox()
+        blocked = {q.action.key for q in queued if q.state is ActionState.CONFLICT}
+        return all(q.state in (ActionState.DELIVERED, ActionState.CONFLICT)
+                   or q.action.key in blocked for q in queued)  # fmt: skip
+
     sent: list[ActionKind] = []
     for minute in range(MINUTES):
         # The queue of unassigned work: Q, down to "Unassigned", back to the board.
@@ -157,15 +163,11 @@ def test_ten_minutes_of_triage_without_the_mouse(
         assert board.search.text() == ""
         assert board.model.rowCount() == len(board._live)  # the whole board again
         keys.key(Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)  # silence any alarm
+        # The minute ends when this minute's actions reached the feed: how far delivery
+        # lags behind the keys depends on the machine, and the feed moves on each minute.
+        qtbot.waitUntil(settled, timeout=20_000)
         clock.advance(timedelta(minutes=1))
 
-    def settled() -> bool:  # delivered, or waiting for the technician's decision
-        queued = store.outbox()
-        blocked = {q.action.key for q in queued if q.state is ActionState.CONFLICT}
-        return all(q.state in (ActionState.DELIVERED, ActionState.CONFLICT)
-                   or q.action.key in blocked for q in queued)  # fmt: skip
-
-    qtbot.waitUntil(settled, timeout=20_000)
     queued = store.outbox()
     kinds = [q.action.kind for q in queued]
     for kind in set(sent):
@@ -173,5 +175,5 @@ def test_ten_minutes_of_triage_without_the_mouse(
     assert ActionKind.PRIORITY in kinds
     assert not [q for q in queued if q.state is ActionState.FAILED]
     delivered = [q for q in queued if q.state is ActionState.DELIVERED]
-    assert len(delivered) >= 0.7 * len(queued)  # conflicts: the demo moves on for 10 min
+    assert len(delivered) >= 0.7 * len(queued)  # conflicts: rows the feed changed since a sync
     assert keys.presses > 300
