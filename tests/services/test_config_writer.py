@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from noc_console.connectors.demo.declaration import DemoSettings
+from noc_console.connectors.request_tracker.declaration import RtSettings
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Status
 from noc_console.services.config import load_config
-from noc_console.connectors.demo.declaration import DemoSettings
-from noc_console.connectors.request_tracker.declaration import RtSettings
 from noc_console.services.sources.config import ConnectorConfig
 from noc_console.services.sources.config_writer import save_connectors
 
