@@ -10,8 +10,9 @@ the demo feed starts without either.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
@@ -22,6 +23,9 @@ from noc_console.models.clock import Clock
 from noc_console.models.priority import PriorityMatrix
 
 S = TypeVar("S", bound=ConnectorSettings)
+T = TypeVar("T")
+#: A vendor's probe: the connection test's steps for a connector its type built.
+ProbeFunction = Callable[[Any], Iterator[Check]]
 
 
 class SecretKind(Enum):
@@ -32,6 +36,20 @@ class SecretKind(Enum):
     PRIVATE_KEY = "private key"
     PASSWORD = "API user's secret"
     CLIENT_SECRET = "client secret"
+
+
+@dataclass(frozen=True, slots=True)
+class Lazy(Generic[T]):
+    """`name` in `module`, imported only when asked for: a vendor's connector and probe
+    modules load `requests`. (tests/services/test_connector_registry.py resolves every
+    registered type's references.)"""
+
+    module: str
+    name: str
+
+    def __call__(self) -> T:
+        found: T = getattr(importlib.import_module(self.module), self.name)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +72,10 @@ class ConnectorType(Generic[S]):
 
     `required` names the settings that must not be empty; `max_page_size` is the vendor's
     largest page (0: the type does not page by size); `default_mapping` returns the
-    mapping the type starts from (None: its records need none); `probe` tests a built
-    connector step by step (None: the connection test's generic steps)."""
+    mapping the type starts from (None: its records need none); `probe` returns the
+    function that tests, step by step, a connector this type's `build` made — the
+    connection check never hands it a stand-in such as `UnavailableConnector` (None: the
+    check's generic steps). Both are usually `Lazy` references into the vendor's modules."""
 
     key: str
     label: str
@@ -65,7 +85,7 @@ class ConnectorType(Generic[S]):
     secret: SecretKind = SecretKind.NONE
     max_page_size: int = 0
     default_mapping: Callable[[], FieldMapping] | None = None
-    probe: Callable[[Connector], Iterator[Check]] | None = field(default=None)
+    probe: Callable[[], ProbeFunction] | None = None
 
     @property
     def needs_secret(self) -> bool:

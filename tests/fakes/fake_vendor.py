@@ -63,7 +63,7 @@ ACME = ConnectorType(
     secret=SecretKind.CLIENT_SECRET,
     max_page_size=250,
     default_mapping=lambda: MAPPING,
-    probe=probe,
+    probe=lambda: probe,
 )
 
 

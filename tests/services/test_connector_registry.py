@@ -7,12 +7,15 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from noc_console.connectors.connector_type import ConnectorType
+from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.registry import connector_types
 from noc_console.connectors.unavailable import UnavailableConnector
 from noc_console.models.clock import ManualClock
-from noc_console.models.errors import ConfigError
 from noc_console.models.priority import DEFAULT_MATRIX
 from noc_console.services.config import load_config
 from noc_console.services.secrets import SecretStore
@@ -24,6 +27,7 @@ from tests.fakes import fake_vendor
 from tests.fakes.fake_psa import FakePsa, running
 from tests.fakes.fake_vendor import AcmeConnector, AcmeSettings
 from tests.fakes.memory_keyring import MemoryKeyring
+from tests.services.test_hostile_config import refused, write
 
 ACME_TOML = """\
 [[connectors]]
@@ -34,19 +38,6 @@ region = "eu"
 page_size = 200
 allow_insecure_http = true
 """
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def refused(path: Path) -> ConfigError:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert caught.value.path == str(path)
-    return caught.value
 
 
 def test_a_registered_type_is_read_built_tested_and_saved(
@@ -133,3 +124,13 @@ def test_reading_every_type_and_a_vendor_config_loads_no_vendor_module(tmp_path:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=120, cwd=Path(__file__).parents[2])  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("kind", connector_types(), ids=lambda kind: kind.key)
+def test_every_declared_reference_resolves(kind: ConnectorType[Any]) -> None:
+    """The lazy references of each declaration name what exists (a typo would only show
+    when a user first tests that type)."""
+    if kind.default_mapping is not None:
+        assert isinstance(kind.default_mapping(), FieldMapping)
+    if kind.probe is not None:
+        assert callable(kind.probe())

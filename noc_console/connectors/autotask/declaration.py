@@ -6,12 +6,10 @@ Cheap to import (no `requests`, no connector module until a connector is built).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from noc_console.connectors.base import Check, Connector
-from noc_console.connectors.connector_type import Build, ConnectorType, SecretKind
-from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.base import Connector
+from noc_console.connectors.connector_type import Build, ConnectorType, Lazy, SecretKind
 from noc_console.connectors.settings import PsaFields, http_settings
 
 
@@ -38,29 +36,10 @@ def build(b: Build[AtSettings]) -> Connector:
                                       b.label)  # fmt: skip
 
 
-def probe(connector: Connector) -> Iterator[Check]:
-    from noc_console.connectors.autotask.connector import AutotaskConnector
-    from noc_console.connectors.autotask.probe import probe_autotask
-
-    if not isinstance(connector, AutotaskConnector):
-        raise TypeError(f"not an Autotask connector: {connector!r}")
-    return probe_autotask(connector)
-
-
-def default_mapping() -> FieldMapping:
-    from noc_console.connectors.autotask.connector import DEFAULT_MAPPING
-
-    return DEFAULT_MAPPING
-
-
 AUTOTASK = ConnectorType(
-    key="autotask",
-    label="Autotask PSA",
-    settings=AtSettings,
-    build=build,
-    required=("base_url", "username", "integration_code"),
-    secret=SecretKind.PASSWORD,
+    key="autotask", label="Autotask PSA", settings=AtSettings, build=build,
+    required=("base_url", "username", "integration_code"), secret=SecretKind.PASSWORD,
     max_page_size=500,
-    default_mapping=default_mapping,
-    probe=probe,
-)
+    default_mapping=Lazy("noc_console.connectors.autotask.connector", "DEFAULT_MAPPING"),
+    probe=Lazy("noc_console.connectors.autotask.probe", "probe_autotask"),
+)  # fmt: skip

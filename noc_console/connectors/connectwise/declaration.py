@@ -5,12 +5,10 @@ Cheap to import (no `requests`, no connector module until a connector is built).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from noc_console.connectors.base import Check, Connector
-from noc_console.connectors.connector_type import Build, ConnectorType, SecretKind
-from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.base import Connector
+from noc_console.connectors.connector_type import Build, ConnectorType, Lazy, SecretKind
 from noc_console.connectors.settings import PsaFields, http_settings
 
 
@@ -33,29 +31,10 @@ def build(b: Build[CwSettings]) -> Connector:
     return cw.ConnectWiseConnector(b.name, http, options, b.label)
 
 
-def probe(connector: Connector) -> Iterator[Check]:
-    from noc_console.connectors.connectwise.connector import ConnectWiseConnector
-    from noc_console.connectors.connectwise.probe import probe_connectwise
-
-    if not isinstance(connector, ConnectWiseConnector):
-        raise TypeError(f"not a ConnectWise connector: {connector!r}")
-    return probe_connectwise(connector)
-
-
-def default_mapping() -> FieldMapping:
-    from noc_console.connectors.connectwise.connector import DEFAULT_MAPPING
-
-    return DEFAULT_MAPPING
-
-
 CONNECTWISE = ConnectorType(
-    key="connectwise",
-    label="ConnectWise PSA",
-    settings=CwSettings,
-    build=build,
-    required=("base_url", "company", "public_key", "client_id"),
-    secret=SecretKind.PRIVATE_KEY,
+    key="connectwise", label="ConnectWise PSA", settings=CwSettings, build=build,
+    required=("base_url", "company", "public_key", "client_id"), secret=SecretKind.PRIVATE_KEY,
     max_page_size=1000,
-    default_mapping=default_mapping,
-    probe=probe,
-)
+    default_mapping=Lazy("noc_console.connectors.connectwise.connector", "DEFAULT_MAPPING"),
+    probe=Lazy("noc_console.connectors.connectwise.probe", "probe_connectwise"),
+)  # fmt: skip

@@ -5,12 +5,10 @@ Cheap to import (no `requests`, no connector module until a connector is built).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from noc_console.connectors.base import Check, Connector
-from noc_console.connectors.connector_type import Build, ConnectorType, SecretKind
-from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.base import Connector
+from noc_console.connectors.connector_type import Build, ConnectorType, Lazy, SecretKind
 from noc_console.connectors.settings import PsaFields, http_settings
 
 
@@ -34,29 +32,9 @@ def build(b: Build[HaloSettings]) -> Connector:
     return halo.HaloConnector(b.name, http, token, options, b.label)
 
 
-def probe(connector: Connector) -> Iterator[Check]:
-    from noc_console.connectors.halo.connector import HaloConnector
-    from noc_console.connectors.halo.probe import probe_halo
-
-    if not isinstance(connector, HaloConnector):
-        raise TypeError(f"not a Halo connector: {connector!r}")
-    return probe_halo(connector)
-
-
-def default_mapping() -> FieldMapping:
-    from noc_console.connectors.halo.connector import DEFAULT_MAPPING
-
-    return DEFAULT_MAPPING
-
-
 HALO = ConnectorType(
-    key="halo",
-    label="HaloPSA",
-    settings=HaloSettings,
-    build=build,
-    required=("base_url", "client_id"),
-    secret=SecretKind.CLIENT_SECRET,
-    max_page_size=100,
-    default_mapping=default_mapping,
-    probe=probe,
-)
+    key="halo", label="HaloPSA", settings=HaloSettings, build=build,
+    required=("base_url", "client_id"), secret=SecretKind.CLIENT_SECRET, max_page_size=100,
+    default_mapping=Lazy("noc_console.connectors.halo.connector", "DEFAULT_MAPPING"),
+    probe=Lazy("noc_console.connectors.halo.probe", "probe_halo"),
+)  # fmt: skip

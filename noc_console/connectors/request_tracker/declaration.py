@@ -5,13 +5,11 @@ Cheap to import (no `requests`, no connector module until a connector is built).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from noc_console.connectors.base import Check, Connector
-from noc_console.connectors.connector_type import Build, ConnectorType, SecretKind
-from noc_console.connectors.mapping.field_mapping import FieldMapping
+from noc_console.connectors.base import Connector
+from noc_console.connectors.connector_type import Build, ConnectorType, Lazy, SecretKind
 from noc_console.connectors.settings import PsaFields, http_settings
 
 MAX_PAGE_SIZE = 100
@@ -61,29 +59,9 @@ def build(b: Build[RtSettings]) -> Connector:
     return rt.RequestTrackerConnector(b.name, http, options, b.label)
 
 
-def probe(connector: Connector) -> Iterator[Check]:
-    from noc_console.connectors.request_tracker.connector import RequestTrackerConnector
-    from noc_console.connectors.request_tracker.probe import probe_rt
-
-    if not isinstance(connector, RequestTrackerConnector):
-        raise TypeError(f"not a Request Tracker connector: {connector!r}")
-    return probe_rt(connector)
-
-
-def default_mapping() -> FieldMapping:
-    from noc_console.connectors.request_tracker.connector import DEFAULT_MAPPING
-
-    return DEFAULT_MAPPING
-
-
 RT = ConnectorType(
-    key="rt",
-    label="Request Tracker 5",
-    settings=RtSettings,
-    build=build,
-    required=("base_url",),
-    secret=SecretKind.TOKEN_OR_PASSWORD,
-    max_page_size=MAX_PAGE_SIZE,
-    default_mapping=default_mapping,
-    probe=probe,
-)
+    key="rt", label="Request Tracker 5", settings=RtSettings, build=build, required=("base_url",),
+    secret=SecretKind.TOKEN_OR_PASSWORD, max_page_size=MAX_PAGE_SIZE,
+    default_mapping=Lazy("noc_console.connectors.request_tracker.connector", "DEFAULT_MAPPING"),
+    probe=Lazy("noc_console.connectors.request_tracker.probe", "probe_rt"),
+)  # fmt: skip

@@ -35,7 +35,7 @@ def check_connection(connector: Connector, config: ConnectorConfig[Any]) -> Iter
         and kind.probe is not None
         and not isinstance(connector, UnavailableConnector)
     ):
-        yield from kind.probe(connector)
+        yield from kind.probe()(connector)
         return
     try:
         clients = connector.clients()
