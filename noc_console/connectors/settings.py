@@ -23,9 +23,6 @@ from noc_console.connectors.http.settings import HttpSettings
 #: No vendor serves more records per page (ConnectWise: 1,000); a type's own maximum,
 #: `ConnectorType.max_page_size`, is checked after this.
 PAGE_SIZE_LIMIT = 1000
-#: Where a field appears in the settings dialog and the file: "first" before the vendor's
-#: own fields, "last" after them (default: among them, in declaration order).
-FIRST, LAST = 0, 2
 
 
 def url_problem(url: str) -> str | None:
@@ -97,7 +94,6 @@ class HttpFields(ConnectorSettings):
             "doc": "The API's base URL (RT: https://rt.example.com/REST/2.0).",
             "check": url_problem,
             "label": "Base &URL",
-            "order": FIRST,
         },
     )
     ca_bundle: str = field(
@@ -106,7 +102,6 @@ class HttpFields(ConnectorSettings):
             "doc": "PEM file of a private CA to trust (TLS stays verified).",
             "check": file_problem,
             "label": "CA bundle (PEM file)",
-            "order": LAST,
         },
     )
     requests_per_minute: float = field(
@@ -117,7 +112,6 @@ class HttpFields(ConnectorSettings):
             "range": (1.0, 100_000.0),
             "zero": "the vendor's default",
             "label": "Requests per minute",
-            "order": LAST,
         },
     )
     timeout_s: float = field(
@@ -126,7 +120,6 @@ class HttpFields(ConnectorSettings):
             "doc": "Read timeout of each request.",
             "range": (0.5, 600.0),
             "label": "Read timeout (seconds)",
-            "order": LAST,
         },
     )
 
@@ -145,7 +138,6 @@ class PsaFields(HttpFields):
             "range": (1, PAGE_SIZE_LIMIT),
             "zero": "the vendor's maximum",
             "label": "Page size",
-            "order": LAST,
         },
     )
     allow_insecure_http: bool = field(
@@ -154,7 +146,6 @@ class PsaFields(HttpFields):
             "doc": "Send the secret over a plain http:// base_url (a test lab only: anyone on "
             "the path can read it). Without it, http:// is refused for types with a secret.",
             "label": "Allow plain &http (test lab)",
-            "order": LAST,
         },
     )
 
@@ -162,7 +153,12 @@ class PsaFields(HttpFields):
 def ordered_fields(settings: type[ConnectorSettings]) -> list[Field[Any]]:
     """The fields of `settings` in the order the dialog shows and the file lists them:
     base_url, the vendor's own, then the common ones."""
-    return sorted(fields(settings), key=lambda spec: spec.metadata.get("order", 1))
+    common = {spec.name for spec in fields(PsaFields)}
+
+    def place(spec: Field[Any]) -> int:
+        return 0 if spec.name == "base_url" else 2 if spec.name in common else 1
+
+    return sorted(fields(settings), key=place)
 
 
 def http_settings(settings: HttpFields) -> HttpSettings:
