@@ -150,15 +150,18 @@ class PsaFields(HttpFields):
     )
 
 
+#: The common fields before and after a vendor's own, in the order files have always
+#: listed them (a saved connector reads as it did before types declared their fields).
+HEAD = ("base_url", "secret")
+TAIL = ("ca_bundle", "allow_insecure_http", "requests_per_minute", "timeout_s", "page_size")
+
+
 def ordered_fields(settings: type[ConnectorSettings]) -> list[Field[Any]]:
     """The fields of `settings` in the order the dialog shows and the file lists them:
-    base_url, the vendor's own, then the common ones."""
-    common = {spec.name for spec in fields(PsaFields)}
-
-    def place(spec: Field[Any]) -> int:
-        return 0 if spec.name == "base_url" else 2 if spec.name in common else 1
-
-    return sorted(fields(settings), key=place)
+    base_url (and secret), the vendor's own, then the common ones."""
+    order = {name: place for place, name in enumerate(HEAD)}
+    order.update({name: place for place, name in enumerate(TAIL, start=len(HEAD) + 1)})
+    return sorted(fields(settings), key=lambda spec: order.get(spec.name, len(HEAD)))
 
 
 def http_settings(settings: HttpFields) -> HttpSettings:
