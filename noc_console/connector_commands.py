@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import getpass
 import sys
+from typing import Any
 
 from noc_console.connectors.base import Check
 from noc_console.connectors.mapping.lines import as_toml
+from noc_console.connectors.registry import connector_type
 from noc_console.models.clock import SystemClock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.services.config import Config, ConnectorConfig
 from noc_console.services.runtime import secret_store
-from noc_console.services.sources.config import NEEDS_SECRET, TYPE_LABELS
 from noc_console.services.sources.connection_check import check_connection, passed
 from noc_console.services.sources.factory import build_connector
 
@@ -45,17 +46,18 @@ def _list(config: Config) -> int:
         print(f"  {status.advice}")
     for c in config.connectors:
         state = ""
-        if c.type in NEEDS_SECRET:
+        kind = connector_type(c.type)
+        if kind is not None and kind.needs_secret:
             try:
                 state = "secret stored" if secrets.get(c.secret_name) else "NO SECRET"
             except EnvironmentProblem as exc:
                 state = str(exc)
-        kind = TYPE_LABELS.get(c.type, c.type)
-        print(f"{c.name:<16} {kind:<22} {c.base_url or '-':<40} {state}".rstrip())
+        label = kind.label if kind is not None else c.type
+        print(f"{c.name:<16} {label:<22} {c.base_url or '-':<40} {state}".rstrip())
     return 0
 
 
-def _test(config: Config, connector_config: ConnectorConfig) -> int:
+def _test(config: Config, connector_config: ConnectorConfig[Any]) -> int:
     connector = build_connector(connector_config, SystemClock(), config.sla.matrix,
                                 secret_store(config))  # fmt: skip
     print(f"Testing {connector.label} ({connector_config.type})")
@@ -67,7 +69,7 @@ def _test(config: Config, connector_config: ConnectorConfig) -> int:
     return 0 if passed(checks) else 1
 
 
-def _suggest(config: Config, c: ConnectorConfig, checks: list[Check]) -> None:
+def _suggest(config: Config, c: ConnectorConfig[Any], checks: list[Check]) -> None:
     """The mapping lines the test suggests, ready to paste (check each first)."""
     lines = as_toml(s for check in checks for s in check.suggestions)
     if not lines:
@@ -86,7 +88,7 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
-def _set_secret(config: Config, c: ConnectorConfig) -> int:
+def _set_secret(config: Config, c: ConnectorConfig[Any]) -> int:
     if sys.stdin.isatty():
         value = getpass.getpass(f"Secret for {c.name} (keyring entry {c.secret_name!r}): ")
     else:

@@ -108,11 +108,3 @@ class Check:
     ok: bool | None
     detail: str
     suggestions: tuple[Suggestion, ...] = ()
-
-
-class Probe(Protocol):
-    """Optional: a connector that can test its own connection step by step."""
-
-    def probe(self) -> Iterator[Check]:
-        """Checks in order; stops after the first step that makes the rest meaningless."""
-        ...

@@ -27,16 +27,10 @@ from noc_console.services.config_rules import one_of
 from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.shift_config import ShiftTables, build_shift_plan
 from noc_console.services.sla_config import SlaSettings, SlaTables, build_sla
-from noc_console.services.sources.config import (
-    CONNECTOR_TYPES,
-    ConnectorConfig,
-    parse_mapping,
-    validate_connector,
-)
+from noc_console.services.sources.config import ConnectorConfig, parse_connector
 from noc_console.services.wall.config import WallSettings
 
 __all__ = [
-    "CONNECTOR_TYPES",
     "FILE_KEY",
     "Config",
     "ConnectorConfig",
@@ -70,7 +64,7 @@ class Config:
             "range": (1.0, 86_400.0),
         },
     )
-    connectors: tuple[ConnectorConfig, ...] = field(
+    connectors: tuple[ConnectorConfig[Any], ...] = field(
         default=(),
         metadata={"doc": "Sources; none means the built-in demo feed (docs/connectors.md).",
                   "not_a_key": True},  # read by `_connector`, below
@@ -212,13 +206,8 @@ def _value_at(data: Any, key: str) -> Any:
     return data
 
 
-def _connector(item: Any, where: str, key: str) -> ConnectorConfig:
-    if not isinstance(item, dict):
-        raise ConfigError(where, key, "must be a table")
-    mapping = parse_mapping(item.pop("mapping", {}), where, f"{key}.mapping")
-    connector = replace(_section(ConnectorConfig, item, where, key), mapping=mapping)
-    validate_connector(connector, where, key)
-    return connector
+def _connector(item: Any, where: str, key: str) -> ConnectorConfig[Any]:
+    return parse_connector(item, where, key, _section)
 
 
 T = TypeVar("T")

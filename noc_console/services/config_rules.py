@@ -5,6 +5,7 @@ A setting's dataclass field carries its rule in `metadata` beside its "doc":
 - `"range": (low, high)` — a finite number in `[low, high]` (a whole one for `int`
   fields); nan, infinities and out-of-range values are refused with the range;
 - `"zero": "what 0 means"` — 0 is allowed outside the range (the vendor's default);
+- `"choices": (a, b, …)` — one of these words (`one_of`);
 - `"check": function` — for other values: returns why the value is wrong, or None.
 
 The one reader (`config_reader.py`) asks `field_problem` for every value it reads, so a
@@ -49,6 +50,10 @@ def field_problem(spec: Field[Any], value: Any) -> str | None:
         problem = number_problem(
             value, low, high, whole=spec.type in ("int", int), zero=rule.get("zero", "")
         )
+        if problem is not None:
+            return problem
+    if "choices" in rule:
+        problem = one_of(*rule["choices"])(value)
         if problem is not None:
             return problem
     check = rule.get("check")

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from noc_console.connectors.base import Connector
+from noc_console.connectors.demo.declaration import DemoSettings
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock, ScaledClock, SystemClock
 from noc_console.paths import secrets_file
@@ -19,7 +21,7 @@ from noc_console.services.engine import SyncEngine
 from noc_console.services.secrets import SecretStore
 from noc_console.services.sources.factory import build_connector
 
-DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo")
+DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo", settings=DemoSettings())
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class Runtime:
         self.store.close()
 
 
-def connector_configs(config: Config, demo: bool) -> tuple[ConnectorConfig, ...]:
+def connector_configs(config: Config, demo: bool) -> tuple[ConnectorConfig[Any], ...]:
     """The sources to run: the configured ones, or the demo feed when asked or none."""
     if demo or not config.connectors:
         demo_configs = tuple(c for c in config.connectors if c.type == "demo")
@@ -48,7 +50,7 @@ def build_runtime(
     config: Config, db_url: str, demo: bool = False, clock: Clock | None = None
 ) -> Runtime:
     configs = connector_configs(config, demo)
-    speeds = {c.speed for c in configs if c.type == "demo"}
+    speeds = {c.settings.speed for c in configs if isinstance(c.settings, DemoSettings)}
     if clock is None:
         speed = max(speeds) if speeds else 1.0
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)

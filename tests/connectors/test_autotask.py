@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from noc_console.connectors.autotask.connector import DEFAULT_MAPPING, AtOptions, AutotaskConnector
+from noc_console.connectors.autotask.probe import probe_autotask
 from noc_console.connectors.autotask.records import at_date
 from noc_console.connectors.autotask.session import AutotaskSession, at_client
 from noc_console.connectors.errors import ActionRejected, AuthFailed, Conflict, RateLimited
@@ -289,7 +290,7 @@ def test_the_hourly_budget_is_a_client_side_limit_and_429_is_rate_limited(
 
 def test_the_probe_reports_each_step_and_the_headroom(at: FakeAutotask) -> None:
     at.seed(10)
-    checks = {c.step: c for c in connector(at).probe()}
+    checks = {c.step: c for c in probe_autotask(connector(at))}
     assert checks["reachable"].ok
     assert "America East 5" in checks["reachable"].detail
     assert checks["authenticated"].ok
@@ -300,9 +301,9 @@ def test_the_probe_reports_each_step_and_the_headroom(at: FakeAutotask) -> None:
     assert checks["limits"].ok
     assert " of 10,000 requests used this hour" in checks["limits"].detail
     at.picklists["status"][30] = "Triage"
-    checks = {c.step: c for c in connector(at, secret="wrong").probe()}
+    checks = {c.step: c for c in probe_autotask(connector(at, secret="wrong"))}
     assert checks["authenticated"].ok is False
-    statuses = next(c for c in connector(at).probe() if c.step == "statuses")
+    statuses = next(c for c in probe_autotask(connector(at)) if c.step == "statuses")
     assert statuses.ok is False
     assert "'Triage' (no open ticket)" in statuses.detail
 
@@ -318,7 +319,7 @@ def test_the_probe_checks_queues_picklists_and_what_open_tickets_carry(at: FakeA
     at.add_ticket("Old status", status=99)  # its status id is gone from the picklist
     monitoring = sum(1 for t in at.tickets.values() if t["queueID"] == 29683354
                      and t["status"] != 5)  # fmt: skip
-    checks = {c.step: c for c in connector(at).probe()}
+    checks = {c.step: c for c in probe_autotask(connector(at))}
     assert "status id 99 (1 open ticket)" in checks["unknown ids"].detail
     assert "'Waiting on Vendor' (1 open ticket)" in checks["statuses"].detail
     assert checks["tiers"].ok is None

@@ -18,6 +18,7 @@ from noc_console.connectors.connectwise.connector import (
     ConnectWiseConnector,
     CwOptions,
 )
+from noc_console.connectors.connectwise.probe import probe_connectwise
 from noc_console.connectors.connectwise.session import ConnectWiseHttp
 from noc_console.connectors.errors import (
     ActionRejected,
@@ -437,7 +438,7 @@ def test_a_moved_codebase_is_discovered_again(cw: FakeConnectWise) -> None:
 
 def test_the_connection_test_names_each_step(cw: FakeConnectWise) -> None:
     cw.seed(20)
-    checks = {c.step: c for c in connector(cw).probe()}
+    checks = {c.step: c for c in probe_connectwise(connector(cw))}
     assert [checks[s].ok for s in ("reachable", "authenticated", "can read incidents")] == [
         True, True, True]  # fmt: skip
     assert "codebase v2025_1" in checks["reachable"].detail
@@ -445,10 +446,10 @@ def test_the_connection_test_names_each_step(cw: FakeConnectWise) -> None:
         True] * 4  # fmt: skip
     assert checks["limits"].ok is True
     cw.add_board("Network Ops", [("Dispatched", False)])
-    checks = {c.step: c for c in connector(cw).probe()}
+    checks = {c.step: c for c in probe_connectwise(connector(cw))}
     assert checks["statuses"].ok is False
     assert "'Dispatched' (no open ticket, board 'Network Ops')" in checks["statuses"].detail
-    wrong = {c.step: c for c in connector(cw, private_key="nope").probe()}
+    wrong = {c.step: c for c in probe_connectwise(connector(cw, private_key="nope"))}
     assert wrong["reachable"].ok is True
     assert wrong["authenticated"].ok is False
     assert "credentials refused" in wrong["authenticated"].detail
@@ -464,7 +465,7 @@ def test_the_connection_test_checks_every_mapping_target_per_board(cw: FakeConne
                       status=cw.status_id(ops["id"], "Dispatched"))  # fmt: skip
     cw.add_board("NOC L2", [("New", False), ("Waiting Customer", False),
                             ("Acknowledged", False), ("Resolved", True)])  # fmt: skip
-    checks = {c.step: c for c in connector(cw).probe()}
+    checks = {c.step: c for c in probe_connectwise(connector(cw))}
     assert checks["statuses"].ok is False
     assert ("not mapped, so their tickets are skipped: 'Dispatched' (3 open tickets, board "
             "'Network Ops')") in checks["statuses"].detail  # fmt: skip
@@ -489,7 +490,7 @@ def test_the_connection_test_checks_every_mapping_target_per_board(cw: FakeConne
     pasted = connector(cw, overrides={
         "status": {"Dispatched": Status.IN_PROGRESS, "Fixed": Status.RESOLVED},
         "tier": {"Network Ops": Tier.L1, "NOC L2": Tier.L2}})  # fmt: skip
-    after = {c.step: c for c in pasted.probe()}
+    after = {c.step: c for c in probe_connectwise(pasted)}
     assert (after["statuses"].ok, after["tiers"].ok) == (True, True)
     assert "board 'Network Ops'" not in after["status targets"].detail
     assert "L2" not in after["escalation"].detail  # L3 and ENG still have no board here

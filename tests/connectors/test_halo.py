@@ -30,6 +30,7 @@ from noc_console.connectors.halo.connector import (
     HaloOptions,
     halo_client,
 )
+from noc_console.connectors.halo.probe import probe_halo
 from noc_console.connectors.halo.records import halo_date
 from noc_console.connectors.http.client import HttpSettings
 from noc_console.connectors.mapping.lines import as_toml
@@ -175,7 +176,7 @@ def test_open_tickets_served_again_on_every_page_stop_the_mapping_check(halo: Fa
     source.lookups()
     same = {"record_count": 1_000_000, "tickets": [halo.tickets[4001]]}
     halo.inject("200", "/api/Tickets", body=same, times=50)
-    checks = {c.step: c for c in source.probe()}
+    checks = {c.step: c for c in probe_halo(source)}
     assert checks["mapping"].ok is False
     assert "holds the same records as the page before" in checks["mapping"].detail
     assert halo.count("GET", "/api/Tickets") == 3  # "can read incidents", then two pages
@@ -457,14 +458,14 @@ def test_refusals_are_rejections_with_halos_words(halo: FakeHalo) -> None:
 
 # ---------------------------------------------------------------- connection test
 def test_probe_walks_every_step(halo: FakeHalo) -> None:
-    checks = {c.step: c for c in connector(halo).probe()}
+    checks = {c.step: c for c in probe_halo(connector(halo))}
     steps = ("reachable", "authenticated", "can read incidents", "can write", "statuses",
              "status targets", "priorities", "priority targets", "tiers", "escalation",
              "limits")  # fmt: skip
     assert list(checks) == list(steps)
     assert [checks[s].ok for s in steps] == [True] * len(steps), checks
     assert f"{len(open_ids(halo))} open tickets" in checks["can read incidents"].detail
-    refused = {c.step: c for c in connector(halo, secret="nope").probe()}
+    refused = {c.step: c for c in probe_halo(connector(halo, secret="nope"))}
     assert refused["reachable"].ok
     assert refused["authenticated"].ok is False
     assert "can read incidents" not in refused
@@ -472,7 +473,7 @@ def test_probe_walks_every_step(halo: FakeHalo) -> None:
 
 def test_probe_names_unmapped_statuses(halo: FakeHalo) -> None:
     mapping = type(DEFAULT_MAPPING)(status={"New": Status.NEW}, priority=DEFAULT_MAPPING.priority)
-    checks = {c.step: c for c in connector(halo, mapping=mapping).probe()}
+    checks = {c.step: c for c in probe_halo(connector(halo, mapping=mapping))}
     assert checks["statuses"].ok is False
     assert "'In Progress' (" in checks["statuses"].detail
 
@@ -485,7 +486,7 @@ def test_probe_checks_teams_and_what_open_tickets_carry(halo: FakeHalo) -> None:
     for _ in range(3):
         halo.add_ticket("Core switch", team="NOC L2")
     halo.add_ticket("Ghost status", status_id=77)
-    checks = {c.step: c for c in connector(halo).probe()}
+    checks = {c.step: c for c in probe_halo(connector(halo))}
     assert checks["unknown ids"].ok is False
     assert "status id 77 (1 open ticket)" in checks["unknown ids"].detail
     assert checks["tiers"].ok is None
@@ -496,8 +497,8 @@ def test_probe_checks_teams_and_what_open_tickets_carry(halo: FakeHalo) -> None:
     assert lines == ["[connectors.mapping.tier]", '"NOC L2" = "L2"', '"NOC L3" = "L3"',
                      '"Projects" = "ENG"']  # fmt: skip
     tiers = {"tier": {"NOC L2": Tier.L2, "NOC L3": Tier.L3, "Projects": Tier.ENG}}
-    pasted = {c.step: c for c in connector(halo, mapping=DEFAULT_MAPPING.overridden(tiers)
-                                           ).probe()}  # fmt: skip
+    pasted_mapping = DEFAULT_MAPPING.overridden(tiers)
+    pasted = {c.step: c for c in probe_halo(connector(halo, mapping=pasted_mapping))}
     assert (pasted["tiers"].ok, pasted["escalation"].ok) == (True, True)
 
 

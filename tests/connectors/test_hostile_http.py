@@ -26,7 +26,7 @@ from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.priority import DEFAULT_MATRIX
 from noc_console.services.secrets import SecretStore
-from noc_console.services.sources.config import ConnectorConfig
+from noc_console.services.sources.config import ConnectorConfig, new_connector
 from noc_console.services.sources.connection_check import check_connection
 from noc_console.services.sources.factory import build_connector
 from noc_console.services.sync import SyncService
@@ -49,9 +49,9 @@ VENDOR_FIELDS: dict[str, dict[str, Any]] = {
 FAST = 1_000_000.0  # requests per minute: no test waits for a vendor's budget
 
 
-def vendor_config(kind: str, base_url: str, **options: Any) -> ConnectorConfig:
-    return ConnectorConfig(name=kind, type=kind, base_url=base_url, requests_per_minute=FAST,
-                           timeout_s=5.0, **VENDOR_FIELDS[kind], **options)  # fmt: skip
+def vendor_config(kind: str, base_url: str, **options: Any) -> ConnectorConfig[Any]:
+    return new_connector(kind, kind, base_url=base_url, requests_per_minute=FAST, timeout_s=5.0,
+                         **VENDOR_FIELDS[kind], **options)  # fmt: skip
 
 
 def vendor(kind: str, base_url: str, **options: Any) -> Connector:

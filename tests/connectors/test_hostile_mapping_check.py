@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from noc_console.connectors.autotask.probe import probe_autotask
 from noc_console.connectors.base import Check
+from noc_console.connectors.connectwise.probe import probe_connectwise
+from noc_console.connectors.halo.probe import probe_halo
 from noc_console.connectors.mapping.check import OpenUse, Tenant, TenantStatus, check_mapping
 from noc_console.connectors.mapping.field_mapping import FieldMapping
 from noc_console.connectors.mapping.lines import LINES_PER_TABLE, as_toml
@@ -105,7 +108,7 @@ def test_connectwise_tickets_with_odd_references_are_counted_not_fatal(
 ) -> None:
     ticket = cw.add_ticket("Odd", status=11)
     cw.tickets[ticket["id"]][field] = value
-    checks = list(connectwise(cw).probe())
+    checks = list(probe_connectwise(connectwise(cw)))
     assert {c.step for c in checks} >= {"statuses", "priorities", "tiers", "limits"}
     for check in checks:
         one_line(check)
@@ -116,7 +119,7 @@ def test_autotask_picklist_ids_nobody_knows_are_named_on_one_line(value: Any) ->
     with running(FakeAutotask()) as at:
         ticket = at.add_ticket("Odd status", status=1)
         at.tickets[ticket["id"]]["status"] = value
-        checks = {c.step: c for c in autotask(at).probe()}
+        checks = {c.step: c for c in probe_autotask(autotask(at))}
     for check in checks.values():
         one_line(check)
     if value is not None:
@@ -131,7 +134,7 @@ def test_halo_team_lists_of_odd_shapes_are_not_fatal(teams: Any) -> None:
     with running(FakeHalo()) as halo:
         halo.seed(5)
         halo.inject("200", "/api/Team", body=teams)
-        checks = {c.step: c for c in halo_connector(halo).probe()}
+        checks = {c.step: c for c in probe_halo(halo_connector(halo))}
     for check in checks.values():
         one_line(check)
     if not isinstance(teams, list):

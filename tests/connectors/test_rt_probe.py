@@ -12,6 +12,7 @@ import pytest
 from noc_console.connectors.mapping.field_mapping import FieldMapping
 from noc_console.connectors.mapping.lines import as_toml
 from noc_console.connectors.request_tracker.connector import DEFAULT_MAPPING
+from noc_console.connectors.request_tracker.probe import probe_rt
 from noc_console.models.incident import Status
 from tests.connectors.test_request_tracker import connector
 from tests.peers.request_tracker import RtServer
@@ -60,7 +61,7 @@ def test_a_queue_without_the_tier_field_cannot_be_escalated_and_odd_values_are_n
     rt_server.create_ticket(tiered, "Edge router", CustomFields={FIELD: "L2"})
     for _ in range(2):
         rt_server.create_ticket(untiered, "Printer offline")
-    checks = {c.step: c for c in connector(rt_server, tier_field=FIELD).probe()}
+    checks = {c.step: c for c in probe_rt(connector(rt_server, tier_field=FIELD))}
     escalation = checks["escalation"]
     assert escalation.ok is False
     assert f"{untiered!r} (2 open tickets)" in escalation.detail
@@ -79,7 +80,7 @@ def test_an_open_ticket_status_the_mapping_lacks_is_named_with_a_placeholder(
     rt_server.api("PUT", f"/ticket/{ticket}", json={"Status": "open"}).raise_for_status()
     no_open = FieldMapping(status={s: v for s, v in DEFAULT_MAPPING.status.items()
                                    if s != "open"}, priority=DEFAULT_MAPPING.priority)  # fmt: skip
-    checks = {c.step: c for c in connector(rt_server, mapping=no_open).probe()}
+    checks = {c.step: c for c in probe_rt(connector(rt_server, mapping=no_open))}
     assert checks["statuses"].ok is False
     assert "not mapped, so their tickets are skipped: 'open' (" in checks["statuses"].detail
     lines = as_toml(checks["statuses"].suggestions)

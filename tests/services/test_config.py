@@ -24,7 +24,8 @@ def test_demo_connector_is_read(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.sync_interval_s == 2
     (connector,) = config.connectors
-    assert (connector.name, connector.type, connector.seed, connector.speed) == (
+    settings = connector.settings
+    assert (connector.name, connector.type, settings.seed, settings.speed) == (
         "sim",
         "demo",
         9,

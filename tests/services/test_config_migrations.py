@@ -11,7 +11,7 @@ import pytest
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import load_config
 from noc_console.services.config_migrations import SCHEMA_VERSION
-from noc_console.services.sources.config import ConnectorConfig
+from noc_console.services.sources.config import new_connector
 from noc_console.services.sources.config_writer import save_connectors
 
 LEGAL = """\
@@ -138,7 +138,7 @@ def test_saving_connectors_writes_the_current_version_and_keeps_comments(
 ) -> None:
     path = write(tmp_path, "config.toml", VERSION_1)
     before = load_config(path)
-    saved = save_connectors(path, [ConnectorConfig(name="sim", type="demo", seed=3)])
+    saved = save_connectors(path, [new_connector("sim", "demo", seed=3)])
     text = path.read_text(encoding="utf-8")
     data = tomllib.loads(text)
     assert data["schema_version"] == SCHEMA_VERSION
@@ -150,9 +150,7 @@ def test_saving_connectors_writes_the_current_version_and_keeps_comments(
     after = load_config(path)
     assert after.sla == before.sla
     assert (after.wall, after.theme) == (before.wall, before.theme)
-    assert (
-        saved.connectors == after.connectors == (ConnectorConfig(name="sim", type="demo", seed=3),)
-    )
+    assert saved.connectors == after.connectors == (new_connector("sim", "demo", seed=3),)
 
 
 def test_saving_a_file_whose_sla_tables_are_out_of_order_moves_the_clients_too(

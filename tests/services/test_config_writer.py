@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from noc_console.connectors.demo.declaration import DemoSettings
+from noc_console.connectors.request_tracker.declaration import RtSettings
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Status
 from noc_console.services.config import load_config
@@ -27,8 +29,9 @@ def test_connectors_are_replaced_and_comments_kept(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     rt = ConnectorConfig(
-        name="rt", type="rt", base_url="https://rt.contoso.example/REST/2.0", auth="basic",
-        username="noc-bot", mapping={"status": {"escalated": Status.IN_PROGRESS}},
+        name="rt", type="rt", settings=RtSettings(base_url="https://rt.contoso.example/REST/2.0",
+                                                  auth="basic", username="noc-bot"),
+        mapping={"status": {"escalated": Status.IN_PROGRESS}},
     )  # fmt: skip
     saved = save_connectors(path, [rt])
     text = path.read_text(encoding="utf-8")
@@ -46,7 +49,7 @@ def test_connectors_are_replaced_and_comments_kept(tmp_path: Path) -> None:
 def test_an_invalid_connector_is_refused_and_the_file_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
-    broken = ConnectorConfig(name="rt", type="rt", base_url="")
+    broken = ConnectorConfig(name="rt", type="rt", settings=RtSettings(base_url=""))
     with pytest.raises(ConfigError, match="base_url: is required"):
         save_connectors(path, [broken])
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN
@@ -55,5 +58,5 @@ def test_an_invalid_connector_is_refused_and_the_file_left_alone(tmp_path: Path)
 
 def test_a_missing_file_is_created(tmp_path: Path) -> None:
     path = tmp_path / "new" / "config.toml"
-    save_connectors(path, [ConnectorConfig(name="sim", type="demo", seed=3)])
-    assert load_config(path).connectors[0].seed == 3
+    save_connectors(path, [ConnectorConfig(name="sim", type="demo", settings=DemoSettings(seed=3))])
+    assert load_config(path).connectors[0].settings.seed == 3

@@ -39,8 +39,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_an_rt_connector_is_read_with_its_mapping(tmp_path: Path) -> None:
     (rt,) = load_config(write(tmp_path, RT)).connectors
-    assert (rt.type, rt.auth, rt.username, rt.secret_name) == ("rt", "basic", "noc-bot",
-                                                               "rt-prod-password")  # fmt: skip
+    assert (rt.type, rt.settings.auth, rt.settings.username, rt.secret_name) == (
+        "rt", "basic", "noc-bot", "rt-prod-password")  # fmt: skip
     mapping = DEFAULT_MAPPING.overridden(rt.mapping)
     assert mapping.status_of("escalated") is Status.IN_PROGRESS
     assert mapping.status_of("stalled") is Status.WAITING_CUSTOMER  # defaults kept
@@ -114,8 +114,9 @@ def test_numeric_priorities_map_by_threshold_and_back() -> None:
 
 def test_page_size_defaults_to_each_vendors_largest_page(tmp_path: Path) -> None:
     (rt,) = load_config(write(tmp_path, RT)).connectors
-    assert rt.page_size == 0
+    assert rt.settings.page_size == 0
     assert rt.pages_of == 100
     for vendor, largest in (("connectwise", 1000), ("autotask", 500), ("halo", 100)):
         assert replace(rt, type=vendor).pages_of == largest
-    assert replace(rt, type="connectwise", page_size=25).pages_of == 25
+    assert replace(rt, type="connectwise", settings=replace(rt.settings, page_size=25)
+                   ).pages_of == 25  # fmt: skip

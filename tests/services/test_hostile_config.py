@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from noc_console.connectors.demo.declaration import DemoSettings
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import Config, load_config
 from noc_console.services.sources.config import ConnectorConfig
@@ -19,6 +20,11 @@ from noc_console.services.sources.config_writer import save_connectors
 
 DEMO = '[[connectors]]\nname = "sim"\ntype = "demo"\n'
 REST = '[[connectors]]\nname = "gw"\ntype = "rest_json"\nbase_url = "https://gw.example.net/api"\n'
+#: A type that pages by size (rest_json's API chooses its own pages: no page_size).
+CW = (
+    '[[connectors]]\nname = "cw"\ntype = "connectwise"\nbase_url = "https://cw.example.net"\n'
+    'company = "contoso"\npublic_key = "pub"\nclient_id = "cid"\n'
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -64,8 +70,8 @@ RANGES = [
     (REST + "requests_per_minute = -1", "connectors[0].requests_per_minute", "from 1 to"),
     (REST + "requests_per_minute = inf", "connectors[0].requests_per_minute", "from 1 to"),
     (REST + "requests_per_minute = nan", "connectors[0].requests_per_minute", "from 1 to"),
-    (REST + "page_size = -1", "connectors[0].page_size", "or 0 (the vendor's maximum)"),
-    (REST + "page_size = 9223372036854775807", "connectors[0].page_size", "from 1 to 1000"),
+    (CW + "page_size = -1", "connectors[0].page_size", "or 0 (the vendor's maximum)"),
+    (CW + "page_size = 9223372036854775807", "connectors[0].page_size", "from 1 to 1000"),
 ]  # fmt: skip
 
 
@@ -82,14 +88,15 @@ def test_the_edges_of_each_range_and_zero_where_it_means_a_default_are_accepted(
     config = load_config(
         write(
             tmp_path,
-            "sync_interval_s = 1\n" + REST + "timeout_s = 600\nrequests_per_minute = 0\n"
+            "sync_interval_s = 1\n" + CW + "timeout_s = 600\nrequests_per_minute = 0\n"
             "page_size = 0\n" + DEMO.replace('"sim"', '"sim2"') + "speed = 0.1\n",
         )
     )
     assert config.sync_interval_s == 1
-    rest, demo = config.connectors
-    assert (rest.timeout_s, rest.requests_per_minute, rest.page_size) == (600, 0, 0)
-    assert demo.speed == 0.1
+    cw, demo = config.connectors
+    assert (cw.settings.timeout_s, cw.settings.requests_per_minute, cw.settings.page_size) == (
+        600, 0, 0)  # fmt: skip
+    assert demo.settings.speed == 0.1
 
 
 def rest_with(line: str) -> str:
@@ -149,7 +156,7 @@ def test_a_ca_bundle_must_be_a_readable_file(tmp_path: Path) -> None:
     pem = tmp_path / "ca.pem"
     pem.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
     (rest,) = load_config(write(tmp_path, rest_with(f'ca_bundle = "{pem}"'))).connectors
-    assert rest.ca_bundle == str(pem)
+    assert rest.settings.ca_bundle == str(pem)
 
 
 def test_sane_urls_and_names_are_accepted(tmp_path: Path) -> None:
@@ -285,9 +292,9 @@ def test_a_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ saving through a link
 def saved_through(link: Path, target: Path) -> None:
-    save_connectors(link, [ConnectorConfig(name="sim", type="demo", seed=3)])
+    save_connectors(link, [ConnectorConfig(name="sim", type="demo", settings=DemoSettings(seed=3))])
     assert link.is_symlink()
-    assert load_config(target).connectors[0].seed == 3
+    assert load_config(target).connectors[0].settings.seed == 3
     assert "# kept" in target.read_text(encoding="utf-8")
 
 
@@ -324,7 +331,7 @@ def test_a_link_loop_is_one_clear_error(tmp_path: Path) -> None:
     link.symlink_to(other)
     other.symlink_to(link)
     with pytest.raises(ConfigError) as caught:
-        save_connectors(link, [ConnectorConfig(name="sim", type="demo")])
+        save_connectors(link, [ConnectorConfig(name="sim", type="demo", settings=DemoSettings())])
     assert caught.value.path == str(link)
     assert caught.value.key == "(file)"
     assert link.is_symlink()

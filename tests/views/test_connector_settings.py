@@ -88,7 +88,9 @@ def test_add_test_and_save_an_rt_connector(
     assert text.startswith(COMMENTED)  # the user's notes survive
     assert "password" not in text
     (rt,) = load_config(config_path).connectors
-    assert (rt.name, rt.type, rt.base_url, rt.auth, rt.username, rt.allow_insecure_http) == (
+    settings = rt.settings
+    assert (rt.name, rt.type, settings.base_url, settings.auth, settings.username,
+            settings.allow_insecure_http) == (
         "rt", "rt", rt_server.url, "basic", "root", True)  # fmt: skip
     assert memory_keyring.entries == {("noc-console", "rt"): "password"}
     assert "Restart NOC Console" in dialog.status.text()

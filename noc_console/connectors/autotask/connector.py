@@ -30,7 +30,7 @@ from typing import Any
 
 from noc_console.connectors.autotask.records import AtRecords, Directory, Picklists, version_of
 from noc_console.connectors.autotask.session import AutotaskSession
-from noc_console.connectors.base import Check, NamedSource, Page
+from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable, NotFound
 from noc_console.connectors.http.client import reading
 from noc_console.connectors.http.paging import by_next_url, follow
@@ -126,11 +126,6 @@ class AutotaskConnector(NamedSource):
 
     def list_open(self) -> Iterator[Page]:
         return self._tickets(self.open_filter(), with_watermark=False)
-
-    def probe(self) -> Iterator[Check]:
-        from noc_console.connectors.autotask.probe import probe_autotask
-
-        return probe_autotask(self)
 
     def directory(self, refresh: bool = False) -> Directory:
         """Picklists, companies and resources, re-read after `lookup_ttl` seconds."""

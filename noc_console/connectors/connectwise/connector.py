@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from noc_console.connectors.base import Check, NamedSource, Page
+from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.connectwise.catalog import CwCatalog
 from noc_console.connectors.connectwise.records import CwRecords, ref_name, ticket_values
 from noc_console.connectors.connectwise.session import MAX_PAGE_SIZE, ConnectWiseHttp
@@ -118,11 +118,6 @@ class ConnectWiseConnector(NamedSource):
         """How many tickets match `conditions` (for the connection test)."""
         body = self.http.json("GET", "service/tickets/count", params={"conditions": conditions})
         return int(body.get("count") or 0) if isinstance(body, dict) else 0
-
-    def probe(self) -> Iterator[Check]:
-        from noc_console.connectors.connectwise.probe import probe_connectwise  # a cycle otherwise
-
-        return probe_connectwise(self)
 
     def _tickets(self, conditions: str, with_watermark: bool) -> Iterator[Page]:
         newest: datetime | None = None

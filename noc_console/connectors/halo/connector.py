@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from noc_console.connectors.base import Check, NamedSource, Page
+from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
 from noc_console.connectors.halo.auth import HaloToken
 from noc_console.connectors.halo.records import (
@@ -136,11 +136,6 @@ class HaloConnector(NamedSource):
 
     def list_open(self) -> Iterator[Page]:
         return self._listing({"open_only": "true"}, None, with_watermark=False)
-
-    def probe(self) -> Iterator[Check]:
-        from noc_console.connectors.halo.probe import probe_halo  # a cycle otherwise
-
-        return probe_halo(self)
 
     def lookups(self, max_age: float = LOOKUP_MAX_AGE) -> HaloLookups:
         """Halo's status/priority/client/agent names, fetched again when older than

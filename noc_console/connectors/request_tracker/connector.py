@@ -31,14 +31,13 @@ from zoneinfo import ZoneInfo
 
 import requests.auth
 
-from noc_console.connectors.base import Check, NamedSource, Page
+from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
 from noc_console.connectors.http.client import HttpClient, HttpSettings, parse_json
 from noc_console.connectors.http.paging import by_next_url, follow
 from noc_console.connectors.mapping.field_mapping import FieldMapping
 from noc_console.connectors.records import check_conflict, note_mark, shown
 from noc_console.connectors.request_tracker.dates import since_literal
-from noc_console.connectors.request_tracker.probe import probe_rt
 from noc_console.connectors.request_tracker.records import RtRecords, ref_name, ticket_values
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import Client, Priority, Status, Tier
@@ -124,9 +123,6 @@ class RequestTrackerConnector(NamedSource):
 
     def list_open(self) -> Iterator[Page]:
         return self._search("Status = '__Active__'", with_watermark=False)
-
-    def probe(self) -> Iterator[Check]:
-        return probe_rt(self)
 
     def search_count(self, query: str) -> int:
         """How many tickets `query` finds (for the connection test)."""

@@ -1,8 +1,10 @@
-"""`[[connectors]]` in the configuration: declared once, typed, validated per type.
+"""`[[connectors]]` in the configuration: read and validated by each type's declaration.
 
-Each field carries its default and a description; `TYPE_FIELDS` says which fields a
-connector type uses (the settings dialog shows exactly those) and `REQUIRED` which it
-cannot do without. Secrets are never here: `secret` names a keyring entry. Mapping
+An entry's `type` picks its `ConnectorType` (connectors/registry.py); its settings
+dataclass says which keys the entry may hold (each with its default, description and
+rule), its declaration which are required, the largest page and what else must hold.
+The file keeps them flat, beside `name`, `type` and `label`. Secrets are never here:
+`secret` names a keyring entry. Mapping
 overrides (`[connectors.mapping]`) are checked against the normalised vocabularies so
 a typo names its key instead of skipping every record at sync time; an empty value
 takes a default entry out (`"2nd Line" = ""`).
@@ -10,56 +12,27 @@ takes a default entry out (`"2nd Line" = ""`).
 
 from __future__ import annotations
 
-import ipaddress
-import os
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Generic, Protocol, TypeVar
 
+from noc_console.connectors.connector_type import ConnectorType
 from noc_console.connectors.mapping.field_mapping import REMOVABLE
+from noc_console.connectors.registry import connector_type, connector_types
+from noc_console.connectors.settings import ConnectorSettings, HttpFields, PsaFields
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Priority, Status, Tier
-from noc_console.services.config_rules import one_of
 
-CONNECTOR_TYPES = ("demo", "rest_json", "rt", "connectwise", "autotask", "halo")
-TYPE_LABELS = {
-    "demo": "Demo feed",
-    "rest_json": "NOC Console JSON API",
-    "rt": "Request Tracker 5",
-    "connectwise": "ConnectWise PSA",
-    "autotask": "Autotask PSA",
-    "halo": "HaloPSA",
-}
-
-#: The fields each type uses, in the order the settings dialog shows them.
-TYPE_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "demo": ("seed", "speed"),
-    "rest_json": ("base_url", "ca_bundle", "requests_per_minute", "timeout_s"),
-    "rt": ("base_url", "auth", "username", "secret", "timezone", "tier_field", "ca_bundle",
-           "requests_per_minute", "timeout_s", "page_size", "allow_insecure_http"),
-    "connectwise": ("base_url", "company", "public_key", "client_id", "secret", "ca_bundle",
-                    "requests_per_minute", "timeout_s", "page_size", "allow_insecure_http"),
-    "autotask": ("base_url", "username", "integration_code", "secret", "ca_bundle",
-                 "requests_per_minute", "timeout_s", "page_size", "allow_insecure_http"),
-    "halo": ("base_url", "client_id", "secret", "tenant", "ca_bundle", "requests_per_minute",
-             "timeout_s", "page_size", "allow_insecure_http"),
-}  # fmt: skip
-REQUIRED: Mapping[str, tuple[str, ...]] = {
-    "rest_json": ("base_url",),
-    "rt": ("base_url",),
-    "connectwise": ("base_url", "company", "public_key", "client_id"),
-    "autotask": ("base_url", "username", "integration_code"),
-    "halo": ("base_url", "client_id"),
-}
-#: Each vendor's largest page: a full sync takes the fewest requests at these sizes.
-PAGE_SIZES: Mapping[str, int] = {"rt": 100, "connectwise": 1000, "autotask": 500, "halo": 100}
-#: Types that need a secret in the keyring.
-NEEDS_SECRET = frozenset({"rt", "connectwise", "autotask", "halo"})
 NAME_MAX = 64
+S = TypeVar("S", bound=ConnectorSettings)
+T = TypeVar("T")
+
+
+class SectionReader(Protocol):
+    """Reads one table into a dataclass, checking each key's type and rule
+    (`services/config._section`)."""
+
+    def __call__(self, cls: type[T], data: Any, where: str, prefix: str) -> T: ...
 
 
 def name_problem(name: str) -> str | None:
@@ -78,183 +51,123 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot be an API's base URL (http or https, a host, a valid port, no
-    credentials), or None; "" is checked by `REQUIRED`."""
-    if not url:
-        return None
-    if any(ch.isspace() or not ch.isprintable() for ch in url):
-        return "must not contain spaces or control characters"
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:
-        return f"is not a valid URL ({exc})"
-    if parts.scheme not in ("http", "https"):
-        return "must be an http(s) URL, like https://psa.example.com/api"
-    if parts.username is not None or parts.password is not None:
-        return "must not carry a user name or password: store the secret in the keyring"
-    host = parts.hostname or ""
-    if not host:
-        return "has no host"
-    if ":" in host:  # an IPv6 literal, [::1]
-        try:
-            ipaddress.IPv6Address(host.partition("%")[0])
-        except ValueError:
-            return f"{host!r} is not an IPv6 address"
-    elif not re.fullmatch(r"[\w-]+(\.[\w-]+)*\.?", host):
-        return f"{host!r} is not a host name"
-    try:
-        port = parts.port
-    except ValueError as exc:
-        return f"has an invalid port ({exc}); use 1 to 65535"
-    if port == 0:
-        return "has port 0; use 1 to 65535"
-    return None
-
-
-def file_problem(path: str) -> str | None:
-    """Why `path` is not a readable file (checked now, not at the first request)."""
-    if not path:
-        return None
-    try:
-        if not Path(path).exists():
-            return f"{path} does not exist"
-        if not Path(path).is_file():
-            return f"{path} is not a file; give a PEM file of CA certificates"
-    except (OSError, ValueError) as exc:
-        return f"{path!r} is not a usable path ({exc})"
-    if not os.access(path, os.R_OK):
-        return f"{path} cannot be read"
-    return None
-
-
-def zone_problem(zone: str) -> str | None:
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"{zone!r} is not an IANA time zone"
-    return None
-
-
 @dataclass(frozen=True, slots=True)
-class ConnectorConfig:
+class ConnectorIdentity:
+    """The keys every `[[connectors]]` entry has, whatever its type."""
+
     name: str = field(
         metadata={"doc": "Unique name; the source of its incidents.", "check": name_problem}
     )
-    type: str = field(metadata={"doc": f"One of: {', '.join(CONNECTOR_TYPES)}."})
+    type: str = field(metadata={"doc": "The connector type (connectors/registry.py)."})
     label: str = field(default="", metadata={"doc": "Name shown on screens (default: name)."})
-    base_url: str = field(
-        default="",
-        metadata={
-            "doc": "The API's base URL (RT: https://rt.example.com/REST/2.0).",
-            "check": url_problem,
-        },
-    )
-    auth: str = field(
-        default="token", metadata={"doc": "rt: token or basic.", "check": one_of("token", "basic")}
-    )
-    username: str = field(default="", metadata={"doc": "rt: user name for basic auth."})
-    secret: str = field(
-        default="", metadata={"doc": "Keyring entry holding the token or password (default: name)."}
-    )
-    company: str = field(
-        default="", metadata={"doc": "connectwise: the company id you log in with."}
-    )
-    public_key: str = field(
-        default="", metadata={"doc": "connectwise: the API member's public key."}
-    )
-    client_id: str = field(
-        default="",
-        metadata={
-            "doc": "connectwise: clientId (developer.connectwise.com); halo: OAuth client id."
-        },
-    )
-    integration_code: str = field(
-        default="", metadata={"doc": "autotask: the API tracking identifier (ApiIntegrationCode)."}
-    )
-    tenant: str = field(
-        default="", metadata={"doc": "halo: tenant name, for hosted Halo instances that need it."}
-    )
-    timezone: str = field(
-        default="UTC",
-        metadata={"doc": "rt: the API user's time zone in RT (IANA name).", "check": zone_problem},
-    )
-    tier_field: str = field(
-        default="Tier", metadata={"doc": "rt: ticket custom field holding L1/L2/L3/ENG."}
-    )
-    ca_bundle: str = field(
-        default="",
-        metadata={
-            "doc": "PEM file of a private CA to trust (TLS stays verified).",
-            "check": file_problem,
-        },
-    )
-    allow_insecure_http: bool = field(
-        default=False,
-        metadata={
-            "doc": "Send the secret over a plain http:// base_url (a test lab only: anyone on "
-            "the path can read it). Without it, http:// is refused for types with a secret."
-        },
-    )
-    requests_per_minute: float = field(
-        default=0.0,
-        metadata={
-            "doc": "Client-side request limit; 0: the vendor's default (none for RT and "
-            "ConnectWise, 2,500/hour for Autotask, 150/minute for Halo).",
-            "range": (1.0, 100_000.0),
-            "zero": "the vendor's default",
-        },
-    )
-    timeout_s: float = field(
-        default=20.0, metadata={"doc": "Read timeout of each request.", "range": (0.5, 600.0)}
-    )
-    page_size: int = field(
-        default=0,
-        metadata={
-            "doc": "Records per page; 0: the vendor's maximum (PAGE_SIZES).",
-            "range": (1, max(PAGE_SIZES.values())),
-            "zero": "the vendor's maximum",
-        },
-    )
-    seed: int = field(default=7, metadata={"doc": "demo: random seed of the simulation."})
-    speed: float = field(
-        default=1.0,
-        metadata={"doc": "demo: simulated seconds per second.", "range": (0.1, 3600.0)},
-    )
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorConfig(ConnectorIdentity, Generic[S]):
+    """One `[[connectors]]` entry: its identity, its type's settings (flat in the file,
+    beside name and type) and the overrides of the type's mapping."""
+
+    settings: S = field(kw_only=True)
     mapping: Mapping[str, Any] = field(
         default_factory=dict,
+        kw_only=True,
         metadata={"doc": "Overrides of the type's status/priority/queue mapping."},
     )
 
     @property
+    def kind(self) -> ConnectorType[Any] | None:
+        """The type's declaration (None: not a type of this version)."""
+        return connector_type(self.type)
+
+    @property
     def secret_name(self) -> str:
-        return self.secret or self.name
+        """The keyring entry of this connector's secret."""
+        secret = self.settings.secret if isinstance(self.settings, PsaFields) else ""
+        return secret or self.name
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url if isinstance(self.settings, HttpFields) else ""
 
     @property
     def pages_of(self) -> int:
         """Records per page: as configured, else the vendor's maximum (fewest requests)."""
-        return self.page_size or PAGE_SIZES.get(self.type, 100)
+        size = self.settings.page_size if isinstance(self.settings, PsaFields) else 0
+        kind = self.kind
+        return kind.pages_of(size) if kind is not None else size or 100
 
 
-def validate_connector(c: ConnectorConfig, where: str, key: str) -> None:
-    """Checks across fields of one connector (each field's own rule was checked as it
-    was read); raises `ConfigError` naming the key."""
-    if c.type not in CONNECTOR_TYPES:
-        raise ConfigError(
-            where,
-            f"{key}.type",
-            f"unknown type {c.type!r}; available: {', '.join(CONNECTOR_TYPES)}",
-        )
-    for name in REQUIRED.get(c.type, ()):
-        if not getattr(c, name):
-            raise ConfigError(where, f"{key}.{name}", f"is required for type {c.type!r}")
-    largest = PAGE_SIZES.get(c.type)
-    if largest is not None and not 0 <= c.page_size <= largest:
-        raise ConfigError(
-            where, f"{key}.page_size", f"must be 1 to {largest} ({c.type}'s maximum), or 0"
-        )
-    if c.type == "rt" and c.auth == "basic" and not c.username:
-        raise ConfigError(where, f"{key}.username", "is required with auth = basic")
+def new_connector(name: str, key: str, **settings: Any) -> ConnectorConfig[Any]:
+    """A connector of the registered type `key` with default settings but `settings`."""
+    kind = connector_type(key)
+    if kind is None:
+        raise KeyError(f"no connector type {key!r}")
+    return ConnectorConfig(name=name, type=key, settings=kind.settings(**settings))
+
+
+def retyped(config: ConnectorConfig[Any], key: str) -> ConnectorConfig[Any]:
+    """`config` as type `key` (the dialog's type box): the settings both types have
+    keep their values, the mapping starts over from the new type's defaults."""
+    kind = connector_type(key)
+    if kind is None:
+        raise KeyError(f"no connector type {key!r}")
+    kept = {f.name: getattr(config.settings, f.name) for f in fields(kind.settings)
+            if hasattr(config.settings, f.name)}  # fmt: skip
+    return replace(config, type=key, settings=kind.settings(**kept), mapping={})
+
+
+def parse_connector(item: Any, where: str, key: str, section: SectionReader
+                    ) -> ConnectorConfig[Any]:  # fmt: skip
+    """One `[[connectors]]` table: its type's declaration says which keys it may hold,
+    which are required and what else must hold; every error names the key."""
+    if not isinstance(item, dict):
+        raise ConfigError(where, key, "must be a table")
+    kind = _kind_of(item, where, key)
+    head = {f.name for f in fields(ConnectorIdentity)}
+    own = {f.name for f in fields(kind.settings)}
+    for name in item:
+        if name not in head and name not in own and name != "mapping":
+            raise ConfigError(where, f"{key}.{name}", _not_a_setting(name, kind, head | own))
+    mapping = parse_mapping(item.get("mapping", {}), where, f"{key}.mapping")
+    identity = section(ConnectorIdentity, {k: v for k, v in item.items() if k in head},
+                       where, key)  # fmt: skip
+    settings = section(kind.settings, {k: v for k, v in item.items() if k in own}, where, key)
+    for name in kind.required:
+        if not getattr(settings, name):
+            raise ConfigError(where, f"{key}.{name}", f"is required for type {kind.key!r}")
+    page_size = settings.page_size if isinstance(settings, PsaFields) else 0
+    largest = kind.max_page_size
+    if largest and not 0 <= page_size <= largest:
+        problem = f"must be 1 to {largest} ({kind.key}'s maximum), or 0"
+        raise ConfigError(where, f"{key}.page_size", problem)
+    across = settings.problem()
+    if across is not None:
+        raise ConfigError(where, f"{key}.{across[0]}", across[1])
+    return ConnectorConfig(name=identity.name, type=identity.type, label=identity.label,
+                           settings=settings, mapping=mapping)  # fmt: skip
+
+
+def _kind_of(item: dict[str, Any], where: str, key: str) -> ConnectorType[Any]:
+    if "type" not in item:
+        raise ConfigError(where, f"{key}.type", "is required")
+    value = item["type"]
+    if not isinstance(value, str):
+        raise ConfigError(where, f"{key}.type", f"must be str, not {type(value).__name__}")
+    kind = connector_type(value)
+    if kind is None:
+        available = ", ".join(t.key for t in connector_types())
+        raise ConfigError(where, f"{key}.type", f"unknown type {value!r}; available: {available}")
+    return kind
+
+
+def _not_a_setting(name: str, kind: ConnectorType[Any], known: set[str]) -> str:
+    """Why `name` cannot be in a connector of `kind`: another type's setting, or none."""
+    owners = [t.key for t in connector_types() if name in {f.name for f in fields(t.settings)}]
+    listed = ", ".join(sorted(known | {"mapping"}))
+    if owners:
+        return (f"is a setting of type {', '.join(owners)}, not of type {kind.key!r} "
+                f"(its keys: {listed})")  # fmt: skip
+    return f"unknown key (known keys: {listed})"
 
 
 def parse_mapping(raw: Any, where: str, key: str) -> dict[str, Any]:

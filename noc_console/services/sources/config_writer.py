@@ -13,23 +13,24 @@ refuse to start with. Secrets are never written here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import MISSING, fields
+from collections.abc import Iterable, Sequence
+from dataclasses import MISSING, Field, fields
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import tomlkit
 
+from noc_console.connectors.settings import ordered_fields
 from noc_console.models.errors import ConfigError
 from noc_console.services.config import FILE_KEY, Config, parse_config, read_config_text
 from noc_console.services.config_migrations import upgrade
 from noc_console.services.config_reader import Problem
 from noc_console.services.safe_file import replace_atomically
-from noc_console.services.sources.config import ConnectorConfig
+from noc_console.services.sources.config import ConnectorConfig, ConnectorIdentity
 
 
-def save_connectors(path: Path, connectors: Sequence[ConnectorConfig]) -> Config:
+def save_connectors(path: Path, connectors: Sequence[ConnectorConfig[Any]]) -> Config:
     """Replace the connectors in `path` (created if missing); return the new config."""
     where = str(path)
     text = read_config_text(path) if path.exists() else ""
@@ -57,18 +58,22 @@ def save_connectors(path: Path, connectors: Sequence[ConnectorConfig]) -> Config
     return config
 
 
-def _table(connector: ConnectorConfig) -> Any:
+def _table(connector: ConnectorConfig[Any]) -> Any:
+    """name, type and label, then the type's settings flat beside them, then the mapping."""
     table = tomlkit.table()
-    for spec in fields(ConnectorConfig):
-        value = getattr(connector, spec.name)
-        if spec.name == "mapping":
-            continue
-        required = spec.default is MISSING and spec.default_factory is MISSING
-        if required or value != spec.default:
-            table[spec.name] = value
+    _put(table, connector, fields(ConnectorIdentity))
+    _put(table, connector.settings, ordered_fields(type(connector.settings)))
     if connector.mapping:
         table["mapping"] = _plain(connector.mapping)
     return table
+
+
+def _put(table: Any, values: object, specs: Iterable[Field[Any]]) -> None:
+    for spec in specs:
+        value = getattr(values, spec.name)
+        required = spec.default is MISSING and spec.default_factory is MISSING
+        if required or value != spec.default:
+            table[spec.name] = value
 
 
 def _plain(value: Any) -> Any:

@@ -1,8 +1,9 @@
 """ "Test connection": the steps a connector can prove, for the settings dialog and
 `noc-console connectors test NAME`.
 
-Connectors that know their API implement `probe()` (RT: rights, time zone, mapping);
-for the others a generic check reads the clients and the first page of open incidents.
+A type whose declaration has a `probe` (connectors/registry.py; RT: rights, time zone,
+mapping) is tested by it; the others, and a connector that could not be built, by a
+generic check that reads the clients and the first page of open incidents.
 Given the connector's configuration, every test first says when the secret will travel
 unencrypted (`allow_insecure_http` with an http:// base URL). Nothing here writes to the
 source.
@@ -11,24 +12,30 @@ source.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from noc_console.connectors.base import Check, Connector
 from noc_console.connectors.errors import AuthFailed, ConnectorError
-from noc_console.services.sources.config import NEEDS_SECRET, ConnectorConfig
+from noc_console.connectors.settings import PsaFields
+from noc_console.connectors.unavailable import UnavailableConnector
+from noc_console.services.sources.config import ConnectorConfig
 
 
-def check_connection(connector: Connector, config: ConnectorConfig | None = None
-                     ) -> Iterator[Check]:  # fmt: skip
-    if config is not None and insecure(config):
+def check_connection(connector: Connector, config: ConnectorConfig[Any]) -> Iterator[Check]:
+    if insecure(config):
         yield Check(
             "transport",
             None,
             f"plain http:// allowed by allow_insecure_http = true: the secret and every "
             f"ticket travel unencrypted to {config.base_url} — use https:// outside a test lab",
         )
-    probe = getattr(connector, "probe", None)
-    if callable(probe):
-        yield from probe()
+    kind = config.kind
+    if (
+        kind is not None
+        and kind.probe is not None
+        and not isinstance(connector, UnavailableConnector)
+    ):
+        yield from kind.probe()(connector)
         return
     try:
         clients = connector.clients()
@@ -54,7 +61,9 @@ def passed(checks: list[Check]) -> bool:
     return all(check.ok is not False for check in checks)
 
 
-def insecure(config: ConnectorConfig) -> bool:
+def insecure(config: ConnectorConfig[Any]) -> bool:
     """Whether this connector will send its secret over plain http (as it was allowed to)."""
-    return (config.type in NEEDS_SECRET and config.allow_insecure_http
-            and config.base_url.lower().startswith("http://"))  # fmt: skip
+    settings, kind = config.settings, config.kind
+    return (kind is not None and kind.needs_secret and isinstance(settings, PsaFields)
+            and settings.allow_insecure_http
+            and settings.base_url.lower().startswith("http://"))  # fmt: skip

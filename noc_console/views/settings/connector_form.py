@@ -1,15 +1,17 @@
-"""The fields of one connector, as a form built from its type's declared fields.
+"""The fields of one connector, as a form built from its type's declaration.
 
-`services/sources/config.py` declares each field once (type, default, description);
-this form shows the fields `TYPE_FIELDS` lists for the chosen type, with the
-description as tooltip, and turns the widgets back into a `ConnectorConfig`. The
-secret has its own password field: it is never shown, never written to the config,
-and only goes to the keyring when the user saves.
+The types offered are those of `connectors/registry.py`; each type's settings
+dataclass declares its fields once (type, default, description, label, choices); this
+form shows them with the description as tooltip and turns the widgets back into a
+`ConnectorConfig`. The secret has its own password field, named by the type's secret
+kind: it is never shown, never written to the config, and only goes to the keyring
+when the user saves. (`secret` among the settings is the keyring entry's name: kept,
+not shown.)
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, fields, replace
+from dataclasses import MISSING, Field, replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -23,32 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from noc_console.services.sources.config import (
-    CONNECTOR_TYPES,
-    NEEDS_SECRET,
-    TYPE_FIELDS,
-    TYPE_LABELS,
-    ConnectorConfig,
-)
+from noc_console.connectors.registry import connector_type, connector_types
+from noc_console.connectors.settings import ordered_fields
+from noc_console.services.sources.config import ConnectorConfig, new_connector, retyped
 
-CHOICES = {"auth": ("token", "basic")}
-#: What a 0 means, shown instead of the 0.
-ZERO_MEANS = {"page_size": "vendor's maximum", "requests_per_minute": "vendor's default"}
-LABELS = {
-    "base_url": "Base &URL",
-    "auth": "&Authentication",
-    "username": "User na&me",
-    "timezone": "RT time &zone",
-    "tier_field": "Tier custom field",
-    "ca_bundle": "CA bundle (PEM file)",
-    "requests_per_minute": "Requests per minute",
-    "timeout_s": "Read timeout (seconds)",
-    "page_size": "Page size",
-    "allow_insecure_http": "Allow plain &http (test lab)",
-    "seed": "Random seed",
-    "speed": "Simulated seconds per second",
-}
-SPECS = {f.name: f for f in fields(ConnectorConfig)}
+HIDDEN = ("secret",)  # the keyring entry's name: kept as configured, not edited here
 
 
 class ConnectorForm(QWidget):
@@ -64,8 +45,8 @@ class ConnectorForm(QWidget):
         self.name = QLineEdit()
         self.label = QLineEdit()
         self.type = QComboBox()
-        for kind in CONNECTOR_TYPES:
-            self.type.addItem(TYPE_LABELS[kind], kind)
+        for kind in connector_types():
+            self.type.addItem(kind.label, kind.key)
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setObjectName("secret")
@@ -73,65 +54,67 @@ class ConnectorForm(QWidget):
         self.layout_.addRow("&Label", self.label)
         self.layout_.addRow("T&ype", self.type)
         self.editors: dict[str, QWidget] = {}
-        self._config = ConnectorConfig(name="", type="rt")
+        self._config = new_connector("", str(self.type.currentData()))
         self.type.currentIndexChanged.connect(self._type_picked)
 
-    def load(self, config: ConnectorConfig, secret_stored: bool) -> None:
+    def load(self, config: ConnectorConfig[Any], secret_stored: bool) -> None:
         self._config = config
         self.name.setText(config.name)
         self.label.setText(config.label)
         self.type.blockSignals(True)
-        self.type.setCurrentIndex(CONNECTOR_TYPES.index(config.type))
+        self.type.setCurrentIndex(self.type.findData(config.type))
         self.type.blockSignals(False)
         self._build(config, secret_stored)
 
-    def config(self) -> ConnectorConfig:
+    def config(self) -> ConnectorConfig[Any]:
         """The form as a config (not yet validated: saving does that)."""
-        values: dict[str, Any] = {"name": self.name.text().strip(),
-                                  "label": self.label.text().strip(),
-                                  "type": self.type.currentData()}  # fmt: skip
-        for name, editor in self.editors.items():
-            values[name] = _value(editor)
-        return replace(self._config, **values)
+        edited = {name: _value(editor) for name, editor in self.editors.items()}
+        return replace(self._config, name=self.name.text().strip(),
+                       label=self.label.text().strip(),
+                       settings=replace(self._config.settings, **edited))  # fmt: skip
 
     def typed_secret(self) -> str:
         return self.secret.text()
 
     def _type_picked(self) -> None:
         kind = str(self.type.currentData())
-        self._config = replace(self.config(), type=kind, mapping={})
+        self._config = retyped(self.config(), kind)
         self._build(self._config, secret_stored=False)
         self.type_changed.emit(kind)
 
-    def _build(self, config: ConnectorConfig, secret_stored: bool) -> None:
+    def _build(self, config: ConnectorConfig[Any], secret_stored: bool) -> None:
         while self.layout_.rowCount() > 3:
             self.layout_.removeRow(3)  # deletes the row's widgets
         self.editors = {}
-        for name in TYPE_FIELDS.get(config.type, ()):
-            if name == "secret":
+        for spec in ordered_fields(type(config.settings)):
+            if spec.name in HIDDEN:
                 continue
-            editor = _editor(name, getattr(config, name))
-            editor.setObjectName(name)
-            editor.setToolTip(str(SPECS[name].metadata.get("doc", "")))
-            self.editors[name] = editor
-            self.layout_.addRow(LABELS.get(name, name.replace("_", " ").capitalize()), editor)
-        if config.type in NEEDS_SECRET:
+            editor = _editor(spec, getattr(config.settings, spec.name))
+            editor.setObjectName(spec.name)
+            editor.setToolTip(str(spec.metadata.get("doc", "")))
+            self.editors[spec.name] = editor
+            label = spec.metadata.get("label") or spec.name.replace("_", " ").capitalize()
+            self.layout_.addRow(label, editor)
+        kind = connector_type(config.type)
+        if kind is not None and kind.needs_secret:
             self.secret = QLineEdit()
             self.secret.setEchoMode(QLineEdit.EchoMode.Password)
             self.secret.setObjectName("secret")
             self.secret.setPlaceholderText(
                 "stored in the keyring — type to replace" if secret_stored else "not set"
             )
-            self.layout_.addRow("&Secret (token or password)", self.secret)
+            self.layout_.addRow(f"&Secret ({kind.secret.value})", self.secret)
 
 
-def _editor(name: str, value: Any) -> QWidget:
-    if name in CHOICES:
+def _editor(spec: Field[Any], value: Any) -> QWidget:
+    choices = spec.metadata.get("choices")
+    if choices:
         box = QComboBox()
-        box.addItems(CHOICES[name])
+        box.addItems(choices)
         box.setCurrentText(str(value))
         return box
-    kind = SPECS[name].type
+    zero = str(spec.metadata.get("zero", "")).removeprefix("the ")  # shown instead of a 0
+    kind = spec.type
     if kind == "bool":
         check = QCheckBox()
         check.setChecked(bool(value))
@@ -139,18 +122,18 @@ def _editor(name: str, value: Any) -> QWidget:
     if kind == "int":
         spin = QSpinBox()
         spin.setRange(0, 1_000_000)
-        spin.setSpecialValueText(ZERO_MEANS.get(name, ""))
+        spin.setSpecialValueText(zero)
         spin.setValue(int(value))
         return spin
     if kind == "float":
         real = QDoubleSpinBox()
         real.setRange(0, 1_000_000)
         real.setDecimals(1)
-        real.setSpecialValueText(ZERO_MEANS.get(name, ""))
+        real.setSpecialValueText(zero)
         real.setValue(float(value))
         return real
     line = QLineEdit(str(value))
-    default = SPECS[name].default
+    default = spec.default
     if default is not MISSING and default:
         line.setPlaceholderText(str(default))
     return line

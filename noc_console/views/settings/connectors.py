@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -35,7 +36,7 @@ from noc_console.models.errors import NocError
 from noc_console.models.priority import DEFAULT_MATRIX
 from noc_console.services.config import Config
 from noc_console.services.secrets import SecretStore
-from noc_console.services.sources.config import NEEDS_SECRET, ConnectorConfig
+from noc_console.services.sources.config import ConnectorConfig, new_connector
 from noc_console.services.sources.config_writer import save_connectors
 from noc_console.services.sources.connection_check import check_connection
 from noc_console.services.sources.factory import build_connector, default_mapping
@@ -127,7 +128,7 @@ class ConnectorSettingsDialog(QDialog):
         self._stash()
         taken = {c.name for c in self._connectors}
         name = next(f"rt-{n}" for n in range(1, 1000) if f"rt-{n}" not in taken)
-        self._connectors.append(ConnectorConfig(name=name, type="rt", base_url="https://"))
+        self._connectors.append(new_connector(name, "rt", base_url="https://"))
         self._refill(len(self._connectors) - 1)
         self.form.name.setFocus()
 
@@ -207,8 +208,8 @@ class ConnectorSettingsDialog(QDialog):
         self.mapping.load(default_mapping(config.type), config.mapping)
         self.results.clear()
 
-    def _secret_stored(self, config: ConnectorConfig) -> bool:
-        if config.type not in NEEDS_SECRET:
+    def _secret_stored(self, config: ConnectorConfig[Any]) -> bool:
+        if config.kind is None or not config.kind.needs_secret:
             return False
         try:
             return bool(self._secrets.get(config.secret_name))
@@ -247,5 +248,5 @@ def _holder(layout: QVBoxLayout | QHBoxLayout) -> QWidget:
     return widget
 
 
-def _secret_name(connectors: list[ConnectorConfig], name: str) -> str:
+def _secret_name(connectors: list[ConnectorConfig[Any]], name: str) -> str:
     return next((c.secret_name for c in connectors if c.name == name), name)
