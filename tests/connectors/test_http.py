@@ -25,8 +25,7 @@ from noc_console.connectors.errors import (
     NotFound,
     RateLimited,
 )
-from noc_console.connectors.http.authenticator import Authenticator
-from noc_console.connectors.http.client import HttpClient, HttpSettings
+from noc_console.connectors.http.client import Authenticator, HttpClient, HttpSettings
 from noc_console.connectors.http.paging import (
     Keyset,
     by_cursor,

@@ -31,8 +31,13 @@ from typing import Any
 import requests
 
 from noc_console.connectors.errors import ActionRejected, AuthFailed, ConnectorUnavailable
-from noc_console.connectors.http.authenticator import Authenticator
-from noc_console.connectors.http.client import HttpClient, HttpSettings, parse_json, vendor_message
+from noc_console.connectors.http.client import (
+    Authenticator,
+    HttpClient,
+    HttpSettings,
+    parse_json,
+    vendor_message,
+)
 from noc_console.connectors.http.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)

@@ -30,8 +30,13 @@ import requests
 import requests.auth
 
 from noc_console.connectors.errors import AuthFailed, ConnectorUnavailable
-from noc_console.connectors.http.authenticator import Authenticator
-from noc_console.connectors.http.client import HttpClient, HttpSettings, parse_json, vendor_message
+from noc_console.connectors.http.client import (
+    Authenticator,
+    HttpClient,
+    HttpSettings,
+    parse_json,
+    vendor_message,
+)
 from noc_console.connectors.http.paging import by_link_header, follow
 
 API_PATH = "apis/3.0/"

@@ -28,8 +28,7 @@ from typing import Any
 import requests
 
 from noc_console.connectors.errors import AuthFailed, ConnectorUnavailable
-from noc_console.connectors.http.authenticator import Authenticator
-from noc_console.connectors.http.client import HttpClient, parse_json, vendor_message
+from noc_console.connectors.http.client import Authenticator, HttpClient, parse_json, vendor_message
 
 
 class NoAuth(requests.auth.AuthBase):
