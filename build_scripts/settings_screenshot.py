@@ -39,7 +39,8 @@ def main() -> int:
             path = Path(folder) / "config.toml"
             path.write_text(
                 f'[[connectors]]\nname = "rt-contoso"\ntype = "rt"\nlabel = "RT — Contoso"\n'
-                f'base_url = "{rt.url}"\nauth = "basic"\nusername = "root"\n',
+                f'base_url = "{rt.url}"\nauth = "basic"\nusername = "root"\n'
+                "allow_insecure_http = true\n",  # the RT started here answers plain http
                 encoding="utf-8",
             )
             secrets = SecretStore()
