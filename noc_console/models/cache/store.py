@@ -29,7 +29,13 @@ from noc_console.models.cache.bulk_write import execute_many
 from noc_console.models.cache.database import open_engine
 from noc_console.models.cache.handover_table import SavedHandover
 from noc_console.models.cache.history_table import IncidentEvent
-from noc_console.models.cache.incident_columns import Previous, board_row, columns, next_pauses
+from noc_console.models.cache.incident_columns import (
+    ROW_FIELDS,
+    Previous,
+    board_row,
+    columns,
+    next_pauses,
+)
 from noc_console.models.cache.sql import (
     CLIENTS,
     INCIDENTS,
@@ -47,13 +53,7 @@ from noc_console.models.pauses import Pause
 from noc_console.models.sla_clock import DueOrigin
 
 _I = INCIDENTS.c
-_ROW_COLUMNS = (
-    _I.source, _I.external_id, _I.client_id, _I.title, _I.status, _I.priority, _I.tier,
-    _I.assignee, _I.created_at, _I.updated_at, _I.responded_at, _I.resolved_at,
-    _I.response_due, _I.resolution_due, _I.response_due_origin, _I.resolution_due_origin,
-    _I.response_target_s, _I.resolution_target_s, _I.paused_since, _I.next_deadline,
-    _I.impact, _I.urgency, _I.status_since, _I.tier_since,
-)  # fmt: skip
+_ROW_COLUMNS = tuple(INCIDENTS.c[name] for name in ROW_FIELDS)
 _STATE_COLUMNS = (_I.source, _I.external_id, _I.version, _I.status, _I.tier, _I.status_since,
                   _I.tier_since, _I.priority)  # fmt: skip
 _TIME_COLUMNS = {"created_at": _I.created_at, "resolved_at": _I.resolved_at,
@@ -538,8 +538,9 @@ class Store:
         return terms
 
     def _row(self, r: Row, marks: Mapping[IncidentKey, Mapping[str, int]]) -> BoardRow:
-        client = self._clients.get(r.client_id)
-        row = board_row(r, client.name if client else r.client_id, self._terms(r.client_id))
+        client_id = r.client_id
+        client = self._clients.get(client_id)
+        row = board_row(r, client.name if client else client_id, self._terms(client_id))
         mark = marks.get(row.key)
         if not mark:
             return row
