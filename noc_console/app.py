@@ -35,15 +35,16 @@ EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
 
 
 def _add_settings_menu(window: QMainWindow, config: Config) -> None:
-    """Settings → Connectors… (Ctrl+,): the connector settings dialog."""
+    """Settings → Connectors… (Ctrl+,): the connector settings dialog (its modules are
+    imported when it first opens, not before the board's first paint)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction, QKeySequence
 
-    from noc_console.paths import default_config_path
-    from noc_console.services.runtime import secret_store
-    from noc_console.views.settings.connectors import ConnectorSettingsDialog
-
     def open_settings() -> None:
+        from noc_console.paths import default_config_path
+        from noc_console.services.runtime import secret_store
+        from noc_console.views.settings.connectors import ConnectorSettingsDialog
+
         path = Path(config.path) if config.path else default_config_path()
         dialog = ConnectorSettingsDialog(config, path, secret_store(config), window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -196,7 +197,9 @@ def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, LiveRows, 
 
     runtime = build_runtime(config, db_url, demo)
     live = LiveRows(runtime.clock.now(), config.sla.policy.thresholds)
-    return runtime, live, BoardController(runtime.feed, runtime.engine, live, runtime.clock)
+    controller = BoardController(runtime.feed, runtime.engine, live, runtime.clock)
+    controller.load()  # the cache is read while the window is built
+    return runtime, live, controller
 
 
 def _run(

@@ -63,6 +63,8 @@ class ScaledClock:
 
 def ensure_utc(value: datetime) -> datetime:
     """Return `value` in UTC; a naive datetime is a bug, not an assumption to make."""
+    if value.tzinfo is UTC:  # the common case: already UTC (the same instant, unchanged)
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime {value.isoformat()} where an aware one is required")
     return value.astimezone(UTC)

@@ -72,21 +72,21 @@ class SyncService:
         previous = state.watermark
         since = previous - OVERLAP if previous is not None else None
         watermark = previous
-        changes = ChangeSet()
+        changes = _Changes()  # one set for every page: merging copied it page by page
         problems: list[str] = []
         warnings: list[str] = []
         try:
             self._store.upsert_clients(self._connector.clients())
             for page in self._connector.fetch_changed(since):
-                changes = changes.merge(self._store.upsert_incidents(page.incidents))
-                changes = changes.merge(ChangeSet(skipped=len(page.skipped)))
+                changes.add(self._store.upsert_incidents(page.incidents))
+                changes.add(ChangeSet(skipped=len(page.skipped)))
                 problems.extend(page.problems)
                 mark = self._believable(page, started, warnings)
                 if mark is not None and (watermark is None or mark > watermark):
                     watermark = mark
             if reconcile:
                 missed, listed = self._reconcile(started - OVERLAP)
-                changes = changes.merge(listed)
+                changes.add(listed)
                 if missed:
                     warnings.append(
                         f"the full listing found {missed} change(s) the incremental sync "
@@ -100,16 +100,17 @@ class SyncService:
             # A sync that did not finish keeps the old watermark: pages it did not read
             # may hold changes older than the ones it read.
             self._store.record_sync(name, started, previous, error=str(exc), retry_at=retry_at)
-            return SyncResult(name, changes, self._clock.now(), str(exc), retry_at)
-        note = _skip_note(problems, changes.skipped)
+            return SyncResult(name, changes.done(), self._clock.now(), str(exc), retry_at)
+        done = changes.done()
+        note = _skip_note(problems, done.skipped)
         # A warning stands until the next reconciliation looks again.
         warning = "; ".join(warnings) or (None if reconcile else state.warning)
         self._store.record_sync(name, started, watermark, reconciled=reconcile,
-                                skipped=changes.skipped, skip_note=note,
+                                skipped=done.skipped, skip_note=note,
                                 warning=warning)  # fmt: skip
-        if changes.skipped:
-            log.warning("sync of %s skipped %d malformed record(s)", name, changes.skipped)
-        return SyncResult(name, changes, self._clock.now(), problems=tuple(problems))
+        if done.skipped:
+            log.warning("sync of %s skipped %d malformed record(s)", name, done.skipped)
+        return SyncResult(name, done, self._clock.now(), problems=tuple(problems))
 
     def _believable(self, page: Page, now: datetime, warnings: list[str]) -> datetime | None:
         """The page's watermark, unless it lies beyond `now + FUTURE_SLACK`: then the
@@ -135,7 +136,7 @@ class SyncService:
         should have seen — stamped before `window_start` — and did not, what changed).
         Closes cached incidents the listing no longer has."""
         seen: set[IncidentKey] = set()
-        changes = ChangeSet()
+        changes = _Changes()
         missed = 0
         for page in self._connector.list_open():
             seen.update(i.key for i in page.incidents)
@@ -144,13 +145,29 @@ class SyncService:
             missed += sum(
                 1 for i in page.incidents if i.key in found.upserted and i.updated_at < window_start
             )
-            changes = changes.merge(found)
+            changes.add(found)
         closed = self._store.close_missing(self._connector.name, seen, self._clock.now())
         if closed:
             log.info(
                 "%s: %d incident(s) closed upstream", self._connector.name, len(closed.upserted)
             )
-        return missed, changes.merge(closed)
+        changes.add(closed)
+        return missed, changes.done()
+
+
+class _Changes:
+    """A sync's change sets, gathered page by page into one."""
+
+    def __init__(self) -> None:
+        self._upserted: set[IncidentKey] = set()
+        self._skipped = 0
+
+    def add(self, changes: ChangeSet) -> None:
+        self._upserted |= changes.upserted
+        self._skipped += changes.skipped
+
+    def done(self) -> ChangeSet:
+        return ChangeSet(frozenset(self._upserted), self._skipped)
 
 
 def skip_reasons(problems: Sequence[str], limit: int = 5) -> list[str]:

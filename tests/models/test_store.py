@@ -23,7 +23,7 @@ from noc_console.models.cache.database import (
 from noc_console.models.cache.schema import metadata
 from noc_console.models.cache.store import Store
 from noc_console.models.errors import StoreError
-from noc_console.models.incident import Client, IncidentKey, Priority, Status
+from noc_console.models.incident import Client, IncidentKey, Priority, Status, Tier
 from noc_console.models.sla_clock import ClockState, DueOrigin
 from tests.conftest import T0
 from tests.factories import incident
@@ -144,6 +144,58 @@ def test_incidents_round_trip_to_board_rows(store: Store) -> None:
     assert row.response.origin is DueOrigin.COMPUTED
     assert row.resolution.due_at == T0 - 10 * MIN + timedelta(hours=2)
     assert row.next_deadline == row.response.due_at
+
+
+def test_board_rows_carry_every_stored_column_in_its_place(store: Store) -> None:
+    """Rows are unpacked by position: each field shows its own column, read by name from
+    the whole stored record (`details`), for values that all differ."""
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])
+    store.upsert_incidents(
+        [
+            incident(
+                1,
+                status=Status.IN_PROGRESS,
+                tier=Tier.L2,
+                impact=1,
+                urgency=3,
+                assignee="Ann",
+                updated_at=T0 - 2 * MIN,
+                responded_at=T0 - 7 * MIN,
+                resolution_due=T0 + 9 * MIN,
+            )
+        ]
+    )
+    store.upsert_incidents([incident(1, status=Status.WAITING_CUSTOMER, tier=Tier.L2, impact=1,
+                                     urgency=3, assignee="Ann", updated_at=T0 - MIN,
+                                     responded_at=T0 - 7 * MIN, resolution_due=T0 + 9 * MIN,
+                                     version="2")])  # fmt: skip
+    (row,) = store.open_rows()
+    details = store.details(row.key)
+    assert details is not None
+    stored = details[0]
+    assert row.response is not None
+    assert row.resolution is not None
+    assert (row.key.source, row.key.external_id) == (stored["source"], stored["external_id"])
+    assert (row.client_id, row.client_name, row.title) == ("acme", "Acme Corp", stored["title"])
+    assert (row.status.value, row.priority.value, row.tier.value) == (
+        stored["status"], stored["priority"], stored["tier"])  # fmt: skip
+    assert (row.assignee, row.impact, row.urgency) == (
+        stored["assignee"], stored["impact"], stored["urgency"])  # fmt: skip
+    assert (row.created_at, row.updated_at, row.next_deadline) == (
+        stored["created_at"], stored["updated_at"], stored["next_deadline"])  # fmt: skip
+    assert row.progress_at == max(stored["status_since"], stored["tier_since"])
+    for clock, name, stopped in (
+        (row.response, "response", stored["responded_at"]),
+        (row.resolution, "resolution", stored["resolved_at"]),
+    ):
+        assert clock.due_at == stored[f"{name}_due"]
+        assert clock.target == timedelta(seconds=stored[f"{name}_target_s"])
+        assert clock.origin.value == stored[f"{name}_due_origin"]
+        assert clock.stopped_at == stopped
+    assert row.resolution.paused_since == stored["paused_since"] == T0 - MIN
+    assert row.response.stopped_at == T0 - 7 * MIN
+    assert row.resolution.origin is DueOrigin.SOURCE
+    assert row.response.origin is DueOrigin.COMPUTED
 
 
 def test_due_dates_from_the_source_win(store: Store) -> None:
@@ -321,3 +373,31 @@ def test_times_are_stored_as_sqlalchemy_stores_them(value: datetime) -> None:
     assert ours(value) == theirs(value.astimezone(UTC).replace(tzinfo=None))
     with pytest.raises(ValueError, match="naive"):
         ours(value.replace(tzinfo=None))
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1970, 1, 2),  # noqa: DTZ001 (naive bounds; zones: timezones=)
+        max_value=datetime(2199, 12, 30),  # noqa: DTZ001
+    ),
+    st.sampled_from(["%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+)
+def test_times_are_read_as_sqlalchemy_reads_them(value: datetime, shape: str) -> None:
+    """The one-step SQLite reading gives the very value SQLAlchemy's DateTime read, made
+    aware UTC as `process_result_value` did (texts of other shapes too)."""
+    from sqlalchemy.dialects import sqlite
+
+    from noc_console.models.cache.schema import UtcDateTime
+
+    dialect = sqlite.dialect()
+    ours = UtcDateTime().dialect_impl(dialect).result_processor(dialect, None)
+    theirs = sqlite.DATETIME().result_processor(dialect, None)  # type: ignore[no-untyped-call]  # SQLAlchemy's dialect types are unannotated
+    assert ours is not None
+    assert theirs is not None
+    text = value.strftime(shape)
+    read, reference = ours(text), theirs(text)
+    assert read is not None
+    assert reference is not None
+    assert read == reference.replace(tzinfo=UTC)
+    assert read.tzinfo is UTC
+    assert ours(None) is None

@@ -174,3 +174,28 @@ def test_only_the_priority_cell_wears_the_priority_colour(window: BoardWindow) -
                 assert colour not in badges, (row, column)
             checked += 1
     assert checked >= 8
+
+
+def test_a_board_built_after_the_cache_read_began_shows_the_cached_rows(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    """The console reads the cache while it builds the window: the window still sees
+    `loaded` with every cached row."""
+    connectors = [DownSource()]  # the cache holds incidents; their source is down
+    demo = DemoFeed(clock)
+    store.upsert_clients(demo.clients())
+    for page in demo.fetch_changed(None):
+        store.upsert_incidents(page.incidents)
+    feed = BoardFeed(store, connectors)
+    engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))
+    live = LiveRows(clock.now())
+    controller = BoardController(feed, engine, live, clock)
+    controller.load()
+    window = BoardWindow(live, controller, clock)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.start()
+    assert window.model.rowCount() == store.open_count() > 20
+    controller.stop()
+    window.close()

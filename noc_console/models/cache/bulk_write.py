@@ -19,7 +19,8 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.sql.dml import Insert, Update
 
-Prepared = tuple[str, Callable[[dict[str, Any]], Any], list[tuple[int, Callable[[Any], Any]]]]
+Converter = tuple[int, Callable[[Any], Any], Any]  # position, processor, what None binds as
+Prepared = tuple[str, Callable[[dict[str, Any]], Any], list[Converter]]
 _compiled: dict[tuple[str, str, tuple[str, ...]], Prepared] = {}
 
 
@@ -42,15 +43,18 @@ def execute_many(
         order = list(compiled.positiontup or ())  # type: ignore[attr-defined]
         binds = compiled.binds  # type: ignore[attr-defined]
         processors = [binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order]
-        converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+        # None binds the same every time (JSON's is the text "null"): made once, not
+        # per row — most of a row's times and its snapshot are None.
+        converted = [(i, p, p(None)) for i, p in enumerate(processors) if p is not None]
         prepared = _compiled[cache_key] = (str(compiled), itemgetter(*order), converted)
     sql, values_of, converted = prepared
     values: list[tuple[Any, ...]] = []
     try:
         for row in rows:
             value = list(values_of(row))  # in bind order, in C; then the few to convert
-            for i, convert in converted:
-                value[i] = convert(value[i])
+            for i, convert, none in converted:
+                v = value[i]
+                value[i] = none if v is None else convert(v)
             values.append(tuple(value))
     except Exception as exc:  # as SQLAlchemy reports a value its type cannot bind
         raise StatementError(f"({type(exc).__module__}.{type(exc).__name__}) {exc}", sql,

@@ -13,7 +13,7 @@ a sync that does not yet know of it, and a rejected one falls back to the source
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -29,7 +29,13 @@ from noc_console.models.cache.bulk_write import execute_many
 from noc_console.models.cache.database import open_engine
 from noc_console.models.cache.handover_table import SavedHandover
 from noc_console.models.cache.history_table import IncidentEvent
-from noc_console.models.cache.incident_columns import Previous, board_row, columns, next_pauses
+from noc_console.models.cache.incident_columns import (
+    ROW_FIELDS,
+    Previous,
+    board_row,
+    columns,
+    next_pauses,
+)
 from noc_console.models.cache.sql import (
     CLIENTS,
     INCIDENTS,
@@ -47,13 +53,7 @@ from noc_console.models.pauses import Pause
 from noc_console.models.sla_clock import DueOrigin
 
 _I = INCIDENTS.c
-_ROW_COLUMNS = (
-    _I.source, _I.external_id, _I.client_id, _I.title, _I.status, _I.priority, _I.tier,
-    _I.assignee, _I.created_at, _I.updated_at, _I.responded_at, _I.resolved_at,
-    _I.response_due, _I.resolution_due, _I.response_due_origin, _I.resolution_due_origin,
-    _I.response_target_s, _I.resolution_target_s, _I.paused_since, _I.next_deadline,
-    _I.impact, _I.urgency, _I.status_since, _I.tier_since,
-)  # fmt: skip
+_ROW_COLUMNS = tuple(INCIDENTS.c[name] for name in ROW_FIELDS)
 _STATE_COLUMNS = (_I.source, _I.external_id, _I.version, _I.status, _I.tier, _I.status_since,
                   _I.tier_since, _I.priority)  # fmt: skip
 _TIME_COLUMNS = {"created_at": _I.created_at, "resolved_at": _I.resolved_at,
@@ -144,7 +144,9 @@ class Store:
         keys = list(latest)
         with self._writing() as connection:
             existing = self._existing(connection, keys)
-            histories = self._pauses(connection, keys)
+            # Pause rows belong to stored incidents (never deleted): a new one has none.
+            histories = self._pauses(connection, [k for k in keys if k in existing])
+            stored_pauses = set(histories)  # only these have rows to replace
             pending = outbox_table.pending_by_key(connection, keys)
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
@@ -167,7 +169,7 @@ class Store:
             execute_many(connection, "insert incidents", insert(INCIDENTS), inserts)
             self._update(connection, updates)
             history_table.record(connection, events)
-            self._save_pauses(connection, paused_keys, histories)
+            self._save_pauses(connection, paused_keys, histories, stored_pauses)
         changed = {IncidentKey(v["source"], v["external_id"]) for v in inserts}
         changed |= {IncidentKey(v["b_source"], v["b_external_id"]) for v in updates}
         return ChangeSet(frozenset(changed))
@@ -489,16 +491,19 @@ class Store:
         connection: Connection,
         keys: list[IncidentKey],
         histories: Mapping[IncidentKey, list[Pause]],
+        stored: Container[IncidentKey] | None = None,
     ) -> None:
-        for chunk in chunks(keys):
+        """Replace the pause history of `keys`; `stored` holds the keys that have one in
+        the cache (None: any may), so a page of new incidents deletes nothing."""
+        replaced = keys if stored is None else [k for k in keys if k in stored]
+        for chunk in chunks(replaced):
             connection.execute(PAUSES.delete().where(key_filter(chunk, PAUSES.c)))
         rows = [
             {"source": key.source, "external_id": key.external_id, "started_at": p.start,
              "ended_at": p.end, "status": p.status}
             for key in keys for p in histories[key]
         ]  # fmt: skip
-        if rows:
-            connection.execute(insert(PAUSES), rows)
+        execute_many(connection, "insert pauses", insert(PAUSES), rows)
 
     def _existing(
         self, connection: Connection, keys: list[IncidentKey], *more: ColumnElement[Any]
@@ -538,8 +543,9 @@ class Store:
         return terms
 
     def _row(self, r: Row, marks: Mapping[IncidentKey, Mapping[str, int]]) -> BoardRow:
-        client = self._clients.get(r.client_id)
-        row = board_row(r, client.name if client else r.client_id, self._terms(r.client_id))
+        client_id = r.client_id
+        client = self._clients.get(client_id)
+        row = board_row(r, client.name if client else client_id, self._terms(client_id))
         mark = marks.get(row.key)
         if not mark:
             return row

@@ -71,6 +71,7 @@ class BoardController(QObject):
         self._dirty: set[IncidentKey] = set()
         self._synced_since_flush = False
         self._running = False
+        self._loading = False
         self.feeds: Sequence[FeedStatus] = ()
         self._engine_event.connect(self._on_engine_event)
         engine.add_listener(self._engine_event.emit)
@@ -85,10 +86,18 @@ class BoardController(QObject):
         self._feeds_timer.setInterval(FEEDS_REFRESH_MS)
         self._feeds_timer.timeout.connect(self.refresh_feeds)
 
+    def load(self) -> None:
+        """Start reading the cache on the worker (once). The rows arrive through the event
+        loop, so a window built meanwhile still sees `loaded`; calling this before
+        building it overlaps the read with the window's construction."""
+        if not self._loading:
+            self._loading = True
+            Op(self._feed.snapshot, self._loaded, self._fail).start(self._worker.run)
+
     def start(self) -> None:
         """Show the cache at once, then follow the engine."""
         self._running = True
-        Op(self._feed.snapshot, self._loaded, self._fail).start(self._worker.run)
+        self.load()
         self._engine.start()
         self._tick_timer.start()
         self._feeds_timer.start()
