@@ -28,7 +28,8 @@ from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import Alarms, AlarmSettings
-from noc_console.services.board.columns import COLUMNS, Column
+from noc_console.services.board.board_order import DEFAULT_ORDER, order_named
+from noc_console.services.board.columns import COLUMNS
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
@@ -42,6 +43,7 @@ from noc_console.views.board.client_filter import ClientFilter
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.detail_panel import DetailPanel
 from noc_console.views.board.model import ROW_ROLE, BoardModel
+from noc_console.views.board.order_chooser import OrderChooser
 from noc_console.views.board.queue_list import QueueList
 from noc_console.views.board.saved_views import SavedViews, View
 from noc_console.views.board.triage import HINTS, Triage
@@ -86,8 +88,7 @@ class BoardWindow(QMainWindow):
         self.table = QTableView(self)
         self.table.setObjectName("board")
         self.table.setModel(model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # a header click sorts; OrderChooser names orders
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -138,6 +139,8 @@ class BoardWindow(QMainWindow):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.clients)
+        self.order = OrderChooser(model, self.table, right)  # needs me first, by default
+        filters.addWidget(self.order)
         self.views = SavedViews(self._current_view, settings, right)
         self.views.view_chosen.connect(self.apply_view)
         filters.addWidget(self.views)
@@ -281,13 +284,15 @@ class BoardWindow(QMainWindow):
 
     def _current_view(self) -> View:
         return View(
-            self.queue_list.current_key, self.search.text(), tuple(sorted(self.clients.chosen))
+            self.queue_list.current_key, self.search.text(), tuple(sorted(self.clients.chosen)),
+            (self.order.order or DEFAULT_ORDER).value,
         )
 
     def apply_view(self, view: View) -> None:
         self.queue_list.select(view.queue)
         self.search.setText(view.search)
         self.clients.choose(set(view.clients))
+        self.order.choose(order_named(view.order))
 
     def _escape(self) -> None:
         if self.search.hasFocus() and self.search.text():

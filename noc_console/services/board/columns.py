@@ -119,12 +119,19 @@ STATES = {state: Look(state.value) for state in ClockState}
 STATE_OF_LOOK = {look: state for state, look in STATES.items()} | {Look.OFF_HOURS: ClockState.OK}
 
 
+#: A clock that stopped after its target (a response made late): a small mark on "met".
+MET_LATE = "met*"
+
+
 def countdown_cell(clock: SlaClock | None, at: Moment) -> Cell:
     """A countdown: the time left (or over), coloured by state, with the bar of its
-    target used (none once met)."""
+    target used (none once met). Red is for what breaches now: a clock that stopped
+    late shows `MET_LATE` in the quiet "met" look, the tooltip says how late."""
     if clock is None:
         return Cell("—")
     remaining, state, used = clock.reading(at.now, at.thresholds)
+    if state is ClockState.BREACHED and clock.stopped_at is not None:
+        return Cell(MET_LATE, Look.MET)  # history, not a call to act: quiet, the tip says more
     off_hours = clock.running and not clock.calendar.is_open(at.now)
     text = countdown(remaining, state, clock.stopped_at is not None, off_hours)
     look = Look.OFF_HOURS if off_hours and state is ClockState.OK else STATES[state]
@@ -142,6 +149,9 @@ def countdown_tip(clock: SlaClock | None, name: str, now: datetime) -> str | Non
         f"({clock.origin.value}, {clock.calendar.name} hours); "
         f"{used:.0f}% of {duration(clock.target)} used"
     )
+    if clock.stopped_at is not None and clock.stopped_at > clock.due_at:
+        late = duration(clock.calendar.business_time_between(clock.due_at, clock.stopped_at))
+        tip += f"\nMet late: {late} after it was due ({clock.stopped_at.astimezone():%H:%M})"
     if clock.running and not clock.calendar.is_open(now):
         tip += f"\nOutside {clock.calendar.name} business hours: not counting now"
     return tip
