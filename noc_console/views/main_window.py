@@ -161,8 +161,11 @@ class BoardWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.table.installEventFilter(self)  # Enter on the table toggles the detail
         self.triage = Triage(
-            self.table, controller.submit, me, matrix, self.search, self.queue_list
-        )
+            self.table, controller, me, matrix, self.search, self.queue_list,
+            silence=lambda key: self.alarms.acknowledge(key),
+        )  # fmt: skip
+        self.triage.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        controller.changed.connect(self._detail_changed)  # the panel follows its incident
         self._queue_timer = QTimer(self)
         self._queue_timer.setInterval(QUEUE_REFRESH_MS)
         self._queue_timer.timeout.connect(self.refresh_queues)
@@ -278,13 +281,20 @@ class BoardWindow(QMainWindow):
         lookup = Op(lambda: store_detail(row.key, now), lambda d: self._detail_ready(d, now))
         lookup.start(self._controller.run_in_background)
 
+    def _detail_changed(self, keys: frozenset[IncidentKey]) -> None:
+        row = self.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
+        if isinstance(row, BoardRow) and row.key in keys:
+            self._show_detail(None)
+
     def _detail_ready(self, detail: IncidentDetail | None, now: datetime) -> None:
         if detail is not None:
             self.detail.show_detail(detail, now)
 
     def _current_view(self) -> View:
         return View(
-            self.queue_list.current_key, self.search.text(), tuple(sorted(self.clients.chosen)),
+            self.queue_list.current_key,
+            self.search.text(),
+            tuple(sorted(self.clients.chosen)),
             (self.order.order or DEFAULT_ORDER).value,
         )
 

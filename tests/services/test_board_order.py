@@ -53,9 +53,7 @@ def test_each_order_keeps_itself_when_rows_change() -> None:
             for n in range(8)]  # fmt: skip
     live.apply(rows, full=True)
     live.arrange(Order.PRIORITY)
-    assert [e.row.priority.value for e in live.shown()] == sorted(
-        r.priority.value for r in rows
-    )
+    assert [e.row.priority.value for e in live.shown()] == sorted(r.priority.value for r in rows)
     live.arrange(Order.CLIENT)
     assert [e.row.client_name for e in live.shown()] == sorted(r.client_name for r in rows)
     live.apply([row(3, 30 * 3, priority=Priority.P4, client_name="C0")])  # moves to the top

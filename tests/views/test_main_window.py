@@ -204,4 +204,4 @@ def test_a_saved_view_keeps_its_order(window: BoardWindow, tmp_path: Path) -> No
     views = SavedViews(window._current_view, settings, window)
     views.view_chosen.connect(window.apply_view)
     views.choose("old")
-    assert window.order.order is Order.NEEDS_ME
+    assert window.order.currentData() == Order.NEEDS_ME.value

@@ -157,26 +157,42 @@ def countdown_tip(clock: SlaClock | None, name: str, now: datetime) -> str | Non
     return tip
 
 
-def outbox_cell(row: BoardRow) -> Cell:
-    """Queued triage actions: ↻ pending, ✗ failed, ⚠ conflict (the worst one shows)."""
+#: How long a delivered action's ✓ stays on its row (then the cell is quiet again; it
+#: is checked as the minute turns, so the mark shows for one to two minutes).
+DELIVERED_SHOWS = timedelta(minutes=1)
+
+
+def outbox_cell(row: BoardRow, now: datetime) -> Cell:
+    """Triage actions' outcome: ⚠ conflict, ✗ failed, ↻ pending (the worst one shows),
+    else ✓ for a minute after the latest was delivered."""
     if row.conflicted_actions:
         return Cell(f"⚠{row.conflicted_actions}", Look.CONFLICT)
     if row.failed_actions:
         return Cell(f"✗{row.failed_actions}", Look.FAILED)
     if row.pending_actions:
         return Cell(f"↻{row.pending_actions}", Look.PENDING)
+    if row.delivered_at is not None and now - row.delivered_at < DELIVERED_SHOWS:
+        return Cell("✓", Look.MET)
     return Cell("")
 
 
-def outbox_tip(row: BoardRow) -> str | None:
+def outbox_tip(row: BoardRow, now: datetime) -> str | None:
+    delivered = (
+        f"Last action delivered at {row.delivered_at.astimezone():%H:%M:%S}"
+        if row.delivered_at is not None
+        else None
+    )
     if not (row.conflicted_actions or row.failed_actions or row.pending_actions):
-        return None
-    look = outbox_cell(row).look
+        return delivered
+    look = outbox_cell(row, now).look
     what = {Look.CONFLICT: "in conflict", Look.FAILED: "failed"}.get(look, "waiting to be sent")
-    return (
+    tip = (
         f"Triage actions: {row.pending_actions} waiting to be sent, "
         f"{row.failed_actions} failed, {row.conflicted_actions} in conflict ({what})"
     )
+    if row.failed_actions or row.conflicted_actions:
+        tip += "\nF: keep theirs / apply mine / retry / discard"
+    return tip
 
 
 def local_time(when: datetime, now: datetime) -> str:
@@ -209,11 +225,11 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(Column.PRIORITY, "Pri", 48, Align.CENTRE, Changes.WITH_ROW,
                lambda r, _: Cell(r.priority.value, PRIORITY_LOOKS[r.priority]),
                lambda r: r.priority.rank),
-    ColumnSpec(Column.OUTBOX, "⇅", 40, Align.CENTRE, Changes.WITH_ROW,
-               lambda r, _: outbox_cell(r),
+    ColumnSpec(Column.OUTBOX, "⇅", 40, Align.CENTRE, Changes.EVERY_MINUTE,
+               lambda r, at: outbox_cell(r, at.now),
                lambda r: r.conflicted_actions * 10_000 + r.failed_actions * 100
                + r.pending_actions,
-               tip=lambda r, _: outbox_tip(r)),
+               tip=lambda r, at: outbox_tip(r, at.now)),
     ColumnSpec(Column.CLIENT, "Client", 170, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(one_line(r.client_name)),  # capped: the view elides
                lambda r: one_line(r.client_name).casefold()),

@@ -95,6 +95,13 @@ class BoardModel(QAbstractTableModel):
         """The rows shown, in order."""
         return tuple(entry.row for entry in self._entries)
 
+    def position_of(self, key: IncidentKey | None) -> int | None:
+        """Where the row of `key` is shown, if it is (a scan: for one action, not per row)."""
+        for position, entry in enumerate(self._entries):
+            if entry.key == key:
+                return position
+        return None
+
     def row_at(self, position: int) -> BoardRow:
         return self._entries[position].row
 
