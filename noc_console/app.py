@@ -6,7 +6,6 @@ offscreen, and once the first sync's rows are on screen it is saved as a PNG.
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from noc_console import APP_ID, APP_NAME, __version__
+from noc_console.services.board.triage_actions import technician
 from noc_console.services.config import Config
 from noc_console.services.runtime import Runtime, build_runtime
 
@@ -57,14 +57,6 @@ def _add_settings_menu(window: QMainWindow, config: Config) -> None:
     window.addAction(action)
 
 
-def _technician() -> str:
-    """Who "T" (take) assigns to and "Mine" shows: the login name, for now."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
-
-
 def _rss_kb() -> int:
     """Resident memory in KiB (Linux; 0 where /proc is not there)."""
     try:
@@ -98,14 +90,14 @@ def run_gui(
         live,
         controller,
         runtime.clock,
-        me=_technician(),
+        me=technician(),
         matrix=config.sla.matrix,
         settings=settings,
         sla=config.sla,
         alarms=config.alarms,
     )
     window.attach_handover(
-        HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), _technician()
+        HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), technician()
     )
     _add_settings_menu(window, config)
     outcome = {"code": 0}

@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         "discard", help="drop a failed or conflicting action: the source's value stands"
     )
     discard.add_argument("id", help="the number `outbox list` shows, or the action's id")
+    from noc_console.act_commands import add_act_parser  # headless: no Qt
+
+    add_act_parser(commands)
     handover = commands.add_parser("handover", help="write a shift handover as HTML or PDF")
     handover.add_argument("--format", required=True, choices=["html", "pdf"])
     handover.add_argument("--out", type=Path, required=True, help="file to write")
@@ -134,6 +137,8 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
         return _handover(config, db_url, demo, args)
     if args.command == "outbox":
         return _outbox(config, db_url, args)
+    if args.command == "act":
+        return _act(config, db_url, demo, args)
     if (args.clients or args.screen is not None) and not args.wall:
         print("noc-console: --clients and --screen need --wall", file=sys.stderr)
         return EXIT_USAGE
@@ -199,6 +204,17 @@ def _outbox(config: Config, db_url: str, args: argparse.Namespace) -> int:
         return run_outbox_command(store, SystemClock(), args.outbox_command, ident, fmt)
     finally:
         store.close()
+
+
+def _act(config: Config, db_url: str, demo: bool, args: argparse.Namespace) -> int:
+    from noc_console.act_commands import run_act_command
+    from noc_console.services.board.triage_actions import technician
+
+    runtime = build_runtime(config, db_url, demo)
+    try:
+        return run_act_command(config, runtime, args, technician())
+    finally:
+        runtime.close()
 
 
 def _export(config: Config, db_url: str, demo: bool, fmt: str, out: Path | None) -> int:

@@ -30,6 +30,7 @@ class BoardRow:
     pending_actions: int = 0  # triage actions queued for delivery
     failed_actions: int = 0
     conflicted_actions: int = 0
+    delivered_at: datetime | None = None  # when the latest triage action was delivered
 
     @property
     def is_open(self) -> bool:

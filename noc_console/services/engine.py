@@ -22,7 +22,7 @@ from noc_console.models.actions import Action
 from noc_console.models.board_row import ChangeSet
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
-from noc_console.services.outbox import DeliveryReport, OutboxService, backoff
+from noc_console.services.outbox import DeliveryReport, OutboxService, Settlement, backoff
 from noc_console.services.sync import SyncResult, SyncService
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,16 @@ class SyncEngine:
         runner = self._runners.get(action.key.source)
         if runner is not None:
             runner.wake.set()
+        return changes
+
+    def settle(self, seq: int, how: Settlement) -> ChangeSet:
+        """Apply the user's decision about a failed or conflicting action, and wake its
+        connector (what was held back behind it may go now)."""
+        changes = self.outbox.settle(seq, how)
+        for key in changes.upserted:
+            runner = self._runners.get(key.source)
+            if runner is not None:
+                runner.wake.set()
         return changes
 
     def run_once(self, reconcile: bool = False) -> list[EngineEvent]:

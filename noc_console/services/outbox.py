@@ -23,6 +23,7 @@ import logging
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
 
 from noc_console.connectors.base import Connector
 from noc_console.connectors.errors import (
@@ -32,7 +33,7 @@ from noc_console.connectors.errors import (
     ConnectorUnavailable,
     RateLimited,
 )
-from noc_console.models.actions import Action, QueuedAction
+from noc_console.models.actions import Action, ActionState, QueuedAction
 from noc_console.models.board_row import ChangeSet
 from noc_console.models.cache.claims import ClaimOwner, is_dead
 from noc_console.models.cache.store import Store
@@ -55,6 +56,28 @@ class DeliveryReport:
     conflicts: int = 0
     changes: ChangeSet = field(default_factory=ChangeSet)
     error: str | None = None  # the last connectivity error, if any
+
+
+class Settlement(StrEnum):
+    """What the user decided about a failed or conflicting action."""
+
+    KEEP_THEIRS = "keep_theirs"  # conflict: drop mine, the source's value stands
+    APPLY_MINE = "apply_mine"  # conflict: send mine again over the source's value
+    RETRY = "retry"  # failed: queue it again
+    DISCARD = "discard"  # failed (or still waiting): drop it
+
+
+#: The states each settlement applies to.
+SETTLES: dict[Settlement, tuple[ActionState, ...]] = {
+    Settlement.KEEP_THEIRS: (ActionState.CONFLICT,),
+    Settlement.APPLY_MINE: (ActionState.CONFLICT,),
+    Settlement.RETRY: (ActionState.FAILED,),
+    Settlement.DISCARD: (ActionState.FAILED, ActionState.CONFLICT, ActionState.PENDING),
+}
+
+
+class CannotSettle(ValueError):
+    """The action is not in a state the settlement applies to; the message says why."""
 
 
 def backoff(attempts: int, rng: random.Random) -> timedelta:
@@ -80,6 +103,18 @@ class OutboxService:
         """Make `action` durable and visible; delivery happens on the connector's thread."""
         _seq, changes = self._store.enqueue(action, self._clock.now())
         return changes
+
+    def settle(self, seq: int, how: Settlement) -> ChangeSet:
+        """Apply the user's decision about outbox action `seq` (the board's F dialog)."""
+        found = [q for q in self._store.outbox(SETTLES[how]) if q.seq == seq]
+        if not found or found[0].in_flight:
+            raise CannotSettle(f"outbox #{seq} cannot be settled that way now (its state changed)")
+        now = self._clock.now()
+        if how is Settlement.APPLY_MINE:
+            return self._store.apply_mine(seq, now)
+        if how is Settlement.RETRY:
+            return self._store.retry(seq, now)
+        return self._store.keep_theirs(seq, now)
 
     def deliver(self, connector: Connector, limit: int = 500) -> DeliveryReport:
         """Attempt every action of `connector` that is due, oldest first, until none is

@@ -28,7 +28,8 @@ from noc_console.models.incident import IncidentKey
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import Alarms, AlarmSettings
-from noc_console.services.board.columns import COLUMNS, Column
+from noc_console.services.board.board_order import DEFAULT_ORDER, order_named
+from noc_console.services.board.columns import COLUMNS
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
@@ -42,6 +43,7 @@ from noc_console.views.board.client_filter import ClientFilter
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.detail_panel import DetailPanel
 from noc_console.views.board.model import ROW_ROLE, BoardModel
+from noc_console.views.board.order_chooser import OrderChooser
 from noc_console.views.board.queue_list import QueueList
 from noc_console.views.board.saved_views import SavedViews, View
 from noc_console.views.board.triage import HINTS, Triage
@@ -86,8 +88,7 @@ class BoardWindow(QMainWindow):
         self.table = QTableView(self)
         self.table.setObjectName("board")
         self.table.setModel(model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # a header click sorts; OrderChooser names orders
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -138,6 +139,8 @@ class BoardWindow(QMainWindow):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.clients)
+        self.order = OrderChooser(model, self.table, right)  # needs me first, by default
+        filters.addWidget(self.order)
         self.views = SavedViews(self._current_view, settings, right)
         self.views.view_chosen.connect(self.apply_view)
         filters.addWidget(self.views)
@@ -158,8 +161,11 @@ class BoardWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.table.installEventFilter(self)  # Enter on the table toggles the detail
         self.triage = Triage(
-            self.table, controller.submit, me, matrix, self.search, self.queue_list
-        )
+            self.table, controller, me, matrix, self.search, self.queue_list,
+            silence=lambda key: self.alarms.acknowledge(key),
+        )  # fmt: skip
+        self.triage.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        controller.changed.connect(self._detail_changed)  # the panel follows its incident
         self._queue_timer = QTimer(self)
         self._queue_timer.setInterval(QUEUE_REFRESH_MS)
         self._queue_timer.timeout.connect(self.refresh_queues)
@@ -275,19 +281,28 @@ class BoardWindow(QMainWindow):
         lookup = Op(lambda: store_detail(row.key, now), lambda d: self._detail_ready(d, now))
         lookup.start(self._controller.run_in_background)
 
+    def _detail_changed(self, keys: frozenset[IncidentKey]) -> None:
+        row = self.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
+        if isinstance(row, BoardRow) and row.key in keys:
+            self._show_detail(None)
+
     def _detail_ready(self, detail: IncidentDetail | None, now: datetime) -> None:
         if detail is not None:
             self.detail.show_detail(detail, now)
 
     def _current_view(self) -> View:
         return View(
-            self.queue_list.current_key, self.search.text(), tuple(sorted(self.clients.chosen))
+            self.queue_list.current_key,
+            self.search.text(),
+            tuple(sorted(self.clients.chosen)),
+            (self.order.order or DEFAULT_ORDER).value,
         )
 
     def apply_view(self, view: View) -> None:
         self.queue_list.select(view.queue)
         self.search.setText(view.search)
         self.clients.choose(set(view.clients))
+        self.order.choose(order_named(view.order))
 
     def _escape(self) -> None:
         if self.search.hasFocus() and self.search.text():

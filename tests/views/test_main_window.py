@@ -1,8 +1,10 @@
+import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from noc_console.connectors.base import Page
@@ -13,12 +15,14 @@ from noc_console.models.actions import Action, ActionKind
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Client, IncidentKey
-from noc_console.services.board.columns import Column
+from noc_console.services.board.board_order import Order, needs_me
+from noc_console.services.board.columns import Column, one_line
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.model import ROW_ROLE, SORT_ROLE
+from noc_console.views.board.saved_views import SavedViews
 from noc_console.views.main_window import BoardWindow
 from tests.fakes.fake_psa import FakePsa, running
 
@@ -66,10 +70,16 @@ def column_values(window: BoardWindow, column: Column) -> list[object]:
     return [board.index(r, column).data(SORT_ROLE) for r in range(board.rowCount())]
 
 
-def test_board_fills_from_the_demo_feed_sorted_by_deadline(
-    window: BoardWindow, store: Store
+def test_board_fills_from_the_demo_feed_needs_me_first(
+    window: BoardWindow, store: Store, qtbot: QtBot
 ) -> None:
     assert window.model.rowCount() == store.open_count() > 20
+    ranks = [needs_me(row) for row in window.model.rows()]
+    assert ranks == sorted(ranks)
+    assert window.order.currentText() == "Needs me first"
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_O)  # O: the next order, by deadline
+    assert window.order.currentText() == "By deadline"
     dues = column_values(window, Column.DUE)
     assert dues == sorted(dues)  # type: ignore[type-var]
     assert "online" in window.feed_label.text()
@@ -84,6 +94,9 @@ def test_clicking_a_header_sorts_by_it(window: BoardWindow, qtbot: QtBot) -> Non
     ranks = column_values(window, Column.PRIORITY)
     assert ranks in (sorted(ranks), sorted(ranks, reverse=True))  # type: ignore[type-var]
     assert len(set(ranks)) > 1
+    assert window.order.currentIndex() == -1  # the chooser says "By column"
+    window.order.setCurrentIndex(window.order.findText("By priority"))
+    assert header.sortIndicatorSection() == -1
 
 
 def test_old_data_is_called_stale(window: BoardWindow, clock: ManualClock) -> None:
@@ -199,3 +212,21 @@ def test_a_board_built_after_the_cache_read_began_shows_the_cached_rows(
     assert window.model.rowCount() == store.open_count() > 20
     controller.stop()
     window.close()
+
+
+def test_a_saved_view_keeps_its_order(window: BoardWindow, tmp_path: Path) -> None:
+    window.order.choose(Order.CLIENT)
+    window.views.save("by client")
+    window.order.choose(Order.PRIORITY)
+    window.views.choose("by client")
+    assert window.order.order is Order.CLIENT
+    clients = [one_line(row.client_name).casefold() for row in window.model.rows()]
+    assert clients == sorted(clients)
+    # A view saved before orders existed opens in the default order.
+    settings = QSettings(str(tmp_path / "views.ini"), QSettings.Format.IniFormat)
+    settings.setValue("views/saved", json.dumps({"old": {"queue": "all", "search": "",
+                                                         "clients": []}}))  # fmt: skip
+    views = SavedViews(window._current_view, settings, window)
+    views.view_chosen.connect(window.apply_view)
+    views.choose("old")
+    assert window.order.currentData() == Order.NEEDS_ME.value

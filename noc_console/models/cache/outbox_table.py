@@ -167,6 +167,21 @@ def marks(connection: Connection, keys: Sequence[IncidentKey]) -> dict[IncidentK
     return found
 
 
+def delivered(connection: Connection, keys: Sequence[IncidentKey]) -> dict[IncidentKey, datetime]:
+    """When the latest action of each of `keys` was delivered (those with one)."""
+    found: dict[IncidentKey, datetime] = {}
+    for chunk in chunks(keys):
+        query = (
+            select(_O.source, _O.external_id, func.max(_O.settled_at))
+            .where(key_filter(chunk, _O), _O.state == ActionState.DELIVERED.value)
+            .group_by(_O.source, _O.external_id)
+        )
+        for source, external_id, at in connection.execute(query):
+            if at is not None:
+                found[IncidentKey(source, external_id)] = at
+    return found
+
+
 def unsettled_keys(connection: Connection) -> list[IncidentKey]:
     query = select(_O.source, _O.external_id).where(_O.state.in_(UNSETTLED)).distinct()
     return [IncidentKey(s, e) for s, e in connection.execute(query)]

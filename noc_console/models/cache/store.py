@@ -342,8 +342,9 @@ class Store:
         with self._reading() as connection:
             for chunk in chunks(wanted):
                 marks = outbox_table.marks(connection, chunk)
+                delivered = outbox_table.delivered(connection, chunk)
                 query = select(*_ROW_COLUMNS).where(key_filter(chunk, _I))
-                result.extend(self._row(r, marks) for r in connection.execute(query))
+                result.extend(self._row(r, marks, delivered) for r in connection.execute(query))
         return result
 
     def open_count(self) -> int:
@@ -542,11 +543,21 @@ class Store:
             self._terms_cache[client_id] = terms
         return terms
 
-    def _row(self, r: Row, marks: Mapping[IncidentKey, Mapping[str, int]]) -> BoardRow:
+    def _row(
+        self,
+        r: Row,
+        marks: Mapping[IncidentKey, Mapping[str, int]],
+        delivered: Mapping[IncidentKey, datetime] | None = None,
+    ) -> BoardRow:
+        """A board row with its outbox marks (and, from `delivered`, when its latest
+        action was delivered: the board's ✓ for a minute; start-up reads none)."""
         client_id = r.client_id
         client = self._clients.get(client_id)
         row = board_row(r, client.name if client else client_id, self._terms(client_id))
         mark = marks.get(row.key)
+        delivered_at = delivered.get(row.key) if delivered else None
+        if delivered_at is not None:
+            row = replace(row, delivered_at=delivered_at)
         if not mark:
             return row
         return replace(

@@ -119,12 +119,19 @@ STATES = {state: Look(state.value) for state in ClockState}
 STATE_OF_LOOK = {look: state for state, look in STATES.items()} | {Look.OFF_HOURS: ClockState.OK}
 
 
+#: A clock that stopped after its target (a response made late): a small mark on "met".
+MET_LATE = "met*"
+
+
 def countdown_cell(clock: SlaClock | None, at: Moment) -> Cell:
     """A countdown: the time left (or over), coloured by state, with the bar of its
-    target used (none once met)."""
+    target used (none once met). Red is for what breaches now: a clock that stopped
+    late shows `MET_LATE` in the quiet "met" look, the tooltip says how late."""
     if clock is None:
         return Cell("—")
     remaining, state, used = clock.reading(at.now, at.thresholds)
+    if state is ClockState.BREACHED and clock.stopped_at is not None:
+        return Cell(MET_LATE, Look.MET)  # history, not a call to act: quiet, the tip says more
     off_hours = clock.running and not clock.calendar.is_open(at.now)
     text = countdown(remaining, state, clock.stopped_at is not None, off_hours)
     look = Look.OFF_HOURS if off_hours and state is ClockState.OK else STATES[state]
@@ -142,31 +149,50 @@ def countdown_tip(clock: SlaClock | None, name: str, now: datetime) -> str | Non
         f"({clock.origin.value}, {clock.calendar.name} hours); "
         f"{used:.0f}% of {duration(clock.target)} used"
     )
+    if clock.stopped_at is not None and clock.stopped_at > clock.due_at:
+        late = duration(clock.calendar.business_time_between(clock.due_at, clock.stopped_at))
+        tip += f"\nMet late: {late} after it was due ({clock.stopped_at.astimezone():%H:%M})"
     if clock.running and not clock.calendar.is_open(now):
         tip += f"\nOutside {clock.calendar.name} business hours: not counting now"
     return tip
 
 
-def outbox_cell(row: BoardRow) -> Cell:
-    """Queued triage actions: ↻ pending, ✗ failed, ⚠ conflict (the worst one shows)."""
+#: How long a delivered action's ✓ stays on its row (then the cell is quiet again; it
+#: is checked as the minute turns, so the mark shows for one to two minutes).
+DELIVERED_SHOWS = timedelta(minutes=1)
+
+
+def outbox_cell(row: BoardRow, now: datetime) -> Cell:
+    """Triage actions' outcome: ⚠ conflict, ✗ failed, ↻ pending (the worst one shows),
+    else ✓ for a minute after the latest was delivered."""
     if row.conflicted_actions:
         return Cell(f"⚠{row.conflicted_actions}", Look.CONFLICT)
     if row.failed_actions:
         return Cell(f"✗{row.failed_actions}", Look.FAILED)
     if row.pending_actions:
         return Cell(f"↻{row.pending_actions}", Look.PENDING)
+    if row.delivered_at is not None and now - row.delivered_at < DELIVERED_SHOWS:
+        return Cell("✓", Look.MET)
     return Cell("")
 
 
-def outbox_tip(row: BoardRow) -> str | None:
+def outbox_tip(row: BoardRow, now: datetime) -> str | None:
+    delivered = (
+        f"Last action delivered at {row.delivered_at.astimezone():%H:%M:%S}"
+        if row.delivered_at is not None
+        else None
+    )
     if not (row.conflicted_actions or row.failed_actions or row.pending_actions):
-        return None
-    look = outbox_cell(row).look
+        return delivered
+    look = outbox_cell(row, now).look
     what = {Look.CONFLICT: "in conflict", Look.FAILED: "failed"}.get(look, "waiting to be sent")
-    return (
+    tip = (
         f"Triage actions: {row.pending_actions} waiting to be sent, "
         f"{row.failed_actions} failed, {row.conflicted_actions} in conflict ({what})"
     )
+    if row.failed_actions or row.conflicted_actions:
+        tip += "\nF: keep theirs / apply mine / retry / discard"
+    return tip
 
 
 def local_time(when: datetime, now: datetime) -> str:
@@ -199,11 +225,11 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(Column.PRIORITY, "Pri", 48, Align.CENTRE, Changes.WITH_ROW,
                lambda r, _: Cell(r.priority.value, PRIORITY_LOOKS[r.priority]),
                lambda r: r.priority.rank),
-    ColumnSpec(Column.OUTBOX, "⇅", 40, Align.CENTRE, Changes.WITH_ROW,
-               lambda r, _: outbox_cell(r),
+    ColumnSpec(Column.OUTBOX, "⇅", 40, Align.CENTRE, Changes.EVERY_MINUTE,
+               lambda r, at: outbox_cell(r, at.now),
                lambda r: r.conflicted_actions * 10_000 + r.failed_actions * 100
                + r.pending_actions,
-               tip=lambda r, _: outbox_tip(r)),
+               tip=lambda r, at: outbox_tip(r, at.now)),
     ColumnSpec(Column.CLIENT, "Client", 170, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(one_line(r.client_name)),  # capped: the view elides
                lambda r: one_line(r.client_name).casefold()),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from noc_console.connectors.base import Connector
+from noc_console.models.actions import QueuedAction
 from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey
@@ -41,6 +42,10 @@ class BoardFeed:
         wanted = list(keys)
         rows = self._store.rows(wanted) if wanted else []
         return BoardUpdate(rows, self.feeds())
+
+    def actions(self, key: IncidentKey) -> list[QueuedAction]:
+        """Every outbox action of one incident, oldest first."""
+        return self._store.outbox(key=key)
 
     def detail(self, key: IncidentKey, now: datetime) -> IncidentDetail | None:
         return incident_detail(self._store, key, now)

@@ -23,7 +23,15 @@ from itertools import compress
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, SlaThresholds
-from noc_console.services.board.columns import COLUMNS, Cell, Changes, Column, Moment
+from noc_console.services.board.board_order import KEYS, Order
+from noc_console.services.board.columns import (
+    COLUMNS,
+    Cell,
+    Changes,
+    Column,
+    Moment,
+    SortValue,
+)
 from noc_console.services.board.row_filter import RowFilter
 
 #: More runs of rows shown or hidden than this make one layout change instead (a
@@ -114,6 +122,8 @@ class LiveRows:
         self._moment = Moment(now, thresholds)
         self._stamp = 0
         self._sort_column = Column.DUE
+        self._order: Order | None = None  # a named order instead of a column's
+        self._sort_value: Callable[[BoardRow], SortValue] = COLUMNS[Column.DUE].sort
         self._descending = False
         self._filter = RowFilter()
         self._listeners: list[Listener] = []
@@ -135,6 +145,11 @@ class LiveRows:
     @property
     def sort_column(self) -> Column:
         return self._sort_column
+
+    @property
+    def order(self) -> Order | None:
+        """The named order the rows are in, or None when sorted by a column."""
+        return self._order
 
     @property
     def descending(self) -> bool:
@@ -242,7 +257,18 @@ class LiveRows:
 
     def sort(self, column: Column, descending: bool = False) -> RowDiff:
         """Sort by `column` (cheap Python keys; at most one layout change)."""
-        self._sort_column, self._descending = column, descending
+        self._sort_column, self._descending, self._order = column, descending, None
+        self._sort_value = COLUMNS[column].sort
+        return self._resort()
+
+    def arrange(self, order: Order) -> RowDiff:
+        """Put the rows in a named order (`board_order.py`; at most one layout change)."""
+        self._order, self._descending = order, False
+        self._sort_value = KEYS[order]
+        return self._resort()
+
+    def _resort(self) -> RowDiff:
+        descending = self._descending
         for entry in self._entries:
             entry.sort_key = self._sort_key(entry.row)
         if self._in_order(range(len(self._entries))):
@@ -312,7 +338,7 @@ class LiveRows:
         self._index = {entry.key: position for position, entry in enumerate(self._entries)}
 
     def _sort_key(self, row: BoardRow) -> SortKey:
-        return (COLUMNS[self._sort_column].sort(row), row.key)
+        return (self._sort_value(row), row.key)
 
     def _in_order(self, positions: Iterable[int]) -> bool:
         """Whether each of `positions` sits between its neighbours (in sort order)."""

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon, QWidget
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.clock import Clock
-from noc_console.models.incident import Priority
+from noc_console.models.incident import IncidentKey, Priority
 from noc_console.services.alarms import Alarm, Alarms
 from noc_console.views.alarms.notifier import DesktopNotifier
 from noc_console.views.alarms.sound import AlarmSound
@@ -70,8 +70,9 @@ class AlarmPresenter(QObject):
         rows, now, alarms = tuple(self._rows()), self._clock.now(), self.alarms
         Op(lambda: alarms.scan(rows, now), self._scanned).start(self._run)
 
-    def acknowledge(self) -> None:
-        self.alarms.acknowledge()
+    def acknowledge(self, key: IncidentKey | None = None) -> None:
+        """Shift+A: silence every alarm; with `key` (the board's A), that incident's."""
+        self.alarms.acknowledge(key)
         self._refresh()
 
     def snooze(self) -> None:

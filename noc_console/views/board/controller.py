@@ -10,13 +10,13 @@ one; each window moves its own clocks on `ticked`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from noc_console.models.actions import Action
+from noc_console.models.actions import Action, QueuedAction
 from noc_console.models.board_row import ChangeSet
 from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem
@@ -25,6 +25,7 @@ from noc_console.services.board.feed import BoardFeed, BoardUpdate
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import EngineEvent, SyncEngine
+from noc_console.services.outbox import Settlement
 from noc_console.services.sources.connectivity import FeedStatus
 from noc_console.views.worker import Op, SerialWorker
 
@@ -40,6 +41,8 @@ class BoardController(QObject):
     Signals:
         feeds_changed(list): the connectors' `FeedStatus` list after each refresh.
         applied(): a batch of rows went into the model (filters re-check them).
+        changed(frozenset): the keys of the incidents that batch changed (a detail panel
+            showing one of them reads it again).
         loaded(): the cached rows are in the model (start-up, before any sync).
         synced(): a sync finished and its rows are in the model.
         ticked(): once a second (boards move their countdowns, status bars their ages).
@@ -48,6 +51,7 @@ class BoardController(QObject):
 
     feeds_changed = Signal(list)
     applied = Signal()
+    changed = Signal(frozenset)
     loaded = Signal()
     synced = Signal()
     ticked = Signal()
@@ -117,6 +121,17 @@ class BoardController(QObject):
         submit = Op(lambda: self._engine.submit(action), self._on_changes, self._fail)
         submit.start(self._worker.run)
 
+    def settle(self, seq: int, how: Settlement) -> None:
+        """Keep theirs / apply mine / retry / discard one outbox action (off the GUI thread);
+        a failure (its state changed meanwhile) shows in the status bar."""
+        Op(lambda: self._engine.settle(seq, how), self._on_changes, self._fail).start(
+            self._worker.run
+        )
+
+    def actions_of(self, key: IncidentKey, done: Callable[[list[QueuedAction]], None]) -> None:
+        """The outbox actions of one incident, oldest first, handed to `done`."""
+        Op(lambda: self._feed.actions(key), done, self._fail).start(self._worker.run)
+
     def detail(self, key: IncidentKey, now: datetime) -> IncidentDetail | None:
         """The detail panel's data for one incident (call on the worker)."""
         return self._feed.detail(key, now)
@@ -152,6 +167,7 @@ class BoardController(QObject):
     def _apply(self, update: BoardUpdate) -> None:
         self.live.apply(update.rows, update.full)
         self.applied.emit()
+        self.changed.emit(frozenset(row.key for row in update.rows))
         self._on_feeds(list(update.feeds))
 
     def _on_feeds(self, feeds: list[FeedStatus]) -> None:

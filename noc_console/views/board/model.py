@@ -25,6 +25,7 @@ from PySide6.QtGui import QFont
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
 from noc_console.models.sla_clock import SlaThresholds
+from noc_console.services.board.board_order import Order
 from noc_console.services.board.columns import COLUMN_COUNT, COLUMNS, STATE_OF_LOOK, Cell, Column
 from noc_console.services.board.feed import BoardUpdate
 from noc_console.services.board.live_rows import LiveRow, LiveRows, RowDiff
@@ -72,6 +73,7 @@ class BoardModel(QAbstractTableModel):
         super().__init__(parent)
         self.live = live
         self._entries: list[LiveRow] = live.shown()
+        self._order = live.order or Order.DEADLINE  # what a header without indicator means
         self._styles = cell_styles()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -92,6 +94,13 @@ class BoardModel(QAbstractTableModel):
     def rows(self) -> tuple[BoardRow, ...]:
         """The rows shown, in order."""
         return tuple(entry.row for entry in self._entries)
+
+    def position_of(self, key: IncidentKey | None) -> int | None:
+        """Where the row of `key` is shown, if it is (a scan: for one action, not per row)."""
+        for position, entry in enumerate(self._entries):
+            if entry.key == key:
+                return position
+        return None
 
     def row_at(self, position: int) -> BoardRow:
         return self._entries[position].row
@@ -205,9 +214,17 @@ class BoardModel(QAbstractTableModel):
         self.live.apply(update.rows, update.full)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the live rows themselves (cheap Python keys, one layout change)."""
-        column = column if 0 <= column < COLUMN_COUNT else Column.DUE
-        self.live.sort(Column(column), order == Qt.SortOrder.DescendingOrder)
+        """Sort the live rows themselves (cheap Python keys, one layout change); no
+        column (a header without a sort indicator) is the named order chosen last."""
+        if 0 <= column < COLUMN_COUNT:
+            self.live.sort(Column(column), order == Qt.SortOrder.DescendingOrder)
+        else:
+            self.live.arrange(self._order)
+
+    def set_order(self, order: Order) -> None:
+        """Put the rows in a named order (`services/board/board_order.py`)."""
+        self._order = order
+        self.live.arrange(order)
 
     def tick(self, now: datetime, visible: Sequence[int] = ()) -> None:
         """Move to `now`; `dataChanged` for the cells of the `visible` rows that now show

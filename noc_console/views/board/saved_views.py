@@ -1,4 +1,5 @@
-"""Saved views: a name for a queue + search + clients combination, kept per user."""
+"""Saved views: a name for a queue + search + clients + order combination, kept per
+user (views saved before orders existed open in the default order)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import asdict, dataclass
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
+from noc_console.services.board.board_order import DEFAULT_ORDER
 from noc_console.views.board.triage_dialogs import ReasonDialog
 
 
@@ -17,6 +19,7 @@ class View:
     queue: str
     search: str
     clients: tuple[str, ...]
+    order: str = DEFAULT_ORDER.value  # a `board_order.Order` value
 
 
 class SavedViews(QToolButton):
@@ -40,7 +43,10 @@ class SavedViews(QToolButton):
         self._views: dict[str, View] = {}
         if settings is not None:
             for name, data in json.loads(str(settings.value("views/saved", "{}"))).items():
-                self._views[name] = View(data["queue"], data["search"], tuple(data["clients"]))
+                order = str(data.get("order", DEFAULT_ORDER.value))
+                self._views[name] = View(
+                    data["queue"], data["search"], tuple(data["clients"]), order
+                )
         self.setMenu(QMenu(self))
         self.dialog: ReasonDialog | None = None
         self._rebuild()

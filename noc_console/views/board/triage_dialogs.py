@@ -1,4 +1,5 @@
-"""The small dialogs of keyboard triage: note, reason, resolve, priority matrix.
+"""The small dialogs of keyboard triage: note, reason, resolve, priority matrix, and
+settling a failed or conflicting action (mine vs theirs).
 
 Each is opened non-modally with `open()` and emits `chosen` with what the technician
 entered; Enter confirms, Esc cancels. Nothing here talks to the engine.
@@ -23,8 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noc_console.models.actions import ActionState, QueuedAction
 from noc_console.models.incident import Priority
 from noc_console.models.priority import PriorityMatrix
+from noc_console.models.text_limits import BLOCK, LINE, capped
+from noc_console.services.outbox import Settlement
 from noc_console.views.theme import PRIORITY_COLOURS
 
 
@@ -198,3 +202,60 @@ class PriorityDialog(_Dialog):
     def result_value(self) -> tuple[int, int, Priority]:
         impact, urgency = self._choice
         return impact, urgency, self._matrix[(impact, urgency)]
+
+
+#: The buttons of `SettleDialog` per state: (settlement, label, key).
+SETTLE_CHOICES: dict[ActionState, tuple[tuple[Settlement, str, str], ...]] = {
+    ActionState.CONFLICT: (
+        (Settlement.KEEP_THEIRS, "Keep &theirs", "T"),
+        (Settlement.APPLY_MINE, "Apply &mine", "M"),
+    ),
+    ActionState.FAILED: (
+        (Settlement.RETRY, "&Retry", "R"),
+        (Settlement.DISCARD, "&Discard", "D"),
+    ),
+}
+
+
+def _values(values: dict[str, object]) -> str:
+    return ", ".join(f"{name} {value if value is not None else '(none)'}"
+                     for name, value in values.items()) or "(no field)"  # fmt: skip
+
+
+class SettleDialog(_Dialog):
+    """A failed or conflicting action: what I sent, what the source has, why; one key
+    decides (T keep theirs / M apply mine for a conflict, R retry / D discard for a
+    failure), Esc leaves it for later. Emits `chosen` with the `Settlement`."""
+
+    def __init__(self, incident: str, queued: QueuedAction, parent: QWidget | None = None) -> None:
+        super().__init__(f"{incident}: action {queued.state.value}", parent)
+        action = queued.action
+        mine = _values(dict(action.changes())) if action.changes() else "a note"
+        lines = [f"{capped(incident, LINE)} — {action.kind.value} by "
+                 f"{capped(action.author or 'someone', LINE)}",
+                 f"Mine: {capped(mine, LINE)}"]  # fmt: skip
+        if queued.state is ActionState.CONFLICT:
+            lines.append(f"Theirs (in the PSA now): {capped(_values(dict(queued.theirs)), LINE)}")
+        lines.append(f"Why: {capped(queued.last_error or 'no reason given', BLOCK)}")
+        self.summary = QLabel("\n".join(lines))
+        self.summary.setObjectName("settleSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.layout_.addWidget(self.summary)
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Cancel)
+        self.choices: dict[Settlement, QPushButton] = {}
+        for how, label, key in SETTLE_CHOICES.get(queued.state, ()):
+            button = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.ActionRole)
+            button.setObjectName(how.value)
+            button.clicked.connect(lambda _c=False, how=how: self._settle(how))
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda how=how: self._settle(how))
+            self.choices[how] = button
+        self._finish_layout()
+
+    def _settle(self, how: Settlement) -> None:
+        self.chosen.emit(how)
+        self.accept()
+
+    def _confirm(self) -> None:  # Ctrl+Enter decides nothing here: one key per choice
+        return

@@ -1,0 +1,89 @@
+"""`noc-console act …`: one triage action from a script, through the outbox, against a
+fake PSA over real HTTP; `--wait` delivers and says what happened."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_cli import console
+from tests.e2e.workspace_console import rest_json_workspace
+from tests.fakes.fake_psa import FakePsa, running
+
+pytestmark = pytest.mark.e2e
+
+
+def test_act_enqueues_delivers_and_names_what_went_wrong(tmp_path: Path) -> None:
+    fake = FakePsa()
+    fake.add(1)
+    fake.add(2, status="in_progress")
+    with running(fake) as psa:
+        config, db = rest_json_workspace(tmp_path, psa.url)
+
+        def run(*args: str) -> tuple[int, str, str]:
+            done = console("--config", str(config), "--db", db, *args)
+            assert "Traceback" not in done.stderr, done.stderr
+            return done.returncode, done.stdout, done.stderr
+
+        assert run("sync", "--once")[0] == 0
+        code, out, err = run("act", "ack", "psa:INC-1", "--wait", "20")
+        assert code == 0, err
+        action_id = out.split()[0]
+        assert psa.applied[action_id] == 1
+        assert f"{action_id} acknowledge: delivered" in out
+        assert psa.incidents["INC-1"]["status"] == "acknowledged"
+
+        code, out, err = run("act", "note", "psa:INC-1", "called the ISP", "--client-visible")
+        assert code == 0, err
+        (queued,) = json.loads(run("outbox", "list", "--format", "json")[1])
+        assert queued["id"] == out.strip()
+        assert queued["payload"] == {"text": "called the ISP", "internal": False}
+
+        code, out, err = run("act", "escalate", "psa:INC-2", "l3", "--reason", "core switch",
+                             "--wait")  # fmt: skip
+        assert code == 0, err
+        assert psa.incidents["INC-2"]["tier"] == "L3"
+        code, out, err = run("act", "priority", "psa:INC-2", "P1", "--wait", "20")
+        assert code == 0, err
+        assert psa.incidents["INC-2"]["priority"] == "P1"
+
+        # Someone changes the assignee in the PSA meanwhile: a conflict, named, exit 1.
+        psa.touch("INC-2", assignee="zed")
+        code, out, err = run("act", "take", "psa:INC-2", "--wait", "20")
+        assert code == 1
+        assert "IN CONFLICT (the PSA has assignee zed)" in out
+        assert "not delivered" in err
+
+        code, _out, err = run("act", "resolve", "psa:INC-1", "--note", "replaced PSU")
+        assert (code, err.count("\n")) == (2, 1)
+        assert "--verified" in err
+        code, _out, err = run("act", "ack", "psa:INC-2")
+        assert code == 1
+        assert "already" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("ack", "psa:INC-404"), "incident psa:INC-404 is not in the cache"),
+        (("ack", "INC-1"), "is not SOURCE:ID"),
+        (("ack", "crm:INC-1"), "no connector named 'crm' (configured: psa)"),
+        (("priority", "psa:INC-1", "P7"), "priority 'P7' is not one of P1, P2, P3, P4"),
+        (("note", "psa:INC-1", "  "), "a note needs text"),
+        (("escalate", "psa:INC-1", "L9", "--reason", "x"), "tier 'L9' is not one of"),
+    ],
+)
+def test_act_refuses_bad_input_in_one_line(
+    tmp_path: Path, args: tuple[str, ...], says: str
+) -> None:
+    fake = FakePsa()
+    fake.add(1)
+    with running(fake) as psa:
+        config, db = rest_json_workspace(tmp_path, psa.url)
+        assert console("--config", str(config), "--db", db, "sync", "--once").returncode == 0
+        done = console("--config", str(config), "--db", db, "act", *args)
+    assert done.returncode == 2
+    assert says in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
