@@ -47,6 +47,22 @@ def test_needs_me_first_puts_breaching_before_calm_and_paused_last() -> None:
     assert keys(live) == ["T-4", "T-1", "T-2", "T-3"]
 
 
+def test_a_clock_that_breached_before_it_paused_still_needs_me() -> None:
+    """Waiting on the customer after the response was due does not make it less late:
+    the board shows it red, so it ranks with the breaching rows, not with the paused."""
+    paused_at = T0 - timedelta(minutes=5)
+    late_then_paused = row(
+        1, 60, Status.WAITING_CUSTOMER, priority=Priority.P1,
+        response=SlaClock(due_at=T0 - timedelta(minutes=22), target=HOUR, paused_since=paused_at),
+        resolution=SlaClock(due_at=T0 + HOUR, target=4 * HOUR, paused_since=paused_at),
+    )  # fmt: skip
+    calm = [row(n, 30 + n * 10, priority=Priority.P3) for n in range(2, 12)]
+    live = LiveRows(T0)
+    live.apply([*calm, late_then_paused], full=True)
+    live.arrange(Order.NEEDS_ME)
+    assert keys(live)[0] == "T-1"
+
+
 def test_each_order_keeps_itself_when_rows_change() -> None:
     live = LiveRows(T0)
     rows = [row(n, 30 * n, priority=Priority(f"P{1 + n % 4}"), client_name=f"C{9 - n}")

@@ -63,9 +63,14 @@ _UNHANDLED = frozenset({Priority.P1, Priority.P2})
 
 
 def running_deadline(row: BoardRow) -> float | None:
-    """The nearest due time of a clock that still counts (running or breached, not
-    paused, not stopped), as a timestamp."""
-    dues = [c.due_at.timestamp() for c in (row.response, row.resolution) if c and c.running]
+    """The nearest due time of a clock that still counts, as a timestamp: running, or
+    breached and still open (a clock paused after its due time is late, and waiting on
+    the customer does not make it less late); not paused in time, not stopped."""
+    dues = [
+        c.due_at.timestamp()
+        for c in (row.response, row.resolution)
+        if c and c.stopped_at is None and (c.paused_since is None or c.paused_since > c.due_at)
+    ]
     return min(dues) if dues else None
 
 
