@@ -17,6 +17,8 @@ from noc_console.services.handover.document import handover_title, render_handov
 from noc_console.services.handover.report import HandoverReport, assemble_handover
 from noc_console.services.sync import SyncService
 from noc_console.views.handover.pdf import write_handover_pdf
+from tests.factories import incident
+from tests.views.pdf_text import Fragment, fragments
 
 PLAN = ShiftPlan(timezone="Europe/London")
 
@@ -69,3 +71,62 @@ def test_pdf_is_a4_with_numbered_pages_and_every_open_incident(
     assert {row.key.external_id for row in report.open_incidents} <= ids(text)
     assert "BREACHED" in text or not report.breached
     assert all(p in text for p in ("P1", "P2", "P3", "P4"))  # priority in words, not colour
+
+
+# ------------------------------------------------------------------ pagination (issue 20)
+FOOTER_TOP = 34 + 9 * 2.4  # bottom margin and footer band, points from the page's foot
+CONTENT_TOP = 595 - 34  # top margin
+
+
+def body(path: Path) -> list[Fragment]:
+    """The text on the pages, without the footers; every run must lie inside the
+    content box (a row cut by the page edge would still be drawn, clipped, outside)."""
+    runs = [f for f in fragments(path) if not re.search(r"page \d+ of \d+$", f.text)]
+    outside = [f for f in runs if not FOOTER_TOP < f.y < CONTENT_TOP]
+    assert not outside, outside[:3]
+    return runs
+
+
+def test_no_table_row_straddles_a_page_break(
+    store: Store, clock: ManualClock, tmp_path: Path, qapp: object
+) -> None:
+    words = "switch stack reboot loop after firmware upgrade on the core pair " * 4
+    store.upsert_incidents(
+        [incident(n, title=f"{words}END{n}", created_at=clock.now()) for n in range(1, 61)]
+    )
+    report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    path = tmp_path / "handover.pdf"
+    pages = write_handover_pdf(render_handover_html(report), path, handover_title(report))
+    assert pages >= 3  # the rows wrap to several lines: breaks fall among them
+    # a row is drawn cell by cell: its id, then its title's lines, ending in ENDn; the
+    # last id drawn on the same page before each ENDn must be its own
+    last_id: dict[int, str] = {}
+    ends = 0
+    for run in body(path):
+        for token in re.findall(r"\bT-\d+\b|\bEND\d+\b", run.text):
+            if token.startswith("T-"):
+                last_id[run.page] = token
+            else:
+                ends += 1
+                assert last_id.get(run.page) == f"T-{token[3:]}", (run.page, token)
+    assert ends >= 60
+
+
+def test_a_heading_stays_with_its_table(tmp_path: Path, qapp: object) -> None:
+    sections = []
+    for k in range(1, 13):
+        rows = "".join(
+            f"<tr><td>S{k}-R{r}</td><td>{'text to wrap ' * (5 * (r % 3))}</td></tr>"
+            for r in range(1, 3 + (k * 7) % 11)
+        )
+        sections.append(f"<h2>Section {k}</h2><table width='100%'>{rows}</table>")
+    path = tmp_path / "sections.pdf"
+    pages = write_handover_pdf("".join(sections), path, "Sections")
+    assert pages >= 3
+    runs = body(path)
+    page_of = {run.text: run.page for run in runs}
+    for k in range(1, 13):
+        assert page_of[f"Section {k}"] == page_of[f"S{k}-R1"], k
+    for number in range(1, pages + 1):
+        last = [run for run in runs if run.page == number][-1]
+        assert not last.text.startswith("Section"), number

@@ -1,7 +1,7 @@
 """A handover's HTML on A4 landscape: Qt's rich-text engine and PDF writer, page numbers.
 
-Landscape, because the open-incident list has seven columns and a row that wraps to
-several lines may be split across two pages by Qt's pagination; wide rows stay whole.
+Landscape, for the width of the incident tables. The pages are cut by
+`views/handover/paging.py` (never inside a table row, a heading kept with its table).
 
 Used by `noc-console handover --format pdf`, which runs headless:
 `ensure_gui_application` starts Qt on the offscreen platform when no application
@@ -20,22 +20,14 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
-from PySide6.QtGui import (
-    QFont,
-    QGuiApplication,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QTextDocument,
-)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
+from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from noc_console.services.safe_file import replace_atomically
+from noc_console.views.handover.paging import PagedDocument
 
 RESOLUTION_DPI = 300
 MARGINS_MM = QMarginsF(14, 12, 14, 12)
-FOOTER_PT = 9
 
 
 def ensure_gui_application() -> QGuiApplication:
@@ -76,37 +68,19 @@ def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
             QPageLayout.Unit.Millimeter,
         )
     )
-    document = QTextDocument()
-    document.documentLayout().setPaintDevice(writer)
-    document.setDocumentMargin(0)
-    document.setHtml(html)
-    footer_font = QFont(document.defaultFont())
-    footer_font.setPointSizeF(FOOTER_PT)
-    footer_height = FOOTER_PT * 2.4 * RESOLUTION_DPI / 72
-    width, height = writer.width(), writer.height() - footer_height
-    document.setPageSize(QRectF(0, 0, width, height).size())
-    pages = document.pageCount()
+    pages = PagedDocument(html, writer, writer.width(), writer.height())
     painter = QPainter()
     if not painter.begin(writer):
         raise RuntimeError("Qt's PDF writer did not start on a memory buffer")
     try:
-        for page in range(pages):
+        for page in range(pages.count):
             if page:
                 writer.newPage()
-            painter.save()
-            painter.translate(0, -page * height)
-            document.drawContents(painter, QRectF(0, page * height, width, height))
-            painter.restore()
-            painter.setFont(footer_font)
-            painter.drawText(
-                QRectF(0, height, width, footer_height),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
-                f"{title} — page {page + 1} of {pages}",
-            )
+            pages.paint(painter, page, title)
     finally:
         painter.end()
     buffer.close()
     data = bytes(content.data())  # a QByteArray's data() is typed as any buffer
     if not data.rstrip().endswith(b"%%EOF"):
         raise RuntimeError("Qt's PDF writer produced an incomplete document")
-    return data, pages
+    return data, pages.count
