@@ -46,7 +46,7 @@ class PagedDocument:
         self.document = document
         self.footer_font = QFont(document.defaultFont())
         self.footer_font.setPointSizeF(FOOTER_PT)
-        self.footer_height = FOOTER_PT * 2.4 * device.logicalDpiY() / 72
+        self.footer_height = FOOTER_PT * 2 * device.logicalDpiY() / 72
         self.width, self.height = width, height - self.footer_height
         self.tops = page_tops(document, self.height)
 
@@ -62,9 +62,9 @@ class PagedDocument:
         painter.setClipRect(QRectF(0, 0, self.width, bottom - top))
         painter.translate(0, -top)
         context = QAbstractTextDocumentLayout.PaintContext()
-        # what starts exactly at the next page's top is not drawn here (Qt draws a block
-        # touching the clip; clipped away, its text would still be in the PDF)
-        context.clip = QRectF(0, top, self.width, bottom - top - 1)
+        # what ends at this page's top or starts at the next one's is not drawn here (Qt
+        # draws a block touching the clip; clipped away, its text would still be in the PDF)
+        context.clip = QRectF(0, top + 1, self.width, bottom - top - 2)
         self.document.documentLayout().draw(painter, context)
         painter.restore()
         painter.setFont(self.footer_font)

@@ -20,14 +20,22 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+)
 
 from noc_console.services.safe_file import replace_atomically
 from noc_console.views.handover.paging import PagedDocument
 
 RESOLUTION_DPI = 300
-MARGINS_MM = QMarginsF(14, 12, 14, 12)
+MARGINS_MM = QMarginsF(14, 10, 14, 10)
 
 
 def ensure_gui_application() -> QGuiApplication:
@@ -50,6 +58,45 @@ def write_handover_pdf(html: str, path: Path, title: str) -> int:
     return pages
 
 
+def render_handover_images(html: str, title: str, dpi: int = 110) -> list[QImage]:
+    """The pages as the PDF prints them, as images (`dpi` dots per inch): laid out at
+    the PDF's resolution, so lines and page cuts fall where they fall in the PDF."""
+    ensure_gui_application()
+    layout = _page_layout()
+    paper = layout.fullRectPixels(RESOLUTION_DPI)
+    inner = layout.paintRectPixels(RESOLUTION_DPI)
+    device = QImage(paper.size(), QImage.Format.Format_RGB32)
+    dots_per_metre = round(RESOLUTION_DPI / 0.0254)
+    device.setDotsPerMeterX(dots_per_metre)
+    device.setDotsPerMeterY(dots_per_metre)
+    pages = PagedDocument(html, device, inner.width(), inner.height())
+    images = []
+    for page in range(pages.count):
+        image = QImage(device)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(inner.topLeft())
+        pages.paint(painter, page, title)
+        painter.end()
+        images.append(
+            image.scaledToWidth(
+                round(paper.width() * dpi / RESOLUTION_DPI),
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+    return images
+
+
+def _page_layout() -> QPageLayout:
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Landscape,
+        MARGINS_MM,
+        QPageLayout.Unit.Millimeter,
+    )
+
+
 def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
     """The PDF's bytes and its number of pages."""
     ensure_gui_application()
@@ -60,14 +107,7 @@ def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle(title)
     writer.setCreator("NOC Console")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Landscape,
-            MARGINS_MM,
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer.setPageLayout(_page_layout())
     pages = PagedDocument(html, writer, writer.width(), writer.height())
     painter = QPainter()
     if not painter.begin(writer):
