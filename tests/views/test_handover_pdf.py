@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -12,12 +14,16 @@ from pypdf import PdfReader
 from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Status
 from noc_console.models.shift import ShiftPlan
+from noc_console.models.sla import BusinessCalendar, office_hours
+from noc_console.models.sla_clock import SlaClock
 from noc_console.services.handover.document import handover_title, render_handover_html
 from noc_console.services.handover.report import HandoverReport, assemble_handover
 from noc_console.services.sync import SyncService
-from noc_console.views.handover.pdf import write_handover_pdf
-from tests.factories import incident
+from noc_console.views.handover.paging import FOOTER_BAND, FOOTER_PT
+from noc_console.views.handover.pdf import MARGINS_MM, write_handover_pdf
+from tests.factories import board_row, incident
 from tests.views.pdf_text import Fragment, fragments
 
 PLAN = ShiftPlan(timezone="Europe/London")
@@ -74,8 +80,9 @@ def test_pdf_is_a4_with_numbered_pages_and_every_open_incident(
 
 
 # ------------------------------------------------------------------ pagination (issue 20)
-FOOTER_TOP = 34 + 9 * 2.4  # bottom margin and footer band, points from the page's foot
-CONTENT_TOP = 595 - 34  # top margin
+MM = 72 / 25.4
+FOOTER_TOP = MARGINS_MM.bottom() * MM + FOOTER_BAND * FOOTER_PT  # points from the foot
+CONTENT_TOP = 595 - MARGINS_MM.top() * MM
 
 
 def body(path: Path) -> list[Fragment]:
@@ -90,13 +97,13 @@ def body(path: Path) -> list[Fragment]:
 def test_no_table_row_straddles_a_page_break(
     store: Store, clock: ManualClock, tmp_path: Path, qapp: object
 ) -> None:
-    words = "switch stack reboot loop after firmware upgrade on the core pair " * 4
-    store.upsert_incidents(
-        [incident(n, title=f"{words}END{n}", created_at=clock.now()) for n in range(1, 61)]
-    )
+    store.upsert_incidents([incident(n, created_at=clock.now()) for n in range(1, 61)])
     report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    words = "vendor replaced the line card, waiting on the carrier to re-test the circuit " * 2
+    notes = {row.key: f"{words}END{row.key.external_id[2:]}" for row in report.open_incidents}
     path = tmp_path / "handover.pdf"
-    pages = write_handover_pdf(render_handover_html(report), path, handover_title(report))
+    html = render_handover_html(report, None, notes)
+    pages = write_handover_pdf(html, path, handover_title(report))
     assert pages >= 3  # the rows wrap to several lines: breaks fall among them
     # a row is drawn cell by cell: its id, then its title's lines, ending in ENDn; the
     # last id drawn on the same page before each ENDn must be its own
@@ -130,3 +137,63 @@ def test_a_heading_stays_with_its_table(tmp_path: Path, qapp: object) -> None:
     for number in range(1, pages + 1):
         last = [run for run in runs if run.page == number][-1]
         assert not last.text.startswith("Section"), number
+
+
+def test_the_demo_shift_prints_on_four_pages_with_the_breaches_on_the_first(
+    tmp_path: Path, qapp: object
+) -> None:
+    """The docs' demo shift (build_scripts/handover_screenshots.py): 9 pages before."""
+    clock = ManualClock(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    store = Store.open(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    sync = SyncService(DemoFeed(clock, seed=11), store, clock)
+    while clock.now() < datetime(2026, 11, 25, 14, 45, tzinfo=UTC):
+        sync.sync_once()
+        clock.advance(timedelta(minutes=5))
+    report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    store.close()
+    assert len(report.open_incidents) > 100 and len(report.breached) > 10
+    path = tmp_path / "handover.pdf"
+    assert write_handover_pdf(render_handover_html(report), path, handover_title(report)) <= 4
+    first = " ".join(f.text for f in body(path) if f.page == 1)
+    for change in report.breached[:10]:
+        clock_name = change.what.split()[0].upper()  # RESPONSE / RESOLUTION
+        row = re.search(rf"{change.row.key.external_id} .*?(RESPONSE|RESOLUTION)", first)
+        assert row is not None and row.group(1) == clock_name, change
+
+
+def test_a_time_on_another_day_carries_its_day(store: Store, clock: ManualClock) -> None:
+    now = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # a Friday
+    due = datetime(2026, 11, 30, 5, 30, tzinfo=UTC)  # Monday
+    hours = BusinessCalendar("Europe/London", office_hours(time(5), time(17)))
+    row = board_row(1, status=Status.IN_PROGRESS)
+    row = replace(row, resolution=SlaClock(due_at=due, target=timedelta(hours=8), calendar=hours))
+    report = assemble_handover(store, PLAN, PLAN.span_at(now), now)
+    page = render_handover_html(replace(report, open_incidents=[row]))
+    text = page.replace("&nbsp;", " ")
+    assert re.search(r"left · Mon 05:30<", text), "a Monday due time without its day"
+    assert not re.search(r"left · 05:30<", text)
+
+
+@pytest.mark.parametrize(
+    ("given", "linked"),
+    [
+        ("https://psa.example/ticket?id=1&view=full", True),
+        ('http://psa.example/"><img/src=x>', True),  # linked, and escaped
+        ("https://psa.example/a b", False),  # not one address
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+        ("https:///no-host", False),
+    ],
+)
+def test_ids_link_to_the_psa_only_over_http_and_escaped(
+    store: Store, clock: ManualClock, given: str, linked: bool
+) -> None:
+    store.upsert_incidents([incident(1, raw={"url": given}, created_at=clock.now())])
+    report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    page = render_handover_html(report)
+    hrefs = re.findall(r'<a href="([^"]*)">T-1</a>', page)
+    assert "<img" not in page
+    if linked:
+        assert hrefs and set(hrefs) == {escape(given, quote=True)}
+    else:
+        assert not hrefs and "<a " not in page

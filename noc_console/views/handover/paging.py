@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 )
 
 FOOTER_PT = 9
+FOOTER_BAND = 2  # the footer's band, in multiples of its type size
 
 
 class PagedDocument:
@@ -46,7 +47,7 @@ class PagedDocument:
         self.document = document
         self.footer_font = QFont(document.defaultFont())
         self.footer_font.setPointSizeF(FOOTER_PT)
-        self.footer_height = FOOTER_PT * 2 * device.logicalDpiY() / 72
+        self.footer_height = FOOTER_PT * FOOTER_BAND * device.logicalDpiY() / 72
         self.width, self.height = width, height - self.footer_height
         self.tops = page_tops(document, self.height)
 
