@@ -151,14 +151,16 @@ def test_the_demo_shift_prints_on_four_pages_with_the_breaches_on_the_first(
         clock.advance(timedelta(minutes=5))
     report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
     store.close()
-    assert len(report.open_incidents) > 100 and len(report.breached) > 10
+    assert len(report.open_incidents) > 100
+    assert len(report.breached) > 10
     path = tmp_path / "handover.pdf"
     assert write_handover_pdf(render_handover_html(report), path, handover_title(report)) <= 4
     first = " ".join(f.text for f in body(path) if f.page == 1)
     for change in report.breached[:10]:
         clock_name = change.what.split()[0].upper()  # RESPONSE / RESOLUTION
         row = re.search(rf"{change.row.key.external_id} .*?(RESPONSE|RESOLUTION)", first)
-        assert row is not None and row.group(1) == clock_name, change
+        assert row is not None, change
+        assert row.group(1) == clock_name, change
 
 
 def test_a_time_on_another_day_carries_its_day(store: Store, clock: ManualClock) -> None:
@@ -194,6 +196,8 @@ def test_ids_link_to_the_psa_only_over_http_and_escaped(
     hrefs = re.findall(r'<a href="([^"]*)">T-1</a>', page)
     assert "<img" not in page
     if linked:
-        assert hrefs and set(hrefs) == {escape(given, quote=True)}
+        assert hrefs
+        assert set(hrefs) == {escape(given, quote=True)}
     else:
-        assert not hrefs and "<a " not in page
+        assert not hrefs
+        assert "<a " not in page
