@@ -1,11 +1,11 @@
-"""Renders docs/images/handover-*.png: the view offscreen and the PDF's pages
-(a scripted demo shift).
+"""Renders docs/images/handover-*.png: the view offscreen and every page of the PDF
+(a scripted demo shift), the pages drawn by the PDF's own layout
+(`render_handover_images`: no poppler needed).
 
     PYTHONPATH=. .venv/bin/python build_scripts/handover_screenshots.py [OUT_DIR]
 """
 
 import os
-import subprocess
 import sys
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -24,7 +24,7 @@ from noc_console.services.handover.document import handover_title, render_handov
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sync import SyncService
-from noc_console.views.handover.pdf import write_handover_pdf
+from noc_console.views.handover.pdf import render_handover_images, write_handover_pdf
 from noc_console.views.handover.window import NOTE_COLUMN, HandoverWindow
 from noc_console.views.theme import apply_theme
 
@@ -62,8 +62,8 @@ if p1:
 desk = HandoverDesk(store, plan, SlaSettings(), clock)
 
 
-def run(work, done):
-    done(work())
+def run(op):
+    op.success(op.work())
 
 
 view = HandoverWindow(desk, run, "Dana Whitfield")
@@ -87,6 +87,8 @@ saved = store.handovers()[0]
 pdf = Path("/tmp/handover.pdf")
 pages = write_handover_pdf(render_handover_html(report, saved), pdf, handover_title(report))
 print("pages", pages)
-subprocess.run(
-    ["pdftoppm", "-r", "90", "-png", "-l", "2", str(pdf), str(out / "handover-page")], check=True
-)  # the first two pages (poppler-utils)
+for old in out.glob("handover-page-*.png"):
+    old.unlink()
+html = render_handover_html(report, saved)
+for number, image in enumerate(render_handover_images(html, handover_title(report)), start=1):
+    image.save(str(out / f"handover-page-{number:02d}.png"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -12,11 +14,17 @@ from pypdf import PdfReader
 from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Status
 from noc_console.models.shift import ShiftPlan
+from noc_console.models.sla import BusinessCalendar, office_hours
+from noc_console.models.sla_clock import SlaClock
 from noc_console.services.handover.document import handover_title, render_handover_html
 from noc_console.services.handover.report import HandoverReport, assemble_handover
 from noc_console.services.sync import SyncService
-from noc_console.views.handover.pdf import write_handover_pdf
+from noc_console.views.handover.paging import FOOTER_BAND, FOOTER_PT
+from noc_console.views.handover.pdf import MARGINS_MM, write_handover_pdf
+from tests.factories import board_row, incident
+from tests.views.pdf_text import Fragment, fragments
 
 PLAN = ShiftPlan(timezone="Europe/London")
 
@@ -69,3 +77,127 @@ def test_pdf_is_a4_with_numbered_pages_and_every_open_incident(
     assert {row.key.external_id for row in report.open_incidents} <= ids(text)
     assert "BREACHED" in text or not report.breached
     assert all(p in text for p in ("P1", "P2", "P3", "P4"))  # priority in words, not colour
+
+
+# ------------------------------------------------------------------ pagination (issue 20)
+MM = 72 / 25.4
+FOOTER_TOP = MARGINS_MM.bottom() * MM + FOOTER_BAND * FOOTER_PT  # points from the foot
+CONTENT_TOP = 595 - MARGINS_MM.top() * MM
+
+
+def body(path: Path) -> list[Fragment]:
+    """The text on the pages, without the footers; every run must lie inside the
+    content box (a row cut by the page edge would still be drawn, clipped, outside)."""
+    runs = [f for f in fragments(path) if not re.search(r"page \d+ of \d+$", f.text)]
+    outside = [f for f in runs if not FOOTER_TOP < f.y < CONTENT_TOP]
+    assert not outside, outside[:3]
+    return runs
+
+
+def test_no_table_row_straddles_a_page_break(
+    store: Store, clock: ManualClock, tmp_path: Path, qapp: object
+) -> None:
+    store.upsert_incidents([incident(n, created_at=clock.now()) for n in range(1, 61)])
+    report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    words = "vendor replaced the line card, waiting on the carrier to re-test the circuit " * 2
+    notes = {row.key: f"{words}END{row.key.external_id[2:]}" for row in report.open_incidents}
+    path = tmp_path / "handover.pdf"
+    html = render_handover_html(report, None, notes)
+    pages = write_handover_pdf(html, path, handover_title(report))
+    assert pages >= 3  # the rows wrap to several lines: breaks fall among them
+    # a row is drawn cell by cell: its id, then its title's lines, ending in ENDn; the
+    # last id drawn on the same page before each ENDn must be its own
+    last_id: dict[int, str] = {}
+    ends = 0
+    for run in body(path):
+        for token in re.findall(r"\bT-\d+\b|\bEND\d+\b", run.text):
+            if token.startswith("T-"):
+                last_id[run.page] = token
+            else:
+                ends += 1
+                assert last_id.get(run.page) == f"T-{token[3:]}", (run.page, token)
+    assert ends >= 60
+
+
+def test_a_heading_stays_with_its_table(tmp_path: Path, qapp: object) -> None:
+    sections = []
+    for k in range(1, 13):
+        rows = "".join(
+            f"<tr><td>S{k}-R{r}</td><td>{'text to wrap ' * (5 * (r % 3))}</td></tr>"
+            for r in range(1, 3 + (k * 7) % 11)
+        )
+        sections.append(f"<h2>Section {k}</h2><table width='100%'>{rows}</table>")
+    path = tmp_path / "sections.pdf"
+    pages = write_handover_pdf("".join(sections), path, "Sections")
+    assert pages >= 3
+    runs = body(path)
+    page_of = {run.text: run.page for run in runs}
+    for k in range(1, 13):
+        assert page_of[f"Section {k}"] == page_of[f"S{k}-R1"], k
+    for number in range(1, pages + 1):
+        last = [run for run in runs if run.page == number][-1]
+        assert not last.text.startswith("Section"), number
+
+
+def test_the_demo_shift_prints_on_four_pages_with_the_breaches_on_the_first(
+    tmp_path: Path, qapp: object
+) -> None:
+    """The docs' demo shift (build_scripts/handover_screenshots.py): 9 pages before."""
+    clock = ManualClock(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    store = Store.open(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    sync = SyncService(DemoFeed(clock, seed=11), store, clock)
+    while clock.now() < datetime(2026, 11, 25, 14, 45, tzinfo=UTC):
+        sync.sync_once()
+        clock.advance(timedelta(minutes=5))
+    report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    store.close()
+    assert len(report.open_incidents) > 100
+    assert len(report.breached) > 10
+    path = tmp_path / "handover.pdf"
+    assert write_handover_pdf(render_handover_html(report), path, handover_title(report)) <= 4
+    first = " ".join(f.text for f in body(path) if f.page == 1)
+    for change in report.breached[:10]:
+        clock_name = change.what.split()[0].upper()  # RESPONSE / RESOLUTION
+        row = re.search(rf"{change.row.key.external_id} .*?(RESPONSE|RESOLUTION)", first)
+        assert row is not None, change
+        assert row.group(1) == clock_name, change
+
+
+def test_a_time_on_another_day_carries_its_day(store: Store, clock: ManualClock) -> None:
+    now = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # a Friday
+    due = datetime(2026, 11, 30, 5, 30, tzinfo=UTC)  # Monday
+    hours = BusinessCalendar("Europe/London", office_hours(time(5), time(17)))
+    row = board_row(1, status=Status.IN_PROGRESS)
+    row = replace(row, resolution=SlaClock(due_at=due, target=timedelta(hours=8), calendar=hours))
+    report = assemble_handover(store, PLAN, PLAN.span_at(now), now)
+    page = render_handover_html(replace(report, open_incidents=[row]))
+    text = page.replace("&nbsp;", " ")
+    assert re.search(r"left · Mon 05:30<", text), "a Monday due time without its day"
+    assert not re.search(r"left · 05:30<", text)
+
+
+@pytest.mark.parametrize(
+    ("given", "linked"),
+    [
+        ("https://psa.example/ticket?id=1&view=full", True),
+        ('http://psa.example/"><img/src=x>', True),  # linked, and escaped
+        ("https://psa.example/a b", False),  # not one address
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+        ("https:///no-host", False),
+    ],
+)
+def test_ids_link_to_the_psa_only_over_http_and_escaped(
+    store: Store, clock: ManualClock, given: str, linked: bool
+) -> None:
+    store.upsert_incidents([incident(1, raw={"url": given}, created_at=clock.now())])
+    report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    page = render_handover_html(report)
+    hrefs = re.findall(r'<a href="([^"]*)">T-1</a>', page)
+    assert "<img" not in page
+    if linked:
+        assert hrefs
+        assert set(hrefs) == {escape(given, quote=True)}
+    else:
+        assert not hrefs
+        assert "<a " not in page

@@ -365,6 +365,20 @@ class Store:
                 return None
             return dict(r._mapping), self._pauses(connection, [key]).get(key, [])
 
+    def links(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, str]:
+        """The address of each incident in its PSA, where the source's payload gives one
+        (`url` or `web_url`); untrusted text — see `models/web_link.py`."""
+        wanted = list(keys)
+        found: dict[IncidentKey, str] = {}
+        with self._reading() as connection:
+            for chunk in chunks(wanted):
+                query = select(_I.source, _I.external_id, _I.raw).where(key_filter(chunk, _I))
+                for source, external_id, raw in connection.execute(query):
+                    link = (raw.get("url") or raw.get("web_url")) if isinstance(raw, dict) else None
+                    if isinstance(link, str) and link:
+                        found[IncidentKey(source, external_id)] = link
+        return found
+
     def similar(self, key: IncidentKey, client_id: str, title: str, since: datetime,
                 limit: int = 5) -> list[BoardRow]:  # fmt: skip
         """Recent incidents of the same client or with the same symptom (the title's first

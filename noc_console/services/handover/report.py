@@ -5,15 +5,16 @@ the open incidents by priority and queue (tier); what changed during the shift â
 new, escalated, resolved, breached, reopened â€” from the incident history the store
 keeps (`models/cache/history_table.py`); major incidents in progress with the time of the
 last client-visible note; triage actions still queued, failed or in conflict; and the
-running clocks that fall due during the next shift. The window for changes is the
+running clocks that fall due during the next shift; and each incident's address in
+its PSA where the source gives one. The window for changes is the
 shift up to `now` (a handover written before the shift ends covers the shift so far);
 open incidents and clocks are as they stand at `now`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from noc_console.models.actions import ActionKind, ActionState, QueuedAction
@@ -67,6 +68,7 @@ class HandoverReport:
     majors: Sequence[MajorIncident]
     outbox: Sequence[OutboxItem]
     next_breaches: Sequence[Change]  # `at` is the due time, in the next shift
+    links: Mapping[IncidentKey, str] = field(default_factory=dict)  # PSA addresses, untrusted
 
 
 def assemble_handover(
@@ -84,6 +86,7 @@ def assemble_handover(
     due = store.rows_between(shift.start, until, ["response_due", "resolution_due"])
     queued = store.outbox(UNSETTLED)
     rows.update((r.key, r) for r in store.rows({q.action.key for q in queued} - rows.keys()))
+    created_keys = {r.key for r in created} | {r.key for r in due}
     return HandoverReport(
         shift=shift,
         next_shift=following,
@@ -102,6 +105,7 @@ def assemble_handover(
         ],
         outbox=[OutboxItem(q, rows.get(q.action.key)) for q in queued],
         next_breaches=_breaches(open_rows, following.start, following.end, running_only=True),
+        links=store.links(rows.keys() | created_keys),
     )
 
 

@@ -1,7 +1,7 @@
 """A handover's HTML on A4 landscape: Qt's rich-text engine and PDF writer, page numbers.
 
-Landscape, because the open-incident list has seven columns and a row that wraps to
-several lines may be split across two pages by Qt's pagination; wide rows stay whole.
+Landscape, for the width of the incident tables. The pages are cut by
+`views/handover/paging.py` (never inside a table row, a heading kept with its table).
 
 Used by `noc-console handover --format pdf`, which runs headless:
 `ensure_gui_application` starts Qt on the offscreen platform when no application
@@ -20,22 +20,22 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt
 from PySide6.QtGui import (
-    QFont,
+    QColor,
     QGuiApplication,
+    QImage,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
-    QTextDocument,
 )
 
 from noc_console.services.safe_file import replace_atomically
+from noc_console.views.handover.paging import PagedDocument
 
 RESOLUTION_DPI = 300
-MARGINS_MM = QMarginsF(14, 12, 14, 12)
-FOOTER_PT = 9
+MARGINS_MM = QMarginsF(14, 10, 14, 10)
 
 
 def ensure_gui_application() -> QGuiApplication:
@@ -58,6 +58,45 @@ def write_handover_pdf(html: str, path: Path, title: str) -> int:
     return pages
 
 
+def render_handover_images(html: str, title: str, dpi: int = 110) -> list[QImage]:
+    """The pages as the PDF prints them, as images (`dpi` dots per inch): laid out at
+    the PDF's resolution, so lines and page cuts fall where they fall in the PDF."""
+    ensure_gui_application()
+    layout = _page_layout()
+    paper = layout.fullRectPixels(RESOLUTION_DPI)
+    inner = layout.paintRectPixels(RESOLUTION_DPI)
+    device = QImage(paper.size(), QImage.Format.Format_RGB32)
+    dots_per_metre = round(RESOLUTION_DPI / 0.0254)
+    device.setDotsPerMeterX(dots_per_metre)
+    device.setDotsPerMeterY(dots_per_metre)
+    pages = PagedDocument(html, device, inner.width(), inner.height())
+    images = []
+    for page in range(pages.count):
+        image = QImage(device)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(inner.topLeft())
+        pages.paint(painter, page, title)
+        painter.end()
+        images.append(
+            image.scaledToWidth(
+                round(paper.width() * dpi / RESOLUTION_DPI),
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+    return images
+
+
+def _page_layout() -> QPageLayout:
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Landscape,
+        MARGINS_MM,
+        QPageLayout.Unit.Millimeter,
+    )
+
+
 def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
     """The PDF's bytes and its number of pages."""
     ensure_gui_application()
@@ -68,45 +107,20 @@ def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle(title)
     writer.setCreator("NOC Console")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Landscape,
-            MARGINS_MM,
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    document = QTextDocument()
-    document.documentLayout().setPaintDevice(writer)
-    document.setDocumentMargin(0)
-    document.setHtml(html)
-    footer_font = QFont(document.defaultFont())
-    footer_font.setPointSizeF(FOOTER_PT)
-    footer_height = FOOTER_PT * 2.4 * RESOLUTION_DPI / 72
-    width, height = writer.width(), writer.height() - footer_height
-    document.setPageSize(QRectF(0, 0, width, height).size())
-    pages = document.pageCount()
+    writer.setPageLayout(_page_layout())
+    pages = PagedDocument(html, writer, writer.width(), writer.height())
     painter = QPainter()
     if not painter.begin(writer):
         raise RuntimeError("Qt's PDF writer did not start on a memory buffer")
     try:
-        for page in range(pages):
+        for page in range(pages.count):
             if page:
                 writer.newPage()
-            painter.save()
-            painter.translate(0, -page * height)
-            document.drawContents(painter, QRectF(0, page * height, width, height))
-            painter.restore()
-            painter.setFont(footer_font)
-            painter.drawText(
-                QRectF(0, height, width, footer_height),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
-                f"{title} — page {page + 1} of {pages}",
-            )
+            pages.paint(painter, page, title)
     finally:
         painter.end()
     buffer.close()
     data = bytes(content.data())  # a QByteArray's data() is typed as any buffer
     if not data.rstrip().endswith(b"%%EOF"):
         raise RuntimeError("Qt's PDF writer produced an incomplete document")
-    return data, pages
+    return data, pages.count
