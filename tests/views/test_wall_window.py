@@ -200,7 +200,7 @@ def test_breached_p1_pulses(qtbot: QtBot, store: Store, clock: ManualClock) -> N
     qtbot.waitUntil(lambda: colour() != first, timeout=3000)
     second = colour()
     qtbot.waitUntil(lambda: colour() != second, timeout=3000)
-    assert "BREACHED" in wall.pages["overview"].oldest.clock.text()  # type: ignore[union-attr]
+    assert "BREACHED" in wall.pages["overview"].oldest.clock_text  # type: ignore[union-attr]
     wall.close()
 
 
@@ -277,3 +277,22 @@ def test_the_wall_fills_its_screen_and_remembers_it(
     again = WallPlacement(wall, None, settings)  # the next start, without --screen
     assert again.wanted == (screen.name() or None)  # offscreen: the screen has no name
     assert again.screen() is screen
+
+
+# ------------------------------------------------------------------ clock words
+def test_the_breached_page_says_breached_which_clock_and_by_how_much(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])
+    store.upsert_incidents(
+        [incident(1, priority=Priority.P1, resolution_due=T0 - timedelta(minutes=3),
+                  responded_at=T0 - timedelta(minutes=9))]
+    )  # fmt: skip
+    wall = make_wall(qtbot, store, clock, DownSource())
+    tick(wall, clock, 20)
+    tick(wall, clock, 20)
+    assert wall.current_page == "queue:breached"
+    shown = "\n".join(texts(wall.pages["queue:breached"]))
+    assert "RESOLUTION BREACHED" in shown
+    assert "▲ 3m 40s ago" in shown  # the two ticks moved the clock on 40 s
+    wall.close()

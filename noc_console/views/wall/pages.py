@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWi
 from noc_console.models.incident import Priority
 from noc_console.models.sla_clock import ClockState, SlaThresholds
 from noc_console.models.text_limits import capped
+from noc_console.services.wall.clock_words import STATE_WORDS
 from noc_console.services.wall.summary import ClientTile, WallSummary
 from noc_console.views import format as fmt
 from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
 from noc_console.views.wall.scale import WallScale, label
 from noc_console.views.wall.widgets import (
-    STATE_WORDS,
     CountTile,
     ElidedLabel,
     IncidentLine,
@@ -52,7 +52,7 @@ class ClientTileView(QFrame):
         if tile is None:
             return
         self.name.setText(capped(tile.name))
-        word = STATE_WORDS.get(tile.worst, "OK")
+        word = STATE_WORDS.get(tile.worst) or "OK"
         late = f" · {tile.breached} breached" if tile.breached else ""
         self.state.setText(f"{word} · {tile.open} open{late}")
         colours = STATE_COLOURS.get(tile.worst)
