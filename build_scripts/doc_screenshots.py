@@ -83,7 +83,7 @@ def wall_screenshots(app: QApplication, out: Path) -> None:
             live = LiveRows(clock.now())
             controller = BoardController(feed, engine, live, clock)
             pace = ManualClock(clock.now())
-            settings = WallSettings(pages=tuple(WALL_PAGES.values()))
+            settings = WallSettings()  # the default pages: overview, deadlines, three queues
             wall = WallWindow(live, controller, clock, settings, scope, pace=pace)
             wall.resize(*WALL_SIZES[size])
             wall.show()

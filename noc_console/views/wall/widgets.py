@@ -20,6 +20,7 @@ from noc_console.services.wall.clock_words import ClockWords, clock_words
 from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
 from noc_console.views.wall.scale import ROLE, WallScale, label
 
+ESCALATE_MARK = "⇧"  # "should escalate" shares the critical colours: its own shape
 PULSE_COLOURS = ("#ffffff", "#111111")  # a breached P1 badge alternates to white
 
 
@@ -124,11 +125,17 @@ class IncidentLine(QFrame):
         """The whole clock as the line says it: "▲ RESPONSE BREACHED 22m ago"."""
         return self.words.text if self.words is not None else ""
 
+    @staticmethod
+    def height_for(scale: WallScale) -> int:
+        """A line's fixed height: the clock's two lines of text and the margins."""
+        return round((scale.px("small") + scale.px("body")) * 1.3) + 2 * scale.gap(0.4)
+
     def rescale(self, scale: WallScale) -> None:
+        self.setFixedHeight(self.height_for(scale))
         self._layout.setContentsMargins(scale.gap(), scale.gap(0.4), scale.gap(), scale.gap(0.4))
         self._layout.setSpacing(scale.gap(1.4))
         self.badge.setFixedWidth(round(scale.px("body") * 2.4))
-        self.clock_box.setFixedWidth(round(scale.px("body") * 10.5))
+        self.clock_box.setFixedWidth(round(scale.px("body") * 12.5))
         self._clock_layout.setContentsMargins(scale.gap(0.6), 0, scale.gap(0.6), 0)
 
     def set_row(self, row: BoardRow | None, pulsing: bool = False) -> None:
