@@ -12,6 +12,7 @@ screen is narrower, so nothing runs off a 4:3 or portrait screen.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt
@@ -57,7 +58,7 @@ class WallScale:
         root's growth (2160 → 1527)."""
         if self.basis <= FULL_SCALE_UP_TO:
             return self.basis
-        return FULL_SCALE_UP_TO * float(self.basis / FULL_SCALE_UP_TO) ** 0.5
+        return FULL_SCALE_UP_TO * math.sqrt(self.basis / FULL_SCALE_UP_TO)
 
     def px(self, role: str) -> int:
         """Pixel size of the text of `role`."""
