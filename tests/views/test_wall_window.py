@@ -201,6 +201,10 @@ def test_breached_p1_pulses(qtbot: QtBot, store: Store, clock: ManualClock) -> N
     qtbot.waitUntil(lambda: colour() != first, timeout=3000)
     second = colour()
     qtbot.waitUntil(lambda: colour() != second, timeout=3000)
+    tile = wall.pages["overview"].priority_tiles[Priority.P1]  # type: ignore[union-attr]
+    for shade in (first, second, tile.palette().color(QPalette.ColorRole.Window)):
+        assert shade.lightnessF() < 0.8, shade.name()  # it pulses, but never to white
+    assert badge.lineWidth() > 0  # a P1 has its outline: a cue beside its colour
     assert "BREACHED" in wall.pages["overview"].oldest.clock_text  # type: ignore[union-attr]
     wall.close()
 

@@ -24,9 +24,11 @@ from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
 from noc_console.views.wall.scale import WallScale, apply_scale, label
 from noc_console.views.wall.widgets import (
     ESCALATE_MARK,
+    PULSE_COLOURS,
     CountTile,
     ElidedLabel,
     IncidentLine,
+    outline,
     paint,
     state_colours,
 )
@@ -141,6 +143,7 @@ class OverviewPage(QWidget):
         self._layout.setSpacing(scale.gap(1.2))
         self.client_grid.setSpacing(scale.gap())
         self.oldest.rescale(scale)
+        outline(self.priority_tiles[Priority.P1], True, scale.gap(0.5))
         for view in self.client_tiles:
             view.rescale(scale)
         self._grid = (0, 0)
@@ -244,7 +247,7 @@ class OverviewPage(QWidget):
             bg, fg = PRIORITY_COLOURS[Priority.P1]
             tile = self.priority_tiles[Priority.P1]
             tile.set_count(self._summary.open_by_priority[Priority.P1], *(
-                (bg, fg) if on else (fg, bg)))  # fmt: skip
+                PULSE_COLOURS[::-1] if on else (fg, bg)))  # fmt: skip
 
 
 class ListPage(QWidget):

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.incident import Priority
 from noc_console.models.sla_clock import ClockState, SlaThresholds
 from noc_console.models.text_limits import capped
 from noc_console.services.wall.clock_words import ClockWords, clock_words
@@ -21,7 +22,9 @@ from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
 from noc_console.views.wall.scale import ROLE, WallScale, label
 
 ESCALATE_MARK = "⇧"  # "should escalate" shares the critical colours: its own shape
-PULSE_COLOURS = ("#ffffff", "#111111")  # a breached P1 badge alternates to white
+#: A breached P1 badge pulses between its own colour and the breached red, text white
+#: throughout (never a white block: it read as a blank and glared).
+PULSE_COLOURS = ("#a4161a", "#ffffff")
 
 
 def paint(widget: QWidget, fg: str, bg: str | None = None) -> None:
@@ -97,6 +100,7 @@ class IncidentLine(QFrame):
         self.row: BoardRow | None = None
         self.pulsing = False
         self.badge = label("", "body", self)
+        self._outline = 2
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.client = ElidedLabel("body", self)
         self.title = ElidedLabel("body", self)
@@ -131,6 +135,9 @@ class IncidentLine(QFrame):
         return round((scale.px("small") + scale.px("body")) * 1.3) + 2 * scale.gap(0.4)
 
     def rescale(self, scale: WallScale) -> None:
+        self._outline = scale.gap(0.3)
+        if self.row is not None:
+            outline(self.badge, self.row.priority is Priority.P1, self._outline)
         self.setFixedHeight(self.height_for(scale))
         self._layout.setContentsMargins(scale.gap(), scale.gap(0.4), scale.gap(), scale.gap(0.4))
         self._layout.setSpacing(scale.gap(1.4))
@@ -146,6 +153,7 @@ class IncidentLine(QFrame):
         bg, fg = PRIORITY_COLOURS[row.priority]
         self.badge.setText(row.priority.value)
         paint(self.badge, fg, bg)
+        outline(self.badge, row.priority is Priority.P1, self._outline)
         self.client.setText(capped(row.client_name))
         self.title.setText(capped(row.title))
         self.owner.setText(f"{row.tier.value} · {capped(row.assignee or 'unassigned')}")
@@ -170,6 +178,12 @@ class IncidentLine(QFrame):
             return
         bg, fg = PRIORITY_COLOURS[self.row.priority]
         paint(self.badge, *(PULSE_COLOURS[::-1] if on else (fg, bg)))
+
+
+def outline(frame: QFrame, on: bool, width: int) -> None:
+    """A bold frame in the text colour: a P1's cue beside its colour."""
+    frame.setFrameStyle(QFrame.Shape.Box | QFrame.Shadow.Plain if on else QFrame.Shape.NoFrame)
+    frame.setLineWidth(width if on else 0)
 
 
 class CountTile(QFrame):
