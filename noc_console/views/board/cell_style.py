@@ -5,7 +5,7 @@ The only place where a cell's look becomes colours (from the theme in use when t
 board is built); the board model answers Qt's colour roles from it, and the cell
 delegate paints from it. Colour is never the only cue: under a colour-vision deficiency
 the at-risk, critical and breached colours merge (tests/views/test_colour_vision.py),
-so each countdown state has its mark (▲ breached, ◆ critical, ◇ at risk, ❚❚ paused;
+so each loud countdown state has its mark (▲ breached, ◆ critical, ◇ at risk;
 `models/clock_text.STATE_MARKS`, the wall's too) and a P1 badge a bold outline.
 """
 
@@ -68,9 +68,8 @@ def cell_styles() -> dict[Look, CellStyle]:
         if look is Look.OFF_HOURS:
             text = QColor(theme["muted"])
         bar = BAR_COLOURS.get(state)
-        mark = (
-            "" if state is ClockState.MET or look is Look.OFF_HOURS else STATE_MARKS.get(state, "")
-        )
+        worded = (ClockState.MET, ClockState.PAUSED)  # the text says "met", "paused"
+        mark = "" if state in worded or look is Look.OFF_HOURS else STATE_MARKS.get(state, "")
         styles[look] = CellStyle(background, text, state is ClockState.BREACHED, bar, mark)
     styles[Look.PENDING] = CellStyle(foreground=QColor("#9ecbff"))
     styles[Look.FAILED] = CellStyle(foreground=QColor(theme["offline"]))

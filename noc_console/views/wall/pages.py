@@ -182,8 +182,6 @@ class OverviewPage(QWidget):
             self.client_grid.addWidget(view, i // columns, i % columns)
         for column in range(self.client_grid.columnCount()):
             self.client_grid.setColumnStretch(column, 1 if column < columns else 0)
-        for row in range(self.client_grid.rowCount()):
-            self.client_grid.setRowStretch(row, 1 if row < rows else 0)
         if self._summary is not None:
             self._fill_tiles(self._summary, self._summary.at)
 
@@ -226,6 +224,10 @@ class OverviewPage(QWidget):
         shown = summary.tiles[: capacity - 1 if hidden_count else capacity]
         for i, view in enumerate(self.client_tiles):
             view.set_tile(shown[i] if i < len(shown) and i < capacity else None, now)
+        columns = max(1, self._grid[0])
+        used = -(-len(shown) // columns)  # the rows in use share the height
+        for row in range(self.client_grid.rowCount()):
+            self.client_grid.setRowStretch(row, 1 if row < used else 0)
         self.clients_caption.setVisible(bool(shown))
         hidden = summary.tiles[len(shown) :]
         calm = sum(t.worst is ClockState.OK for t in hidden)
