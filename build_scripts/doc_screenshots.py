@@ -62,14 +62,20 @@ def settle(app: QApplication, rounds: int = 50) -> None:
         QApplication.instance().thread().msleep(20)  # type: ignore[union-attr]
 
 
+def demo_cache(folder: str, clock: SystemClock) -> tuple[Store, DemoFeed, SyncEngine]:
+    """A cache in `folder` filled by one sync of the demo feed."""
+    store = Store.open(f"sqlite:///{folder}/demo.sqlite3")
+    demo = DemoFeed(clock)
+    engine = SyncEngine(store, [demo], clock)
+    engine.run_once()
+    return store, demo, engine
+
+
 def wall_screenshots(app: QApplication, out: Path) -> None:
     """Each page of the wall at 1080p and 4K; scoped and offline at 1080p."""
     clock = SystemClock()
     with tempfile.TemporaryDirectory() as folder:
-        store = Store.open(f"sqlite:///{folder}/demo.sqlite3")
-        demo = DemoFeed(clock)
-        engine = SyncEngine(store, [demo], clock)
-        engine.run_once()
+        store, demo, engine = demo_cache(folder, clock)
         feed = BoardFeed(store, [demo])
         shots = [
             (f"wall-{page}-{size}.png", size, ClientScope(), False, pages)
@@ -109,10 +115,7 @@ def wall_screenshots(app: QApplication, out: Path) -> None:
 def board_screenshots(app: QApplication, out: Path, name: str, dialog: bool) -> None:
     clock = SystemClock()
     with tempfile.TemporaryDirectory() as folder:
-        store = Store.open(f"sqlite:///{folder}/demo.sqlite3")
-        demo = DemoFeed(clock)
-        engine = SyncEngine(store, [demo], clock)
-        engine.run_once()
+        store, demo, engine = demo_cache(folder, clock)
         live = LiveRows(clock.now())
         controller = BoardController(BoardFeed(store, [demo]), engine, live, clock)
         window = BoardWindow(live, controller, clock, me="sam.tech")
