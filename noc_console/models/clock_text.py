@@ -25,6 +25,16 @@ def duration(value: timedelta) -> str:
 #: Marks a running clock whose calendar is closed now (nights, weekends, holidays).
 OFF_HOURS = "☾"
 
+#: The shape beside each SLA state's colour (board cells, wall lines), so no state is
+#: told by colour alone: under a colour-vision deficiency red, orange and amber merge.
+STATE_MARKS: dict[ClockState, str] = {
+    ClockState.BREACHED: "▲",
+    ClockState.CRITICAL: "◆",
+    ClockState.WARNING: "◇",
+    ClockState.PAUSED: "❚❚",
+    ClockState.MET: "✓",
+}
+
 
 def countdown(
     remaining: timedelta, state: ClockState, stopped: bool = False, off_hours: bool = False

@@ -64,6 +64,7 @@ PRIORITY_COLOURS: dict[Priority, tuple[str, str]] = {
 }
 
 # Background (None: the row's own) and text for an SLA countdown cell; None keeps both.
+# The dark theme's (and the wall's, which is always dark).
 STATE_COLOURS: dict[ClockState, tuple[str | None, str] | None] = {
     ClockState.OK: None,
     ClockState.WARNING: ("#6b4e00", "#ffd37a"),  # amber
@@ -72,6 +73,23 @@ STATE_COLOURS: dict[ClockState, tuple[str | None, str] | None] = {
     ClockState.PAUSED: ("#2b3a4a", "#9ecbff"),  # steel blue
     ClockState.MET: (None, "#7fbf8f"),  # quiet green: done, needs no attention
 }
+
+
+# The light theme's: the same hues on light grounds, so a paused or at-risk cell is not
+# a dark block in a white table; breached stays the loud red of both themes.
+LIGHT_STATE_COLOURS: dict[ClockState, tuple[str | None, str] | None] = {
+    ClockState.OK: None,
+    ClockState.WARNING: ("#fff1c2", "#6b4e00"),  # amber
+    ClockState.CRITICAL: ("#ffdcc2", "#8a3b00"),  # deep orange
+    ClockState.BREACHED: ("#a4161a", "#ffffff"),  # red
+    ClockState.PAUSED: ("#dbeafe", "#1e3a8a"),  # steel blue
+    ClockState.MET: (None, "#1a7f37"),
+}
+
+
+def state_colours() -> dict[ClockState, tuple[str | None, str] | None]:
+    """The SLA state colours of the theme in use."""
+    return LIGHT_STATE_COLOURS if _current is LIGHT else STATE_COLOURS
 
 
 def apply_dark_theme(app: QApplication, point_size: int = 11) -> None:

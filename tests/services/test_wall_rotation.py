@@ -22,6 +22,16 @@ def test_pages_turn_after_the_interval_and_wrap() -> None:
     assert seen == ["deadlines", "queue:breached", "overview"]
 
 
+def test_pages_with_nothing_to_show_are_passed_over() -> None:
+    rotation = Rotation(PAGES, TWENTY, T0)
+    assert rotation.advance(T0 + TWENTY, skip={"deadlines"})
+    assert rotation.page == "queue:breached"
+    assert rotation.advance(T0 + 2 * TWENTY, skip={"deadlines", "queue:breached"})
+    assert rotation.page == "overview"
+    assert not rotation.advance(T0 + 3 * TWENTY, skip={"deadlines", "queue:breached"})
+    assert rotation.page == "overview"  # every other page empty: the overview stays up
+
+
 def test_a_long_gap_moves_one_page_only() -> None:
     rotation = Rotation(PAGES, TWENTY, T0)
     assert rotation.advance(T0 + timedelta(hours=3))

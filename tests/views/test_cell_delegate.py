@@ -24,7 +24,7 @@ from noc_console.models.incident import Client, Priority, Status
 from noc_console.services.board.columns import COLUMNS, Column
 from noc_console.services.board.feed import BoardUpdate
 from noc_console.services.board.live_rows import LiveRows
-from noc_console.views.board.cell_delegate import CellDelegate
+from noc_console.views.board.cell_delegate import CellDelegate, cue_colour, paint_cue
 from noc_console.views.board.cell_style import BAR_HEIGHT, TRACK, cell_styles
 from noc_console.views.board.model import PROGRESS_ROLE, BoardModel
 from tests.conftest import T0
@@ -32,8 +32,9 @@ from tests.factories import incident
 
 
 class RolesDelegate(QStyledItemDelegate):
-    """Qt's own delegate reading the model's roles, with the bar drawn over countdowns
-    (what the board painted before it painted from the cell cache)."""
+    """Qt's own delegate reading the model's roles, with the cue beside the colour (the
+    state's mark, a P1's outline) and the bar drawn over it (what the board painted
+    before it painted from the cell cache)."""
 
     def __init__(self, model: BoardModel) -> None:
         super().__init__()
@@ -47,6 +48,9 @@ class RolesDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         super().paint(painter, option, index)
+        style = self._styles[self._model.cell(index.row(), index.column()).look]
+        if style.mark or style.outline:
+            paint_cue(painter, option, style, cue_colour(option, style))
         used = index.data(PROGRESS_ROLE)
         if used is None:
             return

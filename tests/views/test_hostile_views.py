@@ -163,7 +163,7 @@ def test_wall_lines_and_tiles_show_hostile_text_as_text(qtbot: QtBot, row: Board
     for widget in (line, tile):
         qtbot.addWidget(widget)
     line.set_row(hostile_row(row))
-    tile.set_tile(ClientTile("acme", MARKUP, 3, 1, ClockState.BREACHED))
+    tile.set_tile(ClientTile("acme", MARKUP, 3, 1, ClockState.BREACHED), row.created_at)
     for label in (line.client, line.title, tile.name):
         assert label_shows(label) == MARKUP
     assert label_shows(line.owner).endswith(MARKUP)

@@ -21,8 +21,9 @@ from noc_console.services.engine import SyncEngine
 from noc_console.services.wall.config import WallSettings
 from noc_console.services.wall.scope import ClientScope
 from noc_console.views.board.controller import BoardController
+from noc_console.views.wall.pages import ListPage, OverviewPage
 from noc_console.views.wall.placement import SETTINGS_KEY, WallPlacement, choose_screen
-from noc_console.views.wall.scale import ROLE
+from noc_console.views.wall.scale import ROLE, WallScale
 from noc_console.views.wall.window import WallWindow
 from tests.conftest import T0
 from tests.factories import incident
@@ -133,7 +134,7 @@ def test_text_scales_with_the_screen_and_stays_inside(
     width, height = size
     wall.resize(width, height)
     qtbot.waitUntil(lambda: wall.size() == QSize(width, height))
-    basis = min(height, width * 9 / 16)
+    type_basis = WallScale.for_size(QSize(width, height)).type_basis  # the height up to 1080
     shown = [
         label
         for label in wall.findChildren(QLabel)
@@ -142,7 +143,7 @@ def test_text_scales_with_the_screen_and_stays_inside(
     assert len(shown) > 30
     window = QRect(0, 0, width, height)
     for label in shown:
-        assert label.font().pixelSize() >= 0.022 * basis, label.text()
+        assert label.font().pixelSize() >= 0.022 * type_basis, label.text()
         box = QRect(label.mapTo(wall, label.rect().topLeft()), label.size())
         assert window.contains(box), (label.text(), box, window)
         if type(label) is QLabel and "<" not in label.text():  # plain labels must fit
@@ -150,7 +151,7 @@ def test_text_scales_with_the_screen_and_stays_inside(
                 label.text()
             )
     body = wall.pages["deadlines"].lines[0].title.font().pixelSize()  # type: ignore[union-attr]
-    assert body == round(basis * 0.032)
+    assert body == round(type_basis * 0.032)
 
 
 # ------------------------------------------------------------------ banner
@@ -200,7 +201,11 @@ def test_breached_p1_pulses(qtbot: QtBot, store: Store, clock: ManualClock) -> N
     qtbot.waitUntil(lambda: colour() != first, timeout=3000)
     second = colour()
     qtbot.waitUntil(lambda: colour() != second, timeout=3000)
-    assert "BREACHED" in wall.pages["overview"].oldest.clock.text()  # type: ignore[union-attr]
+    tile = wall.pages["overview"].priority_tiles[Priority.P1]  # type: ignore[union-attr]
+    for shade in (first, second, tile.palette().color(QPalette.ColorRole.Window)):
+        assert shade.lightnessF() < 0.8, shade.name()  # it pulses, but never to white
+    assert badge.lineWidth() > 0  # a P1 has its outline: a cue beside its colour
+    assert "BREACHED" in wall.pages["overview"].oldest.clock_text  # type: ignore[union-attr]
     wall.close()
 
 
@@ -277,3 +282,91 @@ def test_the_wall_fills_its_screen_and_remembers_it(
     again = WallPlacement(wall, None, settings)  # the next start, without --screen
     assert again.wanted == (screen.name() or None)  # offscreen: the screen has no name
     assert again.screen() is screen
+
+
+# ------------------------------------------------------------------ clock words
+def test_the_breached_page_says_breached_which_clock_and_by_how_much(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])
+    store.upsert_incidents(
+        [incident(1, priority=Priority.P1, resolution_due=T0 - timedelta(minutes=3),
+                  responded_at=T0 - timedelta(minutes=9))]
+    )  # fmt: skip
+    wall = make_wall(qtbot, store, clock, DownSource())
+    tick(wall, clock, 20)
+    tick(wall, clock, 20)
+    assert wall.current_page == "queue:breached"
+    shown = "\n".join(texts(wall.pages["queue:breached"]))
+    assert "RESOLUTION BREACHED" in shown
+    assert "▲ 3m 40s ago" in shown  # the two ticks moved the clock on 40 s
+    wall.close()
+
+
+# ------------------------------------------------------------------ filling the screen
+def test_4k_shows_more_rows_of_about_the_same_type(
+    wall: WallWindow, qtbot: QtBot, clock: ManualClock
+) -> None:
+    tick(wall, clock, 20)
+    page = wall.pages["deadlines"]
+    assert isinstance(page, ListPage)
+
+    def shown_at(width: int, height: int) -> tuple[int, int]:
+        wall.resize(width, height)
+        qtbot.waitUntil(lambda: wall.size() == QSize(width, height))
+        qtbot.waitUntil(lambda: sum(line.isVisibleTo(page) for line in page.lines) == page.capacity)
+        return page.capacity, page.lines[0].title.font().pixelSize()
+
+    rows_hd, type_hd = shown_at(1920, 1080)
+    rows_uhd, type_uhd = shown_at(3840, 2160)
+    assert rows_hd >= 8
+    assert rows_uhd >= 1.3 * rows_hd  # the extra height goes into rows …
+    assert type_hd <= type_uhd <= 1.5 * type_hd  # … not into type twice the size
+    last = page.lines[page.capacity - 1]  # and they fill the page
+    bottom = last.mapTo(page, last.rect().bottomLeft()).y()
+    assert page.height() - bottom < 2 * last.height()
+
+
+def test_a_page_with_nothing_to_show_is_skipped(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])
+    store.upsert_incidents([incident(1, priority=Priority.P3)])  # nothing breached
+    wall = make_wall(qtbot, store, clock, DownSource())
+    seen = []
+    for _ in range(4):
+        tick(wall, clock, 20)
+        seen.append(wall.current_page)
+    assert seen == ["deadlines", "overview", "deadlines", "overview"]
+    overview = wall.pages["overview"]
+    assert isinstance(overview, OverviewPage)
+    assert overview.quiet.isVisibleTo(overview)
+    assert "Nothing in Breached" in overview.quiet.text()
+    wall.close()
+
+
+def test_client_tiles_count_p1_and_p2_and_fill_the_overview(wall: WallWindow) -> None:
+    overview = wall.pages["overview"]
+    assert isinstance(overview, OverviewPage)
+    assert wall.summary is not None
+    shown = [v for v in overview.client_tiles if v.isVisibleTo(overview)]
+    assert len(shown) == min(len(wall.summary.tiles), overview.tile_capacity)
+    assert all(v.detail.text().startswith("P1 ") and " · P2 " in v.detail.text() for v in shown)
+    last = shown[-1]
+    bottom = last.mapTo(overview, last.rect().bottomLeft()).y()
+    assert overview.height() - bottom < last.height()  # no empty lower fifth
+
+
+def test_the_footer_never_waits_for_data_over_incidents_on_screen(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])
+    store.upsert_incidents([incident(n) for n in range(1, 6)])  # in the cache, never synced
+    wall = make_wall(qtbot, store, clock, DownSource())
+    tick(wall, clock, 1)
+    assert wall.summary is not None
+    assert wall.summary.open_total == 5
+    status = wall.status_label.text()
+    assert "waiting for data" not in status
+    assert "cached data" in status
+    wall.close()

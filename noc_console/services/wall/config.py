@@ -35,7 +35,11 @@ class WallSettings:
         },
     )
     rows_per_page: int = field(
-        default=10, metadata={"doc": "Incidents on a list page.", "range": (3, 20)}
+        default=40,
+        metadata={
+            "doc": "At most this many incidents on a list page; rows fill the screen's height.",
+            "range": (3, 60),
+        },
     )
     stale_after_s: float = field(
         default=120.0,

@@ -8,7 +8,7 @@ gets a full interval again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 #: The burn-in pattern: every position once, in steps of one amplitude, then again.
@@ -39,15 +39,22 @@ class Rotation:
     def page(self) -> str:
         return self.pages[self._index]
 
-    def advance(self, now: datetime) -> bool:
-        """Move to the page due at `now`; True when the page changed.
+    def advance(self, now: datetime, skip: Collection[str] = ()) -> bool:
+        """Move to the page due at `now`, passing over the pages in `skip` (those with
+        nothing to show); True when the page changed. With every other page skipped
+        the page on show stays up.
 
         A long gap (the machine slept) moves one page, not one per missed interval.
         """
         if self.paused or len(self.pages) == 1 or now - self._shown_at < self.interval:
             return False
-        self._index = (self._index + 1) % len(self.pages)
+        count = len(self.pages)
+        following = ((self._index + step) % count for step in range(1, count))
+        index = next((i for i in following if self.pages[i] not in skip), self._index)
         self._shown_at = now
+        if index == self._index:
+            return False
+        self._index = index
         return True
 
     def toggle_pause(self, now: datetime) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from noc_console.models.board_row import BoardRow
-from noc_console.models.incident import IncidentKey, Priority
+from noc_console.models.incident import IncidentKey, Priority, Status
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
 from noc_console.services.board.queues import Queue, membership
 from noc_console.services.wall.config import DEADLINES, QUEUE_PREFIX
@@ -39,6 +39,9 @@ class ClientTile:
     open: int
     breached: int
     worst: ClockState  # OK, WARNING, CRITICAL or BREACHED
+    p1: int = 0
+    p2: int = 0
+    oldest_new: datetime | None = None  # the oldest incident nobody has acknowledged
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,11 @@ class WallSummary:
     @property
     def open_total(self) -> int:
         return sum(self.open_by_priority.values())
+
+    @property
+    def empty_pages(self) -> frozenset[str]:
+        """List pages with nothing to show: the rotation skips them."""
+        return frozenset(page for page, listing in self.lists.items() if not listing.total)
 
 
 def next_clock(row: BoardRow) -> SlaClock | None:
@@ -93,24 +101,33 @@ def summarise(
     mine = [r for r in rows if r.is_open and scope.admits_row(r)]
     members = membership(all_queues, mine, now)
     by_priority = dict.fromkeys(Priority, 0)
-    tiles: dict[str, list[int]] = {}  # client id -> [open, breached, worst severity]
+    tiles: dict[str, list[int]] = {}  # client id -> [open, breached, P1, P2]
     names: dict[str, str] = {}
     worst_of: dict[str, ClockState] = {}
+    oldest_new: dict[str, datetime] = {}
     for row in mine:
         by_priority[row.priority] += 1
         state = worst_state(row, now, thresholds)
-        tile = tiles.setdefault(row.client_id, [0, 0])
+        tile = tiles.setdefault(row.client_id, [0, 0, 0, 0])
         names[row.client_id] = row.client_name
         tile[0] += 1
         tile[1] += state is ClockState.BREACHED
+        tile[2] += row.priority is Priority.P1
+        tile[3] += row.priority is Priority.P2
         previous = worst_of.get(row.client_id, ClockState.OK)
         worst_of[row.client_id] = state if SEVERITY[state] > SEVERITY[previous] else previous
+        if row.status is Status.NEW:
+            first = oldest_new.get(row.client_id)
+            oldest_new[row.client_id] = min(first, row.created_at) if first else row.created_at
     for name in scope.names:  # a scoped client with nothing open is a green tile
         if not any(scope_match(name, cid, names[cid]) for cid in names):
-            tiles[name], names[name], worst_of[name] = [0, 0], name, ClockState.OK
+            tiles[name], names[name], worst_of[name] = [0, 0, 0, 0], name, ClockState.OK
     client_tiles = sorted(
-        (ClientTile(cid, names[cid], t[0], t[1], worst_of[cid]) for cid, t in tiles.items()),
-        key=lambda t: (-SEVERITY[t.worst], -t.breached, -t.open, t.name.casefold()),
+        (
+            ClientTile(cid, names[cid], t[0], t[1], worst_of[cid], t[2], t[3], oldest_new.get(cid))
+            for cid, t in tiles.items()
+        ),
+        key=lambda t: (-SEVERITY[t.worst], -t.breached, -t.p1, -t.open, t.name.casefold()),
     )
     p1s = [r for r in mine if r.priority is Priority.P1]
     breached = members.get("breached", frozenset())

@@ -13,11 +13,27 @@ focus frame, is painted by Qt's delegate. Fonts are the view's at its first pain
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout, QTextOption
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from noc_console.services.board.columns import COLUMNS, Align, Cell, Look
-from noc_console.views.board.cell_style import ALIGNMENTS, BAR_HEIGHT, TRACK, CellStyle, cell_styles
+from noc_console.views.board.cell_style import (
+    ALIGNMENTS,
+    BAR_HEIGHT,
+    OUTLINE_WIDTH,
+    TRACK,
+    CellStyle,
+    cell_styles,
+)
 from noc_console.views.board.model import BoardModel
 
 MAX_LAID_OUT = 4096  # laid-out texts kept; more and the cache starts again
@@ -52,6 +68,9 @@ class CellDelegate(QStyledItemDelegate):
         cell = self._model.cell(index.row(), column)
         if state & _FOCUS:  # the style's focus frame: Qt's delegate draws this one
             super().paint(painter, option, index)
+            style = self._styles[cell.look]
+            if style.mark or style.outline:
+                paint_cue(painter, option, style, cue_colour(option, style))
             self._bar(painter, option.rect, cell)
             return
         rect: QRect = option.rect
@@ -70,6 +89,8 @@ class CellDelegate(QStyledItemDelegate):
             )
         if cell.text:
             self._text(painter, option, rect, cell.text, style.bold, _ALIGN[column], pen)
+        if style.mark or style.outline:
+            paint_cue(painter, option, style, pen)
         self._bar(painter, rect, cell)
 
     def _text(
@@ -134,6 +155,37 @@ class CellDelegate(QStyledItemDelegate):
         filled = QRect(bar)
         filled.setWidth(int(bar.width() * cell.bar))
         painter.fillRect(filled, colour)
+
+
+def cue_colour(option: QStyleOptionViewItem, style: CellStyle) -> QColor:
+    """The colour of a cell's text, which its cue takes too."""
+    state = option.state
+    group = (_NORMAL if state & _ACTIVE else _INACTIVE) if state & _ENABLED else _DISABLED
+    if state & _SELECTED:
+        return option.palette.color(group, QPalette.ColorRole.HighlightedText)
+    if style.foreground is None:
+        return option.palette.color(group, QPalette.ColorRole.Text)
+    return style.foreground
+
+
+def paint_cue(
+    painter: QPainter, option: QStyleOptionViewItem, style: CellStyle, colour: QColor
+) -> None:
+    """The cue beside the colour: the state's mark at the cell's left edge (countdowns
+    are right-aligned, so it stays clear of the text) and a P1 badge's outline."""
+    rect: QRect = option.rect
+    painter.save()
+    if style.outline:
+        half = OUTLINE_WIDTH // 2
+        painter.setPen(QPen(colour, OUTLINE_WIDTH))
+        painter.drawRect(rect.adjusted(1 + half, 1 + half, -1 - half, -1 - half))
+    if style.mark:
+        painter.setPen(colour)
+        painter.setFont(option.font)
+        box = QRect(rect.left() + 4, rect.top(), rect.height(), rect.height())
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         style.mark)  # fmt: skip
+    painter.restore()
 
 
 def _line(text: str, font: QFont, align: Align, width: int) -> QTextLayout:

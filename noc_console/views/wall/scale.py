@@ -1,14 +1,18 @@
 """Typography of the wall, scaled from the size of the screen it is on.
 
-Legibility at five metres depends on the text's share of the screen's height, not on
-pixels: a 4K wall gets twice the pixels of a 1080p one for the same look. Every text
-of the wall carries a role (the `ROLE` property); `apply_scale` gives each its pixel
-size. The basis is the height, or the height a 16:9 picture of that width would have
-if the screen is narrower, so nothing runs off a 4:3 or portrait screen.
+Up to 1080 lines, text is a fixed share of the screen's height (legibility at five
+metres depends on that share, not on pixels). Above, text grows with the square root
+of the extra height: a 4K wall (usually a bigger panel, watched from as far) gets text
+1.41× the pixels of 1080p, legible at the same distance, and spends the rest of its
+height on more rows and tiles rather than on a scaled-up 1080p picture. Every text of
+the wall carries a role (the `ROLE` property); `apply_scale` gives each its pixel size.
+The basis is the height, or the height a 16:9 picture of that width would have if the
+screen is narrower, so nothing runs off a 4:3 or portrait screen.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt
@@ -18,8 +22,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 #: The Qt property naming a label's text role.
 ROLE = "wallRole"
 
-#: Text height as a share of the basis, per role. The smallest (2.4 %) is ~26 px on
-#: 1080p: about 9 mm on a 55" screen, comfortably read at 5 m.
+#: Text height as a share of the type basis, per role. The smallest (2.4 %) is ~26 px
+#: on 1080p: about 9 mm on a 55" screen, comfortably read at 5 m.
 SHARES: dict[str, float] = {
     "small": 0.024,
     "body": 0.032,
@@ -36,6 +40,10 @@ WEIGHTS: dict[str, QFont.Weight] = {
 }
 
 
+#: Up to this basis text is a share of the height; above, it grows with the square root.
+FULL_SCALE_UP_TO = 1080.0
+
+
 @dataclass(frozen=True, slots=True)
 class WallScale:
     basis: float  # pixels
@@ -44,13 +52,21 @@ class WallScale:
     def for_size(cls, size: QSize) -> WallScale:
         return cls(max(1.0, min(size.height(), size.width() * 9 / 16)))
 
+    @property
+    def type_basis(self) -> float:
+        """The height text sizes are shares of: the basis up to 1080, then its square
+        root's growth (2160 → 1527)."""
+        if self.basis <= FULL_SCALE_UP_TO:
+            return self.basis
+        return FULL_SCALE_UP_TO * math.sqrt(self.basis / FULL_SCALE_UP_TO)
+
     def px(self, role: str) -> int:
         """Pixel size of the text of `role`."""
-        return max(8, round(self.basis * SHARES[role]))
+        return max(8, round(self.type_basis * SHARES[role]))
 
     def gap(self, factor: float = 1.0) -> int:
-        """Spacing: one unit is 1 % of the basis."""
-        return max(1, round(self.basis * 0.01 * factor))
+        """Spacing: one unit is 1 % of the type basis."""
+        return max(1, round(self.type_basis * 0.01 * factor))
 
     def font(self, base: QFont, role: str) -> QFont:
         font = QFont(base)

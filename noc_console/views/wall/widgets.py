@@ -14,20 +14,17 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from noc_console.models.board_row import BoardRow
-from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
+from noc_console.models.incident import Priority
+from noc_console.models.sla_clock import ClockState, SlaThresholds
 from noc_console.models.text_limits import capped
-from noc_console.services.wall.summary import next_clock
-from noc_console.views import format as fmt
+from noc_console.services.wall.clock_words import ClockWords, clock_words
 from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
 from noc_console.views.wall.scale import ROLE, WallScale, label
 
-#: The word that goes with an SLA state's colour on the wall.
-STATE_WORDS = {
-    ClockState.BREACHED: "BREACHED",
-    ClockState.CRITICAL: "CRITICAL",
-    ClockState.WARNING: "AT RISK",
-}
-PULSE_COLOURS = ("#ffffff", "#111111")  # a breached P1 badge alternates to white
+ESCALATE_MARK = "⇧"  # "should escalate" shares the critical colours: its own shape
+#: A breached P1 badge pulses between its own colour and the breached red, text white
+#: throughout (never a white block: it read as a blank and glared).
+PULSE_COLOURS = ("#a4161a", "#ffffff")
 
 
 def paint(widget: QWidget, fg: str, bg: str | None = None) -> None:
@@ -45,18 +42,6 @@ def paint(widget: QWidget, fg: str, bg: str | None = None) -> None:
     widget.setAutoFillBackground(bg is not None)
 
 
-def clock_text(
-    clock: SlaClock | None, now: datetime, thresholds: SlaThresholds = DEFAULT_THRESHOLDS
-) -> tuple[str, ClockState | None]:
-    """`BREACHED -12m 30s`, `AT RISK 8m 10s`, `paused 1h 02m`, `2h 05m`."""
-    if clock is None:
-        return ("no SLA", None)
-    state = clock.state(now, thresholds)
-    text = fmt.countdown(clock.remaining(now), state, clock.stopped_at is not None)
-    word = STATE_WORDS.get(state)
-    return (f"{word} {text}" if word else text, state)
-
-
 def state_colours(state: ClockState) -> tuple[str, str]:
     """(background, text) of a loud SLA state: warning, critical, breached."""
     pair = STATE_COLOURS[state]
@@ -65,12 +50,14 @@ def state_colours(state: ClockState) -> tuple[str, str]:
     return (pair[0], pair[1])
 
 
-def paint_state(widget: QWidget, state: ClockState | None) -> None:
+def paint_state(widget: QWidget, state: ClockState | None) -> str:
+    """Colour `widget` for `state`; returns the text colour its labels take."""
     colours = STATE_COLOURS.get(state) if state is not None else None
     if colours is None:
         paint(widget, tokens()["text"], None)
-    else:
-        paint(widget, colours[1], colours[0])
+        return tokens()["text"]
+    paint(widget, colours[1], colours[0])
+    return colours[1]
 
 
 class ElidedLabel(QLabel):
@@ -101,7 +88,9 @@ class ElidedLabel(QLabel):
 
 
 class IncidentLine(QFrame):
-    """One incident: priority badge, client, title, tier and assignee, its next SLA clock.
+    """One incident: priority badge, client, title, tier and assignee, and its SLA clock
+    on two lines: which clock and its state ("RESPONSE BREACHED") over the mark and the
+    amount ("▲ 22m ago").
 
     Signals: only those of QFrame.
     """
@@ -111,26 +100,50 @@ class IncidentLine(QFrame):
         self.row: BoardRow | None = None
         self.pulsing = False
         self.badge = label("", "body", self)
+        self._outline = 2
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.client = ElidedLabel("body", self)
         self.title = ElidedLabel("body", self)
         self.owner = ElidedLabel("small", self)
-        self.clock = label("", "body", self)
-        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.words: ClockWords | None = None
+        self.clock_box = QFrame(self)
+        self.heading = ElidedLabel("small", self.clock_box)
+        self.clock = label("", "body", self.clock_box)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self.heading.setAlignment(right)
+        self.clock.setAlignment(right)
+        self._clock_layout = QVBoxLayout(self.clock_box)
+        self._clock_layout.setSpacing(0)
+        self._clock_layout.addWidget(self.heading)
+        self._clock_layout.addWidget(self.clock)
         self._layout = layout = QHBoxLayout(self)
         layout.addWidget(self.badge)
         layout.addWidget(self.client, 3)
         layout.addWidget(self.title, 6)
         layout.addWidget(self.owner, 2)
-        layout.addWidget(self.clock)
+        layout.addWidget(self.clock_box)
         self.setAutoFillBackground(True)
 
+    @property
+    def clock_text(self) -> str:
+        """The whole clock as the line says it: "▲ RESPONSE BREACHED 22m ago"."""
+        return self.words.text if self.words is not None else ""
+
+    @staticmethod
+    def height_for(scale: WallScale) -> int:
+        """A line's fixed height: the clock's two lines of text and the margins."""
+        return round((scale.px("small") + scale.px("body")) * 1.3) + 2 * scale.gap(0.4)
+
     def rescale(self, scale: WallScale) -> None:
+        self._outline = scale.gap(0.3)
+        if self.row is not None:
+            outline(self.badge, self.row.priority is Priority.P1, self._outline)
+        self.setFixedHeight(self.height_for(scale))
         self._layout.setContentsMargins(scale.gap(), scale.gap(0.4), scale.gap(), scale.gap(0.4))
         self._layout.setSpacing(scale.gap(1.4))
         self.badge.setFixedWidth(round(scale.px("body") * 2.4))
-        self.clock.setFixedWidth(round(scale.px("body") * 9.5))
-        self.clock.setMargin(scale.gap(0.5))
+        self.clock_box.setFixedWidth(round(scale.px("body") * 12.5))
+        self._clock_layout.setContentsMargins(scale.gap(0.6), 0, scale.gap(0.6), 0)
 
     def set_row(self, row: BoardRow | None, pulsing: bool = False) -> None:
         self.row, self.pulsing = row, pulsing
@@ -140,6 +153,7 @@ class IncidentLine(QFrame):
         bg, fg = PRIORITY_COLOURS[row.priority]
         self.badge.setText(row.priority.value)
         paint(self.badge, fg, bg)
+        outline(self.badge, row.priority is Priority.P1, self._outline)
         self.client.setText(capped(row.client_name))
         self.title.setText(capped(row.title))
         self.owner.setText(f"{row.tier.value} · {capped(row.assignee or 'unassigned')}")
@@ -148,16 +162,28 @@ class IncidentLine(QFrame):
     def tick(self, now: datetime, thresholds: SlaThresholds) -> None:
         if self.row is None:
             return
-        text, state = clock_text(next_clock(self.row), now, thresholds)
-        if self.clock.text() != text:
-            self.clock.setText(text)
-        paint_state(self.clock, state)
+        words = clock_words(self.row, now, thresholds)
+        if words == self.words:
+            return
+        self.words = words
+        if self.heading.text() != words.heading:
+            self.heading.setText(words.heading)
+        self.clock.setText(words.figure)
+        fg = paint_state(self.clock_box, words.state)
+        paint(self.heading, fg)
+        paint(self.clock, fg)
 
     def pulse(self, on: bool) -> None:
         if self.row is None or not self.pulsing:
             return
         bg, fg = PRIORITY_COLOURS[self.row.priority]
         paint(self.badge, *(PULSE_COLOURS[::-1] if on else (fg, bg)))
+
+
+def outline(frame: QFrame, on: bool, width: int) -> None:
+    """A bold frame in the text colour: a P1's cue beside its colour."""
+    frame.setFrameStyle(QFrame.Shape.Box | QFrame.Shadow.Plain if on else QFrame.Shape.NoFrame)
+    frame.setLineWidth(width if on else 0)
 
 
 class CountTile(QFrame):

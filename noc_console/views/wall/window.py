@@ -174,7 +174,9 @@ class WallWindow(QWidget):
             return
         self._summarising = True
         rows, now, scope = self._live.rows(), self._clock.now(), self.scope
-        pages, all_queues, per_page = self.settings.pages, self._queues, self.settings.rows_per_page
+        pages, all_queues = self.settings.pages, self._queues
+        per_page = max((p.capacity for p in self.pages.values() if isinstance(p, ListPage)),
+                       default=1)  # fmt: skip
         thresholds = self._thresholds
         Op(
             lambda: summarise(rows, now, scope, pages, all_queues, per_page, thresholds),
@@ -184,13 +186,15 @@ class WallWindow(QWidget):
     def tick(self) -> None:
         """Once a second: clocks, rotation, banner, status line, burn-in shift."""
         now, pace_now = self._clock.now(), self._pace.now()
-        if self.rotation.advance(pace_now):
+        skip = self.summary.empty_pages if self.summary is not None else ()
+        if self.rotation.advance(pace_now, skip):
             self._show_page()
         self.pages[self.rotation.page].tick(now, self._thresholds)
         _set(self.clock_label, f"{now.astimezone():%H:%M:%S}")
-        _set(self.status_label, wall_status(self._feeds, now))
+        showing = self.summary.open_total if self.summary is not None else 0
+        _set(self.status_label, wall_status(self._feeds, now, showing))
         stale = timedelta(seconds=self.settings.stale_after_s)
-        banner = wall_banner(self._feeds, now, stale, pace_now - self._started)
+        banner = wall_banner(self._feeds, now, stale, pace_now - self._started, showing)
         _set(self.banner, banner or "")
         self.banner.setVisible(banner is not None)
         self._apply_shift(pace_now)
@@ -218,14 +222,25 @@ class WallWindow(QWidget):
 
     # ---------------------------------------------------------------- internals
     def _make_page(self, name: str) -> Page:
-        per_page = self.settings.rows_per_page
+        most = self.settings.rows_per_page
         if name == OVERVIEW:
             return OverviewPage(self)
         if name == DEADLINES:
-            return ListPage(name, "Next deadlines", per_page, self)
-        key = name.removeprefix(QUEUE_PREFIX)
-        title = next(q.label for q in self._queues if q.key == key)
-        return ListPage(name, title, per_page, self)
+            page = ListPage(name, "Next deadlines", most, self)
+        else:
+            key = name.removeprefix(QUEUE_PREFIX)
+            title = next(q.label for q in self._queues if q.key == key)
+            page = ListPage(name, title, most, self)
+        page.capacity_changed.connect(self._capacity_changed)
+        return page
+
+    def _capacity_changed(self, capacity: int) -> None:
+        """A taller page shows more rows: the summary must hold that many."""
+        if self.summary is not None and any(
+            len(listing.rows) < min(capacity, listing.total)
+            for listing in self.summary.lists.values()
+        ):
+            self.refresh()
 
     def _show_page(self) -> None:
         page = self.pages[self.rotation.page]
@@ -249,6 +264,11 @@ class WallWindow(QWidget):
         now = self._clock.now()
         for page in self.pages.values():
             page.show_summary(summary, now, self._thresholds)
+        quiet = [self.pages[name].title for name in self.settings.pages
+                 if name in summary.empty_pages]  # fmt: skip
+        overview = self.pages.get(OVERVIEW)
+        if isinstance(overview, OverviewPage):
+            overview.show_quiet(quiet)
         if self.scope.everyone:
             scope = "All clients"
         else:
