@@ -58,5 +58,7 @@ def test_a_registered_type_is_offered_edited_and_saved(
     assert saved.settings == AcmeSettings(base_url="https://acme.example/api", region="eu")
     assert memory_keyring.entries == {("noc-console", "acme-eu"): "acme-secret"}
     text = path.read_text(encoding="utf-8")
-    assert text == ('# notes\nschema_version = 2\n\n[[connectors]]\nname = "acme-eu"\n'
-                    'type = "acme_psa"\nbase_url = "https://acme.example/api"\nregion = "eu"\n')  # fmt: skip
+    assert text == (
+        '# notes\nschema_version = 2\n\n[[connectors]]\nname = "acme-eu"\ntype = "acme_psa"\n'
+        'base_url = "https://acme.example/api"\nregion = "eu"\n'
+    )
