@@ -1,5 +1,6 @@
 """Queue membership agrees with the configured SLA thresholds and escalation rules."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from noc_console.models.cache.store import Store
@@ -24,3 +25,16 @@ def test_at_risk_follows_the_configured_thresholds(store: Store) -> None:
     assert row.key not in configured["at_risk"]  # the cell is not amber either
     breached = membership(queues("", thresholds=later), [row], clock.due_at + timedelta(1))
     assert row.key in breached["breached"]
+
+
+def test_breached_holds_what_is_late_now_not_a_response_made_late(store: Store) -> None:
+    store.upsert_incidents([incident(1, priority=Priority.P2, created_at=T0, updated_at=T0)])
+    (row,) = store.open_rows()
+    assert row.response is not None
+    assert row.resolution is not None
+    late = row.response.due_at + timedelta(minutes=10)
+    assert row.key in membership(queues(""), [row], late)["breached"]
+    answered_late = replace(row, response=replace(row.response, stopped_at=late))
+    later = late + timedelta(minutes=5)
+    assert row.resolution.due_at > later  # the resolution clock still has time
+    assert answered_late.key not in membership(queues(""), [answered_late], later)["breached"]

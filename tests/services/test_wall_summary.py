@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -104,3 +105,20 @@ def test_next_clock_prefers_the_running_clock_due_first(rows: list[BoardRow]) ->
     assert row.response is not None
     assert row.resolution is not None
     assert next_clock(row) is row.response  # response is due before resolution
+
+
+def test_a_response_made_late_does_not_make_its_client_breached(store: Store) -> None:
+    """History, not a fire: the tile and the breached count agree with the board's
+    Breached queue, which holds only clocks still late."""
+    store.upsert_clients([Client("acme", "Acme Corp", "Gold")])
+    store.upsert_incidents([incident(1, client_id="acme", priority=Priority.P2)])
+    (row,) = store.open_rows()
+    assert row.response is not None
+    assert row.resolution is not None
+    answered = row.response.due_at + timedelta(minutes=3)
+    late = replace(row, response=replace(row.response, stopped_at=answered))
+    now = answered + timedelta(minutes=1)
+    assert row.resolution.due_at > now
+    summary = summarise([late], now, EVERYONE, PAGES, queues(""), 10)
+    (tile,) = summary.tiles
+    assert (tile.worst, tile.breached, summary.breached) == (ClockState.OK, 0, 0)

@@ -40,6 +40,17 @@ def _states(row: BoardRow, now: datetime, thresholds: SlaThresholds) -> set[Cloc
     return {clock.state(now, thresholds) for clock in clocks if clock is not None}
 
 
+def _breaching(row: BoardRow, now: datetime, thresholds: SlaThresholds) -> bool:
+    """A clock past its due time that is still open: something to act on now. A
+    response made late is history (the board marks it quietly, the handover lists it
+    among the shift's breaches), not a reason for the red queue or the wall's tile."""
+    return any(
+        clock.stopped_at is None and clock.state(now, thresholds) is ClockState.BREACHED
+        for clock in (row.response, row.resolution)
+        if clock is not None
+    )
+
+
 def queues(
     me: str,
     escalation: EscalationPolicy | None = None,
@@ -61,8 +72,7 @@ def queues(
               lambda r, n: escalation_advice(r, n, policy) is not None),
         Queue("at_risk", "At risk",
               lambda r, n: bool(_states(r, n, thresholds) & AT_RISK)),
-        Queue("breached", "Breached",
-              lambda r, n: ClockState.BREACHED in _states(r, n, thresholds)),
+        Queue("breached", "Breached", lambda r, n: _breaching(r, n, thresholds)),
         Queue("waiting", "Waiting",
               lambda r, n: r.status in (Status.WAITING_CUSTOMER, Status.WAITING_VENDOR)),
         Queue("major", "Major candidates",

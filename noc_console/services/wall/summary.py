@@ -83,7 +83,13 @@ def next_clock(row: BoardRow) -> SlaClock | None:
 
 
 def worst_state(row: BoardRow, now: datetime, thresholds: SlaThresholds) -> ClockState:
-    states = [c.state(now, thresholds) for c in (row.response, row.resolution) if c is not None]
+    """The worst state of the row's clocks that still run: a clock stopped late (a
+    response made late) is history, as in the board's Breached queue."""
+    states = [
+        c.state(now, thresholds)
+        for c in (row.response, row.resolution)
+        if c is not None and c.stopped_at is None
+    ]
     worst = max(states, key=SEVERITY.__getitem__, default=ClockState.OK)
     return worst if SEVERITY[worst] else ClockState.OK
 

@@ -220,10 +220,9 @@ class OverviewPage(QWidget):
 
     def _fill_tiles(self, summary: WallSummary, now: datetime) -> None:
         capacity = self.tile_capacity
-        hidden_count = max(0, len(summary.tiles) - capacity)
-        shown = summary.tiles[: capacity - 1 if hidden_count else capacity]
+        shown = summary.tiles[:capacity]  # "+ N more" has a line of its own below the grid
         for i, view in enumerate(self.client_tiles):
-            view.set_tile(shown[i] if i < len(shown) and i < capacity else None, now)
+            view.set_tile(shown[i] if i < len(shown) else None, now)
         columns = max(1, self._grid[0])
         used = -(-len(shown) // columns)  # the rows in use share the height
         for row in range(self.client_grid.rowCount()):
