@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
@@ -41,6 +42,7 @@ from noc_console.views.board.cell_delegate import CellDelegate
 from noc_console.views.board.client_filter import ClientFilter
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.detail_panel import DetailPanel
+from noc_console.views.board.empty_notice import EmptyNotice
 from noc_console.views.board.model import ROW_ROLE, BoardModel
 from noc_console.views.board.queue_list import QueueList
 from noc_console.views.board.saved_views import SavedViews, View
@@ -111,7 +113,9 @@ class BoardWindow(QMainWindow):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search id, client, title, assignee  ( / )")
+        self.search.setPlaceholderText(
+            'Search  ( / )   words, "a phrase", p1, client:name, tier:l2, status:waiting, mine'
+        )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(model.set_text)
         self.search.returnPressed.connect(self.table.setFocus)
@@ -196,6 +200,12 @@ class BoardWindow(QMainWindow):
         controller.failed.connect(self._on_failed)
         controller.synced.connect(self._clear_error)
         controller.applied.connect(self._refresh_count)  # every open one, shown or not
+        self.empty = EmptyNotice(self.table)  # says so when the filters leave no row
+        live.set_filter(replace(live.filter, me=me))  # who `mine` in the search means
+        live.subscribe(lambda _diff: self._refresh_count())  # "N shown of M open"
+        self.search.textChanged.connect(self._refresh_count)  # also when none came or went
+        self.clients.clients_changed.connect(self._refresh_count)
+        self.queue_list.queue_selected.connect(self._refresh_count)
         self._refresh_count()
         self._refresh_status()
         self.resize(1600, 900)
@@ -357,9 +367,32 @@ class BoardWindow(QMainWindow):
         self._error = None
 
     def _refresh_count(self) -> None:
+        """The open count — and, while a filter hides some, how many show; a notice over
+        an empty board says which search found nothing."""
         count = len(self._live)
-        self.count_label.setText(f"{count} open")
+        shown = self.model.rowCount()
+        filtering = self.model.filtering
+        self.count_label.setText(f"{shown} shown of {count} open" if filtering else f"{count} open")
         self.setWindowTitle(f"{APP_NAME} — {count} open")
+        self.empty.say(self._nothing_shown() if filtering and not shown and count else "")
+
+    def _nothing_shown(self) -> str:
+        """Why the board is empty: the search (and what of it was not understood), the
+        queue and the clients it was looked for in."""
+        where = []
+        queue = self.queue_list.currentItem()
+        if queue is not None and self.queue_list.current_key != "all":
+            where.append(f"in the queue {queue.text(0)}")
+        if self.clients.chosen:
+            chosen = len(self.clients.chosen)
+            where.append(f"for the {chosen} chosen client{'s' if chosen > 1 else ''}")
+        text = self.search.text().strip()
+        if not text:
+            return f"No open incident {' '.join(where)}."
+        lines = [f"No open incident matches “{capped(text)}” {' '.join(where)}".rstrip() + "."]
+        lines += self._live.filter.search.notes
+        lines.append("Esc clears the search.")
+        return "\n".join(lines)
 
     def _refresh_status(self) -> None:
         """Once a second: texts and styles are set only when they change (a style sheet
