@@ -17,6 +17,7 @@ class View:
     queue: str
     search: str
     clients: tuple[str, ...]
+    columns: tuple[str, ...] | None = None  # visible columns left to right; None: as they are
 
 
 class SavedViews(QToolButton):
@@ -40,7 +41,13 @@ class SavedViews(QToolButton):
         self._views: dict[str, View] = {}
         if settings is not None:
             for name, data in json.loads(str(settings.value("views/saved", "{}"))).items():
-                self._views[name] = View(data["queue"], data["search"], tuple(data["clients"]))
+                columns = data.get("columns")
+                self._views[name] = View(
+                    data["queue"],
+                    data["search"],
+                    tuple(data["clients"]),
+                    None if columns is None else tuple(columns),
+                )
         self.setMenu(QMenu(self))
         self.dialog: ReasonDialog | None = None
         self._rebuild()
