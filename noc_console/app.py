@@ -35,24 +35,33 @@ EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
 
 
 def _add_settings_menu(window: QMainWindow, config: Config) -> None:
-    """Settings → Connectors… (Ctrl+,): the connector settings dialog."""
+    """Settings… (Ctrl+,): appearance, alarms, wall, shifts, and the connector dialog."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction, QKeySequence
 
     from noc_console.paths import default_config_path
     from noc_console.services.runtime import secret_store
     from noc_console.views.settings.connectors import ConnectorSettingsDialog
+    from noc_console.views.settings.settings_dialog import SettingsDialog
 
-    def open_settings() -> None:
-        path = Path(config.path) if config.path else default_config_path()
+    path = Path(config.path) if config.path else default_config_path()
+
+    def open_connectors() -> None:
         dialog = ConnectorSettingsDialog(config, path, secret_store(config), window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    action = QAction("&Connectors…", window)
+    def open_settings() -> None:
+        dialog = SettingsDialog(config, path, open_connectors, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    action = QAction("&Settings…", window)
     action.setShortcut(QKeySequence("Ctrl+,"))
     action.triggered.connect(open_settings)
-    window.menuBar().addMenu("Se&ttings").addAction(action)
+    menu = window.menuBar().addMenu("Se&ttings")
+    menu.addAction(action)
+    menu.addAction("&Connectors…", open_connectors)
     window.addAction(action)
 
 

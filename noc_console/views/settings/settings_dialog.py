@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,9 +33,13 @@ from PySide6.QtWidgets import (
 
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Priority
+from noc_console.models.shift import ShiftPlan
+from noc_console.services.alarms import AlarmSettings
 from noc_console.services.config import Config
 from noc_console.services.config_rules import duration_text
-from noc_console.services.sources.config_writer import save_settings
+from noc_console.services.shift_config import HandoverTable
+from noc_console.services.sources.config_writer import save_settings, toml_value
+from noc_console.services.wall.config import WallSettings
 from noc_console.views.plain_text import plain
 
 
@@ -61,7 +66,7 @@ class SettingsDialog(QDialog):
         self.pages.addTab(self._appearance_page(), "&Appearance")
         self.pages.addTab(self._alarms_page(), "A&larms")
         self.pages.addTab(self._wall_page(), "&Wall")
-        self.pages.addTab(self._shifts_page(), "&Shifts")
+        self.pages.addTab(self._shifts_page(), "Shi&fts")
         self.problem = QLabel(self)
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
@@ -71,6 +76,7 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         box = QVBoxLayout(self)
         box.addWidget(self.pages, 1)
         box.addWidget(QLabel(f"Saved to {path}; changes apply at the next start.", self))
@@ -155,26 +161,34 @@ class SettingsDialog(QDialog):
 
     # ----------------------------------------------------------- saving
     def values(self) -> dict[str, Any]:
-        """What the pages say, as the file's keys and values (checked on saving)."""
+        """What the pages say, as the file's keys and values (checked on saving); a
+        value left at its default is not written (None: the key goes)."""
         files = {p.value: f.text().strip() for p, f in self.sound_file.items() if f.text().strip()}
+        alarms = {
+            "notify": [p.value for p, box in self.notify.items() if box.isChecked()],
+            "sounding": [p.value for p, box in self.sound.items() if box.isChecked()],
+            "repeat": self.repeat.text().strip(),
+            "sound_files": files,
+        }
+        wall = {
+            "pages": [p.strip() for p in self.wall_pages.text().split(",") if p.strip()],
+            "page_interval_s": _number(self.wall_interval.text()),
+            "rows_per_page": _number(self.wall_rows.text()),
+            "stale_after_s": _number(self.wall_stale.text()),
+        }
+        shifts = tuple(_shift(line) for line in self.shifts.toPlainText().splitlines()
+                       if line.strip())  # fmt: skip
+        default_shifts = tuple(
+            {"name": s.name, "start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}"}
+            for s in ShiftPlan().shifts
+        )
         return {
             "theme": self.theme.currentText(),
-            "alarms": {
-                "notify": [p.value for p, box in self.notify.items() if box.isChecked()],
-                "sounding": [p.value for p, box in self.sound.items() if box.isChecked()],
-                "repeat": self.repeat.text().strip(),
-                "sound_files": files or None,
-            },
-            "wall": {
-                "pages": [p.strip() for p in self.wall_pages.text().split(",") if p.strip()],
-                "page_interval_s": _number(self.wall_interval.text()),
-                "rows_per_page": _number(self.wall_rows.text()),
-                "stale_after_s": _number(self.wall_stale.text()),
-            },
-            "handover": {"timezone": self.timezone.text().strip()},
-            "shifts": tuple(_shift(line) for line in self.shifts.toPlainText().splitlines()
-                            if line.strip()) or None,
-        }  # fmt: skip
+            "alarms": _changed(alarms, AlarmSettings()),
+            "wall": _changed(wall, WallSettings()),
+            "handover": _changed({"timezone": self.timezone.text().strip()}, HandoverTable()),
+            "shifts": None if shifts in ((), default_shifts) else shifts,
+        }
 
     def save(self) -> None:
         """Write the pages; on a refusal say which key and why, and keep the file."""
@@ -186,6 +200,14 @@ class SettingsDialog(QDialog):
         self.problem.setText("Saved.")
         self._config = config
         self.saved.emit(config)
+
+
+def _changed(values: dict[str, Any], defaults: object) -> dict[str, Any]:
+    """`values`, with None for those equal to `defaults`' (as the file writes them)."""
+    return {
+        key: None if value == toml_value(getattr(defaults, key)) else value
+        for key, value in values.items()
+    }
 
 
 def _number(text: str) -> Any:
