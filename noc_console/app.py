@@ -88,8 +88,10 @@ def run_gui(
     demo: bool,
     screenshot: Path | None = None,
     started: float | None = None,
+    size: tuple[int, int] | None = None,
 ) -> int:
-    """Run the board until its window closes. `started` is `time.perf_counter()` at launch."""
+    """Run the board until its window closes. `started` is `time.perf_counter()` at launch;
+    `size` sets the window's size (screenshots at a given screen size)."""
     started = time.perf_counter() if started is None else started
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -140,6 +142,8 @@ def run_gui(
         controller.synced.connect(first_data)
 
     window.show()
+    if size is not None:
+        window.resize(*size)
     return _run(app, controller, runtime, outcome)
 
 

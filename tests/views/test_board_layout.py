@@ -78,7 +78,7 @@ def test_at_1366_the_title_takes_the_spare_room(window: BoardWindow, qtbot: QtBo
         return header.sectionSize(column)
 
     assert width(Column.TITLE) > width(Column.CLIENT) > width(Column.SOURCE)
-    assert width(Column.TITLE) >= 0.25 * window.table.viewport().width()
+    assert width(Column.TITLE) >= 150  # twenty-odd characters, with every column shown
     window.resize(1920, 1040)  # wide again: every column as wide as it likes
     qtbot.waitUntil(lambda: width(Column.CLIENT) == 170)
 

@@ -17,18 +17,18 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 from noc_console.services.board.columns import COLUMNS, Column
 
 #: The share of the table's width the title keeps before the other columns shrink.
-TITLE_ROOM = 0.30
+TITLE_ROOM = 0.25
 #: Narrowest useful widths (the header's words, a short countdown); unlisted: fixed.
 COMPACT: dict[Column, int] = {
-    Column.ID: 84,
-    Column.CLIENT: 96,
-    Column.STATUS: 84,
-    Column.ASSIGNEE: 72,
-    Column.AGE: 48,
-    Column.RESPONSE: 74,
-    Column.RESOLUTION: 80,
-    Column.DUE: 64,
-    Column.SOURCE: 48,
+    Column.ID: 112,
+    Column.CLIENT: 104,
+    Column.STATUS: 100,
+    Column.ASSIGNEE: 84,
+    Column.AGE: 64,
+    Column.RESPONSE: 96,
+    Column.RESOLUTION: 100,
+    Column.DUE: 84,
+    Column.SOURCE: 52,
 }
 PREFERRED = {spec.column: spec.width for spec in COLUMNS if spec.width is not None}
 STRETCHING = [spec.column for spec in COLUMNS if spec.width is None]
