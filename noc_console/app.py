@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "noc-console.svg"
 SCREENSHOT_TIMEOUT_MS = 60_000
 SCREENSHOT_SIZE = (1920, 1080)  # a wall screenshot on a smaller (offscreen) screen
+BOARD_SCREENSHOT_SIZE = (1600, 900)  # a board screenshot without --size
 #: Set in the environment to exit once the cached board is first painted (benchmarks).
 EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
 
@@ -142,6 +143,8 @@ def run_gui(
         controller.synced.connect(first_data)
 
     window.show()
+    if size is None and screenshot is not None:
+        size = BOARD_SCREENSHOT_SIZE  # the offscreen screen is small: not fitted to it
     if size is not None:
         window.resize(*size)
     return _run(app, controller, runtime, outcome)
