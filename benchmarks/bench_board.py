@@ -152,7 +152,7 @@ class Recorder:
 
 def haystack(row: BoardRow) -> str:
     """What the board's text filter searches (id, client, title, assignee)."""
-    return f"{row.key.external_id} {row.client_name} {row.title} {row.assignee or ''}".casefold()
+    return f"{row.key} {row.client_name} {row.title} {row.assignee or ''}".casefold()
 
 
 def bare_window(model: QAbstractTableModel | QSortFilterProxyModel) -> tuple[QMainWindow, Painted]:

@@ -30,30 +30,44 @@ log = logging.getLogger(__name__)
 ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "noc-console.svg"
 SCREENSHOT_TIMEOUT_MS = 60_000
 SCREENSHOT_SIZE = (1920, 1080)  # a wall screenshot on a smaller (offscreen) screen
+BOARD_SCREENSHOT_SIZE = (1600, 900)  # a board screenshot without --size
 #: Set in the environment to exit once the cached board is first painted (benchmarks).
 EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
 
 
 def _add_settings_menu(window: QMainWindow, config: Config) -> None:
-    """Settings → Connectors… (Ctrl+,): the connector settings dialog (its modules are
-    imported when it first opens, not before the board's first paint)."""
+    """Settings… (Ctrl+,): appearance, alarms, wall, shifts, and the connector dialog
+    (their modules are imported when one first opens, not before the board's first
+    paint)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction, QKeySequence
 
-    def open_settings() -> None:
+    def config_path() -> Path:
         from noc_console.paths import default_config_path
+
+        return Path(config.path) if config.path else default_config_path()
+
+    def open_connectors() -> None:
         from noc_console.services.runtime import secret_store
         from noc_console.views.settings.connectors import ConnectorSettingsDialog
 
-        path = Path(config.path) if config.path else default_config_path()
-        dialog = ConnectorSettingsDialog(config, path, secret_store(config), window)
+        dialog = ConnectorSettingsDialog(config, config_path(), secret_store(config), window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    action = QAction("&Connectors…", window)
+    def open_settings() -> None:
+        from noc_console.views.settings.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(config, config_path(), open_connectors, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    action = QAction("&Settings…", window)
     action.setShortcut(QKeySequence("Ctrl+,"))
     action.triggered.connect(open_settings)
-    window.menuBar().addMenu("Se&ttings").addAction(action)
+    menu = window.menuBar().addMenu("Se&ttings")
+    menu.addAction(action)
+    menu.addAction("&Connectors…", open_connectors)
     window.addAction(action)
 
 
@@ -72,8 +86,10 @@ def run_gui(
     demo: bool,
     screenshot: Path | None = None,
     started: float | None = None,
+    size: tuple[int, int] | None = None,
 ) -> int:
-    """Run the board until its window closes. `started` is `time.perf_counter()` at launch."""
+    """Run the board until its window closes. `started` is `time.perf_counter()` at launch;
+    `size` sets the window's size (screenshots at a given screen size)."""
     started = time.perf_counter() if started is None else started
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -124,6 +140,10 @@ def run_gui(
         controller.synced.connect(first_data)
 
     window.show()
+    if size is None and screenshot is not None:
+        size = BOARD_SCREENSHOT_SIZE  # the offscreen screen is small: not fitted to it
+    if size is not None:
+        window.resize(*size)
     return _run(app, controller, runtime, outcome)
 
 

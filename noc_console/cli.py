@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot", type=Path, metavar="PATH", help="render the board to a PNG and exit"
     )
     parser.add_argument(
+        "--size", type=_size, metavar="WxH", help="with --screenshot: the window's size, 1366x768"
+    )
+    parser.add_argument(
         "--log-level",
         type=str.upper,
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -102,6 +105,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _size(text: str) -> tuple[int, int]:
+    """ "1366x768" → (1366, 768)."""
+    width, _, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1366x768") from None
+    if min(size) < 200 or max(size) > 8000:
+        raise argparse.ArgumentTypeError(f"{text!r}: each side must be 200 to 8000 pixels")
+    return size
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
@@ -148,7 +163,7 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
         return run_wall(config, db_url, demo, args.clients, args.screen, args.screenshot)
     from noc_console.app import run_gui
 
-    return run_gui(config, db_url, demo, args.screenshot, started)
+    return run_gui(config, db_url, demo, args.screenshot, started, args.size)
 
 
 def _sync(config: Config, db_url: str, demo: bool) -> int:

@@ -68,9 +68,24 @@ class AlarmSettings:
         default=timedelta(seconds=30),
         metadata={"doc": "How often a sounding alarm repeats.", "check": _at_least_5_s},
     )
+    sound_files: dict[str, str] = field(
+        default_factory=dict,
+        metadata={"doc": 'A WAV file per priority instead of its built-in tone '
+                  '(`P1 = "/usr/share/sounds/siren.wav"`).',
+                  "keys": lambda name: priority_name(name), "check": lambda p: wav_problem(p)},
+    )  # fmt: skip
 
 
 _DEFAULT = AlarmSettings()
+
+
+def priority_name(name: str) -> str | None:
+    """Why `name` is not a priority (a key of `[alarms.sound_files]`), or None."""
+    return None if name in Priority.__members__ else "is not a priority (P1, P2, P3 or P4)"
+
+
+def wav_problem(path: str) -> str | None:
+    return None if path.lower().endswith(".wav") else "must be the path of a .wav file"
 
 
 @dataclass

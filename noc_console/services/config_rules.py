@@ -98,6 +98,17 @@ def duration(value: Any) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def duration_text(value: timedelta) -> str:
+    """A duration as `duration` reads it back: "90s" → "1m 30s", "1d 2h"."""
+    seconds = int(value.total_seconds())
+    parts: list[str] = []
+    for unit, size in (("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size or (unit == "s" and not parts):
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return " ".join(parts)
+
+
 def time_of_day(value: Any) -> time:
     """A wall-clock time "07:00" ("24:00" is midnight)."""
     match = _TIME.match(value) if isinstance(value, str) else None

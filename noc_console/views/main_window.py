@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,12 +35,11 @@ from PySide6.QtWidgets import (
 from noc_console import APP_NAME
 from noc_console.models.board_row import BoardRow
 from noc_console.models.clock import Clock
-from noc_console.models.incident import IncidentKey
+from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import Alarms, AlarmSettings
 from noc_console.services.board.board_order import DEFAULT_ORDER, order_named
-from noc_console.services.board.columns import COLUMNS
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
@@ -40,8 +50,17 @@ from noc_console.views import format as fmt
 from noc_console.views.alarms.presenter import AlarmPresenter
 from noc_console.views.board.cell_delegate import CellDelegate
 from noc_console.views.board.client_filter import ClientFilter
+from noc_console.views.board.column_chooser import (
+    DEFAULT_LAYOUT,
+    ColumnChooser,
+    ColumnMenu,
+    apply_layout,
+    current_layout,
+)
+from noc_console.views.board.column_fit import ColumnFit
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.detail_panel import DetailPanel
+from noc_console.views.board.empty_notice import EmptyNotice
 from noc_console.views.board.model import ROW_ROLE, BoardModel
 from noc_console.views.board.order_chooser import OrderChooser
 from noc_console.views.board.queue_list import QueueList
@@ -55,6 +74,25 @@ from noc_console.views.worker import Op
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
 
 ROW_HEIGHT = 28
+#: The window's size before it is fitted to the screen's available room.
+PREFERRED_SIZE = (1600, 900)
+#: Below this width the open detail panel takes the queue list's room (Q brings it back).
+WIDE = 1600
+QUEUE_WIDTH, DETAIL_WIDTH = 240, 380
+#: Keys of the window itself, after the board's triage keys in the hint bar.
+MORE_HINTS = (
+    "Home/End first/last",
+    "C columns",
+    "H handover",
+    "Shift+A acknowledge alarms",
+    "Shift+S snooze alarms",
+    "Ctrl+, settings",
+)
+
+
+def hint_text(parts: Iterable[str]) -> str:
+    """The hint bar's text: it wraps between hints, never inside one."""
+    return " · ".join(part.strip().replace(" ", "\u00a0") for part in parts)
 
 
 class BoardWindow(QMainWindow):
@@ -103,23 +141,27 @@ class BoardWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for spec in COLUMNS:  # the title takes the rest (it says what broke)
-            if spec.width is None:
-                header.setSectionResizeMode(spec.column, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.resizeSection(spec.column, spec.width)
+        self.column_fit = ColumnFit(self.table)  # the title takes the rest (it says what broke)
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.column_chooser: ColumnChooser | None = None
+        self.set_columns(DEFAULT_LAYOUT)
         self.table.setItemDelegate(CellDelegate(model, self.table))  # from the cell cache
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search id, client, title, assignee  ( / )")
+        self.search.setPlaceholderText(
+            'Search  ( / )   words, "a phrase", p1, client:name, tier:l2, status:waiting, mine'
+        )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(model.set_text)
         self.search.returnPressed.connect(self.table.setFocus)
         escape = QShortcut(QKeySequence("Esc"), self)
         escape.activated.connect(self._escape)
-        self.hints = QLabel(HINTS, self)
+        self.hints = QLabel(hint_text([*HINTS.split(" · "), *MORE_HINTS]), self)
         self.hints.setObjectName("hints")
+        self.hints.setWordWrap(True)  # two lines on a small screen rather than a wide window
         self.hints.setStyleSheet(f"color: {tokens()['muted']}; padding: 2px 6px;")
 
         policies = sla or SlaSettings()  # the configured escalation rules and thresholds
@@ -154,7 +196,11 @@ class BoardWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 980, 380])
+        splitter.setSizes([QUEUE_WIDTH, 980, DETAIL_WIDTH])
+        splitter.setCollapsible(1, False)
+        self.queue_list.setMinimumWidth(160)
+        self.queue_list.installEventFilter(self)  # Q on a folded-away queue list opens it
+        self.detail.setMinimumWidth(320)
         self.detail.hide()  # Enter shows it; the board keeps its width until then
         self.splitter = splitter
         self.setCentralWidget(splitter)
@@ -166,6 +212,9 @@ class BoardWindow(QMainWindow):
         )  # fmt: skip
         self.triage.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         controller.changed.connect(self._detail_changed)  # the panel follows its incident
+        choose = QShortcut(QKeySequence("C"), self.table)
+        choose.setContext(Qt.ShortcutContext.WidgetShortcut)
+        choose.activated.connect(self.choose_columns)
         self._queue_timer = QTimer(self)
         self._queue_timer.setInterval(QUEUE_REFRESH_MS)
         self._queue_timer.timeout.connect(self.refresh_queues)
@@ -194,6 +243,8 @@ class BoardWindow(QMainWindow):
             self,
             self.alarm_label,
         )
+        files = (alarms or AlarmSettings()).sound_files
+        self.alarms.sound.chosen = {Priority(p): Path(f) for p, f in files.items()}
 
         controller.loaded.connect(self.refresh_queues)
         controller.synced.connect(self.refresh_queues)
@@ -202,11 +253,19 @@ class BoardWindow(QMainWindow):
         controller.failed.connect(self._on_failed)
         controller.synced.connect(self._clear_error)
         controller.applied.connect(self._refresh_count)  # every open one, shown or not
+        self.empty = EmptyNotice(self.table)  # says so when the filters leave no row
+        live.set_filter(replace(live.filter, me=me))  # who `mine` in the search means
+        live.subscribe(lambda _diff: self._refresh_count())  # "N shown of M open"
+        self.search.textChanged.connect(self._refresh_count)  # also when none came or went
+        self.clients.clients_changed.connect(self._refresh_count)
+        self.queue_list.queue_selected.connect(self._refresh_count)
         self._refresh_count()
         self._refresh_status()
-        self.resize(1600, 900)
+        self.resize(*PREFERRED_SIZE)
         self._settings = settings
         self._restore()
+        self._fitted = False
+        self._fit_to_screen()
 
     def attach_handover(self, desk: HandoverDesk, me: str = "") -> None:
         """Shift → Shift handover… (H), and the unacknowledged-handover flag."""
@@ -258,16 +317,88 @@ class BoardWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            key, plain_key = event.key(), not event.modifiers()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain_key:
                 self.toggle_detail()
                 return True
+        if watched is self.queue_list and event.type() == QEvent.Type.FocusIn:
+            self._unfold_queues()
         return super().eventFilter(watched, event)
 
     def toggle_detail(self) -> None:
         """Enter: show the selected incident in full beside the board, or hide it."""
         self.detail.setVisible(not self.detail.isVisible())
+        self._arrange()
         if self.detail.isVisible():
             self._show_detail(None)
+
+    # ----------------------------------------------------------- room
+    def fit_within(self, area: QRect) -> None:
+        """Keep the window inside `area` (the screen's available geometry: no status bar
+        below the screen's edge), frame included once it has one."""
+        frame = self.frameGeometry()
+        extra_w = frame.width() - self.width()
+        extra_h = frame.height() - self.height()
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), area.x()), area.right() + 1 - frame.width())
+        y = min(max(frame.y(), area.y()), area.bottom() + 1 - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def _fit_to_screen(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.fit_within(screen.availableGeometry())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fitted again once shown: only then is the window frame's size known."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self._fit_to_screen()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """On a narrow window the open detail panel takes the queue list's room, so the
+        board keeps its columns; wide again (or the panel closed), the list is back."""
+        sizes = self.splitter.sizes()
+        if self.detail.isVisible() and self.width() < WIDE:
+            if sizes[0]:
+                self.splitter.setSizes([0, sizes[0] + sizes[1], sizes[2]])
+        elif not sizes[0]:
+            self._unfold_queues()
+
+    def _unfold_queues(self) -> None:
+        sizes = self.splitter.sizes()
+        if not sizes[0]:
+            self.splitter.setSizes([QUEUE_WIDTH, max(0, sizes[1] - QUEUE_WIDTH), sizes[2]])
+
+    # ----------------------------------------------------------- columns
+    def set_columns(self, layout: Sequence[str]) -> None:
+        """Show these columns (`Column` names) left to right; the title takes the rest."""
+        apply_layout(self.table.horizontalHeader(), layout)
+        self.column_fit.fit()
+
+    def columns(self) -> tuple[str, ...]:
+        return current_layout(self.table.horizontalHeader())
+
+    def choose_columns(self) -> None:
+        """C: the column chooser (show, hide, reorder by keyboard)."""
+        self.column_chooser = ColumnChooser(self.columns(), self)
+        self.column_chooser.chosen.connect(self.set_columns)
+        self.column_chooser.finished.connect(self.table.setFocus)
+        self.column_chooser.open()
+
+    def _header_menu(self, at: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        ColumnMenu(header, self.set_columns, self.choose_columns).popup(header.mapToGlobal(at))
 
     def _show_detail(self, current: object, _previous: object = None) -> None:
         if not self.detail.isVisible():
@@ -296,6 +427,7 @@ class BoardWindow(QMainWindow):
             self.search.text(),
             tuple(sorted(self.clients.chosen)),
             (self.order.order or DEFAULT_ORDER).value,
+            self.columns(),
         )
 
     def apply_view(self, view: View) -> None:
@@ -303,6 +435,8 @@ class BoardWindow(QMainWindow):
         self.search.setText(view.search)
         self.clients.choose(set(view.clients))
         self.order.choose(order_named(view.order))
+        if view.columns is not None:
+            self.set_columns(view.columns)
 
     def _escape(self) -> None:
         if self.search.hasFocus() and self.search.text():
@@ -338,6 +472,7 @@ class BoardWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("board/splitter", self.splitter.saveState())
         s.setValue("board/header", self.table.horizontalHeader().saveState())
+        s.setValue("board/columns", ",".join(self.columns()))
         s.setValue("board/queue", self.queue_list.current_key)
         s.setValue("board/search", self.search.text())
         s.setValue("board/detail", self.detail.isVisible())
@@ -356,6 +491,8 @@ class BoardWindow(QMainWindow):
             value = s.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
+        columns = str(s.value("board/columns", ""))
+        self.set_columns(columns.split(",") if columns else DEFAULT_LAYOUT)
         self.queue_list.select(str(s.value("board/queue", "all")))
         self.search.setText(str(s.value("board/search", "")))
         self.detail.setVisible(str(s.value("board/detail", "false")).lower() == "true")
@@ -372,9 +509,32 @@ class BoardWindow(QMainWindow):
         self._error = None
 
     def _refresh_count(self) -> None:
+        """The open count — and, while a filter hides some, how many show; a notice over
+        an empty board says which search found nothing."""
         count = len(self._live)
-        self.count_label.setText(f"{count} open")
+        shown = self.model.rowCount()
+        filtering = self.model.filtering
+        self.count_label.setText(f"{shown} shown of {count} open" if filtering else f"{count} open")
         self.setWindowTitle(f"{APP_NAME} — {count} open")
+        self.empty.say(self._nothing_shown() if filtering and not shown and count else "")
+
+    def _nothing_shown(self) -> str:
+        """Why the board is empty: the search (and what of it was not understood), the
+        queue and the clients it was looked for in."""
+        where = []
+        queue = self.queue_list.currentItem()
+        if queue is not None and self.queue_list.current_key != "all":
+            where.append(f"in the queue {queue.text(0)}")
+        if self.clients.chosen:
+            chosen = len(self.clients.chosen)
+            where.append(f"for the {chosen} chosen client{'s' if chosen > 1 else ''}")
+        text = self.search.text().strip()
+        if not text:
+            return f"No open incident {' '.join(where)}."
+        lines = [f"No open incident matches “{capped(text)}” {' '.join(where)}".rstrip() + "."]
+        lines += self._live.filter.search.notes
+        lines.append("Esc clears the search.")
+        return "\n".join(lines)
 
     def _refresh_status(self) -> None:
         """Once a second: texts and styles are set only when they change (a style sheet

@@ -12,6 +12,7 @@ from PySide6.QtGui import QImage, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -47,6 +48,9 @@ class RolesDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        if index.column() == Column.PRIORITY:  # a selected row keeps its priority badge
+            option = QStyleOptionViewItem(option)
+            option.state &= ~QStyle.StateFlag.State_Selected
         super().paint(painter, option, index)
         style = self._styles[self._model.cell(index.row(), index.column()).look]
         if style.mark or style.outline:
@@ -173,3 +177,16 @@ def test_a_tick_repaints_only_the_cells_whose_text_changed(
             else:  # Qt may touch a neighbour's edge pixel; never its inside
                 assert not repainted.intersects(cell.adjusted(2, 2, -2, -2)), (r, c)
     assert len(moved) < 2 * len(visible)  # not every countdown: most show minutes
+
+
+def test_a_selected_row_keeps_its_priority_colour(model: BoardModel, qtbot: QtBot) -> None:
+    view = table(model, qtbot, CellDelegate(model))
+    view.setFocus()
+    for row in range(model.rowCount()):  # the cursor on the row, and not on it
+        view.selectRow(row)
+        for current in (model.index(row, Column.PRIORITY), model.index(row, Column.TITLE)):
+            view.setCurrentIndex(current)
+            rect = view.visualRect(model.index(row, Column.PRIORITY))
+            pixel = grab(view).pixelColor(rect.left() + 6, rect.top() + 6)
+            badge = cell_styles()[model.cell(row, Column.PRIORITY).look].background
+            assert pixel == badge

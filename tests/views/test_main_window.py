@@ -230,3 +230,28 @@ def test_a_saved_view_keeps_its_order(window: BoardWindow, tmp_path: Path) -> No
     views.view_chosen.connect(window.apply_view)
     views.choose("old")
     assert window.order.currentData() == Order.NEEDS_ME.value
+
+
+def test_a_search_that_finds_nothing_says_so_and_the_count_says_what_shows(
+    window: BoardWindow, qtbot: QtBot, store: Store
+) -> None:
+    total = store.open_count()
+    qtbot.keyClick(window.table, Qt.Key.Key_Slash)
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, "p1")
+    p1 = sum(1 for r in window.model.rows() if r.priority.value == "P1")
+    assert 0 < p1 == window.model.rowCount() < total
+    assert window.count_label.text() == f"{p1} shown of {total} open"
+    assert not window.empty.isVisible()
+    qtbot.keyClicks(window.search, ' "no such thing" foo:bar')
+    assert window.model.rowCount() == 0
+    assert window.count_label.text() == f"0 shown of {total} open"
+    assert window.empty.isVisible()
+    notice = window.empty.text()
+    assert '“p1 "no such thing" foo:bar”' in notice
+    assert "foo: is not a search field" in notice
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    assert window.table.hasFocus()
+    assert window.count_label.text() == f"{total} open"
+    assert not window.empty.isVisible()

@@ -13,6 +13,7 @@ from noc_console.services.config import load_config
 
 def test_the_settings_menu_opens_the_connector_settings(qtbot: QtBot, tmp_path: Path) -> None:
     from noc_console.views.settings.connectors import ConnectorSettingsDialog
+    from noc_console.views.settings.settings_dialog import SettingsDialog
 
     path = tmp_path / "config.toml"
     path.write_text("theme = 'dark'\n", encoding="utf-8")
@@ -21,9 +22,11 @@ def test_the_settings_menu_opens_the_connector_settings(qtbot: QtBot, tmp_path: 
     _add_settings_menu(window, load_config(path))
     (menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "Se&ttings"]
     assert isinstance(menu, QMenu)
-    (action,) = menu.actions()
-    assert action.shortcut().toString() == "Ctrl+,"
-    action.trigger()
+    settings, connectors = menu.actions()
+    assert settings.shortcut().toString() == "Ctrl+,"
+    settings.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SettingsDialog)))
+    connectors.trigger()
     qtbot.waitUntil(
         lambda: any(d.isVisible() for d in window.findChildren(ConnectorSettingsDialog))
     )

@@ -8,6 +8,7 @@ Cells are plain values, computed once and cached by `LiveRows`; a view paints th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ class Column(IntEnum):
     RESOLUTION = 9
     DUE = 10
     SOURCE = 11
+    ID = 12  # SOURCE:ID, as exported
 
 
 class Look(StrEnum):
@@ -217,6 +219,11 @@ def _deadline(clock: SlaClock | None) -> float:
     return clock.due_at.timestamp() if clock is not None and clock.running else _INF
 
 
+def _id_order(row: BoardRow) -> str:
+    """`SOURCE:ID` sorting as people count: DEMO-99 before DEMO-100."""
+    return re.sub(r"\d+", lambda digits: digits[0].zfill(20), str(row.key).casefold())
+
+
 def _due(row: BoardRow, at: Moment) -> Cell:
     return Cell(local_time(row.next_deadline, at.now) if row.next_deadline else "—")
 
@@ -265,6 +272,9 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(Column.SOURCE, "Source", 64, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(r.key.source),
                lambda r: r.key.source.casefold()),
+    ColumnSpec(Column.ID, "Id", 116, Align.LEFT, Changes.WITH_ROW,
+               lambda r, _: Cell(one_line(str(r.key))),
+               _id_order),
 )  # fmt: skip
 assert [spec.column for spec in COLUMNS] == list(Column)  # indexed by Column
 COLUMN_COUNT = len(COLUMNS)

@@ -52,9 +52,13 @@ class AlarmSound:
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder or Path(tempfile.mkdtemp(prefix="noc-console-sounds-"))
         self._files: dict[Priority, Path] = {}
+        #: The configured files (`[alarms.sound_files]`), played instead of the tones.
+        self.chosen: dict[Priority, Path] = {}
         self.player = self._find_player()
 
     def file_for(self, priority: Priority) -> Path:
+        if priority in self.chosen:
+            return self.chosen[priority]
         path = self._files.get(priority)
         if path is None:
             path = self._folder / f"{priority.value}.wav"

@@ -48,6 +48,8 @@ _NORMAL, _INACTIVE, _DISABLED = (
     QPalette.ColorGroup.Disabled,
 )
 Index = QModelIndex | QPersistentModelIndex
+#: Looks a selected row keeps (the priority badge): the selection must not hide a P1.
+_KEEP_WHEN_SELECTED = frozenset({Look.P1, Look.P2, Look.P3, Look.P4})
 LaidOut = tuple[QTextLayout, int]  # the text laid out, and its top within the cell
 
 
@@ -66,6 +68,9 @@ class CellDelegate(QStyledItemDelegate):
         state = option.state
         column = index.column()
         cell = self._model.cell(index.row(), column)
+        if state & _SELECTED and cell.look in _KEEP_WHEN_SELECTED:
+            option = QStyleOptionViewItem(option)  # drawn as unselected: its own colours
+            state = option.state = state & ~_SELECTED
         if state & _FOCUS:  # the style's focus frame: Qt's delegate draws this one
             super().paint(painter, option, index)
             style = self._styles[cell.look]

@@ -20,6 +20,7 @@ class View:
     search: str
     clients: tuple[str, ...]
     order: str = DEFAULT_ORDER.value  # a `board_order.Order` value
+    columns: tuple[str, ...] | None = None  # visible columns left to right; None: as they are
 
 
 class SavedViews(QToolButton):
@@ -44,8 +45,13 @@ class SavedViews(QToolButton):
         if settings is not None:
             for name, data in json.loads(str(settings.value("views/saved", "{}"))).items():
                 order = str(data.get("order", DEFAULT_ORDER.value))
+                columns = data.get("columns")
                 self._views[name] = View(
-                    data["queue"], data["search"], tuple(data["clients"]), order
+                    data["queue"],
+                    data["search"],
+                    tuple(data["clients"]),
+                    order,
+                    None if columns is None else tuple(columns),
                 )
         self.setMenu(QMenu(self))
         self.dialog: ReasonDialog | None = None

@@ -92,6 +92,8 @@ class HandoverWindow(QWidget):
         self.hand_over_button = QPushButton("Hand over  (Ctrl+S)", self)
         self.hand_over_button.clicked.connect(self.hand_over)
         QShortcut(QKeySequence("Ctrl+S"), self, self.hand_over)
+        for keys in ("Esc", "Ctrl+W"):  # closes (hides: the draft stays) as dialogs do
+            QShortcut(QKeySequence(keys), self, self.close)
         self.incoming = QLineEdit(self)
         self.incoming.setObjectName("incomingLead")
         self.incoming.setPlaceholderText("Your name (incoming lead)")
