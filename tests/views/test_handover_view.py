@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -92,4 +93,31 @@ def test_acknowledging_needs_a_name(qtbot: QtBot, board: BoardWindow, store: Sto
     qtbot.keyClick(view.incoming, Qt.Key.Key_Return)
     assert "Type your name" in view.status.text()
     assert not store.handovers()[0].acknowledged
+    view.close()
+
+
+def mid_word_breaks(document: QTextDocument) -> list[str]:
+    """Every place the layout broke a line between two letters or digits, as
+    "…before|after…" (a break at a space or after a hyphen is not one)."""
+    found = []
+    block = document.begin()
+    while block.isValid():
+        lines, text = block.layout(), block.text()
+        for i in range(1, lines.lineCount()):
+            at = lines.lineAt(i).textStart()
+            if text[at - 1].isalnum() and text[at].isalnum():
+                found.append(f"{text[max(at - 20, 0) : at]}|{text[at : at + 10]}")
+        block = block.next()
+    return found
+
+
+def test_the_document_never_wraps_inside_a_word(qtbot: QtBot, board: BoardWindow) -> None:
+    """ "Waiting custome r" was seen: the view laid the page out at its own width and Qt
+    broke what did not fit anywhere. It shows the page at the paper's width instead."""
+    view = open_handover(qtbot, board)
+    qtbot.waitUntil(lambda: "Open incidents by queue" in view.document.toPlainText())
+    for width in (1600, 1100):  # as opened, and narrower: a scroll bar, never a cut word
+        view.resize(width, 900)
+        qtbot.waitUntil(lambda w=width: view.width() == w)  # type: ignore[misc]
+        assert mid_word_breaks(view.document.document()) == []
     view.close()

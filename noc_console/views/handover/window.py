@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +41,7 @@ from noc_console.models.text_limits import capped
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.handover.document import render_handover_html
 from noc_console.services.handover.report import HandoverReport
+from noc_console.views.handover.pdf import printed_width
 from noc_console.views.worker import Op, Runner
 
 NOTE_COLUMN = 2
@@ -75,6 +77,10 @@ class HandoverWindow(QWidget):
         self.document = QTextBrowser(self)
         self.document.setObjectName("handoverDocument")
         self.document.setStyleSheet(PAPER)  # the page as it prints, whatever the theme
+        # laid out at the paper's width, not the pane's: narrower, Qt broke a column's
+        # text mid-word ("Waiting custome r"); the pane scrolls sideways instead
+        self.document.setLineWrapMode(QTextEdit.LineWrapMode.FixedPixelWidth)
+        self.document.setLineWrapColumnOrWidth(printed_width(self.document))
         self.notes = QTableWidget(0, 3, self)
         self.notes.setObjectName("incidentNotes")
         self.notes.setHorizontalHeaderLabels(["Incident", "Client / title", "Handover note"])
@@ -121,9 +127,9 @@ class HandoverWindow(QWidget):
         splitter.addWidget(self.list)
         splitter.addWidget(middle)
         splitter.addWidget(self.draft_panel)
-        splitter.setSizes([210, 760, 600])
+        splitter.setSizes([190, 1070, 540])  # the middle holds the page at its printed width
         QVBoxLayout(self).addWidget(splitter)
-        self.resize(1600, 900)
+        self.resize(1800, 900)
         self.refresh()
 
     def refresh(self) -> None:
