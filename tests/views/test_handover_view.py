@@ -86,6 +86,7 @@ def test_hand_over_then_acknowledge(qtbot: QtBot, board: BoardWindow, store: Sto
 
 def test_acknowledging_needs_a_name(qtbot: QtBot, board: BoardWindow, store: Store) -> None:
     view = open_handover(qtbot, board)
+    qtbot.keyClicks(view.note, "Quiet shift")  # an empty note would be asked about first
     with qtbot.waitSignal(view.changed, timeout=10_000):
         view.hand_over()
     qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10_000)
@@ -120,4 +121,28 @@ def test_the_document_never_wraps_inside_a_word(qtbot: QtBot, board: BoardWindow
         view.resize(width, 900)
         qtbot.waitUntil(lambda w=width: view.width() == w)  # type: ignore[misc]
         assert mid_word_breaks(view.document.document()) == []
+    view.close()
+
+
+def test_handing_over_without_a_note_asks_first(
+    qtbot: QtBot, board: BoardWindow, store: Store
+) -> None:
+    view = open_handover(qtbot, board)
+    prompt = view.no_note_prompt
+    for answer in (Qt.Key.Key_Escape, Qt.Key.Key_Return):  # Esc cancels; No is the default
+        qtbot.keyClick(view.note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(prompt.isVisible)
+        assert "Hand over without a note?" in prompt.text()
+        qtbot.keyClick(prompt, answer)
+        qtbot.waitUntil(lambda: not prompt.isVisible())
+        assert view.note.hasFocus()  # back to the note, to write one
+    assert store.handovers() == []
+
+    qtbot.keyClicks(view.note, "   ")  # blanks are no note either
+    qtbot.keyClick(view.note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(prompt.isVisible)
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.keyClick(prompt, Qt.Key.Key_Y)  # Yes: hand over all the same
+    (saved,) = store.handovers()
+    assert saved.note.strip() == ""
     view.close()

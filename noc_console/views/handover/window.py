@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -97,6 +98,9 @@ class HandoverWindow(QWidget):
         self.author.setPlaceholderText("Your name (outgoing lead)")
         self.hand_over_button = QPushButton("Hand over  (Ctrl+S)", self)
         self.hand_over_button.clicked.connect(self.hand_over)
+        self.no_note_prompt = _no_note_prompt(self)
+        self.no_note_prompt.accepted.connect(self._store_draft)
+        self.no_note_prompt.rejected.connect(self.note.setFocus)
         QShortcut(QKeySequence("Ctrl+S"), self, self.hand_over)
         self.incoming = QLineEdit(self)
         self.incoming.setObjectName("incomingLead")
@@ -138,8 +142,19 @@ class HandoverWindow(QWidget):
         Op(lambda: (desk.draft(), desk.handovers()), self._loaded).start(self._run)
 
     def hand_over(self) -> None:
+        """Store the draft; with no overall note, only once the lead says so."""
+        if self._report is None or self.list.currentRow() != 0:
+            return
+        if self.no_note_prompt.isVisible():
+            return
+        if not self.note.toPlainText().strip():
+            self.no_note_prompt.open()
+            return
+        self._store_draft()
+
+    def _store_draft(self) -> None:
         report = self._report
-        if report is None or self.list.currentRow() != 0:
+        if report is None:
             return
         notes, author, text = self._notes(), self.author.text(), self.note.toPlainText()
         desk = self._desk
@@ -235,6 +250,22 @@ class HandoverWindow(QWidget):
             if ident is not None and note is not None and note.text().strip():
                 notes[ident.data(Qt.ItemDataRole.UserRole)] = note.text()
         return notes
+
+
+def _no_note_prompt(parent: QWidget) -> QMessageBox:
+    """The question before a handover without an overall note: the incoming lead's
+    first read. No is the default (Return) and Esc cancels; Yes hands over."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Shift handover",
+        "Hand over without a note?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setInformativeText("The overall note is what the incoming lead reads first.")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box
 
 
 def _local(when: datetime | None, report: HandoverReport) -> str:
