@@ -4,13 +4,16 @@ board flags it until the incoming lead acknowledges it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from noc_console.cli import main
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.shift import ShiftPlan
@@ -145,4 +148,75 @@ def test_handing_over_without_a_note_asks_first(
         qtbot.keyClick(prompt, Qt.Key.Key_Y)  # Yes: hand over all the same
     (saved,) = store.handovers()
     assert saved.note.strip() == ""
+    view.close()
+
+
+def export(qtbot: QtBot, view: HandoverWindow, path: Path) -> None:
+    """Ctrl+E, the file's name typed in the save dialog (opened in its folder), Return."""
+    dialog = view.export_dialog
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # Qt's own, to type in
+    dialog.setDirectory(str(path.parent))
+    view.activateWindow()  # as a person clicks into it: the shortcut is the window's
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.keyClick(view.list, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(dialog.isVisible)
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert name is not None
+    qtbot.keyClicks(name, path.name)
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Saved" in view.status.text(), timeout=20_000)
+    assert not dialog.isVisible()
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(str(path)).pages]
+
+
+def test_export_saves_what_the_command_writes(
+    qtbot: QtBot, board: BoardWindow, clock: ManualClock, db_url: str, tmp_path: Path
+) -> None:
+    """The Export button writes the file `noc-console handover --out` writes for that
+    shift (at the same instant), through the same code: HTML for the draft, PDF for
+    the handover once stored and acknowledged."""
+    config = tmp_path / "config.toml"
+    config.write_text("")  # no sources: the demo feed, as the board runs it
+
+    def command(*args: str) -> None:
+        handover = ["--config", str(config), "--db", db_url, "handover", *args]
+        assert main(handover, clock=clock) == 0
+
+    view = open_handover(qtbot, board)
+    export(qtbot, view, tmp_path / "draft.html")
+    assert f"Saved {tmp_path / 'draft.html'}" in view.status.text()
+    command("--format", "html", "--out", str(tmp_path / "cli.html"))
+    saved = (tmp_path / "draft.html").read_text(encoding="utf-8")
+    assert saved == (tmp_path / "cli.html").read_text(encoding="utf-8")
+    assert "Draft, not handed over" in saved
+
+    qtbot.keyClicks(view.note, "Watch the Leeds VPN")
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.keyClick(view.note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10_000)
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_Down)
+    qtbot.keyClicks(view.incoming, "Sam")
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.keyClick(view.incoming, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Acknowledged by Sam" in view.status.text(), timeout=10_000)
+    export(qtbot, view, tmp_path / "stored")  # no suffix: the type offered first, PDF
+    command("--format", "pdf", "--out", str(tmp_path / "cli.pdf"), "--shift", "Early")
+    pages = pdf_pages(tmp_path / "stored.pdf")
+    assert pages == pdf_pages(tmp_path / "cli.pdf")
+    assert "Watch the Leeds VPN" in pages[0]
+    assert "acknowledged by Sam" in pages[0]
+    view.close()
+
+
+def test_export_says_when_the_file_cannot_be_written(
+    qtbot: QtBot, board: BoardWindow, tmp_path: Path
+) -> None:
+    view = open_handover(qtbot, board)
+    view.export_to(tmp_path / "no-such-folder" / "h.html")
+    assert f"Cannot write {tmp_path / 'no-such-folder' / 'h.html'}" in view.status.text()
+    assert not (tmp_path / "no-such-folder").exists()
     view.close()
