@@ -18,16 +18,16 @@ from zoneinfo import ZoneInfo
 
 from noc_console import APP_ID, __version__
 from noc_console.models.actions import ActionState
+from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.record_text import clean
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
-from noc_console.services.handover.document import handover_title, render_handover_html
-from noc_console.services.handover.report import assemble_handover
+from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.runtime import build_runtime
-from noc_console.services.safe_file import replace_atomically
 from noc_console.services.sync import skip_reasons
+from noc_console.views.handover.export import FORMATS, write_handover
 
 log = logging.getLogger(APP_ID)
 
@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_act_parser(commands)
     handover = commands.add_parser("handover", help="write a shift handover as HTML or PDF")
-    handover.add_argument("--format", required=True, choices=["html", "pdf"])
+    handover.add_argument("--format", required=True, choices=FORMATS)
     handover.add_argument("--out", type=Path, required=True, help="file to write")
     handover.add_argument("--shift", help="shift name (default: the shift at --at)")
     handover.add_argument(
@@ -117,13 +117,15 @@ def _size(text: str) -> tuple[int, int]:
     return size
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
+    """Run the command line; `clock` is "now" for `handover` (default: the system's),
+    so a test can compare its file with the Handover window's at one instant."""
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
     level = args.log_level or ("ERROR" if args.command else "WARNING")
     configure_logging(level, args.log_format)
     try:
-        return _dispatch(args, started)
+        return _dispatch(args, started, clock)
     except EnvironmentProblem as exc:
         print(f"noc-console: {exc}", file=sys.stderr)
         return EXIT_ENVIRONMENT
@@ -132,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _dispatch(args: argparse.Namespace, started: float) -> int:
+def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> int:
     config_path = args.config or default_config_path()
     if args.config is not None and not args.config.exists():
         print(f"noc-console: config file {args.config} does not exist", file=sys.stderr)
@@ -149,7 +151,7 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
 
         return run_connectors_command(config, args.connectors_command, getattr(args, "name", ""))
     if args.command == "handover":
-        return _handover(config, db_url, demo, args)
+        return _handover(config, db_url, demo, args, clock)
     if args.command == "outbox":
         return _outbox(config, db_url, args)
     if args.command == "act":
@@ -254,11 +256,13 @@ def _export(config: Config, db_url: str, demo: bool, fmt: str, out: Path | None)
     return 0
 
 
-def _handover(config: Config, db_url: str, demo: bool, args: argparse.Namespace) -> int:
+def _handover(
+    config: Config, db_url: str, demo: bool, args: argparse.Namespace, clock: Clock | None
+) -> int:
     """The handover of the shift at `--at` (or the latest `--shift` by then), with the
     notes and acknowledgement of its stored handover if there is one."""
     plan = config.shifts
-    runtime = build_runtime(config, db_url, demo)
+    runtime = build_runtime(config, db_url, demo, clock)
     try:
         now = runtime.clock.now()
         try:
@@ -269,18 +273,12 @@ def _handover(config: Config, db_url: str, demo: bool, args: argparse.Namespace)
             return EXIT_USAGE
         if demo:  # the demo feed is in-process: sync it so its cache is current
             runtime.engine.run_once()
-        report = assemble_handover(runtime.store, plan, span, now, config.sla)
-        saved = runtime.store.handover_for(span.name, span.start)
+        desk = HandoverDesk(runtime.store, plan, config.sla, runtime.clock)
+        document = desk.document(span)
     finally:
         runtime.close()
-    html = render_handover_html(report, saved)
     try:  # whole or not at all: a full disk is an error, never a truncated file
-        if args.format == "html":
-            replace_atomically(args.out, html.encode("utf-8"), create_folders=False)
-        else:
-            from noc_console.views.handover.pdf import write_handover_pdf  # Qt: PDF only
-
-            write_handover_pdf(html, args.out, handover_title(report))
+        write_handover(document.html, document.title, args.format, args.out)
     except OSError as exc:
         print(f"noc-console: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ENVIRONMENT

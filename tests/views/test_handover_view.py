@@ -4,12 +4,16 @@ board flags it until the incoming lead acknowledges it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from noc_console.cli import main
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.shift import ShiftPlan
@@ -85,6 +89,7 @@ def test_hand_over_then_acknowledge(qtbot: QtBot, board: BoardWindow, store: Sto
 
 def test_acknowledging_needs_a_name(qtbot: QtBot, board: BoardWindow, store: Store) -> None:
     view = open_handover(qtbot, board)
+    qtbot.keyClicks(view.note, "Quiet shift")  # an empty note would be asked about first
     with qtbot.waitSignal(view.changed, timeout=10_000):
         view.hand_over()
     qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10_000)
@@ -92,4 +97,126 @@ def test_acknowledging_needs_a_name(qtbot: QtBot, board: BoardWindow, store: Sto
     qtbot.keyClick(view.incoming, Qt.Key.Key_Return)
     assert "Type your name" in view.status.text()
     assert not store.handovers()[0].acknowledged
+    view.close()
+
+
+def mid_word_breaks(document: QTextDocument) -> list[str]:
+    """Every place the layout broke a line between two letters or digits, as
+    "…before|after…" (a break at a space or after a hyphen is not one)."""
+    found = []
+    block = document.begin()
+    while block.isValid():
+        lines, text = block.layout(), block.text()
+        for i in range(1, lines.lineCount()):
+            at = lines.lineAt(i).textStart()
+            if text[at - 1].isalnum() and text[at].isalnum():
+                found.append(f"{text[max(at - 20, 0) : at]}|{text[at : at + 10]}")
+        block = block.next()
+    return found
+
+
+def test_the_document_never_wraps_inside_a_word(qtbot: QtBot, board: BoardWindow) -> None:
+    """ "Waiting custome r" was seen: the view laid the page out at its own width and Qt
+    broke what did not fit anywhere. It shows the page at the paper's width instead."""
+    view = open_handover(qtbot, board)
+    qtbot.waitUntil(lambda: "Open incidents by queue" in view.document.toPlainText())
+    for width in (1600, 1100):  # as opened, and narrower: a scroll bar, never a cut word
+        view.resize(width, 900)
+        qtbot.waitUntil(lambda w=width: view.width() == w)  # type: ignore[misc]
+        assert mid_word_breaks(view.document.document()) == []
+    view.close()
+
+
+def test_handing_over_without_a_note_asks_first(
+    qtbot: QtBot, board: BoardWindow, store: Store
+) -> None:
+    view = open_handover(qtbot, board)
+    prompt = view.no_note_prompt
+    for answer in (Qt.Key.Key_Escape, Qt.Key.Key_Return):  # Esc cancels; No is the default
+        qtbot.keyClick(view.note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(prompt.isVisible)
+        assert "Hand over without a note?" in prompt.text()
+        qtbot.keyClick(prompt, answer)
+        qtbot.waitUntil(lambda: not prompt.isVisible())
+        assert view.note.hasFocus()  # back to the note, to write one
+    assert store.handovers() == []
+
+    qtbot.keyClicks(view.note, "   ")  # blanks are no note either
+    qtbot.keyClick(view.note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(prompt.isVisible)
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.keyClick(prompt, Qt.Key.Key_Y)  # Yes: hand over all the same
+    (saved,) = store.handovers()
+    assert saved.note.strip() == ""
+    view.close()
+
+
+def export(qtbot: QtBot, view: HandoverWindow, path: Path) -> None:
+    """Ctrl+E, the file's name typed in the save dialog (opened in its folder), Return."""
+    dialog = view.export_dialog
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # Qt's own, to type in
+    dialog.setDirectory(str(path.parent))
+    view.activateWindow()  # as a person clicks into it: the shortcut is the window's
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.keyClick(view.list, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(dialog.isVisible)
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert name is not None
+    qtbot.keyClicks(name, path.name)
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Saved" in view.status.text(), timeout=20_000)
+    assert not dialog.isVisible()
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(str(path)).pages]
+
+
+def test_export_saves_what_the_command_writes(
+    qtbot: QtBot, board: BoardWindow, clock: ManualClock, db_url: str, tmp_path: Path
+) -> None:
+    """The Export button writes the file `noc-console handover --out` writes for that
+    shift (at the same instant), through the same code: HTML for the draft, PDF for
+    the handover once stored and acknowledged."""
+    config = tmp_path / "config.toml"
+    config.write_text("")  # no sources: the demo feed, as the board runs it
+
+    def command(*args: str) -> None:
+        handover = ["--config", str(config), "--db", db_url, "handover", *args]
+        assert main(handover, clock=clock) == 0
+
+    view = open_handover(qtbot, board)
+    export(qtbot, view, tmp_path / "draft.html")
+    assert f"Saved {tmp_path / 'draft.html'}" in view.status.text()
+    command("--format", "html", "--out", str(tmp_path / "cli.html"))
+    saved = (tmp_path / "draft.html").read_text(encoding="utf-8")
+    assert saved == (tmp_path / "cli.html").read_text(encoding="utf-8")
+    assert "Draft, not handed over" in saved
+
+    qtbot.keyClicks(view.note, "Watch the Leeds VPN")
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.keyClick(view.note, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10_000)
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_Down)
+    qtbot.keyClicks(view.incoming, "Sam")
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        qtbot.keyClick(view.incoming, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Acknowledged by Sam" in view.status.text(), timeout=10_000)
+    export(qtbot, view, tmp_path / "stored")  # no suffix: the type offered first, PDF
+    command("--format", "pdf", "--out", str(tmp_path / "cli.pdf"), "--shift", "Early")
+    pages = pdf_pages(tmp_path / "stored.pdf")
+    assert pages == pdf_pages(tmp_path / "cli.pdf")
+    assert "Watch the Leeds VPN" in pages[0]
+    assert "acknowledged by Sam" in pages[0]
+    view.close()
+
+
+def test_export_says_when_the_file_cannot_be_written(
+    qtbot: QtBot, board: BoardWindow, tmp_path: Path
+) -> None:
+    view = open_handover(qtbot, board)
+    view.export_to(tmp_path / "no-such-folder" / "h.html")
+    assert f"Cannot write {tmp_path / 'no-such-folder' / 'h.html'}" in view.status.text()
+    assert not (tmp_path / "no-such-folder").exists()
     view.close()

@@ -298,6 +298,7 @@ NOT_WEB = [
     "noc-evil://run?cmd=calc",
     "https:no-host-here",
     "localsecret.txt",  # relative: would resolve against the panel's own source
+    "https://psa.example/ticket 1 javascript:x",  # whitespace: not one address
 ]
 
 
@@ -336,7 +337,8 @@ def test_a_web_link_opens_in_the_browser_and_the_panel_stays(
 def test_a_quote_in_a_web_link_cannot_add_markup(
     panel: DetailPanel, opened: Opened, row: BoardRow, qtbot: QtBot
 ) -> None:
-    link = "https://psa.example/t/1'><img src='file:///tmp/probe.png'><a href='file:///etc"
+    # no whitespace: an address with a space is not linked at all (models/web_link.py)
+    link = "https://psa.example/t/1'><img/src='file:///tmp/probe.png'><a/href='file:///etc"
     panel.show_detail(detail_of(row, link=link), row.created_at)
     assert [QUrl(a).scheme() for a in anchors(panel.document())] == ["https"]
     assert "\N{OBJECT REPLACEMENT CHARACTER}" not in panel.toPlainText()

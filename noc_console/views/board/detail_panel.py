@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import logging
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from noc_console.models.actions import ActionState
 from noc_console.models.sla_clock import SlaClock
 from noc_console.models.text_limits import BLOCK, LINE, capped
+from noc_console.models.web_link import WEB_SCHEMES, web_link
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.views import format as fmt
 from noc_console.views.theme import PRIORITY_COLOURS, tokens
@@ -31,7 +31,6 @@ STATE_WORDS = {
     ActionState.CONFLICT: "IN CONFLICT",
     ActionState.DISCARDED: "discarded",
 }
-WEB_SCHEMES = frozenset({"http", "https"})
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +62,6 @@ def _open(url: QUrl) -> None:
         QDesktopServices.openUrl(url)
     else:  # not rendered as a link; a link in other text would be a bug
         log.warning("detail panel: not opening %s", capped(url.toString()))
-
-
-def web_link(link: str) -> str | None:
-    """`link` when it is an http(s) address with a host (what may be linked), else None."""
-    text = link.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    return text if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else None
 
 
 def _link(link: str, source: str) -> str:

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QImage,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPdfWriter,
 )
@@ -86,6 +87,12 @@ def render_handover_images(html: str, title: str, dpi: int = 110) -> list[QImage
             )
         )
     return images
+
+
+def printed_width(device: QPaintDevice) -> int:
+    """The width the PDF lays its text out at, in `device`'s pixels: a view at this
+    width breaks the lines where the paper does (type sizes are in points)."""
+    return _page_layout().paintRectPixels(device.logicalDpiX()).width()
 
 
 def _page_layout() -> QPageLayout:

@@ -12,24 +12,28 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -37,12 +41,15 @@ from PySide6.QtWidgets import (
 from noc_console.models.cache.handover_table import SavedHandover
 from noc_console.models.incident import IncidentKey
 from noc_console.models.text_limits import capped
-from noc_console.services.handover.desk import HandoverDesk
-from noc_console.services.handover.document import render_handover_html
+from noc_console.services.handover.desk import HandoverDesk, HandoverDocument
+from noc_console.services.handover.document import handover_title, render_handover_html
 from noc_console.services.handover.report import HandoverReport
+from noc_console.views.handover.export import write_handover
+from noc_console.views.handover.pdf import printed_width
 from noc_console.views.worker import Op, Runner
 
 NOTE_COLUMN = 2
+EXPORT_FILTERS = {"PDF (*.pdf)": "pdf", "HTML (*.html *.htm)": "html"}  # the first is offered
 PAPER = "QTextBrowser#handoverDocument { background: #ffffff; color: #111111; }"
 
 
@@ -75,6 +82,10 @@ class HandoverWindow(QWidget):
         self.document = QTextBrowser(self)
         self.document.setObjectName("handoverDocument")
         self.document.setStyleSheet(PAPER)  # the page as it prints, whatever the theme
+        # laid out at the paper's width, not the pane's: narrower, Qt broke a column's
+        # text mid-word ("Waiting custome r"); the pane scrolls sideways instead
+        self.document.setLineWrapMode(QTextEdit.LineWrapMode.FixedPixelWidth)
+        self.document.setLineWrapColumnOrWidth(printed_width(self.document))
         self.notes = QTableWidget(0, 3, self)
         self.notes.setObjectName("incidentNotes")
         self.notes.setHorizontalHeaderLabels(["Incident", "Client / title", "Handover note"])
@@ -91,9 +102,18 @@ class HandoverWindow(QWidget):
         self.author.setPlaceholderText("Your name (outgoing lead)")
         self.hand_over_button = QPushButton("Hand over  (Ctrl+S)", self)
         self.hand_over_button.clicked.connect(self.hand_over)
+        self.no_note_prompt = _no_note_prompt(self)
+        self.no_note_prompt.accepted.connect(self._store_draft)
+        self.no_note_prompt.rejected.connect(self.note.setFocus)
         QShortcut(QKeySequence("Ctrl+S"), self, self.hand_over)
         for keys in ("Esc", "Ctrl+W"):  # closes (hides: the draft stays) as dialogs do
             QShortcut(QKeySequence(keys), self, self.close)
+        self.export_button = QPushButton("Export…  (Ctrl+E)", self)
+        self.export_button.setToolTip("Save the handover shown as PDF or HTML")
+        self.export_button.clicked.connect(self.export)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.export)
+        self.export_dialog = _export_dialog(self)
+        self.export_dialog.fileSelected.connect(lambda name: self.export_to(Path(name)))
         self.incoming = QLineEdit(self)
         self.incoming.setObjectName("incomingLead")
         self.incoming.setPlaceholderText("Your name (incoming lead)")
@@ -116,16 +136,19 @@ class HandoverWindow(QWidget):
         ack.addWidget(self.acknowledge_button)
         middle = QWidget(self)
         column = QVBoxLayout(middle)
-        column.addWidget(self.status)
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.export_button)
+        column.addLayout(top)
         column.addWidget(self.document, 1)
         column.addWidget(self.ack_panel)
         splitter = QSplitter(self)
         splitter.addWidget(self.list)
         splitter.addWidget(middle)
         splitter.addWidget(self.draft_panel)
-        splitter.setSizes([210, 760, 600])
+        splitter.setSizes([190, 1070, 540])  # the middle holds the page at its printed width
         QVBoxLayout(self).addWidget(splitter)
-        self.resize(1600, 900)
+        self.resize(1800, 900)
         self.refresh()
 
     def refresh(self) -> None:
@@ -134,12 +157,54 @@ class HandoverWindow(QWidget):
         Op(lambda: (desk.draft(), desk.handovers()), self._loaded).start(self._run)
 
     def hand_over(self) -> None:
+        """Store the draft; with no overall note, only once the lead says so."""
+        if self._report is None or self.list.currentRow() != 0:
+            return
+        if self.no_note_prompt.isVisible():
+            return
+        if not self.note.toPlainText().strip():
+            self.no_note_prompt.open()
+            return
+        self._store_draft()
+
+    def _store_draft(self) -> None:
         report = self._report
-        if report is None or self.list.currentRow() != 0:
+        if report is None:
             return
         notes, author, text = self._notes(), self.author.text(), self.note.toPlainText()
         desk = self._desk
         Op(lambda: desk.hand_over(report, author, text, notes), self._stored_one).start(self._run)
+
+    def export(self) -> None:
+        """Ask where to save the handover shown (PDF or HTML, by the name's suffix or
+        the chosen type)."""
+        if self._report is not None and self.list.currentRow() >= 0:
+            self.export_dialog.open()
+
+    def export_to(self, path: Path) -> None:
+        """Save the handover shown to `path`: the draft as shown, notes typed so far
+        included; a stored one as `noc-console handover --shift` writes it."""
+        report, row = self._report, self.list.currentRow()
+        if report is None or row < 0:
+            return
+        path, fmt = _with_format(path, self.export_dialog.selectedNameFilter())
+        if row == 0:
+            shown = render_handover_html(report, None, self._notes(), self.note.toPlainText())
+            self._write(HandoverDocument(shown, handover_title(report)), fmt, path)
+            return
+        saved, desk = self._stored[row - 1], self._desk
+        Op(
+            lambda: desk.stored_document(saved),
+            lambda document: self._write(document, fmt, path),
+        ).start(self._run)
+
+    def _write(self, document: HandoverDocument, fmt: str, path: Path) -> None:
+        try:
+            write_handover(document.html, document.title, fmt, path)
+        except OSError as exc:
+            self.status.setText(html.escape(f"Cannot write {path}: {exc.strerror or exc}"))
+            return
+        self.status.setText(html.escape(f"Saved {path}"))
 
     def acknowledge(self) -> None:
         row = self.list.currentRow()
@@ -231,6 +296,40 @@ class HandoverWindow(QWidget):
             if ident is not None and note is not None and note.text().strip():
                 notes[ident.data(Qt.ItemDataRole.UserRole)] = note.text()
         return notes
+
+
+def _export_dialog(parent: QWidget) -> QFileDialog:
+    dialog = QFileDialog(parent, "Export handover")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilters(list(EXPORT_FILTERS))
+    return dialog
+
+
+def _with_format(path: Path, name_filter: str) -> tuple[Path, str]:
+    """The format a name's suffix says; without one, the chosen type's, suffix added."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return path, "html"
+    if suffix == ".pdf":
+        return path, "pdf"
+    fmt = EXPORT_FILTERS.get(name_filter, "pdf")
+    return path.with_name(f"{path.name}.{fmt}"), fmt
+
+
+def _no_note_prompt(parent: QWidget) -> QMessageBox:
+    """The question before a handover without an overall note: the incoming lead's
+    first read. No is the default (Return) and Esc cancels; Yes hands over."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Shift handover",
+        "Hand over without a note?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setInformativeText("The overall note is what the incoming lead reads first.")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box
 
 
 def _local(when: datetime | None, report: HandoverReport) -> str:
