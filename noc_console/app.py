@@ -34,9 +34,11 @@ SCREENSHOT_SIZE = (1920, 1080)  # a wall screenshot on a smaller (offscreen) scr
 EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
 
 
-def _add_settings_menu(window: QMainWindow, config: Config) -> None:
+def _add_settings_menu(window: QMainWindow, config: Config, runtime: Runtime | None = None) -> None:
     """Settings → Connectors… (Ctrl+,): the connector settings dialog (its modules are
-    imported when it first opens, not before the board's first paint)."""
+    imported when it first opens, not before the board's first paint). Saving wakes the
+    engine: a connector whose secret changed sends its actions refused on credentials
+    again (services/sources/rebuild.py)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction, QKeySequence
 
@@ -48,6 +50,8 @@ def _add_settings_menu(window: QMainWindow, config: Config) -> None:
         path = Path(config.path) if config.path else default_config_path()
         dialog = ConnectorSettingsDialog(config, path, secret_store(config), window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if runtime is not None:
+            dialog.saved.connect(lambda _config: runtime.engine.wake())
         dialog.open()
 
     action = QAction("&Connectors…", window)
@@ -99,7 +103,7 @@ def run_gui(
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), technician()
     )
-    _add_settings_menu(window, config)
+    _add_settings_menu(window, config, runtime)
     outcome = {"code": 0}
 
     def report_first_paint() -> None:
