@@ -4,10 +4,8 @@ minute), the alarm line after A, and bulk A/T/E on a Shift+J selection. By keybo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -20,18 +18,8 @@ from noc_console.services.board.feed import BoardUpdate
 from noc_console.views.board.triage_dialogs import ReasonDialog
 from noc_console.views.main_window import BoardWindow
 from tests.factories import incident
-from tests.views.test_triage import ME, current, demo_board, press
-
-
-@pytest.fixture
-def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
-    board = demo_board(qtbot, store, clock)
-    board.show()
-    with qtbot.waitSignal(board._controller.synced, timeout=10_000):
-        board._controller.start()
-    board.table.setFocus()
-    yield board
-    board.close()
+from tests.views.test_triage import ME, current, press
+from tests.views.test_triage import window as window  # the started demo board fixture
 
 
 def shift(qtbot: QtBot, window: BoardWindow, key: Qt.Key) -> None:
