@@ -35,10 +35,11 @@ BOARD_SCREENSHOT_SIZE = (1600, 900)  # a board screenshot without --size
 EXIT_AFTER_FIRST_PAINT = "NOC_CONSOLE_EXIT_AFTER_FIRST_PAINT"
 
 
-def _add_settings_menu(window: QMainWindow, config: Config) -> None:
+def _add_settings_menu(window: QMainWindow, config: Config, runtime: Runtime | None = None) -> None:
     """Settings… (Ctrl+,): appearance, alarms, wall, shifts, and the connector dialog
     (their modules are imported when one first opens, not before the board's first
-    paint)."""
+    paint). Saving connectors wakes the engine: a connector whose secret changed sends
+    its actions refused on credentials again (services/sources/rebuild.py)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction, QKeySequence
 
@@ -53,6 +54,8 @@ def _add_settings_menu(window: QMainWindow, config: Config) -> None:
 
         dialog = ConnectorSettingsDialog(config, config_path(), secret_store(config), window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if runtime is not None:
+            dialog.saved.connect(lambda _config: runtime.engine.wake())
         dialog.open()
 
     def open_settings() -> None:
@@ -115,7 +118,7 @@ def run_gui(
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), technician()
     )
-    _add_settings_menu(window, config)
+    _add_settings_menu(window, config, runtime)
     outcome = {"code": 0}
 
     def report_first_paint() -> None:

@@ -149,7 +149,8 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
     if args.command == "connectors":
         from noc_console.connector_commands import run_connectors_command
 
-        return run_connectors_command(config, args.connectors_command, getattr(args, "name", ""))
+        name = getattr(args, "name", "")
+        return run_connectors_command(config, args.connectors_command, name, db_url)
     if args.command == "handover":
         return _handover(config, db_url, demo, args, clock)
     if args.command == "outbox":

@@ -14,9 +14,11 @@ from typing import Any
 from noc_console.connectors.base import Check
 from noc_console.connectors.mapping.lines import as_toml
 from noc_console.connectors.registry import connector_type
+from noc_console.models.cache.store import Store
 from noc_console.models.clock import SystemClock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.services.config import Config, ConnectorConfig
+from noc_console.services.outbox import OutboxService
 from noc_console.services.runtime import secret_store
 from noc_console.services.sources.connection_check import check_connection, passed
 from noc_console.services.sources.factory import build_connector
@@ -24,7 +26,7 @@ from noc_console.services.sources.factory import build_connector
 MARKS = {True: "ok  ", False: "FAIL", None: "??  "}
 
 
-def run_connectors_command(config: Config, command: str, name: str) -> int:
+def run_connectors_command(config: Config, command: str, name: str, db_url: str = "") -> int:
     if command == "list":
         return _list(config)
     found = [c for c in config.connectors if c.name == name]
@@ -34,7 +36,7 @@ def run_connectors_command(config: Config, command: str, name: str) -> int:
               f"(known: {known})", file=sys.stderr)  # fmt: skip
         return 2
     if command == "set-secret":
-        return _set_secret(config, found[0])
+        return _set_secret(config, found[0], db_url)
     return _test(config, found[0])
 
 
@@ -88,7 +90,7 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
-def _set_secret(config: Config, c: ConnectorConfig[Any]) -> int:
+def _set_secret(config: Config, c: ConnectorConfig[Any], db_url: str) -> int:
     if sys.stdin.isatty():
         value = getpass.getpass(f"Secret for {c.name} (keyring entry {c.secret_name!r}): ")
     else:
@@ -99,4 +101,23 @@ def _set_secret(config: Config, c: ConnectorConfig[Any]) -> int:
     secrets = secret_store(config)
     secrets.set(c.secret_name, value)
     print(f"stored the secret for {c.name} in {secrets.status().backend}")
+    return _requeue_refused(config, c.name, db_url) if db_url else 0
+
+
+def _requeue_refused(config: Config, name: str, db_url: str) -> int:
+    """The actions `name` refused on credentials go again with the new secret: at the
+    next `sync --once`, or the running console's next cycle."""
+    try:
+        store = Store.open(db_url, config.sla.policy)
+    except EnvironmentProblem as exc:
+        print(f"noc-console: the actions refused on credentials were not queued again: {exc}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    try:
+        count, _changes = OutboxService(store, SystemClock()).requeue_refused(name)
+    finally:
+        store.close()
+    if count:
+        what = "1 action" if count == 1 else f"{count} actions"
+        print(f"{what} refused on credentials will be sent again at the next sync")
     return 0

@@ -42,6 +42,13 @@ class ActionState(StrEnum):
         return self in (ActionState.DELIVERED, ActionState.DISCARDED)
 
 
+class FailureKind(StrEnum):
+    """Why an action failed: it decides what may send it again without a person."""
+
+    CREDENTIALS = "credentials"  # the source refused our credentials: goes again once they change
+    REJECTED = "rejected"  # the source refused the action itself (validation, not found)
+
+
 #: The incident fields each kind changes (notes change none, so never conflict).
 CHANGED_FIELDS: Mapping[ActionKind, tuple[str, ...]] = {
     ActionKind.ACKNOWLEDGE: ("status",),
@@ -102,6 +109,7 @@ class QueuedAction:
     next_attempt_at: datetime | None = None
     last_error: str | None = None
     retryable: bool = True
+    failure: FailureKind | None = None  # set while FAILED
     theirs: Mapping[str, Any] = field(default_factory=dict)  # the source's values, on conflict
     delivered_version: str | None = None
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from noc_console.connectors.base import Connector
-from noc_console.models.actions import Action
+from noc_console.models.actions import Action, ActionState, FailureKind
 from noc_console.models.board_row import ChangeSet
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
@@ -37,6 +37,9 @@ class EngineEvent:
 
 
 Listener = Callable[[EngineEvent], None]
+#: `name`'s connector built again when its secret changed since it was built, else None
+#: (services/sources/rebuild.py).
+Rebuild = Callable[[str], Connector | None]
 
 
 @dataclass
@@ -58,8 +61,10 @@ class SyncEngine:
         interval: timedelta = timedelta(seconds=5),
         reconcile_every: timedelta = timedelta(minutes=10),
         rng: random.Random | None = None,
+        rebuild: Rebuild | None = None,
     ) -> None:
         self._store = store
+        self._rebuild = rebuild
         self._clock = clock
         self._interval = interval
         self._reconcile_every = reconcile_every
@@ -113,6 +118,11 @@ class SyncEngine:
                 runner.wake.set()
         return changes
 
+    def wake(self) -> None:
+        """Run every connector's next cycle now (e.g. its secret may have changed)."""
+        for runner in self._runners.values():
+            runner.wake.set()
+
     def run_once(self, reconcile: bool = False) -> list[EngineEvent]:
         """One sync and delivery pass over every connector, on the calling thread."""
         events = []
@@ -138,8 +148,8 @@ class SyncEngine:
     def _cycle(
         self, runner: _Runner, force_sync: bool = False, reconcile: bool | None = None
     ) -> EngineEvent:
+        changes = self._renew_refused(runner)
         now = self._clock.now()
-        changes = ChangeSet()
         synced = None
         if force_sync or runner.next_sync is None or runner.next_sync <= now:
             if reconcile is None:
@@ -152,6 +162,25 @@ class SyncEngine:
         delivery = self.outbox.deliver(runner.connector)
         changes = changes.merge(delivery.changes)
         return EngineEvent(runner.connector.name, changes, synced, delivery)
+
+    def _renew_refused(self, runner: _Runner) -> ChangeSet:
+        """While the source has refused our credentials for some action, build the
+        connector again if its secret changed (set-secret, Settings), and send those
+        actions again. On the runner's own thread: no cycle is running meanwhile."""
+        name = runner.connector.name
+        if self._rebuild is None or not any(
+            q.failure is FailureKind.CREDENTIALS and q.action.key.source == name
+            for q in self._store.outbox((ActionState.FAILED,))
+        ):
+            return ChangeSet()
+        connector = self._rebuild(name)
+        if connector is None:
+            return ChangeSet()
+        log.info("%s: its secret changed; sending the actions refused on credentials again", name)
+        runner.connector = connector
+        runner.sync = SyncService(connector, self._store, self._clock)
+        runner.next_sync = None
+        return self.outbox.requeue_refused(name)[1]
 
     def _next_sync(self, runner: _Runner, result: SyncResult) -> datetime:
         now = self._clock.now()

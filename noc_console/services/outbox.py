@@ -11,8 +11,10 @@ Outcomes:
 - delivered — with the source's new version;
 - still pending — the source is unreachable, busy (5xx) or rate-limited: retried with
   exponential backoff and jitter, or exactly when `Retry-After` says;
-- failed — refused for good (validation, not found) or credentials refused (retryable
-  once the user fixes them); it holds back later actions on the same incident;
+- failed — refused for good (validation, not found: `FailureKind.REJECTED`, a person
+  decides) or credentials refused (`FailureKind.CREDENTIALS`: `requeue_refused` sends
+  it again once the connector's secret changed); it holds back later actions on the
+  same incident;
 - conflict — the source changed the same field meanwhile; the user keeps theirs or
   applies mine.
 """
@@ -33,7 +35,7 @@ from noc_console.connectors.errors import (
     ConnectorUnavailable,
     RateLimited,
 )
-from noc_console.models.actions import Action, ActionState, QueuedAction
+from noc_console.models.actions import Action, ActionState, FailureKind, QueuedAction
 from noc_console.models.board_row import ChangeSet
 from noc_console.models.cache.claims import ClaimOwner, is_dead
 from noc_console.models.cache.store import Store
@@ -116,6 +118,11 @@ class OutboxService:
             return self._store.retry(seq, now)
         return self._store.keep_theirs(seq, now)
 
+    def requeue_refused(self, source: str) -> tuple[int, ChangeSet]:
+        """Send again the actions `source` refused on credentials: call once its secret
+        changed (how many, and the incidents whose rows change)."""
+        return self._store.requeue_refused(source, self._clock.now())
+
     def deliver(self, connector: Connector, limit: int = 500) -> DeliveryReport:
         """Attempt every action of `connector` that is due, oldest first, until none is
         left or the source stops answering (then it is down for all of them)."""
@@ -148,7 +155,7 @@ class OutboxService:
             report.failed += 1
             report.error = str(exc)
             report.changes = report.changes.merge(
-                self._store.mark_failed(queued.seq, str(exc), True)
+                self._store.mark_failed(queued.seq, str(exc), True, FailureKind.CREDENTIALS)
             )
             return False
         except ConnectorUnavailable as exc:
@@ -166,7 +173,7 @@ class OutboxService:
             return False
         except ActionRejected as exc:
             report.failed += 1
-            change = self._store.mark_failed(queued.seq, str(exc), False)
+            change = self._store.mark_failed(queued.seq, str(exc), False, FailureKind.REJECTED)
         else:
             report.delivered += 1
             change = self._store.mark_delivered(queued.seq, version, now())

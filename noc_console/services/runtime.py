@@ -19,7 +19,7 @@ from noc_console.services.board.feed import BoardFeed
 from noc_console.services.config import Config, ConnectorConfig
 from noc_console.services.engine import SyncEngine
 from noc_console.services.secrets import SecretStore
-from noc_console.services.sources.factory import build_connector
+from noc_console.services.sources.rebuild import ConnectorBuilder
 
 DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo", settings=DemoSettings())
 
@@ -55,13 +55,12 @@ def build_runtime(
         speed = max(speeds) if speeds else 1.0
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
     store = Store.open(db_url, config.sla.policy)
-    secrets = secret_store(config)
-    connectors: list[Connector] = [
-        build_connector(c, clock, config.sla.matrix, secrets) for c in configs
-    ]
+    builder = ConnectorBuilder(configs, clock, config.sla.matrix, secret_store(config))
+    connectors = builder.build_all()
     engine = SyncEngine(
-        store, connectors, clock, interval=timedelta(seconds=config.sync_interval_s)
-    )
+        store, connectors, clock, interval=timedelta(seconds=config.sync_interval_s),
+        rebuild=builder.rebuilt,
+    )  # fmt: skip
     return Runtime(
         clock=clock,
         store=store,

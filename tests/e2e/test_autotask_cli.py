@@ -27,21 +27,7 @@ def at() -> Iterator[FakeAutotask]:
 
 @pytest.fixture
 def workspace(tmp_path: Path, at: FakeAutotask) -> Path:
-    (tmp_path / "config.toml").write_text(
-        f"""
-[[connectors]]
-name = "autotask"
-type = "autotask"
-label = "Autotask — test"
-base_url = "{at.url}/atservicesrest/v1.0"
-allow_insecure_http = true  # the fake speaks plain http
-username = "{at.username}"
-integration_code = "{at.integration_code}"
-secret = "autotask-test"
-page_size = 500
-""",
-        encoding="utf-8",
-    )
+    (tmp_path / "config.toml").write_text(at.config_toml(), encoding="utf-8")
     return tmp_path
 
 
@@ -87,3 +73,39 @@ def test_a_wrong_secret_fails_the_test_at_the_right_step(workspace: Path) -> Non
     assert "ok   reachable:" in tested.stdout
     assert "FAIL authenticated: autotask: credentials refused (HTTP 401)" in tested.stdout
     assert "not-the-secret" not in tested.stdout + tested.stderr
+
+
+def test_an_action_refused_on_credentials_goes_by_itself_once_the_secret_is_fixed(
+    workspace: Path, at: FakeAutotask
+) -> None:
+    """The API user's secret is rotated in Autotask: a note fails on credentials, and
+    storing the new secret is all it takes — the next sync delivers it. A note the PSA
+    refused for what it says (400) is not retried by itself."""
+    down = at.add_ticket("E2E: link down", status=1, priority=4)
+    full = at.add_ticket("E2E: disk full", status=1, priority=3)
+    assert console(workspace, "connectors", "set-secret", "autotask",
+                   stdin=f"{at.secret}\n").returncode == 0  # fmt: skip
+    assert console(workspace, "sync", "--once").returncode == 0
+
+    at.inject("400", f"/zone{at.zone}/ATServicesRest/v1.0/Tickets/{full['id']}/Notes",
+              body={"errors": ["Description is too long."]})  # fmt: skip
+    rejected = console(workspace, "act", "note", f"autotask:{full['id']}", "disk at 99%",
+                       "--wait", "20")  # fmt: skip
+    assert rejected.returncode == 1, rejected.stdout + rejected.stderr
+    at.secret = "rotated-s3cret"  # someone rotates the API user's secret in Autotask
+    refused = console(workspace, "act", "note", f"autotask:{down['id']}", "called the ISP",
+                      "--wait", "20")  # fmt: skip
+    assert refused.returncode == 1
+    assert "credentials refused" in refused.stdout
+
+    stored = console(workspace, "connectors", "set-secret", "autotask", stdin="rotated-s3cret\n")
+    assert stored.returncode == 0, stored.stderr
+    assert "1 action refused on credentials will be sent again" in stored.stdout
+    synced = console(workspace, "sync", "--once")
+    assert synced.returncode == 1  # the note refused for what it says still needs a person
+    assert "failed note on autotask:" + str(full["id"]) in synced.stderr
+
+    listed = json.loads(console(workspace, "outbox", "list", "--format", "json").stdout)
+    assert {r["payload"]["text"]: r["state"] for r in listed} == {"disk at 99%": "failed"}
+    delivered = [n["title"] for n in at.notes.values() if n["ticketID"] == down["id"]]
+    assert delivered == ["called the ISP"]  # once

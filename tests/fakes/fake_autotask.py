@@ -78,6 +78,10 @@ PICKLISTS = {
     "noteType": {1: "Task Summary", 3: "Task Detail", 13: "Internal Notes"},
     "publish": {1: "All Autotask Users", 2: "Internal Users"},
 }
+#: Fields an entity has even while it holds no record (a query may name them: Autotask
+#: knows its entities' fields, not just those of the records it happens to hold).
+DECLARED_FIELDS = {"ticketnotes": ("id", "ticketID", "title", "description", "noteType",
+                                   "publish", "createDateTime", "lastActivityDate")}  # fmt: skip
 NOTE_FIELDS = ("noteType", "publish")  # the TicketNotes picklists the fake describes
 RESPOND_HOURS = {4: 0.5, 1: 1, 2: 4, 3: 8}  # priority → first-response target
 READ_ONLY = {"id", "ticketNumber", "createDate", "lastActivityDate",
@@ -128,6 +132,22 @@ class FakeAutotask(HttpFake):
     @property
     def api_url(self) -> str:
         return f"{self.url}/zone{self.zone}/ATServicesRest/V1.0"
+
+    def config_toml(self) -> str:
+        """A console's config.toml for this tenant: connector "autotask", its secret in
+        the keyring entry "autotask-test"."""
+        return f"""
+[[connectors]]
+name = "autotask"
+type = "autotask"
+label = "Autotask — test"
+base_url = "{self.url}/atservicesrest/v1.0"
+allow_insecure_http = true  # the fake speaks plain http
+username = "{self.username}"
+integration_code = "{self.integration_code}"
+secret = "autotask-test"
+page_size = 500
+"""
 
     def seed(self, count: int, seed: int = 1) -> list[dict[str, Any]]:
         rng = random.Random(seed)
@@ -296,7 +316,8 @@ class FakeAutotask(HttpFake):
         if not isinstance(spec, dict):
             raise QueryError("A search object with a filter is required.")
         rows = self.entities[entity]
-        fields = sorted({key for row in rows.values() for key in row} | {"id"})
+        fields = sorted({key for row in rows.values() for key in row} | {"id"}
+                        | set(DECLARED_FIELDS.get(entity, ())))  # fmt: skip
         keep = compile_filter(spec.get("filter") or spec.get("Filter"), fields)
         found = sorted((r for r in rows.values() if keep(r)), key=lambda r: r["id"])
         if rest == ["count"]:

@@ -3,7 +3,9 @@
 Every key goes to whatever widget has the focus at that moment — as on a real
 keyboard — so the test fails if any step (a dialog closing, a queue switch, a search)
 leaves the focus where the next key would be lost, or needs the mouse to get back.
-Simulated time moves a minute between rounds and the feed keeps syncing.
+Simulated time moves a minute between rounds and the feed keeps syncing. Along the
+way the technician settles a conflict (F, then T keeps theirs or M applies mine) and
+notes several rows at once (Shift+J).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from noc_console.models.actions import ActionKind, ActionState
+from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Status, Tier
+from noc_console.services.board.columns import Column
 from noc_console.views.board.model import ROW_ROLE
+from noc_console.views.board.triage_dialogs import SettleDialog
 from noc_console.views.main_window import BoardWindow
 from tests.views.test_triage import ME, demo_board
 
@@ -84,13 +88,44 @@ def test_ten_minutes_of_triage_without_the_mouse(
     def current_row() -> object:
         return board.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE)
 
-    def settled() -> bool:  # delivered, or waiting for the technician's decision
+    def settled() -> bool:  # delivered or dropped, or waiting for the technician's decision
         queued = store.outbox()
         blocked = {q.action.key for q in queued if q.state is ActionState.CONFLICT}
-        return all(q.state in (ActionState.DELIVERED, ActionState.CONFLICT)
+        done = (ActionState.DELIVERED, ActionState.DISCARDED, ActionState.CONFLICT)
+        return all(q.state in done
                    or q.action.key in blocked for q in queued)  # fmt: skip
 
+    def clash_on_current_row() -> Action:
+        """My T made against an assignee the PSA no longer has (someone changed it
+        meanwhile): the feed answers with a conflict."""
+        row = current_row()
+        stale = f"not {row.assignee}"  # type: ignore[attr-defined]
+        mine = Action(row.key, ActionKind.ASSIGN, {"assignee": ME}, expected={"assignee": stale})  # type: ignore[attr-defined]
+        board._controller.submit(mine)  # as T does, with what I saw then
+        return mine
+
+    def settle(clash: Action, key: Qt.Key) -> None:
+        """Home, J down to the ⚠ row, F, then T (keep theirs) or M (apply mine)."""
+
+        def marked() -> bool:
+            position = board.model.position_of(clash.key)
+            return position is not None and "⚠" in board.model.cell(position, Column.OUTBOX).text
+
+        qtbot.waitUntil(marked, timeout=20_000)  # once the feed answered
+        keys.key(Qt.Key.Key_Home)
+        for _ in range(board.model.rowCount()):
+            if current_row().key == clash.key:  # type: ignore[attr-defined]
+                break
+            keys.key(Qt.Key.Key_J)
+        dialog_key(Qt.Key.Key_F)
+        assert isinstance(board.triage.dialog, SettleDialog)
+        keys.key(key)
+        on_board()
+        (settled_action,) = [q for q in store.outbox(key=clash.key) if q.action.id == clash.id]
+        assert settled_action.state is not ActionState.CONFLICT
+
     sent: list[ActionKind] = []
+    settled_by: dict[Qt.Key, Action] = {}
     for minute in range(MINUTES):
         # The queue of unassigned work: Q, down to "Unassigned", back to the board.
         keys.key(Qt.Key.Key_Q)
@@ -125,6 +160,23 @@ def test_ten_minutes_of_triage_without_the_mouse(
         assert board.detail.isVisible()
         keys.key(Qt.Key.Key_Return)
         on_board()
+        if minute in (3, 7):  # a conflict, settled by keyboard: keep theirs, then mine
+            how = Qt.Key.Key_T if minute == 3 else Qt.Key.Key_M
+            settled_by[how] = clash_on_current_row()
+            settle(settled_by[how], how)
+        if minute % 4 == 1:  # one note on three rows: Shift+J twice, N
+            keys.key(Qt.Key.Key_J)
+            keys.key(Qt.Key.Key_J, Qt.KeyboardModifier.ShiftModifier)
+            keys.key(Qt.Key.Key_J, Qt.KeyboardModifier.ShiftModifier)
+            chosen = len(board.table.selectionModel().selectedRows())
+            assert chosen == 3
+            dialog_key(Qt.Key.Key_N)
+            keys.type(f"minute {minute}: maintenance window tonight")
+            keys.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            sent += [ActionKind.NOTE] * chosen
+            on_board()
+            keys.key(Qt.Key.Key_J)  # one row again
+            assert len(board.table.selectionModel().selectedRows()) == 1
         at_top = current_row().tier is Tier.ENG  # type: ignore[attr-defined]
         if minute % 3 == 0 and not at_top:  # escalate with a reason (ENG is the last tier)
             dialog_key(Qt.Key.Key_E)
@@ -173,6 +225,14 @@ def test_ten_minutes_of_triage_without_the_mouse(
     for kind in set(sent):
         assert kinds.count(kind) >= sent.count(kind), kind
     assert ActionKind.PRIORITY in kinds
+    bulk = [q for q in queued if "maintenance window tonight" in q.action.payload.get("text", "")]
+    assert len(bulk) == 3 * len(range(1, MINUTES, 4))  # one action per selected row
+    assert (
+        len({q.action.key for q in bulk if q.action.payload["text"].startswith("minute 1:")}) == 3
+    )
+    outcome = {q.action.id: q.state for q in queued}
+    assert outcome[settled_by[Qt.Key.Key_T].id] is ActionState.DISCARDED  # theirs kept
+    assert outcome[settled_by[Qt.Key.Key_M].id] is ActionState.DELIVERED  # mine applied
     assert not [q for q in queued if q.state is ActionState.FAILED]
     delivered = [q for q in queued if q.state is ActionState.DELIVERED]
     assert len(delivered) >= 0.7 * len(queued)  # conflicts: rows the feed changed since a sync

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from noc_console.models.actions import Action, ActionKind, ActionState, QueuedAction
+from noc_console.models.actions import Action, ActionKind, ActionState, FailureKind, QueuedAction
 from noc_console.models.cache.sql import OUTBOX, Row, chunks, key_filter
 from noc_console.models.incident import IncidentKey
 
@@ -182,6 +182,16 @@ def delivered(connection: Connection, keys: Sequence[IncidentKey]) -> dict[Incid
     return found
 
 
+def refused(connection: Connection, source: str) -> list[int]:
+    """The actions of `source` that failed because it refused our credentials."""
+    query = select(_O.seq).where(
+        _O.source == source,
+        _O.state == ActionState.FAILED.value,
+        _O.failure == FailureKind.CREDENTIALS.value,
+    )
+    return [seq for (seq,) in connection.execute(query.order_by(_O.seq))]
+
+
 def unsettled_keys(connection: Connection) -> list[IncidentKey]:
     query = select(_O.source, _O.external_id).where(_O.state.in_(UNSETTLED)).distinct()
     return [IncidentKey(s, e) for s, e in connection.execute(query)]
@@ -202,6 +212,7 @@ def queued(r: Row) -> QueuedAction:
         next_attempt_at=r.next_attempt_at,
         last_error=r.last_error,
         retryable=r.retryable,
+        failure=FailureKind(r.failure) if r.failure else None,
         theirs=r.theirs or {},
         delivered_version=r.delivered_version,
     )

@@ -193,6 +193,7 @@ class OutboxRecord(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     retryable: Mapped[bool] = mapped_column(Boolean)
+    failure: Mapped[str | None] = mapped_column(String(16))  # FailureKind, while failed
     theirs: Mapped[Any] = mapped_column(JSON)
     delivered_version: Mapped[str | None] = mapped_column(String(200))
     settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

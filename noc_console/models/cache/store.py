@@ -22,7 +22,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import ColumnElement, bindparam
 
-from noc_console.models.actions import Action, ActionState, QueuedAction, apply_to
+from noc_console.models.actions import Action, ActionState, FailureKind, QueuedAction, apply_to
 from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.cache import handover_table, history_table, outbox_table
 from noc_console.models.cache.bulk_write import execute_many
@@ -232,8 +232,13 @@ class Store:
             )  # fmt: skip
         return ChangeSet(frozenset({key}))
 
-    def mark_failed(self, seq: int, error: str, retryable: bool) -> ChangeSet:
-        return self._settle(seq, ActionState.FAILED, last_error=error, retryable=retryable)
+    def mark_failed(
+        self, seq: int, error: str, retryable: bool, failure: FailureKind | None = None
+    ) -> ChangeSet:
+        """`failure` says why (credentials refused: `requeue_refused` sends it again)."""
+        kind = failure or (FailureKind.CREDENTIALS if retryable else FailureKind.REJECTED)
+        return self._settle(seq, ActionState.FAILED, last_error=error, retryable=retryable,
+                            failure=kind.value)  # fmt: skip
 
     def mark_conflict(self, seq: int, error: str, theirs: Mapping[str, Any]) -> ChangeSet:
         return self._settle(seq, ActionState.CONFLICT, last_error=error, theirs=dict(theirs))
@@ -250,7 +255,25 @@ class Store:
 
     def retry(self, seq: int, now: datetime) -> ChangeSet:
         """Queue a failed action again."""
-        return self._settle(seq, ActionState.PENDING, next_attempt_at=now, last_error=None)
+        return self._settle(
+            seq, ActionState.PENDING, next_attempt_at=now, last_error=None, failure=None
+        )
+
+    def requeue_refused(self, source: str, now: datetime) -> tuple[int, ChangeSet]:
+        """Queue again every action of `source` that failed on refused credentials (its
+        secret changed), in one transaction: how many, and the incidents they touched."""
+        keys: set[IncidentKey] = set()
+        with self._writing() as connection:
+            seqs = outbox_table.refused(connection, source)
+            for seq in seqs:
+                key = outbox_table.set_state(
+                    connection, seq, state=ActionState.PENDING.value, next_attempt_at=now,
+                    failure=None, **_UNCLAIMED,
+                )  # fmt: skip
+                if key not in keys:
+                    keys.add(key)
+                    self._refresh(connection, key)
+        return len(seqs), ChangeSet(frozenset(keys))
 
     def deliverable(self, source: str, now: datetime, owner: str = "") -> list[QueuedAction]:
         with self._reading() as connection:
