@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from noc_console.connectors.base import Connector
@@ -19,7 +20,8 @@ from noc_console.services.board.feed import BoardFeed
 from noc_console.services.config import Config, ConnectorConfig
 from noc_console.services.engine import SyncEngine
 from noc_console.services.secrets import SecretStore
-from noc_console.services.sources.factory import build_connector
+from noc_console.services.sources.deferred import DeferredConnector
+from noc_console.services.sources.factory import build_connector, label_of
 
 DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo", settings=DemoSettings())
 
@@ -47,8 +49,15 @@ def connector_configs(config: Config, demo: bool) -> tuple[ConnectorConfig[Any],
 
 
 def build_runtime(
-    config: Config, db_url: str, demo: bool = False, clock: Clock | None = None
+    config: Config,
+    db_url: str,
+    demo: bool = False,
+    clock: Clock | None = None,
+    defer_connectors: bool = False,
 ) -> Runtime:
+    """With `defer_connectors` (the GUI), each configured source but the demo feed is built
+    when its sync first runs, not now: the board shows the cache without importing any
+    vendor module, `requests` or the keyring first (see `sources/deferred.py`)."""
     configs = connector_configs(config, demo)
     speeds = {c.settings.speed for c in configs if isinstance(c.settings, DemoSettings)}
     if clock is None:
@@ -56,9 +65,13 @@ def build_runtime(
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
     store = Store.open(db_url, config.sla.policy)
     secrets = secret_store(config)
-    connectors: list[Connector] = [
-        build_connector(c, clock, config.sla.matrix, secrets) for c in configs
-    ]
+    connectors: list[Connector] = []
+    for c in configs:
+        build = partial(build_connector, c, clock, config.sla.matrix, secrets)
+        if defer_connectors and not isinstance(c.settings, DemoSettings):
+            connectors.append(DeferredConnector(c.name, label_of(c), build))
+        else:
+            connectors.append(build())
     engine = SyncEngine(
         store, connectors, clock, interval=timedelta(seconds=config.sync_interval_s)
     )
