@@ -1,10 +1,10 @@
 """The cache's tables (SQLAlchemy Core `Table`s).
 
 The schema is created and changed only by the Alembic migrations in `migrations/`;
-these tables must match them (a test compares the two). Plain `Table`s, not ORM
-classes: nothing maps rows to objects, and the ORM's import was a sixth of the
-console's start-up before the first paint. Types are dialect-neutral:
-SQLite by default, PostgreSQL later.
+these tables must match them (a test compares the two; a column is nullable unless
+it says not). Plain `Table`s, not ORM classes: nothing maps rows to objects, and
+importing the ORM was a sixth of the console's start-up before its first paint. Types
+are dialect-neutral: SQLite by default, PostgreSQL later.
 """
 
 from __future__ import annotations
@@ -120,25 +120,25 @@ INCIDENTS = Table(
     Column("impact", Integer, nullable=False),
     Column("urgency", Integer, nullable=False),
     Column("tier", String(8), nullable=False),
-    Column("assignee", String(200), nullable=True),
+    Column("assignee", String(200)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
-    Column("responded_at", UtcDateTime, nullable=True),
-    Column("resolved_at", UtcDateTime, nullable=True),
-    Column("response_due", UtcDateTime, nullable=True),
-    Column("resolution_due", UtcDateTime, nullable=True),
+    Column("responded_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
+    Column("response_due", UtcDateTime),
+    Column("resolution_due", UtcDateTime),
     Column("response_due_origin", String(16), nullable=False),
     Column("resolution_due_origin", String(16), nullable=False),
     Column("response_target_s", Integer, nullable=False),
     Column("resolution_target_s", Integer, nullable=False),
-    Column("paused_since", UtcDateTime, nullable=True),
+    Column("paused_since", UtcDateTime),
     Column("status_since", UtcDateTime, nullable=False),
     Column("tier_since", UtcDateTime, nullable=False),
     Column("is_open", Boolean, nullable=False),
-    Column("next_deadline", UtcDateTime, nullable=True),
+    Column("next_deadline", UtcDateTime),
     Column("version", String(200), default="", nullable=False),
     Column("raw", JSON, nullable=False),
-    Column("snapshot", JSON, nullable=True),  # the source's last word, normalised
+    Column("snapshot", JSON),  # the source's last word, normalised
     Index("ix_incidents_open_deadline", "is_open", "next_deadline"),
     Index("ix_incidents_created_at", "created_at"),
 )
@@ -151,7 +151,7 @@ PAUSES = Table(
     Column("source", String(100), nullable=False),
     Column("external_id", String(200), nullable=False),
     Column("started_at", UtcDateTime, nullable=False),
-    Column("ended_at", UtcDateTime, nullable=True),
+    Column("ended_at", UtcDateTime),
     Column("status", String(32), nullable=False),
     Index("ix_incident_pauses_key", "source", "external_id"),
 )
@@ -160,17 +160,17 @@ SYNC_STATE = Table(
     "sync_state",
     metadata,
     Column("connector", String(100), primary_key=True),
-    Column("watermark", UtcDateTime, nullable=True),
-    Column("last_attempt_at", UtcDateTime, nullable=True),
-    Column("last_success_at", UtcDateTime, nullable=True),
-    Column("last_error", Text, nullable=True),
+    Column("watermark", UtcDateTime),
+    Column("last_attempt_at", UtcDateTime),
+    Column("last_success_at", UtcDateTime),
+    Column("last_error", Text),
     Column("failures", Integer, server_default="0", nullable=False),
-    Column("offline_since", UtcDateTime, nullable=True),
-    Column("retry_at", UtcDateTime, nullable=True),
-    Column("last_reconciled_at", UtcDateTime, nullable=True),
+    Column("offline_since", UtcDateTime),
+    Column("retry_at", UtcDateTime),
+    Column("last_reconciled_at", UtcDateTime),
     Column("skipped", Integer, server_default="0", nullable=False),  # by the last sync
-    Column("skip_note", Text, nullable=True),  # why (the first record's reason)
-    Column("warning", Text, nullable=True),  # the source looks stuck: why
+    Column("skip_note", Text),  # why (the first record's reason)
+    Column("warning", Text),  # the source looks stuck: why
 )
 
 #: A triage action waiting for, or done with, delivery; `seq` orders them.
@@ -191,14 +191,14 @@ OUTBOX = Table(
     Column("state", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("in_flight", Boolean, nullable=False),
-    Column("next_attempt_at", UtcDateTime, nullable=True),
-    Column("last_error", Text, nullable=True),
+    Column("next_attempt_at", UtcDateTime),
+    Column("last_error", Text),
     Column("retryable", Boolean, nullable=False),
     Column("theirs", JSON, nullable=False),
-    Column("delivered_version", String(200), nullable=True),
-    Column("settled_at", UtcDateTime, nullable=True),
-    Column("claimed_by", String(200), nullable=True),  # process delivering it
-    Column("lease_until", UtcDateTime, nullable=True),  # its claim ends then
+    Column("delivered_version", String(200)),
+    Column("settled_at", UtcDateTime),
+    Column("claimed_by", String(200)),  # process delivering it
+    Column("lease_until", UtcDateTime),  # its claim ends then
     Index("ix_outbox_state_source", "state", "source"),
     Index("ix_outbox_key", "source", "external_id"),
 )
@@ -231,7 +231,7 @@ HANDOVERS = Table(
     Column("note", Text, nullable=False),
     Column("notes", JSON, nullable=False),  # "source:external_id" → text
     Column("html", Text, nullable=False),  # the handover as it was handed over
-    Column("acknowledged_by", String(200), nullable=True),
-    Column("acknowledged_at", UtcDateTime, nullable=True),
+    Column("acknowledged_by", String(200)),
+    Column("acknowledged_at", UtcDateTime),
     Index("ux_handovers_shift", "shift_name", "shift_start", unique=True),
 )
