@@ -28,12 +28,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from noc_console.models.clock import ensure_utc
-from noc_console.models.wall_time import wall_to_utc
+from noc_console.models.wall_time import wall_to_utc_us
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
+_MIDNIGHT = time(0)
 _DAY_US = 86_400_000_000
 _BUILD_AHEAD = timedelta(days=400)  # how far each table extension reaches
+_BUILD_BEHIND = timedelta(days=45)  # how far before the first instant asked a table starts
 _MAX_SEARCH = timedelta(days=366 * 10)  # no opening within ten years: give up
 _MAX_SEARCH_US = _MAX_SEARCH // _US
 
@@ -199,14 +201,19 @@ class BusinessCalendar:
             hi = _EPOCH + timedelta(microseconds=max(since, until))
             first = lo.astimezone(self._zone).date() - timedelta(days=2)
             last = hi.astimezone(self._zone).date() + timedelta(days=2)
+            span = timedelta(0)
             if old is not None:
                 if old.covered_from <= since and until < old.covered_to:
                     return  # another thread extended it meanwhile
+                span = old.last_day - old.first_day
+                if first < old.first_day:  # an earlier instant: reach back as far again
+                    first = min(first, old.first_day - max(_BUILD_BEHIND, span // 2))
                 first = min(first, old.first_day)
                 last = max(last, old.last_day)
+            else:  # a board asks about due dates weeks back too: one build covers them
+                first -= _BUILD_BEHIND
             if old is None or last > old.last_day:
                 # Grow geometrically: a target years away costs a few rebuilds, not many.
-                span = (old.last_day - old.first_day) if old is not None else _BUILD_AHEAD
                 last = max(last, first + max(_BUILD_AHEAD, 2 * span))
             self._table = self._build(first, last)
 
@@ -245,10 +252,8 @@ class BusinessCalendar:
 
     def _instant(self, day: date, seconds: int) -> int:
         """UTC microseconds of a wall-clock time (seconds from midnight, may be ≥ 1 day)."""
-        extra_days, seconds = divmod(seconds, 86_400)
-        day += timedelta(days=extra_days)
-        wall = datetime.combine(day, time(seconds // 3600, seconds % 3600 // 60, seconds % 60))
-        return (wall_to_utc(wall, self._zone) - _EPOCH) // _US
+        wall = datetime.combine(day, _MIDNIGHT) + timedelta(seconds=seconds)
+        return wall_to_utc_us(wall, self._zone)
 
 
 def _elapsed(table: _Table, at: int) -> int:

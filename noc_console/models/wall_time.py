@@ -20,6 +20,22 @@ def wall_to_utc(wall: datetime, zone: ZoneInfo) -> datetime:
     return utc
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_WALL = _EPOCH.replace(tzinfo=None)
+_US = timedelta(microseconds=1)
+
+
+def wall_to_utc_us(wall: datetime, zone: ZoneInfo) -> int:
+    """`wall_to_utc(wall, zone)` as microseconds since the epoch, in one offset lookup
+    for a wall time that happens once (all but a few hours a year): a business
+    calendar's table places two a day for a year and more, and the general path (two
+    conversions and a comparison) was most of building it."""
+    offset = zone.utcoffset(wall)
+    if offset is not None and offset == zone.utcoffset(wall.replace(fold=1)):
+        return (wall - _EPOCH_WALL - offset) // _US  # neither skipped nor repeated
+    return (wall_to_utc(wall, zone) - _EPOCH) // _US
+
+
 def _gap_end(wall: datetime, zone: ZoneInfo) -> datetime:
     """The instant clocks jumped over a non-existent `wall` time."""
     lo = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)

@@ -47,8 +47,15 @@ def connector_configs(config: Config, demo: bool) -> tuple[ConnectorConfig[Any],
 
 
 def build_runtime(
-    config: Config, db_url: str, demo: bool = False, clock: Clock | None = None
+    config: Config,
+    db_url: str,
+    demo: bool = False,
+    clock: Clock | None = None,
+    defer_connectors: bool = False,
 ) -> Runtime:
+    """With `defer_connectors` (the GUI), each configured source but the demo feed is built
+    when its sync first runs, not now: the board shows the cache without importing any
+    vendor module, `requests` or the keyring first (see `sources/deferred.py`)."""
     configs = connector_configs(config, demo)
     speeds = {c.settings.speed for c in configs if isinstance(c.settings, DemoSettings)}
     if clock is None:
@@ -56,7 +63,7 @@ def build_runtime(
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
     store = Store.open(db_url, config.sla.policy)
     builder = ConnectorBuilder(configs, clock, config.sla.matrix, secret_store(config))
-    connectors = builder.build_all()
+    connectors = builder.build_all(defer=defer_connectors)
     engine = SyncEngine(
         store, connectors, clock, interval=timedelta(seconds=config.sync_interval_s),
         rebuild=builder.rebuilt,

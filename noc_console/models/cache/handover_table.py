@@ -11,17 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from noc_console.models.cache.schema import HandoverRecord
+from noc_console.models.cache.schema import HANDOVERS
 from noc_console.models.cache.sql import Row
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.incident import IncidentKey
 
-HANDOVERS = cast(Table, HandoverRecord.__table__)
 _H = HANDOVERS.c
 
 

@@ -13,16 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from noc_console.models.cache.schema import IncidentEventRecord
+from noc_console.models.cache.schema import EVENTS
 from noc_console.models.cache.sql import Row
 from noc_console.models.incident import IncidentKey
 
-EVENTS = cast(Table, IncidentEventRecord.__table__)
 TRACKED = ("status", "tier", "priority")
 
 

@@ -16,7 +16,6 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.contract import ClientTerms, ClockTarget
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.models.pauses import Pause, due_date
-from noc_console.models.sla import BusinessCalendar
 from noc_console.models.sla_clock import DueOrigin, SlaClock
 
 
@@ -132,38 +131,49 @@ def board_row(r: Sequence[Any], client_name: str, terms: ClientTerms) -> BoardRo
      status_since, tier_since) = r  # fmt: skip
     level = _PRIORITIES.get(priority) or Priority(priority)
     target = terms.contract.target(level)
+    running = paused_since if resolved_at is None else None  # a stopped clock is not paused
     return BoardRow(
-        key=IncidentKey(source, external_id),
-        client_id=client_id,
-        client_name=client_name,
-        title=title,
-        status=_STATUSES.get(status) or Status(status),
-        priority=level,
-        tier=_TIERS.get(tier) or Tier(tier),
-        assignee=assignee,
-        created_at=created_at,
-        updated_at=updated_at,
-        response=_clock(
-            response_due,
-            response_s,
-            response_origin,
-            responded_at,
-            paused_since,
-            terms.calendar_for(target.response),
+        IncidentKey(source, external_id),
+        client_id,
+        client_name,
+        title,
+        _STATUSES.get(status) or Status(status),
+        level,
+        _TIERS.get(tier) or Tier(tier),
+        assignee,
+        created_at,
+        updated_at,
+        None if response_due is None else SlaClock(
+            response_due, _duration(response_s), _origin_of(response_origin), responded_at,
+            paused_since if responded_at is None else None, terms.calendar_for(target.response),
         ),
-        resolution=_clock(
-            resolution_due,
-            resolution_s,
-            resolution_origin,
-            resolved_at,
-            paused_since,
-            terms.calendar_for(target.resolution),
+        None if resolution_due is None else SlaClock(
+            resolution_due, _duration(resolution_s), _origin_of(resolution_origin), resolved_at,
+            running, terms.calendar_for(target.resolution),
         ),
-        next_deadline=next_deadline,
-        impact=impact,
-        urgency=urgency,
-        progress_at=max(status_since, tier_since),
-    )
+        next_deadline,
+        impact,
+        urgency,
+        max(status_since, tier_since),
+    )  # fmt: skip
+
+
+#: Targets as timedeltas by their seconds: a board's rows share a few dozen, and making
+#: two per row was a tenth of making them. Bounded: due dates from a source give any.
+_DURATIONS: dict[int, timedelta] = {}
+
+
+def _duration(seconds: int) -> timedelta:
+    found = _DURATIONS.get(seconds)
+    if found is None:
+        found = timedelta(seconds=seconds)
+        if len(_DURATIONS) < 10_000:
+            _DURATIONS[seconds] = found
+    return found
+
+
+def _origin_of(text: str) -> DueOrigin:
+    return _ORIGINS.get(text) or DueOrigin(text)
 
 
 def _due(
@@ -184,23 +194,3 @@ def _due(
 
 def _origin(source_due: datetime | None) -> str:
     return DueOrigin.SOURCE.value if source_due is not None else DueOrigin.COMPUTED.value
-
-
-def _clock(
-    due: datetime | None,
-    target_s: int,
-    origin: str,
-    stopped: datetime | None,
-    paused: datetime | None,
-    calendar: BusinessCalendar,
-) -> SlaClock | None:
-    if due is None:
-        return None
-    return SlaClock(
-        due_at=due,
-        target=timedelta(seconds=target_s),
-        origin=_ORIGINS.get(origin) or DueOrigin(origin),
-        stopped_at=stopped,
-        paused_since=paused if stopped is None else None,
-        calendar=calendar,
-    )

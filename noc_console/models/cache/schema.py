@@ -1,8 +1,10 @@
-"""The cache's tables (SQLAlchemy 2 declarative mapping).
+"""The cache's tables (SQLAlchemy Core `Table`s).
 
 The schema is created and changed only by the Alembic migrations in `migrations/`;
-this mapping must match them (a test compares the two). Types are dialect-neutral:
-SQLite by default, PostgreSQL later.
+these tables must match them (a test compares the two; a column is nullable unless
+it says not). Plain `Table`s, not ORM classes: nothing maps rows to objects, and
+importing the ORM was a sixth of the console's start-up before its first paint. Types
+are dialect-neutral: SQLite by default, PostgreSQL later.
 """
 
 from __future__ import annotations
@@ -11,9 +13,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
 
 
@@ -83,159 +94,145 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-class Base(DeclarativeBase):
-    pass
+metadata = MetaData()
 
+CLIENTS = Table(
+    "clients",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("contract", String(100), nullable=False),
+    Column("calendar", String(100), server_default="", nullable=False),
+)
 
-class ClientRecord(Base):
-    __tablename__ = "clients"
+INCIDENTS = Table(
+    "incidents",
+    metadata,
+    Column("source", String(100), primary_key=True),
+    Column("external_id", String(200), primary_key=True),
+    Column("client_id", String(200), index=True, nullable=False),
+    Column("title", String(1000), nullable=False),
+    Column("description", Text, default="", nullable=False),
+    Column("category", String(200), default="", nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("source_status", String(200), default="", nullable=False),
+    Column("priority", String(4), nullable=False),
+    Column("impact", Integer, nullable=False),
+    Column("urgency", Integer, nullable=False),
+    Column("tier", String(8), nullable=False),
+    Column("assignee", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("responded_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
+    Column("response_due", UtcDateTime),
+    Column("resolution_due", UtcDateTime),
+    Column("response_due_origin", String(16), nullable=False),
+    Column("resolution_due_origin", String(16), nullable=False),
+    Column("response_target_s", Integer, nullable=False),
+    Column("resolution_target_s", Integer, nullable=False),
+    Column("paused_since", UtcDateTime),
+    Column("status_since", UtcDateTime, nullable=False),
+    Column("tier_since", UtcDateTime, nullable=False),
+    Column("is_open", Boolean, nullable=False),
+    Column("next_deadline", UtcDateTime),
+    Column("version", String(200), default="", nullable=False),
+    Column("raw", JSON, nullable=False),
+    Column("snapshot", JSON),  # the source's last word, normalised
+    Index("ix_incidents_open_deadline", "is_open", "next_deadline"),
+    Index("ix_incidents_created_at", "created_at"),
+)
 
-    id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    contract: Mapped[str] = mapped_column(String(100))
-    calendar: Mapped[str] = mapped_column(String(100), server_default="")
+#: One stretch of time an incident spent in a pausing status.
+PAUSES = Table(
+    "incident_pauses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(100), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+    Column("status", String(32), nullable=False),
+    Index("ix_incident_pauses_key", "source", "external_id"),
+)
 
+SYNC_STATE = Table(
+    "sync_state",
+    metadata,
+    Column("connector", String(100), primary_key=True),
+    Column("watermark", UtcDateTime),
+    Column("last_attempt_at", UtcDateTime),
+    Column("last_success_at", UtcDateTime),
+    Column("last_error", Text),
+    Column("failures", Integer, server_default="0", nullable=False),
+    Column("offline_since", UtcDateTime),
+    Column("retry_at", UtcDateTime),
+    Column("last_reconciled_at", UtcDateTime),
+    Column("skipped", Integer, server_default="0", nullable=False),  # by the last sync
+    Column("skip_note", Text),  # why (the first record's reason)
+    Column("warning", Text),  # the source looks stuck: why
+)
 
-class IncidentRecord(Base):
-    __tablename__ = "incidents"
-    __table_args__ = (
-        Index("ix_incidents_open_deadline", "is_open", "next_deadline"),
-        Index("ix_incidents_created_at", "created_at"),
-    )
+#: A triage action waiting for, or done with, delivery; `seq` orders them.
+OUTBOX = Table(
+    "outbox",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(64), unique=True, nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("base_version", String(200), nullable=False),
+    Column("expected", JSON, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("force", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("in_flight", Boolean, nullable=False),
+    Column("next_attempt_at", UtcDateTime),
+    Column("last_error", Text),
+    Column("retryable", Boolean, nullable=False),
+    Column("theirs", JSON, nullable=False),
+    Column("delivered_version", String(200)),
+    Column("settled_at", UtcDateTime),
+    Column("claimed_by", String(200)),  # process delivering it
+    Column("lease_until", UtcDateTime),  # its claim ends then
+    Column("failure", String(16)),  # FailureKind, while failed
+    Index("ix_outbox_state_source", "state", "source"),
+    Index("ix_outbox_key", "source", "external_id"),
+)
 
-    source: Mapped[str] = mapped_column(String(100), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    client_id: Mapped[str] = mapped_column(String(200), index=True)
-    title: Mapped[str] = mapped_column(String(1000))
-    description: Mapped[str] = mapped_column(Text, default="")
-    category: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(32))
-    source_status: Mapped[str] = mapped_column(String(200), default="")
-    priority: Mapped[str] = mapped_column(String(4))
-    impact: Mapped[int] = mapped_column(Integer)
-    urgency: Mapped[int] = mapped_column(Integer)
-    tier: Mapped[str] = mapped_column(String(8))
-    assignee: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    response_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    resolution_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    response_due_origin: Mapped[str] = mapped_column(String(16))
-    resolution_due_origin: Mapped[str] = mapped_column(String(16))
-    response_target_s: Mapped[int] = mapped_column(Integer)
-    resolution_target_s: Mapped[int] = mapped_column(Integer)
-    paused_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    status_since: Mapped[datetime] = mapped_column(UtcDateTime)
-    tier_since: Mapped[datetime] = mapped_column(UtcDateTime)
-    is_open: Mapped[bool] = mapped_column(Boolean)
-    next_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    version: Mapped[str] = mapped_column(String(200), default="")
-    raw: Mapped[Any] = mapped_column(JSON)
-    snapshot: Mapped[Any | None] = mapped_column(JSON)  # the source's last word, normalised
+#: One change of an incident's status, tier or priority as the board showed it.
+EVENTS = Table(
+    "incident_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(100), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("field", String(16), nullable=False),  # status, tier or priority
+    Column("old", String(32), nullable=False),
+    Column("new", String(32), nullable=False),
+    Index("ix_incident_events_at", "at"),
+    Index("ix_incident_events_key", "source", "external_id"),
+)
 
-
-class PauseRecord(Base):
-    """One stretch of time an incident spent in a pausing status."""
-
-    __tablename__ = "incident_pauses"
-    __table_args__ = (Index("ix_incident_pauses_key", "source", "external_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    source: Mapped[str] = mapped_column(String(100))
-    external_id: Mapped[str] = mapped_column(String(200))
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(String(32))
-
-
-class SyncStateRecord(Base):
-    __tablename__ = "sync_state"
-
-    connector: Mapped[str] = mapped_column(String(100), primary_key=True)
-    watermark: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    failures: Mapped[int] = mapped_column(Integer, server_default="0")
-    offline_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    last_reconciled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    skipped: Mapped[int] = mapped_column(Integer, server_default="0")  # by the last sync
-    skip_note: Mapped[str | None] = mapped_column(Text)  # why (the first record's reason)
-    warning: Mapped[str | None] = mapped_column(Text)  # the source looks stuck: why
-
-
-class OutboxRecord(Base):
-    """A triage action waiting for, or done with, delivery; `seq` orders them."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        Index("ix_outbox_state_source", "state", "source"),
-        Index("ix_outbox_key", "source", "external_id"),
-    )
-
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(64), unique=True)
-    source: Mapped[str] = mapped_column(String(100))
-    external_id: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[Any] = mapped_column(JSON)
-    base_version: Mapped[str] = mapped_column(String(200))
-    expected: Mapped[Any] = mapped_column(JSON)
-    author: Mapped[str] = mapped_column(String(200))
-    force: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    state: Mapped[str] = mapped_column(String(16))
-    attempts: Mapped[int] = mapped_column(Integer)
-    in_flight: Mapped[bool] = mapped_column(Boolean)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    retryable: Mapped[bool] = mapped_column(Boolean)
-    failure: Mapped[str | None] = mapped_column(String(16))  # FailureKind, while failed
-    theirs: Mapped[Any] = mapped_column(JSON)
-    delivered_version: Mapped[str | None] = mapped_column(String(200))
-    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(200))  # process delivering it
-    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # its claim ends then
-
-
-class IncidentEventRecord(Base):
-    """One change of an incident's status, tier or priority as the board showed it."""
-
-    __tablename__ = "incident_events"
-    __table_args__ = (
-        Index("ix_incident_events_at", "at"),
-        Index("ix_incident_events_key", "source", "external_id"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    source: Mapped[str] = mapped_column(String(100))
-    external_id: Mapped[str] = mapped_column(String(200))
-    at: Mapped[datetime] = mapped_column(UtcDateTime)
-    field: Mapped[str] = mapped_column(String(16))  # status, tier or priority
-    old: Mapped[str] = mapped_column(String(32))
-    new: Mapped[str] = mapped_column(String(32))
-
-
-class HandoverRecord(Base):
-    """A shift handover as the outgoing lead saved it, and its acknowledgement."""
-
-    __tablename__ = "handovers"
-    __table_args__ = (Index("ux_handovers_shift", "shift_name", "shift_start", unique=True),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    shift_name: Mapped[str] = mapped_column(String(100))
-    shift_start: Mapped[datetime] = mapped_column(UtcDateTime)
-    shift_end: Mapped[datetime] = mapped_column(UtcDateTime)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    author: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str] = mapped_column(Text)
-    notes: Mapped[Any] = mapped_column(JSON)  # "source:external_id" → text
-    html: Mapped[str] = mapped_column(Text)  # the handover as it was handed over
-    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-
-metadata = Base.metadata
+#: A shift handover as the outgoing lead saved it, and its acknowledgement.
+HANDOVERS = Table(
+    "handovers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shift_name", String(100), nullable=False),
+    Column("shift_start", UtcDateTime, nullable=False),
+    Column("shift_end", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("notes", JSON, nullable=False),  # "source:external_id" → text
+    Column("html", Text, nullable=False),  # the handover as it was handed over
+    Column("acknowledged_by", String(200)),
+    Column("acknowledged_at", UtcDateTime),
+    Index("ux_handovers_shift", "shift_name", "shift_start", unique=True),
+)

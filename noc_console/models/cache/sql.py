@@ -1,4 +1,5 @@
-"""Small shared pieces of the store's SQL: tables, transactions, key filters.
+"""Small shared pieces of the store's SQL: tables (from schema.py), transactions, key
+filters.
 
 The store is used from several threads (a sync thread per connector, the GUI's serial
 worker); every write takes the one write lock, so there is a single writer at a time
@@ -10,28 +11,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from noc_console.models.cache.database import WRITE
-from noc_console.models.cache.schema import (
-    ClientRecord,
-    IncidentRecord,
-    OutboxRecord,
-    PauseRecord,
-    SyncStateRecord,
-)
+from noc_console.models.cache.schema import CLIENTS, INCIDENTS, OUTBOX, PAUSES, SYNC_STATE
 from noc_console.models.errors import StoreError
 from noc_console.models.incident import IncidentKey
 
-INCIDENTS = cast(Table, IncidentRecord.__table__)
-CLIENTS = cast(Table, ClientRecord.__table__)
-SYNC_STATE = cast(Table, SyncStateRecord.__table__)
-PAUSES = cast(Table, PauseRecord.__table__)
-OUTBOX = cast(Table, OutboxRecord.__table__)
+__all__ = ["CLIENTS", "INCIDENTS", "OUTBOX", "PAUSES", "SYNC_STATE", "Row", "Transaction", "chunks",
+           "key_filter", "vars_of"]  # fmt: skip
 
 Row = Any  # a result row of the columns selected; SQLAlchemy's own Row type is variadic
 CHUNK = 400  # keys per IN (...) query; well under every backend's parameter limit

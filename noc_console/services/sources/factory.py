@@ -31,7 +31,7 @@ def build_connector(
 ) -> Connector:
     """The connector `config` describes; `secret`, when given, is used instead of the
     keyring's (the settings dialog tests a secret before storing it)."""
-    label = config.label or config.name
+    label = label_of(config)
     kind = config.kind
     if kind is None:
         reason = f"{config.name}: connector type {config.type!r} is not available in this version"
@@ -45,6 +45,11 @@ def build_connector(
             return UnavailableConnector(config.name, label, missing_secret(config))
     build = Build(config.name, label, config.settings, config.mapping, secret, clock, matrix)
     return kind.build(build)
+
+
+def label_of(config: ConnectorConfig[Any]) -> str:
+    """What the connector built from `config` calls itself (demo feeds aside)."""
+    return config.label or config.name
 
 
 def missing_secret(config: ConnectorConfig[Any]) -> str:

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from noc_console.connectors.base import Connector
+from noc_console.connectors.demo.declaration import DemoSettings
 from noc_console.models.clock import Clock
 from noc_console.models.priority import PriorityMatrix
 from noc_console.services.secrets import SecretStore, SecretsUnavailable
 from noc_console.services.sources.config import ConnectorConfig
-from noc_console.services.sources.factory import build_connector
+from noc_console.services.sources.deferred import DeferredConnector
+from noc_console.services.sources.factory import build_connector, label_of
 
 
 class ConnectorBuilder:
@@ -34,8 +37,19 @@ class ConnectorBuilder:
         self._clock, self._matrix, self._secrets = clock, matrix, secrets
         self._built_with: dict[str, str | None] = {}  # name → digest of its secret
 
-    def build_all(self) -> list[Connector]:
-        return [self._build(c, self._secret(c)) for c in self._configs.values()]
+    def build_all(self, defer: bool = False) -> list[Connector]:
+        """Every configured connector; with `defer` (the GUI) each but the demo feed is
+        a stand-in built on its first use, so neither `requests`, a vendor module nor
+        the keyring is loaded before the board's first paint."""
+        return [
+            DeferredConnector(c.name, label_of(c), partial(self.build, c))
+            if defer and not isinstance(c.settings, DemoSettings)
+            else self.build(c)
+            for c in self._configs.values()
+        ]
+
+    def build(self, config: ConnectorConfig[Any]) -> Connector:
+        return self._build(config, self._secret(config))
 
     def rebuilt(self, name: str) -> Connector | None:
         """`name`'s connector built again with the keyring's secret, when that secret
