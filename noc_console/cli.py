@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
         "discard", help="drop a failed or conflicting action: the source's value stands"
     )
     discard.add_argument("id", help="the number `outbox list` shows, or the action's id")
+    database = commands.add_parser("db", help="the database's schema (team mode: docs/team.md)")
+    database.add_subparsers(dest="db_command", metavar="ACTION", required=True).add_parser(
+        "upgrade", help="migrate the database at --db to this version's schema"
+    )
     handover = commands.add_parser("handover", help="write a shift handover as HTML or PDF")
     handover.add_argument("--format", required=True, choices=["html", "pdf"])
     handover.add_argument("--out", type=Path, required=True, help="file to write")
@@ -134,6 +138,8 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
         return _handover(config, db_url, demo, args)
     if args.command == "outbox":
         return _outbox(config, db_url, args)
+    if args.command == "db":
+        return _db_upgrade(db_url)
     if (args.clients or args.screen is not None) and not args.wall:
         print("noc-console: --clients and --screen need --wall", file=sys.stderr)
         return EXIT_USAGE
@@ -186,6 +192,15 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
         return EXIT_ENVIRONMENT if failed else 0
     finally:
         runtime.close()
+
+
+def _db_upgrade(db_url: str) -> int:
+    """Migrate the schema; concurrent upgrades of one PostgreSQL database take turns."""
+    from noc_console.models.cache.database import upgrade
+
+    before, after = upgrade(db_url)
+    print(f"schema {before or 'none'} → {after}" if before != after else f"schema {after}: current")
+    return 0
 
 
 def _outbox(config: Config, db_url: str, args: argparse.Namespace) -> int:

@@ -237,4 +237,14 @@ class HandoverRecord(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class CacheMetaRecord(Base):
+    """Facts about the database itself: `schema_written_by` is the NOC Console version
+    that last migrated it (an older console names it when it meets a newer schema)."""
+
+    __tablename__ = "cache_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 metadata = Base.metadata
