@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from noc_console import APP_ID, __version__
 from noc_console.models.actions import ActionState
+from noc_console.models.cache.database import is_shared
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.record_text import clean
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
@@ -89,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
         "discard", help="drop a failed or conflicting action: the source's value stands"
     )
     discard.add_argument("id", help="the number `outbox list` shows, or the action's id")
+    serve = commands.add_parser(
+        "serve", help="the team's headless sync service on a shared PostgreSQL (docs/team.md)"
+    )
+    serve.add_argument("--health-every", type=float, default=60.0, metavar="SECONDS",
+                       help="seconds between health lines in the log (default 60)")  # fmt: skip
     database = commands.add_parser("db", help="the database's schema (team mode: docs/team.md)")
     database.add_subparsers(dest="db_command", metavar="ACTION", required=True).add_parser(
         "upgrade", help="migrate the database at --db to this version's schema"
@@ -106,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
-    level = args.log_level or ("ERROR" if args.command else "WARNING")
+    level = args.log_level or {None: "WARNING", "serve": "INFO"}.get(args.command, "ERROR")
     configure_logging(level, args.log_format)
     try:
         return _dispatch(args, started)
@@ -124,8 +130,17 @@ def _dispatch(args: argparse.Namespace, started: float) -> int:
         print(f"noc-console: config file {args.config} does not exist", file=sys.stderr)
         return EXIT_USAGE
     config = load_config(config_path)
-    demo = args.demo or not config.connectors
-    db_url = args.db or (demo_cache_url() if demo else default_cache_url())
+    shared = args.db or config.team.database  # team mode: docs/team.md
+    demo = (args.demo or not config.connectors) and not (shared and is_shared(shared))
+    db_url = shared or (demo_cache_url() if demo else default_cache_url())
+    if args.command == "serve":
+        from noc_console.serve_command import run_serve
+
+        return run_serve(config, db_url, args.health_every)
+    if args.command == "sync" and is_shared(db_url):
+        print("noc-console: on a shared database only the sync service runs connectors: "
+              "use `noc-console serve` (docs/team.md)", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     if args.command == "sync":
         return _sync(config, db_url, demo)
     if args.command == "export":

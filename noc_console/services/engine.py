@@ -103,6 +103,13 @@ class SyncEngine:
             runner.wake.set()
         return changes
 
+    def wake(self, source: str) -> None:
+        """Run `source`'s delivery now: an action was submitted by another process
+        (team mode: the service hears of it through the database)."""
+        runner = self._runners.get(source)
+        if runner is not None:
+            runner.wake.set()
+
     def run_once(self, reconcile: bool = False) -> list[EngineEvent]:
         """One sync and delivery pass over every connector, on the calling thread."""
         events = []
