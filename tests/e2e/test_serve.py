@@ -148,7 +148,7 @@ def test_a_standby_takes_over_from_a_killed_service_and_delivers_each_action_onc
                 second.stop()
 
 
-def test_sync_once_on_a_shared_database_points_to_serve(pg_url: str, tmp_path: Path) -> None:
+def test_commands_on_a_shared_database_never_contact_a_psa(pg_url: str, tmp_path: Path) -> None:
     fake = FakePsa()
     fake.add(1)
     with running(fake) as psa:
@@ -161,4 +161,16 @@ def test_sync_once_on_a_shared_database_points_to_serve(pg_url: str, tmp_path: P
         )  # fmt: skip
         assert done.returncode == 2
         assert "use `noc-console serve`" in done.stderr
+        store = Store.open(pg_url)
+        store.enqueue(Action(IncidentKey("psa", "INC-1"), ActionKind.ACKNOWLEDGE),
+                      SystemClock().now())  # fmt: skip
+        store.close()
+        handover = ["handover", "--format", "html", "--out", str(tmp_path / "h.html")]
+        for command in (["export", "--format", "json"], ["outbox", "list"], handover):
+            done = subprocess.run(
+                [sys.executable, "-m", "noc_console", "--config", str(config), "--db", pg_url,
+                 *command],
+                cwd=ROOT, capture_output=True, text=True, timeout=LIMIT, check=False,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
         assert psa.requests == 0  # no PSA was contacted

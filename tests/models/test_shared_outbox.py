@@ -20,6 +20,7 @@ from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey
 from tests.factories import incident
+from tests.peers.postgres import plain_dsn
 
 LIMIT = 60.0  # seconds: a bound on waiting, never a speed claim
 
@@ -30,10 +31,6 @@ def shared(pg_url: str) -> Iterator[Store]:
     store = Store.open(pg_url)
     yield store
     store.close()
-
-
-def plain_dsn(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def test_a_claim_skips_a_row_another_transaction_holds(

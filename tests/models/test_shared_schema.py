@@ -29,12 +29,9 @@ from noc_console.models.cache.store import Store
 from noc_console.models.errors import StoreError
 from tests.e2e.test_cli import console
 from tests.factories import incident
+from tests.peers.postgres import plain_dsn
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def plain_dsn(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def test_migrations_run_on_postgresql_and_match_the_mapping(pg_url: str) -> None:

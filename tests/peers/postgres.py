@@ -115,6 +115,11 @@ class PgCluster:
             )
 
 
+def plain_dsn(url: str) -> str:
+    """psycopg's own URL for an SQLAlchemy `postgresql+psycopg://` one."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
 def start_cluster() -> PgCluster:
     """A started cluster in a new folder under the system's temporary folder (short, so
     the socket path fits; readable by the `postgres` user, unlike pytest's folders)."""
