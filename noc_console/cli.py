@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from noc_console import APP_ID, __version__
 from noc_console.models.actions import ActionState
+from noc_console.models.cache.database import is_shared
 from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.record_text import clean
@@ -95,6 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
     from noc_console.act_commands import add_act_parser  # headless: no Qt
 
     add_act_parser(commands)
+    serve = commands.add_parser(
+        "serve", help="the team's headless sync service on a shared PostgreSQL (docs/team.md)"
+    )
+    serve.add_argument("--health-every", type=float, default=60.0, metavar="SECONDS",
+                       help="seconds between health lines in the log (default 60)")  # fmt: skip
+    database = commands.add_parser("db", help="the database's schema (team mode: docs/team.md)")
+    database.add_subparsers(dest="db_command", metavar="ACTION", required=True).add_parser(
+        "upgrade", help="migrate the database at --db to this version's schema"
+    )
     handover = commands.add_parser("handover", help="write a shift handover as HTML or PDF")
     handover.add_argument("--format", required=True, choices=FORMATS)
     handover.add_argument("--out", type=Path, required=True, help="file to write")
@@ -122,7 +132,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
     so a test can compare its file with the Handover window's at one instant."""
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
-    level = args.log_level or ("ERROR" if args.command else "WARNING")
+    level = args.log_level or {None: "WARNING", "serve": "INFO"}.get(args.command, "ERROR")
     configure_logging(level, args.log_format)
     try:
         return _dispatch(args, started, clock)
@@ -140,8 +150,17 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
         print(f"noc-console: config file {args.config} does not exist", file=sys.stderr)
         return EXIT_USAGE
     config = load_config(config_path)
-    demo = args.demo or not config.connectors
-    db_url = args.db or (demo_cache_url() if demo else default_cache_url())
+    shared = args.db or config.team.database  # team mode: docs/team.md
+    demo = (args.demo or not config.connectors) and not (shared and is_shared(shared))
+    db_url = shared or (demo_cache_url() if demo else default_cache_url())
+    if args.command == "serve":
+        from noc_console.serve_command import run_serve
+
+        return run_serve(config, db_url, args.health_every)
+    if args.command == "sync" and is_shared(db_url):
+        print("noc-console: on a shared database only the sync service runs connectors: "
+              "use `noc-console serve` (docs/team.md)", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     if args.command == "sync":
         return _sync(config, db_url, demo)
     if args.command == "export":
@@ -157,6 +176,8 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
         return _outbox(config, db_url, args)
     if args.command == "act":
         return _act(config, db_url, demo, args)
+    if args.command == "db":
+        return _db_upgrade(db_url)
     if (args.clients or args.screen is not None) and not args.wall:
         print("noc-console: --clients and --screen need --wall", file=sys.stderr)
         return EXIT_USAGE
@@ -209,6 +230,15 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
         return EXIT_ENVIRONMENT if failed else 0
     finally:
         runtime.close()
+
+
+def _db_upgrade(db_url: str) -> int:
+    """Migrate the schema; concurrent upgrades of one PostgreSQL database take turns."""
+    from noc_console.models.cache.database import upgrade
+
+    before, after = upgrade(db_url)
+    print(f"schema {before or 'none'} → {after}" if before != after else f"schema {after}: current")
+    return 0
 
 
 def _outbox(config: Config, db_url: str, args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ import pytest
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from tests.fakes.memory_keyring import MemoryKeyring
+from tests.peers import postgres
 from tests.peers.request_tracker import RtServer, missing
 
 T0 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
@@ -62,3 +63,26 @@ def rt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RtServer]:
     server = RtServer(tmp_path_factory.mktemp("rt")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[postgres.PgCluster]:
+    """A private PostgreSQL cluster for the session (tests/peers/postgres.py).
+
+    Skipped only where PostgreSQL or psycopg cannot be installed; on CI (`CI` set) that
+    is a failure.
+    """
+    reason = postgres.missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    cluster = postgres.start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: postgres.PgCluster) -> str:
+    """A new, empty PostgreSQL database of the session's cluster, for this test alone."""
+    return pg_cluster.new_database()

@@ -28,6 +28,7 @@ from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.shift_config import ShiftTables, build_shift_plan
 from noc_console.services.sla_config import SlaSettings, SlaTables, build_sla
 from noc_console.services.sources.config import ConnectorConfig, parse_connector
+from noc_console.services.team.config import TeamSettings
 from noc_console.services.wall.config import WallSettings
 
 __all__ = [
@@ -82,6 +83,9 @@ class Config:
     )
     alarms: AlarmSettings = field(
         default_factory=AlarmSettings, metadata={"doc": "Which alarms notify and sound."}
+    )
+    team: TeamSettings = field(
+        default_factory=TeamSettings, metadata={"doc": "The shared database (docs/team.md)."}
     )
     shifts: ShiftPlan = field(
         default_factory=ShiftPlan,

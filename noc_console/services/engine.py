@@ -118,10 +118,13 @@ class SyncEngine:
                 runner.wake.set()
         return changes
 
-    def wake(self) -> None:
-        """Run every connector's next cycle now (e.g. its secret may have changed)."""
-        for runner in self._runners.values():
-            runner.wake.set()
+    def wake(self, source: str | None = None) -> None:
+        """Run `source`'s next cycle now (an action submitted by another process: team
+        mode's service hears of it through the database), or every connector's (e.g.
+        a secret may have changed)."""
+        for name, runner in self._runners.items():
+            if source is None or name == source:
+                runner.wake.set()
 
     def run_once(self, reconcile: bool = False) -> list[EngineEvent]:
         """One sync and delivery pass over every connector, on the calling thread."""

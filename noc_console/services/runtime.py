@@ -12,6 +12,7 @@ from typing import Any
 
 from noc_console.connectors.base import Connector
 from noc_console.connectors.demo.declaration import DemoSettings
+from noc_console.models.cache.database import is_shared
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock, ScaledClock, SystemClock
 from noc_console.paths import secrets_file
@@ -52,29 +53,35 @@ def build_runtime(
     demo: bool = False,
     clock: Clock | None = None,
     defer_connectors: bool = False,
+    connectors: bool | None = None,
 ) -> Runtime:
-    """With `defer_connectors` (the GUI), each configured source but the demo feed is built
-    when its sync first runs, not now: the board shows the cache without importing any
-    vendor module, `requests` or the keyring first (see `sources/deferred.py`)."""
-    configs = connector_configs(config, demo)
+    """The store and the engine. With `defer_connectors` (the GUI), each configured
+    source but the demo feed is built when its sync first runs, not now: the board shows
+    the cache without importing any vendor module, `requests` or the keyring first (see
+    `sources/deferred.py`). With `connectors` False (the default on a team's shared
+    database, where only `noc-console serve` runs them) the engine runs none: actions go
+    to the shared outbox for the service to deliver."""
+    if connectors is None:
+        connectors = not is_shared(db_url)
+    configs = connector_configs(config, demo) if connectors else ()
     speeds = {c.settings.speed for c in configs if isinstance(c.settings, DemoSettings)}
     if clock is None:
         speed = max(speeds) if speeds else 1.0
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
     store = Store.open(db_url, config.sla.policy)
     builder = ConnectorBuilder(configs, clock, config.sla.matrix, secret_store(config))
-    connectors = builder.build_all(defer=defer_connectors)
+    built = builder.build_all(defer=defer_connectors)
     engine = SyncEngine(
-        store, connectors, clock, interval=timedelta(seconds=config.sync_interval_s),
+        store, built, clock, interval=timedelta(seconds=config.sync_interval_s),
         rebuild=builder.rebuilt,
     )  # fmt: skip
     return Runtime(
         clock=clock,
         store=store,
-        connectors=connectors,
+        connectors=built,
         engine=engine,
-        feed=BoardFeed(store, connectors),
-        demo=all(c.type == "demo" for c in configs),
+        feed=BoardFeed(store, built),
+        demo=bool(configs) and all(c.type == "demo" for c in configs),
     )
 
 

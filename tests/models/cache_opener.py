@@ -1,10 +1,12 @@
 """Opens (and so creates and migrates) a cache in a child process, for the cache tests.
 
-    python -m tests.models.cache_opener DB_URL [--kill-after N] [--pause-after N FLAG]
+    python -m tests.models.cache_opener DB_URL [--upgrade] [--kill-after N] [--pause-after N FLAG]
 
 `--kill-after N` SIGKILLs this process right after the Nth schema statement (CREATE,
 ALTER, DROP, INSERT INTO alembic_version) — a kill at a chosen point of progress, not
 of time. `--pause-after N FLAG` stops there instead until the file FLAG exists.
+`--upgrade` runs `noc-console db upgrade`'s migration instead of opening a store (a
+shared PostgreSQL database is never migrated by opening it).
 Prints `opened` and exits 0 when the cache opened.
 """
 
@@ -20,6 +22,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from noc_console.models.cache.database import upgrade
 from noc_console.models.cache.store import Store
 from noc_console.models.errors import StoreError
 
@@ -47,7 +50,10 @@ def main(args: list[str]) -> int:
 
     event.listen(Engine, "after_cursor_execute", after)
     try:
-        Store.open(url).close()
+        if "--upgrade" in args:
+            upgrade(url)
+        else:
+            Store.open(url).close()
     except StoreError as exc:
         print(f"error: {exc}", flush=True)
         return 1

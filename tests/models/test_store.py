@@ -38,6 +38,7 @@ def test_migration_creates_the_schema_in_an_empty_file(tmp_path: Path) -> None:
     assert current_revision(engine) == head_revision()
     assert set(inspect(engine).get_table_names()) == {
         "alembic_version",
+        "cache_meta",
         "clients",
         "handovers",
         "incidents",

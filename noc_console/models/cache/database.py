@@ -13,14 +13,24 @@ on a stale snapshot), a deferred `BEGIN` for reads.
 
 A database is only ever migrated when it is empty or already ours: another
 application's SQLite file, or a cache written by a newer NOC Console, is refused.
+
+A shared PostgreSQL database (team mode, docs/team.md) is never migrated by opening it:
+a console finds it current, or says to run `noc-console db upgrade` (older) or which
+version to install (newer). `upgrade` migrates it under a transaction-level advisory
+lock, so two upgrades at once take turns. PostgreSQL's JSON refuses NaN and Infinity,
+which Python's json writes for a PSA's non-finite numbers: there they are stored as
+the strings "NaN", "Infinity" and "-Infinity".
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -28,63 +38,123 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from noc_console import __version__
 from noc_console.models.errors import StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: The newest migration. Start-up compares the cache with it and imports Alembic (a
 #: fifth of the start-up time) only when there is something to migrate. A test checks
 #: that it names Alembic's head.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 #: Every revision this version knows, oldest first (a test checks it against Alembic).
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 #: Execution option that makes a connection's transaction take SQLite's write lock at
 #: BEGIN (`BEGIN IMMEDIATE`); the store's writes and migrations set it.
 WRITE = "noc_write"
 #: How long a writer waits for another process's write lock before giving up (ms).
 BUSY_TIMEOUT_MS = 15_000
 
+#: The transaction-level advisory lock `upgrade` takes on PostgreSQL (any constant
+#: shared by every version; "NOC" and 1).
+SCHEMA_LOCK = 0x4E4F4301
+#: `cache_meta` key naming the version that last migrated the schema.
+WRITTEN_BY = "schema_written_by"
+
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def is_shared(url: str) -> bool:
+    """True for a database a team shares (PostgreSQL): consoles on it run no
+    connectors and never migrate it (docs/team.md)."""
+    try:
+        return make_url(url).get_backend_name() == "postgresql"
+    except ArgumentError:
+        return False
+
+
 def open_engine(url: str) -> Engine:
-    """An engine on `url` with the schema at the newest revision."""
+    """An engine on `url` with the schema at the newest revision: an SQLite cache is
+    migrated, a shared PostgreSQL database must be current already."""
+    engine = _engine(url)
+    _opened(engine, check_current if engine.dialect.name == "postgresql" else migrate)
+    return engine
+
+
+def upgrade(url: str) -> tuple[str | None, str]:
+    """Migrate the database at `url` to the newest revision (`noc-console db upgrade`);
+    (revision before, revision now)."""
+    engine = _engine(url)
+    try:
+        return _opened(engine, migrate), HEAD_REVISION
+    finally:
+        engine.dispose()
+
+
+def _engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-        engine = create_engine(parsed)
+        extra: dict[str, object] = {}
+        if parsed.get_backend_name() == "postgresql":
+            extra["json_serializer"] = finite_json
+        engine = create_engine(parsed, **extra)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
     except ImportError as exc:  # the dialect exists but its DBAPI driver is not installed
         raise StoreError(
             f"cannot use database URL {_hidden(url)}: its driver is not installed "
-            f"({exc.name or exc}); install it into NOC Console's Python environment "
-            "(PostgreSQL: pip install psycopg2-binary, or psycopg with postgresql+psycopg://)"
+            f"({exc.name or exc}); install NOC Console's `team` extra "
+            "(pip install 'noc-console[team]': psycopg, with postgresql+psycopg://)"
         ) from exc
-    where = _describe(url)
     if engine.dialect.name == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            _prepare_sqlite_file(Path(database), where)
+            _prepare_sqlite_file(Path(database), _describe(url))
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def finite_json(value: object) -> str:
+    """JSON text PostgreSQL accepts: non-finite numbers (NaN, ±Infinity, which a PSA's
+    raw record may hold and Python's json writes as bare tokens) become strings."""
     try:
-        migrate(engine)
+        return json.dumps(value, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), allow_nan=False)
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _opened(engine: Engine, step: Callable[[Engine], T]) -> T:
+    """`step` on a new engine; failures become a StoreError naming the database."""
+    where = _describe(engine.url.render_as_string(hide_password=False))
+    try:
+        return step(engine)
     except StoreError:
         engine.dispose()
         raise
     except DBAPIError as exc:
         engine.dispose()
-        reason = str(exc.orig) if exc.orig is not None else str(exc)
+        reason = " ".join((str(exc.orig) if exc.orig is not None else str(exc)).split())
         if "not a database" in reason or "malformed" in reason:
             raise StoreError(
                 f"the cache {where} is corrupt ({reason}); it holds only copies, so move it "
                 "aside (or delete it) and start again to rebuild it from the connectors"
             ) from exc
         raise StoreError(f"cannot open the cache {where}: {reason}") from exc
-    return engine
 
 
 def _prepare_sqlite_file(path: Path, where: str) -> None:
@@ -182,22 +252,25 @@ def _revision(connection: Connection) -> str | None:
     return str(value) if value is not None else None
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine) -> str | None:
     """Bring the schema to the newest revision, in one transaction.
 
     Two processes opening a new cache at once take turns: the second waits for the
     first's write lock, then finds the schema current. Refuses (StoreError) a database
     that holds tables but is not a NOC Console cache, or one a newer version wrote.
+    Returns the revision it found (HEAD_REVISION: nothing to do).
     """
     if current_revision(engine) == HEAD_REVISION:
-        return
+        return HEAD_REVISION
     where = _describe(engine.url.render_as_string(hide_password=False))
     with engine.connect() as connection:
         connection.execution_options(**{WRITE: True})
         with connection.begin():
+            if connection.dialect.name == "postgresql":  # upgrades take turns
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
             revision = _revision(connection)
             if revision == HEAD_REVISION:
-                return  # another process migrated it while we waited
+                return revision  # another process migrated it while we waited
             _check_ours(connection, revision, where)
             from alembic import command
 
@@ -205,6 +278,29 @@ def migrate(engine: Engine) -> None:
             config = _alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            connection.execute(text("DELETE FROM cache_meta WHERE key = :key"), {"key": WRITTEN_BY})
+            connection.execute(
+                text("INSERT INTO cache_meta (key, value) VALUES (:key, :value)"),
+                {"key": WRITTEN_BY, "value": __version__},
+            )
+    return revision
+
+
+def check_current(engine: Engine) -> None:
+    """Refuse (StoreError) a shared database whose schema is not this version's: older
+    ones are upgraded by `noc-console db upgrade`, never by a console opening them."""
+    where = _describe(engine.url.render_as_string(hide_password=False))
+    with engine.connect() as connection:
+        revision = _revision(connection)
+        if revision == HEAD_REVISION:
+            return
+        _check_ours(connection, revision, where)
+    url = engine.url.render_as_string(hide_password=True)
+    found = f"is at schema {revision}" if revision else "has no NOC Console schema yet"
+    raise StoreError(
+        f"the shared database {where} {found}; this version needs {HEAD_REVISION}: run "
+        f"`noc-console db upgrade --db {url}` (the sync service's host usually does)"
+    )
 
 
 def _check_ours(connection: Connection, revision: str | None, where: str) -> None:
@@ -221,12 +317,24 @@ def _check_ours(connection: Connection, revision: str | None, where: str) -> Non
     if revision in KNOWN_REVISIONS:
         return
     if revision.isdigit() and int(revision) > int(HEAD_REVISION):
+        writer = _written_by(connection)
+        install = f"install NOC Console {writer} or newer" if writer else "install that version"
         raise StoreError(
             f"the cache {where} was written by a newer NOC Console (schema {revision}; this "
-            f"version knows up to {HEAD_REVISION}): install that newer version, or use "
+            f"version, {__version__}, knows up to {HEAD_REVISION}): {install}, or use "
             "another cache with --db"
         )
     raise StoreError(
         f"{where} is not a NOC Console cache (its alembic_version is {revision!r}, "
         "not one of ours); refusing to change it — point --db at a new file"
     )
+
+
+def _written_by(connection: Connection) -> str | None:
+    """The version that last migrated the schema (`cache_meta`, from 0008 on)."""
+    if not connection.dialect.has_table(connection, "cache_meta"):
+        return None
+    value = connection.execute(
+        text("SELECT value FROM cache_meta WHERE key = :key"), {"key": WRITTEN_BY}
+    ).scalar()
+    return str(value) if value else None

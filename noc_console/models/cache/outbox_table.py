@@ -101,11 +101,18 @@ def claim(
 ) -> QueuedAction | None:
     """Claim `seq` for `owner` and mark it in flight, or None when it is not pending any
     more or another live claimant holds it. One conditional UPDATE: atomic on every
-    database, whoever else is trying at the same moment."""
+    database, whoever else is trying at the same moment. On PostgreSQL the row is locked
+    `FOR UPDATE SKIP LOCKED` first: a row another transaction is claiming right now is
+    skipped, never waited for (and never claimed twice)."""
+    claimable = (_O.seq == seq, _O.state == ActionState.PENDING.value, _unclaimed(owner, now))
+    statement = update(OUTBOX).where(*claimable)
+    if connection.dialect.name == "postgresql":
+        locked = select(_O.seq).where(*claimable).with_for_update(skip_locked=True)
+        statement = statement.where(_O.seq.in_(locked.scalar_subquery()))
     claimed = connection.execute(
-        update(OUTBOX)
-        .where(_O.seq == seq, _O.state == ActionState.PENDING.value, _unclaimed(owner, now))
-        .values(claimed_by=owner, lease_until=lease_until, in_flight=True, attempts=_O.attempts + 1)
+        statement.values(
+            claimed_by=owner, lease_until=lease_until, in_flight=True, attempts=_O.attempts + 1
+        )
     )
     if claimed.rowcount != 1:
         return None

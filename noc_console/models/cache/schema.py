@@ -236,3 +236,12 @@ HANDOVERS = Table(
     Column("acknowledged_at", UtcDateTime),
     Index("ux_handovers_shift", "shift_name", "shift_start", unique=True),
 )
+
+#: Facts about the database itself: `schema_written_by` is the NOC Console version that
+#: last migrated it (an older console names it when it meets a newer schema).
+CACHE_META = Table(
+    "cache_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,31 @@
+"""The `[team]` table: the shared database a team's consoles and wall PCs use.
+
+`database` is how a wall PC (or any console without a command line) joins a team: the
+same as starting it with `--db`, which wins when both are given. A console on a shared
+database runs no connectors; the sync service (`noc-console serve`) does (docs/team.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from noc_console.models.cache.database import is_shared
+
+
+def database_problem(url: object) -> str | None:
+    if isinstance(url, str) and (url == "" or is_shared(url)):
+        return None
+    return "must be a PostgreSQL URL like postgresql+psycopg://noc@db.example/noc (or empty)"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSettings:
+    database: str = field(
+        default="",
+        metadata={
+            "doc": "Shared PostgreSQL URL (team mode, docs/team.md); empty: this desk's own "
+            "SQLite cache. --db wins.",
+            "check": database_problem,
+            "expect": 'a URL like "postgresql+psycopg://noc@db.example/noc"',
+        },
+    )
