@@ -272,7 +272,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(Column.SOURCE, "Source", 64, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(r.key.source),
                lambda r: r.key.source.casefold()),
-    ColumnSpec(Column.ID, "Id", 116, Align.LEFT, Changes.WITH_ROW,
+    ColumnSpec(Column.ID, "Id", 150, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(one_line(str(r.key))),
                _id_order),
 )  # fmt: skip
