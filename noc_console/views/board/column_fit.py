@@ -20,7 +20,7 @@ from noc_console.services.board.columns import COLUMNS, Column
 TITLE_ROOM = 0.25
 #: Narrowest useful widths (the header's words, a short countdown); unlisted: fixed.
 COMPACT: dict[Column, int] = {
-    Column.ID: 142,
+    Column.ID: 134,
     Column.CLIENT: 104,
     Column.STATUS: 100,
     Column.ASSIGNEE: 84,
