@@ -3,9 +3,6 @@ several selected rows are triaged at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -16,18 +13,8 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Status
 from noc_console.views.board.triage_dialogs import NoteDialog, SettleDialog
 from noc_console.views.main_window import BoardWindow
-from tests.views.test_triage import ME, actions, current, demo_board, press
-
-
-@pytest.fixture
-def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
-    board = demo_board(qtbot, store, clock)
-    board.show()
-    with qtbot.waitSignal(board._controller.synced, timeout=10_000):
-        board._controller.start()
-    board.table.setFocus()
-    yield board
-    board.close()
+from tests.views.test_triage import ME, actions, current, press
+from tests.views.test_triage import window as window  # the started demo board fixture
 
 
 def test_a_on_an_incident_already_in_progress_says_so(window: BoardWindow, qtbot: QtBot) -> None:
