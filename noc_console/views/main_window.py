@@ -45,7 +45,7 @@ from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.sla_config import SlaSettings
-from noc_console.services.sources.connectivity import Connectivity, FeedStatus
+from noc_console.services.sources.connectivity import Connectivity, FeedStatus, unsynced_words
 from noc_console.views import format as fmt
 from noc_console.views.alarms.presenter import AlarmPresenter
 from noc_console.views.board.cell_delegate import CellDelegate
@@ -542,8 +542,9 @@ class BoardWindow(QMainWindow):
         now = self._clock.now()
         _set_text(self.feed_label, feed_summary(self._feeds, self._error))
         age = data_age(self._feeds, now)
-        if age is None:
-            _set_text(self.age_label, "no data yet", f"color: {tokens()['warning']};")
+        if age is None:  # a source has not synced since the start: say what is shown
+            words = unsynced_words(self._feeds, len(self._live))
+            _set_text(self.age_label, words, f"color: {tokens()['warning']};")
         elif age > self._stale_after:
             _set_text(
                 self.age_label,

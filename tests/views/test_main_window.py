@@ -24,6 +24,7 @@ from noc_console.views.board.controller import BoardController
 from noc_console.views.board.model import ROW_ROLE, SORT_ROLE
 from noc_console.views.board.saved_views import SavedViews
 from noc_console.views.main_window import BoardWindow
+from tests.factories import incident
 from tests.fakes.fake_psa import FakePsa, running
 
 
@@ -113,6 +114,17 @@ def test_a_source_that_is_down_is_shown_offline(
     assert "Contoso PSA: OFFLINE since" in text
     assert "connection refused" in text
     assert window.age_label.text() == "no data yet"
+    window.close()
+
+
+def test_cached_incidents_from_a_source_never_synced_say_so_not_no_data(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    store.upsert_incidents([incident(n, source="psa") for n in (1, 2)])
+    window = make_window(qtbot, store, clock, DownSource())
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    window._controller.tick()  # the once-a-second timer's slot
+    assert window.age_label.text() == "cached data · Contoso PSA not synced yet"
     window.close()
 
 

@@ -8,11 +8,13 @@ screen can say "offline since 14:02 · 3 actions queued".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from noc_console.models.cache.store import SyncState
+from noc_console.models.text_limits import capped
 
 OFFLINE_AFTER = 3  # consecutive failed syncs
 
@@ -66,4 +68,15 @@ def feed_status(name: str, label: str, state: SyncState, queued: int) -> FeedSta
         skipped=state.skipped,
         skip_note=state.skip_note,
         warning=state.warning,
+    )
+
+
+def unsynced_words(feeds: Sequence[FeedStatus], showing: int) -> str:
+    """The data's age when a source has not synced since the start: the incidents on
+    screen come from the cache (never "no data yet" over a screen of them)."""
+    if not showing:
+        return "no data yet"
+    waiting = [f.label for f in feeds if f.last_success_at is None]
+    return (
+        f"cached data · {capped(', '.join(waiting))} not synced yet" if waiting else "cached data"
     )

@@ -12,8 +12,7 @@ import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from noc_console.models.text_limits import capped
-from noc_console.services.sources.connectivity import Connectivity, FeedStatus
+from noc_console.services.sources.connectivity import Connectivity, FeedStatus, unsynced_words
 from noc_console.views import format as fmt
 from noc_console.views.main_window import data_age
 from noc_console.views.theme import tokens
@@ -37,7 +36,9 @@ def wall_banner(
     started, so a wall with no data yet says so once the threshold has passed;
     `showing`: incidents on screen (from the cache when no source has synced yet)."""
     age = data_age(feeds, now)
-    age_text = f"data {fmt.duration(age)} old" if age is not None else _unsynced(feeds, showing)
+    age_text = (
+        f"data {fmt.duration(age)} old" if age is not None else unsynced_words(feeds, showing)
+    )
     offline = [f for f in feeds if f.state is Connectivity.OFFLINE]
     if offline:
         names = ", ".join(
@@ -49,22 +50,11 @@ def wall_banner(
         if waiting_for < stale_after:
             return None
         if showing:
-            return f"⚠ NOT SYNCED: {_unsynced(feeds, showing)}"
+            return f"⚠ NOT SYNCED: {unsynced_words(feeds, showing)}"
         return "⚠ NO DATA: no source has synced yet"
     if age > stale_after:
         return f"⚠ DATA STALE: last update {fmt.duration(age)} ago"
     return None
-
-
-def _unsynced(feeds: Sequence[FeedStatus], showing: int) -> str:
-    """The data's age when a source has not synced since the start: the incidents on
-    screen come from the cache (never "waiting for data" over a screen of them)."""
-    if not showing:
-        return "no data yet"
-    waiting = [f.label for f in feeds if f.last_success_at is None]
-    return (
-        f"cached data · {capped(', '.join(waiting))} not synced yet" if waiting else "cached data"
-    )
 
 
 def wall_status(feeds: Sequence[FeedStatus], now: datetime, showing: int = 0) -> str:
@@ -76,7 +66,7 @@ def wall_status(feeds: Sequence[FeedStatus], now: datetime, showing: int = 0) ->
         word = feed.state.value.upper() if feed.state is not Connectivity.ONLINE else "online"
         parts.append(f'<span style="color:{colour}">●</span> {html.escape(feed.label)} {word}')
     age = data_age(feeds, now)
-    unsynced = html.escape(_unsynced(feeds, showing))
+    unsynced = html.escape(unsynced_words(feeds, showing))
     parts.append(f"data {fmt.duration(age)} old" if age is not None else unsynced)
     if not feeds:
         return unsynced if showing else "loading…"
