@@ -104,6 +104,14 @@ def test_pages_rotate_on_the_interval(wall: WallWindow, clock: ManualClock, qtbo
     assert wall.current_page == "overview"
 
 
+def test_the_page_dots_count_only_the_pages_in_the_rotation(wall: WallWindow) -> None:
+    assert wall.summary is not None
+    shown = [p for p in PAGES if p not in wall.summary.empty_pages]
+    assert len(shown) < len(PAGES)  # the demo's Breached page is empty at T0: skipped
+    assert wall.dots.text().startswith(f"page 1/{len(shown)} ● ")
+    assert wall.dots.text().count("○") == len(shown) - 1
+
+
 def test_space_pauses_and_resumes(wall: WallWindow, clock: ManualClock, qtbot: QtBot) -> None:
     with qtbot.waitSignal(wall.paused_changed) as paused:
         qtbot.keyClick(wall, Qt.Key.Key_Space)

@@ -251,16 +251,22 @@ class WallWindow(QWidget):
         self.page_changed.emit(self.rotation.page)
 
     def _show_dots(self) -> None:
-        marks = " ".join(
-            "●" if i == self.rotation.index else "○" for i in range(len(self.rotation.pages))
-        )
+        """One dot per page in the rotation now: a page skipped for having nothing to
+        show has none (the overview says it was skipped)."""
+        skip = self.summary.empty_pages if self.summary is not None else frozenset()
+        shown = [
+            i for i, page in enumerate(self.rotation.pages)
+            if page not in skip or i == self.rotation.index
+        ]  # fmt: skip
+        marks = " ".join("●" if i == self.rotation.index else "○" for i in shown)
         state = "paused" if self.rotation.paused else f"every {self.settings.page_interval_s:g} s"
-        self.dots.setText(f"page {self.rotation.index + 1}/{len(self.rotation.pages)} "
-                          f"{marks}  ({state})")  # fmt: skip
+        at = shown.index(self.rotation.index) + 1
+        self.dots.setText(f"page {at}/{len(shown)} {marks}  ({state})")
 
     def _summarised(self, summary: WallSummary) -> None:
         self._summarising = False
         self.summary = summary
+        self._show_dots()  # a page may have emptied or filled
         now = self._clock.now()
         for page in self.pages.values():
             page.show_summary(summary, now, self._thresholds)
