@@ -72,7 +72,7 @@ def test_a_value_the_loader_refuses_is_not_saved(qtbot: QtBot, tmp_path: Path) -
         (
             settings.wall_rows,
             "99",
-            "wall.rows_per_page: is 99; must be a whole number from 3 to 20",
+            "wall.rows_per_page: is 99; must be a whole number from 3 to 60",
         ),
         (settings.timezone, "Mars/Olympus", "handover.timezone: unknown time zone"),
     ):
