@@ -299,7 +299,7 @@ def check_current(engine: Engine) -> None:
     found = f"is at schema {revision}" if revision else "has no NOC Console schema yet"
     raise StoreError(
         f"the shared database {where} {found}; this version needs {HEAD_REVISION}: run "
-        f"`noc-console db upgrade --db {url}` (the sync service's host usually does)"
+        f"`noc-console --db {url} db upgrade` (the sync service's host usually does)"
     )
 
 
