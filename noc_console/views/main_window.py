@@ -45,7 +45,12 @@ from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.sla_config import SlaSettings
-from noc_console.services.sources.connectivity import Connectivity, FeedStatus, unsynced_words
+from noc_console.services.sources.connectivity import (
+    Connectivity,
+    FeedStatus,
+    data_age,
+    unsynced_words,
+)
 from noc_console.views import format as fmt
 from noc_console.views.alarms.presenter import AlarmPresenter
 from noc_console.views.board.cell_delegate import CellDelegate
@@ -597,11 +602,3 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
 
 def _dot(colour: str) -> str:
     return f'<span style="color:{tokens()[colour]}">●</span>&nbsp;'
-
-
-def data_age(feeds: Sequence[FeedStatus], now: datetime) -> timedelta | None:
-    """Age of the oldest feed's last successful sync; None before any sync."""
-    times = [f.last_success_at for f in feeds]
-    if not times or any(t is None for t in times):
-        return None
-    return max(timedelta(0), now - min(t for t in times if t is not None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from noc_console.models.cache.store import SyncState
@@ -80,3 +80,11 @@ def unsynced_words(feeds: Sequence[FeedStatus], showing: int) -> str:
     return (
         f"cached data · {capped(', '.join(waiting))} not synced yet" if waiting else "cached data"
     )
+
+
+def data_age(feeds: Sequence[FeedStatus], now: datetime) -> timedelta | None:
+    """Age of the oldest feed's last successful sync; None before any sync."""
+    times = [f.last_success_at for f in feeds]
+    if not times or any(t is None for t in times):
+        return None
+    return max(timedelta(0), now - min(t for t in times if t is not None))

@@ -12,9 +12,13 @@ import html
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from noc_console.services.sources.connectivity import Connectivity, FeedStatus, unsynced_words
+from noc_console.services.sources.connectivity import (
+    Connectivity,
+    FeedStatus,
+    data_age,
+    unsynced_words,
+)
 from noc_console.views import format as fmt
-from noc_console.views.main_window import data_age
 from noc_console.views.theme import tokens
 
 _STATE_COLOUR = {
