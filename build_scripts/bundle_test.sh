@@ -27,5 +27,12 @@ keys = {"source", "external_id", "client", "title", "status", "priority", "tier"
 assert records and all(keys <= set(r) for r in records), "export is missing keys"
 print(f"export: {len(records)} open incidents")
 PY
+# Team mode's driver is in the bundle: it reaches the network (and is refused there).
+out=$(run --db postgresql+psycopg://nobody@127.0.0.1:9/none db upgrade 2>&1) && {
+  echo "bundle-test: db upgrade against a closed port succeeded" >&2; exit 1; }
+case "$out" in
+  *"Connection refused"*) echo "team mode driver: bundled" ;;
+  *) echo "bundle-test: team mode driver: $out" >&2; exit 1 ;;
+esac
 run --version
 echo "bundle-test: passed"
