@@ -16,9 +16,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def workspace(tmp_path: Path, rt_server: RtServer) -> Path:
-    named = rt_server.api("POST", "/customfields", json=[{"field": "Name", "value": "Tier"}])
-    if not named.json()["count"]:  # escalation writes it: applied to every queue
-        rt_server.create_custom_field("Tier")
+    rt_server.create_custom_field("Tier")  # escalation writes it: applied to every queue
     (tmp_path / "config.toml").write_text(
         f"""
 [[connectors]]

@@ -175,7 +175,12 @@ class RtServer:
     def create_custom_field(self, name: str, applied: bool = True) -> None:
         """A one-value ticket custom field, applied to every queue unless `applied` is
         False (then RT ignores writes to it without a word, as on a queue it is not
-        applied to)."""
+        applied to). Once per name: a second field of the same name would make RT pick
+        either on write, so tests sharing the session's server may each ask for it."""
+        named = self.api("POST", "/customfields", json=[{"field": "Name", "value": name}])
+        named.raise_for_status()
+        if named.json()["count"]:
+            return
         body = {"Name": name, "Type": "Freeform", "MaxValues": 1,
                 "LookupType": "RT::Queue-RT::Ticket"}  # fmt: skip
         response = self.api("POST", "/customfield", json=body)
