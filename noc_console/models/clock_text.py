@@ -22,6 +22,16 @@ def duration(value: timedelta) -> str:
     return f"{seconds}s"
 
 
+def age(value: timedelta) -> str:
+    """`4d 03h`, `2h 05m`, `12m`, `<1m` — to the minute: an age is shown again as the
+    minute turns, so seconds would stand still while they claimed to count."""
+    if value < timedelta(minutes=1):
+        return "<1m"
+    if value < timedelta(hours=1):
+        return f"{int(value.total_seconds()) // 60}m"
+    return duration(value)
+
+
 #: Marks a running clock whose calendar is closed now (nights, weekends, holidays).
 OFF_HOURS = "☾"
 

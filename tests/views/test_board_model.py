@@ -56,9 +56,19 @@ def test_rows_and_texts(model: BoardModel) -> None:
     assert cell(model, 0, Column.TITLE) == "Incident 1"
     assert cell(model, 0, Column.STATUS) == "New"
     assert cell(model, 0, Column.ASSIGNEE) == "unassigned"
-    assert cell(model, 0, Column.AGE) == "10m 00s"
+    assert cell(model, 0, Column.AGE) == "10m"
     assert cell(model, 1, Column.RESPONSE) == "50m 00s"  # Standard P2: 1 h, 10 min gone
     assert isinstance(cell(model, 0, Column.TITLE, ROW_ROLE), BoardRow)
+
+
+def test_the_age_is_never_behind_what_it_shows(model: BoardModel) -> None:
+    """Ages are re-read as the minute turns: an age in seconds would stand still for a
+    minute while it claims the second."""
+    for seconds in (1, 37, 59):
+        model.tick(T0 + timedelta(seconds=seconds), range(model.rowCount()))
+        assert cell(model, 0, Column.AGE) == "10m"
+    model.tick(T0 + timedelta(seconds=61), range(model.rowCount()))
+    assert cell(model, 0, Column.AGE) == "11m"
 
 
 def test_priority_is_colour_and_text(model: BoardModel) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client, Priority, Status
-from noc_console.services.board.columns import COLUMNS, Column
+from noc_console.services.board.columns import COLUMNS, Column, Elide
 from noc_console.services.board.feed import BoardUpdate
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.views.board.cell_delegate import CellDelegate, cue_colour, paint_cue
@@ -48,9 +48,11 @@ class RolesDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        option = QStyleOptionViewItem(option)
         if index.column() == Column.PRIORITY:  # a selected row keeps its priority badge
-            option = QStyleOptionViewItem(option)
             option.state &= ~QStyle.StateFlag.State_Selected
+        if COLUMNS[index.column()].elide is Elide.START:  # ids give way at their start
+            option.textElideMode = Qt.TextElideMode.ElideLeft
         super().paint(painter, option, index)
         style = self._styles[self._model.cell(index.row(), index.column()).look]
         if style.mark or style.outline:
@@ -119,9 +121,10 @@ def test_cells_are_painted_as_qt_paints_them_from_the_roles(
     ours = table(model, qtbot, CellDelegate(model))
     theirs = table(model, qtbot, RolesDelegate(model))
     assert grab(ours) == grab(theirs)
-    for view in (ours, theirs):  # a selected row, a narrow client column (elided)
+    for view in (ours, theirs):  # a selected row, narrow client and id columns (elided)
         view.selectRow(1)
         view.horizontalHeader().resizeSection(Column.CLIENT, 90)
+        view.horizontalHeader().resizeSection(Column.ID, 36)
         view.horizontalHeader().resizeSection(Column.RESOLUTION, 70)
     assert grab(ours) == grab(theirs)
     looks = {model.cell(r, c).look for r in range(model.rowCount()) for c in Column}

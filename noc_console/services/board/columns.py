@@ -16,7 +16,7 @@ from enum import Enum, IntEnum, StrEnum
 from typing import NamedTuple
 
 from noc_console.models.board_row import BoardRow
-from noc_console.models.clock_text import countdown, duration
+from noc_console.models.clock_text import age, countdown, duration
 from noc_console.models.incident import Priority
 from noc_console.models.record_text import clean
 from noc_console.models.sla_clock import ClockState, SlaClock, SlaThresholds
@@ -65,6 +65,13 @@ class Align(Enum):
     RIGHT = "right"
 
 
+class Elide(Enum):
+    """Which end of a text too long for its cell gives way."""
+
+    END = "end"  # "Firewall HA fail…": the start says what it is
+    START = "start"  # "…DEMO-1103": the end tells rows apart (ids)
+
+
 class Changes(Enum):
     """When a cell's text can change although its row did not."""
 
@@ -106,6 +113,7 @@ class ColumnSpec:
     sort: Callable[[BoardRow], SortValue]
     tip: Callable[[BoardRow, Moment], str | None] | None = None
     clock: Callable[[BoardRow], SlaClock | None] | None = None  # countdown columns
+    elide: Elide = Elide.END
 
 
 FAR_FUTURE = datetime.max.replace(tzinfo=UTC).timestamp()
@@ -253,8 +261,8 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(Column.ASSIGNEE, "Assignee", 110, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(_assignee(r)),
                lambda r: _assignee(r).casefold()),
-    ColumnSpec(Column.AGE, "Age", 74, Align.RIGHT, Changes.EVERY_MINUTE,
-               lambda r, at: Cell(duration(at.now - r.created_at)),
+    ColumnSpec(Column.AGE, "Age", 64, Align.RIGHT, Changes.EVERY_MINUTE,
+               lambda r, at: Cell(age(at.now - r.created_at)),
                lambda r: r.created_at.timestamp()),
     ColumnSpec(Column.RESPONSE, "Response", 120, Align.RIGHT, Changes.EVERY_SECOND,
                lambda r, at: countdown_cell(r.response, at),
@@ -274,7 +282,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
                lambda r: r.key.source.casefold()),
     ColumnSpec(Column.ID, "Id", 150, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(one_line(str(r.key))),
-               _id_order),
+               _id_order, elide=Elide.START),
 )  # fmt: skip
 assert [spec.column for spec in COLUMNS] == list(Column)  # indexed by Column
 COLUMN_COUNT = len(COLUMNS)

@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from noc_console.services.board.columns import COLUMNS, Align, Cell, Look
+from noc_console.services.board.columns import COLUMNS, Align, Cell, Elide, Look
 from noc_console.views.board.cell_style import (
     ALIGNMENTS,
     BAR_HEIGHT,
@@ -42,6 +42,11 @@ _FOCUS = QStyle.StateFlag.State_HasFocus
 _ACTIVE = QStyle.StateFlag.State_Active
 _ENABLED = QStyle.StateFlag.State_Enabled
 _ALIGN = [spec.align for spec in COLUMNS]
+_LayoutKey = tuple[str, int, bool, Align, Qt.TextElideMode]  # text, width, bold, align, elide
+_ELIDE = [
+    Qt.TextElideMode.ElideLeft if spec.elide is Elide.START else Qt.TextElideMode.ElideRight
+    for spec in COLUMNS
+]
 _NORMAL, _INACTIVE, _DISABLED = (
     QPalette.ColorGroup.Active,
     QPalette.ColorGroup.Inactive,
@@ -60,7 +65,7 @@ class CellDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._model = model
         self._styles: dict[Look, CellStyle] = cell_styles()
-        self._laid_out: dict[tuple[str, int, bool, Align], LaidOut] = {}
+        self._laid_out: dict[_LayoutKey, LaidOut] = {}
         self._fonts: tuple[QFont, QFont, QFontMetrics, QFontMetrics] | None = None
         self._margin = -1
 
@@ -72,6 +77,8 @@ class CellDelegate(QStyledItemDelegate):
             option = QStyleOptionViewItem(option)  # drawn as unselected: its own colours
             state = option.state = state & ~_SELECTED
         if state & _FOCUS:  # the style's focus frame: Qt's delegate draws this one
+            option = QStyleOptionViewItem(option)
+            option.textElideMode = _ELIDE[column]
             super().paint(painter, option, index)
             style = self._styles[cell.look]
             if style.mark or style.outline:
@@ -93,7 +100,7 @@ class CellDelegate(QStyledItemDelegate):
                 palette.color(group, QPalette.ColorRole.Text) if foreground is None else foreground
             )
         if cell.text:
-            self._text(painter, option, rect, cell.text, style.bold, _ALIGN[column], pen)
+            self._text(painter, option, rect, cell.text, style.bold, column, pen)
         if style.mark or style.outline:
             paint_cue(painter, option, style, pen)
         self._bar(painter, rect, cell)
@@ -105,13 +112,13 @@ class CellDelegate(QStyledItemDelegate):
         rect: QRect,
         text: str,
         bold: bool,
-        align: Align,
+        column: int,
         pen: QColor,
     ) -> None:
         if self._fonts is None or self._margin < 0:
             self._prepare(option)
         margin = self._margin
-        key = (text, rect.width() - 2 * margin, bold, align)
+        key = (text, rect.width() - 2 * margin, bold, _ALIGN[column], _ELIDE[column])
         laid_out = self._laid_out.get(key)
         if laid_out is None:
             laid_out = self._lay_out(key, rect.height())
@@ -119,16 +126,17 @@ class CellDelegate(QStyledItemDelegate):
         painter.setPen(pen)
         layout.draw(painter, QPointF(rect.x() + margin, rect.y() + y))
 
-    def _lay_out(self, key: tuple[str, int, bool, Align], height: int) -> LaidOut:
-        """The text laid out as Qt's style lays it out (elided at the right to the text
-        box, aligned in it, the line centred on whole pixels): pixel for pixel the same."""
+    def _lay_out(self, key: _LayoutKey, height: int) -> LaidOut:
+        """The text laid out as Qt's style lays it out (elided at the column's `Elide` end
+        to the text box, aligned in it, the line centred on whole pixels): pixel for pixel
+        the same."""
         assert self._fonts is not None
-        text, width, bold, align = key
+        text, width, bold, align, elide = key
         regular, heavy, regular_metrics, heavy_metrics = self._fonts
         font, metrics = (heavy, heavy_metrics) if bold else (regular, regular_metrics)
         layout = _line(text, font, align, width)
         if layout.lineAt(0).naturalTextWidth() > width:  # Qt elides what overflows at all
-            layout = _line(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width),
+            layout = _line(metrics.elidedText(text, elide, width),
                            font, align, width)  # fmt: skip
         if len(self._laid_out) >= MAX_LAID_OUT:
             self._laid_out.clear()

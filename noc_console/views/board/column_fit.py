@@ -20,14 +20,14 @@ from noc_console.services.board.columns import COLUMNS, Column
 TITLE_ROOM = 0.25
 #: Narrowest useful widths (the header's words, a short countdown); unlisted: fixed.
 COMPACT: dict[Column, int] = {
-    Column.ID: 134,
+    Column.ID: 114,
     Column.CLIENT: 104,
     Column.STATUS: 100,
     Column.ASSIGNEE: 84,
-    Column.AGE: 64,
+    Column.AGE: 62,
     Column.RESPONSE: 96,
     Column.RESOLUTION: 100,
-    Column.DUE: 84,
+    Column.DUE: 100,
     Column.SOURCE: 52,
 }
 PREFERRED = {spec.column: spec.width for spec in COLUMNS if spec.width is not None}
