@@ -178,7 +178,8 @@ class FakeServiceNow(HttpFake):
     def add_incident(self, summary: str = "Server offline", *, created: datetime | None = None,
                      state: str = "1", impact: str = "2", urgency: str = "2",
                      company: str | None = "Acme Corp", group: str | None = "Service Desk",
-                     assignee: str | None = None, hold_reason: str = "") -> dict[str, Any]:  # fmt: skip
+                     assignee: str | None = None,
+                     hold_reason: str = "") -> dict[str, Any]:  # fmt: skip
         with self.lock:
             created = created or self.now
             self.numbers += 1
@@ -292,15 +293,16 @@ class FakeServiceNow(HttpFake):
         token, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         self.tokens[token] = (user, self.now + timedelta(seconds=self.token_lifetime))
         self.refresh_tokens[refresh] = user
-        return Reply(200, {"access_token": token, "refresh_token": refresh, "scope": "useraccount",
-                           "token_type": "Bearer", "expires_in": int(self.token_lifetime)})  # fmt: skip
+        return Reply(200, {"access_token": token, "refresh_token": refresh,
+                           "scope": "useraccount", "token_type": "Bearer",
+                           "expires_in": int(self.token_lifetime)})  # fmt: skip
 
     def _api(self, request: Request) -> Reply:
         parts = request.path.removeprefix("/api/now/").removeprefix("v2/").split("/")
         if parts[:1] != ["table"] or len(parts) not in (2, 3):
             return Reply(400, error("Requested URI does not represent any resource"))
         table = parts[1]
-        if table not in self.tables or table == "contract_sla" and request.method != "GET":
+        if table not in self.tables or (table == "contract_sla" and request.method != "GET"):
             return Reply(400, error("Invalid table " + table))
         if table == "task_sla" and not self.sla_readable:
             return Reply(403, error("Operation Failed", "ACL Exception: read access to task_sla "
@@ -443,8 +445,9 @@ class FakeServiceNow(HttpFake):
             changes[name] = value
         after = {**incident, **changes}
         if after["state"] in ("6", "7") and not (after["close_code"] and after["close_notes"]):
-            return Reply(403, error("Operation Failed", "Data Policy Exception: The following "
-                                    "fields are mandatory: Resolution code, Resolution notes"))  # fmt: skip
+            policy = "Data Policy Exception: The following fields are mandatory: Resolution " \
+                "code, Resolution notes"  # fmt: skip
+            return Reply(403, error("Operation Failed", policy))
         for element in ("work_notes", "comments"):
             text = changes.pop(element, "")
             if text:

@@ -31,8 +31,13 @@ def http(sn: FakeServiceNow) -> requests.Session:
 
 
 def grant(sn: FakeServiceNow, **form: str) -> requests.Response:
-    base = {"grant_type": "password", "client_id": sn.client_id,
-            "client_secret": sn.client_secret, "username": sn.user, "password": sn.password}
+    base = {
+        "grant_type": "password",
+        "client_id": sn.client_id,
+        "client_secret": sn.client_secret,
+        "username": sn.user,
+        "password": sn.password,
+    }
     return requests.post(f"{sn.url}/oauth_token.do", data={**base, **form})  # fmt: skip
 
 
@@ -80,9 +85,12 @@ def test_date_queries_are_in_the_users_zone(sn: FakeServiceNow, http: requests.S
     assert [r["number"] for r in found] == [changed["number"]]  # the bogus term is ignored
 
 
-def test_display_value_all_gives_values_and_labels(sn: FakeServiceNow,
-                                                   http: requests.Session) -> None:  # fmt: skip
-    incident = sn.add_incident("Core down", state="3", hold_reason="4", company="Globex Corporation")
+def test_display_value_all_gives_values_and_labels(
+    sn: FakeServiceNow, http: requests.Session
+) -> None:
+    incident = sn.add_incident(
+        "Core down", state="3", hold_reason="4", company="Globex Corporation"
+    )
     params = {"sysparm_display_value": "all", "sysparm_query": f"number={incident['number']}",
               "sysparm_fields": "state,hold_reason,company,opened_at"}  # fmt: skip
     (row,) = http.get(f"{sn.url}{TABLE}", params=params).json()["result"]
@@ -94,8 +102,9 @@ def test_display_value_all_gives_values_and_labels(sn: FakeServiceNow,
     assert row["opened_at"]["display_value"] != row["opened_at"]["value"]
 
 
-def test_patch_counts_modifications_and_keeps_journal(sn: FakeServiceNow,
-                                                      http: requests.Session) -> None:  # fmt: skip
+def test_patch_counts_modifications_and_keeps_journal(
+    sn: FakeServiceNow, http: requests.Session
+) -> None:
     incident = sn.add_incident("Core down")
     url = f"{sn.url}{TABLE}/{incident['sys_id']}"
     answer = http.patch(url, json={"state": "In Progress", "work_notes": "on it"},
@@ -111,8 +120,9 @@ def test_patch_counts_modifications_and_keeps_journal(sn: FakeServiceNow,
     assert "Data Policy Exception" in resolve.json()["error"]["detail"]
 
 
-def test_a_rate_limit_rule_answers_429_with_retry_after(sn: FakeServiceNow,
-                                                        http: requests.Session) -> None:  # fmt: skip
+def test_a_rate_limit_rule_answers_429_with_retry_after(
+    sn: FakeServiceNow, http: requests.Session
+) -> None:
     sn.rate_limit_per_hour = 2
     first = http.get(f"{sn.url}{TABLE}")
     assert first.headers["X-RateLimit-Limit"] == "2"
