@@ -367,7 +367,7 @@ class FakeServiceNow(HttpFake):
         if date:  # gs.dateGenerate: the API user's wall time
             local = datetime.fromisoformat(f"{date[1]}T{date[2]}").replace(tzinfo=self.time_zone)
             raw = sn_time(local)
-        values = raw.split(",")
+        values = set(raw.split(","))
 
         def keep(row: dict[str, Any]) -> bool:
             have = str(self._path(table, row, name) or "")
