@@ -222,7 +222,7 @@ def test_a_token_that_expires_mid_sync_is_renewed_once(sn: FakeServiceNow) -> No
 
 
 def test_client_credentials_need_the_instance_to_allow_them(sn: FakeServiceNow) -> None:
-    with pytest.raises(AuthFailed, match="allows the client_credentials grant"):
+    with pytest.raises(AuthFailed, match="client.credential.grant_type.enabled"):
         list(connector(sn, auth="oauth_client_credentials", password=sn.client_secret)
              .fetch_changed(None))  # fmt: skip
     sn.client_credentials = True

@@ -4,7 +4,9 @@ the caching, renewal and resend-once-on-401).
 - `password` grant: `client_id`, `client_secret`, `username`, `password` — the token
   acts as that user (their roles and time zone);
 - `client_credentials` grant: `client_id`, `client_secret` — only on instances that
-  enable it for the OAuth application (unverified against a real instance);
+  enable it (system property `glide.oauth.inbound.client.credential.grant_type.enabled`,
+  off by default, and an OAuth Application User on the OAuth client, per ServiceNow's
+  docs); the token then acts as that user;
 - a renewal first tries the `refresh_token` grant with the refresh token of the last
   grant, and falls back to the full grant when that is refused (refresh tokens expire
   too).
@@ -55,15 +57,13 @@ class ServiceNowToken(BearerToken):
         answer = self._ask(http, form)
         if answer is None:
             who = "client_id, username and" if self.username else "client_id and"
+            allowed = "" if self.username else (
+                ", and that the instance allows the grant (system property "
+                "glide.oauth.inbound.client.credential.grant_type.enabled and an OAuth "
+                "Application User on the OAuth client)")  # fmt: skip
             raise AuthFailed(
                 f"{http.name}: ServiceNow refused the OAuth {self.grant_type} grant "
-                f"({self.last_refusal}) — check {who} the secret stored in the keyring"
-                + (
-                    ""
-                    if self.username
-                    else ", and that the instance allows the "
-                    "client_credentials grant for this OAuth application"
-                )
+                f"({self.last_refusal}) — check {who} the secret stored in the keyring{allowed}"
             )
         return answer
 
