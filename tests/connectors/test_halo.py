@@ -40,17 +40,8 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
+from tests.connectors.token_clock import Seconds
 from tests.fakes.fake_halo import ERROR_SHAPES, FakeHalo, halo_time
-
-
-class Seconds:
-    """A manual monotonic clock for token expiry."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def connector(
