@@ -116,7 +116,8 @@ def test_pages_walk_by_change_marker_so_an_edit_mid_sync_is_not_missed(
 def test_incremental_sync_asks_in_the_users_zone(sn: FakeServiceNow) -> None:
     source = connector(sn)
     list(source.fetch_changed(None))
-    sn.advance(600)
+    sn.update_incident("INC0010008", short_description="before the bound")
+    sn.advance(600)  # read as Amsterdam time, a UTC bound would lie an hour early
     since = sn.now
     sn.update_incident("INC0010005", short_description="Disk full on FS01")
     added = sn.add_incident("New alert", company="Globex Corporation")
