@@ -36,6 +36,7 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
+from tests.connectors.triage_steps import every_kind
 from tests.fakes.fake_zendesk import FakeZendesk
 from tests.fakes.http_fake import Gate, running
 
@@ -248,17 +249,7 @@ def test_every_action_kind_lands_in_zendesk_through_the_outbox(
     ticket = zd.add_ticket("Core switch flapping", status="new", priority="normal", group_id=91)
     assert SyncService(connector(zd), store, clock).sync_once().ok
     key = IncidentKey("zd", str(ticket["id"]))
-    steps = [
-        Action(key, ActionKind.ACKNOWLEDGE, expected={"status": "new"}),
-        Action(key, ActionKind.ASSIGN, {"assignee": "Chris Nguyen"}, expected={"assignee": None}),
-        Action(key, ActionKind.NOTE, {"text": "Looking at the uplinks", "internal": True}),
-        Action(key, ActionKind.NOTE, {"text": "We are on it", "internal": False}),
-        Action(key, ActionKind.PRIORITY, {"impact": 1, "urgency": 2, "priority": "P2"},
-               expected={"priority": "P3"}),
-        Action(key, ActionKind.TIER, {"tier": "L3"}, expected={"tier": "L1"}),
-        Action(key, ActionKind.STATUS, {"status": "waiting_vendor"}),
-        Action(key, ActionKind.RESOLVE, {"text": "Replaced the SFP"}),
-    ]  # fmt: skip
+    steps = every_kind(key, "waiting_vendor")
     outbox = OutboxService(store, clock, random.Random(1))
     for action in steps:
         outbox.submit(action)

@@ -149,17 +149,7 @@ class ServiceNowConnector(NamedSource):
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:
-        found: dict[str, Client] = {}
-        for name in self._names("core_company", ""):
-            try:
-                client = self.options.mapping.client_of(name)
-            except InvalidRecord:
-                continue
-            found.setdefault(client, Client(client, name))
-        default = self.options.mapping.default_client
-        if default:
-            found.setdefault(default, Client(default, default))
-        return list(found.values())
+        return self.options.mapping.clients(self._names("core_company", ""))
 
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
         if since is None:  # first sync: what is open now, not years of history

@@ -32,6 +32,7 @@ which a retry looks for in the ticket's comments first.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ from noc_console.connectors.zendesk.records import (
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Priority, Status, Tier
+
+log = logging.getLogger(__name__)
 
 EXPORT = "/api/v2/incremental/tickets/cursor.json"
 MAX_PAGE_SIZE = 1000  # incremental export per_page and search export page[size]
@@ -121,17 +124,7 @@ class ZendeskConnector(NamedSource):
 
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:
-        found: dict[str, Client] = {}
-        for name in self.lookups().organizations.values():
-            try:
-                client = self.options.mapping.client_of(name)
-            except InvalidRecord:
-                continue
-            found.setdefault(client, Client(client, name))
-        default = self.options.mapping.default_client
-        if default:
-            found.setdefault(default, Client(default, default))
-        return list(found.values())
+        return self.options.mapping.clients(self.lookups().organizations.values())
 
     def lookups(self, max_age: float = LOOKUP_MAX_AGE) -> ZendeskLookups:
         if self._lookups is None or time.monotonic() - self._lookups_at >= max_age:
@@ -224,7 +217,11 @@ class ZendeskConnector(NamedSource):
             if retry and self._has_note(ticket_id, note_mark(action)):
                 return version_of(ticket)
             public = not bool(action.payload.get("internal", True))
-            return version_of(self._put(ticket_id, {"comment": _comment(action, text, public)}))
+            noted = self._put(ticket_id, {"comment": _comment(action, text, public)})
+            if noted is None:  # no safe_update was asked for: Zendesk should not say 409
+                raise ConnectorUnavailable(f"{self._name}: ticket {ticket_id}: Zendesk "
+                                           "answered 409 to a comment; trying later")  # fmt: skip
+            return version_of(noted)
         update, target = self._update_for(action, lookups)
         if action.kind is ActionKind.RESOLVE and text:
             update["comment"] = _comment(action, text, public=False)
@@ -234,7 +231,10 @@ class ZendeskConnector(NamedSource):
                 return version_of(ticket)  # landed already (a retry), or nothing to change
             check_conflict(action, current, f"{self._name}: ticket {ticket_id} changed in Zendesk")
             body = {**update, "safe_update": True, "updated_stamp": ticket.get("updated_at")}
-            answer = self._put(ticket_id, body, conflict_ok=attempt == 0)
+            answer = self._put(ticket_id, body)
+            if answer is None and attempt:
+                raise Conflict(f"{self._name}: ticket {ticket_id} keeps changing in Zendesk "
+                               "(safe_update refused twice)", {})  # fmt: skip
             if answer is not None:
                 after = self._values(ticket_id, answer, lookups)
                 unmet = {k: after.get(k) for k, v in target.items() if after.get(k) != v}
@@ -244,7 +244,7 @@ class ZendeskConnector(NamedSource):
                                          f"ticket {ticket_id} (now {now})")  # fmt: skip
                 return version_of(answer)
             ticket = self._read(ticket_id)  # 409: changed since we read it; compare again
-        raise AssertionError("unreachable: the second attempt raises on a 409")
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     def _update_for(self, action: Action, lookups: ZendeskLookups
                     ) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
@@ -286,17 +286,14 @@ class ZendeskConnector(NamedSource):
             raise ConnectorUnavailable(f"{self._name}: ticket {ticket_id} answered no ticket")
         return ticket
 
-    def _put(self, ticket_id: int, fields: dict[str, Any], conflict_ok: bool = False
-             ) -> dict[str, Any] | None:  # fmt: skip
-        """The updated ticket; None for a 409 when `conflict_ok` (read and compare again)."""
+    def _put(self, ticket_id: int, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """The updated ticket; None for a 409 (`safe_update`: changed since we read it)."""
         response = self.http.request("PUT", f"/api/v2/tickets/{ticket_id}.json",
                                      json={"ticket": fields}, accept=(409, 422))  # fmt: skip
         body = _json(response)
         if response.status_code == 409:
-            if conflict_ok:
-                return None
-            raise Conflict(f"{self._name}: ticket {ticket_id} keeps changing in Zendesk "
-                           f"(safe_update refused twice: {_error(body)})", {})  # fmt: skip
+            log.info("%s: ticket %s: %s", self._name, ticket_id, _error(body))
+            return None
         if response.status_code == 422:
             raise ActionRejected(f"{self._name}: Zendesk refused the update of ticket "
                                  f"{ticket_id} (HTTP 422): {_error(body)}")  # fmt: skip
