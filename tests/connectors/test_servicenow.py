@@ -408,11 +408,16 @@ def test_probe_walks_every_step(sn: FakeServiceNow) -> None:
     steps = ("reachable", "authenticated", "time zone", "can read incidents", "SLA data",
              "can write", "statuses", "priorities", "tiers", "escalation", "limits")  # fmt: skip
     assert list(checks) == list(steps)
-    assert [checks[s].ok for s in steps if s != "can write"] == [True] * 10, checks
+    assert [checks[s].ok for s in steps] == [True] * len(steps), checks
+    assert "role itil may update incidents" in checks["can write"].detail
     assert f"{len(active(sn))} active incidents" in checks["can read incidents"].detail
     assert "1000 requests/hour" in checks["limits"].detail
     refused = {c.step: c for c in probe_servicenow(connector(sn, password="nope"))}
     assert refused["reachable"].ok
     assert refused["authenticated"].ok is False
     sn.sla_readable = False
-    assert {c.step: c for c in probe_servicenow(connector(sn))}["SLA data"].ok is None
+    sn.tables["sys_user_has_role"].clear()  # the API user lost its roles
+    later = {c.step: c for c in probe_servicenow(connector(sn))}
+    assert later["SLA data"].ok is None
+    assert later["can write"].ok is False
+    assert "give it itil" in later["can write"].detail

@@ -67,8 +67,8 @@ def test_store_a_secret_test_sync_and_export(tmp_path: Path, sn: FakeServiceNow)
     tested = console(folder, "connectors", "test", "snow")
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert steps_ok(tested) >= {"reachable", "authenticated", "time zone", "can read incidents",
-                                "SLA data", "statuses", "priorities", "tiers", "escalation",
-                                "limits"}  # fmt: skip
+                                "SLA data", "can write", "statuses", "priorities", "tiers",
+                                "escalation", "limits"}  # fmt: skip
 
     synced = console(folder, "sync", "--once")
     assert synced.returncode == 0, synced.stderr

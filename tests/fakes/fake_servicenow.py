@@ -31,7 +31,8 @@ see shared/reference/psa_apis.md §4):
   403 "Data Policy Exception" 🔧 (servicenow.itsm validates both). No `If-Match` ❓.
 - `task_sla` rows per incident (response and resolution, `sla` → `contract_sla` with
   `target`), `planned_end_time` (the breach time), `has_breached`, `stage` ✅; `sys_user`
-  (`user_name`, `name`, `time_zone`), `sys_user_group`, `core_company`, `sys_choice`.
+  (`user_name`, `name`, `time_zone`), `sys_user_group`, `core_company`,
+  `sys_user_has_role` (`user`, `role` → `sys_user_role.name`; the API user has `itil`).
   `sla_readable=False` answers task_sla with 403 (an ACL) ❓.
 - Per-user rate-limit rule (`rate_limit_per_hour`): every answer carries
   `X-RateLimit-Limit`, `X-RateLimit-Reset` (Unix time) and `X-RateLimit-Rule`; beyond the
@@ -79,7 +80,8 @@ LOOKUP = {("1", "1"): "1", ("1", "2"): "2", ("2", "1"): "2", ("1", "3"): "3", ("
 SLA_HOURS = {"1": (0.25, 4), "2": (1, 8), "3": (4, 24), "4": (8, 72), "5": (24, 120)}
 REFERENCES = {"company": "core_company", "assignment_group": "sys_user_group",
               "assigned_to": "sys_user", "task": "incident", "sla": "contract_sla",
-              "element_id": "incident", "caller_id": "sys_user"}  # fmt: skip
+              "element_id": "incident", "caller_id": "sys_user", "user": "sys_user",
+              "role": "sys_user_role"}  # fmt: skip
 GROUPS = ["Service Desk", "NOC", "Network L2", "Server L3", "Engineering"]
 INCIDENT_FIELDS = (
     "sys_id", "number", "short_description", "description", "state", "hold_reason", "impact",
@@ -124,9 +126,12 @@ class FakeServiceNow(HttpFake):
         self.rng = random.Random(7)
         self.tables: dict[str, dict[str, dict[str, Any]]] = {
             name: {} for name in ("incident", "task_sla", "sys_journal_field", "sys_user",
-                                  "sys_user_group", "core_company", "contract_sla")
+                                  "sys_user_group", "core_company", "contract_sla",
+                                  "sys_user_role", "sys_user_has_role")
         }  # fmt: skip
-        self.add("sys_user", user_name=user, name="NOC API", time_zone=time_zone)
+        api_user = self.add("sys_user", user_name=user, name="NOC API", time_zone=time_zone)
+        roles = {name: self.add("sys_user_role", name=name) for name in ("itil", "admin")}
+        self.add("sys_user_has_role", user=api_user["sys_id"], role=roles["itil"]["sys_id"])
         for login, name in MEMBERS:
             self.add("sys_user", user_name=login, name=name, time_zone="UTC")
         for group in GROUPS:

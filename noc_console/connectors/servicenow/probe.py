@@ -4,8 +4,8 @@ Reachable (the Table API answers, even if it refuses us), authenticated (the API
 `sys_user` record; with OAuth, a token first), time zone (the user's zone must be the
 configured `time_zone`, or incremental queries miss or repeat changes), can read
 incidents (how many active incidents this user sees, `X-Total-Count`), SLA data (whether
-`task_sla` is readable: due dates from ServiceNow, else computed), can write (could not
-be told without writing: the user needs the itil role), the mapping (`mapping_check`:
+`task_sla` is readable: due dates from ServiceNow, else computed), can write (the user
+holds itil, sn_incident_write or admin, from `sys_user_has_role`), the mapping (`mapping_check`:
 the states, priorities and assignment groups active incidents carry, and whether each
 tier's escalation names a group the instance has) and limits (a rate-limit rule matching
 this user, from the `X-RateLimit-*` headers). Nothing is written.
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from noc_console.connectors.servicenow.connector import ServiceNowConnector
 
 TABLE = "/api/now/table/"
+WRITERS = ("itil", "sn_incident_write", "admin")  # roles that may update incidents
 
 
 def probe_servicenow(sn: ServiceNowConnector) -> Iterator[Check]:
@@ -88,8 +89,7 @@ def probe_servicenow(sn: ServiceNowConnector) -> Iterator[Check]:
         yield Check("SLA data", None, "task_sla cannot be read by this user: due dates are "
                     "computed from the client's contract (grant read on task_sla to use "
                     "ServiceNow's)")  # fmt: skip
-    yield Check("can write", None, "ServiceNow cannot tell without writing: the user needs the "
-                "itil role (or write ACLs on incident)")  # fmt: skip
+    yield _can_write(sn, username)
     try:
         yield from _mapping(sn)
     except ConnectorError as exc:
@@ -116,6 +116,29 @@ def _mapping(sn: ServiceNowConnector) -> list[Check]:
             used.add(status_name(r, mapping), value(r, "priority") or None,
                      label(r, "assignment_group") or None)  # fmt: skip
     return check_mapping(mapping, tenant, used)
+
+
+def _can_write(sn: ServiceNowConnector, username: str) -> Check:
+    """Whether the API user holds a role that may update incidents (`sys_user_has_role`):
+    itil, sn_incident_write or admin. An instance's own ACLs may differ; a user whose
+    roles cannot be read (client credentials, or no read on the table) is "?"."""
+    unsure = Check("can write", None, "could not read the API user's roles: it needs the "
+                   "itil role (or write ACLs on incident)")  # fmt: skip
+    if not username:
+        return unsure
+    params = {"sysparm_query": f"user.user_name={username}^role.nameIN{','.join(WRITERS)}",
+              "sysparm_fields": "role.name", "sysparm_limit": 10}  # fmt: skip
+    response = sn.http.request("GET", TABLE + "sys_user_has_role", params=params,
+                               accept=(400, 403, 404))  # fmt: skip
+    body = response.json() if response.status_code == 200 and response.content else None
+    rows = body.get("result") if isinstance(body, dict) else None
+    if not isinstance(rows, list):
+        return unsure
+    roles = sorted({value(r, "role.name") for r in rows if isinstance(r, dict)} & set(WRITERS))
+    if roles:
+        return Check("can write", True, f"role {', '.join(roles)} may update incidents")
+    return Check("can write", False, f"{shown(username)} has none of the roles "
+                 f"{', '.join(WRITERS)}: give it itil, else every action fails")  # fmt: skip
 
 
 def _basic_user(auth: Any) -> str:
