@@ -184,9 +184,13 @@ def test_bad_records_are_skipped_and_logged_with_their_id(
     zd.tickets[103]["status"] = "archived"  # a status the mapping does not know
     zd.update_ticket(104, status="open", organization_id=999)  # deleted organization
     zd.update_ticket(106, status="open", organization_id=None)
+    zd.update_ticket(109, status="open", group_id="abc")  # untrusted: not even a number
     result = SyncService(connector(zd), store, clock).sync_once()
     assert result.ok
-    assert result.changes.skipped == 3
+    assert result.changes.skipped == 4
+    assert "skipped Zendesk ticket 109: invalid literal" in caplog.text
+    checks = {c.step: c for c in probe_zendesk(connector(zd))}  # the test does not crash
+    assert checks["tiers"].ok is None  # … and names the odd group as unmapped
     assert "skipped Zendesk ticket 103: status 'archived' is not mapped" in caplog.text
     assert "skipped Zendesk ticket 104: organization 999 no longer exists" in caplog.text
     kept = connector(zd, mapping=DEFAULT_MAPPING.overridden({"default_client": "Unfiled"}))

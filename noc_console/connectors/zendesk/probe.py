@@ -87,7 +87,7 @@ def _mapping(zd: ZendeskConnector, ids: list[int]) -> list[Check]:
     used = OpenUse()
     for at in range(0, len(ids), 100):
         for t in zd.show_many(ids[at : at + 100]):
-            group = t.get("group_id")
-            used.add(str(t.get("status")), str(t.get("priority") or "normal"),
-                     lookups.groups.get(int(group), "") if group is not None else None)  # fmt: skip
+            group = t.get("group_id")  # untrusted: a group id that is no number is no group
+            name = lookups.groups.get(group, f"group {shown(group)}") if group is not None else None
+            used.add(str(t.get("status")), str(t.get("priority") or "normal"), name)
     return check_mapping(zd.options.mapping, tenant, used)
