@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 import statistics
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from time import perf_counter
+from typing import Any
+
+from noc_console.connectors.base import Connector
+from noc_console.models.cache.store import Store
+from noc_console.models.clock import Clock
+from noc_console.services.sync import SyncService
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -73,3 +80,29 @@ def table(results: Sequence[Result]) -> str:
 def save(results: Sequence[Result]) -> None:
     data = [{**asdict(r), "ratio": r.ratio} for r in results]
     RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def full_syncs(fake: Any, connector_for: Callable[[], Connector], clock: Clock
+               ) -> dict[str, dict[str, object]]:  # fmt: skip
+    """A vendor benchmark's two runs against `fake` (a started `tests.fakes` server,
+    whose `hits` count requests by endpoint), each with a new connector from
+    `connector_for` and a fresh SQLite cache: the sync alone, and what `noc-console sync
+    --once` does (the sync, then reconciliation). Per run: requests by endpoint, their
+    sum, wall seconds and the open incidents stored."""
+    results: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, reconcile in (("sync alone", False), ("sync --once (with reconcile)", True)):
+            connector = connector_for()
+            store = Store.open(f"sqlite:///{Path(folder) / f'cache-{reconcile}.sqlite3'}")
+            before = dict(fake.hits)
+            started = perf_counter()
+            result = SyncService(connector, store, clock).sync_once(reconcile=reconcile)
+            elapsed = perf_counter() - started
+            assert result.ok, result.error
+            hits = {f"{m} {p}": n - before.get((m, p), 0) for (m, p), n in fake.hits.items()
+                    if n - before.get((m, p), 0)}  # fmt: skip
+            results[name] = {"requests": sum(hits.values()), "by_endpoint": hits,
+                             "wall_s": round(elapsed, 2),
+                             "incidents_stored": len(store.open_rows())}  # fmt: skip
+            store.close()
+    return results

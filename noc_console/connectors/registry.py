@@ -17,10 +17,12 @@ from noc_console.connectors.demo.declaration import DEMO
 from noc_console.connectors.halo.declaration import HALO
 from noc_console.connectors.request_tracker.declaration import RT
 from noc_console.connectors.rest_json.declaration import REST_JSON
+from noc_console.connectors.servicenow.declaration import SERVICENOW
+from noc_console.connectors.zendesk.declaration import ZENDESK
 
 #: Type key → declaration, in the order the settings dialog offers them.
 TYPES: dict[str, ConnectorType[Any]] = {
-    t.key: t for t in (DEMO, REST_JSON, RT, CONNECTWISE, AUTOTASK, HALO)
+    t.key: t for t in (DEMO, REST_JSON, RT, CONNECTWISE, AUTOTASK, HALO, SERVICENOW, ZENDESK)
 }
 
 

@@ -107,8 +107,9 @@ class HttpFields(ConnectorSettings):
     requests_per_minute: float = field(
         default=0.0,
         metadata={
-            "doc": "Client-side request limit; 0: the vendor's default (none for RT and "
-            "ConnectWise, 2,500/hour for Autotask, 150/minute for Halo).",
+            "doc": "Client-side request limit; 0: the vendor's default (none for RT, "
+            "ConnectWise and ServiceNow, 2,500/hour for Autotask, 150/minute for Halo, "
+            "200/minute for Zendesk).",
             "range": (1.0, 100_000.0),
             "zero": "the vendor's default",
             "label": "Requests per minute",

@@ -40,17 +40,9 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
+from tests.connectors.token_clock import Seconds
+from tests.connectors.triage_steps import every_kind
 from tests.fakes.fake_halo import ERROR_SHAPES, FakeHalo, halo_time
-
-
-class Seconds:
-    """A manual monotonic clock for token expiry."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def connector(
@@ -316,17 +308,7 @@ def test_every_action_kind_lands_in_halo_through_the_outbox(
                              team="NOC")["id"]  # fmt: skip
     assert SyncService(connector(halo), store, clock).sync_once().ok
     key = IncidentKey("halo", str(ticket))
-    steps = [
-        Action(key, ActionKind.ACKNOWLEDGE, expected={"status": "new"}),
-        Action(key, ActionKind.ASSIGN, {"assignee": "Chris Nguyen"}, expected={"assignee": None}),
-        Action(key, ActionKind.NOTE, {"text": "Looking at the uplinks", "internal": True}),
-        Action(key, ActionKind.NOTE, {"text": "We are on it", "internal": False}),
-        Action(key, ActionKind.PRIORITY, {"impact": 1, "urgency": 2, "priority": "P2"},
-               expected={"priority": "P3"}),
-        Action(key, ActionKind.TIER, {"tier": "L3"}, expected={"tier": "L1"}),
-        Action(key, ActionKind.STATUS, {"status": "waiting_customer"}),
-        Action(key, ActionKind.RESOLVE, {"text": "Replaced the SFP"}),
-    ]  # fmt: skip
+    steps = every_kind(key)
     outbox = OutboxService(store, clock, random.Random(1))
     for action in steps:
         outbox.submit(action)

@@ -116,17 +116,7 @@ class HaloConnector(NamedSource):
     # ------------------------------------------------------------ reading
     def clients(self) -> Sequence[Client]:
         lookups = self.lookups()
-        found: dict[str, Client] = {}
-        for name in lookups.clients.values():
-            try:
-                client = self.options.mapping.client_of(name)
-            except InvalidRecord:
-                continue
-            found.setdefault(client, Client(client, name))
-        default = self.options.mapping.default_client
-        if default:
-            found.setdefault(default, Client(default, default))
-        return list(found.values())
+        return self.options.mapping.clients(lookups.clients.values())
 
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
         self.lookups(max_age=60)

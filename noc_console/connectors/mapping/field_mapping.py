@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from noc_console.models.errors import InvalidRecord
-from noc_console.models.incident import Priority, Status, Tier
+from noc_console.models.incident import Client, Priority, Status, Tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,21 @@ class FieldMapping:
 
     def tier_of(self, queue: str) -> Tier:
         return self.tier.get(queue, self.default_tier)
+
+    def clients(self, names: Iterable[str]) -> list[Client]:
+        """The clients a source's company (organisation, client) names make: each mapped
+        name once, named as the source names it, and `default_client` if set; a name
+        the mapping refuses is left out (its tickets are skipped, and say so)."""
+        found: dict[str, Client] = {}
+        for name in names:
+            try:
+                client = self.client_of(name)
+            except InvalidRecord:
+                continue
+            found.setdefault(client, Client(client, name))
+        if self.default_client:
+            found.setdefault(self.default_client, Client(self.default_client, self.default_client))
+        return list(found.values())
 
     # ------------------------------------------------------------ writing
     def names_for(self, table: str, value: Status | Priority | Tier) -> list[str]:

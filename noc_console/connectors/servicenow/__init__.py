@@ -1,0 +1,1 @@
+"""ServiceNow over its Table API (docs/servicenow.md): connector, records, OAuth, probe."""
