@@ -68,7 +68,8 @@ def build_runtime(
     if clock is None:
         speed = max(speeds) if speeds else 1.0
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
-    store = Store.open(db_url, config.sla.policy)
+    # Only the writer of the incidents lays actions over them: a team console may not.
+    store = Store.open(db_url, config.sla.policy, overlays=connectors or not is_shared(db_url))
     builder = ConnectorBuilder(configs, clock, config.sla.matrix, secret_store(config))
     built = builder.build_all(defer=defer_connectors)
     engine = SyncEngine(

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from noc_console.models.actions import Action, ActionKind, ActionState, FailureKind, QueuedAction
@@ -24,8 +25,15 @@ UNSETTLED = (ActionState.PENDING.value, ActionState.FAILED.value, ActionState.CO
 
 
 def add(connection: Connection, action: Action, now: datetime) -> int:
-    result = connection.execute(
-        insert(OUTBOX),
+    """Insert `action` unless an action with its `id` is there already; its `seq` either
+    way. Submitting again what may have landed (the connection broke during COMMIT, a
+    console died between its desk spool and the outbox) so inserts nothing twice: the
+    `id` column is unique, and `ON CONFLICT (id) DO NOTHING` needs only the INSERT
+    privilege a console role has (docs/team.md)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OUTBOX).on_conflict_do_nothing(index_elements=[_O.id])
+    connection.execute(
+        statement,
         {
             "id": action.id,
             "source": action.key.source,
@@ -45,9 +53,7 @@ def add(connection: Connection, action: Action, now: datetime) -> int:
             "theirs": {},
         },
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return int(connection.execute(select(_O.seq).where(_O.id == action.id)).scalar_one())
 
 
 def pending_by_key(
