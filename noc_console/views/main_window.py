@@ -592,12 +592,13 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
             since = f" since {feed.offline_since.astimezone():%H:%M}" if feed.offline_since else ""
             text = f"{_dot('offline')}<b>{label}: OFFLINE{since}</b> ({problem})"
             if feed.name == DATABASE_FEED:  # team mode: the red banner (services/team/spool.py)
-                text = f"{_BANNER}&nbsp;{label} unreachable{since}&nbsp;</span> ({problem})"
+                kept = f" — {kept_words(feed.kept)}" if feed.kept else ""
+                text = f"{_BANNER}&nbsp;{label} unreachable{since}{kept}&nbsp;</span> ({problem})"
         else:
             text = f"{_dot('muted')}{label}: connecting…"
         if feed.queued:
             text += f" · {feed.queued} action{'s' if feed.queued > 1 else ''} queued"
-        if feed.kept:
+        if feed.kept and feed.state is not Connectivity.OFFLINE:  # handing them over
             text += f" — {kept_words(feed.kept)}"
         if feed.skipped:
             note = e(feed.skip_note)

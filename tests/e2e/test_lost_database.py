@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -30,7 +30,6 @@ from noc_console.services.sources.connectivity import Connectivity
 from noc_console.services.team.spool import DeskSpool, spool_file
 from noc_console.services.team.spool_drain import SpoolDrainer
 from tests.e2e.spool_worker import action_id
-from tests.peers import postgres
 from tests.peers.postgres import PgCluster, plain_dsn
 
 pytestmark = pytest.mark.e2e
@@ -46,30 +45,21 @@ def wait_for(condition: Callable[[], bool], what: str, limit: float = LIMIT) -> 
         time.sleep(0.02)
 
 
-@pytest.fixture(scope="module")
-def own_cluster(pg_cluster: PgCluster) -> Iterator[PgCluster]:
-    """A cluster of this module's own, to stop and start (pg_cluster: skipped or failed
-    the same way where PostgreSQL is missing)."""
-    cluster = postgres.start_cluster()
-    yield cluster
-    cluster.stop()
-
-
 def outbox_ids(url: str) -> list[str]:
     with psycopg.connect(plain_dsn(url)) as connection:
         return [i for (i,) in connection.execute("SELECT id FROM outbox ORDER BY seq")]
 
 
 def test_a_console_keeps_its_actions_while_the_database_is_down_and_submits_them_once_back(
-    own_cluster: PgCluster, tmp_path: Path
+    pg_private_cluster: PgCluster, tmp_path: Path
 ) -> None:
-    url = own_cluster.new_database()
+    url = pg_private_cluster.new_database()
     upgrade(url)
     runtime = build_runtime(parse_config("", "config.toml"), url, desk=tmp_path)
     try:
         runtime.engine.start()
         assert runtime.feed.feeds() == []  # answering, nothing kept: nothing to say
-        own_cluster.pause()
+        pg_private_cluster.pause()
         down = time.monotonic()
         wait_for(lambda: bool(runtime.feed.feeds()), "the console noticed the database left")
         print(f"\nnoticed after {time.monotonic() - down:.2f} s")
@@ -85,7 +75,7 @@ def test_a_console_keeps_its_actions_while_the_database_is_down_and_submits_them
         assert database.kept == 3
         assert database.last_error  # the driver's words: what to check
 
-        own_cluster.resume()
+        pg_private_cluster.resume()
         wait_for(lambda: runtime.feed.feeds() == [], "the kept actions were handed over")
         assert outbox_ids(url) == [a.id for a in actions]  # in order, once each
         store = Store.open(url)

@@ -55,6 +55,7 @@ class PgCluster:
     home: Path
     port: int = 0
     started_in: float = 0.0
+    paused: bool = False  # stopped by `pause`, data kept
     _databases: int = 0
 
     @property
@@ -87,6 +88,7 @@ class PgCluster:
         )
         self._run(str(binaries / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.home / "server.log"), "-w", "-t", "60", "start")  # fmt: skip
+        self.paused = False
 
     def pause(self) -> None:
         """Stop the server, keeping its data: a database that went away (its clients'
@@ -94,6 +96,7 @@ class PgCluster:
         binaries = bin_dir()
         assert binaries is not None
         self._run(str(binaries / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.paused = True
 
     def stop(self) -> None:
         binaries = bin_dir()

@@ -72,7 +72,7 @@ class SpoolDrainer:
                 self._down_since = self._clock.now()
                 log.warning("the shared database does not answer: %s; actions are kept "
                             "on this desk until it does", exc)  # fmt: skip
-            self._reason = str(exc)
+            self._reason = _reason(exc)
             return
         if self._down_since is not None:
             log.info("the shared database answers again; the actions kept here are in its outbox")
@@ -106,3 +106,11 @@ class SpoolDrainer:
             except Exception:  # a bug: keep the thread alive, say so, try again later
                 log.exception("draining the desk spool failed")
             self._wake.wait(self._poll_s)
+
+
+def _reason(exc: StoreError) -> str:
+    """The driver's first line ("connection refused"), not the store's whole sentence
+    with the database's address: the status bar names the database already."""
+    cause = getattr(exc.__cause__, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
