@@ -576,8 +576,8 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
     def e(text: str | None) -> str:
         return html.escape(capped(text or ""))
 
-    if error:
-        return _dot("offline") + e(error)
+    if error and not any(f.name == DATABASE_FEED and not f.online for f in feeds):
+        return _dot("offline") + e(error)  # (with the shared database away, its banner says why)
     if not feeds:
         return _dot("muted") + "loading…"
     parts = []
