@@ -16,7 +16,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from noc_console.models.actions import Action, ActionKind, ActionState, FailureKind, QueuedAction
+from noc_console.models.actions import (
+    Action,
+    ActionState,
+    FailureKind,
+    QueuedAction,
+    action_fields,
+    action_from_fields,
+)
 from noc_console.models.cache.sql import OUTBOX, Row, chunks, key_filter
 from noc_console.models.incident import IncidentKey
 
@@ -35,15 +42,7 @@ def add(connection: Connection, action: Action, now: datetime) -> int:
     connection.execute(
         statement,
         {
-            "id": action.id,
-            "source": action.key.source,
-            "external_id": action.key.external_id,
-            "kind": action.kind.value,
-            "payload": dict(action.payload),
-            "base_version": action.base_version,
-            "expected": dict(action.expected),
-            "author": action.author,
-            "force": action.force,
+            **action_fields(action),
             "created_at": action.created_at or now,
             "state": ActionState.PENDING.value,
             "attempts": 0,
@@ -232,14 +231,4 @@ def queued(r: Row) -> QueuedAction:
 
 
 def _action(r: Row) -> Action:
-    return Action(
-        key=IncidentKey(r.source, r.external_id),
-        kind=ActionKind(r.kind),
-        payload=r.payload or {},
-        base_version=r.base_version,
-        expected=r.expected or {},
-        created_at=r.created_at,
-        author=r.author,
-        id=r.id,
-        force=r.force,
-    )
+    return action_from_fields(r._mapping)

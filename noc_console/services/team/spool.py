@@ -26,9 +26,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from noc_console.models.actions import Action, ActionKind
+from noc_console.models.actions import Action, action_fields, action_from_fields
 from noc_console.models.errors import StoreError
-from noc_console.models.incident import IncidentKey
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS spool (
@@ -106,30 +105,12 @@ class DeskSpool:
 
 
 def _to_json(action: Action) -> dict[str, Any]:
-    return {
-        "source": action.key.source,
-        "external_id": action.key.external_id,
-        "kind": action.kind.value,
-        "payload": dict(action.payload),
-        "base_version": action.base_version,
-        "expected": dict(action.expected),
-        "created_at": action.created_at.isoformat() if action.created_at else None,
-        "author": action.author,
-        "id": action.id,
-        "force": action.force,
-    }
+    created = action.created_at
+    return {**action_fields(action), "created_at": created.isoformat() if created else None}
 
 
 def _from_json(data: dict[str, Any]) -> Action:
     created = data.get("created_at")
-    return Action(
-        key=IncidentKey(str(data["source"]), str(data["external_id"])),
-        kind=ActionKind(data["kind"]),
-        payload=data.get("payload") or {},
-        base_version=str(data.get("base_version") or ""),
-        expected=data.get("expected") or {},
-        created_at=datetime.fromisoformat(created) if created else None,
-        author=str(data.get("author") or ""),
-        id=str(data["id"]),
-        force=bool(data.get("force")),
+    return action_from_fields(
+        {**data, "created_at": datetime.fromisoformat(created) if created else None}
     )
