@@ -80,7 +80,7 @@ def build_runtime(
     built = builder.build_all(defer=defer_connectors)
     drainer = None
     if desk is not None and not connectors and is_shared(db_url):
-        drainer = SpoolDrainer(DeskSpool(spool_file(desk, store.url)), store, clock)
+        drainer = SpoolDrainer(DeskSpool(spool_file(desk, store.place)), store, clock)
     engine = SyncEngine(
         store, built, clock, interval=timedelta(seconds=config.sync_interval_s),
         rebuild=builder.rebuilt, desk=drainer,

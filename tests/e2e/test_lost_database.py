@@ -101,7 +101,7 @@ def test_sending_again_what_may_have_landed_inserts_nothing_twice(
     upgrade(pg_url)
     store = Store.open(pg_url, overlays=False)
     try:
-        spool = DeskSpool(spool_file(tmp_path, store.url))
+        spool = DeskSpool(spool_file(tmp_path, store.place))
         drainer = SpoolDrainer(spool, store, SystemClock())
         first = Action(IncidentKey("psa", "INC-1"), ActionKind.ACKNOWLEDGE)
         second = Action(IncidentKey("psa", "INC-1"), ActionKind.NOTE, {"text": "on it"})
@@ -135,7 +135,7 @@ def test_a_console_killed_between_keeping_and_handing_over_loses_and_doubles_not
     handed = outbox_ids(pg_url)
     store = Store.open(pg_url, overlays=False)
     try:
-        spool = DeskSpool(spool_file(tmp_path, store.url))
+        spool = DeskSpool(spool_file(tmp_path, store.place))
         left = spool.count()
         print(f"\nkilled with {len(handed)} handed over and {left} still kept")
         assert len(handed) + left >= count  # nothing lost (one may be in both)

@@ -121,6 +121,14 @@ class Store:
     def url(self) -> str:
         return self._engine.url.render_as_string(hide_password=True)
 
+    @property
+    def place(self) -> str:
+        """Which database this is — its server and name, not who connects or how (user,
+        password, TLS options): what a team console's desk spool is kept by, so that a
+        changed password or certificate path finds the actions kept before."""
+        url = self._engine.url
+        return f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+
     # ------------------------------------------------------------------ incidents
     def upsert_clients(self, clients: Iterable[Client]) -> None:
         changed = [c for c in clients if self._clients.get(c.id) != c]

@@ -39,8 +39,8 @@ CREATE TABLE IF NOT EXISTS spool (
 
 
 def spool_file(folder: Path, database: str) -> Path:
-    """The spool of the shared database `database` (its URL, password hidden) in
-    `folder`: a console pointed at another database keeps its actions apart."""
+    """The spool of the shared database `database` (`Store.place`) in `folder`: a
+    console pointed at another database keeps its actions apart."""
     digest = hashlib.sha256(database.encode("utf-8")).hexdigest()[:16]
     return folder / "spool" / f"{digest}.sqlite3"
 
