@@ -143,3 +143,22 @@ def test_a_console_killed_between_keeping_and_handing_over_loses_and_doubles_not
     finally:
         store.close()
     assert outbox_ids(pg_url) == [action_id(n) for n in range(count)]  # once each, in order
+
+
+def test_a_server_that_restarted_between_two_looks_is_not_called_unreachable(
+    pg_private_cluster: PgCluster, tmp_path: Path
+) -> None:
+    """The console's pooled connection was ended by the restart; the next look reconnects
+    instead of raising the red banner for a database that answers."""
+    url = pg_private_cluster.new_database()
+    upgrade(url)
+    store = Store.open(url, overlays=False)
+    try:
+        drainer = SpoolDrainer(DeskSpool(spool_file(tmp_path, store.place)), store, SystemClock())
+        drainer.check()  # a connection in the pool
+        pg_private_cluster.pause()
+        pg_private_cluster.resume()
+        drainer.check()
+        assert drainer.status() is None
+    finally:
+        store.close()

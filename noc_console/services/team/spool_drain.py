@@ -65,8 +65,10 @@ class SpoolDrainer:
         """One round: drain, or ask the database for nothing; remember whether it
         answered, and since when it has not."""
         try:
-            if not self.drain():
-                self._store.ping()
+            try:
+                self._round()
+            except StoreError:  # a pooled connection the server ended (it restarted):
+                self._round()  # the pool has dropped them all, so ask once more at once
         except StoreError as exc:
             if self._down_since is None:
                 self._down_since = self._clock.now()
@@ -78,6 +80,10 @@ class SpoolDrainer:
             log.info("the shared database answers again; the actions kept here are in its outbox")
         self._down_since = self._reason = None
         self._answered_at = self._clock.now()
+
+    def _round(self) -> None:
+        if not self.drain():
+            self._store.ping()
 
     def status(self) -> FeedStatus | None:
         """The shared database as a feed of the status bar: None while it answers and
