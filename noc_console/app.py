@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from noc_console import APP_ID, APP_NAME, __version__
+from noc_console.paths import data_folder
 from noc_console.services.board.triage_actions import technician
 from noc_console.services.config import Config
 from noc_console.services.runtime import Runtime, build_runtime
@@ -211,7 +212,7 @@ def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, LiveRows, 
     from noc_console.services.board.live_rows import LiveRows
     from noc_console.views.board.controller import BoardController
 
-    runtime = build_runtime(config, db_url, demo, defer_connectors=True)
+    runtime = build_runtime(config, db_url, demo, defer_connectors=True, desk=data_folder())
     live = LiveRows(runtime.clock.now(), config.sla.policy.thresholds)
     controller = BoardController(runtime.feed, runtime.engine, live, runtime.clock)
     controller.load()  # the cache is read while the window is built

@@ -17,9 +17,14 @@ def default_config_path() -> Path:
     return user_config_path(APP_ID, appauthor=False) / "config.toml"
 
 
+def data_folder() -> Path:
+    """The user's data folder (the cache, a team console's desk spool)."""
+    return user_data_path(APP_ID, appauthor=False)
+
+
 def default_cache_url() -> str:
     """The cache in the user's data folder, created for its owner only (0700)."""
-    folder = user_data_path(APP_ID, appauthor=False)
+    folder = data_folder()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:

@@ -86,3 +86,22 @@ def pg_cluster() -> Iterator[postgres.PgCluster]:
 def pg_url(pg_cluster: postgres.PgCluster) -> str:
     """A new, empty PostgreSQL database of the session's cluster, for this test alone."""
     return pg_cluster.new_database()
+
+
+@pytest.fixture(scope="session")
+def _pg_private_session(pg_cluster: postgres.PgCluster) -> Iterator[postgres.PgCluster]:
+    cluster = postgres.start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_private_cluster(
+    _pg_private_session: postgres.PgCluster,
+) -> Iterator[postgres.PgCluster]:
+    """A second cluster, for tests that stop and start their database server
+    (`pause`, `resume`) without taking the shared one away from the others; running
+    again after each test, however it ended."""
+    yield _pg_private_session
+    if _pg_private_session.paused:
+        _pg_private_session.resume()

@@ -97,6 +97,37 @@ class Action:
         return {}
 
 
+def action_fields(action: Action) -> dict[str, Any]:
+    """An action as flat values: the outbox's columns, a desk spool's JSON."""
+    return {
+        "id": action.id,
+        "source": action.key.source,
+        "external_id": action.key.external_id,
+        "kind": action.kind.value,
+        "payload": dict(action.payload),
+        "base_version": action.base_version,
+        "expected": dict(action.expected),
+        "author": action.author,
+        "force": action.force,
+        "created_at": action.created_at,
+    }
+
+
+def action_from_fields(values: Mapping[str, Any]) -> Action:
+    """The action `action_fields` flattened."""
+    return Action(
+        key=IncidentKey(str(values["source"]), str(values["external_id"])),
+        kind=ActionKind(values["kind"]),
+        payload=values.get("payload") or {},
+        base_version=str(values.get("base_version") or ""),
+        expected=values.get("expected") or {},
+        created_at=values.get("created_at"),
+        author=str(values.get("author") or ""),
+        id=str(values["id"]),
+        force=bool(values.get("force")),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class QueuedAction:
     """An action as the outbox holds it, with its delivery state."""

@@ -24,6 +24,7 @@ from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
 from noc_console.services.outbox import DeliveryReport, OutboxService, Settlement, backoff
 from noc_console.services.sync import SyncResult, SyncService
+from noc_console.services.team.spool_drain import SpoolDrainer
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,10 @@ class SyncEngine:
         reconcile_every: timedelta = timedelta(minutes=10),
         rng: random.Random | None = None,
         rebuild: Rebuild | None = None,
+        desk: SpoolDrainer | None = None,
     ) -> None:
         self._store = store
+        self._desk = desk  # a team console: actions go through the desk spool
         self._rebuild = rebuild
         self._clock = clock
         self._interval = interval
@@ -84,6 +87,8 @@ class SyncEngine:
     # ------------------------------------------------------------ running
     def start(self) -> None:
         self._stopping.clear()
+        if self._desk is not None:
+            self._desk.start()
         for runner in self._runners.values():
             runner.thread = threading.Thread(
                 target=self._loop, args=(runner,), name=f"sync-{runner.connector.name}",
@@ -93,6 +98,8 @@ class SyncEngine:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
+        if self._desk is not None:
+            self._desk.stop(timeout)
         for runner in self._runners.values():
             runner.wake.set()
         for runner in self._runners.values():
@@ -101,7 +108,13 @@ class SyncEngine:
                 runner.thread = None
 
     def submit(self, action: Action) -> ChangeSet:
-        """Commit an action (durable, optimistic) and wake its connector to deliver it."""
+        """Commit an action (durable, optimistic) and wake its connector to deliver it.
+        A team console keeps it in its desk spool, which hands it to the shared outbox
+        (now, or when the database answers again); its row changes when the service has
+        laid it over the incident."""
+        if self._desk is not None:
+            self._desk.submit(action)
+            return ChangeSet()
         changes = self.outbox.submit(action)
         runner = self._runners.get(action.key.source)
         if runner is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from noc_console.connectors.base import Connector
@@ -21,6 +22,8 @@ from noc_console.services.config import Config, ConnectorConfig
 from noc_console.services.engine import SyncEngine
 from noc_console.services.secrets import SecretStore
 from noc_console.services.sources.rebuild import ConnectorBuilder
+from noc_console.services.team.spool import DeskSpool, spool_file
+from noc_console.services.team.spool_drain import SpoolDrainer
 
 DEMO_CONNECTOR = ConnectorConfig(name="demo", type="demo", settings=DemoSettings())
 
@@ -54,13 +57,16 @@ def build_runtime(
     clock: Clock | None = None,
     defer_connectors: bool = False,
     connectors: bool | None = None,
+    desk: Path | None = None,
 ) -> Runtime:
     """The store and the engine. With `defer_connectors` (the GUI), each configured
     source but the demo feed is built when its sync first runs, not now: the board shows
     the cache without importing any vendor module, `requests` or the keyring first (see
     `sources/deferred.py`). With `connectors` False (the default on a team's shared
     database, where only `noc-console serve` runs them) the engine runs none: actions go
-    to the shared outbox for the service to deliver."""
+    to the shared outbox for the service to deliver — through a desk spool in `desk`
+    (the GUI gives its data folder), which keeps them while the database cannot be
+    reached (`services/team/spool.py`)."""
     if connectors is None:
         connectors = not is_shared(db_url)
     configs = connector_configs(config, demo) if connectors else ()
@@ -68,19 +74,23 @@ def build_runtime(
     if clock is None:
         speed = max(speeds) if speeds else 1.0
         clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
-    store = Store.open(db_url, config.sla.policy)
+    # Only the writer of the incidents lays actions over them: a team console may not.
+    store = Store.open(db_url, config.sla.policy, overlays=connectors or not is_shared(db_url))
     builder = ConnectorBuilder(configs, clock, config.sla.matrix, secret_store(config))
     built = builder.build_all(defer=defer_connectors)
+    drainer = None
+    if desk is not None and not connectors and is_shared(db_url):
+        drainer = SpoolDrainer(DeskSpool(spool_file(desk, store.place)), store, clock)
     engine = SyncEngine(
         store, built, clock, interval=timedelta(seconds=config.sync_interval_s),
-        rebuild=builder.rebuilt,
+        rebuild=builder.rebuilt, desk=drainer,
     )  # fmt: skip
     return Runtime(
         clock=clock,
         store=store,
         connectors=built,
         engine=engine,
-        feed=BoardFeed(store, built),
+        feed=BoardFeed(store, built, drainer.status if drainer is not None else None),
         demo=bool(configs) and all(c.type == "demo" for c in configs),
     )
 

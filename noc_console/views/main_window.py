@@ -46,9 +46,11 @@ from noc_console.services.board.queues import Queue, membership, queues
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import (
+    DATABASE_FEED,
     Connectivity,
     FeedStatus,
     data_age,
+    kept_words,
     unsynced_words,
 )
 from noc_console.views import format as fmt
@@ -574,8 +576,8 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
     def e(text: str | None) -> str:
         return html.escape(capped(text or ""))
 
-    if error:
-        return _dot("offline") + e(error)
+    if error and not any(f.name == DATABASE_FEED and not f.online for f in feeds):
+        return _dot("offline") + e(error)  # (with the shared database away, its banner says why)
     if not feeds:
         return _dot("muted") + "loading…"
     parts = []
@@ -589,15 +591,23 @@ def feed_summary(feeds: Sequence[FeedStatus], error: str | None = None) -> str:
         elif feed.state is Connectivity.OFFLINE:
             since = f" since {feed.offline_since.astimezone():%H:%M}" if feed.offline_since else ""
             text = f"{_dot('offline')}<b>{label}: OFFLINE{since}</b> ({problem})"
+            if feed.name == DATABASE_FEED:  # team mode: the red banner (services/team/spool.py)
+                kept = f" — {kept_words(feed.kept)}" if feed.kept else ""
+                text = f"{_BANNER}&nbsp;{label} unreachable{since}{kept}&nbsp;</span> ({problem})"
         else:
             text = f"{_dot('muted')}{label}: connecting…"
         if feed.queued:
             text += f" · {feed.queued} action{'s' if feed.queued > 1 else ''} queued"
+        if feed.kept and feed.state is not Connectivity.OFFLINE:  # handing them over
+            text += f" — {kept_words(feed.kept)}"
         if feed.skipped:
             note = e(feed.skip_note)
             text += f" · {_dot('warning')}{feed.skipped} skipped: {note}"
         parts.append(text)
     return " &nbsp; ".join(parts)
+
+
+_BANNER = '<span style="color:#ffffff; background-color:#a4161a; font-weight:bold;">'
 
 
 def _dot(colour: str) -> str:

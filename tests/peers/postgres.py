@@ -55,6 +55,7 @@ class PgCluster:
     home: Path
     port: int = 0
     started_in: float = 0.0
+    paused: bool = False  # stopped by `pause`, data kept
     _databases: int = 0
 
     @property
@@ -73,14 +74,29 @@ class PgCluster:
             shutil.chown(self.home, "postgres", "postgres")
         self._run(str(binaries / "initdb"), "-D", str(self.data), "-A", "trust", "-U", ROLE,
                   "-E", "UTF8", "--no-locale", "--no-sync")  # fmt: skip
+        self.resume()
+        self.started_in = time.perf_counter() - began
+        return self
+
+    def resume(self) -> None:
+        """Start the server (again) on its port: a database that comes back."""
+        binaries = bin_dir()
+        assert binaries is not None
         options = (
             f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c max_connections=200"
         )
         self._run(str(binaries / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.home / "server.log"), "-w", "-t", "60", "start")  # fmt: skip
-        self.started_in = time.perf_counter() - began
-        return self
+        self.paused = False
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data: a database that went away (its clients'
+        connections end)."""
+        binaries = bin_dir()
+        assert binaries is not None
+        self._run(str(binaries / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.paused = True
 
     def stop(self) -> None:
         binaries = bin_dir()

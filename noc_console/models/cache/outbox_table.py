@@ -12,10 +12,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from noc_console.models.actions import Action, ActionKind, ActionState, FailureKind, QueuedAction
+from noc_console.models.actions import (
+    Action,
+    ActionState,
+    FailureKind,
+    QueuedAction,
+    action_fields,
+    action_from_fields,
+)
 from noc_console.models.cache.sql import OUTBOX, Row, chunks, key_filter
 from noc_console.models.incident import IncidentKey
 
@@ -24,18 +32,17 @@ UNSETTLED = (ActionState.PENDING.value, ActionState.FAILED.value, ActionState.CO
 
 
 def add(connection: Connection, action: Action, now: datetime) -> int:
-    result = connection.execute(
-        insert(OUTBOX),
+    """Insert `action` unless an action with its `id` is there already; its `seq` either
+    way. Submitting again what may have landed (the connection broke during COMMIT, a
+    console died between its desk spool and the outbox) so inserts nothing twice: the
+    `id` column is unique, and `ON CONFLICT (id) DO NOTHING` needs only the INSERT
+    privilege a console role has (docs/team.md)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OUTBOX).on_conflict_do_nothing(index_elements=[_O.id])
+    connection.execute(
+        statement,
         {
-            "id": action.id,
-            "source": action.key.source,
-            "external_id": action.key.external_id,
-            "kind": action.kind.value,
-            "payload": dict(action.payload),
-            "base_version": action.base_version,
-            "expected": dict(action.expected),
-            "author": action.author,
-            "force": action.force,
+            **action_fields(action),
             "created_at": action.created_at or now,
             "state": ActionState.PENDING.value,
             "attempts": 0,
@@ -45,9 +52,7 @@ def add(connection: Connection, action: Action, now: datetime) -> int:
             "theirs": {},
         },
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return int(connection.execute(select(_O.seq).where(_O.id == action.id)).scalar_one())
 
 
 def pending_by_key(
@@ -226,14 +231,4 @@ def queued(r: Row) -> QueuedAction:
 
 
 def _action(r: Row) -> Action:
-    return Action(
-        key=IncidentKey(r.source, r.external_id),
-        kind=ActionKind(r.kind),
-        payload=r.payload or {},
-        base_version=r.base_version,
-        expected=r.expected or {},
-        created_at=r.created_at,
-        author=r.author,
-        id=r.id,
-        force=r.force,
-    )
+    return action_from_fields(r._mapping)

@@ -8,6 +8,10 @@ thread.
 For each incident the store keeps the source's last word (`snapshot`) and shows it
 with the still-pending triage actions laid over it, so an optimistic change survives
 a sync that does not yet know of it, and a rejected one falls back to the source.
+Only the writer of the incidents lays them over: a desk, or a team's sync service. A
+team console's store (`overlays=False`) writes actions to the outbox and nothing to
+the incidents — its database role may not (docs/team.md, "Roles") — and the service
+lays them over when it hears the outbox change (`lay_pending`).
 """
 
 from __future__ import annotations
@@ -87,9 +91,12 @@ class SyncState:
 class Store:
     """The cache. Open with `Store.open(url)`; close with `close()`."""
 
-    def __init__(self, engine: Engine, policy: SlaPolicy = DEFAULT_POLICY) -> None:
+    def __init__(
+        self, engine: Engine, policy: SlaPolicy = DEFAULT_POLICY, overlays: bool = True
+    ) -> None:
         self._engine = engine
         self._policy = policy
+        self._overlays = overlays
         self._write_lock = threading.RLock()
         self._clients: dict[str, Client] = {}
         self._terms_cache: dict[str, ClientTerms] = {}
@@ -98,8 +105,10 @@ class Store:
                 self._clients[r.id] = Client(r.id, r.name, r.contract, r.calendar)
 
     @classmethod
-    def open(cls, url: str, policy: SlaPolicy = DEFAULT_POLICY) -> Store:
-        return cls(open_engine(url), policy)
+    def open(cls, url: str, policy: SlaPolicy = DEFAULT_POLICY, overlays: bool = True) -> Store:
+        """With `overlays` False (a team console) submitting and settling actions write
+        the outbox only, never an incident row."""
+        return cls(open_engine(url), policy, overlays)
 
     @property
     def policy(self) -> SlaPolicy:
@@ -111,6 +120,14 @@ class Store:
     @property
     def url(self) -> str:
         return self._engine.url.render_as_string(hide_password=True)
+
+    @property
+    def place(self) -> str:
+        """Which database this is — its server and name, not who connects or how (user,
+        password, TLS options): what a team console's desk spool is kept by, so that a
+        changed password or certificate path finds the actions kept before."""
+        url = self._engine.url
+        return f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
 
     # ------------------------------------------------------------------ incidents
     def upsert_clients(self, clients: Iterable[Client]) -> None:
@@ -189,13 +206,33 @@ class Store:
 
     # ------------------------------------------------------------------ outbox
     def enqueue(self, action: Action, now: datetime) -> tuple[int, ChangeSet]:
-        """Commit `action` to the outbox and lay it over the local copy, atomically."""
+        """Commit `action` to the outbox and lay it over the local copy, atomically (a
+        team console: the outbox only, and the change set is empty). Idempotent: an
+        action whose `id` is in the outbox already is not added again (its `seq`)."""
         if action.created_at is None:
             action = replace(action, created_at=now)
         with self._writing() as connection:
             seq = outbox_table.add(connection, action, now)
+            if not self._overlays:
+                return seq, ChangeSet()
             self._refresh(connection, action.key)
         return seq, ChangeSet(frozenset({action.key}))
+
+    def lay_pending(self, keys: Iterable[IncidentKey] | None = None) -> ChangeSet:
+        """Lay the pending actions of `keys` (None: of every incident with unsettled
+        actions) over their rows again, or take off settled ones: what a team's sync
+        service does when consoles submit or settle actions, which they may only write
+        to the outbox. Unknown incidents are left out."""
+        with self._writing() as connection:
+            wanted = outbox_table.unsettled_keys(connection) if keys is None else list(keys)
+            changed = [key for key in wanted if self._refresh(connection, key)]
+        return ChangeSet(frozenset(changed))
+
+    def ping(self) -> None:
+        """Ask the database for nothing: a StoreError when it cannot be reached (a team
+        console's watch on the shared database)."""
+        with self._reading() as connection:
+            connection.execute(select(1))
 
     def claim(
         self, seq: int, owner: str, now: datetime, lease_until: datetime
@@ -485,11 +522,12 @@ class Store:
         key: IncidentKey,
         delivered: Action | None = None,
         closed_at: datetime | None = None,
-    ) -> None:
-        """Recompute one incident's row from the source's word and its pending actions."""
+    ) -> bool:
+        """Recompute one incident's row from the source's word and its pending actions;
+        False when the incident is not stored."""
         previous = self._existing(connection, [key], *_SOURCE_COLUMNS).get(key)
         if previous is None:
-            return  # not (yet) known from its source: nothing to show or overlay
+            return False  # not (yet) known from its source: nothing to show or overlay
         source = _source_of(previous)
         if delivered is not None:  # the source has it now; its version is not known yet
             when = delivered.created_at or source.updated_at
@@ -507,11 +545,14 @@ class Store:
         causes = [*pending, delivered] if delivered is not None else pending
         when = _changed_at(closed_at or source.updated_at, causes)
         history_table.record(connection, history_table.changes(previous, values, when))
+        return True
 
     def _settle(self, seq: int, state: ActionState, **values: Any) -> ChangeSet:
         with self._writing() as connection:
             key = outbox_table.set_state(connection, seq, state=state.value, in_flight=False,
                                          **_UNCLAIMED, **values)  # fmt: skip
+            if not self._overlays:
+                return ChangeSet()
             self._refresh(connection, key)
         return ChangeSet(frozenset({key}))
 

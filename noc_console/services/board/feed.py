@@ -6,7 +6,7 @@ results are frozen values safe to hand to the GUI.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +16,7 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey
 from noc_console.services.board.incident_detail import IncidentDetail, incident_detail
-from noc_console.services.sources.connectivity import FeedStatus, feed_status
+from noc_console.services.sources.connectivity import Connectivity, FeedStatus, feed_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +29,15 @@ class BoardUpdate:
 
 
 class BoardFeed:
-    def __init__(self, store: Store, connectors: Sequence[Connector]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        connectors: Sequence[Connector],
+        database: Callable[[], FeedStatus | None] | None = None,
+    ) -> None:
         self._store = store
         self._connectors = connectors
+        self._database = database  # a team console: the shared database's state
 
     def snapshot(self) -> BoardUpdate:
         """Every open incident from the cache, nearest deadline first."""
@@ -51,9 +57,13 @@ class BoardFeed:
         return incident_detail(self._store, key, now)
 
     def feeds(self) -> list[FeedStatus]:
-        return [
+        database = self._database() if self._database is not None else None
+        if database is not None and database.state is Connectivity.OFFLINE:
+            return [database]  # nothing else can be read: the last board stays, with this
+        found = [
             feed_status(
                 c.name, c.label, self._store.sync_state(c.name), self._store.queued_count(c.name)
             )
             for c in self._connectors
         ]
+        return [database, *found] if database is not None else found

@@ -4,6 +4,11 @@ online — the last sync worked; degraded — errors or rate limiting, but it wo
 recently (fewer than `OFFLINE_AFTER` failures in a row); offline — failing since a
 given time; connecting — never synced yet. Queued actions are counted with it, so a
 screen can say "offline since 14:02 · 3 actions queued".
+
+A team console shows the shared database the same way, as one more feed, once it has
+stopped answering (`database_status`): offline since when, why, and the actions kept
+on this desk until it answers again ("shared database: OFFLINE since 14:02 · 3
+actions kept on this desk").
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class FeedStatus:
     skipped: int = 0  # records the last sync could not map
     skip_note: str | None = None
     warning: str | None = None  # online, but the source looks stuck (see services/sync.py)
+    kept: int = 0  # actions waiting on this desk for the shared database (team mode)
 
     @property
     def online(self) -> bool:
@@ -69,6 +75,34 @@ def feed_status(name: str, label: str, state: SyncState, queued: int) -> FeedSta
         skip_note=state.skip_note,
         warning=state.warning,
     )
+
+
+DATABASE_FEED = "shared-database"
+
+
+def database_status(
+    down_since: datetime | None, reason: str | None, answered_at: datetime | None, kept: int
+) -> FeedStatus | None:
+    """The shared database as a feed: offline since `down_since` (with `reason`), or
+    online while `kept` actions still wait on this desk; None when it answers and
+    nothing waits (the board's sources say the rest). Its last answer is its "last
+    success", so the data's age keeps growing while it is away."""
+    if down_since is None and not kept:
+        return None
+    return FeedStatus(
+        name=DATABASE_FEED,
+        label="shared database",
+        state=Connectivity.ONLINE if down_since is None else Connectivity.OFFLINE,
+        last_success_at=answered_at,
+        last_error=reason,
+        offline_since=down_since,
+        kept=kept,
+    )
+
+
+def kept_words(kept: int) -> str:
+    """What waits on this desk for the shared database."""
+    return f"{kept} action{'s' if kept != 1 else ''} kept on this desk"
 
 
 def unsynced_words(feeds: Sequence[FeedStatus], showing: int) -> str:

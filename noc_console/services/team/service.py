@@ -6,7 +6,10 @@ The active one holds a session advisory lock on a connection of its own
 ends the session and the lock with it, and a standby — trying every `poll_s` — takes
 over. The active one runs the same `SyncEngine` a desk runs (sync, reconciliation,
 outbox delivery per connector) and hears of actions other processes submit through the
-database's change feed, which wakes the action's connector at once.
+database's change feed, which wakes the action's connector at once. Consoles may only
+write actions to the outbox, not rewrite incidents (docs/team.md, "Roles"): the service
+lays their pending actions over the incident rows when it hears of them, and every
+console sees that through the incidents' notifications.
 
 No action is delivered twice: an action is claimed in the database before it is sent
 (`FOR UPDATE SKIP LOCKED` on PostgreSQL). A new active service first ends the claims of
@@ -28,6 +31,7 @@ from noc_console.models.cache.claims import ClaimOwner
 from noc_console.models.cache.shared import Change, ChangeFeed, SessionLock
 from noc_console.models.clock import Clock, SystemClock
 from noc_console.models.errors import StoreError
+from noc_console.models.incident import IncidentKey
 from noc_console.services.config import Config
 from noc_console.services.runtime import Runtime, build_runtime
 
@@ -81,6 +85,7 @@ class SyncServiceHost:
         feed = ChangeFeed(self._db_url)
         try:
             taken = runtime.store.release_claims(self._clock.now(), self._not_mine)
+            runtime.store.lay_pending()  # what consoles submitted while no service ran
             log.info(
                 "active: service %s runs %d connector(s): %s; took over %d action(s) in flight",
                 self._me, len(runtime.connectors),
@@ -112,8 +117,13 @@ class SyncServiceHost:
 
     @staticmethod
     def _wake(runtime: Runtime, changes: Sequence[Change]) -> None:
-        for source in {c.source for c in changes if c.table == "outbox" and c.source}:
+        outbox = [c for c in changes if c.table == "outbox" and c.source]
+        for source in {c.source for c in outbox}:
             runtime.engine.wake(source)
+        if outbox:  # lay the consoles' actions over their incidents (ids None: any)
+            whole = any(c.ids is None for c in outbox)
+            keys = {IncidentKey(c.source or "", i) for c in outbox for i in c.ids or ()}
+            runtime.store.lay_pending(None if whole else keys)
 
     def _health(self, runtime: Runtime) -> str:
         now = self._clock.now()

@@ -10,6 +10,7 @@ All store work runs through `run_in_background` (the board's serial worker).
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from noc_console.models.cache.handover_table import SavedHandover
+from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.incident import IncidentKey
 from noc_console.models.text_limits import capped
 from noc_console.services.handover.desk import HandoverDesk, HandoverDocument
@@ -47,6 +49,8 @@ from noc_console.services.handover.report import HandoverReport
 from noc_console.views.handover.export import write_handover
 from noc_console.views.handover.pdf import printed_width
 from noc_console.views.worker import Op, Runner
+
+log = logging.getLogger(__name__)
 
 NOTE_COLUMN = 2
 EXPORT_FILTERS = {"PDF (*.pdf)": "pdf", "HTML (*.html *.htm)": "html"}  # the first is offered
@@ -173,7 +177,9 @@ class HandoverWindow(QWidget):
             return
         notes, author, text = self._notes(), self.author.text(), self.note.toPlainText()
         desk = self._desk
-        Op(lambda: desk.hand_over(report, author, text, notes), self._stored_one).start(self._run)
+        Op(
+            lambda: desk.hand_over(report, author, text, notes), self._stored_one, self._refused
+        ).start(self._run)
 
     def export(self) -> None:
         """Ask where to save the handover shown (PDF or HTML, by the name's suffix or
@@ -236,6 +242,19 @@ class HandoverWindow(QWidget):
         self._fill_notes(report)
         self.list.setCurrentRow(min(current, self.list.count() - 1))
         self._show(self.list.currentRow())
+
+    def _refused(self, error: BaseException) -> None:
+        """Not stored (the shared database does not answer, the shift's handover was
+        acknowledged meanwhile): say so here, where the lead is, and keep every word
+        typed — the draft stays as it is, to hand over again."""
+        reason = str(error)
+        if not isinstance(error, EnvironmentProblem):
+            log.error("storing the handover failed", exc_info=error)
+            reason = f"internal error: {error!r} (details in the log)"
+        self.status.setText(
+            f"<b>Not handed over:</b> {html.escape(capped(reason))}. "
+            "Your notes are kept here: hand over again when that is fixed."
+        )
 
     def _stored_one(self, _saved: SavedHandover) -> None:
         self.changed.emit()
