@@ -17,6 +17,8 @@ from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.peers import postgres
+from tests.peers.alertmanager import AlertmanagerServer
+from tests.peers.alertmanager import missing as alertmanager_missing
 from tests.peers.request_tracker import RtServer, missing
 
 T0 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
@@ -86,3 +88,26 @@ def pg_cluster() -> Iterator[postgres.PgCluster]:
 def pg_url(pg_cluster: postgres.PgCluster) -> str:
     """A new, empty PostgreSQL database of the session's cluster, for this test alone."""
     return pg_cluster.new_database()
+
+
+@pytest.fixture(scope="session")
+def am_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AlertmanagerServer]:
+    """A real Prometheus Alertmanager for the session (tests/peers/alertmanager.py).
+
+    Skipped only where it cannot be installed; on CI (`CI` set) that is a failure.
+    """
+    reason = alertmanager_missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = AlertmanagerServer(tmp_path_factory.mktemp("alertmanager")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def am_server(am_session: AlertmanagerServer) -> AlertmanagerServer:
+    """The session's Alertmanager with no alert firing and no silence active."""
+    am_session.reset()
+    return am_session

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from noc_console.connectors.alertmanager.declaration import ALERTMANAGER
 from noc_console.connectors.autotask.declaration import AUTOTASK
 from noc_console.connectors.connector_type import ConnectorType
 from noc_console.connectors.connectwise.declaration import CONNECTWISE
@@ -20,7 +21,7 @@ from noc_console.connectors.rest_json.declaration import REST_JSON
 
 #: Type key → declaration, in the order the settings dialog offers them.
 TYPES: dict[str, ConnectorType[Any]] = {
-    t.key: t for t in (DEMO, REST_JSON, RT, CONNECTWISE, AUTOTASK, HALO)
+    t.key: t for t in (DEMO, REST_JSON, RT, CONNECTWISE, AUTOTASK, HALO, ALERTMANAGER)
 }
 
 
