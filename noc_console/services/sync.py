@@ -81,12 +81,12 @@ class SyncService:
         problems: list[str] = []
         warnings: list[str] = []
         complete = bool(getattr(self._connector, "lists_all_open", False))
-        listed: set[IncidentKey] = set()
+        fetched: set[IncidentKey] = set()
         try:
             self._store.upsert_clients(self._connector.clients())
             for page in self._connector.fetch_changed(since):
                 if complete:
-                    listed.update(self._listed(page))
+                    fetched.update(self._listed(page))
                 changes.add(self._store.upsert_incidents(page.incidents))
                 changes.add(ChangeSet(skipped=len(page.skipped)))
                 problems.extend(page.problems)
@@ -94,7 +94,7 @@ class SyncService:
                 if mark is not None and (watermark is None or mark > watermark):
                     watermark = mark
             if complete and not reconcile:
-                changes.add(self._close_missing(listed))
+                changes.add(self._close_missing(fetched))
             if reconcile:
                 missed, listed = self._reconcile(started - OVERLAP)
                 changes.add(listed)

@@ -17,7 +17,7 @@ from noc_console.connectors.alertmanager.connector import (
     am_client,
 )
 from noc_console.connectors.alertmanager.probe import probe_alertmanager
-from noc_console.connectors.alertmanager.records import AlertLabels
+from noc_console.connectors.alertmanager.records import AlertLabels, am_date
 from noc_console.connectors.errors import ActionRejected, AuthFailed, Conflict, NotFound
 from noc_console.connectors.http.client import HttpSettings
 from noc_console.models.actions import Action, ActionKind, ActionState
@@ -202,7 +202,8 @@ def test_someone_silenced_it_meanwhile_is_a_conflict_for_un_acknowledge_only(
     am_server.silence(fired["labels"], comment="on it", by="Sam")
     source = connector(am_server)
     version = source.apply(ack(fp, expected={"status": "new"}), retry=False)  # landed already
-    assert version and len(am_server.silences()) == 1
+    assert version
+    assert len(am_server.silences()) == 1
     am_server.reset()
     am_server.fire(fired)
     am_server.silence(fired["labels"])
@@ -227,7 +228,7 @@ def test_un_acknowledge_leaves_a_broader_silence_and_says_so(am_server: Alertman
     assert [s["comment"] for s in am_server.silences()] == ["acme maintenance\nwindow"]
 
 
-@pytest.mark.parametrize("kind, payload, reason", [
+@pytest.mark.parametrize(("kind", "payload", "reason"), [
     (ActionKind.ASSIGN, {"assignee": "Dana"}, "an alert has no assignee in Alertmanager"),
     (ActionKind.PRIORITY, {"priority": "P1", "impact": 1, "urgency": 1}, "severity label"),
     (ActionKind.TIER, {"tier": "L2"}, "team label"),
@@ -279,7 +280,4 @@ def test_probe_names_missing_labels_and_unmapped_severities(am_server: Alertmana
 
 
 def _hours(start: str, end: str) -> float:
-    from datetime import datetime
-
-    parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))  # noqa: E731
-    return (parse(end) - parse(start)).total_seconds() / 3600
+    return (am_date(end) - am_date(start)).total_seconds() / 3600

@@ -57,8 +57,7 @@ def probe_alertmanager(am: AlertmanagerConnector) -> Iterator[Check]:
 
 def _labels(am: AlertmanagerConnector, alerts: list[dict[str, Any]]) -> Check:
     name = am.options.labels.client
-    lacking = sum(1 for a in alerts
-                  if not isinstance(a.get("labels"), dict) or not a["labels"].get(name))  # fmt: skip
+    lacking = sum(1 for a in alerts if not _label(a, name))
     if not lacking:
         return Check("labels", True, f"every firing alert has a {name!r} label")
     default = am.options.mapping.default_client
@@ -74,12 +73,15 @@ def _mapping(am: AlertmanagerConnector, alerts: list[dict[str, Any]]) -> list[Ch
     labels = am.options.labels
     used = OpenUse()
     for alert in alerts:
-        found = alert.get("labels") if isinstance(alert.get("labels"), dict) else {}
         try:
             state: str | None = state_of(alert)
         except RECORD_ERRORS:  # no status object: its alert is skipped as malformed
             state = None
-        tier = str(found.get(labels.tier, "")) if labels.tier else ""
-        used.add(state, str(found.get(labels.severity, "")) if labels.severity else "",
-                 tier or None)  # fmt: skip
+        tier = _label(alert, labels.tier) if labels.tier else ""
+        used.add(state, _label(alert, labels.severity) if labels.severity else "", tier or None)
     return check_mapping(am.options.mapping, Tenant(None, None, None, "team label value"), used)
+
+
+def _label(alert: dict[str, Any], name: str) -> str:
+    labels = alert.get("labels")
+    return str(labels.get(name) or "") if isinstance(labels, dict) else ""
