@@ -56,7 +56,9 @@ def test_store_a_secret_test_sync_and_export(workspace: Path, am_server: Alertma
     assert tested.returncode == 1, tested.stdout  # the unmapped severity is named
     assert steps_ok(tested) >= {"reachable", "authenticated", "can read incidents", "can write",
                                 "labels", "statuses", "tiers"}  # fmt: skip
-    assert "FAIL priorities: not mapped, so their tickets are skipped: 'unheard-of'" in tested.stdout
+    assert (
+        "FAIL priorities: not mapped, so their tickets are skipped: 'unheard-of'" in tested.stdout
+    )
 
     synced = console(workspace, "sync", "--once")
     assert synced.returncode == 0, synced.stderr

@@ -21,6 +21,7 @@ un-silenced it meanwhile).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,6 +47,8 @@ from noc_console.models.clock import Clock, SystemClock
 from noc_console.models.incident import Client, Priority, Status, Tier
 
 DEFAULT_SILENCE_HOURS = 4.0
+#: Seconds the alerts `clients()` read stay good for the listing that follows it.
+KEEP_LISTING = 2.0
 
 DEFAULT_MAPPING = FieldMapping(
     status={
@@ -106,6 +109,7 @@ class AlertmanagerConnector(NamedSource):
         self.options = options
         self.records = AlertRecords(name, options.mapping, options.labels)
         self._clock = clock or SystemClock()
+        self._kept: tuple[float, list[Any]] | None = None  # (when, alerts) read by clients()
 
     # ------------------------------------------------------------ reading
     def alerts(self) -> list[Any]:
@@ -120,16 +124,27 @@ class AlertmanagerConnector(NamedSource):
         return body
 
     def clients(self) -> Sequence[Client]:
+        """The clients the firing alerts name. A sync asks for them just before the
+        listing, so the alerts read here are kept for it (`KEEP_LISTING` seconds): one
+        request per sync, not two."""
+        alerts = self.alerts()
+        self._kept = (time.monotonic(), alerts)
         found: dict[str, Client] = {}
-        for incident in self.records.page(self.alerts())[0]:
-            found.setdefault(incident.client_id, Client(incident.client_id, incident.client_id))
+        for alert in alerts:
+            try:
+                client = self.records.client_of(alert)
+            except RECORD_ERRORS:
+                continue  # its alert is skipped, and logged, by the listing
+            found.setdefault(client, Client(client, client))
         return list(found.values())
 
     def fetch_changed(self, since: datetime | None) -> Iterator[Page]:
         return self.list_open()
 
     def list_open(self) -> Iterator[Page]:
-        alerts = self.alerts()
+        kept, self._kept = self._kept, None
+        fresh = kept is not None and time.monotonic() - kept[0] < KEEP_LISTING
+        alerts = kept[1] if kept is not None and fresh else self.alerts()
         incidents, skipped, problems = self.records.page(alerts)
         yield Page(incidents, None, skipped, problems)
 

@@ -78,7 +78,7 @@ class AlertRecords:
         return Incident(
             source=self.source,
             external_id=fingerprint,
-            client_id=self._client(fingerprint, labels),
+            client_id=self._client(labels),
             title=str(title),
             description=str(annotations.get("description") or ""),
             category=str(labels.get("alertname") or ""),
@@ -95,7 +95,11 @@ class AlertRecords:
             raw=raw,
         )
 
-    def _client(self, fingerprint: str, labels: Mapping[str, str]) -> str:
+    def client_of(self, alert: Mapping[str, Any]) -> str:
+        """The client an alert belongs to (`InvalidRecord` when it cannot tell)."""
+        return self._client(label_set(alert))
+
+    def _client(self, labels: Mapping[str, str]) -> str:
         value = labels.get(self.labels.client, "") if self.labels.client else ""
         if not value:
             default = self.mapping.default_client
