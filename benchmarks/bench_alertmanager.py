@@ -67,10 +67,11 @@ def measure(alerts: int = 2000) -> dict[str, object]:
                 extra = alert("Extra", "client1", "critical", instance=f"extra{n}")
                 began = perf_counter()
                 server.fire(extra)
-                _until(lambda: any(r.title == f"Extra on extra{n}" for r in store.open_rows()),
+                title = f"Extra on extra{n}"
+                _until(lambda: any(r.title == title for r in store.open_rows()),  # noqa: B023
                        sync, steady)  # fmt: skip
                 one_more.append(perf_counter() - began)
-                key = next(r.key for r in store.open_rows() if r.title == f"Extra on extra{n}")
+                key = next(r.key for r in store.open_rows() if r.title == title)
                 began = perf_counter()
                 server.resolve(extra)
                 _until(lambda: not _open(store, key), sync, steady)  # noqa: B023
