@@ -6,6 +6,7 @@ refuses, bad input, and the connection test."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from noc_console.models.incident import Incident, IncidentKey, Priority, Status,
 from noc_console.services.board.incident_detail import incident_detail
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
+from tests.fakes.scripted_server import ScriptedServer, serving
 from tests.peers.alertmanager import PASSWORD, USER, AlertmanagerServer, alert
 
 
@@ -281,3 +283,54 @@ def test_probe_names_missing_labels_and_unmapped_severities(am_server: Alertmana
 
 def _hours(start: str, end: str) -> float:
     return (am_date(end) - am_date(start)).total_seconds() / 3600
+
+
+# ---------------------------------------------------------------- hostile answers
+GOOD = {"fingerprint": "00000000000000aa", "labels": {"alertname": "Up", "customer": "acme"},
+        "annotations": {}, "startsAt": "2026-11-28T10:00:00.000Z",
+        "updatedAt": "2026-11-28T10:00:00.000Z", "status": {"state": "active"}}  # fmt: skip
+
+
+def scripted(server: ScriptedServer) -> AlertmanagerConnector:
+    settings = HttpSettings(server.url, read_timeout=5, retries=1, backoff=0.0,
+                            max_retry_after=0.0, allow_insecure_http=True)  # fmt: skip
+    http = am_client("am", settings, "basic", USER, PASSWORD, sleep=lambda _: None)
+    return AlertmanagerConnector("am", http, AlertmanagerOptions(), "Alertmanager")
+
+
+def test_malformed_alerts_are_skipped_one_by_one(caplog: pytest.LogCaptureFixture) -> None:
+    garbage = [
+        "not an alert",
+        {**GOOD, "fingerprint": "00000000000000bb", "startsAt": "yesterday"},
+        {**GOOD, "fingerprint": "00000000000000cc", "labels": ["alertname"]},
+        {**GOOD, "fingerprint": "00000000000000dd", "status": None},
+        {**GOOD, "fingerprint": None},
+        GOOD,
+    ]
+    with serving() as server:
+        server.answer(body=garbage)
+        (page,) = scripted(server).list_open()
+    assert [i.external_id for i in page.incidents] == ["00000000000000aa"]
+    assert page.skipped == ["#1 of its page", "00000000000000bb", "00000000000000cc",
+                            "00000000000000dd", "#5 of its page"]  # fmt: skip
+    assert "skipped alert 00000000000000bb" in caplog.text
+
+
+def test_an_answer_that_is_no_list_says_what_came(store: Store, clock: ManualClock) -> None:
+    with serving() as server:
+        server.answer(body={"alerts": []}, times=2)
+        result = SyncService(scripted(server), store, clock).sync_once()
+    assert result.error == "am: /api/v2/alerts answered dict, not a list of alerts"
+
+
+def test_a_429_storm_ends_the_sync_with_retry_after_and_keeps_the_board(
+    store: Store, clock: ManualClock
+) -> None:
+    with serving() as server:
+        server.answer(body=[GOOD])
+        assert SyncService(scripted(server), store, clock).sync_once().ok
+        server.answer(429, {"message": "slow down"}, {"Retry-After": "30"}, times=4)
+        result = SyncService(scripted(server), store, clock).sync_once()
+    assert result.error == "am: rate limited by the server (HTTP 429)"
+    assert result.retry_at == clock.now() + timedelta(seconds=30)
+    assert [r.key.external_id for r in store.open_rows()] == ["00000000000000aa"]

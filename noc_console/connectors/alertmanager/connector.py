@@ -22,7 +22,7 @@ un-silenced it meanwhile).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -252,11 +252,11 @@ def _exactly(matchers: Any, labels: set[tuple[str, str]]) -> bool:
     return found == labels
 
 
-def am_client(name: str, settings: HttpSettings, auth: str, username: str, secret: str
-              ) -> HttpClient:  # fmt: skip
+def am_client(name: str, settings: HttpSettings, auth: str, username: str, secret: str, *,
+              sleep: Callable[[float], None] = time.sleep) -> HttpClient:  # fmt: skip
     """The HTTP client: basic auth (Alertmanager's own `basic_auth_users`, or a proxy
     in front of it) or a bearer token (an authenticating proxy); the secret redacted."""
     if auth == "bearer":
         return HttpClient(name, settings, headers={"Authorization": f"Bearer {secret}"},
-                          secrets=[secret])  # fmt: skip
-    return HttpClient(name, settings, auth=(username, secret), secrets=[secret])
+                          secrets=[secret], sleep=sleep)  # fmt: skip
+    return HttpClient(name, settings, auth=(username, secret), secrets=[secret], sleep=sleep)
