@@ -48,8 +48,8 @@ from __future__ import annotations
 import base64
 import random
 import re
-from datetime import UTC, datetime, timedelta
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -280,7 +280,6 @@ class FakeJsm(HttpFake):
         order: tuple[Any, bool] = (
             ((lambda i: int(i["id"])) if name == "key" else (lambda i: (i[name], int(i["id"])))),
             descending,
-        ),
         )
         tests = [self._clause(c) for c in re.split(r"\s+AND\s+", text, flags=re.I) if c.strip()]
         return [i for i in self.issues.values() if all(t(i) for t in tests)], order
