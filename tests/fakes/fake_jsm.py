@@ -101,6 +101,7 @@ class FakeJsm(HttpFake):
                  now: datetime | None = None) -> None:  # fmt: skip
         super().__init__(now)
         self.email, self.token = email, token
+        self.statuses = dict(STATUSES)  # the site's statuses (tests add their own)
         self.max_results = max_results
         self.user_zone = ZoneInfo(user_zone)
         self.organizations = {str(10 + i): name for i, (_, name) in enumerate(COMPANIES)}
@@ -114,7 +115,7 @@ class FakeJsm(HttpFake):
     # ------------------------------------------------------------ data for tests
     def seed(self, count: int, seed: int = 1) -> list[dict[str, Any]]:
         rng = random.Random(seed)
-        statuses = list(STATUSES)
+        statuses = list(self.statuses)
         return [self.add_issue(
             rng.choice(SUMMARIES).format(n=rng.randrange(1, 99)),
             created=self.now - timedelta(minutes=rng.randrange(5, 60 * 24 * 14)),
@@ -144,8 +145,8 @@ class FakeJsm(HttpFake):
                      "priority": priority, "organization": organization,
                      "assignee": self._account(assignee) if assignee else None, "tier": tier,
                      "project": project, "created": created, "updated": created,
-                     "resolved": created if STATUSES[status] == "done" else None,
-                     "responded": None if STATUSES[status] == "new" else created,
+                     "resolved": created if self.statuses[status] == "done" else None,
+                     "responded": None if self.statuses[status] == "new" else created,
                      "paused_since": None}  # fmt: skip
             self.issues[key] = issue
             self.comments[key] = []
@@ -202,7 +203,7 @@ class FakeJsm(HttpFake):
                                str(self.user_zone)})  # fmt: skip
         if path == "/rest/api/3/status":
             return Reply(200, [{"name": n, "statusCategory": {"key": c}}
-                               for n, c in STATUSES.items()])  # fmt: skip
+                               for n, c in self.statuses.items()])  # fmt: skip
         if path == "/rest/api/3/priority":
             return Reply(200, [{"id": i, "name": n} for n, (i, _, _) in PRIORITIES.items()])
         if path == "/rest/api/3/mypermissions":
@@ -298,8 +299,8 @@ class FakeJsm(HttpFake):
         if found["cat"]:
             done = found["cat"].lower() == "done"
             if found["cat_op"] == "=":
-                return lambda i: (STATUSES[i["status"]] == "done") == done
-            return lambda i: (STATUSES[i["status"]] == "done") != done
+                return lambda i: (self.statuses[i["status"]] == "done") == done
+            return lambda i: (self.statuses[i["status"]] == "done") != done
         projects = {found["project"]} if found["project"] else {
             p.strip().strip('"') for p in found["projects"].split(",")}  # fmt: skip
         return lambda i: i["project"] in projects
@@ -321,7 +322,7 @@ class FakeJsm(HttpFake):
             "summary": issue["summary"],
             "description": adf_doc(issue["description"]),
             "status": {"name": issue["status"],
-                       "statusCategory": {"key": STATUSES[issue["status"]]}},
+                       "statusCategory": {"key": self.statuses[issue["status"]]}},
             "priority": {"id": PRIORITIES[issue["priority"]][0], "name": issue["priority"]},
             "assignee": issue["assignee"],
             "created": jira_time(issue["created"]),
@@ -392,15 +393,19 @@ class FakeJsm(HttpFake):
         return Reply(204, b"")
 
     def _transitions(self, issue: dict[str, Any]) -> list[dict[str, Any]]:
-        here = list(STATUSES).index(issue["status"])
+        here = list(self.statuses).index(issue["status"])
         return [{"id": str(11 + 10 * here + n), "name": name,
-                 "to": {"name": to, "statusCategory": {"key": STATUSES[to]}}}
+                 "to": {"name": to, "statusCategory": {"key": self.statuses[to]}}}
                 for n, (name, to) in enumerate(TRANSITIONS.items())
                 if to != issue["status"]]  # fmt: skip
 
     def _move(self, issue: dict[str, Any], status: str) -> None:
         before = issue["status"]
-        if STATUSES[before] == "new" and STATUSES[status] != "new" and not issue["responded"]:
+        if (
+            self.statuses[before] == "new"
+            and self.statuses[status] != "new"
+            and not issue["responded"]
+        ):
             issue["responded"] = self.now
         if status in PAUSING and before not in PAUSING:
             issue["paused_since"] = self.now
@@ -409,7 +414,7 @@ class FakeJsm(HttpFake):
                 self.now - issue["paused_since"])  # fmt: skip
             issue["paused_since"] = None
         issue["status"] = status
-        issue["resolved"] = self.now if STATUSES[status] == "done" else None
+        issue["resolved"] = self.now if self.statuses[status] == "done" else None
         issue["updated"] = self.now
 
     def _comment(self, issue: dict[str, Any], request: Request) -> Reply:

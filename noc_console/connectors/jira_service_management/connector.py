@@ -237,8 +237,7 @@ class JsmConnector(NamedSource):
         if kind in (ActionKind.ACKNOWLEDGE, ActionKind.STATUS, ActionKind.RESOLVE):
             wanted = Status(action.changes()["status"])
             if wanted is Status.ACKNOWLEDGED:  # Jira has no "acknowledged": where it writes
-                wanted = self.options.mapping.status_of(self._mapped(
-                    lambda m: m.status_for(Status.ACKNOWLEDGED)))  # fmt: skip
+                wanted = self._mapped(lambda m: m.status_of(m.status_for(Status.ACKNOWLEDGED)))
             return "status", wanted
         if kind is ActionKind.ASSIGN:
             return "assignee", p.get("assignee")
