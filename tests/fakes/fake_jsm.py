@@ -8,7 +8,7 @@ talks to the real API, ❓ not verified — shared/reference/psa_apis.md §5):
   no total ✅; `maxResults` capped at `max_results` (100 here; the real cap ❓); the token
   is opaque and names the query it came from (another query's token → 400 ❓). The
   legacy `GET /rest/api/3/search` answers **410** with the removal message ✅.
-- JQL, a subset: clauses joined by AND — `updated >= "yyyy-MM-dd HH:mm"` (also `>`, `<`,
+- JQL, a subset: clauses joined by AND (parentheses group, OR is not supported) — `updated >= "yyyy-MM-dd HH:mm"` (also `>`, `<`,
   `<=`; minute precision, read in the API user's time zone `user_zone` ❓),
   `statusCategory = Done` / `!= Done`, `project = KEY` / `project in (A, B)` — then
   `ORDER BY updated|key|created [ASC|DESC]`; anything else → 400 "Error in the JQL
@@ -286,6 +286,9 @@ class FakeJsm(HttpFake):
         return [i for i in self.issues.values() if all(t(i) for t in tests)], order
 
     def _clause(self, clause: str) -> Callable[[dict[str, Any]], bool]:
+        clause = clause.strip().lstrip("(")  # grouping: (a AND b) AND c
+        while clause.count(")") > clause.count("("):
+            clause = clause[: clause.rindex(")")] + clause[clause.rindex(")") + 1 :]
         found = CLAUSE.match(clause)
         if found is None:
             raise ValueError(f"the clause {clause.strip()!r} is not supported by the fake")

@@ -106,6 +106,8 @@ def test_status_category_and_unsupported_jql(jsm: FakeJsm) -> None:
     open_ = {i["key"] for i in search(jsm, "statusCategory != Done", fields="status")}
     assert done.isdisjoint(open_)
     assert len(done | open_) == 30
+    grouped = search(jsm, "(project = NOC AND statusCategory != Done) AND (project in (NOC))")
+    assert {i["id"] for i in grouped} == {jsm.issues[k]["id"] for k in open_}
     bad = get(jsm, "/rest/api/3/search/jql", jql="assignee = currentUser()")
     assert bad.status_code == 400
     assert bad.json()["errorMessages"][0].startswith("Error in the JQL Query")
