@@ -8,8 +8,9 @@ talks to the real API, ❓ not verified — shared/reference/psa_apis.md §5):
   no total ✅; `maxResults` capped at `max_results` (100 here; the real cap ❓); the token
   is opaque and names the query it came from (another query's token → 400 ❓). The
   legacy `GET /rest/api/3/search` answers **410** with the removal message ✅.
-- JQL, a subset: clauses joined by AND (parentheses group, OR is not supported) — `updated >= "yyyy-MM-dd HH:mm"` (also `>`, `<`,
-  `<=`; minute precision, read in the API user's time zone `user_zone` ❓),
+- JQL, a subset: clauses joined by AND (parentheses group; no OR) —
+  `updated >= "yyyy-MM-dd HH:mm"` (also `>`, `<`, `<=`; minute precision, read in the
+  API user's time zone `user_zone` ❓),
   `statusCategory = Done` / `!= Done`, `project = KEY` / `project in (A, B)` — then
   `ORDER BY updated|key|created [ASC|DESC]`; anything else → 400 "Error in the JQL
   Query" ❓ wording.

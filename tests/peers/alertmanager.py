@@ -13,7 +13,6 @@ firing alert and expires every silence, so each test starts from an empty board.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from tests.peers.process import free_port, terminate
 
 BINARY = "prometheus-alertmanager"
 USER, PASSWORD = "noc", "am-test-secret"
@@ -62,7 +63,7 @@ class AlertmanagerServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> AlertmanagerServer:
-        self.port = _free_port()
+        self.port = free_port()
         (self.home / "alertmanager.yml").write_text(CONFIG)
         (self.home / "web.yml").write_text(WEB_CONFIG)
         with (self.home / "server.log").open("wb") as log:  # the child keeps its own copy
@@ -86,13 +87,7 @@ class AlertmanagerServer:
         raise RuntimeError("alertmanager did not answer within 30 s")
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
 
     # ------------------------------------------------------------ test helpers
     def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
@@ -148,9 +143,3 @@ def alert(name: str, customer: str | None = "acme", severity: str | None = "crit
     return {"labels": found, "annotations": {"summary": f"{name} on {labels.get('instance', '?')}",
                                              "description": f"{name} fired"},
             "generatorURL": f"http://prometheus.example:9090/graph?g0.expr={name}"}  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

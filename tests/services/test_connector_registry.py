@@ -79,7 +79,8 @@ def test_a_registered_type_is_read_built_tested_and_saved(
         (("page_size = 200", "page_size = 251"), "connectors[0].page_size",
          "must be 1 to 250 (acme_psa's maximum), or 0"),
         (('type = "acme_psa"', 'type = "acme"'), "connectors[0].type",
-         "available: demo, rest_json, rt, connectwise, autotask, halo, jsm, alertmanager, acme_psa"),
+         "available: demo, rest_json, rt, connectwise, autotask, halo, jsm, alertmanager, "
+         "acme_psa"),
         (('region = "eu"', 'tier_field = "Tier"'), "connectors[0].tier_field",
          "is a setting of type rt, jsm, not of type 'acme_psa'"),
     ],

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from noc_console.connectors.mapping.field_mapping import FieldMapping
-from noc_console.connectors.records import page_of, shown
+from noc_console.connectors.records import aware_utc, page_of, shown
 from noc_console.connectors.records import version_of as marked_version
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Incident
@@ -155,13 +155,11 @@ def silences_of(alert: Mapping[str, Any]) -> list[str]:
 
 
 def am_date(value: Any) -> datetime:
-    """An Alertmanager RFC 3339 time as aware UTC."""
-    if not isinstance(value, str) or not value:
+    """An Alertmanager RFC 3339 time as aware UTC (required)."""
+    when = aware_utc(value) if isinstance(value, str) else None
+    if when is None:
         raise InvalidRecord(f"time {shown(value)!r} is not an RFC 3339 time")
-    when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        raise InvalidRecord(f"time {shown(value)!r} has no zone")
-    return when.astimezone(UTC)
+    return when
 
 
 def am_time(when: datetime) -> str:

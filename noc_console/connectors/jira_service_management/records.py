@@ -26,7 +26,7 @@ from typing import Any
 
 from noc_console.connectors.jira_service_management.adf import adf_text
 from noc_console.connectors.mapping.field_mapping import FieldMapping
-from noc_console.connectors.records import page_of, shown
+from noc_console.connectors.records import aware_utc, page_of
 from noc_console.connectors.records import version_of as marked_version
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Incident
@@ -165,14 +165,8 @@ def field_text(value: Any) -> str:
     return str(value) if value else ""
 
 
-def jira_date(value: Any) -> datetime | None:
-    """A Jira REST time (`…T14:00:00.000+0000`) as aware UTC."""
-    if not value:
-        return None
-    when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        raise InvalidRecord(f"time {shown(value)!r} has no offset")
-    return when.astimezone(UTC)
+#: A Jira REST time (`…T14:00:00.000+0000`) as aware UTC.
+jira_date = aware_utc
 
 
 def sla_of(values: Any, fields: JsmFields) -> Sla:
