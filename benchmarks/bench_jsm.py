@@ -54,19 +54,16 @@ def measure(issues: int = 5000, per_minute: float = 0.0) -> dict[str, object]:
             result = SyncService(connector, store, clock).sync_once(reconcile=reconcile)
             elapsed = perf_counter() - started
             assert result.ok, result.error
-            hits: dict[str, int] = {}
-            for (method, path), n in fake.hits.items():
-                grown = n - before.get((method, path), 0)
-                if grown:
-                    where = (
-                        "/rest/servicedeskapi/request/{key}/sla" if path.endswith("/sla") else path
-                    )
-                    hits[f"{method} {where}"] = hits.get(f"{method} {where}", 0) + grown
+            hits = fake.hits_since(before, _endpoint)
             results[name] = {"requests": sum(hits.values()), "by_endpoint": hits,
                              "wall_s": round(elapsed, 2),
                              "incidents_stored": len(store.open_rows())}  # fmt: skip
             store.close()
     return results
+
+
+def _endpoint(path: str) -> str:
+    return "/rest/servicedeskapi/request/{key}/sla" if path.endswith("/sla") else path
 
 
 if __name__ == "__main__":

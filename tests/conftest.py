@@ -57,11 +57,7 @@ def rt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RtServer]:
 
     Skipped only where RT cannot be installed; on CI (`CI` set) that is a failure.
     """
-    reason = missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    _require(missing())
     server = RtServer(tmp_path_factory.mktemp("rt")).start()
     yield server
     server.stop()
@@ -96,11 +92,7 @@ def am_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Alertmanage
 
     Skipped only where it cannot be installed; on CI (`CI` set) that is a failure.
     """
-    reason = alertmanager_missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    _require(alertmanager_missing())
     server = AlertmanagerServer(tmp_path_factory.mktemp("alertmanager")).start()
     yield server
     server.stop()
@@ -111,3 +103,12 @@ def am_server(am_session: AlertmanagerServer) -> AlertmanagerServer:
     """The session's Alertmanager with no alert firing and no silence active."""
     am_session.reset()
     return am_session
+
+
+def _require(reason: str) -> None:
+    """Skip the test when a real test server cannot run here (`reason`); on CI (`CI`
+    set) fail it instead."""
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)

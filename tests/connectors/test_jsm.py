@@ -30,15 +30,13 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
-from tests.fakes.fake_jsm import TIER_FIELD, FakeJsm
+from tests.fakes.fake_jsm import TIER_FIELD, FakeJsm, seeded
 from tests.fakes.http_fake import running
 
 
 @pytest.fixture
 def jsm() -> Iterator[FakeJsm]:
-    fake = FakeJsm()
-    fake.seed(30)
-    with running(fake) as server:
+    with seeded(30) as server:
         yield server
 
 

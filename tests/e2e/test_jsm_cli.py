@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.workspace_console import console, steps_ok
-from tests.fakes.fake_jsm import TIER_FIELD, FakeJsm
-from tests.fakes.http_fake import running
+from tests.fakes.fake_jsm import TIER_FIELD, FakeJsm, seeded
 
 pytestmark = pytest.mark.e2e
 STATES = {"ok", "warning", "critical", "breached", "paused", "met"}
@@ -21,9 +20,7 @@ STATES = {"ok", "warning", "critical", "breached", "paused", "met"}
 
 @pytest.fixture
 def jsm() -> Iterator[FakeJsm]:
-    fake = FakeJsm()
-    fake.seed(40)
-    with running(fake) as server:
+    with seeded(40) as server:
         yield server
 
 

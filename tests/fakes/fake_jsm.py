@@ -49,13 +49,14 @@ from __future__ import annotations
 import base64
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from noc_console.connectors.jira_service_management.adf import adf_doc
-from tests.fakes.http_fake import HttpFake, Reply, Request
+from tests.fakes.http_fake import HttpFake, Reply, Request, running
 from tests.fakes.vendor_seed import COMPANIES, MEMBERS, SUMMARIES
 
 #: status → its category key (new, indeterminate, done)
@@ -497,6 +498,15 @@ class FakeJsm(HttpFake):
             cycle["breachTime"] = sla_time(breach)
         sla["ongoingCycle"] = cycle
         return sla
+
+
+@contextmanager
+def seeded(issues: int = 30) -> Iterator[FakeJsm]:
+    """A JSM fake with `issues` seeded issues (NOC-1 …), serving on 127.0.0.1."""
+    fake = FakeJsm()
+    fake.seed(issues)
+    with running(fake) as server:
+        yield server
 
 
 def decoded(token: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakes.fake_jsm import FakeJsm, decoded
+from tests.fakes.fake_jsm import FakeJsm, decoded, seeded
 from tests.fakes.http_fake import running
 
 AUTH = ("noc@example.com", "jsm-token")
@@ -18,9 +18,7 @@ AUTH = ("noc@example.com", "jsm-token")
 
 @pytest.fixture
 def jsm() -> Iterator[FakeJsm]:
-    fake = FakeJsm()
-    fake.seed(30)
-    with running(fake) as server:
+    with seeded(30) as server:
         yield server
 
 
