@@ -89,6 +89,12 @@ def test_the_mapping_and_label_names_are_configuration(am_server: AlertmanagerSe
     assert [c.id for c in source.clients()] == ["acme"]
 
 
+def test_only_the_receivers_configured_are_read(am_server: AlertmanagerServer) -> None:
+    am_server.fire(alert("DiskFull", instance="fs01"))
+    assert len(incidents(connector(am_server, receiver="no.*"))) == 1  # routed to "noc"
+    assert incidents(connector(am_server, receiver="db-team")) == {}
+
+
 def test_a_sync_stores_alerts_and_closes_the_resolved_ones_at_once(
     am_server: AlertmanagerServer, store: Store, clock: ManualClock
 ) -> None:

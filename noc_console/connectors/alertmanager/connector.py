@@ -96,6 +96,7 @@ class AlertmanagerOptions:
     labels: AlertLabels = field(default_factory=AlertLabels)
     silence_hours: float = DEFAULT_SILENCE_HOURS
     silence_author: str = "NOC Console"  # when an action carries no author
+    receiver: str = ""  # regex: only alerts routed to matching receivers ("": all)
 
 
 class AlertmanagerConnector(NamedSource):
@@ -113,11 +114,14 @@ class AlertmanagerConnector(NamedSource):
 
     # ------------------------------------------------------------ reading
     def alerts(self) -> list[Any]:
-        """Every firing alert as Alertmanager sends it (silenced and inhibited too)."""
+        """Every firing alert as Alertmanager sends it (silenced and inhibited too),
+        of the receivers `options.receiver` matches."""
+        params = {"active": "true", "silenced": "true", "inhibited": "true",
+                  "unprocessed": "true"}  # fmt: skip
+        if self.options.receiver:
+            params["receiver"] = self.options.receiver
         with reading():
-            body = self.http.json("GET", "/api/v2/alerts", params={
-                "active": "true", "silenced": "true", "inhibited": "true",
-                "unprocessed": "true"})  # fmt: skip
+            body = self.http.json("GET", "/api/v2/alerts", params=params)
         if not isinstance(body, list):
             raise ConnectorUnavailable(f"{self._name}: /api/v2/alerts answered "
                                        f"{type(body).__name__}, not a list of alerts")  # fmt: skip

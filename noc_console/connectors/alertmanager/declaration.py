@@ -38,6 +38,11 @@ class AlertmanagerSettings(PsaFields):
         metadata={"doc": "Alert label giving the tier (through mapping.tier); empty: none.",
                   "label": "Tier label"},
     )  # fmt: skip
+    receiver: str = field(
+        default="",
+        metadata={"doc": "Only alerts routed to receivers matching this regex (the NOC's "
+                  "receiver); empty: every alert.", "label": "Receiver (regex)"},
+    )  # fmt: skip
     silence_hours: float = field(
         default=4.0,
         metadata={"doc": "How long the silence an acknowledgement creates lasts.",
@@ -60,7 +65,7 @@ def build(b: Build[AlertmanagerSettings]) -> Connector:
     http = am.am_client(b.name, http_settings(s), s.auth, s.username, b.secret)
     labels = AlertLabels(s.client_label, s.severity_label, s.tier_label)
     options = am.AlertmanagerOptions(am.DEFAULT_MAPPING.overridden(b.mapping), labels,
-                                     s.silence_hours)  # fmt: skip
+                                     s.silence_hours, receiver=s.receiver)  # fmt: skip
     return am.AlertmanagerConnector(b.name, http, options, b.label, b.clock)
 
 
