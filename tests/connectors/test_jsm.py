@@ -176,6 +176,19 @@ def test_a_short_429_is_waited_out_and_a_storm_ends_the_sync(
     assert result.error == "jsm: rate limited by the server (HTTP 429)"
 
 
+def test_an_issue_key_that_is_no_key_is_skipped_and_never_sent(
+    jsm: FakeJsm, caplog: pytest.LogCaptureFixture
+) -> None:
+    issue = jsm.add_issue("Hostile")
+    jsm.issues["../../myself?x=NOC-1"] = {**issue, "key": "../../myself?x=NOC-1"}
+    found = {i.external_id for i in incidents(connector(jsm).fetch_changed(None))}
+    assert "../../myself?x=NOC-1" not in found
+    assert "'../../myself?x=NOC-1' is not a Jira issue key" in caplog.text
+    assert jsm.count("GET", "/rest/servicedeskapi/request/..") == 0
+    with pytest.raises(ActionRejected, match="is no Jira issue key"):
+        connector(jsm).apply(act("../../myself", ActionKind.ACKNOWLEDGE), retry=False)
+
+
 def test_the_legacy_search_answer_is_understood(jsm: FakeJsm) -> None:
     source = connector(jsm)
     answer = source.http.request("GET", "/rest/api/3/search", accept=(410,))

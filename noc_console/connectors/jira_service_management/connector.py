@@ -47,6 +47,7 @@ from noc_console.connectors.jira_service_management.records import (
     JsmRecords,
     Sla,
     fields_of,
+    is_key,
     issue_values,
     sla_of,
     version_of,
@@ -201,6 +202,8 @@ class JsmConnector(NamedSource):
     # ------------------------------------------------------------ writing
     def apply(self, action: Action, retry: bool) -> str:
         key = action.key.external_id
+        if not is_key(key):
+            raise ActionRejected(f"{self._name}: {shown(key)!r} is no Jira issue key")
         text = str(action.payload.get("text") or "")
         if action.kind is ActionKind.NOTE:
             self._comment(key, action, text, bool(action.payload.get("internal", True)), retry)
@@ -361,6 +364,6 @@ def _open_keys(issues: list[Any]) -> list[tuple[str, str]]:
         status = f.get("status") if isinstance(f, dict) else None
         category = status.get("statusCategory") if isinstance(status, dict) else None
         done = isinstance(category, dict) and category.get("key") == "done"
-        if isinstance(issue.get("key"), str) and not done and isinstance(f, dict):
+        if is_key(issue.get("key")) and not done and isinstance(f, dict):
             found.append((issue["key"], str(f.get("updated"))))
     return found

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,13 +27,15 @@ from typing import Any
 
 from noc_console.connectors.jira_service_management.adf import adf_text
 from noc_console.connectors.mapping.field_mapping import FieldMapping
-from noc_console.connectors.records import aware_utc, page_of
+from noc_console.connectors.records import aware_utc, page_of, shown
 from noc_console.connectors.records import version_of as marked_version
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Incident
 from noc_console.models.priority import impact_urgency_for
 
 log = logging.getLogger(__name__)
+
+ISSUE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*-[0-9]+")
 
 #: The issue fields a listing asks for besides `client_field` and `tier_field`.
 FIELDS = ("summary", "description", "status", "priority", "assignee", "created", "updated",
@@ -77,8 +80,8 @@ class JsmRecords:
 
     def incident(self, issue: dict[str, Any], sla: Sla) -> Incident:
         key = issue.get("key")
-        if not isinstance(key, str) or not key:
-            raise InvalidRecord("no issue key")
+        if not isinstance(key, str) or not is_key(key):
+            raise InvalidRecord(f"{shown(key)!r} is not a Jira issue key")
         f = fields_of(issue)
         values = issue_values(issue, self.mapping, self.fields)
         impact, urgency = impact_urgency_for(values["priority"])
@@ -139,6 +142,12 @@ def issue_values(issue: Mapping[str, Any], mapping: FieldMapping, fields: JsmFie
                                         if isinstance(priority, dict) else ""),
         "tier": mapping.tier_of(field_text(f.get(fields.tier_field)) if fields.tier_field else ""),
     }  # fmt: skip
+
+
+def is_key(value: Any) -> bool:
+    """Whether `value` is a Jira issue key (PROJ-123): it goes into request paths, so a
+    key that is anything else is refused rather than sent."""
+    return isinstance(value, str) and ISSUE_KEY.fullmatch(value) is not None
 
 
 def fields_of(issue: Mapping[str, Any]) -> dict[str, Any]:
