@@ -19,8 +19,8 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from time import perf_counter
 
+from benchmarks.vendor_sync import timed_sync
 from noc_console.connectors.http.client import HttpSettings
 from noc_console.connectors.jira_service_management.connector import (
     JsmConnector,
@@ -29,7 +29,6 @@ from noc_console.connectors.jira_service_management.connector import (
 )
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.services.sync import SyncService
 from tests.fakes.fake_jsm import FakeJsm
 from tests.fakes.http_fake import running
 
@@ -49,15 +48,7 @@ def measure(issues: int = 5000, per_minute: float = 0.0) -> dict[str, object]:
             http = jsm_client("jsm", settings, fake.email, fake.token)
             connector = JsmConnector("jsm", http, JsmOptions(page_size=100))
             store = Store.open(f"sqlite:///{Path(folder) / f'cache-{reconcile}.sqlite3'}")
-            before = dict(fake.hits)
-            started = perf_counter()
-            result = SyncService(connector, store, clock).sync_once(reconcile=reconcile)
-            elapsed = perf_counter() - started
-            assert result.ok, result.error
-            hits = fake.hits_since(before, _endpoint)
-            results[name] = {"requests": sum(hits.values()), "by_endpoint": hits,
-                             "wall_s": round(elapsed, 2),
-                             "incidents_stored": len(store.open_rows())}  # fmt: skip
+            results[name] = timed_sync(fake, connector, store, clock, reconcile, _endpoint)
             store.close()
     return results
 
