@@ -17,6 +17,8 @@ from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.peers import postgres
+from tests.peers.alertmanager import AlertmanagerServer
+from tests.peers.alertmanager import missing as alertmanager_missing
 from tests.peers.request_tracker import RtServer, missing
 
 T0 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
@@ -55,11 +57,7 @@ def rt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RtServer]:
 
     Skipped only where RT cannot be installed; on CI (`CI` set) that is a failure.
     """
-    reason = missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    _require(missing())
     server = RtServer(tmp_path_factory.mktemp("rt")).start()
     yield server
     server.stop()
@@ -72,11 +70,7 @@ def pg_cluster() -> Iterator[postgres.PgCluster]:
     Skipped only where PostgreSQL or psycopg cannot be installed; on CI (`CI` set) that
     is a failure.
     """
-    reason = postgres.missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    _require(postgres.missing())
     cluster = postgres.start_cluster()
     yield cluster
     cluster.stop()
@@ -105,3 +99,31 @@ def pg_private_cluster(
     yield _pg_private_session
     if _pg_private_session.paused:
         _pg_private_session.resume()
+
+
+@pytest.fixture(scope="session")
+def am_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AlertmanagerServer]:
+    """A real Prometheus Alertmanager for the session (tests/peers/alertmanager.py).
+
+    Skipped only where it cannot be installed; on CI (`CI` set) that is a failure.
+    """
+    _require(alertmanager_missing())
+    server = AlertmanagerServer(tmp_path_factory.mktemp("alertmanager")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def am_server(am_session: AlertmanagerServer) -> AlertmanagerServer:
+    """The session's Alertmanager with no alert firing and no silence active."""
+    am_session.reset()
+    return am_session
+
+
+def _require(reason: str) -> None:
+    """Skip the test when a real test server cannot run here (`reason`); on CI (`CI`
+    set) fail it instead."""
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)

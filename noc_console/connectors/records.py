@@ -9,6 +9,7 @@
   carries, so a retry can look for it before posting again.
 - `shown` puts a vendor's value into a message people read: one line, not too long
   (every PSA field is untrusted text).
+- `aware_utc` reads an ISO 8601 time that carries its offset (`Z`, `+00:00`, `+0000`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from noc_console.connectors.errors import Conflict
@@ -100,3 +102,14 @@ def shown(value: Any, limit: int = 80) -> str:
     text = str(getattr(value, "value", value))
     line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def aware_utc(value: Any) -> datetime | None:
+    """An ISO 8601 time with its offset as aware UTC; empty means not set. A time
+    without an offset is refused: whose clock it was read on cannot be told."""
+    if not value:
+        return None
+    when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        raise InvalidRecord(f"time {shown(value)!r} has no offset")
+    return when.astimezone(UTC)

@@ -13,6 +13,11 @@ later sync would ask for changes since then and see none. Such a page's watermar
 replaced by the newest believable change time, the record is logged, and the status
 bar says so (`SyncState.warning`). When a full listing finds changes the incremental
 syncs never saw, the source's change stamps cannot be trusted either: that is said too.
+
+A connector whose every `fetch_changed` is the full open listing (an alert source with
+no "changed since", such as Alertmanager) says so with a true `lists_all_open`
+attribute: then every finished sync also closes the cached incidents it did not list,
+without waiting for a reconciliation.
 """
 
 from __future__ import annotations
@@ -75,15 +80,21 @@ class SyncService:
         changes = _Changes()  # one set for every page: merging copied it page by page
         problems: list[str] = []
         warnings: list[str] = []
+        complete = bool(getattr(self._connector, "lists_all_open", False))
+        fetched: set[IncidentKey] = set()
         try:
             self._store.upsert_clients(self._connector.clients())
             for page in self._connector.fetch_changed(since):
+                if complete:
+                    fetched.update(self._listed(page))
                 changes.add(self._store.upsert_incidents(page.incidents))
                 changes.add(ChangeSet(skipped=len(page.skipped)))
                 problems.extend(page.problems)
                 mark = self._believable(page, started, warnings)
                 if mark is not None and (watermark is None or mark > watermark):
                     watermark = mark
+            if complete and not reconcile:
+                changes.add(self._close_missing(fetched))
             if reconcile:
                 missed, listed = self._reconcile(started - OVERLAP)
                 changes.add(listed)
@@ -139,20 +150,28 @@ class SyncService:
         changes = _Changes()
         missed = 0
         for page in self._connector.list_open():
-            seen.update(i.key for i in page.incidents)
-            seen.update(IncidentKey(self._connector.name, s) for s in page.skipped)
+            seen.update(self._listed(page))
             found = self._store.upsert_incidents(page.incidents)
             missed += sum(
                 1 for i in page.incidents if i.key in found.upserted and i.updated_at < window_start
             )
             changes.add(found)
+        changes.add(self._close_missing(seen))
+        return missed, changes.done()
+
+    def _listed(self, page: Page) -> set[IncidentKey]:
+        """The keys a listing page covers: its incidents and the records it skipped
+        (still open upstream, only unreadable)."""
+        name = self._connector.name
+        return {i.key for i in page.incidents} | {IncidentKey(name, s) for s in page.skipped}
+
+    def _close_missing(self, seen: set[IncidentKey]) -> ChangeSet:
         closed = self._store.close_missing(self._connector.name, seen, self._clock.now())
         if closed:
             log.info(
                 "%s: %d incident(s) closed upstream", self._connector.name, len(closed.upserted)
             )
-        changes.add(closed)
-        return missed, changes.done()
+        return closed
 
 
 class _Changes:

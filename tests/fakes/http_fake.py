@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -118,6 +118,17 @@ class HttpFake:
         with self.lock:
             return sum(n for (m, p), n in self.hits.items()
                        if p.startswith(prefix) and method in (None, m))  # fmt: skip
+
+    def hits_since(self, before: Mapping[tuple[str, str], int],
+                   where: Callable[[str], str] = str) -> dict[str, int]:  # fmt: skip
+        """Requests received since `before` (a copy of `hits`), by "METHOD path" —
+        `where` may name a path for its endpoint (ids folded into a placeholder)."""
+        grown: Counter[str] = Counter()
+        with self.lock:
+            for (method, path), n in self.hits.items():
+                if n > before.get((method, path), 0):
+                    grown[f"{method} {where(path)}"] += n - before.get((method, path), 0)
+        return dict(grown)
 
     # ------------------------------------------------------------ subclass API
     def route(self, request: Request) -> Reply:

@@ -15,13 +15,14 @@ fast; `bcrypt_cost=12` gives production's per-request cost (benchmarks/bench_rt.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+
+from tests.peers.process import free_port, terminate
 
 RT_SERVER = Path("/usr/share/request-tracker5/libexec/rt-server")
 RT_SETUP = Path("/usr/sbin/rt-setup-database-5")
@@ -80,7 +81,7 @@ class RtServer:
 
     def start(self) -> RtServer:
         began = time.perf_counter()
-        self.port = _free_port()
+        self.port = free_port()
         db = self.home / "rtdb"
         (self.home / "RT_SiteConfig.pm").write_text(
             SITE_CONFIG.format(db=db, port=self.port, bcrypt_cost=self.bcrypt_cost)
@@ -108,13 +109,7 @@ class RtServer:
         raise RuntimeError("rt-server did not answer within 60 s")
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
 
     # ------------------------------------------------------------ test helpers
     def api(self, method: str, path: str, user: tuple[str, str] = ROOT, **kwargs: object
@@ -209,9 +204,3 @@ def comments(server: RtServer, ticket_id: str) -> list[tuple[str, str]]:
             content = "".join(a.get("Content", "") for a in attachments["items"])
             found.append((txn["Type"], content))
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

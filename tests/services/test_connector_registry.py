@@ -82,7 +82,7 @@ def test_a_registered_type_is_read_built_tested_and_saved(
          # every registered type, then the test's own (a new vendor joins the list)
          "available: " + ", ".join([*(t.key for t in connector_types()), "acme_psa"])),
         (('region = "eu"', 'tier_field = "Tier"'), "connectors[0].tier_field",
-         "is a setting of type rt, not of type 'acme_psa'"),
+         "is a setting of type rt, jsm, not of type 'acme_psa'"),
     ],
 )  # fmt: skip
 def test_a_registered_type_is_validated_by_its_declaration(

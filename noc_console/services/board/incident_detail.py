@@ -34,7 +34,7 @@ def incident_detail(store: Store, key: IncidentKey, now: datetime) -> IncidentDe
     fields, pauses = found
     row = rows[0]
     raw = fields.get("raw") or {}
-    link = raw.get("url") or raw.get("web_url") if isinstance(raw, dict) else None
+    link = _link(raw) if isinstance(raw, dict) else None
     return IncidentDetail(
         row=row,
         fields=fields,
@@ -43,3 +43,9 @@ def incident_detail(store: Store, key: IncidentKey, now: datetime) -> IncidentDe
         similar=store.similar(key, row.client_id, row.title, now - SIMILAR_WINDOW),
         link=str(link) if link else None,
     )
+
+
+def _link(raw: dict[str, Any]) -> Any:
+    """Where the source shows the incident: a ticket's URL, or the graph an alert came
+    from (Alertmanager's `generatorURL`)."""
+    return raw.get("url") or raw.get("web_url") or raw.get("generatorURL")

@@ -1,0 +1,1 @@
+"""Jira Service Management Cloud (REST v3 + servicedeskapi; docs/jira-service-management.md)."""
