@@ -33,6 +33,7 @@ from noc_console.services.board import triage_actions as act
 from noc_console.services.board.triage_actions import CannotAct
 from noc_console.services.config import Config
 from noc_console.services.runtime import Runtime
+from noc_console.services.identity import Identity
 
 EXIT_USAGE = 2
 EXIT_NOT_DONE = 1
@@ -69,7 +70,7 @@ def add_act_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
                          help="you checked the service is restored (required)")  # fmt: skip
 
 
-def run_act_command(config: Config, runtime: Runtime, args: argparse.Namespace, me: str) -> int:
+def run_act_command(config: Config, runtime: Runtime, args: argparse.Namespace, me: Identity) -> int:
     del config  # the runtime carries what is configured
     key = _key(args.incident)
     if key is None:
@@ -102,7 +103,7 @@ class _Usage(ValueError):
     pass
 
 
-def _builder(args: argparse.Namespace, me: str) -> Callable[[BoardRow], list[Action]]:
+def _builder(args: argparse.Namespace, me: Identity) -> Callable[[BoardRow], list[Action]]:
     verb = args.act_command
     if verb == "ack":
         return lambda row: act.acknowledge(row, me)

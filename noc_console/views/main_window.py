@@ -44,6 +44,7 @@ from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
 from noc_console.services.handover.desk import HandoverDesk
+from noc_console.services.identity import Identity
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import (
     Connectivity,
@@ -112,7 +113,7 @@ class BoardWindow(QMainWindow):
         controller: BoardController,
         clock: Clock,
         stale_after: timedelta = timedelta(seconds=30),
-        me: str = "",
+        me: Identity | None = None,
         matrix: PriorityMatrix = DEFAULT_MATRIX,
         settings: QSettings | None = None,
         sla: SlaSettings | None = None,
@@ -120,6 +121,8 @@ class BoardWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self._live = live
+        me = me if me is not None else Identity()  # who takes, and whom "Mine" shows
+        self.me = me
         #: The rows on the board: those the search, the clients and the queue show.
         self.model = model = BoardModel(live, self)
         self._controller = controller

@@ -19,6 +19,7 @@ from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
+from noc_console.services.identity import Identity
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.model import ROW_ROLE
 from noc_console.views.board.triage_dialogs import (
@@ -29,7 +30,7 @@ from noc_console.views.board.triage_dialogs import (
 )
 from noc_console.views.main_window import BoardWindow
 
-ME = "sam.tech"
+ME = "sam.tech"  # my name, and my account on the demo feed (no [me.identities])
 
 
 def demo_board(
@@ -40,7 +41,7 @@ def demo_board(
     engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
     live = LiveRows(clock.now())
     controller = BoardController(BoardFeed(store, [demo]), engine, live, clock)
-    board = BoardWindow(live, controller, clock, me=ME, settings=settings)  # type: ignore[arg-type]
+    board = BoardWindow(live, controller, clock, me=Identity(ME), settings=settings)  # type: ignore[arg-type]
     qtbot.addWidget(board)
     return board
 
