@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from noc_console.models.actions import ActionState
+from noc_console.models.cache.store import Store
 from tests.e2e.test_cli import console
 from tests.e2e.workspace_console import rest_json_workspace
 from tests.fakes.fake_psa import FakePsa, running
@@ -87,3 +89,32 @@ def test_act_refuses_bad_input_in_one_line(
     assert done.returncode == 2
     assert says in done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
+
+
+def test_take_assigns_my_account_in_that_psa_and_signs_with_my_name(tmp_path: Path) -> None:
+    """`[me.identities]` psa = "stech": `act take` assigns stech in the PSA (not the OS
+    login), the outbox row's author is `[me] name`, and taking it again says it is mine."""
+    fake = FakePsa()
+    fake.add(1)
+    with running(fake) as psa:
+        config, db = rest_json_workspace(tmp_path, psa.url)
+        with config.open("a", encoding="utf-8") as file:
+            file.write('[me]\nname = "Sam Tech"\n[me.identities]\npsa = "stech"\n')
+
+        def run(*args: str) -> tuple[int, str, str]:
+            done = console("--config", str(config), "--db", db, *args)
+            assert "Traceback" not in done.stderr, done.stderr
+            return done.returncode, done.stdout, done.stderr
+
+        assert run("sync", "--once")[0] == 0
+        code, out, err = run("act", "take", "psa:INC-1", "--wait", "20")
+        assert code == 0, err
+        assert psa.incidents["INC-1"]["assignee"] == "stech"
+        store = Store.open(db)
+        try:
+            (taken,) = store.outbox()
+        finally:
+            store.close()
+        assert (taken.action.author, taken.state) == ("Sam Tech", ActionState.DELIVERED)
+        code, _out, err = run("act", "take", "psa:INC-1")
+        assert (code, err.strip()) == (1, "noc-console: psa:INC-1 is already assigned to you")

@@ -34,14 +34,16 @@ ME = "sam.tech"  # my name, and my account on the demo feed (no [me.identities])
 
 
 def demo_board(
-    qtbot: QtBot, store: Store, clock: ManualClock, settings: object = None
-) -> BoardWindow:
-    """A board on the demo feed, as the app builds it (not started)."""
+    qtbot: QtBot, store: Store, clock: ManualClock, settings: object = None,
+    me: Identity | None = None,
+) -> BoardWindow:  # fmt: skip
+    """A board on the demo feed, as the app builds it (not started); `me`: who sits at
+    it (default: `ME`, with no PSA account of its own)."""
     demo = DemoFeed(clock)
     engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
     live = LiveRows(clock.now())
     controller = BoardController(BoardFeed(store, [demo]), engine, live, clock)
-    board = BoardWindow(live, controller, clock, me=Identity(ME), settings=settings)  # type: ignore[arg-type]
+    board = BoardWindow(live, controller, clock, me=me or Identity(ME), settings=settings)  # type: ignore[arg-type]
     qtbot.addWidget(board)
     return board
 

@@ -1,0 +1,72 @@
+"""Who I am on the board: T assigns my account in the row's PSA, actions carry my name,
+and "Mine" (the queue and the search) is what is assigned to that account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from noc_console.models.actions import Action, ActionKind, ActionState
+from noc_console.models.cache.store import Store
+from noc_console.models.clock import ManualClock
+from noc_console.services.identity import Identity
+from noc_console.views.board.model import ROW_ROLE
+from noc_console.views.main_window import BoardWindow
+from tests.views.test_triage import actions, demo_board, press, select_new_incident
+
+#: My name to people, and my account on the demo feed's PSA.
+ME = Identity("Sam Tech", {"demo": "stech"})
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
+    board = demo_board(qtbot, store, clock, me=ME)
+    board.show()
+    with qtbot.waitSignal(board._controller.synced, timeout=10_000):
+        board._controller.start()
+    board.table.setFocus()
+    yield board
+    board.close()
+
+
+def shown_keys(window: BoardWindow) -> set[str]:
+    model = window.model
+    return {str(model.index(r, 0).data(ROW_ROLE).key) for r in range(model.rowCount())}
+
+
+def test_take_assigns_my_psa_account_and_mine_shows_it(
+    window: BoardWindow, store: Store, qtbot: QtBot
+) -> None:
+    row = select_new_incident(qtbot, window)
+    press(qtbot, window, "t")
+    (take,) = actions(store, qtbot, 1)
+    assert take.action.payload == {"assignee": "stech"}  # my demo account, not my name
+    assert take.action.author == "Sam Tech"
+    # someone assigns another incident to "Sam Tech" — my name, but not my demo account
+    other = next(r for r in window._live.rows() if r.key != row.key and r.assignee is None)
+    window._controller.submit(Action(other.key, ActionKind.ASSIGN, {"assignee": "Sam Tech"},
+                                     expected={"assignee": None}, author="Dana"))  # fmt: skip
+    qtbot.waitUntil(
+        lambda: all(q.state is ActionState.DELIVERED for q in store.outbox()), timeout=10_000
+    )
+    qtbot.waitUntil(lambda: window.queue_list.count_of("mine") == 1, timeout=10_000)
+    window.queue_list.select("mine")
+    qtbot.waitUntil(lambda: shown_keys(window) == {str(row.key)}, timeout=5000)
+
+    window.queue_list.select("all")
+    press(qtbot, window, "/")
+    qtbot.keyClicks(window.search, "mine")
+    qtbot.waitUntil(lambda: shown_keys(window) == {str(row.key)}, timeout=5000)
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+
+    window.table.setFocus()
+    for _ in range(window.model.rowCount()):  # back to my incident: taking it again says so
+        if window.table.currentIndex().siblingAtColumn(0).data(ROW_ROLE).key == row.key:
+            break
+        press(qtbot, window, "j")
+    with qtbot.waitSignal(window.triage.message, timeout=5000) as said:
+        press(qtbot, window, "t")
+    assert said.args == [f"{row.key} is already assigned to you"]
