@@ -115,6 +115,7 @@ def run_gui(
         settings=settings,
         sla=config.sla,
         alarms=config.alarms,
+        alarm_ledger=runtime.store,  # acknowledged here: quiet on every desk
     )
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name

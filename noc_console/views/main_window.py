@@ -38,7 +38,7 @@ from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
-from noc_console.services.alarms import Alarms, AlarmSettings
+from noc_console.services.alarms import AlarmLedger, Alarms, AlarmSettings
 from noc_console.services.board.board_order import DEFAULT_ORDER, order_named
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
@@ -118,6 +118,7 @@ class BoardWindow(QMainWindow):
         settings: QSettings | None = None,
         sla: SlaSettings | None = None,
         alarms: AlarmSettings | None = None,
+        alarm_ledger: AlarmLedger | None = None,
     ) -> None:
         super().__init__()
         self._live = live
@@ -244,7 +245,7 @@ class BoardWindow(QMainWindow):
         self.alarm_label.hide()
         status.addWidget(self.alarm_label, 1)
         self.alarms = AlarmPresenter(
-            Alarms.configured(alarms or AlarmSettings()),
+            Alarms.configured(alarms or AlarmSettings(), alarm_ledger, me.name),
             live.rows,
             controller.run_in_background,
             clock,
