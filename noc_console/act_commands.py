@@ -32,8 +32,8 @@ from noc_console.models.record_text import clean
 from noc_console.services.board import triage_actions as act
 from noc_console.services.board.triage_actions import CannotAct
 from noc_console.services.config import Config
-from noc_console.services.runtime import Runtime
 from noc_console.services.identity import Identity
+from noc_console.services.runtime import Runtime
 
 EXIT_USAGE = 2
 EXIT_NOT_DONE = 1
@@ -70,7 +70,9 @@ def add_act_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
                          help="you checked the service is restored (required)")  # fmt: skip
 
 
-def run_act_command(config: Config, runtime: Runtime, args: argparse.Namespace, me: Identity) -> int:
+def run_act_command(
+    config: Config, runtime: Runtime, args: argparse.Namespace, me: Identity
+) -> int:
     del config  # the runtime carries what is configured
     key = _key(args.incident)
     if key is None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from noc_console import APP_ID, APP_NAME, __version__
-from noc_console.services.identity import Identity
 from noc_console.services.config import Config
+from noc_console.services.identity import Identity
 from noc_console.services.runtime import Runtime, build_runtime
 
 if TYPE_CHECKING:

@@ -35,7 +35,6 @@ from noc_console.models.incident import IncidentKey, Priority, Status
 from noc_console.models.sla_clock import ClockState
 from noc_console.models.text_limits import capped
 
-
 log = logging.getLogger(__name__)
 
 #: How far back a desk's first scan reads the shared acknowledgements (a snooze, an

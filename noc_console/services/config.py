@@ -5,7 +5,8 @@ values in `metadata`; the SLA (`sla_config.py`), shift (`shift_config.py`), wall
 (`wall/config.py`), alarm (`alarms.py`) and `[me]` (`identity.py`) tables are declared
 the same way beside their code, and `config_reader.py` reads them all: types, unknown
 keys and rules, raising `ConfigError` naming the file, the key and the problem, so the
-console never starts half-configured. An older file is upgraded in memory first (`config_migrations.py`).
+console never starts half-configured. An older file is upgraded in memory first
+(`config_migrations.py`).
 Secrets never appear here: connectors name keyring entries (services/secrets.py).
 """
 

@@ -107,7 +107,7 @@ def test_take_assigns_my_account_in_that_psa_and_signs_with_my_name(tmp_path: Pa
             return done.returncode, done.stdout, done.stderr
 
         assert run("sync", "--once")[0] == 0
-        code, out, err = run("act", "take", "psa:INC-1", "--wait", "20")
+        code, _out, err = run("act", "take", "psa:INC-1", "--wait", "20")
         assert code == 0, err
         assert psa.incidents["INC-1"]["assignee"] == "stech"
         store = Store.open(db)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from noc_console.models.board_row import BoardRow
 from noc_console.models.errors import ConfigError
+from noc_console.models.incident import IncidentKey
 from noc_console.services.config import load_config
 from noc_console.services.identity import Identity, os_user
-from noc_console.models.board_row import BoardRow
-from noc_console.models.incident import IncidentKey
 from tests.factories import board_row
 
 TWO_PSAS = """

@@ -54,12 +54,19 @@ def test_acknowledged_on_one_desk_is_quiet_on_the_other(two_desks: tuple[Store, 
     desk_a.record(acks)
     (stored,) = store_b.alarm_acknowledgements()
     assert (stored.key, stored.reason, stored.priority, stored.kind, stored.by, stored.at) == (
-        IncidentKey("test", "T-1"), "new", Priority.P1, AckKind.ACK, "Ann", T0 + 2 * S)
+        IncidentKey("test", "T-1"),
+        "new",
+        Priority.P1,
+        AckKind.ACK,
+        "Ann",
+        T0 + 2 * S,
+    )
 
     assert desk_b.scan(store_b.open_rows(), T0 + 3 * S) == []  # its next evaluation
     assert [a.key.external_id for a in desk_b.active()] == ["T-2"]
     ack = desk_b.acknowledged_by(IncidentKey("test", "T-1"))
-    assert ack is not None and ack.by == "Ann"
+    assert ack is not None
+    assert ack.by == "Ann"
 
     desk_b.record(desk_b.acknowledge(T0 + 4 * S))  # Shift+A on desk B: the rest
     desk_a.scan(store_a.open_rows(), T0 + 5 * S)
@@ -113,7 +120,8 @@ def test_one_desk_keeps_its_acknowledgements_across_a_restart(db_url: str) -> No
         again = Alarms(ledger=store, me="Ann")
         again.scan(store.open_rows(), T0 + 3 * S)
         ack = again.acknowledged_by(IncidentKey("test", "T-1"))
-        assert ack is not None and (ack.by, ack.at) == ("Ann", T0 + 2 * S)
+        assert ack is not None
+        assert (ack.by, ack.at) == ("Ann", T0 + 2 * S)
     finally:
         store.close()
 

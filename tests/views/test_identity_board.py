@@ -70,3 +70,53 @@ def test_take_assigns_my_psa_account_and_mine_shows_it(
     with qtbot.waitSignal(window.triage.message, timeout=5000) as said:
         press(qtbot, window, "t")
     assert said.args == [f"{row.key} is already assigned to you"]
+
+
+def test_an_alarm_acknowledged_on_one_desk_goes_quiet_on_the_other(
+    qtbot: QtBot, store: Store, db_url: str, clock: ManualClock
+) -> None:
+    """Desk A (this board) and desk B (another console's alarms on its own connection to
+    the same cache): Shift+A here is stored with my name and silences B; B's
+    acknowledgement clears this board's alarm line at its next scan."""
+    from noc_console.models.incident import Priority
+    from noc_console.services.alarms import Alarms
+    from noc_console.services.board.feed import BoardUpdate
+    from tests.factories import incident
+
+    window = demo_board(qtbot, store, clock, me=ME, alarm_ledger=store)
+    window.show()
+    other = Store.open(db_url)
+    try:
+        desk_b = Alarms(ledger=other, me="Dana")
+        presenter = window.alarms
+        presenter.scan()  # both learn the backlog
+        desk_b.scan(other.open_rows(), clock.now())
+        qtbot.waitUntil(lambda: presenter.alarms._known is not None, timeout=5000)
+
+        def ring(number: int) -> None:
+            p1 = incident(number, priority=Priority.P1, title=f"Core switch {number} down",
+                          created_at=clock.now(), updated_at=clock.now())  # fmt: skip
+            store.upsert_incidents([p1])
+            window.model.apply(BoardUpdate(store.rows([p1.key]), []))
+            presenter.scan()
+            qtbot.waitUntil(lambda: f"switch {number} down" in window.alarm_label.text(),
+                            timeout=5000)  # fmt: skip
+            desk_b.scan(other.open_rows(), clock.now())
+
+        ring(1)
+        assert len(desk_b.active()) == 1
+        qtbot.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+        assert window.alarm_label.text() == ""
+        qtbot.waitUntil(lambda: len(other.alarm_acknowledgements()) == 1, timeout=5000)
+        assert other.alarm_acknowledgements()[0].by == "Sam Tech"  # [me] name, not the login
+        desk_b.scan(other.open_rows(), clock.now())
+        assert desk_b.active() == []
+
+        ring(2)
+        desk_b.record(desk_b.acknowledge(clock.now()))  # Dana acknowledges on desk B
+        presenter.scan()
+        qtbot.waitUntil(lambda: window.alarm_label.text() == "", timeout=5000)
+        assert presenter.alarms.active() == []
+    finally:
+        window.close()
+        other.close()

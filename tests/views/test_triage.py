@@ -15,6 +15,7 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Status
+from noc_console.services.alarms import AlarmLedger
 from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
@@ -35,15 +36,17 @@ ME = "sam.tech"  # my name, and my account on the demo feed (no [me.identities])
 
 def demo_board(
     qtbot: QtBot, store: Store, clock: ManualClock, settings: object = None,
-    me: Identity | None = None,
+    me: Identity | None = None, alarm_ledger: AlarmLedger | None = None,
 ) -> BoardWindow:  # fmt: skip
     """A board on the demo feed, as the app builds it (not started); `me`: who sits at
-    it (default: `ME`, with no PSA account of its own)."""
+    it (default: `ME`, with no PSA account of its own); `alarm_ledger`: where alarm
+    acknowledgements are shared (default: nowhere)."""
     demo = DemoFeed(clock)
     engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
     live = LiveRows(clock.now())
     controller = BoardController(BoardFeed(store, [demo]), engine, live, clock)
-    board = BoardWindow(live, controller, clock, me=me or Identity(ME), settings=settings)  # type: ignore[arg-type]
+    board = BoardWindow(live, controller, clock, me=me or Identity(ME),
+                        settings=settings, alarm_ledger=alarm_ledger)  # type: ignore[arg-type]  # fmt: skip
     qtbot.addWidget(board)
     return board
 

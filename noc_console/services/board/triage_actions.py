@@ -38,8 +38,9 @@ def take(row: BoardRow, me: Identity) -> list[Action]:
     """Assign to my account in the row's PSA (`[me.identities]`, else my name)."""
     account = me.on(row.key.source)
     if not account:
-        raise CannotAct(f"who you are in {row.key.source} is not known: set [me] name, or "
-                        f"{row.key.source} under [me.identities], in the configuration")  # fmt: skip
+        source = row.key.source
+        raise CannotAct(f"who you are in {source} is not known: set [me] name, or {source} "
+                        "under [me.identities], in the configuration")  # fmt: skip
     if me.owns(row):
         raise CannotAct(f"{row.key} is already assigned to you")
     return [_action(row, ActionKind.ASSIGN, {"assignee": account}, me, assignee=row.assignee)]
