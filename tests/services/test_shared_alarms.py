@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import create_engine
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache import alarm_ack_table
 from noc_console.models.cache.alarm_ack_table import AckKind
 from noc_console.models.cache.database import upgrade
 from noc_console.models.cache.shared import ChangeFeed
@@ -126,25 +128,32 @@ def test_one_desk_keeps_its_acknowledgements_across_a_restart(db_url: str) -> No
         store.close()
 
 
-def test_rows_committed_out_of_id_order_are_still_read(db_url: str) -> None:
-    """Desk B read up to a higher id before a lower one was committed (two desks
-    inserting at once): the lower one is read at the next scan all the same, once."""
-    store = Store.open(db_url)
+def test_a_row_committed_after_one_with_a_higher_id_is_still_read(pg_url: str) -> None:
+    """On PostgreSQL an id is taken at insert, not at commit: desk A's transaction holds
+    id 1 while desk C's row (id 2) commits and desk B reads it. When A commits, B's next
+    scan still reads id 1."""
+    upgrade(pg_url)
+    store = Store.open(pg_url)
+    engine = create_engine(pg_url)
     try:
         desk_a, desk_b = Alarms(ledger=store, me="Ann"), Alarms(ledger=store, me="Bo")
-        desk_a.scan([], T0)
-        desk_b.scan([], T0)
+        for desk in (desk_a, desk_b):
+            desk.scan([], T0)
         rows = board(store, 1, 2)
         desk_a.scan(rows, T0 + S)
         desk_b.scan(rows, T0 + S)
         first, second = desk_a.acknowledge(T0 + 2 * S)
-        desk_a.record([second])
-        desk_b.scan(rows, T0 + 3 * S)
-        assert len(desk_b.active()) == 1
-        desk_a.record([first])
+        with engine.connect() as slow:
+            with slow.begin():
+                alarm_ack_table.append(slow, [first])  # takes id 1, not committed yet
+                store.record_alarm_acknowledgements([second])  # id 2, committed
+                desk_b.scan(rows, T0 + 3 * S)
+                assert len(desk_b.active()) == 1
+        assert [a.id for a in store.alarm_acknowledgements()] == [1, 2]
         desk_b.scan(rows, T0 + 4 * S)
         assert desk_b.active() == []
     finally:
+        engine.dispose()
         store.close()
 
 
