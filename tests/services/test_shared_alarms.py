@@ -143,12 +143,11 @@ def test_a_row_committed_after_one_with_a_higher_id_is_still_read(pg_url: str) -
         desk_a.scan(rows, T0 + S)
         desk_b.scan(rows, T0 + S)
         first, second = desk_a.acknowledge(T0 + 2 * S)
-        with engine.connect() as slow:
-            with slow.begin():
-                alarm_ack_table.append(slow, [first])  # takes id 1, not committed yet
-                store.record_alarm_acknowledgements([second])  # id 2, committed
-                desk_b.scan(rows, T0 + 3 * S)
-                assert len(desk_b.active()) == 1
+        with engine.connect() as slow, slow.begin():
+            alarm_ack_table.append(slow, [first])  # takes id 1, not committed yet
+            store.record_alarm_acknowledgements([second])  # id 2, committed
+            desk_b.scan(rows, T0 + 3 * S)
+            assert len(desk_b.active()) == 1
         assert [a.id for a in store.alarm_acknowledgements()] == [1, 2]
         desk_b.scan(rows, T0 + 4 * S)
         assert desk_b.active() == []
