@@ -4,6 +4,7 @@ fake PSA over real HTTP; `--wait` delivers and says what happened."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,17 +18,25 @@ from tests.fakes.fake_psa import FakePsa, running
 pytestmark = pytest.mark.e2e
 
 
+def runner(config: Path, db: str) -> Callable[..., tuple[int, str, str]]:
+    """`noc-console --config CONFIG --db DB …` as (exit code, stdout, stderr), never a
+    traceback."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        done = console("--config", str(config), "--db", db, *args)
+        assert "Traceback" not in done.stderr, done.stderr
+        return done.returncode, done.stdout, done.stderr
+
+    return run
+
+
 def test_act_enqueues_delivers_and_names_what_went_wrong(tmp_path: Path) -> None:
     fake = FakePsa()
     fake.add(1)
     fake.add(2, status="in_progress")
     with running(fake) as psa:
         config, db = rest_json_workspace(tmp_path, psa.url)
-
-        def run(*args: str) -> tuple[int, str, str]:
-            done = console("--config", str(config), "--db", db, *args)
-            assert "Traceback" not in done.stderr, done.stderr
-            return done.returncode, done.stdout, done.stderr
+        run = runner(config, db)
 
         assert run("sync", "--once")[0] == 0
         code, out, err = run("act", "ack", "psa:INC-1", "--wait", "20")
@@ -100,11 +109,7 @@ def test_take_assigns_my_account_in_that_psa_and_signs_with_my_name(tmp_path: Pa
         config, db = rest_json_workspace(tmp_path, psa.url)
         with config.open("a", encoding="utf-8") as file:
             file.write('[me]\nname = "Sam Tech"\n[me.identities]\npsa = "stech"\n')
-
-        def run(*args: str) -> tuple[int, str, str]:
-            done = console("--config", str(config), "--db", db, *args)
-            assert "Traceback" not in done.stderr, done.stderr
-            return done.returncode, done.stdout, done.stderr
+        run = runner(config, db)
 
         assert run("sync", "--once")[0] == 0
         code, _out, err = run("act", "take", "psa:INC-1", "--wait", "20")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from noc_console.models.board_row import BoardRow
-from noc_console.models.errors import ConfigError
 from noc_console.models.incident import IncidentKey
 from noc_console.services.config import load_config
 from noc_console.services.identity import Identity, os_user
 from tests.factories import board_row
+from tests.services.test_config import assert_refused, write
 
 TWO_PSAS = """
 [[connectors]]
@@ -22,12 +22,6 @@ type = "demo"
 name = "cw"
 type = "demo"
 """
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_name_and_accounts_per_connector_are_read(tmp_path: Path) -> None:
@@ -62,12 +56,7 @@ def test_without_a_name_i_am_the_os_login(tmp_path: Path) -> None:
 def test_mistakes_name_file_key_and_problem(
     tmp_path: Path, text: str, key: str, problem: str
 ) -> None:
-    path = write(tmp_path, text)
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert (caught.value.path, caught.value.key) == (str(path), key)
-    assert problem in caught.value.problem
-    assert str(caught.value).startswith(f"{path}: {key}: ")
+    assert_refused(tmp_path, text, key, problem)
 
 
 def test_a_console_on_a_shared_database_names_sources_it_does_not_run(tmp_path: Path) -> None:

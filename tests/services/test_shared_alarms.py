@@ -42,12 +42,17 @@ def board(store: Store, *numbers: int) -> list[BoardRow]:
     return store.open_rows()
 
 
+def desks(store_a: Store, store_b: Store) -> tuple[Alarms, Alarms]:
+    """Ann's desk and Bo's, both running (the backlog learnt) before any P1 comes in."""
+    desk_a, desk_b = Alarms(ledger=store_a, me="Ann"), Alarms(ledger=store_b, me="Bo")
+    for desk in (desk_a, desk_b):
+        desk.scan([], T0)
+    return desk_a, desk_b
+
+
 def test_acknowledged_on_one_desk_is_quiet_on_the_other(two_desks: tuple[Store, Store]) -> None:
     store_a, store_b = two_desks
-    desk_a = Alarms(ledger=store_a, me="Ann")
-    desk_b = Alarms(ledger=store_b, me="Bo")
-    for desk in (desk_a, desk_b):
-        desk.scan([], T0)  # both running before the P1s came in
+    desk_a, desk_b = desks(store_a, store_b)
     rows = board(store_a, 1, 2)
     assert len(desk_a.scan(rows, T0 + S)) == len(desk_b.scan(store_b.open_rows(), T0 + S)) == 2
     assert desk_b.sound_due(T0 + S)
@@ -80,9 +85,7 @@ def test_an_alarm_acknowledged_before_a_desk_raised_it_never_rings_there(
     two_desks: tuple[Store, Store],
 ) -> None:
     store_a, store_b = two_desks
-    desk_a, desk_b = Alarms(ledger=store_a, me="Ann"), Alarms(ledger=store_b, me="Bo")
-    desk_a.scan([], T0)
-    desk_b.scan([], T0)
+    desk_a, desk_b = desks(store_a, store_b)
     rows = board(store_a, 1)
     desk_a.scan(rows, T0 + S)
     desk_a.record(desk_a.acknowledge(T0 + 2 * S))
@@ -94,9 +97,7 @@ def test_a_snooze_on_one_desk_quiets_every_desk_until_it_ends(
     two_desks: tuple[Store, Store],
 ) -> None:
     store_a, store_b = two_desks
-    desk_a, desk_b = Alarms(ledger=store_a, me="Ann"), Alarms(ledger=store_b, me="Bo")
-    desk_a.scan([], T0)
-    desk_b.scan([], T0)
+    desk_a, desk_b = desks(store_a, store_b)
     rows = board(store_a, 1)
     desk_a.scan(rows, T0 + S)
     desk_b.scan(rows, T0 + S)
@@ -136,9 +137,7 @@ def test_a_row_committed_after_one_with_a_higher_id_is_still_read(pg_url: str) -
     store = Store.open(pg_url)
     engine = create_engine(pg_url)
     try:
-        desk_a, desk_b = Alarms(ledger=store, me="Ann"), Alarms(ledger=store, me="Bo")
-        for desk in (desk_a, desk_b):
-            desk.scan([], T0)
+        desk_a, desk_b = desks(store, store)
         rows = board(store, 1, 2)
         desk_a.scan(rows, T0 + S)
         desk_b.scan(rows, T0 + S)

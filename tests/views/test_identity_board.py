@@ -15,7 +15,7 @@ from noc_console.models.clock import ManualClock
 from noc_console.services.identity import Identity
 from noc_console.views.board.model import ROW_ROLE
 from noc_console.views.main_window import BoardWindow
-from tests.views.test_triage import actions, demo_board, press, select_new_incident
+from tests.views.test_triage import actions, demo_board, press, select_new_incident, started
 
 #: My name to people, and my account on the demo feed's PSA.
 ME = Identity("Sam Tech", {"demo": "stech"})
@@ -23,13 +23,7 @@ ME = Identity("Sam Tech", {"demo": "stech"})
 
 @pytest.fixture
 def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
-    board = demo_board(qtbot, store, clock, me=ME)
-    board.show()
-    with qtbot.waitSignal(board._controller.synced, timeout=10_000):
-        board._controller.start()
-    board.table.setFocus()
-    yield board
-    board.close()
+    yield from started(qtbot, demo_board(qtbot, store, clock, me=ME))
 
 
 def shown_keys(window: BoardWindow) -> set[str]:

@@ -53,7 +53,11 @@ def demo_board(
 
 @pytest.fixture
 def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
-    board = demo_board(qtbot, store, clock)
+    yield from started(qtbot, demo_board(qtbot, store, clock))
+
+
+def started(qtbot: QtBot, board: BoardWindow) -> Iterator[BoardWindow]:
+    """`board` shown, its first sync done and the table focused; closed afterwards."""
     board.show()
     with qtbot.waitSignal(board._controller.synced, timeout=10_000):
         board._controller.start()
