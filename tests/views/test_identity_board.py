@@ -75,6 +75,8 @@ def test_an_alarm_acknowledged_on_one_desk_goes_quiet_on_the_other(
     from noc_console.models.incident import Priority
     from noc_console.services.alarms import Alarms
     from noc_console.services.board.feed import BoardUpdate
+    from noc_console.services.board.incident_detail import incident_detail
+    from noc_console.views.board.detail_panel import render
     from tests.factories import incident
 
     window = demo_board(qtbot, store, clock, me=ME, alarm_ledger=store)
@@ -103,6 +105,10 @@ def test_an_alarm_acknowledged_on_one_desk_goes_quiet_on_the_other(
         assert window.alarm_label.text() == ""
         qtbot.waitUntil(lambda: len(other.alarm_acknowledgements()) == 1, timeout=5000)
         assert other.alarm_acknowledgements()[0].by == "Sam Tech"  # [me] name, not the login
+        key = other.alarm_acknowledgements()[0].key
+        detail = incident_detail(other, key, clock.now())  # desk B's detail panel says who
+        assert detail is not None
+        assert "P1 new alarm acknowledged <i>(Sam Tech)</i>" in render(detail, clock.now())
         desk_b.scan(other.open_rows(), clock.now())
         assert desk_b.active() == []
 

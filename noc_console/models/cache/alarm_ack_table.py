@@ -55,12 +55,18 @@ def append(connection: Connection, acks: Sequence[AlarmAcknowledgement]) -> None
 
 
 def listing(
-    connection: Connection, after: int = 0, since: datetime | None = None
+    connection: Connection,
+    after: int = 0,
+    since: datetime | None = None,
+    key: IncidentKey | None = None,
 ) -> list[AlarmAcknowledgement]:
-    """Rows with an id above `after` (and made at `since` or later), oldest first."""
+    """Rows with an id above `after` (made at `since` or later, of incident `key`),
+    oldest first."""
     query = select(ALARM_ACKNOWLEDGEMENTS).where(_A.id > after)
     if since is not None:
         query = query.where(_A.acknowledged_at >= since)
+    if key is not None:
+        query = query.where(_A.source == key.source, _A.external_id == key.external_id)
     rows = connection.execute(query.order_by(_A.id).limit(READ_LIMIT))
     return [a for a in (_acknowledgement(r) for r in rows) if a is not None]
 

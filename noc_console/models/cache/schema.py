@@ -261,4 +261,5 @@ ALARM_ACKNOWLEDGEMENTS = Table(
     Column("priority", String(2), nullable=False),  # the alarm's level, P1 … P4
     Column("snoozed_until", UtcDateTime),  # a snooze's end
     Index("ix_alarm_acknowledgements_at", "acknowledged_at"),
+    Index("ix_alarm_acknowledgements_key", "source", "external_id"),
 )

@@ -460,12 +460,12 @@ class Store:
                 alarm_ack_table.append(connection, acks)
 
     def alarm_acknowledgements(
-        self, after: int = 0, since: datetime | None = None
+        self, after: int = 0, since: datetime | None = None, key: IncidentKey | None = None
     ) -> list[AlarmAcknowledgement]:
         """Acknowledgements and snoozes stored after id `after` (made at `since` or
-        later), oldest first."""
+        later; of incident `key`), oldest first."""
         with self._reading() as connection:
-            return alarm_ack_table.listing(connection, after, since)
+            return alarm_ack_table.listing(connection, after, since, key)
 
     def pauses(self, key: IncidentKey) -> list[Pause]:
         """The pause history of one incident, oldest first."""

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("snoozed_until", UtcDateTime(), nullable=True),
     )
     op.create_index("ix_alarm_acknowledgements_at", TABLE, ["acknowledged_at"])
+    op.create_index("ix_alarm_acknowledgements_key", TABLE, ["source", "external_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             f"CREATE TRIGGER {TABLE}_insert_notify AFTER INSERT ON {TABLE} "
@@ -49,5 +50,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP TRIGGER {TABLE}_insert_notify ON {TABLE}")
+    op.drop_index("ix_alarm_acknowledgements_key", TABLE)
     op.drop_index("ix_alarm_acknowledgements_at", TABLE)
     op.drop_table(TABLE)
