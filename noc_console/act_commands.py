@@ -13,8 +13,12 @@ action is built as the board builds it (`services/board/triage_actions.py`), enq
 through the outbox (durable before anything else) and its id printed. With `--wait`
 the connector's delivery runs here, as `sync --once` runs it, until the action is
 delivered, failed or in conflict, or the seconds run out; the exit code is 0 only when
-delivered. Exit 2 for what the user typed wrong (an unknown incident or source, a bad
-priority, an empty note), 1 when the action cannot be taken or was not delivered.
+delivered. On a shared database (team mode) this process runs no connector: the action
+goes to the shared outbox for `noc-console serve`, and `--wait` waits for the service
+to settle it. "take" assigns your account in that source's PSA (`[me.identities]`) and
+every action is signed with `[me] name` (`services/identity.py`). Exit 2 for what
+the user typed wrong (an unknown incident or source, a bad priority, an empty note), 1
+when the action cannot be taken or was not delivered.
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from collections.abc import Callable
 from noc_console.connectors.base import Connector
 from noc_console.models.actions import Action, ActionState, QueuedAction
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.database import is_shared
 from noc_console.models.incident import IncidentKey, Priority, Tier
 from noc_console.models.record_text import clean
 from noc_console.services.board import triage_actions as act
 from noc_console.services.board.triage_actions import CannotAct
 from noc_console.services.config import Config
+from noc_console.services.identity import Identity
 from noc_console.services.runtime import Runtime
 
 EXIT_USAGE = 2
@@ -69,13 +75,15 @@ def add_act_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
                          help="you checked the service is restored (required)")  # fmt: skip
 
 
-def run_act_command(config: Config, runtime: Runtime, args: argparse.Namespace, me: str) -> int:
+def run_act_command(
+    config: Config, runtime: Runtime, args: argparse.Namespace, me: Identity
+) -> int:
     del config  # the runtime carries what is configured
     key = _key(args.incident)
     if key is None:
         return _usage(f"{args.incident!r} is not SOURCE:ID (e.g. psa:INC-1)")
     connector = next((c for c in runtime.connectors if c.name == key.source), None)
-    if connector is None:
+    if connector is None and not is_shared(runtime.store.url):  # team mode: the service's
         names = ", ".join(c.name for c in runtime.connectors) or "none"
         return _usage(f"no connector named {key.source!r} (configured: {names})")
     rows = runtime.store.rows([key])
@@ -102,7 +110,7 @@ class _Usage(ValueError):
     pass
 
 
-def _builder(args: argparse.Namespace, me: str) -> Callable[[BoardRow], list[Action]]:
+def _builder(args: argparse.Namespace, me: Identity) -> Callable[[BoardRow], list[Action]]:
     verb = args.act_command
     if verb == "ack":
         return lambda row: act.acknowledge(row, me)
@@ -133,19 +141,24 @@ def _builder(args: argparse.Namespace, me: str) -> Callable[[BoardRow], list[Act
     return lambda row: act.resolve(row, args.note, True, me)
 
 
-def _wait(runtime: Runtime, connector: Connector, actions: list[Action], seconds: float) -> int:
-    """Deliver until every action settles or `seconds` pass; say what happened."""
+def _wait(
+    runtime: Runtime, connector: Connector | None, actions: list[Action], seconds: float
+) -> int:
+    """Deliver (with no `connector`: wait for the sync service to) until every action
+    settles or `seconds` pass; say what happened."""
     ids = {a.id for a in actions}
     deadline = time.monotonic() + max(0.0, seconds)
+    error: str | None = None
     while True:
-        report = runtime.engine.outbox.deliver(connector)
+        if connector is not None:
+            error = runtime.engine.outbox.deliver(connector).error
         mine = [q for q in runtime.store.outbox(key=actions[0].key) if q.action.id in ids]
         if all(q.state is not ActionState.PENDING for q in mine) or time.monotonic() >= deadline:
             break
         time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
     failed = 0
     for q in mine:
-        print(f"{q.action.id} {q.action.kind.value}: {_outcome(q, report.error)}")
+        print(f"{q.action.id} {q.action.kind.value}: {_outcome(q, error)}")
         failed += q.state is not ActionState.DELIVERED
     if failed:
         print(f"noc-console: {failed} of {len(mine)} action(s) not delivered; `noc-console "

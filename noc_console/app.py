@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from noc_console import APP_ID, APP_NAME, __version__
 from noc_console.paths import data_folder
-from noc_console.services.board.triage_actions import technician
 from noc_console.services.config import Config
+from noc_console.services.identity import Identity
 from noc_console.services.runtime import Runtime, build_runtime
 
 if TYPE_CHECKING:
@@ -106,18 +106,20 @@ def run_gui(
     runtime, live, controller = _board(config, db_url, demo)
 
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
+    me = Identity.configured(config.me)
     window = BoardWindow(
         live,
         controller,
         runtime.clock,
-        me=technician(),
+        me=me,
         matrix=config.sla.matrix,
         settings=settings,
         sla=config.sla,
         alarms=config.alarms,
+        alarm_ledger=runtime.store,  # acknowledged here: quiet on every desk
     )
     window.attach_handover(
-        HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), technician()
+        HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name
     )
     _add_settings_menu(window, config, runtime)
     outcome = {"code": 0}

@@ -256,11 +256,11 @@ def _outbox(config: Config, db_url: str, args: argparse.Namespace) -> int:
 
 def _act(config: Config, db_url: str, demo: bool, args: argparse.Namespace) -> int:
     from noc_console.act_commands import run_act_command
-    from noc_console.services.board.triage_actions import technician
+    from noc_console.services.identity import Identity
 
     runtime = build_runtime(config, db_url, demo)
     try:
-        return run_act_command(config, runtime, args, technician())
+        return run_act_command(config, runtime, args, Identity.configured(config.me))
     finally:
         runtime.close()
 

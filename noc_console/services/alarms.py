@@ -8,26 +8,60 @@ scan only learns what is already there: a restart does not ring for the backlog.
 Plain state, no Qt: the board runs `scan` off the GUI thread and presents the result.
 Which priorities sound and notify, and the repeat, are the `[alarms]` table
 (`AlarmSettings`, read by `config_reader.py`).
+
+Acknowledgements and snoozes are shared through the store (an `AlarmLedger`): each
+is a row saying who silenced which alarm (incident, reason, priority) and when.
+`acknowledge` and `snooze` silence this desk at once and return those rows; `record`
+stores them (off the GUI thread); every `scan` first reads the rows stored since the
+previous one, whoever wrote them. So an alarm acknowledged on one desk goes quiet on
+every desk at its next scan, and a snooze quiets every desk's sound until it ends. On
+one desk (SQLite) the same rows keep who acknowledged what across restarts.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.alarm_ack_table import AckKind, AlarmAcknowledgement
+from noc_console.models.errors import StoreError
 from noc_console.models.incident import IncidentKey, Priority, Status
 from noc_console.models.sla_clock import ClockState
 from noc_console.models.text_limits import capped
+
+log = logging.getLogger(__name__)
+
+#: How far back a desk's first scan reads the shared acknowledgements (a snooze, an
+#: alarm acknowledged just before this desk started).
+REMEMBER = timedelta(days=1)
+#: Ids read again at every scan: a row committed after one with a higher id (two desks
+#: inserting at once on PostgreSQL) is still seen; rows already seen are skipped.
+OVERLAP = 100
 
 
 class AlarmKind(StrEnum):
     NEW = "new"
     CRITICAL = "critical"
     BREACHED = "breached"
+
+
+Marker = tuple[IncidentKey, AlarmKind]
+
+
+class AlarmLedger(Protocol):
+    """Where acknowledgements and snoozes are shared: the store."""
+
+    def record_alarm_acknowledgements(self, acks: Sequence[AlarmAcknowledgement]) -> None: ...
+
+    def alarm_acknowledgements(
+        self, after: int = 0, since: datetime | None = None
+    ) -> list[AlarmAcknowledgement]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,21 +127,34 @@ class Alarms:
     sounding: frozenset[Priority] = frozenset(_DEFAULT.sounding)
     notify: frozenset[Priority] = frozenset(_DEFAULT.notify)
     repeat: timedelta = _DEFAULT.repeat
-    _raised: set[tuple[IncidentKey, AlarmKind]] = field(default_factory=set)
-    _active: dict[tuple[IncidentKey, AlarmKind], Alarm] = field(default_factory=dict)
+    ledger: AlarmLedger | None = None  # shared acknowledgements; None: this process only
+    me: str = ""  # who acknowledges here (`[me] name`)
+    _raised: set[Marker] = field(default_factory=set)
+    _active: dict[Marker, Alarm] = field(default_factory=dict)
+    _acknowledged: dict[Marker, AlarmAcknowledgement] = field(default_factory=dict)
     _known: set[IncidentKey] | None = None
     _quiet_until: datetime | None = None
     _last_sound: datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _reading: threading.Lock = field(default_factory=threading.Lock)
+    _read_up_to: int | None = None  # the highest id read; None: not read yet
+    _seen: set[int] = field(default_factory=set)
 
     @classmethod
-    def configured(cls, settings: AlarmSettings) -> Alarms:
-        return cls(frozenset(settings.sounding), frozenset(settings.notify), settings.repeat)
+    def configured(
+        cls, settings: AlarmSettings, ledger: AlarmLedger | None = None, me: str = ""
+    ) -> Alarms:
+        return cls(frozenset(settings.sounding), frozenset(settings.notify), settings.repeat,
+                   ledger, me)  # fmt: skip
 
     def scan(self, rows: Iterable[BoardRow], now: datetime) -> list[Alarm]:
-        """New alarms since the last scan (at most one per incident and kind)."""
+        """New alarms since the last scan (at most one per incident and kind), after
+        taking in what any desk acknowledged or snoozed since."""
+        shared = self._read(now)
         fresh: list[Alarm] = []
         with self._lock:
+            for ack in shared:
+                self._take(ack)
             learning = self._known is None
             known = self._known if self._known is not None else set()
             present: set[IncidentKey] = set()
@@ -120,6 +167,8 @@ class Alarms:
                         continue
                     self._raised.add(marker)
                     if learning or handled or row.priority not in self.notify:
+                        continue
+                    if marker in self._acknowledged:  # on another desk, before we saw it
                         continue
                     alarm = Alarm(row.key, kind, row.priority, row.title, row.client_name, now)
                     self._active[marker] = alarm
@@ -148,16 +197,76 @@ class Alarms:
         with self._lock:
             return sorted(self._active.values(), key=lambda a: (a.priority.rank, a.raised_at))
 
-    def acknowledge(self, key: IncidentKey | None = None) -> None:
-        """Silence the alarms of one incident, or all of them."""
+    def acknowledge(self, now: datetime, key: IncidentKey | None = None
+                    ) -> list[AlarmAcknowledgement]:  # fmt: skip
+        """Silence the alarms of one incident, or all of them; what to `record`."""
         with self._lock:
-            for marker in [m for m in self._active if key is None or m[0] == key]:
-                del self._active[marker]
+            acks = self._marked(AckKind.ACK, now, None, key)
+            for ack in acks:
+                self._take(ack)
+            return acks
 
-    def snooze(self, now: datetime, minutes: int) -> None:
-        """No sound for `minutes` (alarms stay listed; new ones are still noted)."""
+    def snooze(self, now: datetime, minutes: int) -> list[AlarmAcknowledgement]:
+        """No sound for `minutes` (alarms stay listed; new ones are still noted); what
+        to `record` (a row per alarm listed now, which quiets every desk's sound)."""
+        until = now + timedelta(minutes=minutes)
         with self._lock:
-            self._quiet_until = now + timedelta(minutes=minutes)
+            self._quiet_until = until
+            return self._marked(AckKind.SNOOZE, now, until, None)
+
+    def record(self, acks: Sequence[AlarmAcknowledgement]) -> None:
+        """Share `acks` with every desk (disk or network: not on the GUI thread)."""
+        if self.ledger is not None and acks:
+            self.ledger.record_alarm_acknowledgements(acks)
+
+    def acknowledged_by(self, key: IncidentKey) -> AlarmAcknowledgement | None:
+        """The latest acknowledgement of one of `key`'s alarms (who, when), if any."""
+        with self._lock:
+            acks = [a for (k, _kind), a in self._acknowledged.items() if k == key]
+        return max(acks, key=lambda a: a.at, default=None)
+
+    def _marked(self, kind: AckKind, now: datetime, until: datetime | None,
+                key: IncidentKey | None) -> list[AlarmAcknowledgement]:  # fmt: skip
+        return [
+            AlarmAcknowledgement(k, alarm.kind.value, alarm.priority, kind, now, self.me, until)
+            for (k, _kind), alarm in self._active.items()
+            if key is None or k == key
+        ]
+
+    def _take(self, ack: AlarmAcknowledgement) -> None:
+        """Apply an acknowledgement or snooze, this desk's or another's (lock held)."""
+        if ack.kind is AckKind.SNOOZE:
+            until = ack.snoozed_until
+            if until is not None and (self._quiet_until is None or until > self._quiet_until):
+                self._quiet_until = until
+            return
+        try:
+            marker = (ack.key, AlarmKind(ack.reason))
+        except ValueError:  # a reason a newer version raises: not one of ours
+            return
+        self._acknowledged[marker] = ack
+        self._active.pop(marker, None)
+
+    def _read(self, now: datetime) -> list[AlarmAcknowledgement]:
+        """What was stored since the last read, by any desk. A database that cannot be
+        read leaves this desk's alarms as they are: they must keep ringing."""
+        if self.ledger is None:
+            return []
+        with self._reading:
+            try:
+                if self._read_up_to is None:
+                    rows = self.ledger.alarm_acknowledgements(since=now - REMEMBER)
+                else:
+                    after = max(0, self._read_up_to - OVERLAP)
+                    rows = self.ledger.alarm_acknowledgements(after=after)
+            except StoreError as exc:
+                log.warning("alarm acknowledgements not read: %s", exc)
+                return []
+            fresh = [a for a in rows if a.id not in self._seen]
+            self._read_up_to = max([self._read_up_to or 0, *(a.id for a in rows)])
+            floor = self._read_up_to - OVERLAP
+            self._seen = {i for i in self._seen if i > floor} | {a.id for a in fresh}
+            return fresh
 
     def sound_due(self, now: datetime) -> bool:
         """Whether to (re)play the sound now; call it on a timer."""

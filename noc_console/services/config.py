@@ -2,10 +2,11 @@
 
 Each option is a dataclass field with its default, a description and its allowed
 values in `metadata`; the SLA (`sla_config.py`), shift (`shift_config.py`), wall
-(`wall/config.py`) and alarm (`alarms.py`) tables are declared the same way beside their
-code, and `config_reader.py` reads them all: types, unknown keys and rules, raising
-`ConfigError` naming the file, the key and the problem, so the console never starts
-half-configured. An older file is upgraded in memory first (`config_migrations.py`).
+(`wall/config.py`), alarm (`alarms.py`) and `[me]` (`identity.py`) tables are declared
+the same way beside their code, and `config_reader.py` reads them all: types, unknown
+keys and rules, raising `ConfigError` naming the file, the key and the problem, so the
+console never starts half-configured. An older file is upgraded in memory first
+(`config_migrations.py`).
 Secrets never appear here: connectors name keyring entries (services/secrets.py).
 """
 
@@ -24,6 +25,7 @@ from noc_console.services.alarms import AlarmSettings
 from noc_console.services.config_migrations import SCHEMA_VERSION, Moved, retired, upgrade
 from noc_console.services.config_reader import FILE_KEY, Problem, read_table
 from noc_console.services.config_rules import one_of
+from noc_console.services.identity import MeSettings
 from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.shift_config import ShiftTables, build_shift_plan
 from noc_console.services.sla_config import SlaSettings, SlaTables, build_sla
@@ -86,6 +88,10 @@ class Config:
     )
     team: TeamSettings = field(
         default_factory=TeamSettings, metadata={"doc": "The shared database (docs/team.md)."}
+    )
+    me: MeSettings = field(
+        default_factory=MeSettings,
+        metadata={"doc": "Who sits at this console, to people and in each PSA (docs/team.md)."},
     )
     shifts: ShiftPlan = field(
         default_factory=ShiftPlan,
@@ -173,7 +179,22 @@ def _current(data: dict[str, Any], where: str) -> Config:
             raise ConfigError(where, f"connectors[{i}].name", f"{connector.name!r} is used twice")
         seen.add(connector.name)
     top = _section(Config, data, where, "")
+    _check_identities(top.me, connectors, where)
     return replace(top, connectors=connectors, path=where)
+
+
+def _check_identities(
+    me: MeSettings, connectors: tuple[ConnectorConfig[Any], ...], where: str
+) -> None:
+    """An account for a connector this file does not configure is a typo — unless the
+    file configures none (a console on a shared database names the service's sources)."""
+    names = [c.name for c in connectors]
+    for source in me.identities:
+        if names and source not in names:
+            raise ConfigError(
+                where, f"me.identities.{source}",
+                f"no connector named {source!r} (configured: {', '.join(names)})",
+            )  # fmt: skip
 
 
 #: Keys that only mean something at the top of the file.

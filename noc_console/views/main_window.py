@@ -38,12 +38,13 @@ from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
-from noc_console.services.alarms import Alarms, AlarmSettings
+from noc_console.services.alarms import AlarmLedger, Alarms, AlarmSettings
 from noc_console.services.board.board_order import DEFAULT_ORDER, order_named
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
 from noc_console.services.handover.desk import HandoverDesk
+from noc_console.services.identity import Identity
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import (
     DATABASE_FEED,
@@ -114,14 +115,17 @@ class BoardWindow(QMainWindow):
         controller: BoardController,
         clock: Clock,
         stale_after: timedelta = timedelta(seconds=30),
-        me: str = "",
+        me: Identity | None = None,
         matrix: PriorityMatrix = DEFAULT_MATRIX,
         settings: QSettings | None = None,
         sla: SlaSettings | None = None,
         alarms: AlarmSettings | None = None,
+        alarm_ledger: AlarmLedger | None = None,
     ) -> None:
         super().__init__()
         self._live = live
+        me = me if me is not None else Identity()  # who takes, and whom "Mine" shows
+        self.me = me
         #: The rows on the board: those the search, the clients and the queue show.
         self.model = model = BoardModel(live, self)
         self._controller = controller
@@ -243,7 +247,7 @@ class BoardWindow(QMainWindow):
         self.alarm_label.hide()
         status.addWidget(self.alarm_label, 1)
         self.alarms = AlarmPresenter(
-            Alarms.configured(alarms or AlarmSettings()),
+            Alarms.configured(alarms or AlarmSettings(), alarm_ledger, me.name),
             live.rows,
             controller.run_in_background,
             clock,

@@ -109,3 +109,18 @@ def test_an_action_refused_on_credentials_goes_by_itself_once_the_secret_is_fixe
     assert {r["payload"]["text"]: r["state"] for r in listed} == {"disk at 99%": "failed"}
     delivered = [n["title"] for n in at.notes.values() if n["ticketID"] == down["id"]]
     assert delivered == ["called the ISP"]  # once
+
+
+def test_take_assigns_my_resource_by_its_user_name(workspace: Path, at: FakeAutotask) -> None:
+    """`[me.identities] autotask = "cnguyen"`: `act take` sets the ticket's
+    assignedResourceID to that resource's id (with its service-desk role)."""
+    ticket = at.add_ticket("E2E: core switch down", status=1, priority=4)
+    with (workspace / "config.toml").open("a", encoding="utf-8") as file:
+        file.write('\n[me]\nname = "Chris N."\n[me.identities]\nautotask = "cnguyen"\n')
+    assert console(workspace, "connectors", "set-secret", "autotask",
+                   stdin=f"{at.secret}\n").returncode == 0  # fmt: skip
+    assert console(workspace, "sync", "--once").returncode == 0
+    taken = console(workspace, "act", "take", f"autotask:{ticket['id']}", "--wait", "30")
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    after = at.tickets[ticket["id"]]
+    assert (after["assignedResourceID"], after["assignedResourceRoleID"]) == (29682902, 29682885)

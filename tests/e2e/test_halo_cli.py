@@ -91,3 +91,18 @@ def test_a_wrong_secret_fails_the_test_at_the_right_step(workspace: Path) -> Non
     assert "ok   reachable:" in tested.stdout
     assert "FAIL authenticated: halo: Halo refused the client credentials" in tested.stdout
     assert "not-the-secret" not in tested.stdout + tested.stderr
+
+
+def test_take_assigns_my_agent_by_name(workspace: Path, halo: FakeHalo) -> None:
+    """`[me.identities] halo = "Chris Nguyen"`: `act take` sends that agent's agent_id."""
+    agent = next(a["id"] for a in halo.agents.values() if a["name"] == "Chris Nguyen")
+    ticket = halo.add_ticket("E2E: core switch down", status_id=1, priority_id=1, agent_id=1,
+                             team="NOC")["id"]  # fmt: skip
+    with (workspace / "config.toml").open("a", encoding="utf-8") as file:
+        file.write('\n[me]\nname = "Chris N."\n[me.identities]\nhalo = "Chris Nguyen"\n')
+    assert console(workspace, "connectors", "set-secret", "halo",
+                   stdin=f"{halo.client_secret}\n").returncode == 0  # fmt: skip
+    assert console(workspace, "sync", "--once").returncode == 0
+    taken = console(workspace, "act", "take", f"halo:{ticket}", "--wait", "30")
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    assert halo.tickets[ticket]["agent_id"] == agent

@@ -37,6 +37,7 @@ def test_migration_creates_the_schema_in_an_empty_file(tmp_path: Path) -> None:
     engine = open_engine(url)
     assert current_revision(engine) == head_revision()
     assert set(inspect(engine).get_table_names()) == {
+        "alarm_acknowledgements",
         "alembic_version",
         "cache_meta",
         "clients",

@@ -51,6 +51,11 @@ def test_demo_connector_is_read(tmp_path: Path) -> None:
 def test_errors_name_file_key_and_problem(
     tmp_path: Path, text: str, key: str, problem: str
 ) -> None:
+    assert_refused(tmp_path, text, key, problem)
+
+
+def assert_refused(tmp_path: Path, text: str, key: str, problem: str) -> None:
+    """A file of `text` is refused with one error naming the file, `key` and `problem`."""
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
         load_config(path)

@@ -18,12 +18,12 @@ def test_at_risk_follows_the_configured_thresholds(store: Store) -> None:
     assert row.resolution is not None
     clock = row.resolution
     now = clock.calendar.add_business_time(T0, clock.target * 0.8)  # 80 % of the target used
-    default = membership(queues(""), [row], now)
+    default = membership(queues(None), [row], now)
     assert row.key in default["at_risk"]  # warning from 75 % by default
     later = SlaThresholds(warning_at=0.85, critical_at=0.95)
-    configured = membership(queues("", thresholds=later), [row], now)
+    configured = membership(queues(None, thresholds=later), [row], now)
     assert row.key not in configured["at_risk"]  # the cell is not amber either
-    breached = membership(queues("", thresholds=later), [row], clock.due_at + timedelta(1))
+    breached = membership(queues(None, thresholds=later), [row], clock.due_at + timedelta(1))
     assert row.key in breached["breached"]
 
 
@@ -33,8 +33,8 @@ def test_breached_holds_what_is_late_now_not_a_response_made_late(store: Store) 
     assert row.response is not None
     assert row.resolution is not None
     late = row.response.due_at + timedelta(minutes=10)
-    assert row.key in membership(queues(""), [row], late)["breached"]
+    assert row.key in membership(queues(None), [row], late)["breached"]
     answered_late = replace(row, response=replace(row.response, stopped_at=late))
     later = late + timedelta(minutes=5)
     assert row.resolution.due_at > later  # the resolution clock still has time
-    assert answered_late.key not in membership(queues(""), [answered_late], later)["breached"]
+    assert answered_late.key not in membership(queues(None), [answered_late], later)["breached"]

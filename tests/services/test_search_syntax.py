@@ -8,6 +8,7 @@ from noc_console.models.incident import Priority, Status, Tier
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.row_filter import RowFilter
 from noc_console.services.board.search_syntax import Search, parse
+from noc_console.services.identity import Identity
 from tests.conftest import T0
 from tests.factories import board_row
 
@@ -17,12 +18,12 @@ def test_free_words_and_quoted_phrases_are_pieces_of_text() -> None:
 
 
 def test_fields_priorities_and_mine() -> None:
-    search = parse("p1 P2 client:North tier:l2 status:waiting mine", me="Sam.Tech")
+    search = parse("p1 P2 client:North tier:l2 status:waiting mine", me=Identity("Sam.Tech"))
     assert search.priorities == {Priority.P1, Priority.P2}
     assert search.clients == ("north",)
     assert search.tiers == {Tier.L2}
     assert search.statuses == {Status.WAITING_CUSTOMER, Status.WAITING_VENDOR}
-    assert search.assignee == "sam.tech"
+    assert search.mine == Identity("Sam.Tech")
     assert search.words == ()
     assert search.notes == ()
 
@@ -70,7 +71,7 @@ def test_the_filter_combines_terms_with_and() -> None:
     live.apply(rows, full=True)
 
     def shown(text: str) -> set[int]:
-        live.set_filter(RowFilter(text=text.casefold(), me="sam"))
+        live.set_filter(RowFilter(text=text.casefold(), me=Identity("sam")))
         return {int(e.row.key.external_id[2:]) for e in live.shown()}
 
     assert shown("northwind p1") == {1, 4}

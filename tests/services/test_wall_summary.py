@@ -38,7 +38,7 @@ def rows(store: Store) -> list[BoardRow]:
 
 
 def wall(rows: list[BoardRow], scope: ClientScope = EVERYONE, per_page: int = 10) -> WallSummary:
-    return summarise(rows, NOW, scope, PAGES, queues(""), per_page)
+    return summarise(rows, NOW, scope, PAGES, queues(None), per_page)
 
 
 def test_counts_by_priority_and_state(rows: list[BoardRow]) -> None:
@@ -119,6 +119,6 @@ def test_a_response_made_late_does_not_make_its_client_breached(store: Store) ->
     late = replace(row, response=replace(row.response, stopped_at=answered))
     now = answered + timedelta(minutes=1)
     assert row.resolution.due_at > now
-    summary = summarise([late], now, EVERYONE, PAGES, queues(""), 10)
+    summary = summarise([late], now, EVERYONE, PAGES, queues(None), 10)
     (tile,) = summary.tiles
     assert (tile.worst, tile.breached, summary.breached) == (ClockState.OK, 0, 0)

@@ -220,3 +220,36 @@ def test_export_says_when_the_file_cannot_be_written(
     assert f"Cannot write {tmp_path / 'no-such-folder' / 'h.html'}" in view.status.text()
     assert not (tmp_path / "no-such-folder").exists()
     view.close()
+
+
+def test_on_the_incoming_leads_desk_their_name_is_filled_in(
+    qtbot: QtBot, board: BoardWindow, store: Store, db_url: str, clock: ManualClock
+) -> None:
+    """dana hands over on her desk (her own name is not offered to acknowledge it); on
+    Sam's desk — another console on the same cache, `[me] name = "Sam"` — the
+    acknowledgement is already signed Sam: Enter is enough."""
+    view = open_handover(qtbot, board)
+    qtbot.keyClicks(view.note, "Quiet shift")
+    with qtbot.waitSignal(view.changed, timeout=10_000):
+        view.hand_over()
+    qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10_000)
+    view.list.setCurrentRow(1)
+    assert view.incoming.text() == ""  # dana wrote it: not hers to acknowledge
+    view.close()
+
+    other = Store.open(db_url)
+    try:
+        desk = HandoverDesk(other, ShiftPlan(), SlaSettings(), clock)
+        sams = HandoverWindow(desk, board._controller.run_in_background, "Sam")
+        qtbot.addWidget(sams)
+        sams.show()
+        sams.refresh()
+        qtbot.waitUntil(lambda: sams.list.count() == 2, timeout=10_000)
+        sams.list.setCurrentRow(1)
+        assert sams.incoming.text() == "Sam"
+        with qtbot.waitSignal(sams.changed, timeout=10_000):
+            qtbot.keyClick(sams.incoming, Qt.Key.Key_Return)
+        assert store.handovers()[0].acknowledged_by == "Sam"
+        sams.close()
+    finally:
+        other.close()

@@ -19,6 +19,7 @@ from noc_console.models.shift import ShiftPlan
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.config import parse_config
 from noc_console.services.handover.desk import HandoverDesk
+from noc_console.services.identity import Identity
 from noc_console.services.runtime import build_runtime
 from noc_console.services.sla_config import SlaSettings
 from noc_console.views.board.controller import BoardController
@@ -40,7 +41,7 @@ def test_a_console_keeps_its_board_and_the_acknowledgement_made_while_the_databa
     runtime = build_runtime(parse_config("", "config.toml"), url, desk=tmp_path)
     live = LiveRows(runtime.clock.now())
     controller = BoardController(runtime.feed, runtime.engine, live, runtime.clock)
-    window = BoardWindow(live, controller, runtime.clock, me="sam.tech")
+    window = BoardWindow(live, controller, runtime.clock, me=Identity("sam.tech"))
     desk = HandoverDesk(runtime.store, ShiftPlan(), SlaSettings(), runtime.clock)
     window.attach_handover(desk, "dana")
     qtbot.addWidget(window)

@@ -15,10 +15,12 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Status
+from noc_console.services.alarms import AlarmLedger
 from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
+from noc_console.services.identity import Identity
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.model import ROW_ROLE
 from noc_console.views.board.triage_dialogs import (
@@ -29,25 +31,33 @@ from noc_console.views.board.triage_dialogs import (
 )
 from noc_console.views.main_window import BoardWindow
 
-ME = "sam.tech"
+ME = "sam.tech"  # my name, and my account on the demo feed (no [me.identities])
 
 
 def demo_board(
-    qtbot: QtBot, store: Store, clock: ManualClock, settings: object = None
-) -> BoardWindow:
-    """A board on the demo feed, as the app builds it (not started)."""
+    qtbot: QtBot, store: Store, clock: ManualClock, settings: object = None,
+    me: Identity | None = None, alarm_ledger: AlarmLedger | None = None,
+) -> BoardWindow:  # fmt: skip
+    """A board on the demo feed, as the app builds it (not started); `me`: who sits at
+    it (default: `ME`, with no PSA account of its own); `alarm_ledger`: where alarm
+    acknowledgements are shared (default: nowhere)."""
     demo = DemoFeed(clock)
     engine = SyncEngine(store, [demo], clock, interval=timedelta(minutes=5))
     live = LiveRows(clock.now())
     controller = BoardController(BoardFeed(store, [demo]), engine, live, clock)
-    board = BoardWindow(live, controller, clock, me=ME, settings=settings)  # type: ignore[arg-type]
+    board = BoardWindow(live, controller, clock, me=me or Identity(ME),
+                        settings=settings, alarm_ledger=alarm_ledger)  # type: ignore[arg-type]  # fmt: skip
     qtbot.addWidget(board)
     return board
 
 
 @pytest.fixture
 def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
-    board = demo_board(qtbot, store, clock)
+    yield from started(qtbot, demo_board(qtbot, store, clock))
+
+
+def started(qtbot: QtBot, board: BoardWindow) -> Iterator[BoardWindow]:
+    """`board` shown, its first sync done and the table focused; closed afterwards."""
     board.show()
     with qtbot.waitSignal(board._controller.synced, timeout=10_000):
         board._controller.start()

@@ -245,3 +245,21 @@ CACHE_META = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+#: Alarm acknowledgements and snoozes, one row per alarm, appended and never changed:
+#: consoles insert and read them (acknowledged on one desk, quiet on every desk).
+ALARM_ACKNOWLEDGEMENTS = Table(
+    "alarm_acknowledgements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("acknowledged_at", UtcDateTime, nullable=False),
+    Column("acknowledged_by", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),  # ack or snooze
+    Column("source", String(100), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    Column("reason", String(16), nullable=False),  # the alarm's: new, critical, breached
+    Column("priority", String(2), nullable=False),  # the alarm's level, P1 … P4
+    Column("snoozed_until", UtcDateTime),  # a snooze's end
+    Index("ix_alarm_acknowledgements_at", "acknowledged_at"),
+    Index("ix_alarm_acknowledgements_key", "source", "external_id"),
+)

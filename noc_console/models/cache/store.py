@@ -28,7 +28,8 @@ from sqlalchemy.sql.expression import ColumnElement, bindparam
 
 from noc_console.models.actions import Action, ActionState, FailureKind, QueuedAction, apply_to
 from noc_console.models.board_row import BoardRow, ChangeSet
-from noc_console.models.cache import handover_table, history_table, outbox_table
+from noc_console.models.cache import alarm_ack_table, handover_table, history_table, outbox_table
+from noc_console.models.cache.alarm_ack_table import AlarmAcknowledgement
 from noc_console.models.cache.bulk_write import execute_many
 from noc_console.models.cache.database import open_engine
 from noc_console.models.cache.handover_table import SavedHandover
@@ -487,6 +488,21 @@ class Store:
     def handover_for(self, shift_name: str, shift_start: datetime) -> SavedHandover | None:
         with self._reading() as connection:
             return handover_table.for_shift(connection, shift_name, shift_start)
+
+    # ------------------------------------------------------- alarm acknowledgements
+    def record_alarm_acknowledgements(self, acks: Sequence[AlarmAcknowledgement]) -> None:
+        """Append who acknowledged or snoozed which alarms (every desk reads them)."""
+        if acks:
+            with self._writing() as connection:
+                alarm_ack_table.append(connection, acks)
+
+    def alarm_acknowledgements(
+        self, after: int = 0, since: datetime | None = None, key: IncidentKey | None = None
+    ) -> list[AlarmAcknowledgement]:
+        """Acknowledgements and snoozes stored after id `after` (made at `since` or
+        later; of incident `key`), oldest first."""
+        with self._reading() as connection:
+            return alarm_ack_table.listing(connection, after, since, key)
 
     def pauses(self, key: IncidentKey) -> list[Pause]:
         """The pause history of one incident, oldest first."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from noc_console.models.actions import QueuedAction
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.alarm_ack_table import AlarmAcknowledgement
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey
 from noc_console.models.pauses import Pause
@@ -24,6 +25,7 @@ class IncidentDetail:
     actions: Sequence[QueuedAction]  # triage actions taken here, any state
     similar: Sequence[BoardRow]  # same client or same symptom, last 30 days
     link: str | None  # the incident in its PSA, when the source gives one
+    alarms: Sequence[AlarmAcknowledgement] = ()  # its alarms acknowledged or snoozed, by whom
 
 
 def incident_detail(store: Store, key: IncidentKey, now: datetime) -> IncidentDetail | None:
@@ -42,6 +44,7 @@ def incident_detail(store: Store, key: IncidentKey, now: datetime) -> IncidentDe
         actions=store.outbox(key=key),
         similar=store.similar(key, row.client_id, row.title, now - SIMILAR_WINDOW),
         link=str(link) if link else None,
+        alarms=store.alarm_acknowledgements(key=key),
     )
 
 

@@ -21,6 +21,7 @@ from noc_console.models.escalation import (
 )
 from noc_console.models.incident import IncidentKey, Status, Tier
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaThresholds
+from noc_console.services.identity import Identity
 
 Predicate = Callable[[BoardRow, datetime], bool]
 
@@ -52,7 +53,7 @@ def _breaching(row: BoardRow, now: datetime, thresholds: SlaThresholds) -> bool:
 
 
 def queues(
-    me: str,
+    me: Identity | None,
     escalation: EscalationPolicy | None = None,
     major: MajorIncidentCriteria | None = None,
     thresholds: SlaThresholds = DEFAULT_THRESHOLDS,
@@ -77,7 +78,7 @@ def queues(
               lambda r, n: r.status in (Status.WAITING_CUSTOMER, Status.WAITING_VENDOR)),
         Queue("major", "Major candidates",
               lambda r, n: major_incident_reason(r, n, criteria) is not None),
-        Queue("mine", "Mine", lambda r, n: bool(me) and r.assignee == me),
+        Queue("mine", "Mine", lambda r, n: me is not None and me.owns(r)),
     ]  # fmt: skip
 
 

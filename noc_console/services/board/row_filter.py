@@ -16,6 +16,7 @@ from typing import Protocol
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
 from noc_console.services.board.search_syntax import Search, parse
+from noc_console.services.identity import Identity
 
 RowPredicate = Callable[[BoardRow], bool]
 
@@ -39,7 +40,7 @@ class RowFilter:
     clients: frozenset[str] = frozenset()
     members: frozenset[IncidentKey] | None = None
     predicate: RowPredicate | None = None
-    me: str = ""
+    me: Identity | None = None
     search: Search = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -75,12 +76,9 @@ class RowFilter:
         if search.clients:
             named = _client_names(entries, search.clients)
             mask = [m and named[e.row.client_id] for m, e in zip(mask, entries, strict=True)]
-        if search.assignee is not None:
-            me = search.assignee
-            mask = [
-                m and e.row.assignee is not None and e.row.assignee.casefold() == me
-                for m, e in zip(mask, entries, strict=True)
-            ]
+        if search.mine is not None:
+            owns = search.mine.owns
+            mask = [m and owns(e.row) for m, e in zip(mask, entries, strict=True)]
         if self.clients:
             clients = self.clients
             mask = [m and e.row.client_id in clients for m, e in zip(mask, entries, strict=True)]

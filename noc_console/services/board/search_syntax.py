@@ -7,7 +7,7 @@
 - `p1` … `p4`: that priority; `tier:l1|l2|l3|eng`; `status:` the start of a status
   (`status:waiting` is waiting on the customer or on a vendor, `status:in_progress`,
   `status:new` …); `client:` a piece of the client's name or id; `mine`: assigned to
-  the person at this console;
+  the person at this console, by their account on the row's source (`[me]`);
 - terms combine with AND; the same field given twice means either (`p1 p2`: P1 or P2);
 - what the syntax does not know (`foo:bar`, `tier:l9`, `mine` with no user known) is
   searched as text, and `Search.notes` says so: the board shows the notes when nothing
@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from noc_console.models.incident import Priority, Status, Tier
+from noc_console.services.identity import Identity
 
 #: The prefixes the syntax knows, as the board's help names them.
 FIELDS = ("client:", "tier:", "status:")
@@ -42,24 +43,24 @@ class Search:
     tiers: frozenset[Tier] = frozenset()
     statuses: frozenset[Status] = frozenset()
     clients: tuple[str, ...] = ()  # any of these pieces of the client's name or id
-    assignee: str | None = None  # `mine`: the assignee, case-folded
+    mine: Identity | None = None  # `mine`: assigned to this identity on the row's source
     notes: tuple[str, ...] = ()  # what was searched as text, and why
 
     @property
     def active(self) -> bool:
         return bool(
             self.words or self.priorities or self.tiers or self.statuses or self.clients
-        ) or (self.assignee is not None)
+        ) or (self.mine is not None)
 
 
-def parse(text: str, me: str = "") -> Search:
-    """The search typed as `text`; `me` is who `mine` means (empty: nobody known)."""
+def parse(text: str, me: Identity | None = None) -> Search:
+    """The search typed as `text`; `me` is who `mine` means (None: nobody known)."""
     words: list[str] = []
     priorities: set[Priority] = set()
     tiers: set[Tier] = set()
     statuses: set[Status] = set()
     clients: list[str] = []
-    assignee: str | None = None
+    mine: Identity | None = None
     notes: list[str] = []
     for token in _TOKEN.findall(text.casefold()):
         field, colon, value = token.partition(":") if not token.startswith('"') else ("", "", "")
@@ -68,8 +69,8 @@ def parse(text: str, me: str = "") -> Search:
         elif token in _PRIORITIES:
             priorities.add(_PRIORITIES[token])
         elif token == "mine":
-            if me:
-                assignee = me.casefold()
+            if me is not None and me.known:
+                mine = me
             else:
                 notes.append("mine: no user is known here, searched as text")
                 _add(words, token)
@@ -97,7 +98,7 @@ def parse(text: str, me: str = "") -> Search:
         frozenset(tiers),
         frozenset(statuses),
         tuple(clients),
-        assignee,
+        mine,
         tuple(notes),
     )
 

@@ -16,7 +16,7 @@ OVERVIEW = "overview"
 DEADLINES = "deadlines"
 QUEUE_PREFIX = "queue:"
 #: Queues a wall can show: every board queue but "mine".
-WALL_QUEUES = tuple(q.key for q in queues("") if q.key != "mine")
+WALL_QUEUES = tuple(q.key for q in queues(None) if q.key != "mine")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Alarms on screen: tray icon and desktop notifications, a repeating sound, and a
 status-bar line with the keys to acknowledge (Shift+A) or snooze for 10 minutes
-(Shift+S). Decisions are the `Alarms` service's; this only presents them."""
+(Shift+S). Decisions are the `Alarms` service's; this only presents them, and stores
+the acknowledgements and snoozes off the GUI thread, for every desk to read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QPainter, QPixmap,
 from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon, QWidget
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.cache.alarm_ack_table import AlarmAcknowledgement
 from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.services.alarms import Alarm, Alarms
@@ -72,12 +74,16 @@ class AlarmPresenter(QObject):
 
     def acknowledge(self, key: IncidentKey | None = None) -> None:
         """Shift+A: silence every alarm; with `key` (the board's A), that incident's."""
-        self.alarms.acknowledge(key)
-        self._refresh()
+        self._share(self.alarms.acknowledge(self._clock.now(), key))
 
     def snooze(self) -> None:
-        self.alarms.snooze(self._clock.now(), SNOOZE_MINUTES)
+        self._share(self.alarms.snooze(self._clock.now(), SNOOZE_MINUTES))
+
+    def _share(self, acks: list[AlarmAcknowledgement]) -> None:
         self._refresh()
+        if acks:
+            alarms = self.alarms
+            Op(lambda: alarms.record(acks), lambda _none: None).start(self._run)
 
     def _scanned(self, fresh: list[Alarm]) -> None:
         for alarm in fresh:

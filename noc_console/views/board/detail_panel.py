@@ -17,6 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from noc_console.models.actions import ActionState
+from noc_console.models.cache.alarm_ack_table import AckKind
 from noc_console.models.sla_clock import SlaClock
 from noc_console.models.text_limits import BLOCK, LINE, capped
 from noc_console.models.web_link import WEB_SCHEMES, web_link
@@ -148,6 +149,10 @@ def render(detail: IncidentDetail, now: datetime) -> str:
         what = e(" — ".join(p for p in (action.kind.value, summary, str(text)) if p), BLOCK)
         who = e(action.author or "someone")
         events.append((action.created_at or now, f"{what} <i>({who}; {e(words, BLOCK)})</i>"))
+    for ack in detail.alarms:  # from any desk
+        what = (f"alarm sound snoozed until {_t(ack.snoozed_until)}"
+                if ack.kind is AckKind.SNOOZE else "alarm acknowledged")  # fmt: skip
+        events.append((ack.at, f"{ack.priority.value} {e(ack.reason)} {what} <i>({e(ack.by)})</i>"))
     if f.get("resolved_at"):
         events.append((f["resolved_at"], "Resolved"))
     events.sort(key=lambda item: item[0])

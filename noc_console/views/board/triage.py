@@ -28,6 +28,7 @@ from noc_console.models.priority import PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.board import triage_actions as act
 from noc_console.services.board.triage_actions import CannotAct
+from noc_console.services.identity import Identity
 from noc_console.services.outbox import Settlement
 from noc_console.views.board.model import ROW_ROLE, BoardModel
 from noc_console.views.board.triage_dialogs import (
@@ -68,7 +69,7 @@ class Triage(QObject):
         self,
         table: QTableView,
         outbox: Outbox,
-        me: str,
+        me: Identity,
         matrix: PriorityMatrix,
         search: QWidget,
         queues: QWidget | None = None,

@@ -73,7 +73,7 @@ class HandoverWindow(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Shift handover")
-        self._desk, self._run = desk, run_in_background
+        self._desk, self._run, self._me = desk, run_in_background, me
         self._report: HandoverReport | None = None
         self._stored: list[SavedHandover] = []
         self.list = QListWidget(self)
@@ -286,6 +286,8 @@ class HandoverWindow(QWidget):
                 "<b>Not yet acknowledged.</b> Incoming lead: read it, then "
                 "type your name and press Acknowledge."
             )
+            if not self.incoming.text() and self._me and self._me != saved.author:
+                self.incoming.setText(self._me)  # `[me] name`: I am not the one who wrote it
         self.document.setHtml(saved.html)
 
     def _fill_notes(self, report: HandoverReport) -> None:

@@ -87,7 +87,7 @@ class WallWindow(QWidget):
         self._live, self._controller, self._clock = live, controller, clock
         self._pace = pace or clock
         self._thresholds = sla.policy.thresholds
-        self._queues = queues("", sla.escalation, sla.major_incident, self._thresholds)
+        self._queues = queues(None, sla.escalation, sla.major_incident, self._thresholds)
         self._started = self._pace.now()
         self.rotation = Rotation(
             self.settings.pages, timedelta(seconds=self.settings.page_interval_s), self._started
