@@ -101,6 +101,20 @@ def upgrade(url: str) -> tuple[str | None, str]:
         engine.dispose()
 
 
+def check_login(url: str) -> None:
+    """Connect to `url` once (`db set-password` shows the password works); a StoreError
+    says what the server or libpq refused."""
+    engine = make_engine(url)
+    try:
+        _opened(engine, _connect)
+    finally:
+        engine.dispose()
+
+
+def _connect(engine: Engine) -> None:
+    engine.connect().close()
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine on `url`, not yet connected (`options` go to `create_engine`): SQLite
     with its pragmas and transactions, PostgreSQL with JSON it accepts and passwords
