@@ -79,21 +79,18 @@ def test_a_password_set_in_the_keyring_lets_upgrade_export_and_serve_log_in_over
         service = Service(tmp_path, tmp_path / "config.toml", secure_url, *DEBUG)
         try:
             wait_for(lambda: service.said("active: service"), "the service is active")
-            exported: list[object] = []
-
-            def synced() -> bool:
-                done = quiet(console(tmp_path, *DEBUG, "--db", secure_url, "export",
-                                     "--format", "json"))  # fmt: skip
-                assert done.returncode == 0, done.stderr
-                exported[:] = json.loads(done.stdout)
-                return bool(exported)
-
-            wait_for(synced, "a console read what the service synced")
-            service.process.send_signal(signal.SIGTERM)
+            wait_for(lambda: any(" s ago" in line for line in service.lines if "health:" in line),
+                     "the service synced the PSA")  # fmt: skip
+            done = quiet(console(tmp_path, *DEBUG, "--db", secure_url, "export",
+                                 "--format", "json"))  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            assert [r["external_id"] for r in json.loads(done.stdout)] == ["INC-1"]
+            print("T-term", __import__("time").monotonic()); service.process.send_signal(signal.SIGTERM)
             assert service.process.wait(LIMIT) == 0
         finally:
             service.stop()
         assert SECURE_PASSWORD not in service.log()
+        assert not service.said("change feed"), service.log()  # it listened, logged in too
         assert psa.requests > 0  # the service, not the console, asked the PSA
 
 
