@@ -12,7 +12,8 @@ The driver is psycopg 3 (the `team` extra).
 A cluster can be started with TLS (`tls=True`: `ssl=on`, a server certificate for
 `localhost` and 127.0.0.1 signed by a throwaway CA made with `trustme`, as the HTTP
 layer's tests do; the CA's certificate is `ca_file`) and with password authentication
-(`password=…`: TCP connections must prove it with SCRAM-SHA-256). The fixtures' own
+(`password=…`: TCP connections must prove it with SCRAM-SHA-256, and with `tls` too
+they must use TLS). The fixtures' own
 administration (`new_database`) goes through the Unix socket, which trusts local users.
 """
 
@@ -108,9 +109,11 @@ class PgCluster:
         return self
 
     def _require_passwords(self) -> None:
-        """Local (socket) connections trusted, TCP ones only with the role's password."""
+        """Local (socket) connections trusted, TCP ones only with the role's password (and,
+        with `tls`, only over TLS: `hostssl`)."""
+        kind = "hostssl" if self.tls else "host"
         rules = "local all all trust\n" + "".join(
-            f"host all all {net} scram-sha-256\n" for net in ("127.0.0.1/32", "::1/128")
+            f"{kind} all all {net} scram-sha-256\n" for net in ("127.0.0.1/32", "::1/128")
         )
         self._own(self.data / "pg_hba.conf", rules)
 
