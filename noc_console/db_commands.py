@@ -24,14 +24,16 @@ def run_db_command(config: Config, db_url: str, command: str) -> int:
     if command == "set-password":
         return _set_password(config, db_url)
     before, after = upgrade(db_url)
-    print(f"schema {before or 'none'} → {after}" if before != after else f"schema {after}: current")
+    done = f"schema {before or 'none'} → {after}" if before != after else f"schema {after}: current"
+    print(done)
     return 0
 
 
 def _set_password(config: Config, db_url: str) -> int:
     if not is_shared(db_url):
         print("noc-console: db set-password is for a team's shared PostgreSQL: give --db "
-              "postgresql+psycopg://… (an SQLite cache has no password)", file=sys.stderr)  # fmt: skip
+              "postgresql+psycopg://… (an SQLite cache has no password)",
+              file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
     login = login_name(db_url)
     password = read_secret(f"Password of {login}: ")

@@ -47,12 +47,10 @@ def yaml_document(path: Path) -> Any:
     except ImportError:
         python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
         script = "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)"
-        done = (
-            subprocess.run([python, "-c", script, str(path)], capture_output=True, text=True,
-                           timeout=60, check=False)  # fmt: skip
-            if python
-            else None
-        )
+        done = None
+        if python:
+            done = subprocess.run([python, "-c", script, str(path)], capture_output=True,
+                                  text=True, timeout=60, check=False)  # fmt: skip
         if done is None or done.returncode != 0:
             reason = "PyYAML is not installed: pip install -e '.[test]'"
             if os.environ.get("CI") or (done is not None and "yaml" not in done.stderr):
@@ -80,7 +78,8 @@ def test_the_systemd_unit_starts_serve_with_a_command_line_noc_console_accepts()
     program, *argv = shlex.split(exec_start)
     assert Path(program).name == "noc-console"
     args = serve_command(argv)
-    assert args.config is not None and args.config.is_absolute()
+    assert args.config is not None
+    assert args.config.is_absolute()
     assert "PGPASSFILE=%d/pgpass" in settings["Environment"]
     assert settings["LoadCredential"] == ["pgpass:/etc/noc-console/pgpass"]
     assert settings["KillSignal"] == ["SIGTERM"]

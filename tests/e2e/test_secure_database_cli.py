@@ -85,7 +85,7 @@ def test_a_password_set_in_the_keyring_lets_upgrade_export_and_serve_log_in_over
                                  "--format", "json"))  # fmt: skip
             assert done.returncode == 0, done.stderr
             assert [r["external_id"] for r in json.loads(done.stdout)] == ["INC-1"]
-            print("T-term", __import__("time").monotonic()); service.process.send_signal(signal.SIGTERM)
+            service.process.send_signal(signal.SIGTERM)
             assert service.process.wait(LIMIT) == 0
         finally:
             service.stop()
@@ -152,6 +152,4 @@ def test_a_password_on_the_command_line_is_refused(secure_url: str, tmp_path: Pa
     for url in (with_password, f"{secure_url}&password={SECURE_PASSWORD}"):
         result = quiet(console(tmp_path, *DEBUG, "--db", url, "db", "upgrade"))
         assert result.returncode == 2
-        assert "holds a password, which every user of this computer can read" in (
-            the_error(result)
-        )
+        assert "holds a password, which every user of this computer can read" in (the_error(result))

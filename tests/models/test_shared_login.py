@@ -124,9 +124,7 @@ def test_libpq_reads_pgpass_when_no_source_has_the_password(
     monkeypatch.setenv("PGPASSFILE", str(passfile))
     use_password_source(lambda _name: None)  # the keyring holds nothing for this login
     try:
-        url = pg_secure_cluster.url(
-            database, "localhost", VERIFY.format(pg_secure_cluster.ca_file)
-        )
+        url = pg_secure_cluster.url(database, "localhost", VERIFY.format(pg_secure_cluster.ca_file))
         assert upgrade(url)[1]
     finally:
         use_password_source(None)
@@ -137,9 +135,7 @@ def test_a_wrong_password_from_the_source_is_refused_without_showing_it(
 ) -> None:
     use_password_source(lambda _name: "not-" + SECURE_PASSWORD)
     try:
-        url = pg_secure_cluster.url(
-            database, "localhost", VERIFY.format(pg_secure_cluster.ca_file)
-        )
+        url = pg_secure_cluster.url(database, "localhost", VERIFY.format(pg_secure_cluster.ca_file))
         message = refusal(url)
     finally:
         use_password_source(None)

@@ -181,9 +181,8 @@ def _opened(engine: Engine, step: Callable[[Engine], T]) -> T:
             ) from exc
         if engine.dialect.name == "postgresql":
             advice = refusal_advice(reason, readable(engine.url))
-            raise StoreError(
-                f"cannot connect to the shared {where}: {reason}" + (f"; {advice}" if advice else "")
-            ) from exc
+            tail = f"; {advice}" if advice else ""
+            raise StoreError(f"cannot connect to the shared {where}: {reason}{tail}") from exc
         raise StoreError(f"cannot open the cache {where}: {reason}") from exc
 
 
