@@ -8,7 +8,8 @@ incidents (default 10,000) through the real store, each with a raw PSA record of
 priority, tier: three history rows each) and queues and delivers one note per incident
 (outbox rows are kept); then CLOSED closed incidents (default 50,000) of the same
 weight. Prints `pg_database_size` and the biggest tables after each step, and the bytes
-per incident. A measurement on this machine, not a promise: PostgreSQL's size depends
+per incident; last after `VACUUM FULL` (the rows alone: updates leave dead row versions
+until vacuum reuses their room). A measurement on this machine, not a promise: PostgreSQL's size depends
 on its version, fill factor and when autovacuum last ran.
 """
 
@@ -104,6 +105,9 @@ def main(open_count: int = 10_000, closed_count: int = 50_000) -> None:
         written(store, closed)
         store.close()
         report(url, f"… and {closed_count:,} closed incidents", open_count + closed_count)
+        with psycopg.connect(plain_dsn(url), autocommit=True) as connection:
+            connection.execute("VACUUM FULL ANALYZE")  # what the rows need, without dead ones
+        report(url, "… after VACUUM FULL", open_count + closed_count)
     finally:
         cluster.stop()
 
