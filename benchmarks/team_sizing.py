@@ -9,8 +9,8 @@ priority, tier: three history rows each) and queues and delivers one note per in
 (outbox rows are kept); then CLOSED closed incidents (default 50,000) of the same
 weight. Prints `pg_database_size` and the biggest tables after each step, and the bytes
 per incident; last after `VACUUM FULL` (the rows alone: updates leave dead row versions
-until vacuum reuses their room). A measurement on this machine, not a promise: PostgreSQL's size depends
-on its version, fill factor and when autovacuum last ran.
+until vacuum reuses their room). A measurement on this machine, not a promise:
+PostgreSQL's size depends on its version, fill factor and when autovacuum last ran.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from noc_console import APP_ID, __version__
 from noc_console.models.actions import ActionState
 from noc_console.models.cache.database import is_shared
-from noc_console.models.cache.postgres_login import holds_password, shown
+from noc_console.models.cache.postgres_login import holds_password, shown, unverified_tls
 from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.record_text import clean
@@ -166,6 +166,9 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
                   "(docs/team.md)", file=sys.stderr)  # fmt: skip
             return EXIT_USAGE
         DatabasePasswords(secret_store(config)).install()
+        risk = unverified_tls(db_url)
+        if risk:
+            log.warning(risk)
     if args.command == "serve":
         from noc_console.serve_command import run_serve
 

@@ -153,3 +153,14 @@ def test_a_password_on_the_command_line_is_refused(secure_url: str, tmp_path: Pa
         result = quiet(console(tmp_path, *DEBUG, "--db", url, "db", "upgrade"))
         assert result.returncode == 2
         assert "holds a password, which every user of this computer can read" in (the_error(result))
+
+
+def test_a_remote_database_without_verify_full_is_logged_as_a_risk(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("")
+    url = "postgresql+psycopg://noc@127.0.0.2:9/noc?sslmode=require"  # nobody listens there
+    result = quiet(console(tmp_path, "--log-level", "WARNING", "--db", url, "outbox", "list"))
+    assert result.returncode == 1
+    (warning,) = [line for line in result.stderr.splitlines() if " WARNING " in line]
+    assert "is reached with sslmode=require" in warning
+    assert "add ?sslmode=verify-full&sslrootcert=CA-FILE" in warning
+    assert the_error(result).startswith("noc-console: cannot connect to the shared database")

@@ -49,4 +49,5 @@ def test_a_dump_restored_as_the_team_page_says_is_a_current_copy(
     with psycopg.connect(plain_dsn(pg_url)) as a, psycopg.connect(plain_dsn(copy)) as b:
         original, copied = a.execute(TRIGGERS).fetchone(), b.execute(TRIGGERS).fetchone()
     assert original == copied
-    assert original is not None and original[0] > 0
+    assert original is not None
+    assert original[0] > 0

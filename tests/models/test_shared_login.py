@@ -18,6 +18,7 @@ from noc_console.models.cache.postgres_login import (
     holds_password,
     login_name,
     shown,
+    unverified_tls,
     use_password_source,
 )
 from noc_console.models.cache.shared import SessionLock
@@ -173,3 +174,21 @@ def test_the_login_name_ignores_driver_options_and_password() -> None:
         == login_name("postgresql://noc@db.example:5432/noc")
         == "postgresql://noc@db.example:5432/noc"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("postgresql+psycopg://noc@db.example.net/noc", True),
+        ("postgresql+psycopg://noc@db.example.net/noc?sslmode=require", True),
+        ("postgresql+psycopg://noc@db.example.net/noc?sslmode=verify-full&sslrootcert=/ca", False),
+        ("postgresql+psycopg://noc@127.0.0.1:5432/noc", False),
+        ("postgresql+psycopg://noc@localhost/noc", False),
+        ("postgresql+psycopg://noc@/noc?host=/run/postgresql", False),
+    ],
+)  # fmt: skip
+def test_a_remote_database_without_verify_full_is_named_as_a_risk(url: str, warned: bool) -> None:
+    warning = unverified_tls(url)
+    assert (warning is not None) is warned
+    if warning is not None:
+        assert "sslmode=verify-full" in warning

@@ -33,6 +33,9 @@ _USERINFO_PASSWORD = re.compile(r"(://[^/?#@:]*):[^/?#]*@")
 #: `?password=…` or `&password=…` (libpq takes the password as an option too).
 _QUERY_PASSWORD = re.compile(r"([?&]password)=[^&#]*", re.IGNORECASE)
 
+#: Hosts a connection to which never leaves this computer (a Unix socket is "" or a path).
+_THIS_COMPUTER = ("localhost", "127.0.0.1", "::1")
+
 _source: list[PasswordSource] = []
 
 
@@ -85,6 +88,23 @@ def supply_passwords(engine: Engine) -> None:
             params["password"] = password
 
     event.listen(engine, "do_connect", fill)
+
+
+def unverified_tls(url: str) -> str | None:
+    """Why a URL to another computer is open to a machine in the middle (no
+    `sslmode=verify-full`), for a warning; None when it verifies, or stays on this one."""
+    parsed = make_url(url)
+    host = parsed.host or str(parsed.query.get("host", ""))
+    if host in _THIS_COMPUTER or host.startswith("/") or not host:  # not host: the socket
+        return None
+    mode = parsed.query.get("sslmode", "prefer (libpq's default)")
+    if mode == "verify-full":
+        return None
+    return (
+        f"the shared database {readable(parsed)} is reached with sslmode={mode}: the "
+        "connection may be read or taken over on the way; add "
+        "?sslmode=verify-full&sslrootcert=CA-FILE (docs/team.md)"
+    )
 
 
 def refusal_advice(reason: str, url: str) -> str:
