@@ -31,7 +31,8 @@ class TeamSettings:
     database: str = field(
         default="",
         metadata={
-            "doc": "Shared PostgreSQL URL (team mode, docs/team.md); empty: this desk's own "
+            "doc": "Shared PostgreSQL URL (team mode, docs/team.md), without the password "
+            "(db set-password keeps it in the keyring, or ~/.pgpass); empty: this desk's own "
             "SQLite cache. --db wins.",
             "check": database_problem,
             "expect": 'a URL like "postgresql+psycopg://noc@db.example/noc"',
