@@ -1,9 +1,10 @@
 """Logging in to a shared PostgreSQL: where the password comes from, and what a refused
 connection asks the user to fix (docs/team.md, "Security").
 
-The password is never part of a URL we are given: a URL names the server, the role, the
-database and the TLS options (`?sslmode=verify-full&sslrootcert=PATH`), and may sit in a
-config file, a systemd unit or a process list. For a URL without one, each new
+The password is never part of a URL the command line or the config accepts (they refuse
+one that holds it): a URL names the server, the role, the database and the TLS options
+(`?sslmode=verify-full&sslrootcert=PATH`), and may sit in a config file, a systemd unit
+or a process list. For a URL without one, each new
 connection asks the *password source* the command line installed (the OS keyring,
 through services/team/database_password.py, under the login's name); when it has none,
 libpq looks as it always does (`PGPASSWORD`, then `~/.pgpass` or `PGPASSFILE`). The
