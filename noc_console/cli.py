@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from noc_console import APP_ID, __version__
 from noc_console.models.actions import ActionState
 from noc_console.models.cache.database import is_shared
+from noc_console.models.cache.postgres_login import holds_password, shown, unverified_tls
 from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.record_text import clean
@@ -26,8 +27,9 @@ from noc_console.paths import default_cache_url, default_config_path, demo_cache
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
 from noc_console.services.handover.desk import HandoverDesk
-from noc_console.services.runtime import build_runtime
+from noc_console.services.runtime import build_runtime, secret_store
 from noc_console.services.sync import skip_reasons
+from noc_console.services.team.database_password import DatabasePasswords
 from noc_console.views.handover.export import FORMATS, write_handover
 
 log = logging.getLogger(APP_ID)
@@ -102,9 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--health-every", type=float, default=60.0, metavar="SECONDS",
                        help="seconds between health lines in the log (default 60)")  # fmt: skip
     database = commands.add_parser("db", help="the database's schema (team mode: docs/team.md)")
-    database.add_subparsers(dest="db_command", metavar="ACTION", required=True).add_parser(
-        "upgrade", help="migrate the database at --db to this version's schema"
-    )
+    db_actions = database.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_actions.add_parser("upgrade", help="migrate the database at --db to this version's schema")
+    db_actions.add_parser(
+        "set-password", help="store the password of the --db login in the keyring (read from "
+        "standard input, or prompted for) and log in with it"
+    )  # fmt: skip
     handover = commands.add_parser("handover", help="write a shift handover as HTML or PDF")
     handover.add_argument("--format", required=True, choices=FORMATS)
     handover.add_argument("--out", type=Path, required=True, help="file to write")
@@ -153,6 +158,17 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
     shared = args.db or config.team.database  # team mode: docs/team.md
     demo = (args.demo or not config.connectors) and not (shared and is_shared(shared))
     db_url = shared or (demo_cache_url() if demo else default_cache_url())
+    if is_shared(db_url):
+        if args.db and holds_password(args.db):
+            print(f"noc-console: --db {shown(args.db)} holds a password, which every user of "
+                  "this computer can read in its process list: remove it, and store it with "
+                  "`noc-console --db URL db set-password` (the keyring) or in ~/.pgpass "
+                  "(docs/team.md)", file=sys.stderr)  # fmt: skip
+            return EXIT_USAGE
+        DatabasePasswords(secret_store(config)).install()
+        risk = unverified_tls(db_url)
+        if risk:
+            log.warning(risk)
     if args.command == "serve":
         from noc_console.serve_command import run_serve
 
@@ -177,7 +193,9 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
     if args.command == "act":
         return _act(config, db_url, demo, args)
     if args.command == "db":
-        return _db_upgrade(db_url)
+        from noc_console.db_commands import run_db_command
+
+        return run_db_command(config, db_url, args.db_command)
     if (args.clients or args.screen is not None) and not args.wall:
         print("noc-console: --clients and --screen need --wall", file=sys.stderr)
         return EXIT_USAGE
@@ -230,15 +248,6 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
         return EXIT_ENVIRONMENT if failed else 0
     finally:
         runtime.close()
-
-
-def _db_upgrade(db_url: str) -> int:
-    """Migrate the schema; concurrent upgrades of one PostgreSQL database take turns."""
-    from noc_console.models.cache.database import upgrade
-
-    before, after = upgrade(db_url)
-    print(f"schema {before or 'none'} → {after}" if before != after else f"schema {after}: current")
-    return 0
 
 
 def _outbox(config: Config, db_url: str, args: argparse.Namespace) -> int:

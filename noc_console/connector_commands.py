@@ -7,7 +7,6 @@ mistake (an unknown connector name).
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Any
 
@@ -17,6 +16,7 @@ from noc_console.connectors.registry import connector_type
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import SystemClock
 from noc_console.models.errors import EnvironmentProblem
+from noc_console.secret_prompt import read_secret
 from noc_console.services.config import Config, ConnectorConfig
 from noc_console.services.outbox import OutboxService
 from noc_console.services.runtime import secret_store
@@ -91,10 +91,7 @@ def printable(text: str) -> str:
 
 
 def _set_secret(config: Config, c: ConnectorConfig[Any], db_url: str) -> int:
-    if sys.stdin.isatty():
-        value = getpass.getpass(f"Secret for {c.name} (keyring entry {c.secret_name!r}): ")
-    else:
-        value = sys.stdin.readline().strip()
+    value = read_secret(f"Secret for {c.name} (keyring entry {c.secret_name!r}): ")
     if not value:
         print("noc-console: no secret given; nothing stored", file=sys.stderr)
         return 2

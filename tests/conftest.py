@@ -76,6 +76,21 @@ def pg_cluster() -> Iterator[postgres.PgCluster]:
     cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def pg_secure_cluster() -> Iterator[postgres.PgCluster]:
+    """A second private cluster that speaks TLS (a certificate for localhost and 127.0.0.1
+    from a throwaway CA: `ca_file`) and wants the role's password (SCRAM) over TCP;
+    started only by the tests that ask for it."""
+    reason = postgres.missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    cluster = postgres.start_cluster(tls=True, password=postgres.SECURE_PASSWORD)
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
 def pg_url(pg_cluster: postgres.PgCluster) -> str:
     """A new, empty PostgreSQL database of the session's cluster, for this test alone."""

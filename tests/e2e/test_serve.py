@@ -35,9 +35,10 @@ LIMIT = 120.0  # seconds: generous, for a loaded 2-core machine; never a speed c
 
 
 class Service:
-    """One `noc-console serve` process and the log lines it wrote so far."""
+    """One `noc-console serve` process (with `options` before `serve`, like `--log-level
+    DEBUG`) and the log lines it wrote so far."""
 
-    def __init__(self, workspace: Path, config: Path, db: str) -> None:
+    def __init__(self, workspace: Path, config: Path, db: str, *options: str) -> None:
         environment = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(
@@ -48,7 +49,7 @@ class Service:
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "noc_console", "--config", str(config), "--db", db,
-             "serve", "--health-every", "5"],
+             *options, "serve", "--health-every", "5"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             env=environment,
         )  # fmt: skip

@@ -8,6 +8,13 @@ loopback port with its socket in that folder, trusts local connections for the r
 `noc`, and is stopped and removed at the end of the session; nothing touches the
 package's own cluster. Each test that asks gets a database of its own (`new_database`).
 The driver is psycopg 3 (the `team` extra).
+
+A cluster can be started with TLS (`tls=True`: `ssl=on`, a server certificate for
+`localhost` and 127.0.0.1 signed by a throwaway CA made with `trustme`, as the HTTP
+layer's tests do; the CA's certificate is `ca_file`) and with password authentication
+(`password=…`: TCP connections must prove it with SCRAM-SHA-256, and with `tls` too
+they must use TLS). The fixtures' own
+administration (`new_database`) goes through the Unix socket, which trusts local users.
 """
 
 from __future__ import annotations
@@ -22,6 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROLE = "noc"
+#: The role's password on the secure cluster (`pg_secure_cluster`): long and unusual, so
+#: a test that searches output for it cannot find it by accident.
+SECURE_PASSWORD = "Zq7-noc-db-secret-4f1e9a"
 _BIN_ROOT = Path("/usr/lib/postgresql")
 
 
@@ -53,6 +63,8 @@ class PgCluster:
     """One running cluster; `url(name)` is the SQLAlchemy URL of one of its databases."""
 
     home: Path
+    tls: bool = False
+    password: str = ""
     port: int = 0
     started_in: float = 0.0
     paused: bool = False  # stopped by `pause`, data kept
@@ -62,8 +74,16 @@ class PgCluster:
     def data(self) -> Path:
         return self.home / "data"
 
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://{ROLE}@127.0.0.1:{self.port}/{database}"
+    @property
+    def ca_file(self) -> Path:
+        """The throwaway CA's certificate (with `tls`): what `sslrootcert=` names."""
+        return self.home / "ca.pem"
+
+    def url(self, database: str, host: str = "127.0.0.1", query: str = "") -> str:
+        """The SQLAlchemy URL of `database` (no password in it, ever); `query` like
+        "sslmode=verify-full&sslrootcert=/path"."""
+        tail = f"?{query}" if query else ""
+        return f"postgresql+psycopg://{ROLE}@{host}:{self.port}/{database}{tail}"
 
     def start(self) -> PgCluster:
         began = time.perf_counter()
@@ -75,6 +95,8 @@ class PgCluster:
         self._run(str(binaries / "initdb"), "-D", str(self.data), "-A", "trust", "-U", ROLE,
                   "-E", "UTF8", "--no-locale", "--no-sync")  # fmt: skip
         self.resume()
+        if self.password:
+            self._set_password()
         self.started_in = time.perf_counter() - began
         return self
 
@@ -86,6 +108,10 @@ class PgCluster:
             f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c max_connections=200"
         )
+        if self.password:
+            self._require_passwords()
+        if self.tls:
+            options += " " + self._certificates()
         self._run(str(binaries / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.home / "server.log"), "-w", "-t", "60", "start")  # fmt: skip
         self.paused = False
@@ -97,6 +123,46 @@ class PgCluster:
         assert binaries is not None
         self._run(str(binaries / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
         self.paused = True
+
+    def _require_passwords(self) -> None:
+        """Local (socket) connections trusted, TCP ones only with the role's password (and,
+        with `tls`, only over TLS: `hostssl`)."""
+        kind = "hostssl" if self.tls else "host"
+        rules = "local all all trust\n" + "".join(
+            f"{kind} all all {net} scram-sha-256\n" for net in ("127.0.0.1/32", "::1/128")
+        )
+        self._own(self.data / "pg_hba.conf", rules)
+
+    def _set_password(self) -> None:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.dsn("postgres"), autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                    sql.Identifier(ROLE), sql.Literal(self.password)
+                )
+            )
+
+    def _certificates(self) -> str:
+        """A throwaway CA and a server certificate it signed, for `localhost` and
+        127.0.0.1; the server options that use them."""
+        import trustme
+
+        ca = trustme.CA()
+        issued = ca.issue_cert("localhost", "127.0.0.1")
+        ca.cert_pem.write_to_path(str(self.ca_file))
+        certificate, key = self.home / "server.crt", self.home / "server.key"
+        self._own(certificate, b"".join(p.bytes() for p in issued.cert_chain_pems).decode())
+        self._own(key, issued.private_key_pem.bytes().decode())
+        return f"-c ssl=on -c ssl_cert_file={certificate} -c ssl_key_file={key}"
+
+    def _own(self, path: Path, text: str) -> None:
+        """Write a file the server reads (a key must be its user's, mode 0600)."""
+        path.write_text(text, encoding="ascii")
+        path.chmod(0o600)
+        if os.geteuid() == 0:
+            shutil.chown(path, "postgres", "postgres")
 
     def stop(self) -> None:
         binaries = bin_dir()
@@ -116,7 +182,9 @@ class PgCluster:
         return self.url(name)
 
     def dsn(self, database: str) -> str:
-        return f"host=127.0.0.1 port={self.port} user={ROLE} dbname={database}"
+        """psycopg's connection string for the fixtures' own administration: through the
+        Unix socket, which needs neither TLS nor the password."""
+        return f"host={self.home} port={self.port} user={ROLE} dbname={database}"
 
     def _run(self, *argv: str, check: bool = True) -> None:
         command = list(argv)
@@ -136,12 +204,13 @@ def plain_dsn(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
-def start_cluster() -> PgCluster:
+def start_cluster(tls: bool = False, password: str = "") -> PgCluster:
     """A started cluster in a new folder under the system's temporary folder (short, so
-    the socket path fits; readable by the `postgres` user, unlike pytest's folders)."""
+    the socket path fits; readable by the `postgres` user, unlike pytest's folders);
+    with `tls` and `password` as `PgCluster` says."""
     home = Path(tempfile.mkdtemp(prefix="noc-pg-"))
     home.chmod(0o755)
-    return PgCluster(home).start()
+    return PgCluster(home, tls=tls, password=password).start()
 
 
 def _free_port() -> int:

@@ -30,7 +30,7 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -39,6 +39,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from noc_console import __version__
+from noc_console.models.cache.postgres_login import (
+    readable,
+    refusal_advice,
+    shown,
+    supply_passwords,
+)
 from noc_console.models.errors import StoreError
 
 if TYPE_CHECKING:
@@ -80,7 +86,7 @@ def is_shared(url: str) -> bool:
 def open_engine(url: str) -> Engine:
     """An engine on `url` with the schema at the newest revision: an SQLite cache is
     migrated, a shared PostgreSQL database must be current already."""
-    engine = _engine(url)
+    engine = make_engine(url)
     _opened(engine, check_current if engine.dialect.name == "postgresql" else migrate)
     return engine
 
@@ -88,25 +94,42 @@ def open_engine(url: str) -> Engine:
 def upgrade(url: str) -> tuple[str | None, str]:
     """Migrate the database at `url` to the newest revision (`noc-console db upgrade`);
     (revision before, revision now)."""
-    engine = _engine(url)
+    engine = make_engine(url)
     try:
         return _opened(engine, migrate), HEAD_REVISION
     finally:
         engine.dispose()
 
 
-def _engine(url: str) -> Engine:
+def check_login(url: str) -> None:
+    """Connect to `url` once (`db set-password` shows the password works); a StoreError
+    says what the server or libpq refused."""
+    engine = make_engine(url)
+    try:
+        _opened(engine, _connect)
+    finally:
+        engine.dispose()
+
+
+def _connect(engine: Engine) -> None:
+    engine.connect().close()
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine on `url`, not yet connected (`options` go to `create_engine`): SQLite
+    with its pragmas and transactions, PostgreSQL with JSON it accepts and passwords
+    from the installed source (postgres_login.py). Every engine on a database is made
+    here. A URL that cannot be used is a StoreError (which never shows a password)."""
     try:
         parsed = make_url(url)
-        extra: dict[str, object] = {}
         if parsed.get_backend_name() == "postgresql":
-            extra["json_serializer"] = finite_json
-        engine = create_engine(parsed, **extra)
+            options.setdefault("json_serializer", finite_json)
+        engine = create_engine(parsed, **options)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
+        raise StoreError(f"cannot use database URL {shown(url)!r}: {shown(str(exc))}") from exc
     except ImportError as exc:  # the dialect exists but its DBAPI driver is not installed
         raise StoreError(
-            f"cannot use database URL {_hidden(url)}: its driver is not installed "
+            f"cannot use database URL {shown(url)}: its driver is not installed "
             f"({exc.name or exc}); install NOC Console's `team` extra "
             "(pip install 'noc-console[team]': psycopg, with postgresql+psycopg://)"
         ) from exc
@@ -116,6 +139,8 @@ def _engine(url: str) -> Engine:
             _prepare_sqlite_file(Path(database), _describe(url))
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        supply_passwords(engine)
     return engine
 
 
@@ -154,6 +179,10 @@ def _opened(engine: Engine, step: Callable[[Engine], T]) -> T:
                 f"the cache {where} is corrupt ({reason}); it holds only copies, so move it "
                 "aside (or delete it) and start again to rebuild it from the connectors"
             ) from exc
+        if engine.dialect.name == "postgresql":
+            advice = refusal_advice(reason, readable(engine.url))
+            tail = f"; {advice}" if advice else ""
+            raise StoreError(f"cannot connect to the shared {where}: {reason}{tail}") from exc
         raise StoreError(f"cannot open the cache {where}: {reason}") from exc
 
 
@@ -185,18 +214,11 @@ def _prepare_sqlite_file(path: Path, where: str) -> None:
         os.close(descriptor)
 
 
-def _hidden(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return repr(url)
-
-
 def _describe(url: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         return f"file {parsed.database}"
-    return f"database {parsed.render_as_string(hide_password=True)}"
+    return f"database {readable(parsed)}"
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -295,7 +317,7 @@ def check_current(engine: Engine) -> None:
         if revision == HEAD_REVISION:
             return
         _check_ours(connection, revision, where)
-    url = engine.url.render_as_string(hide_password=True)
+    url = readable(engine.url)
     found = f"is at schema {revision}" if revision else "has no NOC Console schema yet"
     raise StoreError(
         f"the shared database {where} {found}; this version needs {HEAD_REVISION}: run "
@@ -308,9 +330,9 @@ def _check_ours(connection: Connection, revision: str | None, where: str) -> Non
     if revision is None:
         tables = sorted(inspect(connection).get_table_names())
         if tables:
-            shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+            listed = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
             raise StoreError(
-                f"{where} is not a NOC Console cache (it holds other tables: {shown}); "
+                f"{where} is not a NOC Console cache (it holds other tables: {listed}); "
                 "refusing to change it — point --db at a new file or an empty database"
             )
         return

@@ -15,11 +15,12 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from noc_console.models.cache.database import make_engine
 from noc_console.models.errors import StoreError
 
 #: The channel migration 0007's triggers notify on.
@@ -50,7 +51,7 @@ class _Dedicated:
     def _open(self) -> Connection:
         if self._connection is None:
             try:
-                self._engine = create_engine(
+                self._engine = make_engine(
                     self._url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
                 )
                 self._connection = self._engine.connect()
