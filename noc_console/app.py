@@ -207,13 +207,21 @@ def run_wall(
 
 
 def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, LiveRows, BoardController]:
-    """The engine, the live rows and their controller (the board's and the wall's)."""
+    """The engine, the live rows and their controller (the board's and the wall's); on a
+    shared database, a follower of its changes instead of connectors."""
     from noc_console.services.board.live_rows import LiveRows
     from noc_console.views.board.controller import BoardController
 
     runtime = build_runtime(config, db_url, demo, defer_connectors=True)
     live = LiveRows(runtime.clock.now(), config.sla.policy.thresholds)
-    controller = BoardController(runtime.feed, runtime.engine, live, runtime.clock)
+    follower = None
+    if runtime.feed.shared:  # a team's database: follow its changes (docs/team.md)
+        from noc_console.services.team.follow import Follower
+
+        follower = Follower(db_url)
+    controller = BoardController(
+        runtime.feed, runtime.engine, live, runtime.clock, follower=follower
+    )
     controller.load()  # the cache is read while the window is built
     return runtime, live, controller
 

@@ -80,7 +80,12 @@ def build_runtime(
         store=store,
         connectors=built,
         engine=engine,
-        feed=BoardFeed(store, built),
+        feed=BoardFeed(
+            store,
+            built,
+            shared=is_shared(db_url),
+            labels={c.name: c.label for c in config.connectors},
+        ),
         demo=bool(configs) and all(c.type == "demo" for c in configs),
     )
 
