@@ -15,6 +15,7 @@ import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,14 @@ class Screen:
     def shows(self, number: int, check: Callable[[BoardRow], bool]) -> bool:
         row = self.row(number)
         return row is not None and check(row)
+
+
+def acknowledged(row: BoardRow) -> bool:
+    return row.status is Status.ACKNOWLEDGED
+
+
+def taken_by_alice(row: BoardRow) -> bool:
+    return row.assignee == "alice"
 
 
 def screen(url: str, clock: SystemClock) -> Screen:
@@ -128,10 +137,8 @@ def test_two_consoles_and_a_wall_see_each_other_s_work_through_one_service(
         select(board_a, 2)
         qtbot.keyClick(board_a.table, Qt.Key.Key_T)  # take
         for other in (b, w):
-            qtbot.waitUntil(lambda o=other: o.shows(1, lambda r: r.status is Status.ACKNOWLEDGED),
-                            timeout=LIMIT_MS)  # fmt: skip
-            qtbot.waitUntil(lambda o=other: o.shows(2, lambda r: r.assignee == "alice"),
-                            timeout=LIMIT_MS)  # fmt: skip
+            qtbot.waitUntil(partial(other.shows, 1, acknowledged), timeout=LIMIT_MS)
+            qtbot.waitUntil(partial(other.shows, 2, taken_by_alice), timeout=LIMIT_MS)
 
         def delivered() -> bool:
             return all(q.state is ActionState.DELIVERED for q in a.store.outbox())
@@ -139,7 +146,7 @@ def test_two_consoles_and_a_wall_see_each_other_s_work_through_one_service(
         qtbot.waitUntil(delivered, timeout=LIMIT_MS)  # by the service, once each
         assert sorted(psa.applied.values()) == [1, 1]
         qtbot.waitUntil(lambda: b.shows(1, lambda r: r.pending_actions == 0), timeout=LIMIT_MS)
-        assert b.shows(1, lambda r: r.status is Status.ACKNOWLEDGED)
+        assert b.shows(1, acknowledged)
 
         # A handover written on A appears in B's open handover window and flag.
         select(board_b, 1)

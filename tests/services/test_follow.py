@@ -6,7 +6,7 @@ even when no notification came. Waits are on conditions, never on speed."""
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import psycopg
@@ -19,7 +19,7 @@ from noc_console.models.cache.shared import Change
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey
-from noc_console.services.team.follow import Followed, FollowOptions, Follower, followed
+from noc_console.services.team.follow import Followed, Follower, FollowOptions, followed
 from tests.factories import incident
 from tests.peers.postgres import plain_dsn
 
@@ -35,9 +35,8 @@ class Heard:
     def __call__(self, news: Followed) -> None:
         self.news.put(news)
 
-    def until(self, wanted: str, check: object) -> Followed:
+    def until(self, wanted: str, check: Callable[[Followed], object]) -> Followed:
         """The first news for which `check(news)` holds (others are skipped)."""
-        assert callable(check)
         while True:
             try:
                 news = self.news.get(timeout=LIMIT)
