@@ -20,6 +20,7 @@ from noc_console.services.config import Config
 from noc_console.services.runtime import Runtime, build_runtime
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
     from noc_console.services.board.live_rows import LiveRows
@@ -141,7 +142,7 @@ def run_gui(
             save_soon()
 
         save_soon = _arrange_screenshot(window, controller.tick, screenshot, outcome)
-        controller.synced.connect(first_data)
+        _first_data(controller).connect(first_data)
 
     window.show()
     if size is None and screenshot is not None:
@@ -201,7 +202,7 @@ def run_wall(
                 save_soon()
                 window.summarised.disconnect(summarised)
 
-        controller.synced.connect(first_data)
+        _first_data(controller).connect(first_data)
         window.summarised.connect(summarised)
     return _run(app, controller, runtime, outcome)
 
@@ -224,6 +225,12 @@ def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, LiveRows, 
     )
     controller.load()  # the cache is read while the window is built
     return runtime, live, controller
+
+
+def _first_data(controller: BoardController) -> SignalInstance:
+    """When a screenshot has its data: the first sync's rows; on a team's shared
+    database, where this process syncs nothing, the rows read from it."""
+    return controller.loaded if controller.shared else controller.synced
 
 
 def _run(

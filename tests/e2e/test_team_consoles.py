@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.actions import ActionState
@@ -38,7 +39,9 @@ from noc_console.views.board.controller import BoardController
 from noc_console.views.board.model import ROW_ROLE
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.wall.window import WallWindow
+from tests.e2e.test_cli import console
 from tests.e2e.test_serve import Service, wait_for, workspace
+from tests.factories import incident
 from tests.fakes.fake_psa import FakePsa, running
 
 pytestmark = pytest.mark.e2e
@@ -103,9 +106,9 @@ def test_two_consoles_and_a_wall_see_each_other_s_work_through_one_service(
     wait_for(lambda: a.store.open_count() == 3, "the service synced the PSA")
 
     windows: list[BoardWindow] = []
-    for name, console in (("alice", a), ("bob", b)):
-        window = BoardWindow(console.live, console.controller, clock, me=name)
-        window.attach_handover(HandoverDesk(console.store, config.shifts, config.sla, clock), name)
+    for name, desk in (("alice", a), ("bob", b)):
+        window = BoardWindow(desk.live, desk.controller, clock, me=name)
+        window.attach_handover(HandoverDesk(desk.store, config.shifts, config.sla, clock), name)
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
@@ -187,3 +190,18 @@ def test_two_consoles_and_a_wall_see_each_other_s_work_through_one_service(
         for console in (a, b, w):
             console.controller.stop()
             console.store.close()
+
+
+@pytest.mark.parametrize("wall", [False, True], ids=["board", "wall"])
+def test_a_screenshot_on_a_shared_database_waits_for_its_rows_not_for_a_sync(
+    pg_url: str, tmp_path: Path, wall: bool
+) -> None:
+    """A team console syncs nothing itself: its first data is what it reads."""
+    upgrade(pg_url)
+    store = Store.open(pg_url)
+    store.upsert_incidents([incident(n, source="psa") for n in range(1, 4)])
+    store.close()
+    png = tmp_path / "shot.png"
+    result = console("--db", pg_url, *(["--wall"] if wall else []), "--screenshot", str(png))
+    assert result.returncode == 0, result.stderr
+    assert not QImage(str(png)).isNull()
