@@ -86,3 +86,14 @@ def pg_cluster() -> Iterator[postgres.PgCluster]:
 def pg_url(pg_cluster: postgres.PgCluster) -> str:
     """A new, empty PostgreSQL database of the session's cluster, for this test alone."""
     return pg_cluster.new_database()
+
+
+@pytest.fixture
+def shared(pg_url: str) -> Iterator[Store]:
+    """A store on a new, migrated PostgreSQL database (team mode's shared cache)."""
+    from noc_console.models.cache.database import upgrade
+
+    upgrade(pg_url)
+    store = Store.open(pg_url)
+    yield store
+    store.close()

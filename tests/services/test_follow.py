@@ -13,7 +13,6 @@ import psycopg
 import pytest
 
 from noc_console.models.actions import Action, ActionKind
-from noc_console.models.cache.database import upgrade
 from noc_console.models.cache.handover_table import SavedHandover
 from noc_console.models.cache.shared import Change
 from noc_console.models.cache.store import Store
@@ -44,14 +43,6 @@ class Heard:
                 pytest.fail(f"the follower never told {wanted}")
             if check(news):
                 return news
-
-
-@pytest.fixture
-def shared(pg_url: str) -> Iterator[Store]:
-    upgrade(pg_url)
-    store = Store.open(pg_url)
-    yield store
-    store.close()
 
 
 @pytest.fixture
