@@ -200,6 +200,11 @@ def _taken_over(active_pid: Callable[[], int | None], killed: int) -> bool:
     return active_pid() not in (None, killed)
 
 
+def progress(figure: str, value: object) -> None:
+    """A figure as soon as it is measured (stderr; the whole set goes to stdout)."""
+    print(f"{figure}: {json.dumps(value)}", file=sys.stderr, flush=True)
+
+
 def wait_for(condition: Callable[[], object], what: str, limit: float = LIMIT_S) -> None:
     deadline = time.monotonic() + limit
     while not condition():
@@ -265,6 +270,7 @@ def measure(size: Size = FULL) -> dict[str, Any]:
             wait_for(lambda: store.open_count() == size.incidents, "the service synced the PSA")
             wait_for(lambda: store.sync_state("psa").last_reconciled_at, "the first sync ended")
             figures["initial_sync_s"] = round(time.monotonic() - began, 1)
+            progress("initial sync (s)", figures["initial_sync_s"])
 
             consoles.append(Console(url))
             wait_for(consoles[0].ready.is_set, "the first console loaded")
@@ -276,8 +282,11 @@ def measure(size: Size = FULL) -> dict[str, Any]:
             figures["psa_requests_per_hour"][f"{size.consoles} consoles"] = _requests(
                 fake, store, cycles
             )
+            progress("PSA requests per hour", figures["psa_requests_per_hour"])
             figures["action_to_other_consoles"] = spread(_action_latency(consoles, size))
+            progress("action → other consoles", figures["action_to_other_consoles"])
             figures["commit_to_every_console"] = spread(_commit_latency(consoles, size, fake, url))
+            progress("commit → every console", figures["commit_to_every_console"])
             figures["failover"] = _failover(consoles, size, fake, store, serve, active_pid)
         finally:
             for console in consoles:
