@@ -17,8 +17,9 @@ Measured:
   takeover time (kill → a new heartbeat from another process).
 
 Needs PostgreSQL's binaries (tests/peers/postgres.py starts a private cluster).
-Run: `python -m benchmarks.bench_team [--quick]` (`--quick`: a few hundred incidents
-and a few consoles, about a minute — a smoke run).
+Run: `python -m benchmarks.bench_team [--quick] [--kills N]` (`--quick`: a few
+hundred incidents and a few consoles, a minute or two — a smoke run). Figures go to
+stderr as they are measured, and all of them to stdout as JSON at the end.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -54,6 +55,7 @@ class Size:
     window_s: float  # how long PSA requests are counted, per console count
     submitters: int  # consoles submitting notes during the failovers
     sync_interval_s: int = 5  # the service's
+    note_every_s: float = 0.5  # one note from one of the submitters this often
 
 
 FULL = Size(incidents=10_000, consoles=20, rounds=30, kills=20, window_s=60.0, submitters=5)
@@ -392,7 +394,7 @@ def _failover(
             console = submitters[n % len(submitters)]
             incident = rng.randint(1, size.incidents)
             console.send(f"note psa INC-{incident} failover note {n}")
-            stopping.wait(0.2)
+            stopping.wait(size.note_every_s)
 
     standby = serve()
     wait_for(lambda: standby.said("standby: another service"), "a standby")
@@ -462,6 +464,8 @@ def main(argv: Sequence[str]) -> int:
     if argv[:1] == ["client"]:
         return client(argv[1])
     size = QUICK if "--quick" in argv else FULL
+    if "--kills" in argv:  # fewer failovers when time is short (each takes a while)
+        size = replace(size, kills=int(argv[argv.index("--kills") + 1]))
     print(json.dumps(measure(size), indent=2))
     return 0
 
