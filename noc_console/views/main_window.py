@@ -101,6 +101,8 @@ def hint_text(parts: Iterable[str]) -> str:
     return " · ".join(part.strip().replace(" ", "\u00a0") for part in parts)
 
 
+#: What the status bar says of the sync service while its heartbeat cannot be read.
+SERVICE_UNKNOWN = "sync service: state unknown (the database does not answer)"
 #: A status bar problem the user must see (stale data, a dead sync service).
 PROBLEM_STYLE = "color: #ffffff; background: #a4161a; padding: 0 6px;"
 
@@ -269,6 +271,7 @@ class BoardWindow(QMainWindow):
         controller.synced.connect(self.refresh_queues)
         controller.feeds_changed.connect(self._on_feeds)
         controller.service_changed.connect(self._on_service)
+        controller.service_unknown.connect(self._service_unknown)
         controller.ticked.connect(self._tick)
         controller.failed.connect(self._on_failed)
         controller.synced.connect(self._clear_error)
@@ -531,6 +534,10 @@ class BoardWindow(QMainWindow):
     def _on_service(self, beat: ServiceBeat | None) -> None:
         self._service, self._service_known = beat, True
         self._refresh_status()
+
+    def _service_unknown(self) -> None:
+        self._service_known = False
+        _set_text(self.service_label, SERVICE_UNKNOWN, "")
 
     def _on_failed(self, message: str) -> None:
         self._error = message

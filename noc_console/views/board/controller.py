@@ -33,7 +33,6 @@ from noc_console.services.engine import EngineEvent, SyncEngine
 from noc_console.services.outbox import Settlement
 from noc_console.services.sources.connectivity import FeedStatus
 from noc_console.services.team.follow import Followed, Follower
-from noc_console.services.team.status import ServiceBeat
 from noc_console.views.worker import Op, SerialWorker
 
 log = logging.getLogger(__name__)
@@ -57,6 +56,8 @@ class BoardController(QObject):
         handovers_changed(): another desk stored or acknowledged a handover (team mode).
         service_changed(object): the sync service's last `ServiceBeat`, or None when
             none was written, after each refresh of the feeds (team mode only).
+        service_unknown(): its heartbeat could not be read (the database does not
+            answer: whatever screen says so, the service's state is not known).
     """
 
     feeds_changed = Signal(list)
@@ -68,6 +69,7 @@ class BoardController(QObject):
     failed = Signal(str)
     handovers_changed = Signal()
     service_changed = Signal(object)
+    service_unknown = Signal()
     _engine_event = Signal(object)  # EngineEvent, emitted on connector threads
     _followed = Signal(object)  # Followed, emitted on the follower's thread
 
@@ -195,13 +197,11 @@ class BoardController(QObject):
         self.ticked.emit()
 
     def refresh_feeds(self) -> None:
-        feed = self._feed
-        if not feed.shared:
-            Op(feed.feeds, self._on_feeds, self._fail).start(self._worker.run)
-            return
-        Op(lambda: (feed.feeds(), feed.service()), self._on_team_feeds, self._fail).start(
-            self._worker.run
-        )
+        Op(self._feed.feeds, self._on_feeds, self._fail).start(self._worker.run)
+        if self._feed.shared:  # apart: the feeds are shown even when this cannot be read
+            Op(self._feed.service, self.service_changed.emit, self._service_failed).start(
+                self._worker.run
+            )
 
     # ------------------------------------------------------------ internals
     def _on_engine_event(self, event: EngineEvent) -> None:
@@ -230,10 +230,10 @@ class BoardController(QObject):
             self._reload_again = False
             self.reload()
 
-    def _on_team_feeds(self, state: tuple[list[FeedStatus], ServiceBeat | None]) -> None:
-        feeds, beat = state
-        self._on_feeds(feeds)
-        self.service_changed.emit(beat)
+    def _service_failed(self, error: BaseException) -> None:
+        if not isinstance(error, EnvironmentProblem):
+            self._fail(error)  # a bug: said like any other
+        self.service_unknown.emit()
 
     def _on_changes(self, changes: ChangeSet) -> None:
         self._dirty |= changes.upserted

@@ -147,6 +147,7 @@ class WallWindow(QWidget):
         controller.ticked.connect(self.tick)
         controller.feeds_changed.connect(self._on_feeds)
         controller.service_changed.connect(self._on_service)
+        controller.service_unknown.connect(self._service_unknown)
         controller.failed.connect(self._on_failed)
         self._summary_timer = QTimer(self)
         self._summary_timer.setInterval(SUMMARY_REFRESH_MS)
@@ -308,6 +309,9 @@ class WallWindow(QWidget):
 
     def _on_service(self, beat: ServiceBeat | None) -> None:
         self._service, self._service_known = beat, True
+
+    def _service_unknown(self) -> None:
+        self._service_known = False  # the banner names the database's problem, if any
 
     def _on_failed(self, message: str) -> None:
         self._summarising = False  # a failed summary must not stop the next one
