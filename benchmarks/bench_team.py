@@ -300,9 +300,10 @@ def measure(size: Size = FULL) -> dict[str, Any]:
     return figures
 
 
-def _requests(fake: Any, store: Any, cycles: int) -> int:
-    """PSA requests per hour, counted at the fake over `cycles` whole sync cycles of
-    the service (from the end of one sync to the end of another)."""
+def _requests(fake: Any, store: Any, cycles: int) -> dict[str, float]:
+    """PSA requests counted at the fake over `cycles` whole sync cycles of the service
+    (from the end of one sync to the end of another): per cycle — what consoles would
+    add to — and per hour, which also drops when a loaded machine stretches the cycles."""
 
     def synced() -> object:
         return store.sync_state("psa").last_attempt_at
@@ -316,7 +317,8 @@ def _requests(fake: Any, store: Any, cycles: int) -> int:
     for _ in range(cycles):
         next_sync()
     elapsed = time.monotonic() - began
-    return round(int(sum(fake.hits.values()) - before) * 3600 / elapsed)
+    requests = int(sum(fake.hits.values()) - before)
+    return {"per_hour": round(requests * 3600 / elapsed), "per_sync_cycle": requests / cycles}
 
 
 def _action_latency(consoles: Sequence[Console], size: Size) -> list[float]:
@@ -451,12 +453,13 @@ def results(size: Size = FULL) -> list[Any]:
     print(json.dumps(figures, indent=2))
     action = figures["action_to_other_consoles"]
     requests = figures["psa_requests_per_hour"]
-    one, many = requests["1 console"], requests[f"{size.consoles} consoles"]
+    one = requests["1 console"]["per_sync_cycle"]
+    many = requests[f"{size.consoles} consoles"]["per_sync_cycle"]
     return [
         Result("team: action on one console → row on another, p95", action["p95_ms"], None,
                "ms", "≤ 1000 ms", action["p95_ms"] <= 1000),
-        Result(f"team: PSA requests/hour, {size.consoles} consoles vs 1", many, one,
-               "requests/h", "equal", many <= one * 1.1),
+        Result(f"team: PSA requests per sync, {size.consoles} consoles vs 1", many, one,
+               "requests", "equal", many <= one * 1.1),
     ]  # fmt: skip
 
 
