@@ -21,6 +21,7 @@ from noc_console.services.identity import Identity
 from noc_console.services.runtime import Runtime, build_runtime
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
     from noc_console.services.board.live_rows import LiveRows
@@ -144,7 +145,7 @@ def run_gui(
             save_soon()
 
         save_soon = _arrange_screenshot(window, controller.tick, screenshot, outcome)
-        controller.synced.connect(first_data)
+        _first_data(controller).connect(first_data)
 
     window.show()
     if size is None and screenshot is not None:
@@ -204,21 +205,35 @@ def run_wall(
                 save_soon()
                 window.summarised.disconnect(summarised)
 
-        controller.synced.connect(first_data)
+        _first_data(controller).connect(first_data)
         window.summarised.connect(summarised)
     return _run(app, controller, runtime, outcome)
 
 
 def _board(config: Config, db_url: str, demo: bool) -> tuple[Runtime, LiveRows, BoardController]:
-    """The engine, the live rows and their controller (the board's and the wall's)."""
+    """The engine, the live rows and their controller (the board's and the wall's); on a
+    shared database, a follower of its changes instead of connectors."""
     from noc_console.services.board.live_rows import LiveRows
     from noc_console.views.board.controller import BoardController
 
     runtime = build_runtime(config, db_url, demo, defer_connectors=True, desk=data_folder())
     live = LiveRows(runtime.clock.now(), config.sla.policy.thresholds)
-    controller = BoardController(runtime.feed, runtime.engine, live, runtime.clock)
+    follower = None
+    if runtime.feed.shared:  # a team's database: follow its changes (docs/team.md)
+        from noc_console.services.team.follow import Follower
+
+        follower = Follower(db_url)
+    controller = BoardController(
+        runtime.feed, runtime.engine, live, runtime.clock, follower=follower
+    )
     controller.load()  # the cache is read while the window is built
     return runtime, live, controller
+
+
+def _first_data(controller: BoardController) -> SignalInstance:
+    """When a screenshot has its data: the first sync's rows; on a team's shared
+    database, where this process syncs nothing, the rows read from it."""
+    return controller.loaded if controller.shared else controller.synced
 
 
 def _run(

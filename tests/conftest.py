@@ -142,3 +142,14 @@ def _require(reason: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+@pytest.fixture
+def shared(pg_url: str) -> Iterator[Store]:
+    """A store on a new, migrated PostgreSQL database (team mode's shared cache)."""
+    from noc_console.models.cache.database import upgrade
+
+    upgrade(pg_url)
+    store = Store.open(pg_url)
+    yield store
+    store.close()

@@ -90,7 +90,13 @@ def build_runtime(
         store=store,
         connectors=built,
         engine=engine,
-        feed=BoardFeed(store, built, drainer.status if drainer is not None else None),
+        feed=BoardFeed(
+            store,
+            built,
+            drainer.status if drainer is not None else None,
+            shared=is_shared(db_url),
+            labels={c.name: c.label for c in config.connectors},
+        ),
         demo=bool(configs) and all(c.type == "demo" for c in configs),
     )
 

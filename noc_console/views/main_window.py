@@ -54,6 +54,7 @@ from noc_console.services.sources.connectivity import (
     kept_words,
     unsynced_words,
 )
+from noc_console.services.team.status import ServiceBeat, service_words
 from noc_console.views import format as fmt
 from noc_console.views.alarms.presenter import AlarmPresenter
 from noc_console.views.board.cell_delegate import CellDelegate
@@ -103,6 +104,12 @@ def hint_text(parts: Iterable[str]) -> str:
     return " · ".join(part.strip().replace(" ", "\u00a0") for part in parts)
 
 
+#: What the status bar says of the sync service while its heartbeat cannot be read.
+SERVICE_UNKNOWN = "sync service: state unknown (the database does not answer)"
+#: A status bar problem the user must see (stale data, a dead sync service).
+PROBLEM_STYLE = "color: #ffffff; background: #a4161a; padding: 0 6px;"
+
+
 class BoardWindow(QMainWindow):
     """The technicians' board.
 
@@ -133,6 +140,8 @@ class BoardWindow(QMainWindow):
         self._stale_after = stale_after
         self._feeds: Sequence[FeedStatus] = ()
         self._error: str | None = None
+        self._service: ServiceBeat | None = None  # the team's sync service (team mode)
+        self._service_known = False  # its heartbeat was read at least once
 
         self.table = QTableView(self)
         self.table.setObjectName("board")
@@ -239,6 +248,13 @@ class BoardWindow(QMainWindow):
         self.count_label.setObjectName("openCount")
         status = self.statusBar()
         self.feed_label.setTextFormat(Qt.TextFormat.RichText)
+        #: The team's sync service (shown on a shared database only).
+        self.service_label = QLabel(self)
+        self.service_label.setObjectName("serviceState")
+        self.service_label.setTextFormat(Qt.TextFormat.PlainText)  # a host name inside
+        self.service_label.setText("sync service: checking…")
+        self.service_label.setVisible(controller.shared)
+        status.addWidget(self.service_label)
         status.addWidget(self.feed_label)
         status.addWidget(self.age_label)
         status.addPermanentWidget(self.count_label)
@@ -260,6 +276,8 @@ class BoardWindow(QMainWindow):
         controller.loaded.connect(self.refresh_queues)
         controller.synced.connect(self.refresh_queues)
         controller.feeds_changed.connect(self._on_feeds)
+        controller.service_changed.connect(self._on_service)
+        controller.service_unknown.connect(self._service_unknown)
         controller.ticked.connect(self._tick)
         controller.failed.connect(self._on_failed)
         controller.synced.connect(self._clear_error)
@@ -284,6 +302,13 @@ class BoardWindow(QMainWindow):
         self.handover_flag = HandoverFlag(desk, run, self)
         self.statusBar().addPermanentWidget(self.handover_flag)
         self.handover_window: HandoverWindow | None = None
+
+        def handovers_changed() -> None:  # on another desk (team mode)
+            self.handover_flag.check()
+            if self.handover_window is not None and self.handover_window.isVisible():
+                self.handover_window.refresh()
+
+        self._controller.handovers_changed.connect(handovers_changed)
 
         def open_handover() -> None:
             if self.handover_window is None:
@@ -512,6 +537,14 @@ class BoardWindow(QMainWindow):
         self._feeds = feeds
         self._refresh_status()
 
+    def _on_service(self, beat: ServiceBeat | None) -> None:
+        self._service, self._service_known = beat, True
+        self._refresh_status()
+
+    def _service_unknown(self) -> None:
+        self._service_known = False
+        _set_text(self.service_label, SERVICE_UNKNOWN, "")
+
     def _on_failed(self, message: str) -> None:
         self._error = message
         self._refresh_status()
@@ -551,6 +584,9 @@ class BoardWindow(QMainWindow):
         """Once a second: texts and styles are set only when they change (a style sheet
         change re-polishes the widget, far too costly for every tick)."""
         now = self._clock.now()
+        if self._controller.shared and self._service_known:
+            service = service_words(self._service, self._feeds, now)
+            _set_text(self.service_label, service.text, PROBLEM_STYLE if service.problem else "")
         _set_text(self.feed_label, feed_summary(self._feeds, self._error))
         age = data_age(self._feeds, now)
         if age is None:  # a source has not synced since the start: say what is shown
@@ -560,7 +596,7 @@ class BoardWindow(QMainWindow):
             _set_text(
                 self.age_label,
                 f"STALE: data {fmt.duration(age)} old",
-                "color: #ffffff; background: #a4161a; padding: 0 6px;",
+                PROBLEM_STYLE,
             )
         else:
             _set_text(self.age_label, f"data {fmt.duration(age)} old", "")

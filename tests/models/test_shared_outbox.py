@@ -6,14 +6,11 @@ to incidents, the outbox and handovers is announced to listeners on other connec
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 
 import psycopg
-import pytest
 
 from noc_console.models.actions import Action, ActionKind
-from noc_console.models.cache.database import upgrade
 from noc_console.models.cache.handover_table import SavedHandover
 from noc_console.models.cache.shared import Change, ChangeFeed, SessionLock
 from noc_console.models.cache.store import Store
@@ -23,14 +20,6 @@ from tests.factories import incident
 from tests.peers.postgres import plain_dsn
 
 LIMIT = 60.0  # seconds: a bound on waiting, never a speed claim
-
-
-@pytest.fixture
-def shared(pg_url: str) -> Iterator[Store]:
-    upgrade(pg_url)
-    store = Store.open(pg_url)
-    yield store
-    store.close()
 
 
 def test_a_claim_skips_a_row_another_transaction_holds(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import ColumnElement, bindparam
 
@@ -41,6 +41,7 @@ from noc_console.models.cache.incident_columns import (
     columns,
     next_pauses,
 )
+from noc_console.models.cache.schema import CACHE_META
 from noc_console.models.cache.sql import (
     CLIENTS,
     INCIDENTS,
@@ -383,6 +384,20 @@ class Store:
     def sync_states(self) -> list[SyncState]:
         with self._reading() as connection:
             return [SyncState(**r._asdict()) for r in connection.execute(select(SYNC_STATE))]
+
+    # ------------------------------------------------------------------ facts
+    def meta(self, key: str) -> str | None:
+        """A small fact about the database itself (`cache_meta`), e.g. the team's sync
+        service heartbeat; None when never written."""
+        with self._reading() as connection:
+            return connection.execute(
+                select(CACHE_META.c.value).where(CACHE_META.c.key == key)
+            ).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._writing() as connection:
+            connection.execute(delete(CACHE_META).where(CACHE_META.c.key == key))
+            connection.execute(insert(CACHE_META), {"key": key, "value": value})
 
     # ------------------------------------------------------------------ reads
     def open_rows(self) -> list[BoardRow]:

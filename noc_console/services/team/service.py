@@ -16,11 +16,17 @@ No action is delivered twice: an action is claimed in the database before it is 
 every other process — only the previous active one can hold any, and it has lost its
 lock — so the actions it had in flight are retried, and a retry asks the source whether
 the first attempt landed before sending again.
+
+The active service writes a heartbeat into the database every `status.BEAT_EVERY`
+(host, process, active since, beat time); consoles show it, and name a heartbeat three
+beats old as a dead service (services/team/status.py). A clean stop says so at once.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -34,6 +40,7 @@ from noc_console.models.errors import StoreError
 from noc_console.models.incident import IncidentKey
 from noc_console.services.config import Config
 from noc_console.services.runtime import Runtime, build_runtime
+from noc_console.services.team.status import BEAT_EVERY, BEAT_KEY, ServiceBeat
 
 log = logging.getLogger(__name__)
 
@@ -93,16 +100,30 @@ class SyncServiceHost:
             )  # fmt: skip
             runtime.engine.start()
             self._next_health = 0.0
+            active_since, next_beat = self._clock.now(), 0.0
             while not stopping.is_set():
                 if not lock.held():
                     log.error("lost the service lock (the database connection broke); "
                               "stopping the connectors")  # fmt: skip
                     return
+                if time.monotonic() >= next_beat:
+                    self._beat(runtime, active_since)
+                    next_beat = time.monotonic() + BEAT_EVERY.total_seconds()
                 self._wake(runtime, self._changes(feed, stopping))
                 self._health_due(self._health(runtime))
+            if lock.held():  # stopped cleanly: consoles need not wait for the beat to age
+                self._beat(runtime, active_since, stopped=True)
         finally:
             runtime.close()
             feed.close()
+
+    def _beat(self, runtime: Runtime, active_since: datetime, stopped: bool = False) -> None:
+        beat = ServiceBeat(socket.gethostname(), os.getpid(), active_since, self._clock.now(),
+                           stopped)  # fmt: skip
+        try:
+            runtime.store.set_meta(BEAT_KEY, beat.to_json())
+        except StoreError as exc:  # the lock check notices a lost database next
+            log.warning("cannot write the heartbeat: %s", exc)
 
     def _not_mine(self, claimed_by: str) -> bool:
         return not claimed_by.startswith(self._me + "/")

@@ -5,12 +5,17 @@ signal; bursts are coalesced on a short timer, and every store read goes through
 `SerialWorker`, so the GUI thread only applies results to the `LiveRows` (whose
 listeners — a board's model — replay the diff). The board and the wall both run on
 one; each window moves its own clocks on `ticked`.
+
+On a team's shared database the engine runs no connectors; a `Follower`
+(services/team/follow.py) hears of every committed change instead, and its news is fed
+in the same way as engine events: incident keys coalesced into one read
+(`incidents_changed`), or a reload of what differs (`reload`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +32,7 @@ from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import EngineEvent, SyncEngine
 from noc_console.services.outbox import Settlement
 from noc_console.services.sources.connectivity import FeedStatus
+from noc_console.services.team.follow import Followed, Follower
 from noc_console.views.worker import Op, SerialWorker
 
 log = logging.getLogger(__name__)
@@ -47,6 +53,11 @@ class BoardController(QObject):
         synced(): a sync finished and its rows are in the model.
         ticked(): once a second (boards move their countdowns, status bars their ages).
         failed(str): background work failed with a message for the user.
+        handovers_changed(): another desk stored or acknowledged a handover (team mode).
+        service_changed(object): the sync service's last `ServiceBeat`, or None when
+            none was written, after each refresh of the feeds (team mode only).
+        service_unknown(): its heartbeat could not be read (the database does not
+            answer: whatever screen says so, the service's state is not known).
     """
 
     feeds_changed = Signal(list)
@@ -56,7 +67,11 @@ class BoardController(QObject):
     synced = Signal()
     ticked = Signal()
     failed = Signal(str)
+    handovers_changed = Signal()
+    service_changed = Signal(object)
+    service_unknown = Signal()
     _engine_event = Signal(object)  # EngineEvent, emitted on connector threads
+    _followed = Signal(object)  # Followed, emitted on the follower's thread
 
     def __init__(
         self,
@@ -65,9 +80,15 @@ class BoardController(QObject):
         live: LiveRows,
         clock: Clock,
         parent: QObject | None = None,
+        follower: Follower | None = None,
     ) -> None:
+        """`follower`: the shared database's change feed (team mode), started and
+        stopped with the controller."""
         super().__init__(parent)
         self._feed = feed
+        self._follower = follower
+        self._reloading = False
+        self._reload_again = False
         self._engine = engine
         self.live = live
         self._clock = clock
@@ -78,6 +99,7 @@ class BoardController(QObject):
         self._loading = False
         self.feeds: Sequence[FeedStatus] = ()
         self._engine_event.connect(self._on_engine_event)
+        self._followed.connect(self._on_followed)
         engine.add_listener(self._engine_event.emit)
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(1000)
@@ -103,6 +125,10 @@ class BoardController(QObject):
         self._running = True
         self.load()
         self._engine.start()
+        if self._follower is not None:
+            self._follower.start(self._followed.emit)
+        if self._feed.shared:
+            self.refresh_feeds()  # the service's state at once, not in 2 s
         self._tick_timer.start()
         self._feeds_timer.start()
 
@@ -113,6 +139,8 @@ class BoardController(QObject):
         self._tick_timer.stop()
         self._feeds_timer.stop()
         self._flush_timer.stop()
+        if self._follower is not None:
+            self._follower.stop()
         self._engine.stop()
         self._worker.close()
 
@@ -142,16 +170,70 @@ class BoardController(QObject):
         A `Runner`: `op.start(controller.run_in_background)`."""
         self._worker.run(op.failing_with(self._fail))
 
+    @property
+    def shared(self) -> bool:
+        """On a team's shared database (the sync service's state is worth showing)."""
+        return self._feed.shared
+
+    def incidents_changed(self, keys: Iterable[IncidentKey]) -> None:
+        """Read these incidents again (changed elsewhere): coalesced with other changes
+        into one read, as engine events are."""
+        self._on_changes(ChangeSet(upserted=frozenset(keys)))
+
+    def reload(self) -> None:
+        """Read every open incident again and apply what differs (changes may have been
+        missed): no reset, so selection and scroll stay. One at a time; a reload asked
+        meanwhile runs once the current one is applied."""
+        if self._reloading:
+            self._reload_again = True
+            return
+        self._reloading = True
+        shown, feed = self.live.rows(), self._feed
+        Op(lambda: feed.refreshed(shown), self._reloaded, self._reload_failed).start(
+            self._worker.run
+        )
+
     def tick(self) -> None:
         self.ticked.emit()
 
     def refresh_feeds(self) -> None:
         Op(self._feed.feeds, self._on_feeds, self._fail).start(self._worker.run)
+        if self._feed.shared:  # apart: the feeds are shown even when this cannot be read
+            Op(self._feed.service, self.service_changed.emit, self._service_failed).start(
+                self._worker.run
+            )
 
     # ------------------------------------------------------------ internals
     def _on_engine_event(self, event: EngineEvent) -> None:
         self._synced_since_flush |= event.synced is not None
         self._on_changes(event.changes)
+
+    def _on_followed(self, news: Followed) -> None:
+        if news.keys:
+            self.incidents_changed(news.keys)
+        if news.reload:
+            self.reload()
+        if "handovers" in news.tables:
+            self.handovers_changed.emit()
+
+    def _reloaded(self, update: BoardUpdate) -> None:
+        self._apply(update)
+        self._reload_done()
+
+    def _reload_failed(self, error: BaseException) -> None:
+        self._reload_done()
+        self._fail(error)
+
+    def _reload_done(self) -> None:
+        self._reloading = False
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+
+    def _service_failed(self, error: BaseException) -> None:
+        if not isinstance(error, EnvironmentProblem):
+            self._fail(error)  # a bug: said like any other
+        self.service_unknown.emit()
 
     def _on_changes(self, changes: ChangeSet) -> None:
         self._dirty |= changes.upserted

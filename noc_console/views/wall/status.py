@@ -18,6 +18,7 @@ from noc_console.services.sources.connectivity import (
     data_age,
     unsynced_words,
 )
+from noc_console.services.team.status import ServiceWords
 from noc_console.views import format as fmt
 from noc_console.views.theme import tokens
 
@@ -61,10 +62,18 @@ def wall_banner(
     return None
 
 
-def wall_status(feeds: Sequence[FeedStatus], now: datetime, showing: int = 0) -> str:
+def wall_status(
+    feeds: Sequence[FeedStatus],
+    now: datetime,
+    showing: int = 0,
+    service: ServiceWords | None = None,
+) -> str:
     """Rich text: a coloured dot and the state in words per source, then the data age.
-    `showing`: incidents on screen."""
+    `showing`: incidents on screen; `service`: the team's sync service, first."""
     parts = []
+    if service is not None:
+        colour = tokens()["offline" if service.problem else "online"]
+        parts.append(f'<span style="color:{colour}">●</span> {html.escape(service.text)}')
     for feed in feeds:
         colour = tokens()[_STATE_COLOUR[feed.state]]
         word = feed.state.value.upper() if feed.state is not Connectivity.ONLINE else "online"
@@ -72,6 +81,6 @@ def wall_status(feeds: Sequence[FeedStatus], now: datetime, showing: int = 0) ->
     age = data_age(feeds, now)
     unsynced = html.escape(unsynced_words(feeds, showing))
     parts.append(f"data {fmt.duration(age)} old" if age is not None else unsynced)
-    if not feeds:
+    if not feeds and service is None:
         return unsynced if showing else "loading…"
     return " &nbsp;·&nbsp; ".join(parts)

@@ -34,6 +34,7 @@ from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import queues
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import FeedStatus
+from noc_console.services.team.status import ServiceBeat, service_words
 from noc_console.services.wall.config import DEADLINES, OVERVIEW, QUEUE_PREFIX, WallSettings
 from noc_console.services.wall.rotation import Rotation, pixel_shift
 from noc_console.services.wall.scope import ClientScope
@@ -93,6 +94,8 @@ class WallWindow(QWidget):
             self.settings.pages, timedelta(seconds=self.settings.page_interval_s), self._started
         )
         self._feeds: list[FeedStatus] = []
+        self._service: ServiceBeat | None = None  # team mode: the service's heartbeat
+        self._service_known = False  # read at least once (team mode only)
         self.summary: WallSummary | None = None
         self._summarising = self._again = False
         self._shift = (0, 0)
@@ -143,6 +146,8 @@ class WallWindow(QWidget):
         controller.applied.connect(self.refresh)
         controller.ticked.connect(self.tick)
         controller.feeds_changed.connect(self._on_feeds)
+        controller.service_changed.connect(self._on_service)
+        controller.service_unknown.connect(self._service_unknown)
         controller.failed.connect(self._on_failed)
         self._summary_timer = QTimer(self)
         self._summary_timer.setInterval(SUMMARY_REFRESH_MS)
@@ -192,9 +197,14 @@ class WallWindow(QWidget):
         self.pages[self.rotation.page].tick(now, self._thresholds)
         _set(self.clock_label, f"{now.astimezone():%H:%M:%S}")
         showing = self.summary.open_total if self.summary is not None else 0
-        _set(self.status_label, wall_status(self._feeds, now, showing))
+        service = None
+        if self._service_known:
+            service = service_words(self._service, self._feeds, now)
+        _set(self.status_label, wall_status(self._feeds, now, showing, service))
         stale = timedelta(seconds=self.settings.stale_after_s)
         banner = wall_banner(self._feeds, now, stale, pace_now - self._started, showing)
+        if service is not None and service.banner:  # the cause before its effects
+            banner = service.banner
         _set(self.banner, banner or "")
         self.banner.setVisible(banner is not None)
         self._apply_shift(pace_now)
@@ -296,6 +306,12 @@ class WallWindow(QWidget):
 
     def _on_feeds(self, feeds: list[FeedStatus]) -> None:
         self._feeds = feeds
+
+    def _on_service(self, beat: ServiceBeat | None) -> None:
+        self._service, self._service_known = beat, True
+
+    def _service_unknown(self) -> None:
+        self._service_known = False  # the banner names the database's problem, if any
 
     def _on_failed(self, message: str) -> None:
         self._summarising = False  # a failed summary must not stop the next one
