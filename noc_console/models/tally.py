@@ -40,7 +40,8 @@ class Tally:
     response_breached: int = 0  # … and breached (late, or unanswered past due)
     resolved: int = 0  # resolved in the period
     resolution_s: float = 0.0  # sum of created → resolved, wall-clock, pauses excluded
-    resolution_business_s: float = 0.0  # the same in the contract's business time
+    resolution_business_s: float = 0.0  # the same in the contract's business time …
+    resolution_business_n: int = 0  # … over these many (caches before 0012 lack some)
     resolution_met: int = 0  # resolution clocks decided in the period and met
     resolution_breached: int = 0  # … and breached (late, or unresolved past due)
     first_contact: int = 0  # resolved at L1, never escalated

@@ -106,17 +106,13 @@ def snapshot(store: Store, period: Period, now: datetime) -> MetricsSnapshot:
 
 def _table(clients: Sequence[Client], found: dict[str, Measures]) -> list[ClientMetrics]:
     known = {c.id: c for c in clients}
-    lines = [
-        ClientMetrics(c.id, c.name, c.contract, found.get(c.id, Measures())) for c in clients
-    ]
+    lines = [ClientMetrics(c.id, c.name, c.contract, found.get(c.id, Measures())) for c in clients]
     # Incidents of a client the cache has no record of still count, under their id.
     lines += [ClientMetrics(i, i, "", m) for i, m in found.items() if i not in known]
     return sorted(lines, key=lambda line: (line.name.casefold(), line.client_id))
 
 
-def _points(
-    period: Period, step: Step, daily: dict[str, Tally], opening: int
-) -> list[TrendPoint]:
+def _points(period: Period, step: Step, daily: dict[str, Tally], opening: int) -> list[TrendPoint]:
     """Days summed into buckets; each bucket's backlog is the one at its last day's end."""
     buckets: list[tuple[date, Tally, int]] = []
     backlog = opening

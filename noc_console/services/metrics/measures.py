@@ -43,7 +43,7 @@ class Measures:
     @property
     def mttr_business(self) -> timedelta | None:
         """The same in the business time of each incident's resolution clock."""
-        return _mean(self.tally.resolution_business_s, self.tally.resolved)
+        return _mean(self.tally.resolution_business_s, self.tally.resolution_business_n)
 
     @property
     def response_compliance(self) -> float | None:
@@ -80,7 +80,8 @@ class Measures:
 
 
 def _mean(total_s: float, count: int) -> timedelta | None:
-    return timedelta(seconds=total_s / count) if count else None
+    # SQLite measures time as fractional days: a difference is off by ~10 µs; ms are exact.
+    return timedelta(seconds=round(total_s / count, 3)) if count else None
 
 
 def _share(part: int, whole: int) -> float | None:
