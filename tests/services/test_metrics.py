@@ -4,6 +4,7 @@ metrics_month.py) and, with hypothesis, on generated histories."""
 from __future__ import annotations
 
 import random
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -163,10 +164,21 @@ def month_of_incidents(draw: st.DrawFn) -> list[Incident]:
     return made
 
 
-def fresh(tmp_path: Path, name: str) -> Store:
-    store = Store.open(f"sqlite:///{tmp_path / name}.sqlite3")
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated cache with the three clients, copied for each example (migrating a
+    new file each time would be most of these tests' time)."""
+    path = tmp_path_factory.mktemp("template") / "cache.sqlite3"
+    store = Store.open(f"sqlite:///{path}")
     store.upsert_clients([Client(c, c.upper(), "Gold") for c in "abc"])
-    return store
+    store.close()
+    return path
+
+
+def fresh(template: Path, folder: Path, name: str) -> Store:
+    copy = folder / f"{name}.sqlite3"
+    shutil.copyfile(template, copy)
+    return Store.open(f"sqlite:///{copy}")
 
 
 _SETTINGS = settings(max_examples=25, deadline=None,
@@ -176,14 +188,14 @@ _SETTINGS = settings(max_examples=25, deadline=None,
 @_SETTINGS
 @given(month_of_incidents(), st.randoms(use_true_random=False))
 def test_measures_do_not_depend_on_the_order_records_arrive_in(
-    tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident], rng: random.Random
+    template: Path, tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident], rng: random.Random
 ) -> None:
     folder = tmp_path_factory.mktemp("order")
     shuffled = list(incidents)
     rng.shuffle(shuffled)
     results = []
     for name, order in (("given", incidents), ("shuffled", shuffled)):
-        store = fresh(folder, name)
+        store = fresh(template, folder, name)
         for incident in order:  # one page each: the order reaches the store
             store.upsert_incidents([incident])
         results.append(measure(store, NOVEMBER, NOW, Grouping.PRIORITY))
@@ -196,9 +208,9 @@ def test_measures_do_not_depend_on_the_order_records_arrive_in(
 @_SETTINGS
 @given(month_of_incidents())
 def test_compliance_is_complete_when_every_clock_is_met(
-    tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident]
+    template: Path, tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident]
 ) -> None:
-    store = fresh(tmp_path_factory.mktemp("met"), "met")
+    store = fresh(template, tmp_path_factory.mktemp("met"), "met")
     # Due dates from the source, each a minute after its clock stopped: every clock met.
     store.upsert_incidents([
         i.evolve(response_due=i.responded_at + timedelta(minutes=1),
@@ -213,9 +225,9 @@ def test_compliance_is_complete_when_every_clock_is_met(
 @_SETTINGS
 @given(month_of_incidents())
 def test_compliance_is_nil_when_every_clock_is_missed(
-    tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident]
+    template: Path, tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident]
 ) -> None:
-    store = fresh(tmp_path_factory.mktemp("missed"), "missed")
+    store = fresh(template, tmp_path_factory.mktemp("missed"), "missed")
     store.upsert_incidents([
         i.evolve(response_due=i.responded_at - timedelta(seconds=1),
                  resolution_due=i.resolved_at - timedelta(seconds=1))
