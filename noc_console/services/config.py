@@ -24,6 +24,7 @@ from noc_console.services.alarms import AlarmSettings
 from noc_console.services.config_migrations import SCHEMA_VERSION, Moved, retired, upgrade
 from noc_console.services.config_reader import FILE_KEY, Problem, read_table
 from noc_console.services.config_rules import one_of
+from noc_console.services.metrics.report_settings import ReportSettings
 from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.shift_config import ShiftTables, build_shift_plan
 from noc_console.services.sla_config import SlaSettings, SlaTables, build_sla
@@ -86,6 +87,10 @@ class Config:
     )
     team: TeamSettings = field(
         default_factory=TeamSettings, metadata={"doc": "The shared database (docs/team.md)."}
+    )
+    report: ReportSettings = field(
+        default_factory=ReportSettings,
+        metadata={"doc": "Who the client SLA reports are from (docs/metrics.md)."},
     )
     shifts: ShiftPlan = field(
         default_factory=ShiftPlan,

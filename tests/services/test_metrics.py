@@ -188,7 +188,10 @@ _SETTINGS = settings(max_examples=25, deadline=None,
 @_SETTINGS
 @given(month_of_incidents(), st.randoms(use_true_random=False))
 def test_measures_do_not_depend_on_the_order_records_arrive_in(
-    template: Path, tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident], rng: random.Random
+    template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    incidents: list[Incident],
+    rng: random.Random,
 ) -> None:
     folder = tmp_path_factory.mktemp("order")
     shuffled = list(incidents)
@@ -250,6 +253,3 @@ def test_tallies_add_up_in_any_order(parts: list[Tally]) -> None:
 def _rounded(m: Measures) -> tuple[object, ...]:
     return (m.opened, m.resolved, m.mtta, m.mttr, m.mttr_business, m.compliance, m.breaches,
             m.first_contact_rate, m.recurrence_rate)  # fmt: skip
-
-
-
