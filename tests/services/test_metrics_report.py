@@ -31,7 +31,8 @@ LOGO = Path(__file__).parents[2] / "resources" / "icons" / "noc-console.png"
 def test_the_report_holds_the_months_figures(store: Store) -> None:
     fill(store)
     report = build_report(store, " acme ltd ", NOVEMBER, NOW)  # name, any case
-    assert report.problem == "" and report.client.id == "acme"
+    assert report.problem == ""
+    assert report.client.id == "acme"
     assert report.total.compliance == pytest.approx(4 / 7)
     assert report.by_priority[Priority.P2].response_compliance == 0.5
     assert report.by_priority[Priority.P1].opened == 0
@@ -39,7 +40,8 @@ def test_the_report_holds_the_months_figures(store: Store) -> None:
         ("A4", "resolution"), ("A2", "response"), ("A2", "resolution")
     ]  # fmt: skip
     assert report.breaches[1].reason.startswith("answered 15m 00s after due")
-    assert len(report.weeks) == 6 and sum(w.measures.opened for w in report.weeks) == 3
+    assert len(report.weeks) == 6
+    assert sum(w.measures.opened for w in report.weeks) == 3
     assert report.symptoms == (("vpn tunnel down at site #", 2, "VPN tunnel down at site 7"),)
     assert (
         build_report(store, "beta", NOVEMBER, NOW)
@@ -66,7 +68,8 @@ def test_an_unknown_client_gives_an_empty_report_that_says_so(store: Store) -> N
     assert report.problem.startswith("No client named 'Nobody Inc' in the cache")
     assert "Acme Ltd, Beta GmbH" in report.problem
     html = render_report_html(report, ReportSettings())
-    assert "No client named" in html and "This report is empty." in html
+    assert "No client named" in html
+    assert "This report is empty." in html
     rows = list(csv.DictReader(io.StringIO(render_report_csv(report))))
     assert [(r["section"], r["reason"][:14]) for r in rows] == [("empty", "No client name")]
 
@@ -75,7 +78,8 @@ def test_a_month_without_incidents_gives_an_empty_report(store: Store) -> None:
     fill(store)
     report = build_report(store, "acme", Period.month("2026-08"), NOW)
     assert report.problem == "No incidents for Acme Ltd in 2026-08."
-    assert report.breaches == () and report.total.opened == 0
+    assert report.breaches == ()
+    assert report.total.opened == 0
 
 
 def test_a_month_not_begun_is_refused(store: Store) -> None:
@@ -96,16 +100,19 @@ def test_the_html_is_headed_by_the_msp_and_escapes_ticket_text(store: Store) -> 
     report = build_report(store, "acme", NOVEMBER, NOW)
     settings = ReportSettings("Example <MSP>", str(LOGO))
     html = render_report_html(report, settings, logo_data_url(settings.logo))
-    assert "Example &lt;MSP&gt;" in html and 'src="data:image/png;base64,' in html
-    assert "&lt;b&gt;x&lt;/b&gt; &amp;" in html and "<b>x</b>" not in html
+    assert "Example &lt;MSP&gt;" in html
+    assert 'src="data:image/png;base64,' in html
+    assert "&lt;b&gt;x&lt;/b&gt; &amp;" in html
+    assert "<b>x</b>" not in html
     titles = [r["title"] for r in csv.DictReader(io.StringIO(render_report_csv(report)))]
     assert "<b>x</b> & =cmd|' /C calc'!A0" in titles  # a CSV cell is text, not HTML
 
 
 def test_a_csv_cell_a_spreadsheet_would_run_is_made_text(store: Store) -> None:
     fill(store)
-    store.upsert_incidents([incident(6, client_id="beta", title="=HYPERLINK(1)", priority=Priority.P1,
-                                     created_at=at(12, 9), updated_at=at(12, 9))])  # fmt: skip
+    store.upsert_incidents([incident(6, client_id="beta", title="=HYPERLINK(1)",
+                                     priority=Priority.P1, created_at=at(12, 9),
+                                     updated_at=at(12, 9))])  # fmt: skip
     rows = csv.DictReader(
         io.StringIO(render_report_csv(build_report(store, "beta", NOVEMBER, NOW)))
     )

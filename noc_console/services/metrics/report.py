@@ -98,7 +98,8 @@ def build_report(store: Store, client_name: str, period: Period, now: datetime) 
         breaches=tuple(_breaches(rows, period, now)),
         weeks=tuple(trend(store, period, now, Step.WEEK, client.id)),
         majors=tuple(sorted(
-            (r for r in rows if r.priority is Priority.P1 and period.start <= r.created_at < period.end),
+            (r for r in rows if r.priority is Priority.P1 and r.created_at >= period.start
+             and r.created_at < period.end),
             key=lambda r: r.created_at,
         )),
         symptoms=tuple(store.top_symptoms(client.id, period.start, period.end, TOP_SYMPTOMS)),

@@ -123,8 +123,9 @@ def _priorities(report: ClientReport) -> list[str]:
     rows = []
     for priority, m in report.by_priority.items():
         paper, ink = PRIORITY_INK[priority]
+        label = f"<b>&nbsp;{priority.value}&nbsp;</b>"
         rows.append((
-            f'<span style="background:{paper}; color:{ink}"><b>&nbsp;{priority.value}&nbsp;</b></span>',
+            f'<span style="background:{paper}; color:{ink}">{label}</span>',
             str(m.opened), str(m.resolved), _pct(m.response_compliance),
             _pct(m.resolution_compliance), str(m.breaches), _time(m.mtta), _time(m.mttr),
         ))  # fmt: skip
@@ -140,8 +141,9 @@ def _volume(report: ClientReport) -> list[str]:
         m = point.measures
         last = point.period.end - timedelta(microseconds=1)
         rows.append((
-            f"{point.period.start:%d %b} – {last:%d %b}", str(m.opened), _bar(m.opened, peak, "#4a78b5"),
-            str(m.resolved), _bar(m.resolved, peak, "#3c8a4a"), str(point.backlog),
+            f"{point.period.start:%d %b} – {last:%d %b}", str(m.opened),
+            _bar(m.opened, peak, "#4a78b5"), str(m.resolved), _bar(m.resolved, peak, "#3c8a4a"),
+            str(point.backlog),
         ))  # fmt: skip
     heads = ("Week", "Opened", "", "Resolved", "", "Open at end")
     return ["<h2>Volume by week</h2>", _table(heads, rows, numeric_from=1)]
