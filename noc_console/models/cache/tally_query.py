@@ -69,11 +69,11 @@ def _day_sqlite(element: _Day, compiler: Any, **kw: Any) -> str:
 
 
 def seconds(start: Any, end: Any) -> ColumnElement[float]:
-    return _Seconds(start, end)  # type: ignore[return-value]
+    return _Seconds(start, end)
 
 
 def day(value: Any) -> ColumnElement[str]:
-    return _Day(value)  # type: ignore[return-value]
+    return _Day(value)
 
 
 def tallies(

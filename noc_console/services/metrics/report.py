@@ -143,7 +143,7 @@ def _missed(name: str, clock: SlaClock, period: Period, cut: datetime, row: Boar
     if clock.paused_since is not None and clock.paused_since <= clock.due_at:
         return ""  # paused in time: its due date waits for the pause to end
     if period.start <= clock.due_at < cut:
-        late = cut - clock.due_at
+        over = duration(cut - clock.due_at)
         where = f"still {row.status.value.replace('_', ' ')} at {row.tier.value}"
-        return f"not {verb} by due ({duration(late)} over at {cut:%d %b %H:%M} UTC), {where}"
+        return f"not {verb} by due: {over} over by {cut:%d %b %H:%M} UTC, {where}"
     return ""
