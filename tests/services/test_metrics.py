@@ -264,3 +264,22 @@ def test_tallies_add_up_in_any_order(parts: list[Tally]) -> None:
 def _rounded(m: Measures) -> tuple[object, ...]:
     return (m.opened, m.resolved, m.mtta, m.mttr, m.mttr_business, m.compliance, m.breaches,
             m.first_contact_rate, m.recurrence_rate)  # fmt: skip
+
+
+def test_postgresql_gives_the_same_tallies(pg_url: str) -> None:
+    """Team mode keeps the cache in PostgreSQL: its SQL (days, windows, integer days)
+    must add up the hand-computed month as SQLite does."""
+    from noc_console.models.cache.database import upgrade
+
+    upgrade(pg_url)
+    shared = Store.open(pg_url)
+    try:
+        fill(shared)
+        found = measure(shared, NOVEMBER, NOW)
+        for client, expected in EXPECTED.items():
+            close(found[client].tally, expected)
+        days = trend(shared, NOVEMBER, NOW, Step.DAY)
+        assert sum(p.measures.tally.recurred for p in days) == 2
+        assert days[2].measures.tally.recurred == 1  # A2 on 3 November
+    finally:
+        shared.close()
