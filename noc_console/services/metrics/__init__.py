@@ -15,6 +15,8 @@ The API (everything a view, the wall or the report needs; all times aware UTC):
 - `measure(store, period, now, by=Grouping.CLIENT, client_id=None) -> dict[str, Measures]`
   — one entry per group value met in the period (client id, contract name, "P1", "L2",
   source name, or ISO day).
+- `total(store, period, now, client_id=None) -> Measures` — every incident's (or one
+  client's) measures: the wall's "today" against `Period.last_days(now, 7)`.
 - `client_table(store, period, now) -> list[ClientMetrics]` — every known client (the
   quiet ones too, with empty measures), by name.
 - `trend(store, period, now, step, client_id=None) -> list[TrendPoint]` — one point per
@@ -37,10 +39,11 @@ from noc_console.services.metrics.engine import (
     client_table,
     measure,
     snapshot,
+    total,
     trend,
 )
 from noc_console.services.metrics.measures import Measures
 from noc_console.services.metrics.period import Period
 
 __all__ = ["ClientMetrics", "Grouping", "Measures", "MetricsSnapshot", "Period", "Step", "Tally",
-           "TrendPoint", "client_table", "measure", "snapshot", "trend"]  # fmt: skip
+           "TrendPoint", "client_table", "measure", "snapshot", "total", "trend"]  # fmt: skip
