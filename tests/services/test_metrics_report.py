@@ -127,3 +127,20 @@ def test_a_logo_that_cannot_be_used_is_named(tmp_path: Path) -> None:
     with pytest.raises(LogoProblem, match=r"missing\.png: No such file"):
         logo_data_url(str(tmp_path / "missing.png"))
     assert logo_data_url("") == ""
+
+
+def test_long_lists_are_cut_in_the_document_and_whole_in_the_csv(store: Store) -> None:
+    fill(store)
+    store.upsert_incidents([
+        incident(100 + n, client_id="beta", title=f"Link down {n}", priority=Priority.P1,
+                 created_at=at(16, 9) + timedelta(minutes=n), updated_at=at(16, 9))
+        for n in range(45)
+    ])  # fmt: skip
+    report = build_report(store, "beta", NOVEMBER, NOW)
+    assert len(report.majors) == 45
+    html = render_report_html(report, ReportSettings())
+    majors = html.split("Major incidents (P1) (45)", 1)[1].split("<h2>", 1)[0]
+    assert majors.count("Link down") == 40
+    assert "… and 5 more incidents: the CSV report lists them all." in html
+    rows = csv.DictReader(io.StringIO(render_report_csv(report)))
+    assert sum(r["section"] == "major" for r in rows) == 45

@@ -28,6 +28,12 @@ from noc_console.services.metrics.report_settings import ReportSettings
 
 LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+LISTED = 40  # breaches and major incidents listed in the PDF/HTML; the CSV has them all
+WIDTHS = {  # column widths in per cent of the page, by heading
+    "Incident": 12, "Title": 34, "Priority": 8, "Clock": 10, "Due": 11, "Why it was missed": 25,
+    "Raised": 14, "Resolved": 14, "Took": 10, "Week": 16, "Opened": 10, "Open at end": 12,
+    "Response met": 12, "Resolution met": 12, "Breaches": 10, "MTTA": 10, "MTTR": 10,
+}  # fmt: skip
 STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #111; }
 h1 { font-size: 15pt; margin: 0; }
@@ -108,7 +114,7 @@ def _summary(m: Measures) -> list[str]:
         ("MTTR (business hours)", _time(m.mttr_business)),
         ("First-contact resolution", _pct(m.first_contact_rate)),
     ]
-    row = "".join(f'<td align="center"><span class="figure">{v}</span><br>'
+    row = "".join(f'<td align="center" width="12%"><span class="figure">{v}</span><br>'
                   f'<span class="muted">{k}</span></td>' for k, v in cells)  # fmt: skip
     more = (
         f"Response compliance {_pct(m.response_compliance)} · resolution compliance "
@@ -156,8 +162,8 @@ def _breach_list(report: ClientReport) -> list[str]:
         for b in report.breaches
     ]  # fmt: skip
     heads = ("Incident", "Title", "Priority", "Clock", "Due", "Why it was missed")
-    body = _table(heads, rows) if rows else "<p>No SLA breaches this month.</p>"
-    return [f"<h2>SLA breaches ({len(rows)})</h2>", body]
+    body = _table(heads, rows[:LISTED]) if rows else "<p>No SLA breaches this month.</p>"
+    return [f"<h2>SLA breaches ({len(rows)})</h2>", body, _more(len(rows), "breaches")]
 
 
 def _majors(report: ClientReport) -> list[str]:
@@ -168,8 +174,16 @@ def _majors(report: ClientReport) -> list[str]:
         rows.append((_e(r.key.external_id), _e(_short(r.title)), f"{r.created_at:%d %b %H:%M}",
                      f"{stopped:%d %b %H:%M}" if stopped else "—", took))  # fmt: skip
     heads = ("Incident", "Title", "Raised", "Resolved", "Took")
-    body = _table(heads, rows) if rows else "<p>No P1 (major) incidents this month.</p>"
-    return [f"<h2>Major incidents (P1) ({len(rows)})</h2>", body]
+    body = _table(heads, rows[:LISTED]) if rows else "<p>No P1 (major) incidents this month.</p>"
+    return [f"<h2>Major incidents (P1) ({len(rows)})</h2>", body, _more(len(rows), "incidents")]
+
+
+def _more(count: int, what: str) -> str:
+    if count <= LISTED:
+        return ""
+    return (
+        f'<p class="muted">… and {count - LISTED} more {what}: the CSV report lists them all.</p>'
+    )
 
 
 def _symptoms(report: ClientReport) -> list[str]:
@@ -186,12 +200,15 @@ def _table(heads: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: in
     def cls(i: int) -> str:
         return ' class="num"' if i >= numeric_from else ""
 
-    head = "".join(f"<th{cls(i)}>{h}</th>" for i, h in enumerate(heads))
+    def width(head: str) -> str:
+        return f' width="{WIDTHS[head]}%"' if head in WIDTHS else ""
+
+    head = "".join(f"<th{cls(i)}{width(h)}>{h}</th>" for i, h in enumerate(heads))
     body = "".join(
         "<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>"
         for row in rows
     )
-    return (f'<table class="list" width="100%" cellspacing="0" cellpadding="3"><tr>{head}</tr>'
+    return (f'<table class="list" width="100%" cellspacing="0" cellpadding="6"><tr>{head}</tr>'
             f"{body}</table>")  # fmt: skip
 
 
