@@ -30,7 +30,7 @@ LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LISTED = 40  # breaches and major incidents listed in the PDF/HTML; the CSV has them all
 WIDTHS = {  # column widths in per cent of the page, by heading
-    "Incident": 12, "Title": 34, "Priority": 8, "Clock": 10, "Due": 11, "Why it was missed": 25,
+    "Incident": 11, "Title": 31, "Priority": 7, "Clock": 10, "Due": 13, "Why it was missed": 28,
     "Raised": 14, "Resolved": 14, "Took": 10, "Week": 16, "Opened": 10, "Open at end": 12,
     "Response met": 12, "Resolution met": 12, "Breaches": 10, "MTTA": 10, "MTTR": 10,
 }  # fmt: skip
@@ -158,7 +158,7 @@ def _volume(report: ClientReport) -> list[str]:
 def _breach_list(report: ClientReport) -> list[str]:
     rows = [
         (_e(b.row.key.external_id), _e(_short(b.row.title)), b.row.priority.value, b.clock,
-         f"{b.due:%d %b %H:%M}", _e(b.reason))
+         f"{b.due:%d %b %H:%M}&nbsp;", _e(b.reason))
         for b in report.breaches
     ]  # fmt: skip
     heads = ("Incident", "Title", "Priority", "Clock", "Due", "Why it was missed")
