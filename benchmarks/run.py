@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from benchmarks import (
     bench_board,
     bench_ingest,
+    bench_metrics,
     bench_sla,
     bench_startup,
     bench_sync_demo,
@@ -33,6 +34,7 @@ def main() -> int:
         ("ingest", bench_ingest.measure),
         ("SLA engine", bench_sla.results),
         ("team mode (PostgreSQL, a service, 20 consoles)", bench_team.results),
+        ("metrics refresh", bench_metrics.results),
     ):
         print(f"measuring {name} …", flush=True)
         results.extend(run())

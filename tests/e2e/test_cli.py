@@ -76,6 +76,9 @@ def test_headless_commands_never_load_qt(tmp_path: Path) -> None:
         "from noc_console.cli import main\n"
         f"assert main(['--demo', 'export', '--format', 'json', '--out', {out!r}]) == 0\n"
         f"assert main(['--demo', '--db', 'sqlite:///{tmp_path}/c.db', 'sync', '--once']) == 0\n"
+        f"for fmt in ('csv', 'html'):\n"
+        f"    assert main(['--demo', 'report', '--client', 'Northwind Bank', '--period', "
+        f"'2026-11', '--format', fmt, '--out', {str(tmp_path / 'r')!r} + fmt]) in (0, 1)\n"
         "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt was imported'\n"
     )
     result = subprocess.run(
