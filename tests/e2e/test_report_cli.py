@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from noc_console.cli import main
 from noc_console.models.cache.store import Store
@@ -20,7 +21,10 @@ LOGO = Path(__file__).parents[2] / "resources" / "icons" / "noc-console.png"
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
+def workspace(tmp_path: Path, qapp: QApplication) -> Path:
+    """A cache with the hand-computed month. `qapp`: the report's PDF is drawn in this
+    process, and Qt allows one application per process: it must be pytest-qt's, or
+    every widget test after this one fails."""
     config = tmp_path / "config.toml"
     config.write_text(
         '[[connectors]]\nname = "demo"\ntype = "demo"\n\n'  # configured: the cache as it is
