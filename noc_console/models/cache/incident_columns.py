@@ -17,6 +17,7 @@ from noc_console.models.contract import ClientTerms, ClockTarget
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.models.pauses import Pause, due_date
 from noc_console.models.sla_clock import DueOrigin, SlaClock
+from noc_console.models.symptom import symptom
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,28 @@ def columns(
         "next_deadline": min(deadlines) if deadlines else None,
         "version": incident.version,
         "raw": incident.raw,
+        "symptom": symptom(incident.title, incident.category),
+        **_resolution_facts(incident, terms, pauses),
     }
+
+
+def _resolution_facts(
+    incident: Incident, terms: ClientTerms, pauses: list[Pause]
+) -> dict[str, Any]:
+    """What the metrics add up about a resolved incident (docs/metrics.md): the wall-clock
+    seconds it spent paused before resolution, and its time to resolve in the business
+    time of its resolution clock, pauses excluded."""
+    resolved = incident.resolved_at
+    if resolved is None:
+        return {"paused_s": None, "resolution_business_s": None}
+    created = incident.created_at
+    calendar = terms.calendar_for(terms.contract.target(incident.priority).resolution)
+    spans = [(max(p.start, created), min(p.end or resolved, resolved)) for p in pauses]
+    spans = [(a, b) for a, b in spans if b > a]
+    paused = sum(((b - a).total_seconds() for a, b in spans), 0.0)
+    business = calendar.business_time_between(created, resolved).total_seconds()
+    business -= sum(calendar.business_time_between(a, b).total_seconds() for a, b in spans)
+    return {"paused_s": round(paused), "resolution_business_s": max(0, round(business))}
 
 
 #: The stored columns a board row is made of, in the order `board_row` unpacks them.

@@ -139,8 +139,14 @@ INCIDENTS = Table(
     Column("version", String(200), default="", nullable=False),
     Column("raw", JSON, nullable=False),
     Column("snapshot", JSON),  # the source's last word, normalised
+    Column("symptom", String(200), server_default="", nullable=False),  # models/symptom.py
+    Column("paused_s", Integer),  # resolved: wall seconds paused before resolution
+    Column("resolution_business_s", Integer),  # resolved: business seconds, pauses excluded
     Index("ix_incidents_open_deadline", "is_open", "next_deadline"),
     Index("ix_incidents_created_at", "created_at"),
+    Index("ix_incidents_resolved_at", "resolved_at"),
+    Index("ix_incidents_responded_at", "responded_at"),
+    Index("ix_incidents_recurrence", "client_id", "symptom", "created_at"),
 )
 
 #: One stretch of time an incident spent in a pausing status.

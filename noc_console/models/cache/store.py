@@ -28,7 +28,13 @@ from sqlalchemy.sql.expression import ColumnElement, bindparam
 
 from noc_console.models.actions import Action, ActionState, FailureKind, QueuedAction, apply_to
 from noc_console.models.board_row import BoardRow, ChangeSet
-from noc_console.models.cache import alarm_ack_table, handover_table, history_table, outbox_table
+from noc_console.models.cache import (
+    alarm_ack_table,
+    handover_table,
+    history_table,
+    outbox_table,
+    tally_query,
+)
 from noc_console.models.cache.alarm_ack_table import AlarmAcknowledgement
 from noc_console.models.cache.bulk_write import execute_many
 from noc_console.models.cache.database import open_engine
@@ -56,6 +62,7 @@ from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.incident import Client, Incident, IncidentKey, Priority, Status, Tier
 from noc_console.models.pauses import Pause
 from noc_console.models.sla_clock import DueOrigin
+from noc_console.models.tally import Grouping, Tally
 
 _I = INCIDENTS.c
 _ROW_COLUMNS = tuple(INCIDENTS.c[name] for name in ROW_FIELDS)
@@ -417,6 +424,33 @@ class Store:
 
     def client(self, client_id: str) -> Client | None:
         return self._clients.get(client_id)
+
+    def clients(self) -> list[Client]:
+        """Every client the cache knows."""
+        return list(self._clients.values())
+
+    def contract_of(self, client_id: str) -> str:
+        """The name of the contract a client's clocks run on (configuration first)."""
+        return self._terms(client_id).contract.name
+
+    def tallies(self, start: datetime, end: datetime, now: datetime, by: Grouping,
+                client_id: str | None = None) -> dict[str, Tally]:  # fmt: skip
+        """The sums and counts the service metrics are made of, per group of `by`, for
+        `[start, end)` (see `models/cache/tally_query.py` and docs/metrics.md)."""
+        with self._reading() as connection:
+            found = tally_query.tallies(connection, start, end, now, by, client_id)
+        if by is not Grouping.CONTRACT:
+            return found
+        contracts: dict[str, Tally] = {}
+        for client_id_, tally in found.items():
+            name = self.contract_of(client_id_)
+            contracts[name] = contracts.get(name, Tally()) + tally
+        return contracts
+
+    def backlog_at(self, at: datetime, client_id: str | None = None) -> int:
+        """How many incidents were open at `at` (created before, not yet resolved)."""
+        with self._reading() as connection:
+            return tally_query.backlog_at(connection, at, client_id)
 
     def details(self, key: IncidentKey) -> tuple[dict[str, Any], list[Pause]] | None:
         """Everything stored about one incident (its columns) and its pause history."""
