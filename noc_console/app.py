@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
     from noc_console.services.board.live_rows import LiveRows
+    from noc_console.services.metrics import MetricsSnapshot, Period
     from noc_console.views.board.controller import BoardController
+    from noc_console.views.metrics.window import MetricsWindow
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,23 @@ def _add_settings_menu(window: QMainWindow, config: Config, runtime: Runtime | N
     window.addAction(action)
 
 
+def _add_metrics_menu(
+    window: QMainWindow, runtime: Runtime, controller: BoardController, config: Config
+) -> Callable[[], MetricsWindow]:
+    """Reports › Metrics… (Shift+M): read on the board's worker, from the same cache."""
+    from noc_console.views.metrics.menu import add_metrics_menu
+
+    store = runtime.store
+
+    def source(period: Period, now: datetime) -> MetricsSnapshot:
+        from noc_console.services.metrics import snapshot
+
+        return snapshot(store, period, now)
+
+    run, clock = controller.run_in_background, runtime.clock
+    return add_metrics_menu(window, source, run, clock, config.sla.policy.thresholds)
+
+
 def _rss_kb() -> int:
     """Resident memory in KiB (Linux; 0 where /proc is not there)."""
     try:
@@ -91,9 +111,11 @@ def run_gui(
     screenshot: Path | None = None,
     started: float | None = None,
     size: tuple[int, int] | None = None,
+    metrics: bool = False,
 ) -> int:
     """Run the board until its window closes. `started` is `time.perf_counter()` at launch;
-    `size` sets the window's size (screenshots at a given screen size)."""
+    `size` sets the window's size (screenshots at a given screen size); `metrics` opens
+    the Metrics view too (with `screenshot`, that view is the picture)."""
     started = time.perf_counter() if started is None else started
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -122,6 +144,7 @@ def run_gui(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name
     )
     _add_settings_menu(window, config, runtime)
+    open_metrics = _add_metrics_menu(window, runtime, controller, config)
     outcome = {"code": 0}
 
     def report_first_paint() -> None:
@@ -136,7 +159,12 @@ def run_gui(
 
     controller.loaded.connect(report_first_paint)
 
-    if screenshot is not None:
+    if screenshot is not None and metrics:
+        shown = open_metrics()
+        save_soon = _arrange_screenshot(shown, controller.tick, screenshot, outcome)
+        controller.synced.connect(shown.refresh)  # the first sync's incidents counted too
+        controller.synced.connect(lambda: shown.refreshed.connect(save_soon))
+    elif screenshot is not None:
 
         def first_data() -> None:  # show an incident in the detail panel too
             if window.model.rowCount() and not window.table.currentIndex().isValid():
@@ -151,6 +179,10 @@ def run_gui(
         size = BOARD_SCREENSHOT_SIZE  # the offscreen screen is small: not fitted to it
     if size is not None:
         window.resize(*size)
+    if metrics:
+        shown = open_metrics()
+        if size is not None:
+            shown.resize(*size)
     return _run(app, controller, runtime, outcome)
 
 

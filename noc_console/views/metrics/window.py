@@ -1,0 +1,189 @@
+"""The Metrics window (Shift+M on the board, Reports › Metrics…): per-client table,
+trend charts and a period picker, all from one `MetricsSnapshot` read on the worker.
+
+Keys: Alt+P the period, F5 refresh, S sorts the table by the current cell's column
+(again: the other way), Tab between table and picker, Esc closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from noc_console import APP_NAME
+from noc_console.models.clock import Clock
+from noc_console.models.clock_text import duration
+from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, SlaThresholds
+from noc_console.services.metrics import MetricsSnapshot, Period, TrendPoint
+from noc_console.views.metrics.chart import Series, TrendChart
+from noc_console.views.metrics.compliance import compliance_text, percent
+from noc_console.views.metrics.period_picker import PeriodPicker
+from noc_console.views.metrics.table_model import COMPLIANCE, SORT_ROLE, MetricsTableModel
+from noc_console.views.theme import tokens
+from noc_console.views.worker import Op, Runner
+
+#: Reads the snapshot of a period at an instant (on the worker: it reads the cache).
+MetricsSource = Callable[[Period, datetime], MetricsSnapshot]
+HINTS = "Alt+P period · F5 refresh · S sort by this column (again: reverse) · Esc close"
+OPENED, RESOLVED, MTTR, COMPLIANT = "#56b4e9", "#009e73", "#e69f00", "#cc79a7"  # Okabe–Ito
+
+
+class MetricsWindow(QWidget):
+    """Service metrics for a period.
+
+    Signals:
+        refreshed(): a new snapshot is on screen.
+    """
+
+    refreshed = Signal()
+
+    def __init__(
+        self,
+        source: MetricsSource,
+        run: Runner,
+        clock: Clock,
+        thresholds: SlaThresholds = DEFAULT_THRESHOLDS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle(f"{APP_NAME} — Metrics")
+        self._source, self._run, self._clock = source, run, clock
+        self.thresholds = thresholds
+        self.snapshot: MetricsSnapshot | None = None
+        self.picker = PeriodPicker(self)
+        caption = QLabel("&Period", self)
+        caption.setBuddy(self.picker)
+        self.picker.currentIndexChanged.connect(self.refresh)
+        self.status = QLabel("", self)
+        self.status.setObjectName("metricsStatus")
+        self.status.setStyleSheet(f"color: {tokens()['muted']};")
+        self.totals = QLabel("", self)
+        self.totals.setObjectName("metricsTotals")
+        self.totals.setTextFormat(Qt.TextFormat.PlainText)
+        top = QHBoxLayout()
+        top.addWidget(caption)
+        top.addWidget(self.picker)
+        top.addSpacing(12)
+        top.addWidget(self.totals, 1)
+        top.addWidget(self.status)
+
+        self.model = MetricsTableModel(thresholds, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView(self)
+        self.table.setObjectName("metricsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COMPLIANCE, Qt.SortOrder.AscendingOrder)  # worst first
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(0, 200)
+        sort = QShortcut(QKeySequence("S"), self.table)
+        sort.setContext(Qt.ShortcutContext.WidgetShortcut)
+        sort.activated.connect(self.sort_by_current_column)
+
+        hours = lambda v: f"{v:g} h"  # noqa: E731 (an axis' text, one line)
+        self.volume = TrendChart("Opened vs resolved per day", lambda v: f"{v:,.0f}", self)
+        self.mttr = TrendChart("MTTR per week", hours, self)
+        self.compliance = TrendChart(
+            "SLA compliance per month", lambda v: f"{v * 100:.0f} %", self, top=1.0,
+            guides=(thresholds.warning_at, thresholds.critical_at),
+        )  # fmt: skip
+        charts = QWidget(self)
+        row = QHBoxLayout(charts)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.volume, 2)
+        row.addWidget(self.mttr, 1)
+        row.addWidget(self.compliance, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(charts)
+        self.splitter.setSizes([500, 280])
+        self.hints = QLabel(HINTS, self)
+        self.hints.setStyleSheet(f"color: {tokens()['muted']};")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.hints)
+        QShortcut(QKeySequence("F5"), self, self.refresh)
+        QShortcut(QKeySequence("Esc"), self, self.close)
+        self.resize(1400, 860)
+
+    def refresh(self) -> None:
+        """Read the picked period's snapshot on the worker; it is shown when it arrives."""
+        now = self._clock.now()
+        period = self.picker.period(now)
+        source = self._source
+        self.status.setText(f"{period.label} · reading…")
+        Op(lambda: source(period, now), self._show, self._failed).start(self._run)
+
+    def sort_by_current_column(self) -> None:
+        """S: sort by the current cell's column; S again on it reverses the order."""
+        column = max(0, self.table.currentIndex().column())
+        header = self.table.horizontalHeader()
+        same = header.sortIndicatorSection() == column
+        ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+        order = Qt.SortOrder.DescendingOrder if same and ascending else Qt.SortOrder.AscendingOrder
+        self.table.sortByColumn(column, order)
+
+    def _show(self, snapshot: MetricsSnapshot) -> None:
+        if snapshot.period != self.picker.period(snapshot.computed_at):
+            return  # another period was picked meanwhile: its own read follows
+        self.snapshot = snapshot
+        self.model.set_lines(snapshot.clients)
+        t = snapshot.total
+        mtta = duration(t.mtta) if t.mtta else "—"
+        mttr = duration(t.mttr) if t.mttr else "—"
+        self.totals.setText(
+            f"All clients: {t.opened:,} opened · {t.resolved:,} resolved · MTTA {mtta} · "
+            f"MTTR {mttr} · compliance {compliance_text(t.compliance, self.thresholds)} · "
+            f"{t.breaches:,} breaches · first contact {percent(t.first_contact_rate)}"
+        )
+        at = snapshot.computed_at.astimezone()
+        self.status.setText(f"{snapshot.period.label} · {len(snapshot.clients)} clients · "
+                            f"computed {at:%H:%M}")  # fmt: skip
+        self._charts(snapshot)
+        self.refreshed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self.status.setText(f"could not read the metrics: {error}")
+
+    def _charts(self, s: MetricsSnapshot) -> None:
+        days = [p.period.start.strftime("%d %b") for p in s.daily]
+        self.volume.set_data(days, [
+            Series("Opened", tuple(float(p.measures.opened) for p in s.daily), OPENED),
+            Series("Resolved", tuple(float(p.measures.resolved) for p in s.daily), RESOLVED),
+        ])  # fmt: skip
+        weeks = [f"W{p.period.start.isocalendar().week}" for p in s.weekly]
+        self.mttr.set_data(weeks, [Series("MTTR", tuple(_hours(p) for p in s.weekly), MTTR)])
+        months = [p.period.start.strftime("%b %Y") for p in s.monthly]
+        shares = tuple(p.measures.compliance for p in s.monthly)
+        self.compliance.set_data(months, [Series("Compliance", shares, COMPLIANT, bars=False)])
+
+
+def _hours(point: TrendPoint) -> float | None:
+    mttr = point.measures.mttr
+    return round(mttr / timedelta(hours=1), 2) if mttr is not None else None
