@@ -162,8 +162,15 @@ def run_gui(
     if screenshot is not None and metrics:
         shown = open_metrics()
         save_soon = _arrange_screenshot(shown, controller.tick, screenshot, outcome)
-        controller.synced.connect(shown.refresh)  # the first sync's incidents counted too
-        controller.synced.connect(lambda: shown.refreshed.connect(save_soon))
+        once = {"armed": False}
+
+        def after_first_sync() -> None:  # the first sync's incidents counted too
+            if not once["armed"]:
+                once["armed"] = True
+                shown.refreshed.connect(save_soon)
+                shown.refresh()
+
+        controller.synced.connect(after_first_sync)
     elif screenshot is not None:
 
         def first_data() -> None:  # show an incident in the detail panel too
@@ -200,6 +207,7 @@ def run_wall(
     from PySide6.QtCore import QSettings
 
     from noc_console.models.clock import SystemClock
+    from noc_console.services.wall.metrics_summary import wall_metrics
     from noc_console.services.wall.scope import ClientScope
     from noc_console.views.wall.placement import WallPlacement
     from noc_console.views.wall.window import WallWindow
@@ -214,6 +222,7 @@ def run_wall(
         ClientScope.parse(clients),
         config.sla,
         pace=SystemClock(),  # pages turn in real seconds even on a sped-up demo
+        metrics=lambda now, scope, tiles: wall_metrics(runtime.store, now, scope, tiles),
     )
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     placement = WallPlacement(window, screen, settings)

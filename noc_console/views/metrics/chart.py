@@ -33,11 +33,14 @@ class Series:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at or above `value` (an axis' top)."""
+    """An axis' top at or above `value`: four times a round step (1, 1.5, 2, 2.5, 3, 4,
+    5, 6 or 8 × 10ⁿ), so each of the four grid lines gets a round value."""
     if value <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value))
+    quarter = value / 4
+    power = 10 ** math.floor(math.log10(quarter))
+    step = next(m * power for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= quarter)
+    return float(step * 4)
 
 
 class TrendChart(QWidget):

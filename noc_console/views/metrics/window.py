@@ -105,9 +105,8 @@ class MetricsWindow(QWidget):
         sort.setContext(Qt.ShortcutContext.WidgetShortcut)
         sort.activated.connect(self.sort_by_current_column)
 
-        hours = lambda v: f"{v:g} h"  # noqa: E731 (an axis' text, one line)
         self.volume = TrendChart("Opened vs resolved per day", lambda v: f"{v:,.0f}", self)
-        self.mttr = TrendChart("MTTR per week", hours, self)
+        self.mttr = TrendChart("MTTR per week", _hours_text, self)
         self.compliance = TrendChart(
             "SLA compliance per month", lambda v: f"{v * 100:.0f} %", self, top=1.0,
             guides=(thresholds.warning_at, thresholds.critical_at),
@@ -152,8 +151,11 @@ class MetricsWindow(QWidget):
     def _show(self, snapshot: MetricsSnapshot) -> None:
         if snapshot.period != self.picker.period(snapshot.computed_at):
             return  # another period was picked meanwhile: its own read follows
+        first = self.snapshot is None
         self.snapshot = snapshot
         self.model.set_lines(snapshot.clients)
+        if first:  # fifteen columns, a few hundred rows: fitted once, then the user's
+            self.table.resizeColumnsToContents()
         t = snapshot.total
         mtta = duration(t.mtta) if t.mtta else "—"
         mttr = duration(t.mttr) if t.mttr else "—"
@@ -182,6 +184,11 @@ class MetricsWindow(QWidget):
         months = [p.period.start.strftime("%b %Y") for p in s.monthly]
         shares = tuple(p.measures.compliance for p in s.monthly)
         self.compliance.set_data(months, [Series("Compliance", shares, COMPLIANT, bars=False)])
+
+
+def _hours_text(hours: float) -> str:
+    """An MTTR axis' value: hours, or days past three of them."""
+    return f"{hours:g} h" if hours < 72 else f"{hours / 24:.3g} d"
 
 
 def _hours(point: TrendPoint) -> float | None:

@@ -13,6 +13,7 @@ simulated day runs in seconds under a `ManualClock`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -34,12 +35,20 @@ from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import queues
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import FeedStatus
-from noc_console.services.wall.config import DEADLINES, OVERVIEW, QUEUE_PREFIX, WallSettings
+from noc_console.services.wall.config import (
+    DEADLINES,
+    METRICS,
+    OVERVIEW,
+    QUEUE_PREFIX,
+    WallSettings,
+)
+from noc_console.services.wall.metrics_summary import WallMetrics
 from noc_console.services.wall.rotation import Rotation, pixel_shift
 from noc_console.services.wall.scope import ClientScope
 from noc_console.services.wall.summary import WallSummary, summarise
 from noc_console.views.board.controller import BoardController
 from noc_console.views.theme import tokens
+from noc_console.views.wall.metrics_page import MetricsPage
 from noc_console.views.wall.pages import ListPage, OverviewPage
 from noc_console.views.wall.scale import WallScale, apply_scale, label
 from noc_console.views.wall.status import wall_banner, wall_status
@@ -50,7 +59,10 @@ log = logging.getLogger(__name__)
 
 SUMMARY_REFRESH_MS = 5000  # at risk / breached / escalate change with time alone
 PULSE_MS = 600
-Page = OverviewPage | ListPage
+Page = OverviewPage | ListPage | MetricsPage
+#: Reads the `metrics` page's figures at an instant for a scope, with sparklines for so
+#: many clients (on the worker: it reads the cache).
+WallMetricsSource = Callable[[datetime, ClientScope, int], WallMetrics]
 
 
 class WallWindow(QWidget):
@@ -75,6 +87,7 @@ class WallWindow(QWidget):
         scope: ClientScope | None = None,
         sla: SlaSettings | None = None,
         pace: Clock | None = None,
+        metrics: WallMetricsSource | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(f"{APP_NAME} — wall")
@@ -98,6 +111,8 @@ class WallWindow(QWidget):
         self._shift = (0, 0)
         self._margin = 0
         self._pulse_on = False
+        self._metrics_source = metrics
+        self._metrics_reading = False
 
         self.scope_label = ElidedLabel("head", self)
         self.page_label = label("", "head", self)
@@ -139,6 +154,8 @@ class WallWindow(QWidget):
         self._root.addWidget(self.stack, 1)
         self._root.addLayout(footer)
 
+        controller.loaded.connect(self.refresh_metrics)  # before the summary: its op runs first
+        controller.synced.connect(self.refresh_metrics)
         controller.loaded.connect(self.refresh)
         controller.applied.connect(self.refresh)
         controller.ticked.connect(self.tick)
@@ -183,6 +200,29 @@ class WallWindow(QWidget):
             self._summarised,
         ).start(self._controller.run_in_background)
 
+    def refresh_metrics(self) -> None:
+        """Read the `metrics` page's figures on the worker (after loading and each sync:
+        they change with closed incidents, not by the second); one read at a time."""
+        page = self.pages.get(METRICS)
+        source = self._metrics_source
+        if not isinstance(page, MetricsPage) or source is None or self._metrics_reading:
+            return
+        self._metrics_reading = True
+        now, scope, tiles = self._clock.now(), self.scope, max(page.capacity, 24)
+        Op(lambda: source(now, scope, tiles), self._metrics_read, self._metrics_failed).start(
+            self._controller.run_in_background
+        )
+
+    def _metrics_read(self, metrics: WallMetrics) -> None:
+        self._metrics_reading = False
+        page = self.pages.get(METRICS)
+        if isinstance(page, MetricsPage):
+            page.show_metrics(metrics, self._thresholds)
+
+    def _metrics_failed(self, error: BaseException) -> None:
+        self._metrics_reading = False
+        log.warning("wall metrics: %s", error)
+
     def tick(self) -> None:
         """Once a second: clocks, rotation, banner, status line, burn-in shift."""
         now, pace_now = self._clock.now(), self._pace.now()
@@ -225,6 +265,8 @@ class WallWindow(QWidget):
         most = self.settings.rows_per_page
         if name == OVERVIEW:
             return OverviewPage(self)
+        if name == METRICS:
+            return MetricsPage(self)
         if name == DEADLINES:
             page = ListPage(name, "Next deadlines", most, self)
         else:
