@@ -36,9 +36,10 @@ def add_metrics_menu(
         if not made:
             made.append(MetricsWindow(source, run, clock, thresholds, window))
         metrics = made[0]
+        if metrics.isVisible():  # behind the board: bring it forward
+            metrics.raise_()
+            metrics.activateWindow()
         metrics.show()
-        metrics.raise_()
-        metrics.activateWindow()
         metrics.refresh()
         return metrics
 
