@@ -12,7 +12,14 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks import bench_board, bench_ingest, bench_sla, bench_startup, bench_sync_demo
+from benchmarks import (
+    bench_board,
+    bench_ingest,
+    bench_metrics,
+    bench_sla,
+    bench_startup,
+    bench_sync_demo,
+)
 from benchmarks.dataset import populated_cache
 from benchmarks.harness import Result, save, table
 
@@ -25,6 +32,7 @@ def main() -> int:
         ("board", bench_board.measure),
         ("ingest", bench_ingest.measure),
         ("SLA engine", bench_sla.results),
+        ("metrics refresh", bench_metrics.results),
     ):
         print(f"measuring {name} …", flush=True)
         results.extend(run())

@@ -24,6 +24,7 @@ from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.record_text import clean
 from noc_console.paths import default_cache_url, default_config_path, demo_cache_url
+from noc_console.report_command import add_report_parser
 from noc_console.services.config import Config, load_config
 from noc_console.services.export import export_records, write_export
 from noc_console.services.handover.desk import HandoverDesk
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         "set-password", help="store the password of the --db login in the keyring (read from "
         "standard input, or prompted for) and log in with it"
     )  # fmt: skip
+    add_report_parser(commands)
     handover = commands.add_parser("handover", help="write a shift handover as HTML or PDF")
     handover.add_argument("--format", required=True, choices=FORMATS)
     handover.add_argument("--out", type=Path, required=True, help="file to write")
@@ -193,6 +195,8 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
         return run_connectors_command(config, args.connectors_command, name, db_url)
     if args.command == "handover":
         return _handover(config, db_url, demo, args, clock)
+    if args.command == "report":
+        return _report(config, db_url, demo, args, clock)
     if args.command == "outbox":
         return _outbox(config, db_url, args)
     if args.command == "act":
@@ -256,6 +260,20 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
                 print(f"  #{queued.seq} {queued.state.value} {queued.action.kind.value} on "
                       f"{queued.action.key}: {reason}", file=sys.stderr)  # fmt: skip
         return EXIT_ENVIRONMENT if failed else 0
+    finally:
+        runtime.close()
+
+
+def _report(
+    config: Config, db_url: str, demo: bool, args: argparse.Namespace, clock: Clock | None
+) -> int:
+    from noc_console.report_command import run_report
+
+    runtime = build_runtime(config, db_url, demo, clock)
+    try:
+        if demo:  # the demo feed is in-process: sync it so its cache is current
+            runtime.engine.run_once()
+        return run_report(config, runtime.store, runtime.clock, args)
     finally:
         runtime.close()
 

@@ -8,7 +8,7 @@ The expected figures are in `EXPECTED`, worked out by hand in the comments.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from noc_console.models.cache.store import Store
@@ -39,6 +39,7 @@ def versions(number: str, client: str, title: str, priority: Priority, created: 
 def history() -> list[list[Incident]]:
     """Every incident's versions, oldest first."""
     ip, res, wait = Status.IN_PROGRESS, Status.RESOLVED, Status.WAITING_CUSTOMER
+    # fmt: off
     return [
         # A1: P2 Gold (30 min / 4 h). Answered in 10 min, resolved in 2 h: both met. L1.
         versions("A1", "acme", "VPN tunnel down at site 3", Priority.P2, at(2, 9), [
@@ -67,10 +68,11 @@ def history() -> list[list[Incident]]:
         versions("A4", "acme", "Disk full on SQL02", Priority.P4, at(25, 10, month=10), [
             {"status": ip, "tier": Tier.L2, "updated_at": at(25, 10, 30, month=10),
              "responded_at": at(25, 10, 30, month=10)},
-            {"status": res, "updated_at": at(26, 10, month=10), "resolved_at": at(26, 10, month=10)},
+            {"status": res, "updated_at": at(26, 10, month=10),
+             "resolved_at": at(26, 10, month=10)},
             {"status": ip, "updated_at": at(5, 8), "resolved_at": None},
             {"status": res, "updated_at": at(5, 12), "resolved_at": at(5, 12)},
-        ]),  # fmt: skip
+        ]),
         # B1: P3 Standard (4 h / 24 h of office hours) raised Friday 16:00, answered
         # 17:00 (met), resolved Tuesday 10:00: 90 h wall-clock, 14 business hours
         # (Fri 2 + Mon 10 + Tue 2): met. L1.
@@ -88,7 +90,8 @@ def history() -> list[list[Incident]]:
         versions("B3", "beta", "Printer offline in office 5", Priority.P3, at(27, 17, 30), [
             {"updated_at": at(27, 17, 30)},
         ]),
-    ]  # fmt: skip
+    ]
+    # fmt: on
 
 
 def fill(store: Store, order: list[list[Incident]] | None = None) -> None:

@@ -4,6 +4,7 @@ metrics_month.py) and, with hypothesis, on generated histories."""
 from __future__ import annotations
 
 import random
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,7 +90,8 @@ def test_one_clients_measures_leave_the_others_out(store: Store) -> None:
 def test_a_clock_still_running_is_not_decided_until_it_runs_out(store: Store) -> None:
     fill(store, [history()[5]])  # B2: response due 20 Nov 10:00, resolution 17:00
     before = measure(store, NOVEMBER, at(20, 9, 30))["beta"]
-    assert before.compliance is None and before.breaches == 0
+    assert before.compliance is None
+    assert before.breaches == 0
     between = measure(store, NOVEMBER, at(20, 12))["beta"]
     assert (between.tally.response_breached, between.tally.resolution_breached) == (1, 0)
     assert measure(store, NOVEMBER, NOW)["beta"].breaches == 2
@@ -101,7 +103,9 @@ def test_client_table_lists_quiet_clients_with_empty_measures(store: Store) -> N
     lines = client_table(store, NOVEMBER, NOW)
     assert [line.client_id for line in lines] == ["acme", "beta", "calm"]
     calm = lines[2].measures
-    assert calm.opened == 0 and calm.mtta is None and calm.compliance is None
+    assert calm.opened == 0
+    assert calm.mtta is None
+    assert calm.compliance is None
 
 
 def test_trend_points_add_up_to_the_period_and_carry_the_backlog(store: Store) -> None:
@@ -111,18 +115,22 @@ def test_trend_points_add_up_to_the_period_and_carry_the_backlog(store: Store) -
         points = trend(store, NOVEMBER, NOW, step)
         assert len(points) == count
         assert sum((p.measures.tally for p in points), Tally()) == whole
-        assert points[0].period.start == NOVEMBER.start and points[-1].period.end == NOVEMBER.end
+        assert points[0].period.start == NOVEMBER.start
+        assert points[-1].period.end == NOVEMBER.end
     days = {p.period.start.day: p for p in trend(store, NOVEMBER, NOW, Step.DAY)}
     assert days[1].backlog == 1  # A4, raised in October, resolved (last) on 5 Nov
-    assert days[2].measures.opened == 1 and days[2].backlog == 1  # A1 opened and resolved
-    assert days[5].backlog == 0 and days[5].measures.resolved == 1
+    assert days[2].measures.opened == 1
+    assert days[2].backlog == 1
+    assert days[5].backlog == 0
+    assert days[5].measures.resolved == 1
     assert days[30].backlog == 2  # B2 and B3 still open
 
 
 def test_snapshot_holds_the_views_figures(store: Store) -> None:
     fill(store)
     view = snapshot(store, NOVEMBER, NOW)
-    assert view.total.opened == 6 and view.total.resolved == 5
+    assert view.total.opened == 6
+    assert view.total.resolved == 5
     assert [line.name for line in view.clients] == ["Acme Ltd", "Beta GmbH"]
     assert (len(view.daily), len(view.weekly), len(view.monthly)) == (30, 6, 1)
     assert view.monthly[0].measures == view.total
@@ -135,7 +143,8 @@ def test_periods_are_named_and_refused_as_people_write_them() -> None:
     for bad in ("2026-13", "Nov 2026", "2026-1", ""):
         with pytest.raises(ValueError, match="YYYY-MM"):
             Period.month(bad)
-    assert NOVEMBER.is_future(at(1, 0, month=10)) and not NOVEMBER.is_future(NOW)
+    assert NOVEMBER.is_future(at(1, 0, month=10))
+    assert not NOVEMBER.is_future(NOW)
     assert NOVEMBER.previous() == Period(at(1, 0, month=10) + timedelta(days=1), NOVEMBER.start)
 
 
@@ -163,10 +172,21 @@ def month_of_incidents(draw: st.DrawFn) -> list[Incident]:
     return made
 
 
-def fresh(tmp_path: Path, name: str) -> Store:
-    store = Store.open(f"sqlite:///{tmp_path / name}.sqlite3")
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated cache with the three clients, copied for each example (migrating a
+    new file each time would be most of these tests' time)."""
+    path = tmp_path_factory.mktemp("template") / "cache.sqlite3"
+    store = Store.open(f"sqlite:///{path}")
     store.upsert_clients([Client(c, c.upper(), "Gold") for c in "abc"])
-    return store
+    store.close()
+    return path
+
+
+def fresh(template: Path, folder: Path, name: str) -> Store:
+    copy = folder / f"{name}.sqlite3"
+    shutil.copyfile(template, copy)
+    return Store.open(f"sqlite:///{copy}")
 
 
 _SETTINGS = settings(max_examples=25, deadline=None,
@@ -176,14 +196,17 @@ _SETTINGS = settings(max_examples=25, deadline=None,
 @_SETTINGS
 @given(month_of_incidents(), st.randoms(use_true_random=False))
 def test_measures_do_not_depend_on_the_order_records_arrive_in(
-    tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident], rng: random.Random
+    template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    incidents: list[Incident],
+    rng: random.Random,
 ) -> None:
     folder = tmp_path_factory.mktemp("order")
     shuffled = list(incidents)
     rng.shuffle(shuffled)
     results = []
     for name, order in (("given", incidents), ("shuffled", shuffled)):
-        store = fresh(folder, name)
+        store = fresh(template, folder, name)
         for incident in order:  # one page each: the order reaches the store
             store.upsert_incidents([incident])
         results.append(measure(store, NOVEMBER, NOW, Grouping.PRIORITY))
@@ -196,9 +219,9 @@ def test_measures_do_not_depend_on_the_order_records_arrive_in(
 @_SETTINGS
 @given(month_of_incidents())
 def test_compliance_is_complete_when_every_clock_is_met(
-    tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident]
+    template: Path, tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident]
 ) -> None:
-    store = fresh(tmp_path_factory.mktemp("met"), "met")
+    store = fresh(template, tmp_path_factory.mktemp("met"), "met")
     # Due dates from the source, each a minute after its clock stopped: every clock met.
     store.upsert_incidents([
         i.evolve(response_due=i.responded_at + timedelta(minutes=1),
@@ -206,23 +229,25 @@ def test_compliance_is_complete_when_every_clock_is_met(
         for i in incidents if i.responded_at and i.resolved_at
     ])  # fmt: skip
     for found in measure(store, NOVEMBER, NOW).values():
-        assert found.compliance == 1.0 and found.breaches == 0
+        assert found.compliance == 1.0
+        assert found.breaches == 0
     store.close()
 
 
 @_SETTINGS
 @given(month_of_incidents())
 def test_compliance_is_nil_when_every_clock_is_missed(
-    tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident]
+    template: Path, tmp_path_factory: pytest.TempPathFactory, incidents: list[Incident]
 ) -> None:
-    store = fresh(tmp_path_factory.mktemp("missed"), "missed")
+    store = fresh(template, tmp_path_factory.mktemp("missed"), "missed")
     store.upsert_incidents([
         i.evolve(response_due=i.responded_at - timedelta(seconds=1),
                  resolution_due=i.resolved_at - timedelta(seconds=1))
         for i in incidents if i.responded_at and i.resolved_at
     ])  # fmt: skip
     for found in measure(store, NOVEMBER, NOW).values():
-        assert found.compliance == 0.0 and found.breaches == 2 * found.resolved
+        assert found.compliance == 0.0
+        assert found.breaches == 2 * found.resolved
     store.close()
 
 
@@ -231,13 +256,11 @@ def test_compliance_is_nil_when_every_clock_is_missed(
 def test_tallies_add_up_in_any_order(parts: list[Tally]) -> None:
     forwards = sum(parts, Tally())
     backwards = sum(reversed(parts), Tally())
-    assert forwards.opened == backwards.opened and forwards.resolved == backwards.resolved
+    assert forwards.opened == backwards.opened
+    assert forwards.resolved == backwards.resolved
     assert forwards.resolution_s == pytest.approx(backwards.resolution_s)
 
 
 def _rounded(m: Measures) -> tuple[object, ...]:
     return (m.opened, m.resolved, m.mtta, m.mttr, m.mttr_business, m.compliance, m.breaches,
             m.first_contact_rate, m.recurrence_rate)  # fmt: skip
-
-
-

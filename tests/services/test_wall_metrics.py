@@ -48,7 +48,8 @@ def test_tiles_worst_first_with_a_day_by_day_sparkline(november: Store) -> None:
 
 def test_sparklines_only_for_the_tiles_on_screen(november: Store) -> None:
     first, second = wall_metrics(november, TUESDAY, ClientScope(), tiles=1).clients
-    assert len(first.daily) == 14 and second.daily == ()
+    assert len(first.daily) == 14
+    assert second.daily == ()
 
 
 def test_a_scoped_wall_adds_up_nobody_elses_incidents(november: Store) -> None:

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.sla_clock import ClockState, SlaThresholds
+from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaThresholds
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
@@ -60,7 +60,7 @@ def november(store: Store) -> Store:
 
 
 def open_view(
-    qtbot: QtBot, store: Store, thresholds: SlaThresholds = SlaThresholds()
+    qtbot: QtBot, store: Store, thresholds: SlaThresholds = DEFAULT_THRESHOLDS
 ) -> Iterator[MetricsWindow]:
     clock = ManualClock(NOV)
     window, controller = board(qtbot, store, clock)
@@ -112,7 +112,9 @@ def test_the_table_shows_the_hand_computed_figures_with_the_bands_mark(
     acme = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == "Acme Ltd")
     cell = proxy.index(acme, column("Compliance"))
     assert cell.data() == "▲ 57.1 %"
-    assert cell.data(Qt.ItemDataRole.BackgroundRole) == QColor(STATE_COLOURS[ClockState.BREACHED][0])  # type: ignore[index]
+    red = STATE_COLOURS[ClockState.BREACHED]
+    assert red is not None
+    assert cell.data(Qt.ItemDataRole.BackgroundRole) == QColor(red[0])
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == "▲ below 75 %"
     assert proxy.index(acme, column("MTTA")).data() == "20m 00s"  # (600 + 2700 + 300) / 3
     assert proxy.index(acme, column("Opened")).data() == "3"
@@ -159,9 +161,7 @@ def test_the_trend_charts_show_the_snapshots_points(view: MetricsWindow) -> None
     assert view.compliance.guides == (0.75, 0.90)  # the board's SLA thresholds
 
 
-def test_compliance_is_coloured_by_the_configured_thresholds(
-    qtbot: QtBot, november: Store
-) -> None:
+def test_compliance_is_coloured_by_the_configured_thresholds(qtbot: QtBot, november: Store) -> None:
     lenient = SlaThresholds(warning_at=0.5, critical_at=0.55)
     for view in open_view(qtbot, november, lenient):
         proxy = view.proxy

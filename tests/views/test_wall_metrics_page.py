@@ -62,8 +62,10 @@ def page_of(wall: WallWindow) -> MetricsPage:
 
 def test_today_against_last_week_with_a_mark_beside_the_colour(wall: WallWindow) -> None:
     page = page_of(wall)
-    assert wall.current_page == "metrics" and wall.page_label.text() == "Service metrics"
-    assert page.opened.number.text() == "1" and page.resolved.number.text() == "2"
+    assert wall.current_page == "metrics"
+    assert wall.page_label.text() == "Service metrics"
+    assert page.opened.number.text() == "1"
+    assert page.resolved.number.text() == "2"
     assert page.mtta.number.text() == "▼ 5m 00s"  # faster than last week's 52m 30s
     assert page.mtta.caption.text() == "MTTA today · last week 52m 30s"
     assert page.mttr.number.text() == "▼ 1d 22h"
@@ -77,8 +79,10 @@ def test_a_tile_per_client_worst_first_with_its_sparkline(wall: WallWindow) -> N
     acme, beta = shown
     assert acme.figure.text() == "▲ 66.7 %"
     assert acme.words.text() == "▲ below 75 % · 1 breached"
-    assert beta.figure.text() == "✓ 100 %" and beta.words.text() == "✓ on target"
-    assert len(acme.spark.values) == 14 and acme.spark.values[-1] == 1.0
+    assert beta.figure.text() == "✓ 100 %"
+    assert beta.words.text() == "✓ on target"
+    assert len(acme.spark.values) == 14
+    assert acme.spark.values[-1] == 1.0
     assert acme.spark.guide == 0.9
     assert not page.more.isVisibleTo(page)
 
@@ -87,7 +91,8 @@ def test_every_text_on_the_page_is_wall_sized(wall: WallWindow) -> None:
     page = page_of(wall)
     smallest = WallScale.for_size(wall.size()).px("small")  # ~26 px at 1080p: read at 5 m
     labels = [w for w in page.findChildren(QLabel) if w.isVisibleTo(page)]
-    assert labels and all(w.property(ROLE) for w in labels)
+    assert labels
+    assert all(w.property(ROLE) for w in labels)
     assert min(w.font().pixelSize() for w in labels) >= smallest >= 26
 
 
@@ -95,4 +100,5 @@ def test_a_scoped_wall_shows_only_its_clients(qtbot: QtBot, store: Store) -> Non
     for wall in metrics_wall(qtbot, store, ClientScope.parse("beta")):
         page = page_of(wall)
         assert [t.name.text() for t in page.tiles if t.isVisibleTo(page)] == ["Beta GmbH"]
-        assert page.opened.number.text() == "0" and page.resolved.number.text() == "1"
+        assert page.opened.number.text() == "0"
+        assert page.resolved.number.text() == "1"

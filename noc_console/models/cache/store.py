@@ -447,6 +447,12 @@ class Store:
             contracts[name] = contracts.get(name, Tally()) + tally
         return contracts
 
+    def top_symptoms(self, client_id: str, start: datetime, end: datetime,
+                     limit: int = 5) -> list[tuple[str, int, str]]:  # fmt: skip
+        """A client's recurring symptoms in `[start, end)`: (symptom, count, a title)."""
+        with self._reading() as connection:
+            return tally_query.symptoms(connection, client_id, start, end, limit)
+
     def backlog_at(self, at: datetime, client_id: str | None = None) -> int:
         """How many incidents were open at `at` (created before, not yet resolved)."""
         with self._reading() as connection:

@@ -69,11 +69,11 @@ def _day_sqlite(element: _Day, compiler: Any, **kw: Any) -> str:
 
 
 def seconds(start: Any, end: Any) -> ColumnElement[float]:
-    return _Seconds(start, end)  # type: ignore[return-value]
+    return _Seconds(start, end)
 
 
 def day(value: Any) -> ColumnElement[str]:
-    return _Day(value)  # type: ignore[return-value]
+    return _Day(value)
 
 
 def tallies(
@@ -135,7 +135,7 @@ def tallies(
         scoped(
             or_(
                 _between(answered, start, end),
-                and_(answered.is_(None), due >= start, due < cut),
+                and_(answered.is_(None), due >= start, due < cut, _not_paused_before(due)),
             )
         ),
     )
@@ -160,7 +160,10 @@ def tallies(
             "escalated": _count(and_(done, escalated)),
         },
         scoped(
-            or_(_between(resolved, start, end), and_(resolved.is_(None), due >= start, due < cut))
+            or_(
+                _between(resolved, start, end),
+                and_(resolved.is_(None), due >= start, due < cut, _not_paused_before(due)),
+            )
         ),
     )
 
@@ -217,11 +220,34 @@ def backlog_at(connection: Connection, at: datetime, client_id: str | None = Non
     return int(connection.scalar(select(func.count()).select_from(INCIDENTS).where(*where)) or 0)
 
 
+def symptoms(
+    connection: Connection, client_id: str, start: datetime, end: datetime, limit: int
+) -> list[tuple[str, int, str]]:
+    """The client's most frequent symptoms among incidents opened in `[start, end)`, seen
+    at least twice: (symptom, how many, the latest title), most frequent first."""
+    count = func.count().label("n")
+    query = (
+        select(_I.symptom, count, func.max(_I.title))
+        .where(_I.client_id == client_id, _between(_I.created_at, start, end))
+        .group_by(_I.symptom)
+        .having(count >= 2)
+        .order_by(count.desc(), _I.symptom)
+        .limit(limit)
+    )
+    return [(str(s), int(n), str(title)) for s, n, title in connection.execute(query)]
+
+
 def _escalated_keys() -> Any:
     """Incidents the history shows moving up a tier (L1 → L2 → L3 → ENG)."""
     rank = {name: case(_TIER_RANK, value=column, else_=0) for name, column in
             (("old", _E.old), ("new", _E.new))}  # fmt: skip
     return select(_E.source, _E.external_id).where(_E.field == "tier", rank["new"] > rank["old"])
+
+
+def _not_paused_before(due: Any) -> Any:
+    """A clock paused before its due date has not run out (its due date is provisional
+    while the pause lasts: docs/sla.md)."""
+    return or_(_I.paused_since.is_(None), _I.paused_since > due)
 
 
 def _column(grouping: Grouping) -> Any:
@@ -243,4 +269,4 @@ def _count(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-__all__ = ["RECURRENCE_WINDOW", "backlog_at", "day", "seconds", "tallies"]
+__all__ = ["RECURRENCE_WINDOW", "backlog_at", "day", "seconds", "symptoms", "tallies"]

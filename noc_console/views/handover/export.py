@@ -15,12 +15,13 @@ from noc_console.services.safe_file import replace_atomically
 FORMATS = ("html", "pdf")
 
 
-def write_handover(html: str, title: str, fmt: str, path: Path) -> None:
-    """Write the document to `path` in `fmt` ("html" or "pdf"); the folder must exist.
+def write_handover(html: str, title: str, fmt: str, path: Path, portrait: bool = False) -> None:
+    """Write the document to `path` in `fmt` ("html" or "pdf"; A4 landscape, or
+    `portrait`: the client report uses this too); the folder must exist.
     Raises OSError with the system's reason, `path` then left as it was."""
     if fmt == "html":
         replace_atomically(path, html.encode("utf-8"), create_folders=False)
         return
     from noc_console.views.handover.pdf import write_handover_pdf  # Qt: PDF only
 
-    write_handover_pdf(html, path, title)
+    write_handover_pdf(html, path, title, portrait)

@@ -48,22 +48,25 @@ def ensure_gui_application() -> QGuiApplication:
     return QGuiApplication([sys.argv[0]])
 
 
-def write_handover_pdf(html: str, path: Path, title: str) -> int:
-    """Write `html` to `path` as an A4 PDF with "title — page n of m" on every page.
+def write_handover_pdf(html: str, path: Path, title: str, portrait: bool = False) -> int:
+    """Write `html` to `path` as an A4 PDF with "title — page n of m" on every page
+    (landscape, or `portrait`: the client report).
 
     Returns the number of pages. Raises OSError when the file cannot be written whole
     (`path` is then left as it was).
     """
-    data, pages = render_handover_pdf(html, title)
+    data, pages = render_handover_pdf(html, title, portrait)
     replace_atomically(path, data, create_folders=False)
     return pages
 
 
-def render_handover_images(html: str, title: str, dpi: int = 110) -> list[QImage]:
+def render_handover_images(
+    html: str, title: str, dpi: int = 110, portrait: bool = False
+) -> list[QImage]:
     """The pages as the PDF prints them, as images (`dpi` dots per inch): laid out at
     the PDF's resolution, so lines and page cuts fall where they fall in the PDF."""
     ensure_gui_application()
-    layout = _page_layout()
+    layout = _page_layout(portrait)
     paper = layout.fullRectPixels(RESOLUTION_DPI)
     inner = layout.paintRectPixels(RESOLUTION_DPI)
     device = QImage(paper.size(), QImage.Format.Format_RGB32)
@@ -95,16 +98,19 @@ def printed_width(device: QPaintDevice) -> int:
     return _page_layout().paintRectPixels(device.logicalDpiX()).width()
 
 
-def _page_layout() -> QPageLayout:
+def _page_layout(portrait: bool = False) -> QPageLayout:
+    orientation = (
+        QPageLayout.Orientation.Portrait if portrait else QPageLayout.Orientation.Landscape
+    )
     return QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4),
-        QPageLayout.Orientation.Landscape,
+        orientation,
         MARGINS_MM,
         QPageLayout.Unit.Millimeter,
     )
 
 
-def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
+def render_handover_pdf(html: str, title: str, portrait: bool = False) -> tuple[bytes, int]:
     """The PDF's bytes and its number of pages."""
     ensure_gui_application()
     content = QByteArray()
@@ -114,7 +120,7 @@ def render_handover_pdf(html: str, title: str) -> tuple[bytes, int]:
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle(title)
     writer.setCreator("NOC Console")
-    writer.setPageLayout(_page_layout())
+    writer.setPageLayout(_page_layout(portrait))
     pages = PagedDocument(html, writer, writer.width(), writer.height())
     painter = QPainter()
     if not painter.begin(writer):

@@ -78,12 +78,13 @@ def _fill() -> None:
         paused.setdefault((row.source, row.external_id), []).append((row.started_at, row.ended_at))
     rows = []
     query = sa.select(i.source, i.external_id, i.title, i.category, i.created_at, i.resolved_at)
-    for row in connection.execute(query):
+    for one in connection.execute(query):
         seconds = None
-        if row.resolved_at is not None:
-            seconds = _paused(row.created_at, row.resolved_at, paused.get((row[0], row[1]), []))
-        rows.append({"b_source": row.source, "b_external_id": row.external_id,
-                     "symptom": symptom(row.title, row.category), "paused_s": seconds})  # fmt: skip
+        if one.resolved_at is not None:
+            spans = paused.get((one.source, one.external_id), [])
+            seconds = _paused(one.created_at, one.resolved_at, spans)
+        rows.append({"b_source": one.source, "b_external_id": one.external_id,
+                     "symptom": symptom(one.title, one.category), "paused_s": seconds})  # fmt: skip
     if rows:
         statement = (
             incidents.update()

@@ -1,0 +1,106 @@
+"""A full metrics refresh for all 300 clients (DESIGN.md §5: ≤ 3× one SQL GROUP BY).
+
+Over the benchmark dataset (10,000 open and 200,000 closed incidents across the past
+year), `services.metrics.snapshot` — what the Metrics view asks for on its worker:
+every client's measures, the total, and opened/resolved/backlog per day, MTTR per week,
+compliance per month — against a floor measured in the same run: the same sums and
+counts per client as ONE `GROUP BY client_id` query over the incidents table on the
+bare sqlite3 driver (no SQLAlchemy, no second population, no history, no trend).
+Two periods: the whole year (every incident) and the last 30 days (the view's default).
+Run: `python -m benchmarks.bench_metrics` (or `make bench`); `--no-indexes` measures a
+copy of the dataset without migration 0012's indexes (the "before").
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.dataset import NOW, populated_cache
+from benchmarks.harness import Result, median, timed
+from noc_console.models.cache.store import Store
+from noc_console.services.metrics import Period, snapshot
+
+RUNS = 7
+RATIO_BUDGET = 3.0
+
+FLOOR = """
+SELECT client_id,
+  SUM(created_at >= :start AND created_at < :end) AS opened,
+  SUM(COALESCE(responded_at, resolved_at) >= :start AND COALESCE(responded_at, resolved_at) < :end),
+  SUM(CASE WHEN COALESCE(responded_at, resolved_at) >= :start THEN
+      (julianday(COALESCE(responded_at, resolved_at)) - julianday(created_at)) * 86400.0 END),
+  SUM(COALESCE(responded_at, resolved_at) <= response_due),
+  SUM(COALESCE(responded_at, resolved_at) > response_due),
+  SUM(resolved_at >= :start AND resolved_at < :end),
+  SUM(CASE WHEN resolved_at >= :start THEN
+      (julianday(resolved_at) - julianday(created_at)) * 86400.0 - COALESCE(paused_s, 0) END),
+  SUM(resolution_business_s), COUNT(resolution_business_s),
+  SUM(resolved_at <= resolution_due), SUM(resolved_at > resolution_due),
+  SUM(resolved_at IS NOT NULL AND tier = 'L1')
+FROM incidents
+WHERE created_at < :end AND (resolved_at IS NULL OR resolved_at >= :start)
+GROUP BY client_id
+"""
+
+PERIODS = {"year": Period.last_days(NOW, 366), "30 days": Period.last_days(NOW, 30)}
+INDEXES = ("ix_incidents_resolved_at", "ix_incidents_responded_at", "ix_incidents_recurrence")
+
+
+def floor(path: Path, period: Period) -> float:
+    connection = sqlite3.connect(path)
+    try:
+        start = period.start.isoformat(" ", "microseconds")[:26]
+        end = period.end.isoformat(" ", "microseconds")[:26]
+        return timed(lambda: connection.execute(FLOOR, {"start": start, "end": end}).fetchall())
+    finally:
+        connection.close()
+
+
+def measure(path: Path | None = None) -> dict[str, dict[str, float]]:
+    """Per period: our median and the floor's, in ms, and their ratio."""
+    path = path or populated_cache()
+    store = Store.open(f"sqlite:///{path}")
+    figures: dict[str, dict[str, float]] = {}
+    try:
+        for name, period in PERIODS.items():
+            snapshot(store, period, NOW)  # warm: the OS cache, SQLAlchemy's statement cache
+            floor(path, period)
+            ours, floors = [], []
+            for _ in range(RUNS):
+                ours.append(timed(lambda period=period: snapshot(store, period, NOW)))
+                floors.append(floor(path, period))
+            mine, bare = median(ours), median(floors)
+            figures[name] = {"median_ms": round(mine, 1), "floor_ms": round(bare, 1),
+                             "ratio": round(mine / bare, 2)}  # fmt: skip
+    finally:
+        store.close()
+    return figures
+
+
+def without_indexes() -> dict[str, dict[str, float]]:
+    """The same on a copy of the dataset without migration 0012's indexes."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "no-indexes.sqlite3"
+        shutil.copyfile(populated_cache(), copy)
+        connection = sqlite3.connect(copy)
+        for index in INDEXES:
+            connection.execute(f"DROP INDEX {index}")
+        connection.close()
+        return measure(copy)
+
+
+def results() -> list[Result]:
+    return [
+        Result(f"metrics refresh, 300 clients, {name}", m["median_ms"], m["floor_ms"], "ms",
+               f"≤ {RATIO_BUDGET:g}× floor (aim ≤ 300 ms)", m["ratio"] <= RATIO_BUDGET)
+        for name, m in measure().items()
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    print(json.dumps(without_indexes() if "--no-indexes" in sys.argv else measure(), indent=2))
