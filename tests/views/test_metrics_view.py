@@ -40,8 +40,8 @@ def column(header: str) -> int:
 def board(qtbot: QtBot, store: Store, clock: ManualClock) -> tuple[BoardWindow, BoardController]:
     """The board over the November cache (its one source is down: no sync needed)."""
     connectors = [DownSource()]
-    feed = BoardFeed(store, connectors)  # type: ignore[arg-type]
-    engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))  # type: ignore[arg-type]
+    feed = BoardFeed(store, connectors)
+    engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))
     controller = BoardController(feed, engine, LiveRows(clock.now()), clock)
     window = BoardWindow(controller.live, controller, clock)
     qtbot.addWidget(window)

@@ -31,8 +31,8 @@ def metrics_wall(qtbot: QtBot, store: Store, scope: ClientScope) -> Iterator[Wal
     metrics_month.fill(store)
     clock = ManualClock(TUESDAY)
     connectors = [DownSource()]
-    feed = BoardFeed(store, connectors)  # type: ignore[arg-type]
-    engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))  # type: ignore[arg-type]
+    feed = BoardFeed(store, connectors)
+    engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))
     controller = BoardController(feed, engine, LiveRows(clock.now()), clock)
     wall = WallWindow(
         controller.live, controller, clock, WallSettings(pages=("metrics", "overview")), scope,
