@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from noc_console.models.clock_text import duration
 from noc_console.models.sla_clock import SlaThresholds
@@ -26,7 +26,8 @@ from noc_console.services.wall.summary import WallSummary
 from noc_console.views.metrics.chart import Sparkline
 from noc_console.views.metrics.compliance import compliance_state, compliance_text, compliance_words
 from noc_console.views.theme import STATE_COLOURS, tokens
-from noc_console.views.wall.scale import WallScale, apply_scale, label
+from noc_console.views.wall.scale import WallScale, label
+from noc_console.views.wall.tile_grid import TileGrid
 from noc_console.views.wall.widgets import CountTile, ElidedLabel, paint
 
 TILE_WIDTH_EMS = 11  # a compliance tile's width in body-text heights: 5 across at 1080p
@@ -119,19 +120,27 @@ class MetricsPage(QWidget):
         paint(self.waiting, tokens()["muted"])
         self.more = label("", "small", self)
         paint(self.more, tokens()["muted"])
-        self.grid = QGridLayout()
-        self.tiles: list[ComplianceTile] = []
+        self.grid = TileGrid(self._new_tile)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addLayout(counts)
         self._layout.addWidget(self.caption)
         self._layout.addWidget(self.waiting)
-        self._layout.addLayout(self.grid, 1)
+        self._layout.addLayout(self.grid.layout, 1)
         self._layout.addWidget(self.more)
         self.metrics: WallMetrics | None = None
         self._thresholds = SlaThresholds()
         self._scale: WallScale | None = None
-        self._grid = (0, 0)
+
+    @property
+    def tiles(self) -> list[ComplianceTile]:
+        return self.grid.tiles
+
+    def _new_tile(self) -> ComplianceTile:
+        view = ComplianceTile(self)
+        if self._scale is not None:
+            view.rescale(self._scale)
+        return view
 
     # The page interface the wall calls on every page; this one follows `show_metrics`.
     def show_summary(self, summary: WallSummary, now: datetime, thresholds: SlaThresholds) -> None:
@@ -146,10 +155,10 @@ class MetricsPage(QWidget):
     def rescale(self, scale: WallScale) -> None:
         self._scale = scale
         self._layout.setSpacing(scale.gap(1.2))
-        self.grid.setSpacing(scale.gap())
+        self.grid.layout.setSpacing(scale.gap())
         for tile in self.tiles:
             tile.rescale(scale)
-        self._grid = (0, 0)
+        self.grid.reset()
         self._fit(self.width(), self.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -158,8 +167,7 @@ class MetricsPage(QWidget):
 
     @property
     def capacity(self) -> int:
-        columns, rows = self._grid
-        return columns * rows
+        return self.grid.capacity
 
     def show_metrics(self, metrics: WallMetrics, thresholds: SlaThresholds) -> None:
         self.metrics, self._thresholds = metrics, thresholds
@@ -186,27 +194,10 @@ class MetricsPage(QWidget):
         above = (self.opened.sizeHint().height() + 2 * self.caption.sizeHint().height()
                  + 3 * spacing)  # fmt: skip
         tile = ComplianceTile.height_for(scale)
-        columns = max(2, width // round(scale.px("body") * TILE_WIDTH_EMS))
-        rows = max(1, (height - above) // (tile + self.grid.spacing()))
-        if (columns, rows) == self._grid:
-            return
-        self._grid = (columns, rows)
-        while len(self.tiles) < columns * rows:
-            view = ComplianceTile(self)
-            view.rescale(scale)
-            apply_scale(view, scale)
-            view.setFixedHeight(tile)
-            view.hide()
-            self.tiles.append(view)
-        for view in self.tiles:
-            self.grid.removeWidget(view)
-            view.setFixedHeight(tile)
-            view.hide()
-        for i, view in enumerate(self.tiles[: columns * rows]):
-            self.grid.addWidget(view, i // columns, i % columns)
-        for column in range(self.grid.columnCount()):
-            self.grid.setColumnStretch(column, 1 if column < columns else 0)
-        self._fill()
+        if self.grid.fit(scale, width, height - above, tile, TILE_WIDTH_EMS):
+            for view in self.tiles:
+                view.setFixedHeight(tile)
+            self._fill()
 
     def _fill(self) -> None:
         metrics = self.metrics
