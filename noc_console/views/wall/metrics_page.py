@@ -120,7 +120,7 @@ class MetricsPage(QWidget):
         paint(self.waiting, tokens()["muted"])
         self.more = label("", "small", self)
         paint(self.more, tokens()["muted"])
-        self.grid = TileGrid(self._new_tile)
+        self.grid = TileGrid(lambda: ComplianceTile(self), ComplianceTile.rescale)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addLayout(counts)
@@ -135,12 +135,6 @@ class MetricsPage(QWidget):
     @property
     def tiles(self) -> list[ComplianceTile]:
         return self.grid.tiles
-
-    def _new_tile(self) -> ComplianceTile:
-        view = ComplianceTile(self)
-        if self._scale is not None:
-            view.rescale(self._scale)
-        return view
 
     # The page interface the wall calls on every page; this one follows `show_metrics`.
     def show_summary(self, summary: WallSummary, now: datetime, thresholds: SlaThresholds) -> None:

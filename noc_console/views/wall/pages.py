@@ -121,7 +121,7 @@ class OverviewPage(QWidget):
         paint(self.quiet, tokens()["online"])
         self.clients_caption = label("Clients — worst SLA state", "small", self)
         paint(self.clients_caption, tokens()["muted"])
-        self.grid = TileGrid(self._new_tile)
+        self.grid = TileGrid(lambda: ClientTileView(self), ClientTileView.rescale)
         self.client_grid = self.grid.layout
         self.more = label("", "small", self)
         paint(self.more, tokens()["muted"])
@@ -141,12 +141,6 @@ class OverviewPage(QWidget):
     @property
     def client_tiles(self) -> list[ClientTileView]:
         return self.grid.tiles
-
-    def _new_tile(self) -> ClientTileView:
-        view = ClientTileView(self)
-        if self._scale is not None:
-            view.rescale(self._scale)
-        return view
 
     def rescale(self, scale: WallScale) -> None:
         self._scale = scale

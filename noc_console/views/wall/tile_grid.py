@@ -16,11 +16,12 @@ W = TypeVar("W", bound=QWidget)
 
 
 class TileGrid(Generic[W]):
-    def __init__(self, make: Callable[[], W]) -> None:
+    def __init__(self, make: Callable[[], W], rescale: Callable[[W, WallScale], None]) -> None:
         self.layout = QGridLayout()
         self.tiles: list[W] = []
         self.shape = (0, 0)  # columns, rows
-        self._make = make  # a new tile, its margins already set for the current scale
+        self._make = make  # a new tile
+        self._rescale = rescale  # a tile's own layout for a scale (margins, fixed sizes)
 
     @property
     def capacity(self) -> int:
@@ -40,6 +41,7 @@ class TileGrid(Generic[W]):
         self.shape = (columns, rows)
         while len(self.tiles) < columns * rows:
             view = self._make()
+            self._rescale(view, scale)
             apply_scale(view, scale)
             view.hide()
             self.tiles.append(view)
