@@ -149,10 +149,7 @@ class MetricsPage(QWidget):
     def rescale(self, scale: WallScale) -> None:
         self._scale = scale
         self._layout.setSpacing(scale.gap(1.2))
-        self.grid.layout.setSpacing(scale.gap())
-        for tile in self.tiles:
-            tile.rescale(scale)
-        self.grid.reset()
+        self.grid.rescale(scale)
         self._fit(self.width(), self.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -145,12 +145,9 @@ class OverviewPage(QWidget):
     def rescale(self, scale: WallScale) -> None:
         self._scale = scale
         self._layout.setSpacing(scale.gap(1.2))
-        self.client_grid.setSpacing(scale.gap())
+        self.grid.rescale(scale)
         self.oldest.rescale(scale)
         outline(self.priority_tiles[Priority.P1], True, scale.gap(0.5))
-        for view in self.client_tiles:
-            view.rescale(scale)
-        self.grid.reset()
         self._fit(self.width(), self.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:

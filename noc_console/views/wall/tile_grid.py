@@ -28,8 +28,15 @@ class TileGrid(Generic[W]):
         return self.shape[0] * self.shape[1]
 
     def reset(self) -> None:
-        """Fit again at the next `fit` (the scale changed)."""
+        """Fit again at the next `fit` (the room changed)."""
         self.shape = (0, 0)
+
+    def rescale(self, scale: WallScale) -> None:
+        """A new screen size: spacing and every tile made so far; fit again next time."""
+        self.layout.setSpacing(scale.gap())
+        for view in self.tiles:
+            self._rescale(view, scale)
+        self.reset()
 
     def fit(self, scale: WallScale, width: int, room: int, tile_height: int, ems: float) -> bool:
         """Tiles `ems` body-text heights wide across `width`, `tile_height` tall down
