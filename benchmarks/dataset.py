@@ -22,7 +22,7 @@ OPEN = 10_000
 CLOSED = 200_000
 NOW = datetime(2026, 11, 25, 14, tzinfo=UTC)
 DATA = Path(__file__).resolve().parent / ".data"
-VERSION = 2  # bump when the generator or the stored columns change, to rebuild the dataset
+VERSION = 3  # bump when the generator or the stored columns change, to rebuild the dataset
 
 PRIORITIES = [Priority.P1] * 3 + [Priority.P2] * 12 + [Priority.P3] * 45 + [Priority.P4] * 40
 OPEN_STATUSES = (

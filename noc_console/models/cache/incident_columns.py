@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from noc_console.models.board_row import BoardRow
@@ -104,27 +104,46 @@ def columns(
         "version": incident.version,
         "raw": incident.raw,
         "symptom": symptom(incident.title, incident.category),
-        **_resolution_facts(incident, terms, pauses),
+        **metric_facts(incident, terms, pauses),
     }
 
 
-def _resolution_facts(
-    incident: Incident, terms: ClientTerms, pauses: list[Pause]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def metric_facts(
+    incident: Incident, terms: ClientTerms | None, pauses: list[Pause]
 ) -> dict[str, Any]:
-    """What the metrics add up about a resolved incident (docs/metrics.md): the wall-clock
-    seconds it spent paused before resolution, and its time to resolve in the business
-    time of its resolution clock, pauses excluded."""
+    """What the service metrics add up about an incident (docs/metrics.md), as whole
+    seconds, so the metrics' SQL sums integers instead of parsing times: when it was
+    raised (epoch), raised → answered (responded, else resolved), raised → resolved
+    without paused time, and the same in the business time of its resolution clock
+    (None without `terms`: a migration knows no calendars)."""
+    created = incident.created_at
+    answered = incident.responded_at or incident.resolved_at
+    facts: dict[str, Any] = {
+        "created_s": int((created - _EPOCH).total_seconds()),
+        "response_wall_s": None if answered is None else _seconds(answered - created),
+        "resolution_wall_s": None,
+        "resolution_business_s": None,
+    }
     resolved = incident.resolved_at
     if resolved is None:
-        return {"paused_s": None, "resolution_business_s": None}
-    created = incident.created_at
-    calendar = terms.calendar_for(terms.contract.target(incident.priority).resolution)
+        return facts
     spans = [(max(p.start, created), min(p.end or resolved, resolved)) for p in pauses]
     spans = [(a, b) for a, b in spans if b > a]
-    paused = sum(((b - a).total_seconds() for a, b in spans), 0.0)
-    business = calendar.business_time_between(created, resolved).total_seconds()
-    business -= sum(calendar.business_time_between(a, b).total_seconds() for a, b in spans)
-    return {"paused_s": round(paused), "resolution_business_s": max(0, round(business))}
+    paused = sum((b - a for a, b in spans), timedelta(0))
+    facts["resolution_wall_s"] = _seconds(resolved - created - paused)
+    if terms is not None:
+        calendar = terms.calendar_for(terms.contract.target(incident.priority).resolution)
+        business = calendar.business_time_between(created, resolved)
+        business -= sum((calendar.business_time_between(a, b) for a, b in spans), timedelta(0))
+        facts["resolution_business_s"] = _seconds(business)
+    return facts
+
+
+def _seconds(value: timedelta) -> int:
+    return max(0, round(value.total_seconds()))
 
 
 #: The stored columns a board row is made of, in the order `board_row` unpacks them.

@@ -139,14 +139,17 @@ INCIDENTS = Table(
     Column("version", String(200), default="", nullable=False),
     Column("raw", JSON, nullable=False),
     Column("snapshot", JSON),  # the source's last word, normalised
+    # What the service metrics add up (incident_columns.metric_facts, docs/metrics.md):
     Column("symptom", String(200), server_default="", nullable=False),  # models/symptom.py
-    Column("paused_s", Integer),  # resolved: wall seconds paused before resolution
-    Column("resolution_business_s", Integer),  # resolved: business seconds, pauses excluded
+    Column("created_s", Integer),  # created_at in epoch seconds
+    Column("response_wall_s", Integer),  # raised → answered
+    Column("resolution_wall_s", Integer),  # raised → resolved, paused time excluded
+    Column("resolution_business_s", Integer),  # the same in business time
     Index("ix_incidents_open_deadline", "is_open", "next_deadline"),
     Index("ix_incidents_created_at", "created_at"),
     Index("ix_incidents_resolved_at", "resolved_at"),
     Index("ix_incidents_responded_at", "responded_at"),
-    Index("ix_incidents_recurrence", "client_id", "symptom", "created_at"),
+    Index("ix_incidents_recurrence", "client_id", "symptom", "created_s"),
 )
 
 #: One stretch of time an incident spent in a pausing status.

@@ -1,19 +1,20 @@
 """The SQL that adds up a period's incidents into `Tally`s (see docs/metrics.md).
 
-One aggregate query per population, each grouped by the asked `Grouping` and filtered
-on its own time column: opened (created), response clocks decided (answered, or past
-due unanswered), resolution clocks decided (resolved, or past due unresolved),
-reopenings (the status history) and recurrences (a window over client + symptom).
-Time differences and UTC days are written per dialect (SQLite, PostgreSQL).
+By client, contract, priority, tier or source, one pass over the incidents sums every
+population at once (opened; response clocks decided: answered, or past due unanswered;
+resolution clocks decided: resolved, or past due unresolved), each with its own
+condition. By day, each population is grouped by the day of its own event. Reopenings
+come from the status history, recurrences from a window over `ix_incidents_recurrence`.
+Durations are the integers the store wrote with each incident (`metric_facts`), so no
+row's times are parsed; days are the stored text's first ten characters on SQLite.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, String, and_, case, func, not_, or_, select, tuple_
+from sqlalchemy import String, and_, case, func, not_, or_, select, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -27,32 +28,12 @@ _I = INCIDENTS.c
 _E = EVENTS.c
 _DONE = ("resolved", "closed")
 _TIER_RANK = {"L1": 1, "L2": 2, "L3": 3, "ENG": 4}
-
-
-class _Seconds(FunctionElement[float]):
-    """Seconds from the first time to the second (fractional)."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(_Seconds)
-def _seconds_default(element: _Seconds, compiler: Any, **kw: Any) -> str:
-    a, b = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM ({compiler.process(b, **kw)} - {compiler.process(a, **kw)}))"
-
-
-@compiles(_Seconds, "sqlite")
-def _seconds_sqlite(element: _Seconds, compiler: Any, **kw: Any) -> str:
-    a, b = list(element.clauses)
-    return (
-        f"((julianday({compiler.process(b, **kw)}) - julianday({compiler.process(a, **kw)}))"
-        " * 86400.0)"
-    )
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_DAY = date(1970, 1, 1)
 
 
 class _Day(FunctionElement[str]):
-    """The UTC day of a time as `YYYY-MM-DD` text (stored times are naive UTC)."""
+    """The UTC day of a stored time as `YYYY-MM-DD` text (stored times are naive UTC)."""
 
     type = String()
     inherit_cache = True
@@ -65,15 +46,27 @@ def _day_default(element: _Day, compiler: Any, **kw: Any) -> str:
 
 @compiles(_Day, "sqlite")
 def _day_sqlite(element: _Day, compiler: Any, **kw: Any) -> str:
-    return f"date({compiler.process(next(iter(element.clauses)), **kw)})"
+    # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff": the day is its start, no parsing.
+    return f"substr({compiler.process(next(iter(element.clauses)), **kw)}, 1, 10)"
 
 
-def seconds(start: Any, end: Any) -> ColumnElement[float]:
-    return _Seconds(start, end)
-
-
-def day(value: Any) -> ColumnElement[str]:
+def _day_of(value: Any) -> ColumnElement[str]:
     return _Day(value)
+
+
+def _epoch(value: datetime) -> int:
+    return int((value - _EPOCH).total_seconds())
+
+
+def _epoch_day(seconds: Any) -> Any:
+    """Days since 1970 of epoch seconds (made a date in `_key`)."""
+    return seconds // 86_400
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, int | float):
+        return (_EPOCH_DAY + timedelta(days=int(value))).isoformat()
+    return str(value)
 
 
 def tallies(
@@ -86,130 +79,109 @@ def tallies(
 ) -> dict[str, Tally]:
     """Each group's tally of `[start, end)`; clocks still running at `now` are undecided.
     `Grouping.CONTRACT` is the caller's (the contract a client is on is configuration)."""
-    cut = min(end, max(now, start))  # a clock running at `now` is not breached yet
+    p = _Populations(start, end, now)
     found: dict[str, dict[str, Any]] = {}
-
-    def add(group: Any, values: dict[str, Any]) -> None:
-        into = found.setdefault(str(group), {})
-        for name, value in values.items():
-            into[name] = into.get(name, 0) + (value or 0)
-
-    def key(moment: Any) -> ColumnElement[Any]:
-        return day(moment) if grouping is Grouping.DAY else _column(grouping)
-
-    def scoped(*conditions: Any) -> Any:
-        if client_id is not None:
-            conditions = (*conditions, _I.client_id == client_id)
-        return and_(*conditions)
-
-    def run(
-        moment: Any,
-        columns: dict[str, Any],
-        where: Any,
-        *,
-        join: Callable[[Any], Any] | None = None,
-    ) -> None:
-        group = key(moment).label("g")
-        query = select(group, *(c.label(n) for n, c in columns.items()))
-        if join is not None:
-            query = join(query)
-        query = query.where(where).group_by(group)
+    scope = [] if client_id is None else [_I.client_id == client_id]
+    if grouping is Grouping.DAY:  # each population by the day of its own event
+        queries = [
+            _grouped(_day_of(_I.created_at), {"opened": func.count()}, p.opened, *scope),
+            _grouped(_day_of(func.coalesce(p.answered, _I.response_due)), p.response_sums(),
+                     or_(p.answered_in, p.response_late), *scope),
+            _grouped(_day_of(func.coalesce(_I.resolved_at, _I.resolution_due)),
+                     p.resolution_sums(), or_(p.resolved_in, p.resolution_late), *scope),
+        ]  # fmt: skip
+    else:  # one pass over the incidents for every population
+        columns = {"opened": _count(p.opened), **p.response_sums(), **p.resolution_sums()}
+        where = or_(p.opened, p.answered_in, p.response_late, p.resolved_in, p.resolution_late)
+        queries = [_grouped(_column(grouping), columns, where, *scope)]
+    queries.append(_reopened(grouping, start, end, scope))
+    queries.append(_recurred(grouping, start, end, scope))
+    for query in queries:
         for row in connection.execute(query):
             values = row._asdict()
-            add(values.pop("g"), values)
+            into = found.setdefault(_key(values.pop("g")), {})
+            for name, value in values.items():
+                into[name] = into.get(name, 0) + (value or 0)
+    return {group: Tally(**values) for group, values in found.items()}
 
-    # Opened.
-    run(_I.created_at, {"opened": func.count()}, scoped(_between(_I.created_at, start, end)))
 
-    # Response clocks: stopped when answered (responded, else resolved) or run out unanswered.
-    answered = func.coalesce(_I.responded_at, _I.resolved_at)
-    due = _I.response_due
-    run(
-        func.coalesce(answered, due),
-        {
-            "responded": func.count(answered),
-            "response_s": func.sum(seconds(_I.created_at, answered)),
-            "response_met": _count(and_(due.is_not(None), answered <= due)),
-            "response_breached": _count(or_(answered > due, answered.is_(None))),
-        },
-        scoped(
-            or_(
-                _between(answered, start, end),
-                and_(answered.is_(None), due >= start, due < cut, _not_paused_before(due)),
-            )
-        ),
+class _Populations:
+    """The conditions that put an incident in each population of `[start, end)`."""
+
+    def __init__(self, start: datetime, end: datetime, now: datetime) -> None:
+        cut = min(end, max(now, start))  # a clock running at `now` is not breached yet
+        self.answered = func.coalesce(_I.responded_at, _I.resolved_at)  # resolving answers
+        self.opened = _between(_I.created_at, start, end)
+        self.answered_in = _between(self.answered, start, end)
+        self.response_late = and_(
+            _I.responded_at.is_(None), _I.resolved_at.is_(None), _I.response_due >= start,
+            _I.response_due < cut, _not_paused_before(_I.response_due),
+        )  # fmt: skip
+        self.resolved_in = _between(_I.resolved_at, start, end)
+        self.resolution_late = and_(
+            _I.resolved_at.is_(None), _I.resolution_due >= start, _I.resolution_due < cut,
+            _not_paused_before(_I.resolution_due),
+        )  # fmt: skip
+
+    def response_sums(self) -> dict[str, Any]:
+        answered, due, inside = self.answered, _I.response_due, self.answered_in
+        return {
+            "responded": _count(inside),
+            "response_s": func.sum(case((inside, _I.response_wall_s))),
+            "response_met": _count(and_(inside, answered <= due)),
+            "response_breached": _count(or_(and_(inside, answered > due), self.response_late)),
+        }
+
+    def resolution_sums(self) -> dict[str, Any]:
+        resolved, due, inside = _I.resolved_at, _I.resolution_due, self.resolved_in
+        escalated = tuple_(_I.source, _I.external_id).in_(_escalated_keys())
+        return {
+            "resolved": _count(inside),
+            "resolution_s": func.sum(case((inside, _I.resolution_wall_s))),
+            "resolution_business_s": func.sum(case((inside, _I.resolution_business_s))),
+            "resolution_business_n": func.count(case((inside, _I.resolution_business_s))),
+            "resolution_met": _count(and_(inside, resolved <= due)),
+            "resolution_breached": _count(or_(and_(inside, resolved > due), self.resolution_late)),
+            "first_contact": _count(and_(inside, _I.tier == "L1", not_(escalated))),
+            "escalated": _count(and_(inside, escalated)),
+        }
+
+
+def _grouped(group: Any, columns: dict[str, Any], *where: Any) -> Any:
+    key = group.label("g")
+    return select(key, *(c.label(n) for n, c in columns.items())).where(*where).group_by(key)
+
+
+def _reopened(grouping: Grouping, start: datetime, end: datetime, scope: list[Any]) -> Any:
+    """A status change from resolved/closed back to an open status, in the period."""
+    group = _day_of(_E.at) if grouping is Grouping.DAY else _column(grouping)
+    joined = EVENTS.join(INCIDENTS, and_(_I.source == _E.source, _I.external_id == _E.external_id))
+    return _grouped(
+        group, {"reopened": func.count()}, _between(_E.at, start, end), _E.field == "status",
+        _E.old.in_(_DONE), _E.new.not_in(_DONE), *scope,
+    ).select_from(joined)  # fmt: skip
+
+
+def _recurred(grouping: Grouping, start: datetime, end: datetime, scope: list[Any]) -> Any:
+    """Opened in the period within 30 days of an earlier incident of the same client and
+    symptom: a window over `ix_incidents_recurrence` (client, symptom, created_s)."""
+    first, last = _epoch(start), _epoch(end)
+    window_s = int(RECURRENCE_WINDOW.total_seconds())
+    earlier = func.lag(_I.created_s).over(
+        partition_by=(_I.client_id, _I.symptom), order_by=_I.created_s
     )
-
-    # Resolution clocks, MTTR, first contact and escalation.
-    resolved = _I.resolved_at
-    due = _I.resolution_due
-    done = resolved.is_not(None)
-    escalated = tuple_(_I.source, _I.external_id).in_(_escalated_keys())
-    run(
-        func.coalesce(resolved, due),
-        {
-            "resolved": func.count(resolved),
-            "resolution_s": func.sum(
-                seconds(_I.created_at, resolved) - func.coalesce(_I.paused_s, 0)
-            ),
-            "resolution_business_s": func.sum(_I.resolution_business_s),
-            "resolution_business_n": func.count(_I.resolution_business_s),
-            "resolution_met": _count(and_(due.is_not(None), resolved <= due)),
-            "resolution_breached": _count(or_(resolved > due, resolved.is_(None))),
-            "first_contact": _count(and_(done, _I.tier == "L1", not_(escalated))),
-            "escalated": _count(and_(done, escalated)),
-        },
-        scoped(
-            or_(
-                _between(resolved, start, end),
-                and_(resolved.is_(None), due >= start, due < cut, _not_paused_before(due)),
-            )
-        ),
-    )
-
-    # Reopened: a status change from resolved/closed back to an open status.
-    run(
-        _E.at,
-        {"reopened": func.count()},
-        scoped(
-            _between(_E.at, start, end),
-            _E.field == "status",
-            _E.old.in_(_DONE),
-            _E.new.not_in(_DONE),
-        ),
-        join=lambda q: q.select_from(
-            EVENTS.join(INCIDENTS, and_(_I.source == _E.source, _I.external_id == _E.external_id))
-        ),
-    )
-
-    # Recurred: opened within 30 days of an earlier incident of the same client + symptom.
-    earlier = (
-        func.lag(_I.created_at)
-        .over(partition_by=(_I.client_id, _I.symptom), order_by=_I.created_at)
-        .label("earlier")
-    )
-    window = (
-        select(_I.client_id, _I.priority, _I.tier, _I.source, _I.created_at, earlier)
-        .where(scoped(_between(_I.created_at, start - RECURRENCE_WINDOW, end)))
+    group = _I.client_id if grouping in (Grouping.DAY, Grouping.CLIENT) else _column(grouping)
+    inner = (
+        select(group.label("k"), _I.created_s, earlier.label("earlier"))
+        .where(_I.created_s >= first - window_s, _I.created_s < last, *scope)
         .subquery()
     )
-    w = window.c
-    group = (day(w.created_at) if grouping is Grouping.DAY else w[_column(grouping).name]).label(
-        "g"
-    )
-    recurring = (
-        select(group, func.count().label("recurred"))
-        .where(
-            _between(w.created_at, start, end),
-            w.earlier.is_not(None),
-            seconds(w.earlier, w.created_at) <= RECURRENCE_WINDOW.total_seconds(),
-        )
-        .group_by(group)
-    )
-    for row in connection.execute(recurring):
-        add(row.g, {"recurred": row.recurred})
-
-    return {group: Tally(**values) for group, values in found.items()}
+    w = inner.c
+    key = _epoch_day(w.created_s) if grouping is Grouping.DAY else w.k
+    return _grouped(
+        key, {"recurred": func.count()}, w.created_s >= first,
+        w.created_s - w.earlier <= window_s,
+    )  # fmt: skip
 
 
 def backlog_at(connection: Connection, at: datetime, client_id: str | None = None) -> int:
@@ -269,4 +241,4 @@ def _count(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-__all__ = ["RECURRENCE_WINDOW", "backlog_at", "day", "seconds", "symptoms", "tallies"]
+__all__ = ["RECURRENCE_WINDOW", "backlog_at", "symptoms", "tallies"]

@@ -1,19 +1,20 @@
 """Service metrics: per-incident facts the metrics add up, and indexes for their periods.
 
 `symptom` (the title's and category's key for recurrence, `models/symptom.py`),
-`paused_s` (wall-clock seconds a resolved incident spent paused) and
-`resolution_business_s` (created → resolved in the business time of its resolution
-clock, pauses excluded) are written with every incident by the store. Here, existing
-rows get `symptom` and `paused_s` (both need only the cache); `resolution_business_s`
-needs the configured calendars, so incidents resolved before this revision have none
-and count in MTTR but not in business MTTR (docs/metrics.md).
+`created_s` (epoch seconds), `response_wall_s` (raised → answered),
+`resolution_wall_s` (raised → resolved without paused time) and
+`resolution_business_s` (the same in the business time of its resolution clock) are
+written with every incident by the store (`incident_columns.metric_facts`): the
+metrics' SQL then adds integers instead of parsing times. Here existing rows get all
+but `resolution_business_s`, which needs the configured calendars: incidents resolved
+before this revision count in MTTR but not in business MTTR (docs/metrics.md).
 
 Revision ID: 0012
 Revises: 0009
 Create Date: 2026-11-28
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -29,15 +30,19 @@ depends_on = None
 INDEXES = (
     ("ix_incidents_resolved_at", ["resolved_at"]),
     ("ix_incidents_responded_at", ["responded_at"]),
-    ("ix_incidents_recurrence", ["client_id", "symptom", "created_at"]),
+    ("ix_incidents_recurrence", ["client_id", "symptom", "created_s"]),
 )
+FACTS = ("created_s", "response_wall_s", "resolution_wall_s", "resolution_business_s")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+Span = tuple[datetime, datetime | None]
 
 
 def upgrade() -> None:
     with op.batch_alter_table("incidents") as table:
         table.add_column(sa.Column("symptom", sa.String(200), server_default="", nullable=False))
-        table.add_column(sa.Column("paused_s", sa.Integer, nullable=True))
-        table.add_column(sa.Column("resolution_business_s", sa.Integer, nullable=True))
+        for name in FACTS:
+            table.add_column(sa.Column(name, sa.Integer, nullable=True))
     _fill()
     for name, columns in INDEXES:
         op.create_index(name, "incidents", columns)
@@ -47,8 +52,8 @@ def downgrade() -> None:
     for name, _columns in INDEXES:
         op.drop_index(name, "incidents")
     with op.batch_alter_table("incidents") as table:
-        table.drop_column("resolution_business_s")
-        table.drop_column("paused_s")
+        for name in reversed(FACTS):
+            table.drop_column(name)
         table.drop_column("symptom")
 
 
@@ -56,14 +61,10 @@ def _fill() -> None:
     connection = op.get_bind()
     incidents = sa.table(
         "incidents",
-        sa.column("source", sa.String),
-        sa.column("external_id", sa.String),
-        sa.column("title", sa.String),
-        sa.column("category", sa.String),
-        sa.column("created_at", UtcDateTime),
-        sa.column("resolved_at", UtcDateTime),
+        *(sa.column(name, sa.String) for name in ("source", "external_id", "title", "category")),
+        *(sa.column(name, UtcDateTime) for name in ("created_at", "responded_at", "resolved_at")),
+        *(sa.column(name, sa.Integer) for name in FACTS),
         sa.column("symptom", sa.String),
-        sa.column("paused_s", sa.Integer),
     )
     pauses = sa.table(
         "incident_pauses",
@@ -73,35 +74,40 @@ def _fill() -> None:
         sa.column("ended_at", UtcDateTime),
     )
     i, p = incidents.c, pauses.c
-    paused: dict[tuple[str, str], list[tuple[datetime, datetime | None]]] = {}
-    for row in connection.execute(sa.select(p.source, p.external_id, p.started_at, p.ended_at)):
-        paused.setdefault((row.source, row.external_id), []).append((row.started_at, row.ended_at))
+    paused: dict[tuple[str, str], list[Span]] = {}
+    for pause in connection.execute(sa.select(p.source, p.external_id, p.started_at, p.ended_at)):
+        key = (pause.source, pause.external_id)
+        paused.setdefault(key, []).append((pause.started_at, pause.ended_at))
     rows = []
-    query = sa.select(i.source, i.external_id, i.title, i.category, i.created_at, i.resolved_at)
+    query = sa.select(i.source, i.external_id, i.title, i.category, i.created_at,
+                      i.responded_at, i.resolved_at)  # fmt: skip
     for one in connection.execute(query):
-        seconds = None
-        if one.resolved_at is not None:
-            spans = paused.get((one.source, one.external_id), [])
-            seconds = _paused(one.created_at, one.resolved_at, spans)
-        rows.append({"b_source": one.source, "b_external_id": one.external_id,
-                     "symptom": symptom(one.title, one.category), "paused_s": seconds})  # fmt: skip
+        created, resolved = one.created_at, one.resolved_at
+        answered = one.responded_at or resolved
+        spans = paused.get((one.source, one.external_id), [])
+        rows.append({
+            "b_source": one.source, "b_external_id": one.external_id,
+            "symptom": symptom(one.title, one.category),
+            "created_s": int((created - _EPOCH).total_seconds()),
+            "response_wall_s": _seconds(answered, created, []) if answered else None,
+            "resolution_wall_s": _seconds(resolved, created, spans) if resolved else None,
+        })  # fmt: skip
     if rows:
+        names = ("symptom", "created_s", "response_wall_s", "resolution_wall_s")
         statement = (
             incidents.update()
-            .where(
-                i.source == sa.bindparam("b_source"), i.external_id == sa.bindparam("b_external_id")
-            )
-            .values(symptom=sa.bindparam("symptom"), paused_s=sa.bindparam("paused_s"))
+            .where(i.source == sa.bindparam("b_source"))
+            .where(i.external_id == sa.bindparam("b_external_id"))
+            .values({name: sa.bindparam(name) for name in names})
         )
         connection.execute(statement, rows)
 
 
-def _paused(
-    created: datetime, resolved: datetime, spans: list[tuple[datetime, datetime | None]]
-) -> int:
-    total = 0.0
-    for start, end in spans:
-        begin, finish = max(start, created), min(end or resolved, resolved)
-        if finish > begin:
-            total += (finish - begin).total_seconds()
-    return round(total)
+def _seconds(end: datetime, start: datetime, spans: list[Span]) -> int:
+    """`end` − `start` without the paused stretches between them, in whole seconds."""
+    total = (end - start).total_seconds()
+    for begin, finish in spans:
+        a, b = max(begin, start), min(finish or end, end)
+        if b > a:
+            total -= (b - a).total_seconds()
+    return max(0, round(total))
