@@ -50,6 +50,10 @@ def board(qtbot: QtBot, store: Store, clock: ManualClock) -> tuple[BoardWindow, 
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # keys go where a person's would
+    # The queues are counted once (loaded) and not again: no count may land on a board
+    # that the teardown is deleting.
+    window._queue_timer.stop()
+    qtbot.waitUntil(lambda: bool(window._members), timeout=10_000)
     return window, controller
 
 

@@ -106,7 +106,8 @@ class MetricsWindow(QWidget):
         sort.activated.connect(self.sort_by_current_column)
 
         self.volume = TrendChart("Opened vs resolved per day", lambda v: f"{v:,.0f}", self)
-        self.mttr = TrendChart("MTTR per week", _hours_text, self)
+        self._mttr_unit = "h"  # days once a week averages three days or more
+        self.mttr = TrendChart("MTTR per week", lambda v: f"{v:g} {self._mttr_unit}", self)
         self.compliance = TrendChart(
             "SLA compliance per month", lambda v: f"{v * 100:.0f} %", self, top=1.0,
             guides=(thresholds.warning_at, thresholds.critical_at),
@@ -180,15 +181,14 @@ class MetricsWindow(QWidget):
             Series("Resolved", tuple(float(p.measures.resolved) for p in s.daily), RESOLVED),
         ])  # fmt: skip
         weeks = [f"W{p.period.start.isocalendar().week}" for p in s.weekly]
-        self.mttr.set_data(weeks, [Series("MTTR", tuple(_hours(p) for p in s.weekly), MTTR)])
+        hours = [_hours(p) for p in s.weekly]
+        in_days = max((h for h in hours if h is not None), default=0.0) >= 72
+        self._mttr_unit = "d" if in_days else "h"
+        scaled = tuple(None if h is None else round(h / 24, 2) if in_days else h for h in hours)
+        self.mttr.set_data(weeks, [Series("MTTR", scaled, MTTR)])
         months = [p.period.start.strftime("%b %Y") for p in s.monthly]
         shares = tuple(p.measures.compliance for p in s.monthly)
         self.compliance.set_data(months, [Series("Compliance", shares, COMPLIANT, bars=False)])
-
-
-def _hours_text(hours: float) -> str:
-    """An MTTR axis' value: hours, or days past three of them."""
-    return f"{hours:g} h" if hours < 72 else f"{hours / 24:.3g} d"
 
 
 def _hours(point: TrendPoint) -> float | None:
