@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from noc_console.services.board.live_rows import LiveRows
     from noc_console.services.metrics import MetricsSnapshot, Period
     from noc_console.views.board.controller import BoardController
-    from noc_console.views.metrics.window import MetricsWindow
+    from noc_console.views.metrics.window import MetricsWindow, ReportPages
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,21 @@ def _add_metrics_menu(
 
         return snapshot(store, period, now)
 
-    run, clock = controller.run_in_background, runtime.clock
-    return add_metrics_menu(window, source, run, clock, config.sla.policy.thresholds)
+    def report(client_id: str, period: Period, now: datetime) -> ReportPages:
+        from noc_console.services.metrics.report import build_report
+        from noc_console.services.metrics.report_document import logo_data_url, render_report_html
+        from noc_console.views.metrics.window import ReportPages
+
+        built = build_report(store, client_id, period, now)
+        html = render_report_html(built, config.report, logo_data_url(config.report.logo))
+        return ReportPages(html, built.title, built.problem)
+
+    run, clock, thresholds = (
+        controller.run_in_background,
+        runtime.clock,
+        config.sla.policy.thresholds,
+    )
+    return add_metrics_menu(window, source, run, clock, thresholds, report)
 
 
 def _rss_kb() -> int:

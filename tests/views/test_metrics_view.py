@@ -4,7 +4,8 @@ Alt+P picks a period, S sorts the table; figures from the hand-computed November
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,13 +20,16 @@ from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
 from noc_console.services.metrics import MetricsSnapshot, Period, snapshot
+from noc_console.services.metrics.report import build_report
+from noc_console.services.metrics.report_document import render_report_html
+from noc_console.services.metrics.report_settings import ReportSettings
 from noc_console.views.board.controller import BoardController
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.metrics.chart import nice_ceiling
 from noc_console.views.metrics.compliance import compliance_state
 from noc_console.views.metrics.menu import add_metrics_menu
 from noc_console.views.metrics.table_model import COLUMNS, SORT_ROLE, MetricsTableModel
-from noc_console.views.metrics.window import MetricsWindow
+from noc_console.views.metrics.window import MetricsWindow, ReportPages, ReportSource
 from noc_console.views.theme import STATE_COLOURS
 from tests.services import metrics_month
 from tests.views.test_main_window import DownSource
@@ -63,6 +67,16 @@ def november(store: Store) -> Store:
     return store
 
 
+def report_of(store: Store) -> ReportSource:
+    """The report as the app builds it (no logo)."""
+
+    def report(client_id: str, period: Period, now: datetime) -> ReportPages:
+        built = build_report(store, client_id, period, now)
+        return ReportPages(render_report_html(built, ReportSettings()), built.title, built.problem)
+
+    return report
+
+
 def open_view(
     qtbot: QtBot, store: Store, thresholds: SlaThresholds = DEFAULT_THRESHOLDS
 ) -> Iterator[MetricsWindow]:
@@ -72,7 +86,8 @@ def open_view(
     def source(period: Period, now: object) -> MetricsSnapshot:
         return snapshot(store, period, NOV)
 
-    add_metrics_menu(window, source, controller.run_in_background, clock, thresholds)
+    run = controller.run_in_background
+    add_metrics_menu(window, source, run, clock, thresholds, report_of(store))
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: bool(window.findChildren(MetricsWindow)), timeout=5_000)
@@ -195,3 +210,27 @@ def test_the_table_model_is_a_sound_qt_model(november: Store, qtmodeltester: obj
     model.set_lines(snapshot(november, Period.month("2026-11"), NOV).clients)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.index(0, column("MTTA")).data(SORT_ROLE) == 1200.0
+
+
+def test_ctrl_e_writes_the_current_clients_report_for_the_month(
+    view: MetricsWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    table = view.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    while table.currentIndex().data() != "Acme Ltd":
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = view.export_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.selectedFiles()[0].endswith(
+        "Acme Ltd 2026-11.pdf"
+    )  # Last 30 days ends in November
+    out = tmp_path / "acme.html"
+    with qtbot.waitSignal(view.reported, timeout=10_000):
+        dialog.selectFile(str(out))
+        dialog.accept()
+    page = out.read_text(encoding="utf-8")
+    assert "Acme Ltd" in page
+    assert "2026-11" in page
+    assert view.status.text() == f"Saved {out}"

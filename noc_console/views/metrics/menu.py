@@ -14,7 +14,7 @@ from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, SlaThresholds
 from noc_console.views.worker import Runner
 
 if TYPE_CHECKING:
-    from noc_console.views.metrics.window import MetricsSource, MetricsWindow
+    from noc_console.views.metrics.window import MetricsSource, MetricsWindow, ReportSource
 
 KEY = "Shift+M"
 
@@ -25,6 +25,7 @@ def add_metrics_menu(
     run: Runner,
     clock: Clock,
     thresholds: SlaThresholds = DEFAULT_THRESHOLDS,
+    report: ReportSource | None = None,
 ) -> Callable[[], MetricsWindow]:
     """Add the menu entry and its key to `window`; returns the function that opens the
     view (made on first use, then raised and read again)."""
@@ -34,7 +35,7 @@ def add_metrics_menu(
         from noc_console.views.metrics.window import MetricsWindow
 
         if not made:
-            made.append(MetricsWindow(source, run, clock, thresholds, window))
+            made.append(MetricsWindow(source, run, clock, thresholds, window, report))
         metrics = made[0]
         if metrics.isVisible():  # behind the board: bring it forward
             metrics.raise_()

@@ -2,18 +2,22 @@
 trend charts and a period picker, all from one `MetricsSnapshot` read on the worker.
 
 Keys: Alt+P the period, F5 refresh, S sorts the table by the current cell's column
-(again: the other way), Tab between table and picker, Esc closes.
+(again: the other way), Ctrl+E the current client's SLA report (PDF or HTML) for the
+month picked (or the month the period ends in), Tab between table and picker, Esc closes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,7 +41,21 @@ from noc_console.views.worker import Op, Runner
 
 #: Reads the snapshot of a period at an instant (on the worker: it reads the cache).
 MetricsSource = Callable[[Period, datetime], MetricsSnapshot]
-HINTS = "Alt+P period · F5 refresh · S sort by this column (again: reverse) · Esc close"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPages:
+    """A client's SLA report ready to write (`services/metrics/report*.py`)."""
+
+    html: str
+    title: str
+    problem: str = ""  # why it is empty, when it is
+
+
+#: Builds a client's report (by id) for a month at an instant (on the worker).
+ReportSource = Callable[[str, Period, datetime], ReportPages]
+HINTS = ("Alt+P period · F5 refresh · S sort by this column (again: reverse) · "
+         "Ctrl+E this client's SLA report · Esc close")  # fmt: skip
 OPENED, RESOLVED, MTTR, COMPLIANT = "#56b4e9", "#009e73", "#e69f00", "#cc79a7"  # Okabe–Ito
 
 
@@ -46,9 +64,11 @@ class MetricsWindow(QWidget):
 
     Signals:
         refreshed(): a new snapshot is on screen.
+        reported(str): a client report was written to this path.
     """
 
     refreshed = Signal()
+    reported = Signal(str)
 
     def __init__(
         self,
@@ -57,8 +77,10 @@ class MetricsWindow(QWidget):
         clock: Clock,
         thresholds: SlaThresholds = DEFAULT_THRESHOLDS,
         parent: QWidget | None = None,
+        report: ReportSource | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        self._report = report
         self.setWindowTitle(f"{APP_NAME} — Metrics")
         self._source, self._run, self._clock = source, run, clock
         self.thresholds = thresholds
@@ -68,6 +90,7 @@ class MetricsWindow(QWidget):
         caption.setBuddy(self.picker)
         self.picker.currentIndexChanged.connect(self.refresh)
         self.status = QLabel("", self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may name a client or a file
         self.status.setObjectName("metricsStatus")
         self.status.setStyleSheet(f"color: {tokens()['muted']};")
         self.totals = QLabel("", self)
@@ -129,6 +152,11 @@ class MetricsWindow(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.hints)
         QShortcut(QKeySequence("F5"), self, self.refresh)
+        self.export_dialog = QFileDialog(self, "Client SLA report")
+        self.export_dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        self.export_dialog.setNameFilters(["PDF (*.pdf)", "HTML (*.html)"])
+        self.export_dialog.fileSelected.connect(lambda name: self.report_to(Path(name)))
+        QShortcut(QKeySequence("Ctrl+E"), self, self.export_report)
         QShortcut(QKeySequence("Esc"), self, self.close)
         self.resize(1400, 860)
 
@@ -148,6 +176,54 @@ class MetricsWindow(QWidget):
         ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
         order = Qt.SortOrder.DescendingOrder if same and ascending else Qt.SortOrder.AscendingOrder
         self.table.sortByColumn(column, order)
+
+    def report_month(self) -> Period:
+        """The month a report covers: the one picked, or the one the period ends in."""
+        period = self.picker.period(self._clock.now())
+        return Period.month((period.end - timedelta(microseconds=1)).strftime("%Y-%m"))
+
+    def current_client(self) -> tuple[str, str] | None:
+        """(id, name) of the client on the current row."""
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        if not index.isValid():
+            return None
+        line = self.model.line(index.row())
+        return (line.client_id, line.name)
+
+    def export_report(self) -> None:
+        """Ctrl+E: ask where to save the current client's report."""
+        client = self.current_client()
+        if self._report is None or client is None:
+            self.status.setText("Choose a client in the table first (Ctrl+E writes its report).")
+            return
+        month = self.report_month().label
+        self.export_dialog.selectFile(f"{client[1]} {month}.pdf".replace("/", "-"))
+        self.export_dialog.open()
+
+    def report_to(self, path: Path) -> None:
+        """Write the current client's report for `report_month()` to `path` (PDF unless
+        the name ends in .html): built on the worker, written here (Qt paints the PDF)."""
+        client, source = self.current_client(), self._report
+        if client is None or source is None:
+            return
+        month, now = self.report_month(), self._clock.now()
+        fmt = "html" if path.suffix.lower() in (".html", ".htm") else "pdf"
+        Op(
+            lambda: source(client[0], month, now), lambda pages: self._write(pages, fmt, path),
+            lambda error: self.status.setText(f"Cannot make the report: {error}"),
+        ).start(self._run)  # fmt: skip
+
+    def _write(self, pages: ReportPages, fmt: str, path: Path) -> None:
+        from noc_console.views.handover.export import write_handover  # Qt's A4 PDF path
+
+        try:
+            write_handover(pages.html, pages.title, fmt, path, portrait=True)
+        except OSError as exc:
+            self.status.setText(f"Cannot write {path}: {exc.strerror or exc}")
+            return
+        note = f" ({pages.problem})" if pages.problem else ""
+        self.status.setText(f"Saved {path}{note}")
+        self.reported.emit(str(path))
 
     def _show(self, snapshot: MetricsSnapshot) -> None:
         if snapshot.period != self.picker.period(snapshot.computed_at):
