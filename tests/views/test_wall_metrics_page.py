@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtWidgets import QLabel
@@ -16,7 +16,7 @@ from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
 from noc_console.services.wall.config import WallSettings
-from noc_console.services.wall.metrics_summary import wall_metrics
+from noc_console.services.wall.metrics_summary import WallMetrics, wall_metrics
 from noc_console.services.wall.scope import ClientScope
 from noc_console.views.board.controller import BoardController
 from noc_console.views.wall.metrics_page import MetricsPage
@@ -26,17 +26,27 @@ from tests.services import metrics_month
 from tests.services.test_wall_metrics import TUESDAY
 from tests.views.test_main_window import DownSource
 
+READS: list[ClientScope] = []  # every read of the page's figures, by the wall's scope
 
-def metrics_wall(qtbot: QtBot, store: Store, scope: ClientScope) -> Iterator[WallWindow]:
+
+def metrics_wall(
+    qtbot: QtBot, store: Store, scope: ClientScope, clock: ManualClock | None = None
+) -> Iterator[WallWindow]:
     metrics_month.fill(store)
-    clock = ManualClock(TUESDAY)
+    clock = clock or ManualClock(TUESDAY)
+    READS.clear()
+
+    def read(now: datetime, scope: ClientScope, tiles: int) -> WallMetrics:
+        READS.append(scope)
+        return wall_metrics(store, now, scope, tiles)
+
     connectors = [DownSource()]
     feed = BoardFeed(store, connectors)
     engine = SyncEngine(store, connectors, clock, interval=timedelta(minutes=5))
     controller = BoardController(feed, engine, LiveRows(clock.now()), clock)
     wall = WallWindow(
         controller.live, controller, clock, WallSettings(pages=("metrics", "overview")), scope,
-        metrics=lambda now, scope, tiles: wall_metrics(store, now, scope, tiles),
+        metrics=read,
     )  # fmt: skip
     qtbot.addWidget(wall)
     wall.resize(1920, 1080)
@@ -102,3 +112,24 @@ def test_a_scoped_wall_shows_only_its_clients(qtbot: QtBot, store: Store) -> Non
         assert [t.name.text() for t in page.tiles if t.isVisibleTo(page)] == ["Beta GmbH"]
         assert page.opened.number.text() == "0"
         assert page.resolved.number.text() == "1"
+
+
+def test_figures_are_read_after_the_first_sync_then_at_most_once_a_minute(
+    qtbot: QtBot, store: Store
+) -> None:
+    clock = ManualClock(TUESDAY)
+    for wall in metrics_wall(qtbot, store, ClientScope(), clock):
+        controller, idle = wall._controller, lambda w=wall: not w._metrics_reading
+        qtbot.waitUntil(idle)
+        assert len(READS) == 1  # the cache, as loaded
+        controller.synced.emit()  # the first sync: read at once
+        qtbot.waitUntil(lambda: len(READS) == 2)
+        qtbot.waitUntil(idle)
+        clock.advance(timedelta(seconds=30))
+        controller.synced.emit()  # syncs every few seconds: not a read each
+        qtbot.waitUntil(idle)  # (a read begun would be waited for here)
+        assert len(READS) == 2
+        clock.advance(timedelta(seconds=31))
+        controller.synced.emit()
+        qtbot.waitUntil(lambda: len(READS) == 3)
+        qtbot.waitUntil(idle)  # shown before the wall closes

@@ -59,6 +59,9 @@ log = logging.getLogger(__name__)
 
 SUMMARY_REFRESH_MS = 5000  # at risk / breached / escalate change with time alone
 PULSE_MS = 600
+#: The metrics page's figures move with closed incidents, not by the second, and a read
+#: costs the worker a second or more on a big cache: at most once a minute after syncs.
+METRICS_REFRESH = timedelta(seconds=60)
 Page = OverviewPage | ListPage | MetricsPage
 #: Reads the `metrics` page's figures at an instant for a scope, with sparklines for so
 #: many clients (on the worker: it reads the cache).
@@ -113,6 +116,9 @@ class WallWindow(QWidget):
         self._pulse_on = False
         self._metrics_source = metrics
         self._metrics_reading = False
+        self._metrics_read_at: datetime | None = None  # pace time of the last read begun
+        self._metrics_after_sync = False  # the first sync's incidents are read at once
+        self._metrics_again = False  # asked for while a read ran: read once more after it
 
         self.scope_label = ElidedLabel("head", self)
         self.page_label = label("", "head", self)
@@ -155,7 +161,7 @@ class WallWindow(QWidget):
         self._root.addLayout(footer)
 
         controller.loaded.connect(self.refresh_metrics)  # before the summary: its op runs first
-        controller.synced.connect(self.refresh_metrics)
+        controller.synced.connect(self._synced_metrics)
         controller.loaded.connect(self.refresh)
         controller.applied.connect(self.refresh)
         controller.ticked.connect(self.tick)
@@ -201,20 +207,35 @@ class WallWindow(QWidget):
         ).start(self._controller.run_in_background)
 
     def refresh_metrics(self) -> None:
-        """Read the `metrics` page's figures on the worker (after loading and each sync:
-        they change with closed incidents, not by the second); one read at a time."""
+        """Read the `metrics` page's figures on the worker, one read at a time; only the
+        tiles that fit get a sparkline (each is one more read)."""
         page = self.pages.get(METRICS)
         source = self._metrics_source
-        if not isinstance(page, MetricsPage) or source is None or self._metrics_reading:
+        if not isinstance(page, MetricsPage) or source is None:
+            return
+        if self._metrics_reading:
+            self._metrics_again = True
             return
         self._metrics_reading = True
-        now, scope, tiles = self._clock.now(), self.scope, max(page.capacity, 24)
+        self._metrics_read_at = self._pace.now()
+        now, scope, tiles = self._clock.now(), self.scope, page.capacity or 24
         Op(lambda: source(now, scope, tiles), self._metrics_read, self._metrics_failed).start(
             self._controller.run_in_background
         )
 
+    def _synced_metrics(self) -> None:
+        """After the first sync at once, then at most every METRICS_REFRESH."""
+        last = self._metrics_read_at
+        if self._metrics_after_sync and last and self._pace.now() - last < METRICS_REFRESH:
+            return
+        self._metrics_after_sync = True
+        self.refresh_metrics()
+
     def _metrics_read(self, metrics: WallMetrics) -> None:
         self._metrics_reading = False
+        if self._metrics_again:
+            self._metrics_again = False
+            self.refresh_metrics()
         page = self.pages.get(METRICS)
         if isinstance(page, MetricsPage):
             page.show_metrics(metrics, self._thresholds)
