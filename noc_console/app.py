@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
     from noc_console.services.board.live_rows import LiveRows
+    from noc_console.services.metrics import MetricsSnapshot, Period
     from noc_console.views.board.controller import BoardController
+    from noc_console.views.metrics.window import MetricsWindow, ReportPages
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,36 @@ def _add_settings_menu(window: QMainWindow, config: Config, runtime: Runtime | N
     window.addAction(action)
 
 
+def _add_metrics_menu(
+    window: QMainWindow, runtime: Runtime, controller: BoardController, config: Config
+) -> Callable[[], MetricsWindow]:
+    """Reports › Metrics… (Shift+M): read on the board's worker, from the same cache."""
+    from noc_console.views.metrics.menu import add_metrics_menu
+
+    store = runtime.store
+
+    def source(period: Period, now: datetime) -> MetricsSnapshot:
+        from noc_console.services.metrics import snapshot
+
+        return snapshot(store, period, now)
+
+    def report(client_id: str, period: Period, now: datetime) -> ReportPages:
+        from noc_console.services.metrics.report import build_report
+        from noc_console.services.metrics.report_document import logo_data_url, render_report_html
+        from noc_console.views.metrics.window import ReportPages
+
+        built = build_report(store, client_id, period, now)
+        html = render_report_html(built, config.report, logo_data_url(config.report.logo))
+        return ReportPages(html, built.title, built.problem)
+
+    run, clock, thresholds = (
+        controller.run_in_background,
+        runtime.clock,
+        config.sla.policy.thresholds,
+    )
+    return add_metrics_menu(window, source, run, clock, thresholds, report)
+
+
 def _rss_kb() -> int:
     """Resident memory in KiB (Linux; 0 where /proc is not there)."""
     try:
@@ -92,9 +125,11 @@ def run_gui(
     screenshot: Path | None = None,
     started: float | None = None,
     size: tuple[int, int] | None = None,
+    metrics: bool = False,
 ) -> int:
     """Run the board until its window closes. `started` is `time.perf_counter()` at launch;
-    `size` sets the window's size (screenshots at a given screen size)."""
+    `size` sets the window's size (screenshots at a given screen size); `metrics` opens
+    the Metrics view too (with `screenshot`, that view is the picture)."""
     started = time.perf_counter() if started is None else started
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -123,6 +158,7 @@ def run_gui(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name
     )
     _add_settings_menu(window, config, runtime)
+    open_metrics = _add_metrics_menu(window, runtime, controller, config)
     outcome = {"code": 0}
 
     def report_first_paint() -> None:
@@ -137,7 +173,19 @@ def run_gui(
 
     controller.loaded.connect(report_first_paint)
 
-    if screenshot is not None:
+    if screenshot is not None and metrics:
+        shown = open_metrics()
+        save_soon = _arrange_screenshot(shown, controller.tick, screenshot, outcome)
+        once = {"armed": False}
+
+        def after_first_sync() -> None:  # the first sync's incidents counted too
+            if not once["armed"]:
+                once["armed"] = True
+                shown.refreshed.connect(save_soon)
+                shown.refresh()
+
+        controller.synced.connect(after_first_sync)
+    elif screenshot is not None:
 
         def first_data() -> None:  # show an incident in the detail panel too
             if window.model.rowCount() and not window.table.currentIndex().isValid():
@@ -152,6 +200,10 @@ def run_gui(
         size = BOARD_SCREENSHOT_SIZE  # the offscreen screen is small: not fitted to it
     if size is not None:
         window.resize(*size)
+    if metrics:
+        shown = open_metrics()
+        if size is not None:
+            shown.resize(*size)
     return _run(app, controller, runtime, outcome)
 
 
@@ -169,6 +221,7 @@ def run_wall(
     from PySide6.QtCore import QSettings
 
     from noc_console.models.clock import SystemClock
+    from noc_console.services.wall.metrics_summary import wall_metrics
     from noc_console.services.wall.scope import ClientScope
     from noc_console.views.wall.placement import WallPlacement
     from noc_console.views.wall.window import WallWindow
@@ -183,6 +236,7 @@ def run_wall(
         ClientScope.parse(clients),
         config.sla,
         pace=SystemClock(),  # pages turn in real seconds even on a sped-up demo
+        metrics=lambda now, scope, tiles: wall_metrics(runtime.store, now, scope, tiles),
     )
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     placement = WallPlacement(window, screen, settings)

@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="URL", help="cache database as an SQLAlchemy URL")
     parser.add_argument("--demo", action="store_true", help="use the built-in demo feed")
     parser.add_argument("--wall", action="store_true", help="wall display mode")
+    parser.add_argument(
+        "--metrics",
+        action="store_true",
+        help="open the Metrics view (with --screenshot: render it)",
+    )
     parser.add_argument("--clients", help="wall display: only these clients (A,B)")
     parser.add_argument(
         "--screen", type=int, help="wall display: screen number, 0 = first (remembered)"
@@ -200,6 +205,11 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
         from noc_console.db_commands import run_db_command
 
         return run_db_command(config, db_url, args.db_command)
+    if args.metrics and args.wall:
+        print(
+            "noc-console: --metrics is a board window; the wall has a metrics page", file=sys.stderr
+        )
+        return EXIT_USAGE
     if (args.clients or args.screen is not None) and not args.wall:
         print("noc-console: --clients and --screen need --wall", file=sys.stderr)
         return EXIT_USAGE
@@ -209,7 +219,7 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
         return run_wall(config, db_url, demo, args.clients, args.screen, args.screenshot)
     from noc_console.app import run_gui
 
-    return run_gui(config, db_url, demo, args.screenshot, started, args.size)
+    return run_gui(config, db_url, demo, args.screenshot, started, args.size, args.metrics)
 
 
 def _sync(config: Config, db_url: str, demo: bool) -> int:

@@ -93,6 +93,7 @@ MORE_HINTS = (
     "Home/End first/last",
     "C columns",
     "H handover",
+    "Shift+M metrics",
     "Shift+A acknowledge alarms",
     "Shift+S snooze alarms",
     "Ctrl+, settings",

@@ -2,8 +2,9 @@
 
 Each option is declared once below, typed, with its default, its allowed range and a
 description; `config_reader.py` reads the table. Pages are named: `overview`,
-`deadlines` (the incidents with the nearest deadlines) and `queue:<key>` for any board
-queue of `services/board/queues.py` except `mine` (a wall has no "me").
+`deadlines` (the incidents with the nearest deadlines), `metrics` (today's volumes,
+MTTA/MTTR against last week's, SLA compliance per client) and `queue:<key>` for any
+board queue of `services/board/queues.py` except `mine` (a wall has no "me").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from noc_console.services.board.queues import queues
 
 OVERVIEW = "overview"
 DEADLINES = "deadlines"
+METRICS = "metrics"
 QUEUE_PREFIX = "queue:"
 #: Queues a wall can show: every board queue but "mine".
 WALL_QUEUES = tuple(q.key for q in queues(None) if q.key != "mine")
@@ -27,7 +29,7 @@ class WallSettings:
     pages: tuple[str, ...] = field(
         default=(OVERVIEW, DEADLINES, "queue:breached", "queue:at_risk", "queue:escalate"),
         metadata={
-            "doc": "Pages in rotation order: overview, deadlines, queue:<key>.",
+            "doc": "Pages in rotation order: overview, deadlines, metrics, queue:<key>.",
             "check": lambda page: page_problem(page),
             "expect": 'a non-empty list like ["overview", "deadlines"]',
             "non_empty": True,
@@ -61,10 +63,10 @@ class WallSettings:
 
 def page_problem(page: object) -> str | None:
     """Why `page` is not a valid page name, or None when it is."""
-    if page in (OVERVIEW, DEADLINES):
+    if page in (OVERVIEW, DEADLINES, METRICS):
         return None
     if isinstance(page, str) and page.startswith(QUEUE_PREFIX):
         if page.removeprefix(QUEUE_PREFIX) in WALL_QUEUES:
             return None
         return f"{page!r} names no queue (queues: {', '.join(WALL_QUEUES)})"
-    return f"{page!r} is not a page (use {OVERVIEW}, {DEADLINES} or queue:<key>)"
+    return f"{page!r} is not a page (use {OVERVIEW}, {DEADLINES}, {METRICS} or queue:<key>)"

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from noc_console.models.clock_text import STATE_MARKS
 from noc_console.models.incident import Priority
@@ -22,6 +22,7 @@ from noc_console.services.wall.summary import ClientTile, WallSummary
 from noc_console.views import format as fmt
 from noc_console.views.theme import PRIORITY_COLOURS, STATE_COLOURS, tokens
 from noc_console.views.wall.scale import WallScale, apply_scale, label
+from noc_console.views.wall.tile_grid import TileGrid
 from noc_console.views.wall.widgets import (
     ESCALATE_MARK,
     PULSE_COLOURS,
@@ -120,8 +121,8 @@ class OverviewPage(QWidget):
         paint(self.quiet, tokens()["online"])
         self.clients_caption = label("Clients — worst SLA state", "small", self)
         paint(self.clients_caption, tokens()["muted"])
-        self.client_tiles: list[ClientTileView] = []
-        self.client_grid = QGridLayout()
+        self.grid = TileGrid(lambda: ClientTileView(self), ClientTileView.rescale)
+        self.client_grid = self.grid.layout
         self.more = label("", "small", self)
         paint(self.more, tokens()["muted"])
         self._layout = QVBoxLayout(self)
@@ -136,17 +137,17 @@ class OverviewPage(QWidget):
         self._layout.addWidget(self.more)
         self._summary: WallSummary | None = None
         self._scale: WallScale | None = None
-        self._grid = (0, 0)  # columns, rows
+
+    @property
+    def client_tiles(self) -> list[ClientTileView]:
+        return self.grid.tiles
 
     def rescale(self, scale: WallScale) -> None:
         self._scale = scale
         self._layout.setSpacing(scale.gap(1.2))
-        self.client_grid.setSpacing(scale.gap())
+        self.grid.rescale(scale)
         self.oldest.rescale(scale)
         outline(self.priority_tiles[Priority.P1], True, scale.gap(0.5))
-        for view in self.client_tiles:
-            view.rescale(scale)
-        self._grid = (0, 0)
         self._fit(self.width(), self.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -164,38 +165,20 @@ class OverviewPage(QWidget):
                  + captions * self.clients_caption.sizeHint().height()
                  + (captions + 2) * spacing)  # fmt: skip
         tile = ClientTileView.height_for(scale)
-        columns = max(2, width // round(scale.px("body") * TILE_WIDTH_EMS))
-        rows = max(1, (height - above) // (tile + self.client_grid.spacing()))
-        if (columns, rows) == self._grid:
-            return
-        self._grid = (columns, rows)
-        while len(self.client_tiles) < columns * rows:
-            view = ClientTileView(self)
-            view.rescale(scale)
-            apply_scale(view, scale)
-            view.hide()
-            self.client_tiles.append(view)
-        for view in self.client_tiles:
-            self.client_grid.removeWidget(view)
-            view.hide()
-        for i, view in enumerate(self.client_tiles[: columns * rows]):
-            self.client_grid.addWidget(view, i // columns, i % columns)
-        for column in range(self.client_grid.columnCount()):
-            self.client_grid.setColumnStretch(column, 1 if column < columns else 0)
-        if self._summary is not None:
+        changed = self.grid.fit(scale, width, height - above, tile, TILE_WIDTH_EMS)
+        if changed and self._summary is not None:
             self._fill_tiles(self._summary, self._summary.at)
 
     @property
     def tile_capacity(self) -> int:
-        columns, rows = self._grid
-        return columns * rows
+        return self.grid.capacity
 
     def show_quiet(self, titles: list[str]) -> None:
         """The list pages skipped for having nothing to show, in one small line."""
         self.quiet.setText(f"✓ Nothing in {', '.join(titles)} (page skipped)" if titles else "")
         if self.quiet.isVisibleTo(self) != bool(titles):
             self.quiet.setVisible(bool(titles))
-            self._grid = (0, 0)
+            self.grid.reset()
             self._fit(self.width(), self.height())
 
     def show_summary(self, summary: WallSummary, now: datetime, thresholds: SlaThresholds) -> None:
@@ -223,7 +206,7 @@ class OverviewPage(QWidget):
         shown = summary.tiles[:capacity]  # "+ N more" has a line of its own below the grid
         for i, view in enumerate(self.client_tiles):
             view.set_tile(shown[i] if i < len(shown) else None, now)
-        columns = max(1, self._grid[0])
+        columns = max(1, self.grid.shape[0])
         used = -(-len(shown) // columns)  # the rows in use share the height
         for row in range(self.client_grid.rowCount()):
             self.client_grid.setRowStretch(row, 1 if row < used else 0)

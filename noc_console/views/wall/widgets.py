@@ -204,7 +204,12 @@ class CountTile(QFrame):
         self.setAutoFillBackground(True)
 
     def set_count(self, count: int, fg: str, bg: str) -> None:
-        self.number.setText(str(count))
+        self.set_figure(str(count), fg, bg)
+
+    def set_figure(self, text: str, fg: str, bg: str) -> None:
+        """Any short figure in place of a count ("14m 30s")."""
+        if self.number.text() != text:
+            self.number.setText(text)
         paint(self, fg, bg)
         paint(self.number, fg)
         paint(self.caption, fg)

@@ -13,6 +13,7 @@ simulated day runs in seconds under a `ManualClock`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -35,12 +36,20 @@ from noc_console.services.board.queues import queues
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import FeedStatus
 from noc_console.services.team.status import ServiceBeat, service_words
-from noc_console.services.wall.config import DEADLINES, OVERVIEW, QUEUE_PREFIX, WallSettings
+from noc_console.services.wall.config import (
+    DEADLINES,
+    METRICS,
+    OVERVIEW,
+    QUEUE_PREFIX,
+    WallSettings,
+)
+from noc_console.services.wall.metrics_summary import WallMetrics
 from noc_console.services.wall.rotation import Rotation, pixel_shift
 from noc_console.services.wall.scope import ClientScope
 from noc_console.services.wall.summary import WallSummary, summarise
 from noc_console.views.board.controller import BoardController
 from noc_console.views.theme import tokens
+from noc_console.views.wall.metrics_page import MetricsPage
 from noc_console.views.wall.pages import ListPage, OverviewPage
 from noc_console.views.wall.scale import WallScale, apply_scale, label
 from noc_console.views.wall.status import wall_banner, wall_status
@@ -51,7 +60,13 @@ log = logging.getLogger(__name__)
 
 SUMMARY_REFRESH_MS = 5000  # at risk / breached / escalate change with time alone
 PULSE_MS = 600
-Page = OverviewPage | ListPage
+#: The metrics page's figures move with closed incidents, not by the second, and a read
+#: costs the worker a second or more on a big cache: at most once a minute after syncs.
+METRICS_REFRESH = timedelta(seconds=60)
+Page = OverviewPage | ListPage | MetricsPage
+#: Reads the `metrics` page's figures at an instant for a scope, with sparklines for so
+#: many clients (on the worker: it reads the cache).
+WallMetricsSource = Callable[[datetime, ClientScope, int], WallMetrics]
 
 
 class WallWindow(QWidget):
@@ -76,6 +91,7 @@ class WallWindow(QWidget):
         scope: ClientScope | None = None,
         sla: SlaSettings | None = None,
         pace: Clock | None = None,
+        metrics: WallMetricsSource | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(f"{APP_NAME} — wall")
@@ -101,6 +117,11 @@ class WallWindow(QWidget):
         self._shift = (0, 0)
         self._margin = 0
         self._pulse_on = False
+        self._metrics_source = metrics
+        self._metrics_reading = False
+        self._metrics_read_at: datetime | None = None  # pace time of the last read begun
+        self._metrics_after_sync = False  # the first sync's incidents are read at once
+        self._metrics_again = False  # asked for while a read ran: read once more after it
 
         self.scope_label = ElidedLabel("head", self)
         self.page_label = label("", "head", self)
@@ -142,6 +163,8 @@ class WallWindow(QWidget):
         self._root.addWidget(self.stack, 1)
         self._root.addLayout(footer)
 
+        controller.loaded.connect(self.refresh_metrics)  # before the summary: its op runs first
+        controller.synced.connect(self._synced_metrics)
         controller.loaded.connect(self.refresh)
         controller.applied.connect(self.refresh)
         controller.ticked.connect(self.tick)
@@ -187,6 +210,44 @@ class WallWindow(QWidget):
             lambda: summarise(rows, now, scope, pages, all_queues, per_page, thresholds),
             self._summarised,
         ).start(self._controller.run_in_background)
+
+    def refresh_metrics(self) -> None:
+        """Read the `metrics` page's figures on the worker, one read at a time; only the
+        tiles that fit get a sparkline (each is one more read)."""
+        page = self.pages.get(METRICS)
+        source = self._metrics_source
+        if not isinstance(page, MetricsPage) or source is None:
+            return
+        if self._metrics_reading:
+            self._metrics_again = True
+            return
+        self._metrics_reading = True
+        self._metrics_read_at = self._pace.now()
+        now, scope, tiles = self._clock.now(), self.scope, page.capacity or 24
+        Op(lambda: source(now, scope, tiles), self._metrics_read, self._metrics_failed).start(
+            self._controller.run_in_background
+        )
+
+    def _synced_metrics(self) -> None:
+        """After the first sync at once, then at most every METRICS_REFRESH."""
+        last = self._metrics_read_at
+        if self._metrics_after_sync and last and self._pace.now() - last < METRICS_REFRESH:
+            return
+        self._metrics_after_sync = True
+        self.refresh_metrics()
+
+    def _metrics_read(self, metrics: WallMetrics) -> None:
+        self._metrics_reading = False
+        if self._metrics_again:
+            self._metrics_again = False
+            self.refresh_metrics()
+        page = self.pages.get(METRICS)
+        if isinstance(page, MetricsPage):
+            page.show_metrics(metrics, self._thresholds)
+
+    def _metrics_failed(self, error: BaseException) -> None:
+        self._metrics_reading = False
+        log.warning("wall metrics: %s", error)
 
     def tick(self) -> None:
         """Once a second: clocks, rotation, banner, status line, burn-in shift."""
@@ -235,6 +296,8 @@ class WallWindow(QWidget):
         most = self.settings.rows_per_page
         if name == OVERVIEW:
             return OverviewPage(self)
+        if name == METRICS:
+            return MetricsPage(self)
         if name == DEADLINES:
             page = ListPage(name, "Next deadlines", most, self)
         else:

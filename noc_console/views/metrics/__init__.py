@@ -1,0 +1,1 @@
+"""The Metrics view (Shift+M): per-client table, trend charts, period picker."""
