@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from noc_console.models.incident import IncidentKey
 from noc_console.services.correlation.arrival import Arrival
 from noc_console.services.correlation.labels import label_of
-from noc_console.services.correlation.signature import Signature, signature
+from noc_console.services.correlation.signature import LOCAL_OBJECTS, Signature, signature
 
 DEFAULT_WINDOW = timedelta(minutes=15)
 #: Wording alone links when this share of the two object sets is common (Jaccard).
@@ -55,7 +55,7 @@ class Group:
 
 @dataclass(slots=True)
 class _Cluster:
-    first: Arrival
+    first_at: datetime
     last_at: datetime
     arrivals: list[Arrival] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
@@ -89,26 +89,20 @@ def correlate(arrivals: Iterable[Arrival], window: timedelta = DEFAULT_WINDOW) -
             index = _indexed(open_clusters)
             prune_at = min(c.last_at for c in open_clusters) + window if open_clusters else None
         sig = signature(arrival.title, arrival.category, arrival.description)
-        best: tuple[int, _Cluster] | None = None
-        seen: set[int] = set()
-        for term in _terms(sig):
-            for ident, cluster in index.get(term, {}).items():
-                if ident in seen or now - cluster.last_at > window:
-                    continue
-                seen.add(ident)
-                strength = _link(sig, arrival, cluster)
-                if strength and (best is None or strength > best[0]):
-                    best = (strength, cluster)
-        if best is None:
-            cluster = _Cluster(arrival, now)
+        links = _links(sig, arrival, index, now, window)
+        if not links:
+            cluster = _Cluster(now, now)
             clusters.append(cluster)
             open_clusters.append(cluster)
             cluster.add(arrival, sig, False)
             if prune_at is None:
                 prune_at = now + window
         else:
-            cluster = best[1]
-            cluster.add(arrival, sig, best[0] >= _SITE)
+            strength, cluster = links[0]
+            cluster.add(arrival, sig, strength >= _SITE)
+            for other_strength, other in links[1:]:  # an item or site bridging two clusters
+                if other_strength >= _SITE:
+                    _absorb(cluster, other, clusters, open_clusters, index)
         for term in _terms(sig):
             index.setdefault(term, {})[id(cluster)] = cluster
     return [_group(c) for c in clusters if c.reported()]
@@ -117,21 +111,70 @@ def correlate(arrivals: Iterable[Arrival], window: timedelta = DEFAULT_WINDOW) -
 _ITEM, _SITE, _WORDING = 3, 2, 1
 
 
+def _links(
+    sig: Signature,
+    arrival: Arrival,
+    index: dict[str, dict[int, _Cluster]],
+    now: datetime,
+    window: timedelta,
+) -> list[tuple[int, _Cluster]]:
+    """The open clusters `sig` links to, strongest first (the earliest on a tie)."""
+    found: dict[int, tuple[int, _Cluster]] = {}
+    for term in _terms(sig):
+        for ident, cluster in index.get(term, {}).items():
+            if ident in found or now - cluster.last_at > window:
+                continue
+            found[ident] = (_link(sig, arrival, cluster), cluster)
+    linked = [(strength, cluster) for strength, cluster in found.values() if strength]
+    linked.sort(key=lambda link: (-link[0], link[1].first_at))
+    return linked
+
+
+def _absorb(
+    into: _Cluster,
+    other: _Cluster,
+    clusters: list[_Cluster],
+    open_clusters: list[_Cluster],
+    index: dict[str, dict[int, _Cluster]],
+) -> None:
+    """Move `other`'s arrivals into `into` (kept in arrival order) and forget `other`."""
+    merged = sorted(
+        zip(into.arrivals + other.arrivals, into.signatures + other.signatures, strict=True),
+        key=lambda pair: (pair[0].created_at, pair[0].key),
+    )
+    into.arrivals = [a for a, _ in merged]
+    into.signatures = [s for _, s in merged]
+    into.strong = True
+    into.first_at = min(into.first_at, other.first_at)
+    into.last_at = max(into.last_at, other.last_at)
+    clusters.remove(other)
+    open_clusters.remove(other)
+    for sig in other.signatures:
+        for term in _terms(sig):
+            bucket = index.setdefault(term, {})
+            bucket.pop(id(other), None)
+            bucket[id(into)] = into
+
+
 def _link(sig: Signature, arrival: Arrival, cluster: _Cluster) -> int:
     """How strongly `sig` links to the cluster: 0 (not), wording, site or item."""
     best = 0
     for other, member in zip(cluster.signatures, cluster.arrivals, strict=True):
         if sig.items & other.items:
             return _ITEM
-        if sig.sites & other.sites and _same_kind(sig, other):
+        if sig.sites & other.sites and _same_kind(sig, other, arrival, member):
             best = _SITE
         elif best < _WORDING and _same_wording(sig, other, arrival, member):
             best = _WORDING
     return best
 
 
-def _same_kind(a: Signature, b: Signature) -> bool:
-    return bool(a.objects & b.objects) and bool(a.states) and bool(b.states)
+def _same_kind(a: Signature, b: Signature, arrival: Arrival, member: Arrival) -> bool:
+    """Both name a failure of one kind of object (a local one only within one client)."""
+    objects = a.objects & b.objects
+    if arrival.client_id != member.client_id:
+        objects -= LOCAL_OBJECTS
+    return bool(objects) and bool(a.states) and bool(b.states)
 
 
 def _same_wording(a: Signature, b: Signature, arrival: Arrival, member: Arrival) -> bool:

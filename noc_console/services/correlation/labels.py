@@ -35,8 +35,8 @@ def label_of(signatures: Sequence[Signature], titles: Sequence[str]) -> str:
     named = [word for key, word in OBJECT_WORDS.items() if key in objects][:MOST_OBJECTS]
     text = " ".join(named)
     text = text[0].upper() + text[1:]
-    states = _common((s.states for s in signatures), 0)
-    state = "down" if "down" in states else "degraded" if states else "affected"
+    states = _common((s.states for s in signatures), 0)  # the most named first
+    state = STATE_WORDS[states[0]] if states else "affected"
     sites = _common((s.sites for s in signatures), half)
     where = f" at {_place(sites)}" if sites else ""
     return f"{text} {state}{where}"

@@ -39,8 +39,9 @@ OBJECTS: dict[str, tuple[str, ...]] = {
     "account": ("password", "account", "login", "mfa", "locked", "lockout", "licence", "license"),
 }
 #: Objects every office has its own of: the same symptom at two clients is chance, so
-#: these never group by wording alone (a shared site or item still groups them).
-LOCAL_OBJECTS = frozenset({"printer", "laptop", "account"})
+#: these never group by wording alone, nor by a shared site across clients (one
+#: client's printer and Wi-Fi at a site are not its neighbour's).
+LOCAL_OBJECTS = frozenset({"printer", "laptop", "account", "wifi"})
 #: Failure states. A title without one (a request, a question) never groups by wording.
 STATES: dict[str, tuple[str, ...]] = {
     "down": (
