@@ -12,7 +12,8 @@ A cluster held together by wording alone is reported once it has three arrivals,
 from one client (two users calling about one thing); chance makes pairs of common
 symptoms across clients every day, not triples in a quarter of an hour.
 Cost: the arrivals sorted by time, then per arrival the open clusters sharing one of its
-words or items (an index pruned as clusters close).
+objects or items (an index of the open clusters, rebuilt once a window; a local
+object's entry is its client's), each compared by its distinct kinds of wording, not by member.
 """
 
 from __future__ import annotations
@@ -53,19 +54,47 @@ class Group:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What members of a cluster say, as far as linking cares (many share one)."""
+
+    objects: frozenset[str]
+    failing: bool  # names a failure state
+    sites: frozenset[str]
+    category: str
+
+
 @dataclass(slots=True)
 class _Cluster:
     first_at: datetime
     last_at: datetime
     arrivals: list[Arrival] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
+    kinds: dict[_Kind, set[str]] = field(default_factory=dict)  # → the clients saying it
+    items: set[str] = field(default_factory=set)
+    terms: set[str] = field(default_factory=set)
     strong: bool = False  # some link in it was an item or a site
 
     def add(self, arrival: Arrival, sig: Signature, strong: bool) -> None:
         self.arrivals.append(arrival)
         self.signatures.append(sig)
+        self.kinds.setdefault(_kind(sig, arrival), set()).add(arrival.client_id)
+        self.items |= sig.items
+        self.terms.update(_terms(sig, arrival))
         self.strong |= strong
-        self.last_at = arrival.created_at
+        self.first_at = min(self.first_at, arrival.created_at)
+        self.last_at = max(self.last_at, arrival.created_at)
+
+    def absorb(self, other: _Cluster) -> None:
+        """Take `other`'s arrivals (kept in arrival order): an item or site bridged them."""
+        pairs = sorted(
+            zip(self.arrivals + other.arrivals, self.signatures + other.signatures, strict=True),
+            key=lambda pair: (pair[0].created_at, pair[0].key),
+        )
+        self.arrivals, self.signatures = [], []
+        self.kinds, self.items, self.terms = {}, set(), set()
+        for arrival, sig in pairs:
+            self.add(arrival, sig, True)
 
     def reported(self) -> bool:
         if len(self.arrivals) < 2:
@@ -78,34 +107,36 @@ class _Cluster:
 def correlate(arrivals: Iterable[Arrival], window: timedelta = DEFAULT_WINDOW) -> list[Group]:
     """The groups among `arrivals`, in the order of their first arrival."""
     ordered = sorted(arrivals, key=lambda a: (a.created_at, a.key))
-    clusters: list[_Cluster] = []
-    index: dict[str, dict[int, _Cluster]] = {}  # word or item → open clusters naming it
-    open_clusters: list[_Cluster] = []
-    prune_at: datetime | None = None  # no open cluster closes before this
+    clusters: dict[int, _Cluster] = {}  # by id, in the order they started
+    open_clusters: dict[int, _Cluster] = {}
+    index: dict[str, dict[int, _Cluster]] = {}  # term → open clusters naming it
+    prune_at = ordered[0].created_at + window if ordered else None  # drop closed clusters then
     for arrival in ordered:
         now = arrival.created_at
         if prune_at is not None and now > prune_at:
-            open_clusters = [c for c in open_clusters if now - c.last_at <= window]
-            index = _indexed(open_clusters)
-            prune_at = min(c.last_at for c in open_clusters) + window if open_clusters else None
+            open_clusters = {i: c for i, c in open_clusters.items() if now - c.last_at <= window}
+            index = _indexed(open_clusters.values())
+            prune_at = now + window  # closed clusters in between are skipped at lookup
         sig = signature(arrival.title, arrival.category, arrival.description)
-        links = _links(sig, arrival, index, now, window)
+        terms = _terms(sig, arrival)
+        links = _links(sig, arrival, terms, index, now, window)
         if not links:
             cluster = _Cluster(now, now)
-            clusters.append(cluster)
-            open_clusters.append(cluster)
+            clusters[id(cluster)] = open_clusters[id(cluster)] = cluster
             cluster.add(arrival, sig, False)
-            if prune_at is None:
-                prune_at = now + window
         else:
             strength, cluster = links[0]
             cluster.add(arrival, sig, strength >= _SITE)
-            for other_strength, other in links[1:]:  # an item or site bridging two clusters
+            for other_strength, other in links[1:]:
                 if other_strength >= _SITE:
-                    _absorb(cluster, other, clusters, open_clusters, index)
-        for term in _terms(sig):
+                    cluster.absorb(other)
+                    del clusters[id(other)], open_clusters[id(other)]
+                    for term in other.terms:
+                        index[term].pop(id(other), None)
+                        index[term][id(cluster)] = cluster
+        for term in terms:
             index.setdefault(term, {})[id(cluster)] = cluster
-    return [_group(c) for c in clusters if c.reported()]
+    return [_group(c) for c in clusters.values() if c.reported()]
 
 
 _ITEM, _SITE, _WORDING = 3, 2, 1
@@ -114,13 +145,14 @@ _ITEM, _SITE, _WORDING = 3, 2, 1
 def _links(
     sig: Signature,
     arrival: Arrival,
+    terms: list[str],
     index: dict[str, dict[int, _Cluster]],
     now: datetime,
     window: timedelta,
 ) -> list[tuple[int, _Cluster]]:
     """The open clusters `sig` links to, strongest first (the earliest on a tie)."""
     found: dict[int, tuple[int, _Cluster]] = {}
-    for term in _terms(sig):
+    for term in terms:
         for ident, cluster in index.get(term, {}).items():
             if ident in found or now - cluster.last_at > window:
                 continue
@@ -130,73 +162,50 @@ def _links(
     return linked
 
 
-def _absorb(
-    into: _Cluster,
-    other: _Cluster,
-    clusters: list[_Cluster],
-    open_clusters: list[_Cluster],
-    index: dict[str, dict[int, _Cluster]],
-) -> None:
-    """Move `other`'s arrivals into `into` (kept in arrival order) and forget `other`."""
-    merged = sorted(
-        zip(into.arrivals + other.arrivals, into.signatures + other.signatures, strict=True),
-        key=lambda pair: (pair[0].created_at, pair[0].key),
-    )
-    into.arrivals = [a for a, _ in merged]
-    into.signatures = [s for _, s in merged]
-    into.strong = True
-    into.first_at = min(into.first_at, other.first_at)
-    into.last_at = max(into.last_at, other.last_at)
-    clusters.remove(other)
-    open_clusters.remove(other)
-    for sig in other.signatures:
-        for term in _terms(sig):
-            bucket = index.setdefault(term, {})
-            bucket.pop(id(other), None)
-            bucket[id(into)] = into
-
-
 def _link(sig: Signature, arrival: Arrival, cluster: _Cluster) -> int:
     """How strongly `sig` links to the cluster: 0 (not), wording, site or item."""
+    if sig.items & cluster.items:
+        return _ITEM
+    if not sig.states:
+        return 0
     best = 0
-    for other, member in zip(cluster.signatures, cluster.arrivals, strict=True):
-        if sig.items & other.items:
-            return _ITEM
-        if sig.sites & other.sites and _same_kind(sig, other, arrival, member):
-            best = _SITE
-        elif best < _WORDING and _same_wording(sig, other, arrival, member):
+    for kind, clients in cluster.kinds.items():
+        if not kind.failing:
+            continue
+        shared = sig.objects & kind.objects
+        if arrival.client_id not in clients:
+            shared -= LOCAL_OBJECTS
+        if not shared:
+            continue
+        if sig.sites & kind.sites:
+            return _SITE
+        if best or not (shared - LOCAL_OBJECTS):
+            continue
+        if arrival.category and kind.category and arrival.category != kind.category:
+            continue
+        if len(shared) / len(sig.objects | kind.objects) >= WORDING_SIMILARITY:
             best = _WORDING
     return best
 
 
-def _same_kind(a: Signature, b: Signature, arrival: Arrival, member: Arrival) -> bool:
-    """Both name a failure of one kind of object (a local one only within one client)."""
-    objects = a.objects & b.objects
-    if arrival.client_id != member.client_id:
-        objects -= LOCAL_OBJECTS
-    return bool(objects) and bool(a.states) and bool(b.states)
+def _kind(sig: Signature, arrival: Arrival) -> _Kind:
+    return _Kind(sig.objects, bool(sig.states), sig.sites, arrival.category)
 
 
-def _same_wording(a: Signature, b: Signature, arrival: Arrival, member: Arrival) -> bool:
-    shared = a.shared_objects & b.shared_objects
-    if not shared or not a.states or not b.states:
-        return False
-    if arrival.category and member.category and arrival.category != member.category:
-        return False
-    union = a.objects | b.objects
-    return len(a.objects & b.objects) / len(union) >= WORDING_SIMILARITY
+def _terms(sig: Signature, arrival: Arrival) -> list[str]:
+    """Index terms: items, shared objects, and local objects under their client."""
+    terms = [f"i:{item}" for item in sig.items]
+    for name in sig.objects:
+        local = name in LOCAL_OBJECTS
+        terms.append(f"l:{name}:{arrival.client_id}" if local else f"o:{name}")
+    return terms
 
 
-def _terms(sig: Signature) -> list[str]:
-    return [f"o:{o}" for o in sig.objects] + [f"i:{i}" for i in sig.items]
-
-
-def _indexed(open_clusters: list[_Cluster]) -> dict[str, dict[int, _Cluster]]:
+def _indexed(open_clusters: Iterable[_Cluster]) -> dict[str, dict[int, _Cluster]]:
     index: dict[str, dict[int, _Cluster]] = {}
     for cluster in open_clusters:
-        for sig in cluster.signatures:
-            for term in _terms(sig):
-                index.setdefault(term, {})[id(cluster)] = cluster
+        for term in cluster.terms:
+            index.setdefault(term, {})[id(cluster)] = cluster
     return index
 
 

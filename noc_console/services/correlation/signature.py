@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Canonical object: the words that name it (single words; titles are lowercased).
 OBJECTS: dict[str, tuple[str, ...]] = {
@@ -90,6 +91,7 @@ class Signature:
         return self.objects - LOCAL_OBJECTS
 
 
+@lru_cache(maxsize=8192)  # alerts and outages repeat their titles; the board asks often
 def signature(title: str, category: str = "", description: str = "") -> Signature:
     """The signature of an incident's title (and category; the description only lends
     its circuit ids and items, its wording being too long to compare)."""
