@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from noc_console.models.errors import ConfigError
 from noc_console.models.shift import ShiftPlan
 from noc_console.services.alarms import AlarmSettings
+from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.config_migrations import SCHEMA_VERSION, Moved, retired, upgrade
 from noc_console.services.config_reader import FILE_KEY, Problem, read_table
 from noc_console.services.config_rules import one_of
@@ -85,6 +86,10 @@ class Config:
     )
     alarms: AlarmSettings = field(
         default_factory=AlarmSettings, metadata={"doc": "Which alarms notify and sound."}
+    )
+    correlation: CorrelationSettings = field(
+        default_factory=CorrelationSettings,
+        metadata={"doc": "Grouping incidents that are one event (docs/board.md)."},
     )
     team: TeamSettings = field(
         default_factory=TeamSettings, metadata={"doc": "The shared database (docs/team.md)."}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from noc_console.models.errors import ConfigError
 from noc_console.models.incident import IncidentKey
+from noc_console.services.config import parse_config
 from noc_console.services.correlation import Arrival, correlate
 
 T = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -147,3 +151,21 @@ def test_hostile_titles_neither_crash_nor_group() -> None:
         arrival(5, "litware", "circuit circuit circuit", 4),
     ]
     assert correlate(arrivals) == []
+
+
+def test_the_window_is_read_from_the_correlation_table() -> None:
+    assert parse_config('[correlation]\nwindow = "30m"\n', "noc.toml").correlation.window == (
+        timedelta(minutes=30)
+    )
+    assert parse_config("", "noc.toml").correlation.window == timedelta(minutes=15)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [('"soon"', "correlation.window"), ('"0s"', "between 1 minute and 24 hours")],
+)
+def test_a_bad_window_is_one_clear_error(value: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(f"[correlation]\nwindow = {value}\n", "noc.toml")
+    assert "noc.toml" in str(error.value)
+    assert problem in str(error.value)
