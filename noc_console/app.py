@@ -117,6 +117,7 @@ def run_gui(
         sla=config.sla,
         alarms=config.alarms,
         alarm_ledger=runtime.store,  # acknowledged here: quiet on every desk
+        correlation=config.correlation,
     )
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name

@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 from noc_console.models.errors import ConfigError
 from noc_console.models.shift import ShiftPlan
 from noc_console.services.alarms import AlarmSettings
-from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.config_migrations import SCHEMA_VERSION, Moved, retired, upgrade
 from noc_console.services.config_reader import FILE_KEY, Problem, read_table
 from noc_console.services.config_rules import one_of
+from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.identity import MeSettings
 from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.shift_config import ShiftTables, build_shift_plan

@@ -65,6 +65,21 @@ def test_a_shared_configuration_item_groups_whatever_the_wording() -> None:
     assert group.clients == ("contoso", "northwind")
 
 
+def test_a_short_server_name_is_each_clients_own_machine() -> None:
+    """SQL01 at two clients is two servers; at one client, one."""
+    apart = [
+        arrival(1, "northwind", "TLS certificate expires in 7 days on APP03", 0),
+        arrival(2, "contoso", "TLS certificate expires in 7 days on APP03", 3),
+    ]
+    assert correlate(apart) == []
+    together = [
+        arrival(1, "northwind", "Disk 95% full on SQL01", 0),
+        arrival(2, "northwind", "SQL Agent job failing on SQL01", 3),
+    ]
+    [group] = correlate(together)
+    assert len(group.members) == 2
+
+
 def test_the_same_wording_at_two_clients_is_chance_but_three_are_an_event() -> None:
     two = [
         arrival(1, "northwind", "VoIP phones down", 0),

@@ -79,7 +79,7 @@ class _Cluster:
         self.arrivals.append(arrival)
         self.signatures.append(sig)
         self.kinds.setdefault(_kind(sig, arrival), set()).add(arrival.client_id)
-        self.items |= sig.items
+        self.items.update(_item_terms(sig, arrival))
         self.terms.update(_terms(sig, arrival))
         self.strong |= strong
         self.first_at = min(self.first_at, arrival.created_at)
@@ -164,7 +164,7 @@ def _links(
 
 def _link(sig: Signature, arrival: Arrival, cluster: _Cluster) -> int:
     """How strongly `sig` links to the cluster: 0 (not), wording, site or item."""
-    if sig.items & cluster.items:
+    if not cluster.items.isdisjoint(_item_terms(sig, arrival)):
         return _ITEM
     if not sig.states:
         return 0
@@ -192,9 +192,17 @@ def _kind(sig: Signature, arrival: Arrival) -> _Kind:
     return _Kind(sig.objects, bool(sig.states), sig.sites, arrival.category)
 
 
+def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:
+    """Items as they link: a distinct one by name, another under its client."""
+    return [
+        f"i:{item}" if item in sig.distinct else f"i:{item}@{arrival.client_id}"
+        for item in sig.items
+    ]
+
+
 def _terms(sig: Signature, arrival: Arrival) -> list[str]:
     """Index terms: items, shared objects, and local objects under their client."""
-    terms = [f"i:{item}" for item in sig.items]
+    terms = _item_terms(sig, arrival)
     for name in sig.objects:
         local = name in LOCAL_OBJECTS
         terms.append(f"l:{name}:{arrival.client_id}" if local else f"o:{name}")

@@ -5,7 +5,8 @@ every wording; the signature keeps what two tickets of one event share. Words ar
 folded onto canonical objects ("wan", "broadband", "isp" → internet) and states
 ("offline", "unreachable", "outage" → down); a site is the name after "at"/"in" or
 before "office"/"site"/"branch"; a circuit is an id near "circuit"/"CID"; a
-configuration item is a host-like token (`fw-osl-01`, `esx03.dc2`).
+configuration item is a host-like token (`fw-osl-01`, `esx03.dc2`); a short one
+(`SQL01`) names each client's own machine, so it links only within a client.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class Signature:
     states: frozenset[str]  # canonical failure states named
     sites: frozenset[str]  # lowercased place names
     items: frozenset[str]  # circuit ids and configuration items, lowercased
+    distinct: frozenset[str]  # those of `items` that name one thing whatever the client
 
     @property
     def shared_objects(self) -> frozenset[str]:
@@ -101,9 +103,23 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
     states = {_STATE_OF[w] for w in words if w in _STATE_OF}
     sites = {s.lower() for s in _sites(title) if s.lower() not in _NOT_SITES}
     items = {m.group(1).lower() for m in _CIRCUIT.finditer(f"{title} {description}")}
+    circuits = set(items)
     items |= {w.strip("._/-") for w in words if _CI.match(w.strip("._/-"))}
     items |= {w for w in _WORD.findall(description.lower()) if _CI.match(w) and "-" in w}
-    return Signature(frozenset(objects), frozenset(states), frozenset(sites), frozenset(items))
+    distinct = circuits | {item for item in items if _distinct(item)}
+    return Signature(
+        frozenset(objects),
+        frozenset(states),
+        frozenset(sites),
+        frozenset(items),
+        frozenset(distinct),
+    )
+
+
+def _distinct(item: str) -> bool:
+    """Whether a configuration item's name is one thing across clients: `hv-cluster-02`,
+    `backup-01.coho` are; `SQL01`, `DC02`, `app-03` are every client's own."""
+    return sum(item.count(mark) for mark in "-_.") >= 2
 
 
 def _sites(title: str) -> list[str]:
