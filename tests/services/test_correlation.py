@@ -128,6 +128,22 @@ def test_other_trouble_at_a_site_that_is_down_stays_apart() -> None:
     assert IncidentKey("demo", "D-3") not in group.members
 
 
+def test_a_line_down_at_another_site_is_another_event_but_a_cloud_service_is_not() -> None:
+    lines = [
+        arrival(1, "northwind", "Internet circuit down at Oslo", 0),
+        arrival(2, "contoso", "Internet circuit down at Leeds", 2),
+        arrival(3, "fabrikam", "Internet circuit down at Perth", 4),
+    ]
+    assert correlate(lines) == []
+    teams = [
+        arrival(1, "northwind", "Teams calls dropping at Oslo", 0),
+        arrival(2, "contoso", "Teams calls dropping at Leeds", 2),
+        arrival(3, "fabrikam", "Teams down at Perth", 4),
+    ]
+    [group] = correlate(teams)
+    assert len(group.members) == 3
+
+
 def test_different_categories_do_not_group_by_wording() -> None:
     arrivals = [
         arrival(1, "northwind", "Server down", 0, "Hosting"),

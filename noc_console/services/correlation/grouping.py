@@ -6,7 +6,8 @@ while its last arrival is within the window. Links, strongest first:
 - the same circuit or configuration item (whatever the wording);
 - the same site, and the same kind of object named (an outage at one place);
 - wording alone: the same shared objects (not printers, laptops or accounts, which every
-  office has its own of) with a failure state in both.
+  office has its own of) with a failure state in both, in one category, and not at two
+  different sites when what fails lives at a site (an internet line; not a cloud service).
 
 A cluster held together by wording alone is reported once it has three arrivals, or two
 from one client (two users calling about one thing); chance makes pairs of common
@@ -25,7 +26,12 @@ from datetime import datetime, timedelta
 from noc_console.models.incident import IncidentKey
 from noc_console.services.correlation.arrival import Arrival
 from noc_console.services.correlation.labels import label_of
-from noc_console.services.correlation.signature import LOCAL_OBJECTS, Signature, signature
+from noc_console.services.correlation.signature import (
+    LOCAL_OBJECTS,
+    SITE_BOUND,
+    Signature,
+    signature,
+)
 
 DEFAULT_WINDOW = timedelta(minutes=15)
 #: Wording alone links when this share of the two object sets is common (Jaccard).
@@ -182,6 +188,8 @@ def _link(sig: Signature, arrival: Arrival, cluster: _Cluster) -> int:
         if best or not (shared - LOCAL_OBJECTS):
             continue
         if arrival.category and kind.category and arrival.category != kind.category:
+            continue
+        if sig.sites and kind.sites and shared <= SITE_BOUND:  # the same trouble elsewhere
             continue
         if len(shared) / len(sig.objects | kind.objects) >= WORDING_SIMILARITY:
             best = _WORDING

@@ -44,6 +44,11 @@ OBJECTS: dict[str, tuple[str, ...]] = {
 #: these never group by wording alone, nor by a shared site across clients (one
 #: client's printer and Wi-Fi at a site are not its neighbour's).
 LOCAL_OBJECTS = frozenset({"printer", "laptop", "account", "wifi"})
+#: Objects that live at a place: the same words at two different sites are two events
+#: (a cloud service's failure is the same wherever it is reported from).
+SITE_BOUND = frozenset(
+    {"internet", "circuit", "vpn", "power", "switch", "firewall", "wifi", "server", "storage"}
+)
 #: Failure states. A title without one (a request, a question) never groups by wording.
 STATES: dict[str, tuple[str, ...]] = {
     "down": (
