@@ -135,6 +135,14 @@ def test_a_line_down_at_another_site_is_another_event_but_a_cloud_service_is_not
         arrival(3, "fabrikam", "Internet circuit down at Perth", 4),
     ]
     assert correlate(lines) == []
+    outage = [
+        arrival(1, "northwind", "Internet circuit down at Oslo", 0),
+        arrival(2, "contoso", "Oslo office offline - carrier circuit TN-88213", 1),
+        arrival(3, "tailspin", "Carrier circuit TN-88213 down", 2),  # names no site
+        arrival(4, "coho", "Internet circuit down at Leeds", 3),
+    ]
+    [group] = correlate(outage)
+    assert IncidentKey("demo", "D-4") not in group.members
     teams = [
         arrival(1, "northwind", "Teams calls dropping at Oslo", 0),
         arrival(2, "contoso", "Teams calls dropping at Leeds", 2),

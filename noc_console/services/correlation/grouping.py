@@ -78,6 +78,7 @@ class _Cluster:
     signatures: list[Signature] = field(default_factory=list)
     kinds: dict[_Kind, set[str]] = field(default_factory=dict)  # → the clients saying it
     items: set[str] = field(default_factory=set)
+    sites: set[str] = field(default_factory=set)
     terms: set[str] = field(default_factory=set)
     strong: bool = False  # some link in it was an item or a site
 
@@ -86,6 +87,7 @@ class _Cluster:
         self.signatures.append(sig)
         self.kinds.setdefault(_kind(sig, arrival), set()).add(arrival.client_id)
         self.items.update(_item_terms(sig, arrival))
+        self.sites |= sig.sites
         self.terms.update(_terms(sig, arrival))
         self.strong |= strong
         self.first_at = min(self.first_at, arrival.created_at)
@@ -98,7 +100,7 @@ class _Cluster:
             key=lambda pair: (pair[0].created_at, pair[0].key),
         )
         self.arrivals, self.signatures = [], []
-        self.kinds, self.items, self.terms = {}, set(), set()
+        self.kinds, self.items, self.sites, self.terms = {}, set(), set(), set()
         for arrival, sig in pairs:
             self.add(arrival, sig, True)
 
@@ -174,6 +176,7 @@ def _link(sig: Signature, arrival: Arrival, cluster: _Cluster) -> int:
         return _ITEM
     if not sig.states:
         return 0
+    elsewhere = bool(sig.sites and cluster.sites) and sig.sites.isdisjoint(cluster.sites)
     best = 0
     for kind, clients in cluster.kinds.items():
         if not kind.failing:
@@ -189,7 +192,7 @@ def _link(sig: Signature, arrival: Arrival, cluster: _Cluster) -> int:
             continue
         if arrival.category and kind.category and arrival.category != kind.category:
             continue
-        if sig.sites and kind.sites and shared <= SITE_BOUND:  # the same trouble elsewhere
+        if elsewhere and shared <= SITE_BOUND:  # the same trouble at another site
             continue
         if len(shared) / len(sig.objects | kind.objects) >= WORDING_SIMILARITY:
             best = _WORDING

@@ -20,7 +20,7 @@ from noc_console.models.incident import IncidentKey
 from noc_console.services.correlation import Group
 
 #: At most this many lines tall; more scroll.
-MOST_LINES = 6
+MOST_LINES = 8
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the IncidentKey of a member line
 _GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # the Group of a group row
 
