@@ -183,6 +183,7 @@ def run_wall(
         ClientScope.parse(clients),
         config.sla,
         pace=SystemClock(),  # pages turn in real seconds even on a sped-up demo
+        correlation=config.correlation,
     )
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     placement = WallPlacement(window, screen, settings)

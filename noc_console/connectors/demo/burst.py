@@ -1,6 +1,6 @@
 """A scripted carrier outage in the demo: what correlation is for, on screen at once.
 
-Twenty minutes before the demo opens, the carrier serving a business park in Oslo
+Twelve minutes before the demo opens, the carrier serving a business park in Oslo
 fails and tickets arrive from four clients within eight minutes, worded as callers and
 monitoring word them; a fifth client at the same site reports something else (Teams
 calls), which correlation must leave apart.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 #: How long before the demo opens the outage starts.
-BURST_BEFORE = timedelta(minutes=20)
+BURST_BEFORE = timedelta(minutes=12)
 #: (minutes after the start, client id, title, category, impact, urgency)
 BURST: tuple[tuple[int, str, str, str, int, int], ...] = (
     (0, "northwind-bank", "Internet circuit down at Oslo", "Network", 1, 1),
