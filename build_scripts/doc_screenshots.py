@@ -164,8 +164,7 @@ def group_screenshot(app: QApplication, out: Path) -> None:
         window.refresh_groups()
         settle(app)
         groups = window.groups
-        for i in range(groups.topLevelItemCount()):
-            item = groups.topLevelItem(i)
+        for item in groups.group_rows():
             if "Oslo" in item.text(0):
                 item.setExpanded(True)
                 groups.setCurrentItem(item)

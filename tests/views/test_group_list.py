@@ -29,7 +29,7 @@ def test_the_demo_outage_is_one_group_row_that_says_how_many_and_what(
 ) -> None:
     groups = window.groups
     assert groups.isVisible()
-    rows = [groups.topLevelItem(i) for i in range(groups.topLevelItemCount())]
+    rows = groups.group_rows()
     [item] = [row for row in rows if row.text(0).endswith("Internet circuit down at Oslo")]
     incidents, clients = (int(part.split()[0]) for part in item.text(0).split(" · ")[:2])
     assert incidents >= 4
@@ -45,7 +45,7 @@ def test_g_then_arrows_and_enter_open_close_and_choose_a_member(
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_G)  # G: to the group rows
     assert groups.hasFocus()
-    item = groups.topLevelItem(0)
+    item = groups.group_rows()[0]
     assert groups.currentItem() is item
     qtbot.keyClick(groups, Qt.Key.Key_Right)
     assert item.isExpanded()
@@ -55,6 +55,7 @@ def test_g_then_arrows_and_enter_open_close_and_choose_a_member(
     assert item.isExpanded()
     qtbot.keyClick(groups, Qt.Key.Key_Down)
     member = groups.currentItem()
+    assert member is not None
     assert member.parent() is item
     qtbot.keyClick(groups, Qt.Key.Key_Return)  # … and on a member, shows it on the board
     assert window.table.hasFocus()
@@ -65,13 +66,16 @@ def test_g_then_arrows_and_enter_open_close_and_choose_a_member(
     qtbot.keyClick(groups, Qt.Key.Key_Up)
     qtbot.keyClick(groups, Qt.Key.Key_Return)  # Enter on the open group closes it
     assert not item.isExpanded()
-    assert groups.current_group() is not None
-    assert groups.current_group().members[0] == groups.key_of(item.child(0))  # type: ignore[union-attr]
+    group = groups.current_group()
+    assert group is not None
+    first = item.child(0)
+    assert first is not None
+    assert group.members[0] == groups.key_of(first)
 
 
 def test_a_double_click_opens_and_closes_a_group(window: BoardWindow, qtbot: QtBot) -> None:
     groups = window.groups
-    item = groups.topLevelItem(0)
+    item = groups.group_rows()[0]
     where = groups.visualItemRect(item).center()
     for opened in (True, False):  # a person's double-click: a click, then the second one
         qtbot.mouseClick(groups.viewport(), Qt.MouseButton.LeftButton, pos=where)

@@ -54,8 +54,7 @@ class GroupList(QTreeWidget):
 
     def set_groups(self, groups: Sequence[Group], rows: Mapping[IncidentKey, BoardRow]) -> None:
         """Show `groups`; member lines read their id, client and title from `rows`."""
-        opened = {self._group_key(self.topLevelItem(i)) for i in range(self.topLevelItemCount())
-                  if self.topLevelItem(i).isExpanded()}  # fmt: skip
+        opened = {self._group_key(item) for item in self.group_rows() if item.isExpanded()}
         current = self.currentItem()
         current_key = None if current is None else self._item_key(current)
         self.clear()
@@ -81,6 +80,11 @@ class GroupList(QTreeWidget):
             self.setCurrentItem(restore)
         self.setVisible(bool(groups))
         self._fit()
+
+    def group_rows(self) -> list[QTreeWidgetItem]:
+        """The group rows, in order (their members are their children)."""
+        found = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        return [item for item in found if item is not None]
 
     def current_group(self) -> Group | None:
         """The group of the current row (a member's group too): what M declares."""
@@ -116,8 +120,7 @@ class GroupList(QTreeWidget):
     def _fit(self, _index: QModelIndex | None = None) -> None:
         """As tall as its lines, up to MOST_LINES: the table keeps the room."""
         lines = 0
-        for i in range(self.topLevelItemCount()):
-            item = self.topLevelItem(i)
+        for item in self.group_rows():
             lines += 1 + (item.childCount() if item.isExpanded() else 0)
         line = self.sizeHintForRow(0) if lines else 0
         self.setFixedHeight(min(lines, MOST_LINES) * max(line, 1) + 2 * self.frameWidth() + 2)
