@@ -43,7 +43,7 @@ from noc_console.services.board.board_order import DEFAULT_ORDER, order_named
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
-from noc_console.services.correlation import Arrival, correlate
+from noc_console.services.correlation import Correlator, Group
 from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.identity import Identity
@@ -206,7 +206,8 @@ class BoardWindow(QMainWindow):
         #: Open incidents that are probably one event (G goes there; services/correlation).
         self.groups = GroupList(right)
         self.groups.incident_chosen.connect(self.show_incident)
-        self._window = (correlation or CorrelationSettings()).window
+        self._correlator = Correlator((correlation or CorrelationSettings()).window)
+        self._groups_shown: Sequence[Group] | None = None
         column.addWidget(self.groups)
         column.addWidget(self.table)
         column.addWidget(self.hints)
@@ -324,15 +325,17 @@ class BoardWindow(QMainWindow):
         count.start(self._controller.run_in_background)
 
     def refresh_groups(self) -> None:
-        """Correlate the open incidents off the GUI thread (after a load or a sync:
-        arrivals change only then)."""
+        """Correlate the open incidents off the GUI thread (after a load or a sync; the
+        correlator answers at once while the same incidents are open)."""
         rows = self._live.rows()
-        window = self._window
-        group = Op(
-            lambda: correlate([Arrival.of_row(r) for r in rows], window),
-            lambda groups: self.groups.set_groups(groups, {r.key: r for r in rows}),
-        )
-        group.start(self._controller.run_in_background)  # fmt: skip
+        correlator = self._correlator
+        group = Op(lambda: correlator.groups(rows), lambda groups: self._grouped(groups, rows))
+        group.start(self._controller.run_in_background)
+
+    def _grouped(self, groups: Sequence[Group], rows: Sequence[BoardRow]) -> None:
+        if groups is not self._groups_shown:
+            self._groups_shown = groups
+            self.groups.set_groups(groups, {r.key: r for r in rows})
 
     def show_incident(self, key: IncidentKey) -> None:
         """Select `key`'s row on the board and go there (a group's member was chosen)."""

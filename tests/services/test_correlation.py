@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from noc_console.models.board_row import BoardRow
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import IncidentKey
 from noc_console.services.config import parse_config
-from noc_console.services.correlation import Arrival, correlate
+from noc_console.services.correlation import Arrival, Correlator, correlate
+from tests.factories import board_row
 
 T = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -208,3 +210,17 @@ def test_a_bad_window_is_one_clear_error(value: str, problem: str) -> None:
         parse_config(f"[correlation]\nwindow = {value}\n", "noc.toml")
     assert "noc.toml" in str(error.value)
     assert problem in str(error.value)
+
+
+def test_the_correlator_answers_again_only_when_the_open_incidents_change() -> None:
+    def row(n: int, client: str, title: str) -> BoardRow:
+        return board_row(n, client_id=client, title=title, created_at=T + timedelta(minutes=n))
+
+    rows = [row(1, "acme", "Internet down at Oslo"), row(2, "globex", "No internet in Oslo")]
+    correlator = Correlator(timedelta(minutes=15))
+    first = correlator.groups(rows)
+    assert [len(g.members) for g in first] == [2]
+    assert correlator.groups(list(rows)) is first
+    more = correlator.groups([*rows, row(3, "initech", "Oslo office internet outage")])
+    assert [len(g.members) for g in more] == [3]
+    assert correlator.groups(rows[:1]) == ()

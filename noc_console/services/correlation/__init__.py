@@ -22,9 +22,12 @@ The API other features build on (mi-declare declares a major incident from a gro
 
 `correlate` is pure and deterministic (same arrivals, same groups, in the order of
 their first arrival); it costs about one pass over the arrivals sorted by time.
+`Correlator(window).groups(board_rows)` remembers the last answer while the open
+incidents stay the same (the board and the wall ask often).
 """
 
 from noc_console.services.correlation.arrival import Arrival
+from noc_console.services.correlation.correlator import Correlator
 from noc_console.services.correlation.grouping import DEFAULT_WINDOW, Group, correlate
 
-__all__ = ["DEFAULT_WINDOW", "Arrival", "Group", "correlate"]
+__all__ = ["DEFAULT_WINDOW", "Arrival", "Correlator", "Group", "correlate"]

@@ -160,19 +160,20 @@ def _links(
 ) -> list[tuple[int, _Cluster]]:
     """The open clusters `sig` links to, strongest first (the earliest on a tie)."""
     found: dict[int, tuple[int, _Cluster]] = {}
+    items = _item_terms(sig, arrival)  # once, not per cluster
     for term in terms:
         for ident, cluster in index.get(term, {}).items():
             if ident in found or now - cluster.last_at > window:
                 continue
-            found[ident] = (_link(sig, arrival, cluster), cluster)
+            found[ident] = (_link(sig, arrival, items, cluster), cluster)
     linked = [(strength, cluster) for strength, cluster in found.values() if strength]
     linked.sort(key=lambda link: (-link[0], link[1].first_at))
     return linked
 
 
-def _link(sig: Signature, arrival: Arrival, cluster: _Cluster) -> int:
+def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster) -> int:
     """How strongly `sig` links to the cluster: 0 (not), wording, site or item."""
-    if not cluster.items.isdisjoint(_item_terms(sig, arrival)):
+    if not cluster.items.isdisjoint(items):
         return _ITEM
     if not sig.states:
         return 0

@@ -11,13 +11,13 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority, Status
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
 from noc_console.services.board.queues import Queue, membership
-from noc_console.services.correlation import DEFAULT_WINDOW, Arrival, Group, correlate
+from noc_console.services.correlation import Correlator, Group
 from noc_console.services.wall.config import DEADLINES, QUEUE_PREFIX
 from noc_console.services.wall.scope import ClientScope
 
@@ -104,10 +104,10 @@ def summarise(
     all_queues: Sequence[Queue],
     per_page: int,
     thresholds: SlaThresholds = DEFAULT_THRESHOLDS,
-    window: timedelta = DEFAULT_WINDOW,
+    correlator: Correlator | None = None,
 ) -> WallSummary:
     """The wall at `now`: counts, tiles, the list of every list page in `pages`, and the
-    groups among the rows in scope (`window`: `[correlation] window`)."""
+    groups among the rows in scope (the wall keeps one `correlator`, which remembers)."""
     mine = [r for r in rows if r.is_open and scope.admits_row(r)]
     members = membership(all_queues, mine, now)
     by_priority = dict.fromkeys(Priority, 0)
@@ -160,7 +160,7 @@ def summarise(
         breached_p1=frozenset(r.key for r in p1s if r.key in breached),
         groups=tuple(
             sorted(
-                correlate((Arrival.of_row(r) for r in mine), window),
+                (correlator or Correlator()).groups(mine),
                 key=lambda g: (g.last_at, g.key),
                 reverse=True,
             )
