@@ -224,3 +224,18 @@ def test_the_correlator_answers_again_only_when_the_open_incidents_change() -> N
     more = correlator.groups([*rows, row(3, "initech", "Oslo office internet outage")])
     assert [len(g.members) for g in more] == [3]
     assert correlator.groups(rows[:1]) == ()
+
+
+def test_a_circuit_bridging_two_groups_merges_them_and_keeps_groups_in_order_of_start() -> None:
+    arrivals = burst(
+        ("northwind", "Internet down at Oslo office", 0),
+        ("contoso", "DNS resolution failing", 1),
+        ("fabrikam", "Websites not loading - DNS failure", 2),
+        ("adatum", "External DNS resolver unreachable", 3),
+        ("litware", "Telia circuit CID TN-88213 down", 4),
+        ("tailspin", "Internet circuit down at Oslo, CID TN-88213", 5),
+    )
+    oslo, dns = correlate(arrivals)
+    assert [k.external_id for k in oslo.members] == ["D-1", "D-5", "D-6"]
+    assert oslo.first_at == T
+    assert len(dns.members) == 3

@@ -144,7 +144,8 @@ def correlate(arrivals: Iterable[Arrival], window: timedelta = DEFAULT_WINDOW) -
                         index[term][id(cluster)] = cluster
         for term in terms:
             index.setdefault(term, {})[id(cluster)] = cluster
-    return [_group(c) for c in clusters.values() if c.reported()]
+    groups = [_group(c) for c in clusters.values() if c.reported()]
+    return sorted(groups, key=lambda g: (g.first_at, g.members[0]))  # a merge moves a start
 
 
 _ITEM, _SITE, _WORDING = 3, 2, 1
