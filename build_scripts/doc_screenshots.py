@@ -1,8 +1,9 @@
 """Render the screenshots in docs/images/ from the demo feed (offscreen):
 the board with its queue list and the detail panel (dark and light), the priority
-matrix dialog, and the wall's pages at 1920×1080 and 3840×2160.
+matrix dialog, the board's group rows with the demo's carrier outage open, and the
+wall's pages at 1920×1080 and 3840×2160.
 
-    .venv/bin/python build_scripts/doc_screenshots.py [--wall-only] [--out DIR]
+    .venv/bin/python build_scripts/doc_screenshots.py [--wall-only | --groups-only] [--out DIR]
 """
 
 from __future__ import annotations
@@ -43,15 +44,21 @@ WALL_PAGES = {"overview": "overview", "deadlines": "deadlines", "breached": "que
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--wall-only", action="store_true")
+    parser.add_argument("--groups-only", action="store_true")
     parser.add_argument("--out", type=Path, default=IMAGES)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     apply_theme(app, "dark")
+    if args.groups_only:
+        group_screenshot(app, args.out)
+        return 0
     wall_screenshots(app, args.out)
     if not args.wall_only:
         for theme, name in (("dark", "board-detail.png"), ("light", "board-light.png")):
             apply_theme(app, theme)
             board_screenshots(app, args.out, name, dialog=theme == "dark")
+        apply_theme(app, "dark")
+        group_screenshot(app, args.out)
     return 0
 
 
@@ -136,6 +143,36 @@ def board_screenshots(app: QApplication, out: Path, name: str, dialog: bool) -> 
             app.processEvents()
             matrix.grab().save(str(out / "priority-matrix.png"))
             matrix.close()
+        window.close()
+        store.close()
+
+
+def group_screenshot(app: QApplication, out: Path) -> None:
+    """The board at 1600×900 with the demo's carrier outage as an open group row."""
+    clock = SystemClock()
+    with tempfile.TemporaryDirectory() as folder:
+        store, demo, engine = demo_cache(folder, clock)
+        live = LiveRows(clock.now())
+        feed = BoardFeed(store, [demo])
+        controller = BoardController(feed, engine, live, clock)
+        window = BoardWindow(live, controller, clock)
+        window.resize(1600, 900)
+        window.show()
+        live.apply(feed.snapshot().rows, full=True)
+        controller.feeds_changed.emit(feed.feeds())
+        window.refresh_queues()
+        window.refresh_groups()
+        settle(app)
+        groups = window.groups
+        for item in groups.group_rows():
+            if item.text(0).endswith("Internet circuit down at Oslo"):
+                item.setExpanded(True)
+                groups.setCurrentItem(item)
+                break
+        groups.setFocus()
+        window.resize(1600, 900)  # after the first show, which fits the (offscreen) screen
+        settle(app, 5)
+        window.grab().save(str(out / "board-groups.png"))
         window.close()
         store.close()
 

@@ -153,6 +153,7 @@ def run_gui(
         sla=config.sla,
         alarms=config.alarms,
         alarm_ledger=runtime.store,  # acknowledged here: quiet on every desk
+        correlation=config.correlation,
     )
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name
@@ -237,6 +238,7 @@ def run_wall(
         config.sla,
         pace=SystemClock(),  # pages turn in real seconds even on a sped-up demo
         metrics=lambda now, scope, tiles: wall_metrics(runtime.store, now, scope, tiles),
+        correlation=config.correlation,
     )
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     placement = WallPlacement(window, screen, settings)

@@ -25,6 +25,7 @@ from noc_console.services.alarms import AlarmSettings
 from noc_console.services.config_migrations import SCHEMA_VERSION, Moved, retired, upgrade
 from noc_console.services.config_reader import FILE_KEY, Problem, read_table
 from noc_console.services.config_rules import one_of
+from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.identity import MeSettings
 from noc_console.services.metrics.report_settings import ReportSettings
 from noc_console.services.safe_file import NotASmallFile, read_small
@@ -86,6 +87,10 @@ class Config:
     )
     alarms: AlarmSettings = field(
         default_factory=AlarmSettings, metadata={"doc": "Which alarms notify and sound."}
+    )
+    correlation: CorrelationSettings = field(
+        default_factory=CorrelationSettings,
+        metadata={"doc": "Grouping incidents that are one event (docs/board.md)."},
     )
     team: TeamSettings = field(
         default_factory=TeamSettings, metadata={"doc": "The shared database (docs/team.md)."}

@@ -43,6 +43,8 @@ from noc_console.services.board.board_order import DEFAULT_ORDER, order_named
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
+from noc_console.services.correlation import Correlator, Group
+from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.identity import Identity
 from noc_console.services.sla_config import SlaSettings
@@ -70,6 +72,7 @@ from noc_console.views.board.column_fit import ColumnFit
 from noc_console.views.board.controller import BoardController
 from noc_console.views.board.detail_panel import DetailPanel
 from noc_console.views.board.empty_notice import EmptyNotice
+from noc_console.views.board.group_list import GroupList
 from noc_console.views.board.model import ROW_ROLE, BoardModel
 from noc_console.views.board.order_chooser import OrderChooser
 from noc_console.views.board.queue_list import QueueList
@@ -92,6 +95,7 @@ QUEUE_WIDTH, DETAIL_WIDTH = 240, 380
 MORE_HINTS = (
     "Home/End first/last",
     "C columns",
+    "G groups",
     "H handover",
     "Shift+M metrics",
     "Shift+A acknowledge alarms",
@@ -129,6 +133,7 @@ class BoardWindow(QMainWindow):
         sla: SlaSettings | None = None,
         alarms: AlarmSettings | None = None,
         alarm_ledger: AlarmLedger | None = None,
+        correlation: CorrelationSettings | None = None,
     ) -> None:
         super().__init__()
         self._live = live
@@ -208,6 +213,12 @@ class BoardWindow(QMainWindow):
         self.views.view_chosen.connect(self.apply_view)
         filters.addWidget(self.views)
         column.addLayout(filters)
+        #: Open incidents that are probably one event (G goes there; services/correlation).
+        self.groups = GroupList(right)
+        self.groups.incident_chosen.connect(self.show_incident)
+        self._correlator = Correlator((correlation or CorrelationSettings()).window)
+        self._groups_shown: Sequence[Group] | None = None
+        column.addWidget(self.groups)
         column.addWidget(self.table)
         column.addWidget(self.hints)
         self.detail = DetailPanel(self)
@@ -233,6 +244,9 @@ class BoardWindow(QMainWindow):
         )  # fmt: skip
         self.triage.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         controller.changed.connect(self._detail_changed)  # the panel follows its incident
+        to_groups = QShortcut(QKeySequence("G"), self.table)
+        to_groups.setContext(Qt.ShortcutContext.WidgetShortcut)
+        to_groups.activated.connect(self._to_groups)
         choose = QShortcut(QKeySequence("C"), self.table)
         choose.setContext(Qt.ShortcutContext.WidgetShortcut)
         choose.activated.connect(self.choose_columns)
@@ -276,6 +290,8 @@ class BoardWindow(QMainWindow):
 
         controller.loaded.connect(self.refresh_queues)
         controller.synced.connect(self.refresh_queues)
+        controller.loaded.connect(self.refresh_groups)
+        controller.synced.connect(self.refresh_groups)
         controller.feeds_changed.connect(self._on_feeds)
         controller.service_changed.connect(self._on_service)
         controller.service_unknown.connect(self._service_unknown)
@@ -333,6 +349,33 @@ class BoardWindow(QMainWindow):
         all_queues = self._queues
         count = Op(lambda: membership(all_queues, rows, now), self._queues_counted)
         count.start(self._controller.run_in_background)
+
+    def refresh_groups(self) -> None:
+        """Correlate the open incidents off the GUI thread (after a load or a sync; the
+        correlator answers at once while the same incidents are open)."""
+        rows = self._live.rows()
+        correlator = self._correlator
+        group = Op(lambda: correlator.groups(rows), lambda groups: self._grouped(groups, rows))
+        group.start(self._controller.run_in_background)
+
+    def _grouped(self, groups: Sequence[Group], rows: Sequence[BoardRow]) -> None:
+        if groups is not self._groups_shown:
+            self._groups_shown = groups
+            self.groups.set_groups(groups, {r.key: r for r in rows})
+
+    def show_incident(self, key: IncidentKey) -> None:
+        """Select `key`'s row on the board and go there (a group's member was chosen)."""
+        position = self.model.position_of(key)
+        if position is None:
+            self.statusBar().showMessage(f"{key} is not shown: the search, clients or queue "
+                                         "hide it", 8000)  # fmt: skip
+            return
+        self.table.selectRow(position)
+        self.table.setFocus()
+
+    def _to_groups(self) -> None:
+        if self.groups.isVisible():
+            self.groups.setFocus()
 
     def _queues_counted(self, members: dict[str, frozenset[IncidentKey]]) -> None:
         self._members = members

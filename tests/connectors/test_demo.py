@@ -4,7 +4,8 @@ from datetime import timedelta
 from noc_console.connectors.base import Page
 from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.clock import ManualClock
-from noc_console.models.incident import Incident, Status
+from noc_console.models.incident import Incident, IncidentKey, Status
+from noc_console.services.correlation import Arrival, correlate
 from tests.conftest import T0
 
 
@@ -91,3 +92,18 @@ def test_arrival_rate_holds_at_any_rate() -> None:
     feed = DemoFeed(clock, history=timedelta(0), arrivals_per_hour=600)
     clock.advance(timedelta(hours=1))
     assert 500 < len(everything(feed)) < 700
+
+
+def test_the_demo_opens_with_a_carrier_outage_that_correlation_finds() -> None:
+    """The demo shows what correlation is for: a burst from several clients at one site."""
+    feed = DemoFeed(ManualClock(T0))
+    open_now = [i for page in feed.list_open() for i in page.incidents]
+    arrivals = [
+        Arrival(IncidentKey(i.source, i.external_id), i.client_id, i.client_id, i.title,
+                i.created_at, i.category)
+        for i in open_now
+    ]  # fmt: skip
+    oslo = [g for g in correlate(arrivals) if g.label.endswith("at Oslo")]
+    assert oslo, [i.title for i in open_now]
+    assert len(oslo[0].members) >= 4
+    assert len(oslo[0].clients) >= 3

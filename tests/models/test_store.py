@@ -403,3 +403,9 @@ def test_times_are_read_as_sqlalchemy_reads_them(value: datetime, shape: str) ->
     assert read == reference.replace(tzinfo=UTC)
     assert read.tzinfo is UTC
     assert ours(None) is None
+
+
+def test_a_board_row_carries_the_category_correlation_compares(store: Store) -> None:
+    store.upsert_incidents([incident(1, category="Network"), incident(2)])
+    categories = {row.key.external_id: row.category for row in store.open_rows()}
+    assert categories == {"T-1": "Network", "T-2": ""}

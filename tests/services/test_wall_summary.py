@@ -122,3 +122,20 @@ def test_a_response_made_late_does_not_make_its_client_breached(store: Store) ->
     summary = summarise([late], now, EVERYONE, PAGES, queues(None), 10)
     (tile,) = summary.tiles
     assert (tile.worst, tile.breached, summary.breached) == (ClockState.OK, 0, 0)
+
+
+def test_the_overview_carries_the_active_groups_of_the_clients_in_scope(store: Store) -> None:
+    store.upsert_clients([Client(c, c.capitalize()) for c in ("acme", "globex", "initech")])
+    outage = [("acme", "Internet down at Oslo office"), ("globex", "No internet in Oslo"),
+              ("initech", "Oslo site: internet circuit unreachable")]  # fmt: skip
+    store.upsert_incidents(
+        [
+            incident(n, client_id=client, title=title, created_at=T0 - timedelta(minutes=9 - n))
+            for n, (client, title) in enumerate(outage, start=1)
+        ]
+    )
+    rows = store.open_rows()
+    [group] = wall(rows).groups
+    assert group.summary == "3 incidents · 3 clients · Internet down at Oslo"
+    assert wall(rows, ClientScope.parse("acme,globex")).groups[0].clients == ("acme", "globex")
+    assert wall(rows, ClientScope.parse("acme")).groups == ()

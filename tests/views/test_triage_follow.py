@@ -77,8 +77,10 @@ def test_the_detail_panel_follows_a_t_and_e_on_its_incident(
 def test_after_a_moves_the_row_the_cursor_is_on_the_next_one_to_triage(
     window: BoardWindow, store: Store, clock: ManualClock, qtbot: QtBot
 ) -> None:
-    # Two P1s just raised, nobody on them: first in "needs me first"; A moves one down.
-    fresh = [incident(n, priority=Priority.P1, created_at=clock.now(), updated_at=clock.now())
+    # Two P1s raised 14 minutes ago, nobody on them: first in "needs me first" (before the
+    # demo's carrier outage, 12 minutes old); A moves one down.
+    raised = clock.now() - timedelta(minutes=14)
+    fresh = [incident(n, priority=Priority.P1, created_at=raised, updated_at=raised)
              for n in (1, 2)]  # fmt: skip
     store.upsert_incidents(fresh)
     window.model.apply(BoardUpdate(store.rows([i.key for i in fresh]), []))

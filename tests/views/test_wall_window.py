@@ -382,3 +382,13 @@ def test_the_footer_never_waits_for_data_over_incidents_on_screen(
     assert "waiting for data" not in status
     assert "cached data" in status
     wall.close()
+
+
+def test_the_overview_lists_the_active_groups(wall: WallWindow) -> None:
+    """The demo opens on a carrier outage at Oslo: the overview names it."""
+    overview = wall.pages["overview"]
+    assert isinstance(overview, OverviewPage)
+    assert any("Internet circuit down at Oslo" in text for text in overview.group_texts)
+    shown = [line for line in overview.group_lines if line.isVisibleTo(wall)]
+    assert len(shown) == len(overview.group_texts)
+    assert any("Oslo" in line.text() for line in shown)

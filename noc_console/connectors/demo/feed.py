@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from noc_console.connectors.base import Page
+from noc_console.connectors.demo.burst import BURST, BURST_BEFORE
 from noc_console.connectors.errors import Conflict, NotFound
 from noc_console.models.actions import CHANGED_FIELDS, Action, ActionKind
 from noc_console.models.clock import Clock
@@ -173,6 +174,7 @@ class DemoFeed:
         self._random = random.Random(seed)
         start = clock.now() - history
         self._sim_time = start.replace(second=0, microsecond=0)
+        self._burst_at = (clock.now() - BURST_BEFORE).replace(second=0, microsecond=0)
         self._arrivals_per_step = arrivals_per_hour / 60.0
         self._tickets: dict[int, _Ticket] = {}
         self._applied: dict[str, str] = {}  # idempotency key → version it produced
@@ -264,6 +266,7 @@ class DemoFeed:
             self._evolve(self._tickets[number], now)
         for _ in range(_poisson(rng, self._arrivals_per_step)):
             self._arrive(now)
+        self._burst(now)
         horizon = now - timedelta(days=1)
         for number in [n for n, t in self._tickets.items() if t.status is Status.CLOSED]:
             if self._tickets[number].updated < horizon:
@@ -285,6 +288,16 @@ class DemoFeed:
             created=created,
             updated=created,
         )
+        self._add(ticket)
+
+    def _burst(self, now: datetime) -> None:
+        """The scripted outage's tickets due this minute (`burst.py`)."""
+        for minutes, client_id, title, category, impact, urgency in BURST:
+            if self._burst_at + timedelta(minutes=minutes) == now:
+                self._add(_Ticket(self._next_number, client_id, title, category, impact,
+                                  urgency, now, now))  # fmt: skip
+
+    def _add(self, ticket: _Ticket) -> None:
         self._tickets[ticket.number] = ticket
         self._next_number += 1
 

@@ -17,6 +17,7 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority, Status
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS, ClockState, SlaClock, SlaThresholds
 from noc_console.services.board.queues import Queue, membership
+from noc_console.services.correlation import Correlator, Group
 from noc_console.services.wall.config import DEADLINES, QUEUE_PREFIX
 from noc_console.services.wall.scope import ClientScope
 
@@ -63,6 +64,7 @@ class WallSummary:
     tiles: tuple[ClientTile, ...]  # worst first
     lists: Mapping[str, IncidentList]  # by page name: "deadlines", "queue:<key>"
     breached_p1: frozenset[IncidentKey]
+    groups: tuple[Group, ...] = ()  # probably one event each, the latest arrival first
 
     @property
     def open_total(self) -> int:
@@ -102,8 +104,10 @@ def summarise(
     all_queues: Sequence[Queue],
     per_page: int,
     thresholds: SlaThresholds = DEFAULT_THRESHOLDS,
+    correlator: Correlator | None = None,
 ) -> WallSummary:
-    """The wall at `now`: counts, tiles and the list of every list page in `pages`."""
+    """The wall at `now`: counts, tiles, the list of every list page in `pages`, and the
+    groups among the rows in scope (the wall keeps one `correlator`, which remembers)."""
     mine = [r for r in rows if r.is_open and scope.admits_row(r)]
     members = membership(all_queues, mine, now)
     by_priority = dict.fromkeys(Priority, 0)
@@ -154,6 +158,13 @@ def summarise(
         tiles=tuple(client_tiles),
         lists=lists,
         breached_p1=frozenset(r.key for r in p1s if r.key in breached),
+        groups=tuple(
+            sorted(
+                (correlator or Correlator()).groups(mine),
+                key=lambda g: (g.last_at, g.key),
+                reverse=True,
+            )
+        ),
     )
 
 

@@ -95,9 +95,15 @@ class ClientTileView(QFrame):
             self.detail.setText(text)
 
 
+#: Groups the overview names; more are counted on one line.
+MOST_GROUPS = 3
+GROUP_MARK = "⧉"
+
+
 class OverviewPage(QWidget):
-    """Open by priority, breached, at risk, should escalate, the oldest P1, and a tile
-    per client filling the rest of the screen (more tiles on a bigger screen).
+    """Open by priority, breached, at risk, should escalate, the oldest P1, the active
+    groups (incidents that are probably one event), and a tile per client filling the
+    rest of the screen (more tiles on a bigger screen).
 
     Signals: only those of QWidget.
     """
@@ -117,6 +123,12 @@ class OverviewPage(QWidget):
         self.oldest = IncidentLine(self)
         self.no_p1 = label("No P1 open", "body", self)  # not green: the data may be stale
         paint(self.no_p1, tokens()["text"])
+        #: Open incidents that are probably one event, a line each (services/correlation).
+        self.group_lines = [label("", "body", self) for _ in range(MOST_GROUPS + 1)]
+        for line in self.group_lines:
+            paint(line, tokens()["warning"])
+            line.hide()
+        self._group_texts: list[str] = []
         self.quiet = label("", "small", self)
         paint(self.quiet, tokens()["online"])
         self.clients_caption = label("Clients — worst SLA state", "small", self)
@@ -131,6 +143,8 @@ class OverviewPage(QWidget):
         self._layout.addWidget(self.oldest_caption)
         self._layout.addWidget(self.oldest)
         self._layout.addWidget(self.no_p1)
+        for line in self.group_lines:
+            self._layout.addWidget(line)
         self._layout.addWidget(self.quiet)
         self._layout.addWidget(self.clients_caption)
         self._layout.addLayout(self.client_grid, 1)
@@ -148,11 +162,13 @@ class OverviewPage(QWidget):
         self.grid.rescale(scale)
         self.oldest.rescale(scale)
         outline(self.priority_tiles[Priority.P1], True, scale.gap(0.5))
+        self._elide_groups()
         self._fit(self.width(), self.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit(event.size().width(), event.size().height())
+        self._elide_groups()
 
     def _fit(self, width: int, height: int) -> None:
         """As many client tiles as the width and the height left below the counts take."""
@@ -161,9 +177,10 @@ class OverviewPage(QWidget):
             return
         spacing = self._layout.spacing()
         captions = 3 + self.quiet.isVisibleTo(self)  # oldest P1, clients, "+ N more"
+        grouped = len(self._group_texts) * (self.clients_caption.sizeHint().height() + spacing)
         above = (self.priority_tiles[Priority.P1].sizeHint().height() + self.oldest.height()
                  + captions * self.clients_caption.sizeHint().height()
-                 + (captions + 2) * spacing)  # fmt: skip
+                 + (captions + 2) * spacing + grouped)  # fmt: skip
         tile = ClientTileView.height_for(scale)
         changed = self.grid.fit(scale, width, height - above, tile, TILE_WIDTH_EMS)
         if changed and self._summary is not None:
@@ -198,8 +215,36 @@ class OverviewPage(QWidget):
         self.oldest.set_row(oldest, oldest is not None and oldest.key in summary.breached_p1)
         self.oldest_caption.setVisible(oldest is not None)
         self.no_p1.setVisible(oldest is None)
+        self._show_groups(summary)
         self._fill_tiles(summary, now)
         self.tick(now, thresholds)
+
+    def _show_groups(self, summary: WallSummary) -> None:
+        """The latest MOST_GROUPS groups, a line each; the tiles give up the room."""
+        shown = summary.groups[:MOST_GROUPS]
+        texts = [f"{GROUP_MARK} {g.summary}" for g in shown]
+        if len(summary.groups) > len(shown):
+            texts.append(f"+ {len(summary.groups) - len(shown)} more groups")
+        if texts == self._group_texts:
+            return
+        self._group_texts = texts
+        for i, line in enumerate(self.group_lines):
+            line.setVisible(i < len(texts))
+        self._elide_groups()
+        self.grid.reset()
+        self._fit(self.width(), self.height())
+
+    def _elide_groups(self) -> None:
+        """A label names the event in its members' words: cut to the width, never wrapped."""
+        for line, text in zip(self.group_lines, self._group_texts, strict=False):
+            width = max(1, self.width())
+            line.setText(line.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width))
+            line.setToolTip(text)
+
+    @property
+    def group_texts(self) -> list[str]:
+        """The group lines shown, in full."""
+        return list(self._group_texts)
 
     def _fill_tiles(self, summary: WallSummary, now: datetime) -> None:
         capacity = self.tile_capacity

@@ -33,6 +33,8 @@ from noc_console.models.sla_clock import ClockState
 from noc_console.models.text_limits import BLOCK, capped
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import queues
+from noc_console.services.correlation import Correlator
+from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import FeedStatus
 from noc_console.services.team.status import ServiceBeat, service_words
@@ -92,6 +94,7 @@ class WallWindow(QWidget):
         sla: SlaSettings | None = None,
         pace: Clock | None = None,
         metrics: WallMetricsSource | None = None,
+        correlation: CorrelationSettings | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(f"{APP_NAME} — wall")
@@ -104,6 +107,7 @@ class WallWindow(QWidget):
         self._live, self._controller, self._clock = live, controller, clock
         self._pace = pace or clock
         self._thresholds = sla.policy.thresholds
+        self._correlator = Correlator((correlation or CorrelationSettings()).window)
         self._queues = queues(None, sla.escalation, sla.major_incident, self._thresholds)
         self._started = self._pace.now()
         self.rotation = Rotation(
@@ -205,9 +209,11 @@ class WallWindow(QWidget):
         pages, all_queues = self.settings.pages, self._queues
         per_page = max((p.capacity for p in self.pages.values() if isinstance(p, ListPage)),
                        default=1)  # fmt: skip
-        thresholds = self._thresholds
+        thresholds, correlator = self._thresholds, self._correlator
         Op(
-            lambda: summarise(rows, now, scope, pages, all_queues, per_page, thresholds),
+            lambda: summarise(
+                rows, now, scope, pages, all_queues, per_page, thresholds, correlator
+            ),
             self._summarised,
         ).start(self._controller.run_in_background)
 

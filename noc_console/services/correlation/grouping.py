@@ -1,0 +1,247 @@
+"""Group arrivals that are probably one event: one pass over them in time order.
+
+Each arrival joins the open cluster it links to best, or starts one. A cluster is open
+while its last arrival is within the window. Links, strongest first:
+
+- the same circuit or configuration item (whatever the wording);
+- the same site, and the same kind of object named (an outage at one place);
+- wording alone: the same shared objects (not printers, laptops or accounts, which every
+  office has its own of) with a failure state in both, in one category, and not at two
+  different sites when what fails lives at a site (an internet line; not a cloud service).
+
+A cluster held together by wording alone is reported once it has three arrivals, or two
+from one client (two users calling about one thing); chance makes pairs of common
+symptoms across clients every day, not triples in a quarter of an hour.
+Cost: the arrivals sorted by time, then per arrival the open clusters sharing one of its
+objects or items (an index of the open clusters, rebuilt once a window; a local
+object's entry is its client's), each compared by its distinct kinds of wording, not by member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from noc_console.models.incident import IncidentKey
+from noc_console.services.correlation.arrival import Arrival
+from noc_console.services.correlation.labels import label_of
+from noc_console.services.correlation.signature import (
+    LOCAL_OBJECTS,
+    SITE_BOUND,
+    Signature,
+    signature,
+)
+
+DEFAULT_WINDOW = timedelta(minutes=15)
+#: Wording alone links when this share of the two object sets is common (Jaccard).
+WORDING_SIMILARITY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Open incidents that are probably one event (see the package docstring)."""
+
+    key: str
+    label: str
+    members: tuple[IncidentKey, ...]
+    clients: tuple[str, ...]
+    client_names: tuple[str, ...]
+    first_at: datetime
+    last_at: datetime
+
+    @property
+    def summary(self) -> str:
+        """ "5 incidents · 3 clients · Internet circuit down at Oslo"."""
+        clients = len(self.clients)
+        return (
+            f"{len(self.members)} incidents · {clients} client{'s' if clients != 1 else ''}"
+            f" · {self.label}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What members of a cluster say, as far as linking cares (many share one)."""
+
+    objects: frozenset[str]
+    failing: bool  # names a failure state
+    sites: frozenset[str]
+    category: str
+
+
+@dataclass(slots=True)
+class _Cluster:
+    first_at: datetime
+    last_at: datetime
+    arrivals: list[Arrival] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    kinds: dict[_Kind, set[str]] = field(default_factory=dict)  # → the clients saying it
+    items: set[str] = field(default_factory=set)
+    sites: set[str] = field(default_factory=set)
+    terms: set[str] = field(default_factory=set)
+    strong: bool = False  # some link in it was an item or a site
+
+    def add(self, arrival: Arrival, sig: Signature, strong: bool) -> None:
+        self.arrivals.append(arrival)
+        self.signatures.append(sig)
+        self.kinds.setdefault(_kind(sig, arrival), set()).add(arrival.client_id)
+        self.items.update(_item_terms(sig, arrival))
+        self.sites |= sig.sites
+        self.terms.update(_terms(sig, arrival))
+        self.strong |= strong
+        self.first_at = min(self.first_at, arrival.created_at)
+        self.last_at = max(self.last_at, arrival.created_at)
+
+    def absorb(self, other: _Cluster) -> None:
+        """Take `other`'s arrivals (kept in arrival order): an item or site bridged them."""
+        pairs = sorted(
+            zip(self.arrivals + other.arrivals, self.signatures + other.signatures, strict=True),
+            key=lambda pair: (pair[0].created_at, pair[0].key),
+        )
+        self.arrivals, self.signatures = [], []
+        self.kinds, self.items, self.sites, self.terms = {}, set(), set(), set()
+        for arrival, sig in pairs:
+            self.add(arrival, sig, True)
+
+    def reported(self) -> bool:
+        if len(self.arrivals) < 2:
+            return False
+        if self.strong or len(self.arrivals) >= 3:
+            return True
+        return len({a.client_id for a in self.arrivals}) == 1
+
+
+def correlate(arrivals: Iterable[Arrival], window: timedelta = DEFAULT_WINDOW) -> list[Group]:
+    """The groups among `arrivals`, in the order of their first arrival."""
+    ordered = sorted(arrivals, key=lambda a: (a.created_at, a.key))
+    clusters: dict[int, _Cluster] = {}  # by id, in the order they started
+    open_clusters: dict[int, _Cluster] = {}
+    index: dict[str, dict[int, _Cluster]] = {}  # term → open clusters naming it
+    prune_at = ordered[0].created_at + window if ordered else None  # drop closed clusters then
+    for arrival in ordered:
+        now = arrival.created_at
+        if prune_at is not None and now > prune_at:
+            open_clusters = {i: c for i, c in open_clusters.items() if now - c.last_at <= window}
+            index = _indexed(open_clusters.values())
+            prune_at = now + window  # closed clusters in between are skipped at lookup
+        sig = signature(arrival.title, arrival.category, arrival.description)
+        terms = _terms(sig, arrival)
+        links = _links(sig, arrival, terms, index, now, window)
+        if not links:
+            cluster = _Cluster(now, now)
+            clusters[id(cluster)] = open_clusters[id(cluster)] = cluster
+            cluster.add(arrival, sig, False)
+        else:
+            strength, cluster = links[0]
+            cluster.add(arrival, sig, strength >= _SITE)
+            for other_strength, other in links[1:]:
+                if other_strength >= _SITE:
+                    cluster.absorb(other)
+                    del clusters[id(other)], open_clusters[id(other)]
+                    for term in other.terms:
+                        index[term].pop(id(other), None)
+                        index[term][id(cluster)] = cluster
+        for term in terms:
+            index.setdefault(term, {})[id(cluster)] = cluster
+    groups = [_group(c) for c in clusters.values() if c.reported()]
+    return sorted(groups, key=lambda g: (g.first_at, g.members[0]))  # a merge moves a start
+
+
+_ITEM, _SITE, _WORDING = 3, 2, 1
+
+
+def _links(
+    sig: Signature,
+    arrival: Arrival,
+    terms: list[str],
+    index: dict[str, dict[int, _Cluster]],
+    now: datetime,
+    window: timedelta,
+) -> list[tuple[int, _Cluster]]:
+    """The open clusters `sig` links to, strongest first (the earliest on a tie)."""
+    found: dict[int, tuple[int, _Cluster]] = {}
+    items = _item_terms(sig, arrival)  # once, not per cluster
+    for term in terms:
+        for ident, cluster in index.get(term, {}).items():
+            if ident in found or now - cluster.last_at > window:
+                continue
+            found[ident] = (_link(sig, arrival, items, cluster), cluster)
+    linked = [(strength, cluster) for strength, cluster in found.values() if strength]
+    linked.sort(key=lambda link: (-link[0], link[1].first_at))
+    return linked
+
+
+def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster) -> int:
+    """How strongly `sig` links to the cluster: 0 (not), wording, site or item."""
+    if not cluster.items.isdisjoint(items):
+        return _ITEM
+    if not sig.states:
+        return 0
+    elsewhere = bool(sig.sites and cluster.sites) and sig.sites.isdisjoint(cluster.sites)
+    best = 0
+    for kind, clients in cluster.kinds.items():
+        if not kind.failing:
+            continue
+        shared = sig.objects & kind.objects
+        if arrival.client_id not in clients:
+            shared -= LOCAL_OBJECTS
+        if not shared:
+            continue
+        if sig.sites & kind.sites:
+            return _SITE
+        if best or not (shared - LOCAL_OBJECTS):
+            continue
+        if arrival.category and kind.category and arrival.category != kind.category:
+            continue
+        if elsewhere and shared <= SITE_BOUND:  # the same trouble at another site
+            continue
+        if len(shared) / len(sig.objects | kind.objects) >= WORDING_SIMILARITY:
+            best = _WORDING
+    return best
+
+
+def _kind(sig: Signature, arrival: Arrival) -> _Kind:
+    return _Kind(sig.objects, bool(sig.states), sig.sites, arrival.category)
+
+
+def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:
+    """Items as they link: a distinct one by name, another under its client."""
+    return [
+        f"i:{item}" if item in sig.distinct else f"i:{item}@{arrival.client_id}"
+        for item in sig.items
+    ]
+
+
+def _terms(sig: Signature, arrival: Arrival) -> list[str]:
+    """Index terms: items, shared objects, and local objects under their client."""
+    terms = _item_terms(sig, arrival)
+    for name in sig.objects:
+        local = name in LOCAL_OBJECTS
+        terms.append(f"l:{name}:{arrival.client_id}" if local else f"o:{name}")
+    return terms
+
+
+def _indexed(open_clusters: Iterable[_Cluster]) -> dict[str, dict[int, _Cluster]]:
+    index: dict[str, dict[int, _Cluster]] = {}
+    for cluster in open_clusters:
+        for term in cluster.terms:
+            index.setdefault(term, {})[id(cluster)] = cluster
+    return index
+
+
+def _group(cluster: _Cluster) -> Group:
+    names: dict[str, str] = {}
+    for arrival in cluster.arrivals:
+        names.setdefault(arrival.client_id, arrival.client_name)
+    clients = tuple(sorted(names))
+    first = cluster.arrivals[0]
+    return Group(
+        key=f"group:{first.key}",
+        label=label_of(cluster.signatures, [a.title for a in cluster.arrivals]),
+        members=tuple(a.key for a in cluster.arrivals),
+        clients=clients,
+        client_names=tuple(names[c] for c in clients),
+        first_at=first.created_at,
+        last_at=cluster.arrivals[-1].created_at,
+    )

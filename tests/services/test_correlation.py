@@ -1,0 +1,241 @@
+"""Correlation's rules, one behaviour each (the corpus test scores them together)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from noc_console.models.board_row import BoardRow
+from noc_console.models.errors import ConfigError
+from noc_console.models.incident import IncidentKey
+from noc_console.services.config import parse_config
+from noc_console.services.correlation import Arrival, Correlator, correlate
+from tests.factories import board_row
+
+T = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+
+def arrival(n: int, client: str, title: str, minute: float, category: str = "") -> Arrival:
+    return Arrival(
+        IncidentKey("demo", f"D-{n}"),
+        client,
+        client.capitalize(),
+        title,
+        T + timedelta(minutes=minute),
+        category,
+    )
+
+
+def burst(*lines: tuple[str, str, float] | tuple[str, str, float, str]) -> list[Arrival]:
+    """Arrivals D-1, D-2 … from (client, title, minute[, category])."""
+    return [arrival(n, *line) for n, line in enumerate(lines, start=1)]
+
+
+def test_a_carrier_outage_at_one_site_is_one_group_across_clients_with_its_label() -> None:
+    arrivals = burst(
+        ("northwind", "Internet down at Oslo office", 0),
+        ("contoso", "No internet in Oslo", 2),
+        ("fabrikam", "Oslo site: WAN circuit unreachable", 4),
+        ("contoso", "Internet circuit down at Oslo, CID TN-88213", 6),
+        ("adatum", "Telia circuit CID TN-88213 down", 7),
+        ("litware", "Password reset for j.olsen", 3),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == tuple(IncidentKey("demo", f"D-{n}") for n in (1, 2, 3, 4, 5))
+    assert group.clients == ("adatum", "contoso", "fabrikam", "northwind")
+    assert group.client_names == ("Adatum", "Contoso", "Fabrikam", "Northwind")
+    assert group.summary == "5 incidents · 4 clients · Internet circuit down at Oslo"
+    assert group.key == "group:demo:D-1"
+    assert (group.first_at, group.last_at) == (T, T + timedelta(minutes=7))
+
+
+def test_arrivals_further_apart_than_the_window_are_not_grouped_and_the_window_is_a_setting() -> (
+    None
+):
+    arrivals = burst(
+        ("northwind", "Firewall fw-osl-01 unreachable", 0),
+        ("contoso", "High CPU on fw-osl-01", 20),
+    )
+    assert correlate(arrivals) == []
+    [group] = correlate(arrivals, window=timedelta(minutes=30))
+    assert len(group.members) == 2
+
+
+def test_a_shared_configuration_item_groups_whatever_the_wording() -> None:
+    arrivals = burst(
+        ("northwind", "VM unreachable on hv-cluster-02", 0),
+        ("contoso", "Datastore latency high on hv-cluster-02", 3),
+    )
+    [group] = correlate(arrivals)
+    assert group.clients == ("contoso", "northwind")
+
+
+def test_a_short_server_name_is_each_clients_own_machine() -> None:
+    """SQL01 at two clients is two servers; at one client, one."""
+    apart = burst(
+        ("northwind", "TLS certificate expires in 7 days on APP03", 0),
+        ("contoso", "TLS certificate expires in 7 days on APP03", 3),
+    )
+    assert correlate(apart) == []
+    together = burst(
+        ("northwind", "Disk 95% full on SQL01", 0),
+        ("northwind", "SQL Agent job failing on SQL01", 3),
+    )
+    [group] = correlate(together)
+    assert len(group.members) == 2
+
+
+def test_the_same_wording_at_two_clients_is_chance_but_three_are_an_event() -> None:
+    two = burst(
+        ("northwind", "VoIP phones down", 0),
+        ("contoso", "Phones down - no dial tone", 4),
+    )
+    assert correlate(two) == []
+    three = [*two, arrival(3, "fabrikam", "SIP trunk down, phones dead", 8)]
+    [group] = correlate(three)
+    assert group.label == "Phones down"
+    assert len(group.members) == 3
+
+
+def test_two_calls_from_one_client_about_one_thing_are_grouped() -> None:
+    arrivals = burst(
+        ("contoso", "IPsec tunnel down", 0),
+        ("contoso", "VPN not working for remote staff", 5),
+    )
+    [group] = correlate(arrivals)
+    assert group.summary == "2 incidents · 1 client · VPN down"
+
+
+def test_printers_wifi_laptops_and_accounts_do_not_group_across_clients_by_wording_or_site() -> (
+    None
+):
+    arrivals = burst(
+        ("northwind", "Printer offline at Bergen office", 0),
+        ("contoso", "Printer offline at Bergen office", 2),
+        ("fabrikam", "Printer offline", 4),
+        ("adatum", "Wi-Fi down at Bergen warehouse", 5),
+        ("litware", "Wi-Fi down at Bergen office", 6),
+        ("tailspin", "Wi-Fi not working", 7),
+        ("wingtip", "Account locked out", 8),
+        ("coho", "Account locked out", 9),
+        ("trey", "Account locked out", 10),
+    )
+    assert correlate(arrivals) == []
+
+
+def test_other_trouble_at_a_site_that_is_down_stays_apart() -> None:
+    arrivals = burst(
+        ("northwind", "Internet down at Oslo office", 0),
+        ("contoso", "No internet at Oslo office", 2),
+        ("fabrikam", "Email bounced from supplier at Oslo office", 3),
+    )
+    [group] = correlate(arrivals)
+    assert IncidentKey("demo", "D-3") not in group.members
+
+
+def test_a_line_down_at_another_site_is_another_event_but_a_cloud_service_is_not() -> None:
+    lines = burst(
+        ("northwind", "Internet circuit down at Oslo", 0),
+        ("contoso", "Internet circuit down at Leeds", 2),
+        ("fabrikam", "Internet circuit down at Perth", 4),
+    )
+    assert correlate(lines) == []
+    outage = burst(
+        ("northwind", "Internet circuit down at Oslo", 0),
+        ("contoso", "Oslo office offline - carrier circuit TN-88213", 1),
+        ("tailspin", "Carrier circuit TN-88213 down", 2),  # names no site
+        ("coho", "Internet circuit down at Leeds", 3),
+    )
+    [group] = correlate(outage)
+    assert IncidentKey("demo", "D-4") not in group.members
+    teams = burst(
+        ("northwind", "Teams calls dropping at Oslo", 0),
+        ("contoso", "Teams calls dropping at Leeds", 2),
+        ("fabrikam", "Teams down at Perth", 4),
+    )
+    [group] = correlate(teams)
+    assert len(group.members) == 3
+
+
+def test_different_categories_do_not_group_by_wording() -> None:
+    arrivals = burst(
+        ("northwind", "Server down", 0, "Hosting"),
+        ("contoso", "Server down", 2, "Hardware"),
+        ("fabrikam", "Server down", 4, "Backup"),
+    )
+    assert correlate(arrivals) == []
+
+
+def test_the_groups_do_not_depend_on_the_order_arrivals_are_given_in() -> None:
+    arrivals = burst(
+        ("northwind", "DNS resolution failing", 0),
+        ("contoso", "Websites not loading - DNS failure", 1),
+        ("fabrikam", "External DNS resolver unreachable", 2),
+        ("adatum", "Internet down at Oslo", 1),
+        ("litware", "No internet in Oslo", 1),
+    )
+    expected = correlate(arrivals)
+    shuffled = list(arrivals)
+    random.Random(7).shuffle(shuffled)
+    assert correlate(shuffled) == expected
+    assert [g.label for g in expected] == ["DNS down", "Internet down at Oslo"]
+
+
+def test_hostile_titles_neither_crash_nor_group() -> None:
+    arrivals = burst(
+        ("northwind", "", 0),
+        ("contoso", "at at at in in @ @", 1),
+        ("fabrikam", "x" * 5000, 2),
+        ("adatum", "\u202e\u0000<b>down</b> at", 3),
+        ("litware", "circuit circuit circuit", 4),
+    )
+    assert correlate(arrivals) == []
+
+
+def test_the_window_is_read_from_the_correlation_table() -> None:
+    assert parse_config('[correlation]\nwindow = "30m"\n', "noc.toml").correlation.window == (
+        timedelta(minutes=30)
+    )
+    assert parse_config("", "noc.toml").correlation.window == timedelta(minutes=15)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [('"soon"', "correlation.window"), ('"0s"', "between 1 minute and 24 hours")],
+)
+def test_a_bad_window_is_one_clear_error(value: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(f"[correlation]\nwindow = {value}\n", "noc.toml")
+    assert "noc.toml" in str(error.value)
+    assert problem in str(error.value)
+
+
+def test_the_correlator_answers_again_only_when_the_open_incidents_change() -> None:
+    def row(n: int, client: str, title: str) -> BoardRow:
+        return board_row(n, client_id=client, title=title, created_at=T + timedelta(minutes=n))
+
+    rows = [row(1, "acme", "Internet down at Oslo"), row(2, "globex", "No internet in Oslo")]
+    correlator = Correlator(timedelta(minutes=15))
+    first = correlator.groups(rows)
+    assert [len(g.members) for g in first] == [2]
+    assert correlator.groups(list(rows)) is first
+    more = correlator.groups([*rows, row(3, "initech", "Oslo office internet outage")])
+    assert [len(g.members) for g in more] == [3]
+    assert correlator.groups(rows[:1]) == ()
+
+
+def test_a_circuit_bridging_two_groups_merges_them_and_keeps_groups_in_order_of_start() -> None:
+    arrivals = burst(
+        ("northwind", "Internet down at Oslo office", 0),
+        ("contoso", "DNS resolution failing", 1),
+        ("fabrikam", "Websites not loading - DNS failure", 2),
+        ("adatum", "External DNS resolver unreachable", 3),
+        ("litware", "Telia circuit CID TN-88213 down", 4),
+        ("tailspin", "Internet circuit down at Oslo, CID TN-88213", 5),
+    )
+    oslo, dns = correlate(arrivals)
+    assert [k.external_id for k in oslo.members] == ["D-1", "D-5", "D-6"]
+    assert oslo.first_at == T
+    assert len(dns.members) == 3
