@@ -54,19 +54,19 @@ from noc_console.models.cache.sql import (
 )
 from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.incident import Client, Incident, IncidentKey, Priority, Status, Tier
-from noc_console.models.pauses import Pause
+from noc_console.models.pauses import Pause, reopen_count
 from noc_console.models.sla_clock import DueOrigin
 
 _I = INCIDENTS.c
 _ROW_COLUMNS = tuple(INCIDENTS.c[name] for name in ROW_FIELDS)
 _STATE_COLUMNS = (_I.source, _I.external_id, _I.version, _I.status, _I.tier, _I.status_since,
-                  _I.tier_since, _I.priority)  # fmt: skip
+                  _I.tier_since, _I.priority, _I.is_open, _I.resolved_at)  # fmt: skip
 _TIME_COLUMNS = {"created_at": _I.created_at, "resolved_at": _I.resolved_at,
                  "response_due": _I.response_due, "resolution_due": _I.resolution_due}  # fmt: skip
 #: What rebuilding the source's word needs beyond _STATE_COLUMNS (see _source_of).
 _SOURCE_COLUMNS = (
     _I.client_id, _I.title, _I.created_at, _I.updated_at, _I.source_status, _I.description,
-    _I.category, _I.impact, _I.urgency, _I.assignee, _I.responded_at, _I.resolved_at,
+    _I.category, _I.impact, _I.urgency, _I.assignee, _I.responded_at,
     _I.response_due, _I.resolution_due, _I.response_due_origin, _I.resolution_due_origin,
     _I.snapshot, _I.raw,
 )  # fmt: skip
@@ -175,7 +175,8 @@ class Store:
                 if previous is not None and _unchanged(previous, incident):
                     continue
                 terms = self._terms(incident.client_id)
-                pauses, pauses_changed = next_pauses(incident, terms, histories.get(key, []))
+                since = self._resolved_since(connection, previous, pending.get(key))
+                pauses, pauses_changed = next_pauses(incident, terms, histories.get(key, []), since)
                 if pauses_changed:
                     histories[key] = pauses
                     paused_keys.append(key)
@@ -509,6 +510,13 @@ class Store:
         with self._reading() as connection:
             return self._pauses(connection, [key]).get(key, [])
 
+    def reopen_counts(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, int]:
+        """How often each of `keys` was reopened (those never reopened are left out)."""
+        with self._reading() as connection:
+            histories = self._pauses(connection, list(keys))
+        counts = {key: reopen_count(pauses) for key, pauses in histories.items()}
+        return {key: count for key, count in counts.items() if count}
+
     # ------------------------------------------------------------------ helpers
     def _values(
         self,
@@ -571,6 +579,23 @@ class Store:
                 return ChangeSet()
             self._refresh(connection, key)
         return ChangeSet(frozenset({key}))
+
+    def _resolved_since(
+        self, connection: Connection, previous: Row | None, pending: Sequence[Action] | None
+    ) -> datetime | None:
+        """When the source last said the stored incident was resolved; None when it
+        said open (or it is new). Pending actions overlay the row (a resolve on its way
+        is not the source's word), so then the source's snapshot is read."""
+        if previous is None:
+            return None
+        if pending:
+            key = IncidentKey(previous.source, previous.external_id)
+            previous = self._existing(connection, [key], *_SOURCE_COLUMNS)[key]
+            word = _source_of(previous)
+            return None if word.is_open else word.resolved_at or previous.status_since
+        if previous.is_open:
+            return None
+        return previous.resolved_at or previous.status_since
 
     @staticmethod
     def _update(connection: Connection, updates: list[dict[str, Any]]) -> None:
