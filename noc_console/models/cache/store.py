@@ -28,7 +28,13 @@ from sqlalchemy.sql.expression import ColumnElement, bindparam
 
 from noc_console.models.actions import Action, ActionState, FailureKind, QueuedAction, apply_to
 from noc_console.models.board_row import BoardRow, ChangeSet
-from noc_console.models.cache import alarm_ack_table, handover_table, history_table, outbox_table
+from noc_console.models.cache import (
+    alarm_ack_table,
+    handover_table,
+    history_table,
+    major_incident_table,
+    outbox_table,
+)
 from noc_console.models.cache.alarm_ack_table import AlarmAcknowledgement
 from noc_console.models.cache.bulk_write import execute_many
 from noc_console.models.cache.database import open_engine
@@ -41,6 +47,7 @@ from noc_console.models.cache.incident_columns import (
     columns,
     next_pauses,
 )
+from noc_console.models.cache.major_incident_table import MajorIncidentError
 from noc_console.models.cache.sql import (
     CLIENTS,
     INCIDENTS,
@@ -54,6 +61,7 @@ from noc_console.models.cache.sql import (
 )
 from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.incident import Client, Incident, IncidentKey, Priority, Status, Tier
+from noc_console.models.major_incident import EventKind, MajorIncident, MajorIncidentEvent
 from noc_console.models.pauses import Pause, reopen_count
 from noc_console.models.sla_clock import DueOrigin
 
@@ -504,6 +512,61 @@ class Store:
         later; of incident `key`), oldest first."""
         with self._reading() as connection:
             return alarm_ack_table.listing(connection, after, since, key)
+
+    # ------------------------------------------------------------ major incidents
+    def declare_major_incident(
+        self, record: MajorIncident, actions: Sequence[Action], now: datetime
+    ) -> tuple[MajorIncident, ChangeSet]:
+        """Store `record` with its children, its "declared" event and `actions` (the
+        children's notes and links) in the outbox, in one transaction: all of it or
+        nothing. `MajorIncidentError` when it has no children. Actions are laid over
+        their incidents as `enqueue` does."""
+        if not record.children:
+            raise MajorIncidentError("a major incident needs at least one incident: select "
+                                     "the rows (or the group) it is made of")  # fmt: skip
+        with self._writing() as connection:
+            number = major_incident_table.insert_record(connection, record)
+            declared = MajorIncidentEvent(
+                EventKind.DECLARED, record.declared_at, record.declared_by, record.title,
+                {"children": [str(c.key) for c in record.children]},
+            )  # fmt: skip
+            major_incident_table.append_event(connection, number, declared)
+            for action in actions:
+                stamped = action if action.created_at else replace(action, created_at=now)
+                outbox_table.add(connection, stamped, now)
+            touched = {a.key for a in actions}
+            if self._overlays:
+                for key in touched:
+                    self._refresh(connection, key)
+            stored = major_incident_table.get(connection, number)
+        assert stored is not None
+        return stored, ChangeSet(frozenset(touched) if self._overlays else frozenset())
+
+    def record_major_incident_event(self, number: int, event: MajorIncidentEvent) -> MajorIncident:
+        """Append `event` to the timeline of MI-`number` and set the record's times it
+        sets (an update sent, mitigated, resolved…); the record as it is now.
+        `MajorIncidentError` for an unknown number."""
+        with self._writing() as connection:
+            return major_incident_table.append_event(connection, number, event)
+
+    def major_incidents(self, open_only: bool = True, limit: int = 200) -> list[MajorIncident]:
+        """Major incidents, the newest declared first (only the open ones, by default)."""
+        with self._reading() as connection:
+            return major_incident_table.listing(connection, open_only, limit)
+
+    def major_incident(self, number: int) -> MajorIncident | None:
+        with self._reading() as connection:
+            return major_incident_table.get(connection, number)
+
+    def major_incident_events(self, number: int) -> list[MajorIncidentEvent]:
+        """The timeline of MI-`number`, oldest first."""
+        with self._reading() as connection:
+            return major_incident_table.events(connection, number)
+
+    def major_incidents_of(self, keys: Sequence[IncidentKey]) -> dict[IncidentKey, int]:
+        """The open major incident each of `keys` is a child of (not every key is)."""
+        with self._reading() as connection:
+            return major_incident_table.of_incidents(connection, keys)
 
     def pauses(self, key: IncidentKey) -> list[Pause]:
         """The pause history of one incident, oldest first."""
