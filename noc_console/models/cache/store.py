@@ -531,16 +531,10 @@ class Store:
                 {"children": [str(c.key) for c in record.children]},
             )  # fmt: skip
             major_incident_table.append_event(connection, number, declared)
-            for action in actions:
-                stamped = action if action.created_at else replace(action, created_at=now)
-                outbox_table.add(connection, stamped, now)
-            touched = {a.key for a in actions}
-            if self._overlays:
-                for key in touched:
-                    self._refresh(connection, key)
+            changed = self._enqueue_all(connection, actions, now)
             stored = major_incident_table.get(connection, number)
         assert stored is not None
-        return stored, ChangeSet(frozenset(touched) if self._overlays else frozenset())
+        return stored, changed
 
     def record_major_incident_event(self, number: int, event: MajorIncidentEvent) -> MajorIncident:
         """Append `event` to the timeline of MI-`number` and set the record's times it
@@ -548,6 +542,17 @@ class Store:
         `MajorIncidentError` for an unknown number."""
         with self._writing() as connection:
             return major_incident_table.append_event(connection, number, event)
+
+    def act_on_major_incident(
+        self, number: int, event: MajorIncidentEvent, actions: Sequence[Action], now: datetime
+    ) -> tuple[MajorIncident, ChangeSet]:
+        """Append `event` to MI-`number`'s timeline and put `actions` (a client update's
+        notes, the close-out's resolves) in the outbox, in one transaction: the timeline
+        never says an update went out that the outbox does not hold, nor the reverse.
+        `MajorIncidentError` for an unknown number (nothing is written)."""
+        with self._writing() as connection:
+            record = major_incident_table.append_event(connection, number, event)
+            return record, self._enqueue_all(connection, actions, now)
 
     def major_incidents(self, open_only: bool = True, limit: int = 200) -> list[MajorIncident]:
         """Major incidents, the newest declared first (only the open ones, by default)."""
@@ -659,6 +664,20 @@ class Store:
         if previous.is_open:
             return None
         return previous.resolved_at or previous.status_since
+
+    def _enqueue_all(
+        self, connection: Connection, actions: Sequence[Action], now: datetime
+    ) -> ChangeSet:
+        """Add `actions` to the outbox and lay them over their incidents (as `enqueue`)."""
+        for action in actions:
+            stamped = action if action.created_at else replace(action, created_at=now)
+            outbox_table.add(connection, stamped, now)
+        if not self._overlays:
+            return ChangeSet()
+        touched = {a.key for a in actions}
+        for key in touched:
+            self._refresh(connection, key)
+        return ChangeSet(frozenset(touched))
 
     @staticmethod
     def _update(connection: Connection, updates: list[dict[str, Any]]) -> None:
