@@ -26,6 +26,7 @@ from noc_console.services.config_migrations import SCHEMA_VERSION, Moved, retire
 from noc_console.services.config_reader import FILE_KEY, Problem, read_table
 from noc_console.services.config_rules import one_of
 from noc_console.services.identity import MeSettings
+from noc_console.services.major_incident.comms_config import CommsSettings
 from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.shift_config import ShiftTables, build_shift_plan
 from noc_console.services.sla_config import SlaSettings, SlaTables, build_sla
@@ -92,6 +93,10 @@ class Config:
     me: MeSettings = field(
         default_factory=MeSettings,
         metadata={"doc": "Who sits at this console, to people and in each PSA (docs/team.md)."},
+    )
+    communications: CommsSettings = field(
+        default_factory=CommsSettings,
+        metadata={"doc": "Major incidents' client update templates (docs/major-incidents.md)."},
     )
     shifts: ShiftPlan = field(
         default_factory=ShiftPlan,

@@ -13,6 +13,7 @@ from noc_console.connectors.http.client import HttpSettings
 from noc_console.connectors.rest_json.connector import RestJsonConnector
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
+from noc_console.models.errors import ConfigError
 from noc_console.models.comms_template import Phase, TemplateSet, template_problem
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.major_incident import (
@@ -22,6 +23,7 @@ from noc_console.models.major_incident import (
     MajorIncidentChild,
 )
 from noc_console.services.major_incident.updates import CannotSend, compose_update, send_update
+from noc_console.services.config import parse_config
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_psa import FakePsa, running
@@ -145,3 +147,23 @@ def test_a_template_names_only_known_variables() -> None:
     )
     assert template_problem("Hi {client") == "has an unmatched brace (write {{ or }} for a brace)"
     assert template_problem("  ") is not None
+
+
+def test_templates_come_from_the_configuration_per_client() -> None:
+    text = (
+        '[communications.templates]\ninvestigating = "We look at {title}."\n'
+        '[communications.clients.acme]\nresolved = "Done, {client}."\n'
+    )
+    templates = parse_config(text, "config.toml").communications.template_set()
+    assert templates.text_for("globex", Phase.INVESTIGATING) == "We look at {title}."
+    assert templates.text_for("acme", Phase.RESOLVED) == "Done, {client}."
+    assert templates.text_for("globex", Phase.RESOLVED).startswith("[{reference}] Resolved")
+    assert templates.has_own("acme", Phase.RESOLVED)
+    assert not templates.has_own("acme", Phase.INVESTIGATING)
+
+
+def test_a_template_with_an_unknown_variable_names_its_key() -> None:
+    text = '[communications.clients.acme]\nresolved = "Done, {customer}."\n'
+    with pytest.raises(ConfigError, match=r"config.toml: communications.clients.acme.resolved: "
+                       r"uses \{customer\}, which is not a variable"):  # fmt: skip
+        parse_config(text, "config.toml")
