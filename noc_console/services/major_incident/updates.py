@@ -25,6 +25,7 @@ from noc_console.models.major_incident import (
     MajorIncidentEvent,
     UpdateCadence,
 )
+from noc_console.services.identity import Identity
 
 
 class CannotSend(ValueError):
@@ -86,7 +87,7 @@ def send_update(
     record: MajorIncident,
     phase: Phase,
     updates: Sequence[ClientUpdate],
-    author: str,
+    me: Identity,
     now: datetime,
 ) -> tuple[MajorIncident, ChangeSet]:
     """One client-visible note per child of `updates`, and the timeline's event saying
@@ -98,6 +99,7 @@ def send_update(
     empty = [u.client_name for u in updates if not u.text.strip()]
     if empty:
         raise CannotSend(f"the update for {', '.join(empty)} has no text")
+    author = me.name
     actions = [
         Action(key, ActionKind.NOTE, {"text": u.text.strip(), "internal": False},
                created_at=now, author=author)
