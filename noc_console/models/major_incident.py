@@ -42,6 +42,7 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"  # closed out (the record's state becomes resolved)
     REOPENED = "reopened"  # resolved, then open again
     NOTE = "note"  # anything else worth the timeline (an escalation, a handover remark)
+    REVIEW = "review"  # the post-incident review as saved (models/pir.py): the latest wins
 
 
 @dataclass(frozen=True, slots=True)
