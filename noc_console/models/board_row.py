@@ -31,6 +31,7 @@ class BoardRow:
     failed_actions: int = 0
     conflicted_actions: int = 0
     delivered_at: datetime | None = None  # when the latest triage action was delivered
+    category: str = ""  # the source's category (correlation compares it)
 
     @property
     def is_open(self) -> bool:

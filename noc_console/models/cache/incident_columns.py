@@ -120,7 +120,7 @@ ROW_FIELDS = (
     "source", "external_id", "client_id", "title", "status", "priority", "tier", "assignee",
     "created_at", "updated_at", "responded_at", "resolved_at", "response_due", "resolution_due",
     "response_due_origin", "resolution_due_origin", "response_target_s", "resolution_target_s",
-    "paused_since", "next_deadline", "impact", "urgency", "status_since", "tier_since",
+    "paused_since", "next_deadline", "impact", "urgency", "status_since", "tier_since", "category",
 )  # fmt: skip
 
 # Stored text to member by dictionary: calling an enum class costs a microsecond, and the
@@ -138,7 +138,7 @@ def board_row(r: Sequence[Any], client_name: str, terms: ClientTerms) -> BoardRo
     (source, external_id, client_id, title, status, priority, tier, assignee, created_at,
      updated_at, responded_at, resolved_at, response_due, resolution_due, response_origin,
      resolution_origin, response_s, resolution_s, paused_since, next_deadline, impact, urgency,
-     status_since, tier_since) = r  # fmt: skip
+     status_since, tier_since, category) = r  # fmt: skip
     level = _PRIORITIES.get(priority) or Priority(priority)
     target = terms.contract.target(level)
     running = paused_since if resolved_at is None else None  # a stopped clock is not paused
@@ -165,6 +165,7 @@ def board_row(r: Sequence[Any], client_name: str, terms: ClientTerms) -> BoardRo
         impact,
         urgency,
         max(status_since, tier_since),
+        category=category,
     )  # fmt: skip
 
 

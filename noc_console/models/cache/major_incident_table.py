@@ -55,13 +55,14 @@ def add_children(
 ) -> list[MajorIncidentChild]:
     """Link `children` not linked yet; those added."""
     known = set(child_keys(connection, number))
-    fresh = [c for c in children if c.key not in known]
+    fresh = list({c.key: c for c in children if c.key not in known}.values())
     if fresh:
         connection.execute(
             insert(MAJOR_INCIDENT_CHILDREN),
             [{"major_incident_id": number, "source": c.key.source,
               "external_id": c.key.external_id, "client_id": c.client_id[:200],
-              "title": c.title[:1000], "added_at": c.added_at or at} for c in fresh],
+              "title": c.title[:1000], "added_at": c.added_at or at,
+              "position": len(known) + n} for n, c in enumerate(fresh)],
         )  # fmt: skip
     return fresh
 
@@ -159,7 +160,7 @@ def _records(connection: Connection, rows: list[Row]) -> list[MajorIncident]:
         query = (
             select(MAJOR_INCIDENT_CHILDREN)
             .where(_C.major_incident_id.in_(list(children)))
-            .order_by(_C.major_incident_id, _C.added_at, _C.source, _C.external_id)
+            .order_by(_C.major_incident_id, _C.position)
         )
         for c in connection.execute(query):
             children[c.major_incident_id].append(

@@ -296,6 +296,7 @@ MAJOR_INCIDENT_CHILDREN = Table(
     Column("client_id", String(200), nullable=False),
     Column("title", String(1000), nullable=False),
     Column("added_at", UtcDateTime, nullable=False),
+    Column("position", Integer, nullable=False),  # the order they were linked in
     Index("ix_major_incident_children_key", "source", "external_id"),
 )
 

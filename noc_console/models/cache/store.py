@@ -515,12 +515,16 @@ class Store:
 
     # ------------------------------------------------------------ major incidents
     def declare_major_incident(
-        self, record: MajorIncident, actions: Sequence[Action], now: datetime
+        self,
+        record: MajorIncident,
+        actions: Sequence[Action] | Callable[[MajorIncident], Sequence[Action]],
+        now: datetime,
     ) -> tuple[MajorIncident, ChangeSet]:
         """Store `record` with its children, its "declared" event and `actions` (the
-        children's notes and links) in the outbox, in one transaction: all of it or
-        nothing. `MajorIncidentError` when it has no children. Actions are laid over
-        their incidents as `enqueue` does."""
+        children's notes and links; or a function of the stored record, which has its
+        number then) in the outbox, in one transaction: all of it or nothing.
+        `MajorIncidentError` when it has no children. Actions are laid over their
+        incidents as `enqueue` does."""
         if not record.children:
             raise MajorIncidentError("a major incident needs at least one incident: select "
                                      "the rows (or the group) it is made of")  # fmt: skip
@@ -531,6 +535,10 @@ class Store:
                 {"children": [str(c.key) for c in record.children]},
             )  # fmt: skip
             major_incident_table.append_event(connection, number, declared)
+            if callable(actions):
+                stored = major_incident_table.get(connection, number)
+                assert stored is not None
+                actions = actions(stored)
             changed = self._enqueue_all(connection, actions, now)
             stored = major_incident_table.get(connection, number)
         assert stored is not None

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("client_id", sa.String(200), nullable=False),
         sa.Column("title", sa.String(1000), nullable=False),
         sa.Column("added_at", UtcDateTime(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
     )
     op.create_index(
         "ix_major_incident_children_key", "major_incident_children", ["source", "external_id"]

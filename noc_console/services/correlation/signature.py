@@ -1,0 +1,118 @@
+"""What an incident's text says about the event behind it: symptom, place, equipment.
+
+Titles come from users on the phone, monitoring alerts and carriers' e-mails, in
+every wording; the signature keeps what two tickets of one event share. Words are
+folded onto canonical objects ("wan", "broadband", "isp" → internet) and states
+("offline", "unreachable", "outage" → down); a site is the name after "at"/"in" or
+before "office"/"site"/"branch"; a circuit is an id near "circuit"/"CID"; a
+configuration item is a host-like token (`fw-osl-01`, `esx03.dc2`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Canonical object: the words that name it (single words; titles are lowercased).
+OBJECTS: dict[str, tuple[str, ...]] = {
+    "internet": ("internet", "wan", "isp", "broadband", "fibre", "fiber", "uplink", "dia"),
+    "circuit": ("circuit", "circuits", "mpls", "ckt", "leased", "carrier", "sdwan", "sd-wan"),
+    "vpn": ("vpn", "tunnel", "ipsec", "anyconnect", "globalprotect", "site-to-site"),
+    "email": ("email", "e-mail", "mail", "emails", "outlook", "exchange", "smtp", "mailflow"),
+    "m365": ("o365", "m365", "office365", "365", "teams", "sharepoint", "onedrive", "entra"),
+    "dns": ("dns", "nameserver", "resolver", "resolution"),
+    "phone": ("phone", "phones", "voip", "sip", "telephony", "pbx", "3cx", "calls", "trunk"),
+    "wifi": ("wifi", "wi-fi", "wireless", "ssid"),
+    "backup": ("backup", "backups", "veeam", "datto", "replication"),
+    "firewall": ("firewall", "fortigate", "sonicwall", "meraki", "fw"),
+    "switch": ("switch", "switches", "stack"),
+    "server": ("server", "servers", "host", "hypervisor", "esxi", "vm", "vms", "cluster"),
+    "storage": ("storage", "san", "nas", "datastore", "disk", "volume"),
+    "web": ("website", "web", "portal", "webshop", "https"),
+    "certificate": ("certificate", "cert", "ssl", "tls"),
+    "azure": ("azure", "aws", "cloud"),
+    "remote": ("rdp", "citrix", "rds", "avd", "remote"),
+    "erp": ("erp", "sage", "xero", "dynamics", "netsuite", "crm", "salesforce"),
+    "power": ("power", "ups", "mains", "generator"),
+    "printer": ("printer", "printers", "printing", "print", "scanner", "copier", "mfp"),
+    "laptop": ("laptop", "pc", "desktop", "computer", "workstation", "monitor", "keyboard"),
+    "account": ("password", "account", "login", "mfa", "locked", "lockout", "licence", "license"),
+}
+#: Objects every office has its own of: the same symptom at two clients is chance, so
+#: these never group by wording alone, nor by a shared site across clients (one
+#: client's printer and Wi-Fi at a site are not its neighbour's).
+LOCAL_OBJECTS = frozenset({"printer", "laptop", "account", "wifi"})
+#: Failure states. A title without one (a request, a question) never groups by wording.
+STATES: dict[str, tuple[str, ...]] = {
+    "down": (
+        "down", "outage", "offline", "unreachable", "unavailable", "dead", "lost", "loss",
+        "cannot", "can't", "cant", "unable", "fail", "failed", "failing", "failure",
+        "broken", "not", "no", "disconnected", "drop", "critical", "bounced", "bouncing",
+    ),
+    "degraded": (
+        "slow", "slowness", "latency", "degraded", "intermittent", "dropping", "drops",
+        "flapping", "jitter", "packet", "timeouts", "timeout", "errors", "error", "high",
+        "expired", "expiring", "choppy",
+    ),
+}  # fmt: skip
+_OBJECT_OF = {word: name for name, words in OBJECTS.items() for word in words}
+_STATE_OF = {word: name for name, words in STATES.items() for word in words}
+_WORD = re.compile(r"[a-z0-9][a-z0-9'._/-]*")
+#: A host-like configuration item: letters, then a separator or digits, with a digit.
+_CI = re.compile(r"^(?=.*\d)[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+$|^[a-z]{2,}\d{2,}$")
+_SITE_AFTER = re.compile(r"\b(?:at|in|@)\s+(?:the\s+)?([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
+_SITE_BEFORE = re.compile(
+    r"\b([A-Z][\w'-]+)\s+(?:office|site|branch|warehouse|clinic|store|campus|dc|datacenter|hq)\b"
+)
+_CIRCUIT = re.compile(
+    r"\b(?:circuit|cid|ckt|circuit\s+id|line|ref)[\s#:=-]*([A-Za-z0-9][A-Za-z0-9/_-]*\d[A-Za-z0-9/_-]*)",
+    re.IGNORECASE,
+)
+#: Capitalised words after "at"/"in" that are not places.
+_NOT_SITES = frozenset(
+    {"the", "all", "our", "this", "progress", "office", "site", "outlook", "teams", "dns",
+     "azure", "monitoring", "prod", "production", "hq", "main", "head"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The comparable parts of one incident's text."""
+
+    objects: frozenset[str]  # canonical objects named
+    states: frozenset[str]  # canonical failure states named
+    sites: frozenset[str]  # lowercased place names
+    items: frozenset[str]  # circuit ids and configuration items, lowercased
+
+    @property
+    def shared_objects(self) -> frozenset[str]:
+        """The objects that could fail for many clients at once."""
+        return self.objects - LOCAL_OBJECTS
+
+
+def signature(title: str, category: str = "", description: str = "") -> Signature:
+    """The signature of an incident's title (and category; the description only lends
+    its circuit ids and items, its wording being too long to compare)."""
+    text = f"{title} {category}"
+    words = _WORD.findall(text.lower())
+    objects = {_OBJECT_OF[w] for w in words if w in _OBJECT_OF}
+    states = {_STATE_OF[w] for w in words if w in _STATE_OF}
+    sites = {s.lower() for s in _sites(title) if s.lower() not in _NOT_SITES}
+    items = {m.group(1).lower() for m in _CIRCUIT.finditer(f"{title} {description}")}
+    items |= {w.strip("._/-") for w in words if _CI.match(w.strip("._/-"))}
+    items |= {w for w in _WORD.findall(description.lower()) if _CI.match(w) and "-" in w}
+    return Signature(frozenset(objects), frozenset(states), frozenset(sites), frozenset(items))
+
+
+def _sites(title: str) -> list[str]:
+    found = [m.group(1) for m in _SITE_AFTER.finditer(title)]
+    found += [m.group(1) for m in _SITE_BEFORE.finditer(title)]
+    # "at Oslo Office" → "Oslo"; a two-word match keeps its first word when the second is a kind
+    return [
+        s.split()[0] if len(s.split()) > 1 and s.split()[1].lower() in _KINDS else s for s in found
+    ]
+
+
+_KINDS = frozenset(
+    {"office", "site", "branch", "warehouse", "clinic", "store", "campus", "dc", "hq"}
+)
