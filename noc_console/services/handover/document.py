@@ -46,8 +46,10 @@ WIDTHS = {  # column widths in per cent of the page, by heading
     "Incident": 11, "Client / title": 37, "Status": 12, "Owner": 10, "Response": 15,
     "Resolution": 15, "Due": 10, "Clock": 10, "Late by": 10, "Now": 10, "Why": 22,
     "Last client update": 12, "Taken": 10, "Action": 10, "State": 10, "Problem": 42,
+    "Sent": 12, "Major incident": 40, "Phase": 12, "By": 12, "Clients": 8, "Resolved": 12,
+    "Actions overdue": 48,
 }  # fmt: skip
-WRAPPING = {"Client / title", "Why", "Problem"}  # the other columns never wrap
+WRAPPING = {"Client / title", "Why", "Problem", "Major incident", "Actions overdue"}
 SUMMARY_ROWS = 10  # per list on page 1; the rest are in the detail
 SHORT = 60  # characters of "client — title" in a table row: one line on the page
 COMPACT = 24  # characters of an escalation's "L1 → L2" in a compact list entry
@@ -152,8 +154,34 @@ def _summary(r: _Renderer, report: HandoverReport, note: str) -> list[str]:
         r.rest(report.next_breaches[SUMMARY_ROWS:], "Also due"),
         f"<h2>Actions failed or in conflict ({len(unsettled)})</h2>",
         r.actions(unsettled),
+        *_major_incident_follow_up(r, report),
     ]
     return parts
+
+
+def _major_incident_follow_up(r: _Renderer, report: HandoverReport) -> list[str]:
+    """Client updates the major incidents sent this shift, and the post-incident
+    reviews still open with their actions past due."""
+    updates = report.client_updates
+    reviews = report.reviews
+    overdue = sum(len(x.overdue) for x in reviews)
+    late = f' · <span class="bad">{overdue} actions overdue</span>' if overdue else ""
+    return [
+        f"<h2>Client updates sent this shift ({len(updates)})</h2>",
+        r.table(
+            ("Sent", "Major incident", "Phase", "By", "Clients"),
+            [(r.when(u.at), f"{escape(u.record.reference)} {_e(u.record.title)}",
+              _e(u.phase), _e(u.by), str(u.clients)) for u in updates],
+        ),
+        f"<h2>Post-incident reviews open ({len(reviews)}){late}</h2>",
+        r.table(
+            ("Major incident", "Resolved", "Actions overdue"),
+            [(f"{escape(x.record.reference)} {_e(x.record.title)}", r.when(x.record.resolved_at),
+              "<br>".join(f'<span class="bad">{_e(a.text)}</span> — {_e(a.owner)}, due '
+                          f"{a.due.isoformat()}" for a in x.overdue) or "none")
+             for x in reviews],
+        ),
+    ]  # fmt: skip
 
 
 # ------------------------------------------------------------------ the detail

@@ -25,6 +25,8 @@ from noc_console.models.escalation import major_incident_reason
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
 from noc_console.models.shift import ShiftPlan, ShiftSpan
 from noc_console.models.sla_clock import ClockState
+from noc_console.services.major_incident.pir import OpenReview, open_reviews
+from noc_console.services.major_incident.updates import SentUpdate, updates_sent
 from noc_console.services.sla_config import SlaSettings
 
 UNSETTLED = (ActionState.PENDING, ActionState.FAILED, ActionState.CONFLICT)
@@ -69,6 +71,8 @@ class HandoverReport:
     outbox: Sequence[OutboxItem]
     next_breaches: Sequence[Change]  # `at` is the due time, in the next shift
     links: Mapping[IncidentKey, str] = field(default_factory=dict)  # PSA addresses, untrusted
+    client_updates: Sequence[SentUpdate] = ()  # major incidents' updates sent this shift
+    reviews: Sequence[OpenReview] = ()  # post-incident reviews not closed, overdue actions
 
 
 def assemble_handover(
@@ -106,6 +110,8 @@ def assemble_handover(
         outbox=[OutboxItem(q, rows.get(q.action.key)) for q in queued],
         next_breaches=_breaches(open_rows, following.start, following.end, running_only=True),
         links=store.links(rows.keys() | created_keys),
+        client_updates=updates_sent(store, shift.start, until),
+        reviews=open_reviews(store, now.date()),
     )
 
 

@@ -117,3 +117,28 @@ def send_update(
         mitigated = MajorIncidentEvent(EventKind.MITIGATED, now, author, "Fix in place")
         after = store.record_major_incident_event(record.id, mitigated)
     return after, changed
+
+
+@dataclass(frozen=True, slots=True)
+class SentUpdate:
+    """An update that went out (the handover's "client updates" lines)."""
+
+    record: MajorIncident
+    at: datetime
+    phase: str
+    by: str
+    clients: int
+
+
+def updates_sent(
+    store: Store, start: datetime, end: datetime, limit: int = 200
+) -> list[SentUpdate]:
+    """Client updates sent in `[start, end)` by any major incident, oldest first."""
+    found = []
+    for record in store.major_incidents(open_only=False, limit=limit):
+        for event in store.major_incident_events(record.id):
+            if event.kind is EventKind.UPDATE_SENT and start <= event.at < end:
+                clients = event.detail.get("clients")
+                count = len(clients) if isinstance(clients, dict) else 0
+                found.append(SentUpdate(record, event.at, event.text, event.by, count))
+    return sorted(found, key=lambda u: (u.at, u.record.id))

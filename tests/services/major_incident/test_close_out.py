@@ -71,7 +71,8 @@ def test_close_out_without_a_note_or_the_check_writes_nothing(
         close_out(store, record, note, verified, SAM, clock.now())
     assert store.outbox() == []
     stored = store.major_incident(record.id)
-    assert stored is not None and stored.is_open
+    assert stored is not None
+    assert stored.is_open
 
 
 def test_a_resolved_record_is_not_closed_out_twice(

@@ -14,6 +14,9 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.comms_template import Phase, TemplateSet
 from noc_console.models.major_incident import DEFAULT_CADENCE, MajorIncident
 from noc_console.models.pir import PirAction, Review
+from noc_console.models.shift import ShiftPlan
+from noc_console.services.handover.document import render_handover_html
+from noc_console.services.handover.report import assemble_handover
 from noc_console.services.major_incident.close_out import close_out
 from noc_console.services.major_incident.pir import (
     ReviewError,
@@ -126,3 +129,23 @@ def test_pir_command_writes_markdown_and_names_an_unknown_id(
     )
     assert main([*args, "--id", "soon"], clock) == 2
     assert "is not a major incident's number" in capsys.readouterr().err
+
+
+def test_the_handover_shows_updates_sent_open_reviews_and_overdue_actions(
+    store: Store, clock: ManualClock, outbox: OutboxService, record: MajorIncident,
+    connector: RestJsonConnector, psa: FakePsa,
+) -> None:  # fmt: skip
+    run_the_incident(store, clock, outbox, record, connector, psa)
+    save_review(store, record.id, REVIEW, SAM, clock.now())
+    plan = ShiftPlan()
+    early = plan.span_at(clock.now() - 30 * MIN)  # the updates went out 14:10 and 14:40
+    report = assemble_handover(store, plan, early, clock.now())
+    assert [(u.phase, u.by, u.clients) for u in report.client_updates] == [
+        ("Investigating", "Sam", 4),
+        ("Monitoring", "Sam", 4),
+    ]
+    html = render_handover_html(report)
+    assert "Client updates sent this shift (2)" in html
+    assert "Post-incident reviews open (1) · " in html
+    assert "1 actions overdue" in html
+    assert "Order a diverse circuit</span> — Dana, due 2026-11-20" in html
