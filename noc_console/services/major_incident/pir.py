@@ -101,7 +101,7 @@ def build_review(store: Store, number: int, now: datetime) -> PirDocument:
         if change.key in keys:
             what = f"{change.key}: {change.field} {change.old} → {change.new}"
             lines.append(TimelineLine(change.at, what))
-    lines.sort(key=lambda line: line.at)
+    lines.sort(key=lambda line: (line.at, not line.by, line.what))
     rows = {row.key: row for row in store.rows(list(keys))}
     children = tuple(
         ChildLine(c.key, names.get(c.client_id) or _name(store, c.client_id), c.title,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
+from noc_console.services.handover.document import STYLE  # one look for printed pages
 from noc_console.services.major_incident.pir import PirDocument
 
 
@@ -22,6 +23,7 @@ class Block:
     text: str = ""
     headers: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    widths: tuple[int, ...] = ()  # per cent of the page, per column (printed tables)
 
 
 def title_of(doc: PirDocument) -> str:
@@ -64,14 +66,17 @@ def blocks(doc: PirDocument, today: date) -> list[Block]:
         Block("list", rows=tuple((f,) for f in review.contributing_factors))
         if review.contributing_factors else Block("para", "None recorded."),
         Block("h2", "Actions"),
-        Block("table", headers=("Action", "Owner", "Due", "State"), rows=actions)
+        Block("table", headers=("Action", "Owner", "Due", "State"), rows=actions,
+              widths=(58, 20, 11, 11))
         if actions else Block("para", "None recorded."),
         Block("h2", "Timeline"),
         Block("table", headers=("Time (UTC)", "What", "By"),
-              rows=tuple((_when(t.at), t.what, t.by) for t in doc.timeline)),
+              rows=tuple((_when(t.at), t.what, t.by) for t in doc.timeline),
+              widths=(15, 70, 15)),
         Block("h2", "Children"),
         Block("table", headers=("Ticket", "Client", "Title", "Status"),
-              rows=tuple((str(c.key), c.client, c.title, c.status) for c in doc.children)),
+              rows=tuple((str(c.key), c.client, c.title, c.status) for c in doc.children),
+              widths=(15, 20, 53, 12)),
     ]  # fmt: skip
 
 
@@ -104,9 +109,7 @@ def pir_markdown(doc: PirDocument, today: date) -> str:
 
 def pir_html(doc: PirDocument, today: date) -> str:
     parts = [
-        "<html><head><meta charset='utf-8'><style>body{font-family:sans-serif;font-size:9pt}"
-        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-        ".bad{color:#b00020;font-weight:bold}</style></head><body>",
+        f"<html><head><style>{STYLE}</style></head><body>",
         f"<h1>{escape(title_of(doc))}</h1>",
     ]
     for block in blocks(doc, today):
@@ -118,14 +121,18 @@ def pir_html(doc: PirDocument, today: date) -> str:
             parts.append("<ul>" + "".join(f"<li>{escape(r[0])}</li>" for r in block.rows)
                          + "</ul>")  # fmt: skip
         elif block.kind == "facts":
-            parts.append("<table>" + "".join(
+            parts.append('<table class="list" width="60%" cellpadding="2">' + "".join(
                 f"<tr><th align='left'>{escape(k)}</th><td>{escape(v)}</td></tr>"
                 for k, v in block.rows) + "</table>")  # fmt: skip
         else:
-            head = "".join(f"<th>{escape(h)}</th>" for h in block.headers)
+            widths = block.widths or (round(100 / len(block.headers)),) * len(block.headers)
+            head = "".join(f'<th width="{w}%">{escape(h)}</th>'
+                           for h, w in zip(block.headers, widths, strict=True))  # fmt: skip
             body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>"
                            for row in block.rows)  # fmt: skip
-            parts.append(f"<table><tr>{head}</tr>{body}</table>")
+            parts.append(
+                f'<table class="list" width="100%" cellpadding="2"><tr>{head}</tr>{body}</table>'
+            )
     parts.append("</body></html>")
     return "".join(parts)
 
