@@ -128,17 +128,19 @@ def child_actions(
     native_links: Container[str] = (),
 ) -> list[Action]:
     """For each child: an internal note naming the major incident and its other tickets,
-    then (for a source in `native_links` with other children in the same source) a link
-    to those tickets in its own PSA."""
+    then, for a source in `native_links`, a link from each of its other children to the
+    source's lead child (its first) in their own PSA — one link each, not every pair."""
     found: list[Action] = []
+    leads: dict[str, IncidentKey] = {}
     for child in record.children:
         text = note_text(record, child.key, client_names)
         found.append(Action(child.key, ActionKind.NOTE, {"text": text, "internal": True},
                             author=me.name))  # fmt: skip
-        same_source = [c.key.external_id for c in record.children
-                       if c.key.source == child.key.source and c.key != child.key]  # fmt: skip
-        if child.key.source in native_links and same_source:
-            payload = {"refers_to": same_source, "reference": record.reference}
+        if child.key.source not in native_links:
+            continue
+        lead = leads.setdefault(child.key.source, child.key)
+        if lead != child.key:
+            payload = {"refers_to": [lead.external_id], "reference": record.reference}
             found.append(Action(child.key, ActionKind.LINK, payload, author=me.name))
     return found
 
