@@ -308,8 +308,8 @@ def test_a_major_incident_link_is_rt_refers_to_and_a_retry_adds_nothing(rt: RtSe
     source.apply(link, retry=True)  # as after a crash mid-request: "Link already exists"
 
     def refers_to(ticket: str) -> list[str]:
-        links = rt.ticket(ticket)["_hyperlinks"]
-        return [str(h["id"]) for h in links if h.get("ref") == "refers-to"]  # type: ignore[union-attr]
+        links: list[dict[str, Any]] = rt.ticket(ticket)["_hyperlinks"]  # type: ignore[assignment]
+        return [str(h["id"]) for h in links if h.get("ref") == "refers-to"]
 
     assert refers_to(child) == [lead]
     missing = Action(IncidentKey("rt", child), ActionKind.LINK, {"refers_to": ["999999"]})
