@@ -100,6 +100,8 @@ def run_gui(
     from PySide6.QtCore import QSettings
 
     from noc_console.services.handover.desk import HandoverDesk
+    from noc_console.services.major_incident.desk import MajorIncidentDesk, linking_sources
+    from noc_console.services.runtime import connector_configs
     from noc_console.views.main_window import BoardWindow
 
     app = _application(config.theme)
@@ -121,6 +123,10 @@ def run_gui(
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name
     )
+    window.attach_major_incidents(
+        MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock,
+                          linking_sources(connector_configs(config, demo)), runtime.engine.wake)
+    )  # fmt: skip
     _add_settings_menu(window, config, runtime)
     outcome = {"code": 0}
 

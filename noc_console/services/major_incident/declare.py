@@ -87,22 +87,9 @@ def declare(
 ) -> tuple[MajorIncident, Callable[[MajorIncident], list[Action]]]:
     """The record to store and, for `Store.declare_major_incident`, the actions its
     children's PSAs get once it has its number; `CannotDeclare` with what to fix."""
+    check(declaration)
     d = declaration
     title, commander, comms = d.title.strip(), d.commander.strip(), d.comms_lead.strip()
-    if not d.children:
-        raise CannotDeclare("a major incident needs at least one incident: select its rows "
-                            "or its group on the board, then press M")  # fmt: skip
-    if not title:
-        raise CannotDeclare("give the major incident a title (what clients will read)")
-    if not commander:
-        raise CannotDeclare("name the incident commander")
-    if not comms:
-        raise CannotDeclare("name the communications lead")
-    if d.severity not in SEVERITIES:
-        raise CannotDeclare(f"a major incident is P1 or P2, not {d.severity.value}")
-    closed = [str(r.key) for r in d.children if not r.is_open]
-    if closed:
-        raise CannotDeclare(f"{', '.join(closed)} is closed: leave it out of the major incident")
     children = tuple(
         MajorIncidentChild(r.key, r.client_id, " ".join(r.title.split())[:1000], now)
         for r in dict((r.key, r) for r in d.children).values()
@@ -119,6 +106,25 @@ def declare(
         return child_actions(stored, names, me, native_links)
 
     return record, actions
+
+
+def check(declaration: Declaration) -> None:
+    """`CannotDeclare` with the first thing to fix (the dialog asks before it sends)."""
+    d = declaration
+    if not d.children:
+        raise CannotDeclare("a major incident needs at least one incident: select its rows "
+                            "or its group on the board, then press M")  # fmt: skip
+    if not d.title.strip():
+        raise CannotDeclare("give the major incident a title (what clients will read)")
+    if not d.commander.strip():
+        raise CannotDeclare("name the incident commander")
+    if not d.comms_lead.strip():
+        raise CannotDeclare("name the communications lead")
+    if d.severity not in SEVERITIES:
+        raise CannotDeclare(f"a major incident is P1 or P2, not {d.severity.value}")
+    closed = [str(r.key) for r in d.children if not r.is_open]
+    if closed:
+        raise CannotDeclare(f"{', '.join(closed)} is closed: leave it out of the major incident")
 
 
 def child_actions(
