@@ -174,6 +174,7 @@ def run_wall(
     from PySide6.QtCore import QSettings
 
     from noc_console.models.clock import SystemClock
+    from noc_console.services.major_incident.desk import MajorIncidentDesk
     from noc_console.services.wall.scope import ClientScope
     from noc_console.views.wall.placement import WallPlacement
     from noc_console.views.wall.window import WallWindow
@@ -189,6 +190,8 @@ def run_wall(
         config.sla,
         pace=SystemClock(),  # pages turn in real seconds even on a sped-up demo
     )
+    desk = MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock)
+    window.attach_major_incidents(desk.clocks)
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     placement = WallPlacement(window, screen, settings)
     placement.place()
