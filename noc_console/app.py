@@ -100,6 +100,8 @@ def run_gui(
     from PySide6.QtCore import QSettings
 
     from noc_console.services.handover.desk import HandoverDesk
+    from noc_console.services.major_incident.desk import MajorIncidentDesk, linking_sources
+    from noc_console.services.runtime import connector_configs
     from noc_console.views.main_window import BoardWindow
 
     app = _application(config.theme)
@@ -121,6 +123,10 @@ def run_gui(
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name
     )
+    window.attach_major_incidents(
+        MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock,
+                          linking_sources(connector_configs(config, demo)), runtime.engine.wake)
+    )  # fmt: skip
     _add_settings_menu(window, config, runtime)
     outcome = {"code": 0}
 
@@ -168,6 +174,7 @@ def run_wall(
     from PySide6.QtCore import QSettings
 
     from noc_console.models.clock import SystemClock
+    from noc_console.services.major_incident.desk import MajorIncidentDesk
     from noc_console.services.wall.scope import ClientScope
     from noc_console.views.wall.placement import WallPlacement
     from noc_console.views.wall.window import WallWindow
@@ -183,6 +190,8 @@ def run_wall(
         config.sla,
         pace=SystemClock(),  # pages turn in real seconds even on a sped-up demo
     )
+    desk = MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock)
+    window.attach_major_incidents(desk.clocks)
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     placement = WallPlacement(window, screen, settings)
     placement.place()

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from noc_console.models.clock_text import duration
 from noc_console.models.incident import IncidentKey, Priority
 
 
@@ -169,6 +170,26 @@ class UpdateClock:
     @property
     def overdue(self) -> bool:
         return self.due_at is not None and self.now >= self.due_at
+
+    @property
+    def words(self) -> str:
+        """ "next client update in 12m 30s", "client update OVERDUE by 2m 10s" (the board's
+        banner, the wall's panel and the handover say the same)."""
+        remaining = self.remaining
+        if remaining is None:
+            return "no client update due"
+        if self.overdue:
+            return f"client update OVERDUE by {duration(remaining)}"
+        return f"next client update in {duration(remaining)}"
+
+    @property
+    def summary(self) -> str:
+        """ "MI-3 P1 Carrier outage Oslo · 5 incidents · 3 clients · IC Dana · comms Sam"."""
+        r = self.record
+        clients = len(r.clients)
+        return (f"{r.reference} {r.severity.value} {r.title} · {len(r.children)} incidents · "
+                f"{clients} client{'s' if clients != 1 else ''} · IC {r.commander} · "
+                f"comms {r.comms_lead}")  # fmt: skip
 
 
 def update_clocks(

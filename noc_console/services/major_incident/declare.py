@@ -87,22 +87,9 @@ def declare(
 ) -> tuple[MajorIncident, Callable[[MajorIncident], list[Action]]]:
     """The record to store and, for `Store.declare_major_incident`, the actions its
     children's PSAs get once it has its number; `CannotDeclare` with what to fix."""
+    check(declaration)
     d = declaration
     title, commander, comms = d.title.strip(), d.commander.strip(), d.comms_lead.strip()
-    if not d.children:
-        raise CannotDeclare("a major incident needs at least one incident: select its rows "
-                            "or its group on the board, then press M")  # fmt: skip
-    if not title:
-        raise CannotDeclare("give the major incident a title (what clients will read)")
-    if not commander:
-        raise CannotDeclare("name the incident commander")
-    if not comms:
-        raise CannotDeclare("name the communications lead")
-    if d.severity not in SEVERITIES:
-        raise CannotDeclare(f"a major incident is P1 or P2, not {d.severity.value}")
-    closed = [str(r.key) for r in d.children if not r.is_open]
-    if closed:
-        raise CannotDeclare(f"{', '.join(closed)} is closed: leave it out of the major incident")
     children = tuple(
         MajorIncidentChild(r.key, r.client_id, " ".join(r.title.split())[:1000], now)
         for r in dict((r.key, r) for r in d.children).values()
@@ -121,6 +108,25 @@ def declare(
     return record, actions
 
 
+def check(declaration: Declaration) -> None:
+    """`CannotDeclare` with the first thing to fix (the dialog asks before it sends)."""
+    d = declaration
+    if not d.children:
+        raise CannotDeclare("a major incident needs at least one incident: select its rows "
+                            "or its group on the board, then press M")  # fmt: skip
+    if not d.title.strip():
+        raise CannotDeclare("give the major incident a title (what clients will read)")
+    if not d.commander.strip():
+        raise CannotDeclare("name the incident commander")
+    if not d.comms_lead.strip():
+        raise CannotDeclare("name the communications lead")
+    if d.severity not in SEVERITIES:
+        raise CannotDeclare(f"a major incident is P1 or P2, not {d.severity.value}")
+    closed = [str(r.key) for r in d.children if not r.is_open]
+    if closed:
+        raise CannotDeclare(f"{', '.join(closed)} is closed: leave it out of the major incident")
+
+
 def child_actions(
     record: MajorIncident,
     client_names: dict[str, str],
@@ -128,17 +134,19 @@ def child_actions(
     native_links: Container[str] = (),
 ) -> list[Action]:
     """For each child: an internal note naming the major incident and its other tickets,
-    then (for a source in `native_links` with other children in the same source) a link
-    to those tickets in its own PSA."""
+    then, for a source in `native_links`, a link from each of its other children to the
+    source's lead child (its first) in their own PSA — one link each, not every pair."""
     found: list[Action] = []
+    leads: dict[str, IncidentKey] = {}
     for child in record.children:
         text = note_text(record, child.key, client_names)
         found.append(Action(child.key, ActionKind.NOTE, {"text": text, "internal": True},
                             author=me.name))  # fmt: skip
-        same_source = [c.key.external_id for c in record.children
-                       if c.key.source == child.key.source and c.key != child.key]  # fmt: skip
-        if child.key.source in native_links and same_source:
-            payload = {"refers_to": same_source, "reference": record.reference}
+        if child.key.source not in native_links:
+            continue
+        lead = leads.setdefault(child.key.source, child.key)
+        if lead != child.key:
+            payload = {"refers_to": [lead.external_id], "reference": record.reference}
             found.append(Action(child.key, ActionKind.LINK, payload, author=me.name))
     return found
 
