@@ -100,6 +100,7 @@ def run_gui(
     from PySide6.QtCore import QSettings
 
     from noc_console.services.handover.desk import HandoverDesk
+    from noc_console.services.major_incident.comms_desk import CommsDesk
     from noc_console.services.major_incident.desk import MajorIncidentDesk, linking_sources
     from noc_console.services.runtime import connector_configs
     from noc_console.views.main_window import BoardWindow
@@ -126,6 +127,10 @@ def run_gui(
     window.attach_major_incidents(
         MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock,
                           linking_sources(connector_configs(config, demo)), runtime.engine.wake)
+    )  # fmt: skip
+    window.attach_comms(
+        CommsDesk(runtime.store, config.sla.cadence, config.communications.template_set(),
+                  runtime.clock, runtime.engine.wake)
     )  # fmt: skip
     _add_settings_menu(window, config, runtime)
     outcome = {"code": 0}

@@ -47,6 +47,7 @@ from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.identity import Identity
+from noc_console.services.major_incident.comms_desk import CommsDesk
 from noc_console.services.major_incident.declare import CannotDeclare, Declaration, draft
 from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.services.sla_config import SlaSettings
@@ -81,6 +82,7 @@ from noc_console.views.board.triage import HINTS, Triage
 from noc_console.views.handover.flag import HandoverFlag
 from noc_console.views.handover.window import HandoverWindow
 from noc_console.views.major_incident.banner import MajorIncidentBanner
+from noc_console.views.major_incident.comms_actions import CommsActions
 from noc_console.views.major_incident.declare_dialog import DeclareDialog
 from noc_console.views.theme import tokens
 from noc_console.views.worker import Op
@@ -321,7 +323,8 @@ class BoardWindow(QMainWindow):
         declare_key.activated.connect(self.declare_major_incident)
         action = QAction("Declare &major incident…  (M)", self)
         action.triggered.connect(self.declare_major_incident)
-        self.menuBar().addMenu("&Incident").addAction(action)
+        self.incident_menu = self.menuBar().addMenu("&Incident")
+        self.incident_menu.addAction(action)
         self._controller.ticked.connect(self.mi_banner.tick)
         self._mi_timer = QTimer(self)
         self._mi_timer.setInterval(MAJOR_INCIDENT_REFRESH_MS)
@@ -329,6 +332,16 @@ class BoardWindow(QMainWindow):
         self._mi_timer.start()
         self.alarms.updates = desk.clocks  # read with each alarm scan, off the GUI thread
         self.refresh_major_incidents()
+
+    def attach_comms(self, desk: CommsDesk) -> None:
+        """U sends a major incident's client update, Shift+R closes it out (after
+        `attach_major_incidents`: its Incident menu)."""
+        self.comms = CommsActions(desk, self.me, self.table, self.incident_menu,
+                                  self.triage.selected, self._controller.run_in_background,
+                                  self.triage.open_dialog)  # fmt: skip
+        self.comms.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.comms.changed.connect(self._controller.refresh_rows)
+        self.comms.changed.connect(lambda _c: self.refresh_major_incidents())
 
     def refresh_major_incidents(self) -> None:
         Op(self.major_incidents.clocks, self.mi_banner.set_clocks).start(
