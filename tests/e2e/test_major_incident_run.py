@@ -108,8 +108,9 @@ def test_a_carrier_outage_from_group_to_review(
     assert set(record.clients) == set(CLIENTS)
 
     # First update within the cadence: U, the impact, Ctrl+Enter.
-    for gap, phase_key, prefix in ((10, Qt.Key.Key_1, f"[{record.reference}] We are inv"),
-                                   (31, Qt.Key.Key_2, f"[{record.reference}] Cause id")):  # fmt: skip
+    ref = record.reference
+    steps = ((10, Qt.Key.Key_1, f"[{ref}] We are inv"), (31, Qt.Key.Key_2, f"[{ref}] Cause id"))
+    for gap, phase_key, prefix in steps:
         clock.advance(gap * MIN)
         if gap > 30:  # the cadence (P1: 30 min) ran out: the banner and the alarm say so
             board._controller.tick()
