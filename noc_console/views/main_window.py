@@ -338,7 +338,8 @@ class BoardWindow(QMainWindow):
         `attach_major_incidents`: its Incident menu)."""
         self.comms = CommsActions(desk, self.me, self.table, self.incident_menu,
                                   self.triage.selected, self._controller.run_in_background,
-                                  self.triage.open_dialog)  # fmt: skip
+                                  self.triage.open_dialog,
+                                  lambda: self._clock.now().date())  # fmt: skip
         self.comms.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.comms.changed.connect(self._controller.refresh_rows)
         self.comms.changed.connect(lambda _c: self.refresh_major_incidents())

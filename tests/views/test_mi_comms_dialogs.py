@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.actions import ActionKind
@@ -15,10 +15,12 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.comms_template import Phase, TemplateSet
 from noc_console.models.incident import Client, Priority
 from noc_console.models.major_incident import DEFAULT_CADENCE, MajorIncident, MajorIncidentChild
+from noc_console.models.pir import PirAction, Review
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.close_out import ChildOutcome
 from noc_console.services.major_incident.comms_desk import CommsDesk
 from noc_console.views.major_incident.close_out_dialog import CloseOutDialog
+from noc_console.views.major_incident.review_dialog import ReviewDialog
 from noc_console.views.major_incident.update_dialog import UpdateDialog
 from tests.factories import incident
 
@@ -83,9 +85,11 @@ def test_an_update_typed_picked_and_edited_by_keyboard_goes_to_every_child(
     record, phase, updates = sent.args
     desk.send(record, phase, updates, SAM)
     assert notes(store) == [
-        ("T-1", "Dear Acme, we found it.", False), ("T-2", "Dear Acme, we found it.", False),
-        ("T-3", "Globex: no internet at Oslo", False), ("T-4", "Globex: no internet at Oslo", False),
-    ]  # fmt: skip
+        ("T-1", "Dear Acme, we found it.", False),
+        ("T-2", "Dear Acme, we found it.", False),
+        ("T-3", "Globex: no internet at Oslo", False),
+        ("T-4", "Globex: no internet at Oslo", False),
+    ]
 
 
 def test_an_emptied_text_is_refused_in_the_dialog(qtbot: QtBot, desk: CommsDesk) -> None:
@@ -122,3 +126,39 @@ def test_close_out_needs_the_check_then_shows_each_child(
     assert dialog.children_list.count() == 4
     assert dialog.heading.text().startswith("MI-1 closed out — 0 failed, 4 waiting")
     assert not dialog.close_button.isEnabled()
+
+
+def cell(dialog: ReviewDialog, column: int) -> QTableWidgetItem:
+    """The first action's cell (typed in as a table cell editor would commit it)."""
+    item = dialog.actions.item(0, column)
+    assert item is not None
+    return item
+
+
+def test_a_review_written_by_keyboard_is_saved_with_its_actions(
+    qtbot: QtBot, desk: CommsDesk, store: Store, clock: ManualClock
+) -> None:
+    (record,) = desk.context().records
+    dialog = ReviewDialog(record, Review(), clock.now().date())
+    shown(qtbot, dialog)
+    qtbot.keyClicks(dialog.root_cause, "Line card failure at the Oslo POP")
+    press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
+    qtbot.keyClicks(dialog.factors, "No diverse path")
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.actions.rowCount() == 1
+    cell(dialog, 0).setText("Order a diverse circuit")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.problem.text() == "action 1 has no owner: name who does it"
+    cell(dialog, 1).setText("Dana")
+    cell(dialog, 2).setText("soon")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.problem.text() == "action 1: due 'soon' is not a date like 2026-11-25"
+    cell(dialog, 2).setText("2026-12-01")
+    with qtbot.waitSignal(dialog.chosen) as chosen:
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    number, review = chosen.args[0].id, chosen.args[1]
+    desk.save_review(number, review, SAM)
+    saved = desk.review(number).review
+    assert saved.root_cause == "Line card failure at the Oslo POP"
+    assert saved.contributing_factors == ("No diverse path",)
+    assert saved.actions == (PirAction("Order a diverse circuit", "Dana", date(2026, 12, 1)),)

@@ -1,7 +1,8 @@
 """The board's keys and menu entries for a major incident's communications: U sends a
-client update, Shift+R closes one out (views/major_incident/update_dialog.py,
-close_out_dialog.py). The major incident is the one the current row is a child of,
-else the newest open one (the dialogs let the technician pick another).
+client update, Shift+R closes one out, and Incident → Post-incident review writes its
+review (views/major_incident/update_dialog.py, close_out_dialog.py, review_dialog.py).
+The major incident is the one the current row is a child of, else the newest open one
+(the update and close-out dialogs let the technician pick another).
 
 Everything that reads or writes the store runs on the board's worker (`Op`); the
 dialogs only hold what was read when they opened.
@@ -10,6 +11,7 @@ dialogs only hold what was read when they opened.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -20,16 +22,19 @@ from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.comms_template import Phase
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.major_incident import MajorIncident
+from noc_console.models.pir import Review
 from noc_console.models.text_limits import capped
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.close_out import CannotCloseOut, ChildResult
 from noc_console.services.major_incident.comms_desk import CommsContext, CommsDesk
+from noc_console.services.major_incident.pir import ReviewError
 from noc_console.services.major_incident.updates import CannotSend, ClientUpdate
 from noc_console.views.major_incident.close_out_dialog import CloseOutDialog
+from noc_console.views.major_incident.review_dialog import ReviewDialog
 from noc_console.views.major_incident.update_dialog import UpdateDialog
 from noc_console.views.worker import Op
 
-_EXPECTED = (CannotSend, CannotCloseOut, EnvironmentProblem, ValueError)
+_EXPECTED = (CannotSend, CannotCloseOut, ReviewError, EnvironmentProblem, ValueError)
 
 
 class CommsActions(QObject):
@@ -50,6 +55,7 @@ class CommsActions(QObject):
         current_rows: Callable[[], Sequence[BoardRow]],
         run: Callable[[Op[Any]], None],
         open_dialog: Callable[[QDialog], None],
+        today: Callable[[], date],
     ) -> None:
         super().__init__(table)
         self._desk = desk
@@ -58,6 +64,7 @@ class CommsActions(QObject):
         self._rows = current_rows
         self._run = run
         self._open = open_dialog
+        self._today = today
         self.dialog: QDialog | None = None  # the one open now (tests drive it)
         entries = (("Send client &update…", "U", self.send_update),
                    ("&Close out major incident…", "Shift+R", self.close_out))  # fmt: skip
@@ -68,6 +75,9 @@ class CommsActions(QObject):
             action = QAction(f"{label}  ({key})", table)
             action.triggered.connect(slot)
             menu.addAction(action)
+        review = QAction("Post-incident &review…", table)
+        review.triggered.connect(self.review)
+        menu.addAction(review)
 
     def send_update(self) -> None:
         self._with_context(self._open_update)
@@ -75,13 +85,20 @@ class CommsActions(QObject):
     def close_out(self) -> None:
         self._with_context(self._open_close_out)
 
+    def review(self) -> None:
+        """The review of the current row's major incident (resolved ones first), else of
+        the newest one."""
+        self._with_context(self._open_review, open_only=False)
+
     # ------------------------------------------------------------ internals
-    def _with_context(self, then: Callable[[CommsContext, int | None], None]) -> None:
+    def _with_context(
+        self, then: Callable[[CommsContext, int | None], None], open_only: bool = True
+    ) -> None:
         desk = self._desk
         keys = [row.key for row in self._rows()]
 
         def read() -> tuple[CommsContext, int | None]:
-            context = desk.context()
+            context = desk.context(open_only)
             wanted = set(keys)
             current = next((r.id for r in context.records
                             if wanted & set(r.child_keys)), None)  # fmt: skip
@@ -90,7 +107,8 @@ class CommsActions(QObject):
         def opened(result: tuple[CommsContext, int | None]) -> None:
             context, current = result
             if not context.records:
-                self.message.emit("there is no open major incident: declare one with M first")
+                self.message.emit("there is no open major incident: declare one with M first"
+                                  if open_only else "there is no major incident yet")  # fmt: skip
                 return
             then(context, current)
 
@@ -144,6 +162,37 @@ class CommsActions(QObject):
 
         failed = self._failed("cannot read the outcomes", dialog.show_problem)
         Op(lambda: desk.outcomes(record), shown, failed).start(self._run)
+
+    def _open_review(self, context: CommsContext, current: int | None) -> None:
+        resolved = [r for r in context.records if not r.is_open]
+        number = current or (resolved or list(context.records))[0].id
+        desk = self._desk
+        today = self._today()
+
+        def read() -> tuple[MajorIncident, Review]:
+            doc = desk.review(number)
+            return doc.record, doc.review
+
+        def opened(result: tuple[MajorIncident, Review]) -> None:
+            record, review = result
+            dialog = ReviewDialog(record, review, today, self._table)
+            dialog.chosen.connect(lambda r, v: self._save_review(dialog, r, v))
+            self.dialog = dialog
+            self._open(dialog)
+
+        Op(read, opened, self._failed("cannot read the review")).start(self._run)
+
+    def _save_review(self, dialog: ReviewDialog, record: MajorIncident, review: Review) -> None:
+        desk, me = self._desk, self._me
+
+        def saved(_result: None) -> None:
+            word = "closed" if review.closed else "saved"
+            self.message.emit(f"{record.reference}: post-incident review {word} "
+                              f"(export: noc-console pir --id {record.reference})")  # fmt: skip
+            dialog.accept()
+
+        Op(lambda: desk.save_review(record.id, review, me), saved,
+           self._failed("review not saved", dialog.show_problem)).start(self._run)  # fmt: skip
 
     def _failed(
         self, what: str, show: Callable[[str], None] | None = None
