@@ -5,7 +5,7 @@ resolves every child, and the post-incident review exports."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -82,6 +82,11 @@ def phase_notes(psa: FakePsa, prefix: str) -> dict[str, int]:
         return {t: sum(1 for n in psa.notes.get(t, []) if n.startswith(prefix)) for t in TICKETS}
 
 
+def one_each(psa: FakePsa, prefix: str) -> Callable[[], bool]:
+    """Whether every child has exactly one note of the update starting with `prefix`."""
+    return lambda: set(phase_notes(psa, prefix).values()) == {1}
+
+
 def test_a_carrier_outage_from_group_to_review(
     board: BoardWindow, store: Store, clock: ManualClock, psa: FakePsa, qtbot: QtBot,
     db_url: str, tmp_path: Path,
@@ -126,7 +131,7 @@ def test_a_carrier_outage_from_group_to_review(
         qtbot.keyClicks(dialog.impact, "no internet at the Oslo office")
         key(qtbot, phase_key, Qt.KeyboardModifier.AltModifier)
         key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        qtbot.waitUntil(lambda p=prefix: set(phase_notes(psa, p).values()) == {1}, timeout=10_000)
+        qtbot.waitUntil(one_each(psa, prefix), timeout=10_000)
     assert set(phase_notes(psa, f"[{record.reference}] We are inv").values()) == {1}
 
     # Close-out: Shift+R, the note, Tab, Space (verified), Ctrl+Enter.

@@ -130,8 +130,8 @@ def test_close_out_needs_the_check_then_shows_each_child(
 
 def cell(dialog: ReviewDialog, column: int) -> QTableWidgetItem:
     """The first action's cell (typed in as a table cell editor would commit it)."""
-    item = dialog.actions.item(0, column)
-    assert item is not None
+    item = dialog.action_table.item(0, column)
+    assert isinstance(item, QTableWidgetItem)
     return item
 
 
@@ -145,7 +145,7 @@ def test_a_review_written_by_keyboard_is_saved_with_its_actions(
     press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
     qtbot.keyClicks(dialog.factors, "No diverse path")
     press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert dialog.actions.rowCount() == 1
+    assert dialog.action_table.rowCount() == 1
     cell(dialog, 0).setText("Order a diverse circuit")
     press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.problem.text() == "action 1 has no owner: name who does it"

@@ -671,7 +671,8 @@ class Store:
             return None if word.is_open else word.resolved_at or previous.status_since
         if previous.is_open:
             return None
-        return previous.resolved_at or previous.status_since
+        since: datetime = previous.resolved_at or previous.status_since
+        return since
 
     def _enqueue_all(
         self, connection: Connection, actions: Sequence[Action], now: datetime

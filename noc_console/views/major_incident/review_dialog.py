@@ -66,14 +66,14 @@ class ReviewDialog(QDialog):
         form.addRow("Contributing &factors", self.factors)
         layout.addLayout(form)
         layout.addWidget(QLabel("Actions (Ctrl+N adds one)"))
-        self.actions = QTableWidget(0, len(COLUMNS))
-        self.actions.setObjectName("pirActions")
-        self.actions.setHorizontalHeaderLabels(COLUMNS)
-        self.actions.horizontalHeader().setStretchLastSection(False)
-        self.actions.setColumnWidth(0, 340)
+        self.action_table = QTableWidget(0, len(COLUMNS))
+        self.action_table.setObjectName("pirActions")
+        self.action_table.setHorizontalHeaderLabels(COLUMNS)
+        self.action_table.horizontalHeader().setStretchLastSection(False)
+        self.action_table.setColumnWidth(0, 340)
         for action in review.actions:
             self._add_row(action.text, action.owner, action.due.isoformat(), action.done)
-        layout.addWidget(self.actions, 1)
+        layout.addWidget(self.action_table, 1)
         self.closed = QCheckBox("Review &held and closed")
         self.closed.setObjectName("pirClosed")
         self.closed.setChecked(review.closed)
@@ -99,14 +99,14 @@ class ReviewDialog(QDialog):
     def add_action(self) -> None:
         """A new action row, due in a week; the cursor on its text."""
         self._add_row("", "", (self._today + timedelta(days=7)).isoformat(), False)
-        row = self.actions.rowCount() - 1
-        self.actions.setCurrentCell(row, 0)
-        self.actions.setFocus()
+        row = self.action_table.rowCount() - 1
+        self.action_table.setCurrentCell(row, 0)
+        self.action_table.setFocus()
 
     def review(self) -> Review:
         """What the fields say; `ValueError` naming a due date that is not a date."""
         actions = []
-        for row in range(self.actions.rowCount()):
+        for row in range(self.action_table.rowCount()):
             text, owner, due = (self._cell(row, c) for c in range(3))
             if not (text or owner):
                 continue  # an empty row added and left
@@ -115,7 +115,7 @@ class ReviewDialog(QDialog):
             except ValueError:
                 raise ValueError(f"action {row + 1}: due {due!r} is not a date like "
                                  f"{self._today.isoformat()}") from None  # fmt: skip
-            done = self.actions.item(row, 3)
+            done = self.action_table.item(row, 3)
             checked = done is not None and done.checkState() == Qt.CheckState.Checked
             actions.append(PirAction(text, owner, when, checked))
         factors = tuple(line.strip() for line in self.factors.toPlainText().splitlines())
@@ -127,18 +127,18 @@ class ReviewDialog(QDialog):
         self.show()
 
     def _add_row(self, text: str, owner: str, due: str, done: bool) -> None:
-        row = self.actions.rowCount()
-        self.actions.insertRow(row)
+        row = self.action_table.rowCount()
+        self.action_table.insertRow(row)
         for column, value in enumerate((text, owner, due)):
-            self.actions.setItem(row, column, QTableWidgetItem(value))
+            self.action_table.setItem(row, column, QTableWidgetItem(value))
         check = QTableWidgetItem()
         check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
                        | Qt.ItemFlag.ItemIsSelectable)  # fmt: skip
         check.setCheckState(Qt.CheckState.Checked if done else Qt.CheckState.Unchecked)
-        self.actions.setItem(row, 3, check)
+        self.action_table.setItem(row, 3, check)
 
     def _cell(self, row: int, column: int) -> str:
-        item = self.actions.item(row, column)
+        item = self.action_table.item(row, column)
         return "" if item is None else item.text().strip()
 
     def _confirm(self) -> None:
