@@ -64,10 +64,15 @@ def test_m_declares_the_selected_rows_and_every_child_gets_one_note(
 
     banner = window.mi_banner
     qtbot.waitUntil(lambda: banner.isVisible() and mi.reference in banner.text(), timeout=5000)
-    assert banner.text().endswith("next client update in 15m 00s")
+    assert banner.text().startswith(
+        f"⚑ {mi.reference} {mi.severity.value}: next client update in 15m 00s · "
+    )
     clock.advance(16 * MIN)
     window._controller.tick()
-    assert banner.text().endswith("client update OVERDUE by 1m 00s ⚠")
+    assert (
+        f"{mi.reference} {mi.severity.value}: client update OVERDUE by 1m 00s ⚠ · Carrier"
+        in banner.text()
+    )
 
     window.alarms.scan()
     qtbot.waitUntil(lambda: "client update DUE" in window.alarm_label.text(), timeout=5000)
