@@ -184,12 +184,17 @@ class UpdateClock:
 
     @property
     def summary(self) -> str:
-        """ "MI-3 P1 Carrier outage Oslo · 5 incidents · 3 clients · IC Dana · comms Sam"."""
+        """MI-3 P1 Carrier outage Oslo · 5 incidents · 3 clients · IC Dana · comms Sam."""
+        r = self.record
+        return f"{r.reference} {r.severity.value} {r.title} · {self.details}"
+
+    @property
+    def details(self) -> str:
+        """5 incidents · 3 clients · IC Dana · comms Sam."""
         r = self.record
         clients = len(r.clients)
-        return (f"{r.reference} {r.severity.value} {r.title} · {len(r.children)} incidents · "
-                f"{clients} client{'s' if clients != 1 else ''} · IC {r.commander} · "
-                f"comms {r.comms_lead}")  # fmt: skip
+        return (f"{len(r.children)} incidents · {clients} client{'s' if clients != 1 else ''} · "
+                f"IC {r.commander} · comms {r.comms_lead}")  # fmt: skip
 
 
 def update_clocks(

@@ -129,6 +129,7 @@ def _summary(r: _Renderer, report: HandoverReport, note: str) -> list[str]:
         f"<h2>SLA breaches this shift ({len(report.breached)})</h2>",
         r.breaches(report.breached[:SUMMARY_ROWS]),
         r.rest(report.breached[SUMMARY_ROWS:], "More breaches"),
+        *_declared(r, report),
         f"<h2>Major incidents ({len(report.majors)})</h2>",
         r.table(
             ("Incident", "Client / title", "Why", "Owner", "Last client update"),
@@ -182,6 +183,30 @@ def _major_incident_follow_up(r: _Renderer, report: HandoverReport) -> list[str]
              for x in reviews],
         ),
     ]  # fmt: skip
+
+
+#: The declared major incidents' table (its own headings: the other tables' stay theirs).
+WIDTHS.update({"Declared": 44, "Next client update": 24, "IC / comms": 20, "Tickets": 8})
+WRAPPING.add("Declared")
+
+
+def _declared(r: _Renderer, report: HandoverReport) -> list[str]:
+    """The declared major incidents still open, and when each owes clients an update
+    (red once overdue)."""
+    rows = []
+    for c in report.declared:
+        due = f"{_e(c.words)} ({r.when(c.due_at)})" if c.due_at else _e(c.words)
+        rows.append((
+            f"{escape(c.record.reference)} {escape(c.record.severity.value)} "
+            f"{_e(c.record.title)}",
+            f'<span class="bad">{due}</span>' if c.overdue else due,
+            f"{_e(c.record.commander)} / {_e(c.record.comms_lead)}",
+            str(len(c.record.children)),
+        ))  # fmt: skip
+    return [
+        f"<h2>Declared major incidents ({len(rows)})</h2>",
+        r.table(("Declared", "Next client update", "IC / comms", "Tickets"), rows),
+    ]
 
 
 # ------------------------------------------------------------------ the detail

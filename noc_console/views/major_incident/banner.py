@@ -43,7 +43,8 @@ class MajorIncidentBanner(QLabel):
         if not clocks:
             self.setVisible(False)
             return
-        lines = [f"⚑ {capped(c.summary)} — {c.words}" + (" ⚠" if c.overdue else "")
+        lines = [f"⚑ {c.record.reference} {c.record.severity.value}: {c.words}"
+                 f"{' ⚠' if c.overdue else ''} · {capped(c.record.title)} · {capped(c.details)}"
                  for c in clocks]  # fmt: skip
         text = "\n".join(lines)
         style = OVERDUE if any(c.overdue for c in clocks) else CALM

@@ -50,7 +50,7 @@ class DeclareDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("declareMajorIncident")
         self.setWindowTitle("Declare a major incident")
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(760)
         self._draft = draft
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -79,8 +79,10 @@ class DeclareDialog(QDialog):
         plain(self.clients)  # client names are the PSAs' text
         form.addRow("Affected clients", self.clients)
         layout.addLayout(form)
-        layout.addWidget(QLabel("C&hildren (Space ticks one in or out)"))
+        children_label = QLabel("C&hildren (Space ticks one in or out)")
+        layout.addWidget(children_label)
         self.child_list = QListWidget()
+        children_label.setBuddy(self.child_list)
         self.child_list.setObjectName("miChildren")
         for row in draft.children:
             text = f"{row.priority.value}  {capped(str(row.key), LINE)}  ·  " \
@@ -89,6 +91,8 @@ class DeclareDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.child_list.addItem(item)
+        self.child_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.child_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.child_list.itemChanged.connect(lambda _item: self._refresh())
         layout.addWidget(self.child_list, 1)
         self.problem = QLabel()

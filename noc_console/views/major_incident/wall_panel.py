@@ -39,12 +39,12 @@ class MajorIncidentPanel(QWidget):
         self.countdowns: list[QLabel] = []
         for row in range(SHOWN):
             title, countdown = ElidedLabel("head", self), label("", "head", self)
-            self._grid.addWidget(title, row, 0)
-            self._grid.addWidget(countdown, row, 1)
+            self._grid.addWidget(title, 2 * row, 0)
+            self._grid.addWidget(countdown, 2 * row, 1)
             self.titles.append(title)
             self.countdowns.append(countdown)
         self.more = label("", "small", self)
-        self._grid.addWidget(self.more, SHOWN, 0, 1, 2)
+        self._grid.addWidget(self.more, 2 * SHOWN, 0, 1, 2)
         self._grid.setColumnStretch(0, 1)
         self.hide()
 
@@ -72,6 +72,11 @@ class MajorIncidentPanel(QWidget):
             if countdown.property(ROLE) != role:
                 countdown.setProperty(ROLE, role)
                 restyled = True
+                self._grid.removeWidget(countdown)
+                if shown.overdue:  # a line of its own, the width of the wall
+                    self._grid.addWidget(countdown, 2 * n + 1, 0, 1, 2)
+                else:
+                    self._grid.addWidget(countdown, 2 * n, 1)
             paint(title, fg, bg)
             paint(countdown, fg, bg)
         extra = len(clocks) - SHOWN
