@@ -1,4 +1,5 @@
-"""Renders docs/images/pir-page-01.png: the first page of a post-incident review as
+"""Renders docs/images/major-incident-update.png (the client update dialog, mid-incident)
+and docs/images/pir-page-01.png: the first page of a post-incident review as
 `noc-console pir --format pdf` prints it (a scripted carrier outage hitting four
 clients), drawn by the PDF's own layout (`render_handover_images`).
 
@@ -22,13 +23,17 @@ from noc_console.models.major_incident import DEFAULT_CADENCE, MajorIncident, Ma
 from noc_console.models.pir import PirAction, Review
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.close_out import close_out
+from noc_console.services.major_incident.comms_desk import CommsDesk
 from noc_console.services.major_incident.pir import build_review, save_review
 from noc_console.services.major_incident.pir_text import pir_html, title_of
 from noc_console.services.major_incident.updates import compose_update, send_update
 from noc_console.views.handover.pdf import render_handover_images
+from noc_console.views.major_incident.update_dialog import UpdateDialog
+from noc_console.views.theme import apply_theme
 
 out = Path(sys.argv[1]) if sys.argv[1:] else Path(__file__).resolve().parents[1] / "docs" / "images"
 app = QApplication([])
+apply_theme(app, "dark")
 start = datetime(2026, 11, 25, 13, 52, tzinfo=UTC)
 clock = ManualClock(start)
 db = Path("/tmp/pir-image.sqlite3")
@@ -55,11 +60,27 @@ record, _ = store.declare_major_incident(
                   detected_at=start + timedelta(minutes=2)),
     [], clock.now(),
 )  # fmt: skip
-for phase, gap in ((Phase.INVESTIGATING, 9), (Phase.IDENTIFIED, 30), (Phase.MONITORING, 30)):
+for phase, gap in ((Phase.INVESTIGATING, 9), (Phase.IDENTIFIED, 30)):
     clock.advance(timedelta(minutes=gap))
     updates = compose_update(record, phase, "no internet at the Oslo office", TemplateSet(),
                              DEFAULT_CADENCE, clients, clock.now())  # fmt: skip
     record, _ = send_update(store, record, phase, updates, sam, clock.now())
+clock.advance(timedelta(minutes=28))
+desk = CommsDesk(store, DEFAULT_CADENCE, TemplateSet(
+    clients={"acme": {Phase.MONITORING: "Dear {client}: the carrier has replaced the failed "
+                      "equipment and your Oslo office is back online; we are watching it. "
+                      "Next update by {next_update}. Ref {reference}."}}), clock)  # fmt: skip
+dialog = UpdateDialog(desk, desk.context(), record.id)
+dialog.impact.setText("no internet at the Oslo office")
+dialog.phase_group.button(2).click()  # Monitoring
+dialog.resize(820, 600)
+dialog.show()
+app.processEvents()
+out.mkdir(parents=True, exist_ok=True)
+dialog.grab().save(str(out / "major-incident-update.png"))
+dialog.close()
+updates = desk.compose(desk.context(), record, Phase.MONITORING, "no internet at the Oslo office")
+record, _ = send_update(store, record, Phase.MONITORING, updates, sam, clock.now())
 clock.advance(timedelta(minutes=25))
 record, _ = close_out(store, record, "Carrier replaced the failed line card at the Oslo POP; "
                       "every circuit verified up", True, dana, clock.now())  # fmt: skip

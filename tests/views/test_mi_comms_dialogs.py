@@ -75,6 +75,8 @@ def test_an_update_typed_picked_and_edited_by_keyboard_goes_to_every_child(
     assert globex is not None
     assert acme is not None
     assert globex.toPlainText() == "Globex: no internet"
+    assert dialog.wording_of("globex") == "Globex — 2 tickets, its own wording"
+    assert dialog.wording_of("acme") == "Acme Corp — 2 tickets, the NOC's wording"
     acme.selectAll()
     qtbot.keyClicks(acme, "Dear Acme, we found it.")
     qtbot.keyClicks(dialog.impact, " at Oslo")  # refilled: the hand-edited text is kept

@@ -46,6 +46,13 @@ def record_label(record: MajorIncident) -> str:
     return f"{record.reference} · {record.severity.value} · {capped(record.title, LINE)}"
 
 
+def _wording(update: ClientUpdate) -> str:
+    wording = "its own wording" if update.own_template else "the NOC's wording"
+    tickets = len(update.children)
+    plural = "s" if tickets != 1 else ""
+    return f"{capped(update.client_name, LINE)} — {tickets} ticket{plural}, {wording}"
+
+
 class UpdateDialog(QDialog):
     """Signals:
     chosen(object, object, object): the record, the `Phase` and the `ClientUpdate`s to
@@ -64,6 +71,7 @@ class UpdateDialog(QDialog):
         self._context = context
         self._updates: list[ClientUpdate] = []
         self._edits: list[QPlainTextEdit] = []
+        self._labels: list[QLabel] = []
         self._filled: list[str] = []
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -130,6 +138,12 @@ class UpdateDialog(QDialog):
         return [replace(u, text=edit.toPlainText())
                 for u, edit in zip(self._updates, self._edits, strict=True)]  # fmt: skip
 
+    def wording_of(self, client_id: str) -> str:
+        """The line above a client's text: its name, tickets and whose wording."""
+        found = [label.text() for u, label in zip(self._updates, self._labels, strict=True)
+                 if u.client_id == client_id]  # fmt: skip
+        return found[0] if found else ""
+
     def show_problem(self, text: str) -> None:
         """Storing the update failed: say so and stay open."""
         self.problem.setText(text)
@@ -165,8 +179,9 @@ class UpdateDialog(QDialog):
             self._rebuild(composed)
         self._updates = composed
         self._filled = [u.text for u in composed]
-        for update, edit in zip(composed, self._edits, strict=True):
+        for update, edit, label in zip(composed, self._edits, self._labels, strict=True):
             edit.setPlainText(update.text)
+            label.setText(_wording(update))  # whose wording changes with the phase
         self.problem.setText(problem)
         self.send_button.setEnabled(bool(composed))
 
@@ -176,11 +191,9 @@ class UpdateDialog(QDialog):
             if item is not None and (widget := item.widget()) is not None:
                 widget.deleteLater()
         self._edits = []
+        self._labels = []
         for update in composed:
-            wording = "its own wording" if update.own_template else "the NOC's wording"
-            tickets = len(update.children)
-            label = QLabel(f"{capped(update.client_name, LINE)} — {tickets} ticket"
-                           f"{'s' if tickets != 1 else ''}, {wording}")  # fmt: skip
+            label = QLabel()
             plain(label)
             edit = QPlainTextEdit()
             edit.setObjectName(f"text_{update.client_id}")
@@ -188,6 +201,7 @@ class UpdateDialog(QDialog):
             edit.setFixedHeight(70)
             self.texts_layout.addWidget(label)
             self.texts_layout.addWidget(edit)
+            self._labels.append(label)
             self._edits.append(edit)
         self.texts_layout.addStretch(1)
 
