@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,8 +31,7 @@ from PySide6.QtWidgets import (
 from noc_console.models.major_incident import MajorIncident
 from noc_console.models.text_limits import LINE, capped
 from noc_console.services.major_incident.close_out import ChildOutcome, ChildResult
-from noc_console.views.major_incident.update_dialog import PROBLEM_STYLE, record_label
-from noc_console.views.plain_text import plain
+from noc_console.views.major_incident.dialog_parts import buttons, problem_label, record_label
 
 _INK = {ChildOutcome.FAILED: "#e06c75", ChildOutcome.CONFLICT: "#e5c07b",
         ChildOutcome.RESOLVED: "#98c379"}  # fmt: skip
@@ -81,21 +79,13 @@ class CloseOutDialog(QDialog):
         self.children_list = QListWidget()
         self.children_list.setObjectName("miOutcomes")
         layout.addWidget(self.children_list, 1)
-        self.problem = QLabel()
-        self.problem.setObjectName("miProblem")
-        self.problem.setStyleSheet(PROBLEM_STYLE)
-        self.problem.setWordWrap(True)
-        plain(self.problem)
+        self.problem = problem_label("miProblem")
         layout.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.close_button = QPushButton("Close &out: resolve every child")
-        self.close_button.setObjectName("miCloseOut")
-        self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self._confirm)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.close_button = buttons(
+            self, "Close &out: resolve every child", "miCloseOut",
+            QDialogButtonBox.StandardButton.Close, self._confirm,
+        )  # fmt: skip
         layout.addWidget(self.buttons)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self._confirm)
         QShortcut(QKeySequence("F5"), self).activated.connect(self._refresh)
         self.record.currentIndexChanged.connect(lambda _i: self._list_children())
         self._list_children()

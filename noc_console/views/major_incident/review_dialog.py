@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,8 +29,7 @@ from PySide6.QtWidgets import (
 
 from noc_console.models.major_incident import MajorIncident
 from noc_console.models.pir import PirAction, Review
-from noc_console.views.major_incident.update_dialog import PROBLEM_STYLE, record_label
-from noc_console.views.plain_text import plain
+from noc_console.views.major_incident.dialog_parts import buttons, problem_label, record_label
 
 COLUMNS = ("Action", "Owner", "Due (YYYY-MM-DD)", "Done")
 
@@ -78,21 +76,13 @@ class ReviewDialog(QDialog):
         self.closed.setObjectName("pirClosed")
         self.closed.setChecked(review.closed)
         layout.addWidget(self.closed)
-        self.problem = QLabel()
-        self.problem.setObjectName("pirProblem")
-        self.problem.setStyleSheet(PROBLEM_STYLE)
-        self.problem.setWordWrap(True)
-        plain(self.problem)
+        self.problem = problem_label("pirProblem")
         layout.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = QPushButton("&Save review")
-        self.save_button.setObjectName("pirSave")
-        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self._confirm)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.save_button = buttons(
+            self, "&Save review", "pirSave", QDialogButtonBox.StandardButton.Cancel,
+            self._confirm,
+        )  # fmt: skip
         layout.addWidget(self.buttons)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self._confirm)
         QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.add_action)
         self.root_cause.setFocus()
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
@@ -37,13 +36,8 @@ from noc_console.models.major_incident import MajorIncident
 from noc_console.models.text_limits import LINE, capped
 from noc_console.services.major_incident.comms_desk import CommsContext, CommsDesk
 from noc_console.services.major_incident.updates import ClientUpdate
+from noc_console.views.major_incident.dialog_parts import buttons, problem_label, record_label
 from noc_console.views.plain_text import plain
-
-PROBLEM_STYLE = "color: #e06c75; font-weight: bold;"
-
-
-def record_label(record: MajorIncident) -> str:
-    return f"{record.reference} · {record.severity.value} · {capped(record.title, LINE)}"
 
 
 def _wording(update: ClientUpdate) -> str:
@@ -105,21 +99,13 @@ class UpdateDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.texts)
         layout.addWidget(scroll, 1)
-        self.problem = QLabel()
-        self.problem.setObjectName("miProblem")
-        self.problem.setStyleSheet(PROBLEM_STYLE)
-        self.problem.setWordWrap(True)
-        plain(self.problem)
+        self.problem = problem_label("miProblem")
         layout.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.send_button = QPushButton("&Send to every child ticket")
-        self.send_button.setObjectName("miSend")
-        self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self._confirm)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.send_button = buttons(
+            self, "&Send to every child ticket", "miSend",
+            QDialogButtonBox.StandardButton.Cancel, self._confirm,
+        )  # fmt: skip
         layout.addWidget(self.buttons)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self._confirm)
         self.record.currentIndexChanged.connect(lambda _i: self._fill())
         self.phase_group.idToggled.connect(lambda _i, on: self._fill() if on else None)
         self.impact.textChanged.connect(lambda _t: self._fill())
