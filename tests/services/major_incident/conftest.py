@@ -3,21 +3,17 @@ and the major incident declared over them."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 
 import pytest
 
-from noc_console.connectors.http.client import HttpSettings
-from noc_console.connectors.rest_json.connector import RestJsonConnector
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Priority
 from noc_console.models.major_incident import MajorIncident, MajorIncidentChild
 from noc_console.services.identity import Identity
-from noc_console.services.outbox import OutboxService
-from noc_console.services.sync import SyncService
 from tests.fakes.fake_psa import FakePsa, running
+from tests.services.test_outbox import connector, outbox  # noqa: F401  (the same fixtures)
 
 SAM = Identity("Sam")
 CLIENTS = ("acme", "globex", "initech", "umbrella")
@@ -36,18 +32,8 @@ def psa() -> Iterator[FakePsa]:
 
 
 @pytest.fixture
-def connector(psa: FakePsa) -> RestJsonConnector:
-    return RestJsonConnector("psa", HttpSettings(psa.url, 1.0, 1.0, retries=0), "Fake PSA")
-
-
-@pytest.fixture
-def outbox(store: Store, clock: ManualClock, connector: RestJsonConnector) -> OutboxService:
-    SyncService(connector, store, clock).sync_once()
-    return OutboxService(store, clock, random.Random(1))
-
-
-@pytest.fixture
-def record(store: Store, clock: ManualClock, outbox: OutboxService) -> MajorIncident:
+def record(store: Store, clock: ManualClock, request: pytest.FixtureRequest) -> MajorIncident:
+    request.getfixturevalue("outbox")  # the PSA's tickets synced first
     rows = store.open_rows()
     children = tuple(MajorIncidentChild(r.key, r.client_id, r.title) for r in rows)
     declared = MajorIncident(
