@@ -10,7 +10,7 @@ import pytest
 from noc_console.connectors.rest_json.connector import RestJsonConnector
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.comms_template import Phase, TemplateSet, template_problem
+from noc_console.models.comms_template import Phase, TemplateSet, render, template_problem
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import IncidentKey
 from noc_console.models.major_incident import (
@@ -120,3 +120,8 @@ def test_a_template_with_an_unknown_variable_names_its_key() -> None:
     with pytest.raises(ConfigError, match=r"config.toml: communications.clients.acme.resolved: "
                        r"uses \{customer\}, which is not a variable"):  # fmt: skip
         parse_config(text, "config.toml")
+
+
+def test_psa_text_in_a_variable_is_never_read_as_a_template() -> None:
+    text = render("{client}: {title}", {"client": "{title} {{x}} {0.__class__}", "title": "T"})
+    assert text == "{title} {{x}} {0.__class__}: T"
