@@ -166,7 +166,8 @@ def _major_incident_follow_up(r: _Renderer, report: HandoverReport) -> list[str]
     updates = report.client_updates
     reviews = report.reviews
     overdue = sum(len(x.overdue) for x in reviews)
-    late = f' · <span class="bad">{overdue} actions overdue</span>' if overdue else ""
+    actions = "action" if overdue == 1 else "actions"
+    late = f' · <span class="bad">{overdue} {actions} overdue</span>' if overdue else ""
     return [
         f"<h2>Client updates sent this shift ({len(updates)})</h2>",
         r.table(

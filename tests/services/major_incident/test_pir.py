@@ -147,5 +147,5 @@ def test_the_handover_shows_updates_sent_open_reviews_and_overdue_actions(
     html = render_handover_html(report)
     assert "Client updates sent this shift (2)" in html
     assert "Post-incident reviews open (1) · " in html
-    assert "1 actions overdue" in html
+    assert "1 action overdue" in html
     assert "Order a diverse circuit</span> — Dana, due 2026-11-20" in html
