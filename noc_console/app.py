@@ -136,6 +136,9 @@ def run_gui(
     from PySide6.QtCore import QSettings
 
     from noc_console.services.handover.desk import HandoverDesk
+    from noc_console.services.major_incident.comms_desk import CommsDesk
+    from noc_console.services.major_incident.desk import MajorIncidentDesk, linking_sources
+    from noc_console.services.runtime import connector_configs
     from noc_console.views.main_window import BoardWindow
 
     app = _application(config.theme)
@@ -158,6 +161,14 @@ def run_gui(
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name
     )
+    window.attach_major_incidents(
+        MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock,
+                          linking_sources(connector_configs(config, demo)), runtime.engine.wake)
+    )  # fmt: skip
+    window.attach_comms(
+        CommsDesk(runtime.store, config.sla.cadence, config.communications.template_set(),
+                  runtime.clock, runtime.engine.wake)
+    )  # fmt: skip
     _add_settings_menu(window, config, runtime)
     open_metrics = _add_metrics_menu(window, runtime, controller, config)
     outcome = {"code": 0}
@@ -222,6 +233,7 @@ def run_wall(
     from PySide6.QtCore import QSettings
 
     from noc_console.models.clock import SystemClock
+    from noc_console.services.major_incident.desk import MajorIncidentDesk
     from noc_console.services.wall.metrics_summary import wall_metrics
     from noc_console.services.wall.scope import ClientScope
     from noc_console.views.wall.placement import WallPlacement
@@ -240,6 +252,8 @@ def run_wall(
         metrics=lambda now, scope, tiles: wall_metrics(runtime.store, now, scope, tiles),
         correlation=config.correlation,
     )
+    desk = MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock)
+    window.attach_major_incidents(desk.clocks)
     settings = None if screenshot is not None else QSettings(APP_ID, APP_ID)
     placement = WallPlacement(window, screen, settings)
     placement.place()

@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     from noc_console.act_commands import add_act_parser  # headless: no Qt
 
     add_act_parser(commands)
+    from noc_console.pir_command import add_pir_parser
+
+    add_pir_parser(commands)
     serve = commands.add_parser(
         "serve", help="the team's headless sync service on a shared PostgreSQL (docs/team.md)"
     )
@@ -201,6 +204,10 @@ def _dispatch(args: argparse.Namespace, started: float, clock: Clock | None) -> 
         return _outbox(config, db_url, args)
     if args.command == "act":
         return _act(config, db_url, demo, args)
+    if args.command == "pir":
+        from noc_console.pir_command import run_pir
+
+        return run_pir(config, db_url, args, clock)
     if args.command == "db":
         from noc_console.db_commands import run_db_command
 

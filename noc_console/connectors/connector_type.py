@@ -75,7 +75,9 @@ class ConnectorType(Generic[S]):
     mapping the type starts from (None: its records need none); `probe` returns the
     function that tests, step by step, a connector this type's `build` made — the
     connection check never hands it a stand-in such as `UnavailableConnector` (None: the
-    check's generic steps). Both are usually `Lazy` references into the vendor's modules."""
+    check's generic steps). Both are usually `Lazy` references into the vendor's modules.
+    `links_tickets`: the connector writes `ActionKind.LINK` (a major incident's children
+    linked natively in the PSA; docs/major-incidents.md)."""
 
     key: str
     label: str
@@ -86,6 +88,7 @@ class ConnectorType(Generic[S]):
     max_page_size: int = 0
     default_mapping: Callable[[], FieldMapping] | None = None
     probe: Callable[[], ProbeFunction] | None = None
+    links_tickets: bool = False
 
     @property
     def needs_secret(self) -> bool:

@@ -28,6 +28,7 @@ class ActionKind(StrEnum):
     NOTE = "note"  # payload: text, internal (bool)
     STATUS = "status"  # payload: status
     RESOLVE = "resolve"  # payload: text (resolution note)
+    LINK = "link"  # payload: refers_to (ids in the same source), reference (a major incident)
 
 
 class ActionState(StrEnum):
@@ -58,6 +59,7 @@ CHANGED_FIELDS: Mapping[ActionKind, tuple[str, ...]] = {
     ActionKind.NOTE: (),
     ActionKind.STATUS: ("status",),
     ActionKind.RESOLVE: ("status",),
+    ActionKind.LINK: (),
 }
 
 

@@ -54,6 +54,16 @@ def due_date(
     return calendar.add_business_time(cursor, left)
 
 
+#: The status of the pause a reopened incident gets for the time it spent resolved.
+RESOLVED_PAUSE = "resolved"
+
+
+def reopen_count(pauses: Iterable[Pause]) -> int:
+    """How often the incident was reopened: each reopen leaves one pause for the time
+    it spent resolved (kept for metrics: recurrence)."""
+    return sum(1 for pause in pauses if pause.status == RESOLVED_PAUSE)
+
+
 def paused_business_time(
     calendar: BusinessCalendar, pauses: Iterable[Pause], until: datetime
 ) -> timedelta:

@@ -32,6 +32,7 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.alarm_ack_table import AckKind, AlarmAcknowledgement
 from noc_console.models.errors import StoreError
 from noc_console.models.incident import IncidentKey, Priority, Status
+from noc_console.models.major_incident import UpdateClock
 from noc_console.models.sla_clock import ClockState
 from noc_console.models.text_limits import capped
 
@@ -49,6 +50,12 @@ class AlarmKind(StrEnum):
     NEW = "new"
     CRITICAL = "critical"
     BREACHED = "breached"
+    UPDATE_DUE = "update_due"  # a major incident's client update is due (or overdue)
+
+
+#: The source of an update-due alarm's key: `MI-<id>@<due time>`, one alarm per update
+#: due, so sending the update (a new due time) ends it and the next one rings again.
+MAJOR_INCIDENT_SOURCE = "major_incident"
 
 
 Marker = tuple[IncidentKey, AlarmKind]
@@ -76,8 +83,14 @@ class Alarm:
     @property
     def text(self) -> str:
         what = {AlarmKind.NEW: "new", AlarmKind.CRITICAL: "SLA critical",
-                AlarmKind.BREACHED: "SLA BREACHED"}[self.kind]  # fmt: skip
+                AlarmKind.BREACHED: "SLA BREACHED",
+                AlarmKind.UPDATE_DUE: "client update DUE"}[self.kind]  # fmt: skip
         return f"{self.priority.value} {what}: {capped(self.client)} — {capped(self.title)}"
+
+
+def update_key(major_incident: int, due_at: datetime) -> IncidentKey:
+    """The alarm key of MI-`major_incident`'s update due at `due_at`."""
+    return IncidentKey(MAJOR_INCIDENT_SOURCE, f"MI-{major_incident}@{due_at:%Y-%m-%dT%H:%M:%SZ}")
 
 
 def _at_least_5_s(repeat: timedelta) -> str | None:
@@ -147,9 +160,13 @@ class Alarms:
         return cls(frozenset(settings.sounding), frozenset(settings.notify), settings.repeat,
                    ledger, me)  # fmt: skip
 
-    def scan(self, rows: Iterable[BoardRow], now: datetime) -> list[Alarm]:
-        """New alarms since the last scan (at most one per incident and kind), after
-        taking in what any desk acknowledged or snoozed since."""
+    def scan(
+        self, rows: Iterable[BoardRow], now: datetime, updates: Iterable[UpdateClock] = ()
+    ) -> list[Alarm]:
+        """New alarms since the last scan (at most one per incident and kind; one per
+        major incident's update that is due — `updates`, even on the first scan: a due
+        update is owed, not backlog), after taking in what any desk acknowledged or
+        snoozed since."""
         shared = self._read(now)
         fresh: list[Alarm] = []
         with self._lock:
@@ -176,6 +193,22 @@ class Alarms:
                 if handled:  # someone is on it: stop ringing for it
                     for kind in AlarmKind:
                         self._active.pop((row.key, kind), None)
+            for update in updates:
+                if not update.overdue or update.due_at is None:
+                    continue
+                key = update_key(update.record.id, update.due_at)
+                present.add(key)
+                marker = (key, AlarmKind.UPDATE_DUE)
+                record = update.record
+                if marker in self._raised or marker in self._acknowledged:
+                    continue
+                self._raised.add(marker)
+                if record.severity not in self.notify:
+                    continue
+                alarm = Alarm(key, AlarmKind.UPDATE_DUE, record.severity, record.title,
+                              record.reference, now)  # fmt: skip
+                self._active[marker] = alarm
+                fresh.append(alarm)
             for marker in [m for m in self._active if m[0] not in present]:
                 del self._active[marker]  # closed or filtered out of the board
             self._known = present

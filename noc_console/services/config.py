@@ -27,6 +27,7 @@ from noc_console.services.config_reader import FILE_KEY, Problem, read_table
 from noc_console.services.config_rules import one_of
 from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.identity import MeSettings
+from noc_console.services.major_incident.comms_config import CommsSettings
 from noc_console.services.metrics.report_settings import ReportSettings
 from noc_console.services.safe_file import NotASmallFile, read_small
 from noc_console.services.shift_config import ShiftTables, build_shift_plan
@@ -102,6 +103,10 @@ class Config:
     report: ReportSettings = field(
         default_factory=ReportSettings,
         metadata={"doc": "Who the client SLA reports are from (docs/metrics.md)."},
+    )
+    communications: CommsSettings = field(
+        default_factory=CommsSettings,
+        metadata={"doc": "Major incidents' client update templates (docs/major-incidents.md)."},
     )
     shifts: ShiftPlan = field(
         default_factory=ShiftPlan,

@@ -26,6 +26,7 @@ from noc_console.models.contract import (
 )
 from noc_console.models.escalation import DEFAULT_RULES, EscalationPolicy, MajorIncidentCriteria
 from noc_console.models.incident import DEFAULT_PAUSING_STATUSES, Priority, Status, Tier
+from noc_console.models.major_incident import DEFAULT_CADENCE, UpdateCadence
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.sla import BusinessCalendar, CalendarError
 from noc_console.models.sla_clock import SlaThresholds
@@ -52,6 +53,8 @@ class SlaSettings:
     matrix: PriorityMatrix = field(default_factory=lambda: DEFAULT_MATRIX)
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
     major_incident: MajorIncidentCriteria = field(default_factory=MajorIncidentCriteria)
+    #: A declared major incident's client update cadence (`[major_incident] update_every`).
+    cadence: UpdateCadence = DEFAULT_CADENCE
 
 
 def day_problem(name: str) -> str | None:
@@ -215,6 +218,15 @@ class EscalationTable:
     P4: TierDelays | None = field(default=None, metadata=_DELAYS)
 
 
+def _severity_problem(name: str) -> str | None:
+    severities = [p.value for p in Priority]
+    return None if name in severities else f"is not a severity; use {', '.join(severities)}"
+
+
+def _at_least_a_minute(value: timedelta) -> str | None:
+    return None if value >= timedelta(minutes=1) else "must be at least 1m"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MajorIncidentTable:
     """`[major_incident]`: when an incident is a major-incident candidate."""
@@ -225,6 +237,20 @@ class MajorIncidentTable:
         metadata={"doc": "At least this impact (1 = widest).", "range": (1, 3)},
     )
     open_for: timedelta = field(default=_MAJOR.open_for, metadata={"doc": "Open this long."})
+    update_every: dict[str, timedelta] = field(
+        default_factory=lambda: {p.value: every for p, every in DEFAULT_CADENCE.every.items()},
+        metadata={
+            "doc": "A declared major incident's client update cadence per severity, e.g. {P1 = "
+            '"30m", P2 = "60m"}; a severity not listed takes the slowest listed.',
+            "keys": _severity_problem,
+            "check": _at_least_a_minute,
+        },
+    )
+    first_update_within: timedelta = field(
+        default=DEFAULT_CADENCE.first_within,
+        metadata={"doc": "A declared major incident's first client update is due this long "
+                  "after the declaration.", "check": _at_least_a_minute},
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -268,6 +294,10 @@ def build_sla(tables: SlaTables) -> SlaSettings:
         major_incident=MajorIncidentCriteria(
             tables.major_incident.priority, tables.major_incident.impact,
             tables.major_incident.open_for,
+        ),
+        cadence=UpdateCadence(
+            {Priority(name): every for name, every in tables.major_incident.update_every.items()},
+            tables.major_incident.first_update_within,
         ),
     )  # fmt: skip
 

@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from noc_console import APP_NAME
-from noc_console.models.board_row import BoardRow
+from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.clock import Clock
+from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.incident import IncidentKey, Priority
+from noc_console.models.major_incident import MajorIncident
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import AlarmLedger, Alarms, AlarmSettings
@@ -47,6 +49,9 @@ from noc_console.services.correlation import Correlator, Group
 from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.identity import Identity
+from noc_console.services.major_incident.comms_desk import CommsDesk
+from noc_console.services.major_incident.declare import CannotDeclare, Declaration, draft
+from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import (
     DATABASE_FEED,
@@ -80,10 +85,14 @@ from noc_console.views.board.saved_views import SavedViews, View
 from noc_console.views.board.triage import HINTS, Triage
 from noc_console.views.handover.flag import HandoverFlag
 from noc_console.views.handover.window import HandoverWindow
+from noc_console.views.major_incident.banner import MajorIncidentBanner
+from noc_console.views.major_incident.comms_actions import CommsActions
+from noc_console.views.major_incident.declare_dialog import DeclareDialog
 from noc_console.views.theme import tokens
 from noc_console.views.worker import Op
 
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
+MAJOR_INCIDENT_REFRESH_MS = 5000  # the banner's records (the countdown ticks every second)
 
 ROW_HEIGHT = 28
 #: The window's size before it is fitted to the screen's available room.
@@ -98,6 +107,7 @@ MORE_HINTS = (
     "G groups",
     "H handover",
     "Shift+M metrics",
+    "M major incident",
     "Shift+A acknowledge alarms",
     "Shift+S snooze alarms",
     "Ctrl+, settings",
@@ -219,6 +229,7 @@ class BoardWindow(QMainWindow):
         self._correlator = Correlator((correlation or CorrelationSettings()).window)
         self._groups_shown: Sequence[Group] | None = None
         column.addWidget(self.groups)
+        self._board_column = column  # the major-incident banner goes above the table
         column.addWidget(self.table)
         column.addWidget(self.hints)
         self.detail = DetailPanel(self)
@@ -340,6 +351,79 @@ class BoardWindow(QMainWindow):
         action.triggered.connect(open_handover)
         self.menuBar().addMenu("&Shift").addAction(action)
         self.addAction(action)
+
+    def attach_major_incidents(self, desk: MajorIncidentDesk) -> None:
+        """M declares a major incident of the selected rows (or the current row's
+        correlated group); the banner counts down to each one's next client update, and
+        an overdue update alarms (views/major_incident/)."""
+        self.major_incidents = desk
+        self.mi_banner = MajorIncidentBanner(self._clock, self)
+        self._board_column.insertWidget(1, self.mi_banner)
+        self.declare_dialog: DeclareDialog | None = None
+        declare_key = QShortcut(QKeySequence("M"), self.table)
+        declare_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        declare_key.activated.connect(self.declare_major_incident)
+        action = QAction("Declare &major incident…  (M)", self)
+        action.triggered.connect(self.declare_major_incident)
+        self.incident_menu = self.menuBar().addMenu("&Incident")
+        self.incident_menu.addAction(action)
+        self._controller.ticked.connect(self.mi_banner.tick)
+        self._mi_timer = QTimer(self)
+        self._mi_timer.setInterval(MAJOR_INCIDENT_REFRESH_MS)
+        self._mi_timer.timeout.connect(self.refresh_major_incidents)
+        self._mi_timer.start()
+        self.alarms.updates = desk.clocks  # read with each alarm scan, off the GUI thread
+        self.refresh_major_incidents()
+
+    def attach_comms(self, desk: CommsDesk) -> None:
+        """U sends a major incident's client update, Shift+R closes it out (after
+        `attach_major_incidents`: its Incident menu)."""
+        self.comms = CommsActions(desk, self.me, self.table, self.incident_menu,
+                                  self.triage.selected, self._controller.run_in_background,
+                                  self.triage.open_dialog,
+                                  lambda: self._clock.now().date())  # fmt: skip
+        self.comms.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.comms.changed.connect(self._controller.refresh_rows)
+        self.comms.changed.connect(lambda _c: self.refresh_major_incidents())
+
+    def refresh_major_incidents(self) -> None:
+        Op(self.major_incidents.clocks, self.mi_banner.set_clocks).start(
+            self._controller.run_in_background
+        )
+
+    def declare_major_incident(self) -> None:
+        rows = self.triage.selected()
+        if not rows:
+            self.statusBar().showMessage(
+                "select the rows of the major incident (or one row of its group), then M", 8000
+            )
+            return
+        dialog = DeclareDialog(draft(rows, self._live.rows(), self.me), self)
+        dialog.chosen.connect(lambda d: self._declare(d, dialog))
+        self.declare_dialog = dialog
+        self.triage.open_dialog(dialog)
+
+    def _declare(self, declaration: Declaration, dialog: DeclareDialog) -> None:
+        desk, me = self.major_incidents, self.me
+
+        def declared(result: tuple[MajorIncident, ChangeSet]) -> None:
+            record, changes = result
+            self._controller.refresh_rows(changes)
+            self.refresh_major_incidents()
+            self.statusBar().showMessage(
+                f"declared {record.reference}: {capped(record.title)} — "
+                f"{len(record.children)} incidents, notes queued to each",
+                8000,
+            )
+
+        def failed(error: BaseException) -> None:
+            expected = isinstance(error, (CannotDeclare, EnvironmentProblem))
+            dialog.show_problem(f"not declared: {error}" if expected else
+                                f"not declared: internal error {error!r}")  # fmt: skip
+
+        Op(lambda: desk.declare(declaration, me), declared, failed).start(
+            self._controller.run_in_background
+        )
 
     def refresh_queues(self) -> None:
         """Recount every queue off the GUI thread; re-filter if the queue moved."""

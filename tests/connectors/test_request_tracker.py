@@ -296,3 +296,22 @@ def test_one_broken_connector_does_not_stop_the_others(
     assert failed is not None
     assert "credentials refused" in (failed.error or "")
     assert row(store, ticket).status is Status.NEW
+
+
+def test_a_major_incident_link_is_rt_refers_to_and_a_retry_adds_nothing(rt: RtServer) -> None:
+    lead = rt.create_ticket("Acme", unique("Internet circuit down at Oslo"))
+    child = rt.create_ticket("General", unique("No internet at Oslo office"))
+    source = connector(rt)
+    link = Action(IncidentKey("rt", child), ActionKind.LINK,
+                  {"refers_to": [lead], "reference": "MI-1"})  # fmt: skip
+    source.apply(link, retry=False)
+    source.apply(link, retry=True)  # as after a crash mid-request: "Link already exists"
+
+    def refers_to(ticket: str) -> list[str]:
+        links: list[dict[str, Any]] = rt.ticket(ticket)["_hyperlinks"]  # type: ignore[assignment]
+        return [str(h["id"]) for h in links if h.get("ref") == "refers-to"]
+
+    assert refers_to(child) == [lead]
+    missing = Action(IncidentKey("rt", child), ActionKind.LINK, {"refers_to": ["999999"]})
+    with pytest.raises(ActionRejected, match=r"RT refused to link ticket \d+ to 999999"):
+        source.apply(missing, retry=False)

@@ -130,3 +130,38 @@ def test_a_wall_reads_and_writes_nothing(service: Store, service_url: str) -> No
             wall.save_handover(handover())
     finally:
         wall.close()
+
+
+def test_a_console_declares_and_runs_a_major_incident_a_wall_cannot(
+    service: Store, service_url: str
+) -> None:
+    from noc_console.models.incident import Priority
+    from noc_console.models.major_incident import (
+        EventKind,
+        MajorIncident,
+        MajorIncidentChild,
+        MajorIncidentEvent,
+    )
+
+    key = IncidentKey("test", "T-1")
+    declared = MajorIncident(
+        "Carrier outage", Priority.P1, "Dana", "Sam", T0, "Dana", ("acme",),
+        (MajorIncidentChild(key, "acme", "Down"),),
+    )  # fmt: skip
+    note = Action(key, ActionKind.NOTE, {"text": "Part of MI", "internal": True})
+    console = Store.open(as_role(service_url, "noc_console"), overlays=False)
+    try:
+        stored, changes = console.declare_major_incident(declared, [note], T0)
+        assert not changes
+        sent = MajorIncidentEvent(EventKind.UPDATE_SENT, T0 + timedelta(minutes=5), "Sam")
+        assert console.record_major_incident_event(stored.id, sent).last_update_at == sent.at
+        assert [q.action.key for q in console.outbox()] == [key]
+    finally:
+        console.close()
+    wall = Store.open(as_role(service_url, "noc_wall"), overlays=False)
+    try:
+        assert [m.id for m in wall.major_incidents()] == [stored.id]
+        with pytest.raises(StoreError, match="permission denied"):
+            wall.declare_major_incident(declared, [], T0)
+    finally:
+        wall.close()

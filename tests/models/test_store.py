@@ -45,6 +45,9 @@ def test_migration_creates_the_schema_in_an_empty_file(tmp_path: Path) -> None:
         "incidents",
         "incident_events",
         "incident_pauses",
+        "major_incident_children",
+        "major_incident_events",
+        "major_incidents",
         "outbox",
         "sync_state",
     }

@@ -61,16 +61,17 @@ def history() -> list[list[Incident]]:
             {"status": ip, "updated_at": at(10, 13)},
             {"status": res, "updated_at": at(10, 14), "resolved_at": at(10, 14)},
         ]),
-        # A4: P4 raised and answered in October, resolved 26 Oct, reopened 5 Nov 08:00
-        # (reopened in November), resolved 5 Nov 12:00: 11 days 2 h = 957,600 s after
-        # it was raised, past its 48 h (breached). Sat at L2 from the start: not first
+        # A4: P4 raised and answered in October, resolved 26 Oct 10:00, reopened 1 Nov
+        # 08:00 (reopened in November), resolved 5 Nov 12:00. The days it sat resolved
+        # are paused (docs/sla.md): 24 h + 100 h = 124 h = 446,400 s of its clock, past
+        # its 48 h (breached). Sat at L2 from the start: not first
         # contact, and not escalated while the console watched.
         versions("A4", "acme", "Disk full on SQL02", Priority.P4, at(25, 10, month=10), [
             {"status": ip, "tier": Tier.L2, "updated_at": at(25, 10, 30, month=10),
              "responded_at": at(25, 10, 30, month=10)},
             {"status": res, "updated_at": at(26, 10, month=10),
              "resolved_at": at(26, 10, month=10)},
-            {"status": ip, "updated_at": at(5, 8), "resolved_at": None},
+            {"status": ip, "updated_at": at(1, 8), "resolved_at": None},
             {"status": res, "updated_at": at(5, 12), "resolved_at": at(5, 12)},
         ]),
         # B1: P3 Standard (4 h / 24 h of office hours) raised Friday 16:00, answered
@@ -108,8 +109,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "acme": {
         "opened": 3, "recurred": 1,
         "responded": 3, "response_s": 600 + 2700 + 300, "response_met": 2, "response_breached": 1,
-        "resolved": 4, "resolution_s": 2 * HOUR + 6 * HOUR + 2 * HOUR + 957_600,
-        "resolution_business_s": 2 * HOUR + 6 * HOUR + 2 * HOUR + 957_600,
+        "resolved": 4, "resolution_s": 2 * HOUR + 6 * HOUR + 2 * HOUR + 124 * HOUR,
+        "resolution_business_s": 2 * HOUR + 6 * HOUR + 2 * HOUR + 124 * HOUR,
         "resolution_business_n": 4, "resolution_met": 2, "resolution_breached": 2,
         "first_contact": 2, "escalated": 1, "reopened": 1,
     },

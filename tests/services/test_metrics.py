@@ -47,7 +47,7 @@ def test_the_formulas_give_the_hand_computed_figures(store: Store) -> None:
     fill(store)
     acme = measure(store, NOVEMBER, NOW)["acme"]
     assert acme.mtta == timedelta(minutes=20)  # (10 + 45 + 5) / 3
-    assert acme.mttr == timedelta(seconds=(10 * 3600 + 957_600) / 4)
+    assert acme.mttr == timedelta(hours=(2 + 6 + 2 + 124) / 4)
     assert acme.response_compliance == pytest.approx(2 / 3)
     assert acme.resolution_compliance == pytest.approx(2 / 4)
     assert acme.compliance == pytest.approx(4 / 7)

@@ -156,6 +156,9 @@ class RequestTrackerConnector(NamedSource):
             internal = bool(action.payload.get("internal", True))
             self._note(ticket_id, action, str(action.payload.get("text", "")), internal, retry)
             return self._read(ticket_id).etag
+        if action.kind is ActionKind.LINK:
+            self._link(ticket_id, action)
+            return self._read(ticket_id).etag
         update = self._update_for(action)
         target = self._values_after(update)
         ticket = self._read(ticket_id)
@@ -260,6 +263,18 @@ class RequestTrackerConnector(NamedSource):
         body = {"Content": f"{text}\n\n-- {mark}", "ContentType": "text/plain"}
         response = self.http.request("POST", f"/ticket/{ticket_id}/{kind}", json=body)
         self._check_messages(parse_json(self.http, response), f"{kind} on ticket {ticket_id}")
+
+    def _link(self, ticket_id: str, action: Action) -> None:
+        """RT's native link: this ticket RefersTo the others (a major incident's lead
+        ticket in this RT). Adding a link that exists is answered "Link already exists",
+        so a retry changes nothing."""
+        others = [str(i) for i in action.payload.get("refers_to", []) if str(i).isdigit()]
+        if not others:
+            raise ActionRejected(f"{self._name}: nothing to link ticket {ticket_id} to")
+        response = self.http.request("PUT", f"/ticket/{ticket_id}", json={"AddRefersTo": others},
+                                     idempotent=True)  # fmt: skip
+        what = f"link ticket {ticket_id} to {', '.join(others)} (RefersTo)"
+        self._check_messages(parse_json(self.http, response), what)
 
     def _has_note(self, ticket_id: str, mark: str) -> bool:
         """Whether a recent comment or reply carries `mark` (an earlier attempt landed)."""

@@ -63,5 +63,5 @@ RT = ConnectorType(
     key="rt", label="Request Tracker 5", settings=RtSettings, build=build, required=("base_url",),
     secret=SecretKind.TOKEN_OR_PASSWORD, max_page_size=MAX_PAGE_SIZE,
     default_mapping=Lazy("noc_console.connectors.request_tracker.connector", "DEFAULT_MAPPING"),
-    probe=Lazy("noc_console.connectors.request_tracker.probe", "probe_rt"),
+    probe=Lazy("noc_console.connectors.request_tracker.probe", "probe_rt"), links_tickets=True,
 )  # fmt: skip

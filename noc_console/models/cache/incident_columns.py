@@ -15,7 +15,7 @@ from typing import Any
 from noc_console.models.board_row import BoardRow
 from noc_console.models.contract import ClientTerms, ClockTarget
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
-from noc_console.models.pauses import Pause, due_date
+from noc_console.models.pauses import RESOLVED_PAUSE, Pause, due_date
 from noc_console.models.sla_clock import DueOrigin, SlaClock
 from noc_console.models.symptom import symptom
 
@@ -32,22 +32,32 @@ class Previous:
 
 
 def next_pauses(
-    incident: Incident, terms: ClientTerms, pauses: list[Pause]
+    incident: Incident,
+    terms: ClientTerms,
+    pauses: list[Pause],
+    resolved_since: datetime | None = None,
 ) -> tuple[list[Pause], bool]:
     """The pause history after this change, and whether it changed.
 
     Entering a pausing status opens a pause at the change time; leaving it (to any
-    other status, resolved included) closes the open one.
+    other status, resolved included) closes the open one. `resolved_since` is when the
+    stored incident was resolved (None: it was open, or is new): reopening it adds a
+    closed pause for the time it spent resolved, so that time does not count against
+    its clocks (docs/sla.md, "Reopened incidents").
     """
+    when = incident.updated_at
+    reopened = resolved_since is not None and incident.is_open
+    if reopened and resolved_since is not None:
+        start = min(resolved_since, when)
+        pauses = [*pauses, Pause(start, when, RESOLVED_PAUSE)]
     pausing = incident.status in terms.contract.pausing_statuses
     current = pauses[-1] if pauses and pauses[-1].open else None
-    when = incident.updated_at
     if pausing and current is None:
         return [*pauses, Pause(when, None, incident.status.value)], True
     if not pausing and current is not None:
         closed = Pause(current.start, max(when, current.start), current.status)
         return [*pauses[:-1], closed], True
-    return pauses, False
+    return pauses, reopened
 
 
 def columns(

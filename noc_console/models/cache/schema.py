@@ -272,3 +272,53 @@ ALARM_ACKNOWLEDGEMENTS = Table(
     Index("ix_alarm_acknowledgements_at", "acknowledged_at"),
     Index("ix_alarm_acknowledgements_key", "source", "external_id"),
 )
+
+#: Major incidents: ours, not any PSA's (models/major_incident.py); `clients` is a JSON
+#: list of client ids, the times are derived from the timeline's events.
+MAJOR_INCIDENTS = Table(
+    "major_incidents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(300), nullable=False),
+    Column("severity", String(2), nullable=False),
+    Column("commander", String(200), nullable=False),
+    Column("comms_lead", String(200), nullable=False),
+    Column("clients", JSON, nullable=False),
+    Column("state", String(16), nullable=False),  # open or resolved
+    Column("declared_at", UtcDateTime, nullable=False),
+    Column("declared_by", String(200), nullable=False),
+    Column("detected_at", UtcDateTime),
+    Column("first_update_at", UtcDateTime),
+    Column("last_update_at", UtcDateTime),
+    Column("mitigated_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
+    Index("ix_major_incidents_state", "state"),
+)
+
+#: The tickets of a major incident, each in its own PSA.
+MAJOR_INCIDENT_CHILDREN = Table(
+    "major_incident_children",
+    metadata,
+    Column("major_incident_id", Integer, primary_key=True),
+    Column("source", String(100), primary_key=True),
+    Column("external_id", String(200), primary_key=True),
+    Column("client_id", String(200), nullable=False),
+    Column("title", String(1000), nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("position", Integer, nullable=False),  # the order they were linked in
+    Index("ix_major_incident_children_key", "source", "external_id"),
+)
+
+#: A major incident's timeline, appended and never changed.
+MAJOR_INCIDENT_EVENTS = Table(
+    "major_incident_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("major_incident_id", Integer, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("detail", JSON, nullable=False),
+    Index("ix_major_incident_events_mi", "major_incident_id", "at"),
+)

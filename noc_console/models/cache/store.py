@@ -32,6 +32,7 @@ from noc_console.models.cache import (
     alarm_ack_table,
     handover_table,
     history_table,
+    major_incident_table,
     outbox_table,
     tally_query,
 )
@@ -47,6 +48,7 @@ from noc_console.models.cache.incident_columns import (
     columns,
     next_pauses,
 )
+from noc_console.models.cache.major_incident_table import MajorIncidentError
 from noc_console.models.cache.schema import CACHE_META
 from noc_console.models.cache.sql import (
     CLIENTS,
@@ -61,20 +63,21 @@ from noc_console.models.cache.sql import (
 )
 from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.incident import Client, Incident, IncidentKey, Priority, Status, Tier
-from noc_console.models.pauses import Pause
+from noc_console.models.major_incident import EventKind, MajorIncident, MajorIncidentEvent
+from noc_console.models.pauses import Pause, reopen_count
 from noc_console.models.sla_clock import DueOrigin
 from noc_console.models.tally import Grouping, Tally
 
 _I = INCIDENTS.c
 _ROW_COLUMNS = tuple(INCIDENTS.c[name] for name in ROW_FIELDS)
 _STATE_COLUMNS = (_I.source, _I.external_id, _I.version, _I.status, _I.tier, _I.status_since,
-                  _I.tier_since, _I.priority)  # fmt: skip
+                  _I.tier_since, _I.priority, _I.is_open, _I.resolved_at)  # fmt: skip
 _TIME_COLUMNS = {"created_at": _I.created_at, "resolved_at": _I.resolved_at,
                  "response_due": _I.response_due, "resolution_due": _I.resolution_due}  # fmt: skip
 #: What rebuilding the source's word needs beyond _STATE_COLUMNS (see _source_of).
 _SOURCE_COLUMNS = (
     _I.client_id, _I.title, _I.created_at, _I.updated_at, _I.source_status, _I.description,
-    _I.category, _I.impact, _I.urgency, _I.assignee, _I.responded_at, _I.resolved_at,
+    _I.category, _I.impact, _I.urgency, _I.assignee, _I.responded_at,
     _I.response_due, _I.resolution_due, _I.response_due_origin, _I.resolution_due_origin,
     _I.snapshot, _I.raw,
 )  # fmt: skip
@@ -183,7 +186,8 @@ class Store:
                 if previous is not None and _unchanged(previous, incident):
                     continue
                 terms = self._terms(incident.client_id)
-                pauses, pauses_changed = next_pauses(incident, terms, histories.get(key, []))
+                since = self._resolved_since(connection, previous, pending.get(key))
+                pauses, pauses_changed = next_pauses(incident, terms, histories.get(key, []), since)
                 if pauses_changed:
                     histories[key] = pauses
                     paused_keys.append(key)
@@ -559,10 +563,85 @@ class Store:
         with self._reading() as connection:
             return alarm_ack_table.listing(connection, after, since, key)
 
+    # ------------------------------------------------------------ major incidents
+    def declare_major_incident(
+        self,
+        record: MajorIncident,
+        actions: Sequence[Action] | Callable[[MajorIncident], Sequence[Action]],
+        now: datetime,
+    ) -> tuple[MajorIncident, ChangeSet]:
+        """Store `record` with its children, its "declared" event and `actions` (the
+        children's notes and links; or a function of the stored record, which has its
+        number then) in the outbox, in one transaction: all of it or nothing.
+        `MajorIncidentError` when it has no children. Actions are laid over their
+        incidents as `enqueue` does."""
+        if not record.children:
+            raise MajorIncidentError("a major incident needs at least one incident: select "
+                                     "the rows (or the group) it is made of")  # fmt: skip
+        with self._writing() as connection:
+            number = major_incident_table.insert_record(connection, record)
+            declared = MajorIncidentEvent(
+                EventKind.DECLARED, record.declared_at, record.declared_by, record.title,
+                {"children": [str(c.key) for c in record.children]},
+            )  # fmt: skip
+            major_incident_table.append_event(connection, number, declared)
+            if callable(actions):
+                stored = major_incident_table.get(connection, number)
+                assert stored is not None
+                actions = actions(stored)
+            changed = self._enqueue_all(connection, actions, now)
+            stored = major_incident_table.get(connection, number)
+        assert stored is not None
+        return stored, changed
+
+    def record_major_incident_event(self, number: int, event: MajorIncidentEvent) -> MajorIncident:
+        """Append `event` to the timeline of MI-`number` and set the record's times it
+        sets (an update sent, mitigated, resolved…); the record as it is now.
+        `MajorIncidentError` for an unknown number."""
+        with self._writing() as connection:
+            return major_incident_table.append_event(connection, number, event)
+
+    def act_on_major_incident(
+        self, number: int, event: MajorIncidentEvent, actions: Sequence[Action], now: datetime
+    ) -> tuple[MajorIncident, ChangeSet]:
+        """Append `event` to MI-`number`'s timeline and put `actions` (a client update's
+        notes, the close-out's resolves) in the outbox, in one transaction: the timeline
+        never says an update went out that the outbox does not hold, nor the reverse.
+        `MajorIncidentError` for an unknown number (nothing is written)."""
+        with self._writing() as connection:
+            record = major_incident_table.append_event(connection, number, event)
+            return record, self._enqueue_all(connection, actions, now)
+
+    def major_incidents(self, open_only: bool = True, limit: int = 200) -> list[MajorIncident]:
+        """Major incidents, the newest declared first (only the open ones, by default)."""
+        with self._reading() as connection:
+            return major_incident_table.listing(connection, open_only, limit)
+
+    def major_incident(self, number: int) -> MajorIncident | None:
+        with self._reading() as connection:
+            return major_incident_table.get(connection, number)
+
+    def major_incident_events(self, number: int) -> list[MajorIncidentEvent]:
+        """The timeline of MI-`number`, oldest first."""
+        with self._reading() as connection:
+            return major_incident_table.events(connection, number)
+
+    def major_incidents_of(self, keys: Sequence[IncidentKey]) -> dict[IncidentKey, int]:
+        """The open major incident each of `keys` is a child of (not every key is)."""
+        with self._reading() as connection:
+            return major_incident_table.of_incidents(connection, keys)
+
     def pauses(self, key: IncidentKey) -> list[Pause]:
         """The pause history of one incident, oldest first."""
         with self._reading() as connection:
             return self._pauses(connection, [key]).get(key, [])
+
+    def reopen_counts(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, int]:
+        """How often each of `keys` was reopened (those never reopened are left out)."""
+        with self._reading() as connection:
+            histories = self._pauses(connection, list(keys))
+        counts = {key: reopen_count(pauses) for key, pauses in histories.items()}
+        return {key: count for key, count in counts.items() if count}
 
     # ------------------------------------------------------------------ helpers
     def _values(
@@ -626,6 +705,38 @@ class Store:
                 return ChangeSet()
             self._refresh(connection, key)
         return ChangeSet(frozenset({key}))
+
+    def _resolved_since(
+        self, connection: Connection, previous: Row | None, pending: Sequence[Action] | None
+    ) -> datetime | None:
+        """When the source last said the stored incident was resolved; None when it
+        said open (or it is new). Pending actions overlay the row (a resolve on its way
+        is not the source's word), so then the source's snapshot is read."""
+        if previous is None:
+            return None
+        if pending:
+            key = IncidentKey(previous.source, previous.external_id)
+            previous = self._existing(connection, [key], *_SOURCE_COLUMNS)[key]
+            word = _source_of(previous)
+            return None if word.is_open else word.resolved_at or previous.status_since
+        if previous.is_open:
+            return None
+        since: datetime = previous.resolved_at or previous.status_since
+        return since
+
+    def _enqueue_all(
+        self, connection: Connection, actions: Sequence[Action], now: datetime
+    ) -> ChangeSet:
+        """Add `actions` to the outbox and lay them over their incidents (as `enqueue`)."""
+        for action in actions:
+            stamped = action if action.created_at else replace(action, created_at=now)
+            outbox_table.add(connection, stamped, now)
+        if not self._overlays:
+            return ChangeSet()
+        touched = {a.key for a in actions}
+        for key in touched:
+            self._refresh(connection, key)
+        return ChangeSet(frozenset(touched))
 
     @staticmethod
     def _update(connection: Connection, updates: list[dict[str, Any]]) -> None:

@@ -46,8 +46,10 @@ WIDTHS = {  # column widths in per cent of the page, by heading
     "Incident": 11, "Client / title": 37, "Status": 12, "Owner": 10, "Response": 15,
     "Resolution": 15, "Due": 10, "Clock": 10, "Late by": 10, "Now": 10, "Why": 22,
     "Last client update": 12, "Taken": 10, "Action": 10, "State": 10, "Problem": 42,
+    "Sent": 12, "Major incident": 40, "Phase": 12, "By": 12, "Clients": 8, "Resolved": 12,
+    "Actions overdue": 48,
 }  # fmt: skip
-WRAPPING = {"Client / title", "Why", "Problem"}  # the other columns never wrap
+WRAPPING = {"Client / title", "Why", "Problem", "Major incident", "Actions overdue"}
 SUMMARY_ROWS = 10  # per list on page 1; the rest are in the detail
 SHORT = 60  # characters of "client — title" in a table row: one line on the page
 COMPACT = 24  # characters of an escalation's "L1 → L2" in a compact list entry
@@ -127,6 +129,7 @@ def _summary(r: _Renderer, report: HandoverReport, note: str) -> list[str]:
         f"<h2>SLA breaches this shift ({len(report.breached)})</h2>",
         r.breaches(report.breached[:SUMMARY_ROWS]),
         r.rest(report.breached[SUMMARY_ROWS:], "More breaches"),
+        *_declared(r, report),
         f"<h2>Major incidents ({len(report.majors)})</h2>",
         r.table(
             ("Incident", "Client / title", "Why", "Owner", "Last client update"),
@@ -152,8 +155,59 @@ def _summary(r: _Renderer, report: HandoverReport, note: str) -> list[str]:
         r.rest(report.next_breaches[SUMMARY_ROWS:], "Also due"),
         f"<h2>Actions failed or in conflict ({len(unsettled)})</h2>",
         r.actions(unsettled),
+        *_major_incident_follow_up(r, report),
     ]
     return parts
+
+
+def _major_incident_follow_up(r: _Renderer, report: HandoverReport) -> list[str]:
+    """Client updates the major incidents sent this shift, and the post-incident
+    reviews still open with their actions past due."""
+    updates = report.client_updates
+    reviews = report.reviews
+    overdue = sum(len(x.overdue) for x in reviews)
+    actions = "action" if overdue == 1 else "actions"
+    late = f' · <span class="bad">{overdue} {actions} overdue</span>' if overdue else ""
+    return [
+        f"<h2>Client updates sent this shift ({len(updates)})</h2>",
+        r.table(
+            ("Sent", "Major incident", "Phase", "By", "Clients"),
+            [(r.when(u.at), f"{escape(u.record.reference)} {_e(u.record.title)}",
+              _e(u.phase), _e(u.by), str(u.clients)) for u in updates],
+        ),
+        f"<h2>Post-incident reviews open ({len(reviews)}){late}</h2>",
+        r.table(
+            ("Major incident", "Resolved", "Actions overdue"),
+            [(f"{escape(x.record.reference)} {_e(x.record.title)}", r.when(x.record.resolved_at),
+              "<br>".join(f'<span class="bad">{_e(a.text)}</span> — {_e(a.owner)}, due '
+                          f"{a.due.isoformat()}" for a in x.overdue) or "none")
+             for x in reviews],
+        ),
+    ]  # fmt: skip
+
+
+#: The declared major incidents' table (its own headings: the other tables' stay theirs).
+WIDTHS.update({"Declared": 44, "Next client update": 24, "IC / comms": 20, "Tickets": 8})
+WRAPPING.add("Declared")
+
+
+def _declared(r: _Renderer, report: HandoverReport) -> list[str]:
+    """The declared major incidents still open, and when each owes clients an update
+    (red once overdue)."""
+    rows = []
+    for c in report.declared:
+        due = f"{_e(c.words)} ({r.when(c.due_at)})" if c.due_at else _e(c.words)
+        rows.append((
+            f"{escape(c.record.reference)} {escape(c.record.severity.value)} "
+            f"{_e(c.record.title)}",
+            f'<span class="bad">{due}</span>' if c.overdue else due,
+            f"{_e(c.record.commander)} / {_e(c.record.comms_lead)}",
+            str(len(c.record.children)),
+        ))  # fmt: skip
+    return [
+        f"<h2>Declared major incidents ({len(rows)})</h2>",
+        r.table(("Declared", "Next client update", "IC / comms", "Tickets"), rows),
+    ]
 
 
 # ------------------------------------------------------------------ the detail

@@ -23,8 +23,11 @@ from noc_console.models.cache.history_table import IncidentEvent
 from noc_console.models.cache.store import Store
 from noc_console.models.escalation import major_incident_reason
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
+from noc_console.models.major_incident import UpdateClock, update_clocks
 from noc_console.models.shift import ShiftPlan, ShiftSpan
 from noc_console.models.sla_clock import ClockState
+from noc_console.services.major_incident.pir import OpenReview, open_reviews
+from noc_console.services.major_incident.updates import SentUpdate, updates_sent
 from noc_console.services.sla_config import SlaSettings
 
 UNSETTLED = (ActionState.PENDING, ActionState.FAILED, ActionState.CONFLICT)
@@ -66,9 +69,12 @@ class HandoverReport:
     breached: Sequence[Change]
     reopened: Sequence[Change]
     majors: Sequence[MajorIncident]
+    declared: Sequence[UpdateClock]  # declared major incidents, next client update due
     outbox: Sequence[OutboxItem]
     next_breaches: Sequence[Change]  # `at` is the due time, in the next shift
     links: Mapping[IncidentKey, str] = field(default_factory=dict)  # PSA addresses, untrusted
+    client_updates: Sequence[SentUpdate] = ()  # major incidents' updates sent this shift
+    reviews: Sequence[OpenReview] = ()  # post-incident reviews not closed, overdue actions
 
 
 def assemble_handover(
@@ -103,9 +109,12 @@ def assemble_handover(
             for row in open_rows
             if (reason := major_incident_reason(row, now, sla.major_incident)) is not None
         ],
+        declared=update_clocks(store.major_incidents(), sla.cadence, now),
         outbox=[OutboxItem(q, rows.get(q.action.key)) for q in queued],
         next_breaches=_breaches(open_rows, following.start, following.end, running_only=True),
         links=store.links(rows.keys() | created_keys),
+        client_updates=updates_sent(store, shift.start, until),
+        reviews=open_reviews(store, now.date()),
     )
 
 

@@ -15,6 +15,7 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.alarm_ack_table import AlarmAcknowledgement
 from noc_console.models.clock import Clock
 from noc_console.models.incident import IncidentKey, Priority
+from noc_console.models.major_incident import UpdateClock
 from noc_console.services.alarms import Alarm, Alarms
 from noc_console.views.alarms.notifier import DesktopNotifier
 from noc_console.views.alarms.sound import AlarmSound
@@ -49,6 +50,8 @@ class AlarmPresenter(QObject):
         self._label = label
         plain(label)  # the line carries ticket titles and client names
         self.beeps = 0
+        #: The open major incidents' update clocks (read on the worker with each scan).
+        self.updates: Callable[[], Sequence[UpdateClock]] = lambda: ()
         self.sound = AlarmSound()
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -69,8 +72,13 @@ class AlarmPresenter(QObject):
         self._sound_timer.start()
 
     def scan(self) -> None:
-        rows, now, alarms = tuple(self._rows()), self._clock.now(), self.alarms
-        Op(lambda: alarms.scan(rows, now), self._scanned).start(self._run)
+        rows, now, alarms, updates = (
+            tuple(self._rows()),
+            self._clock.now(),
+            self.alarms,
+            self.updates,
+        )
+        Op(lambda: alarms.scan(rows, now, updates()), self._scanned).start(self._run)
 
     def acknowledge(self, key: IncidentKey | None = None) -> None:
         """Shift+A: silence every alarm; with `key` (the board's A), that incident's."""

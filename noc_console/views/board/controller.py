@@ -149,6 +149,11 @@ class BoardController(QObject):
         submit = Op(lambda: self._engine.submit(action), self._on_changes, self._fail)
         submit.start(self._worker.run)
 
+    def refresh_rows(self, changes: ChangeSet) -> None:
+        """Show rows that work other than a triage action changed (a major incident's
+        declaration laid its children's notes over them)."""
+        self._on_changes(changes)
+
     def settle(self, seq: int, how: Settlement) -> None:
         """Keep theirs / apply mine / retry / discard one outbox action (off the GUI thread);
         a failure (its state changed meanwhile) shows in the status bar."""

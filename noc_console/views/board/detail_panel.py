@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from noc_console.models.actions import ActionState
 from noc_console.models.cache.alarm_ack_table import AckKind
+from noc_console.models.pauses import RESOLVED_PAUSE, reopen_count
 from noc_console.models.sla_clock import SlaClock
 from noc_console.models.text_limits import BLOCK, LINE, capped
 from noc_console.models.web_link import WEB_SCHEMES, web_link
@@ -124,6 +125,9 @@ def render(detail: IncidentDetail, now: datetime) -> str:
         ("Category", str(f.get("category") or "—")),
         ("Source", f"{row.key.source} · version {f.get('version') or '—'}"),
     ]
+    reopens = reopen_count(detail.pauses)
+    if reopens:
+        facts.append(("Reopened", f"{reopens} time{'s' if reopens != 1 else ''}"))
     parts.append("<table cellspacing=2>")
     parts.extend(f"<tr><td>{name}</td><td>{e(value)}</td></tr>" for name, value in facts)
     parts.append("</table>")
@@ -135,6 +139,11 @@ def render(detail: IncidentDetail, now: datetime) -> str:
     if f.get("responded_at"):
         events.append((f["responded_at"], "Responded"))
     for pause in detail.pauses:
+        if pause.status == RESOLVED_PAUSE:  # resolved, then reopened (docs/sla.md)
+            events.append((pause.start, "Resolved: clocks paused"))
+            if pause.end:
+                events.append((pause.end, "Reopened: clocks run again"))
+            continue
         status = e(pause.status.replace("_", " "))
         events.append((pause.start, f"Paused: {status}"))
         if pause.end:

@@ -245,6 +245,15 @@ class Triage(QObject):
             self.message.emit(f"{verb}: {len(done)} of {len(rows)} incidents{skipped}")
         return done
 
+    def selected(self) -> list[BoardRow]:
+        """The rows a key acts on: the selected ones, else the current one (M declares a
+        major incident of them)."""
+        return self._targets()
+
+    def open_dialog(self, dialog: QDialog) -> None:
+        """Open `dialog` for the board's keys (non-modal; the table gets focus back)."""
+        self._open(dialog)
+
     def _targets(self) -> list[BoardRow]:
         """The selected rows when several are; else the current one."""
         selection = self._table.selectionModel()

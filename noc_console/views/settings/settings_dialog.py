@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noc_console.models.comms_template import DEFAULT_TEMPLATES, VARIABLES, Phase
 from noc_console.models.errors import ConfigError
 from noc_console.models.incident import Priority
 from noc_console.models.shift import ShiftPlan
@@ -67,6 +68,7 @@ class SettingsDialog(QDialog):
         self.pages.addTab(self._alarms_page(), "A&larms")
         self.pages.addTab(self._wall_page(), "&Wall")
         self.pages.addTab(self._shifts_page(), "Shi&fts")
+        self.pages.addTab(self._communications_page(), "Co&mmunications")
         self.problem = QLabel(self)
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
@@ -159,6 +161,24 @@ class SettingsDialog(QDialog):
         form.addRow("S&hifts (name HH:MM-HH:MM)", self.shifts)
         return page
 
+    def _communications_page(self) -> QWidget:
+        """The NOC's client update per phase (a client's own wording: in the file)."""
+        page = QWidget(self)
+        form = QFormLayout(page)
+        templates = self._config.communications.template_set()
+        self.templates: dict[Phase, QPlainTextEdit] = {}
+        for phase in Phase:
+            field = QPlainTextEdit(templates.defaults.get(phase, ""), page)
+            field.setTabChangesFocus(True)
+            self.templates[phase] = field
+            form.addRow(f"{phase.label} update", field)
+        hint = QLabel("Variables: " + ", ".join("{" + v + "}" for v in VARIABLES)
+                      + ". A client's own wording: [communications.clients.<id>] in the "
+                      "file (docs/major-incidents.md).", page)  # fmt: skip
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        return page
+
     # ----------------------------------------------------------- saving
     def values(self) -> dict[str, Any]:
         """What the pages say, as the file's keys and values (checked on saving); a
@@ -188,6 +208,7 @@ class SettingsDialog(QDialog):
             "wall": _changed(wall, WallSettings()),
             "handover": _changed({"timezone": self.timezone.text().strip()}, HandoverTable()),
             "shifts": None if shifts in ((), default_shifts) else shifts,
+            "communications": {"templates": _templates(self.templates)},
         }
 
     def save(self) -> None:
@@ -208,6 +229,13 @@ def _changed(values: dict[str, Any], defaults: object) -> dict[str, Any]:
         key: None if value == toml_value(getattr(defaults, key)) else value
         for key, value in values.items()
     }
+
+
+def _templates(fields: dict[Phase, QPlainTextEdit]) -> dict[str, str] | None:
+    """The phases worded otherwise than built in (None: every one is as built in)."""
+    changed = {phase.value: field.toPlainText() for phase, field in fields.items()
+               if field.toPlainText() != DEFAULT_TEMPLATES[phase]}  # fmt: skip
+    return changed or None
 
 
 def _number(text: str) -> Any:

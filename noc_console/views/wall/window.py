@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from noc_console import APP_NAME
 from noc_console.models.clock import Clock
+from noc_console.models.major_incident import UpdateClock
 from noc_console.models.sla_clock import ClockState
 from noc_console.models.text_limits import BLOCK, capped
 from noc_console.services.board.live_rows import LiveRows
@@ -50,6 +51,7 @@ from noc_console.services.wall.rotation import Rotation, pixel_shift
 from noc_console.services.wall.scope import ClientScope
 from noc_console.services.wall.summary import WallSummary, summarise
 from noc_console.views.board.controller import BoardController
+from noc_console.views.major_incident.wall_panel import MajorIncidentPanel
 from noc_console.views.theme import tokens
 from noc_console.views.wall.metrics_page import MetricsPage
 from noc_console.views.wall.pages import ListPage, OverviewPage
@@ -126,6 +128,7 @@ class WallWindow(QWidget):
         self._metrics_read_at: datetime | None = None  # pace time of the last read begun
         self._metrics_after_sync = False  # the first sync's incidents are read at once
         self._metrics_again = False  # asked for while a read ran: read once more after it
+        self.major_incidents: MajorIncidentPanel | None = None
 
         self.scope_label = ElidedLabel("head", self)
         self.page_label = label("", "head", self)
@@ -255,9 +258,26 @@ class WallWindow(QWidget):
         self._metrics_reading = False
         log.warning("wall metrics: %s", error)
 
+    def attach_major_incidents(self, clocks: Callable[[], list[UpdateClock]]) -> None:
+        """The major-incident panel above every page (views/major_incident/wall_panel.py);
+        `clocks` reads the open ones (run on the controller's worker)."""
+        self.major_incidents = MajorIncidentPanel(self)
+        self._root.insertWidget(2, self.major_incidents)  # under the stale banner
+        self._mi_clocks = clocks
+        self._summary_timer.timeout.connect(self._refresh_major_incidents)
+        self._refresh_major_incidents()
+        self._rescale()
+
+    def _refresh_major_incidents(self) -> None:
+        panel = self.major_incidents
+        if panel is not None:
+            Op(self._mi_clocks, panel.set_clocks).start(self._controller.run_in_background)
+
     def tick(self) -> None:
         """Once a second: clocks, rotation, banner, status line, burn-in shift."""
         now, pace_now = self._clock.now(), self._pace.now()
+        if self.major_incidents is not None:
+            self.major_incidents.tick(now)
         skip = self.summary.empty_pages if self.summary is not None else ()
         if self.rotation.advance(pace_now, skip):
             self._show_page()
@@ -391,6 +411,8 @@ class WallWindow(QWidget):
         apply_scale(self, scale)
         for page in self.pages.values():
             page.rescale(scale)
+        if self.major_incidents is not None:
+            self.major_incidents.rescale(scale)
         self._root.setSpacing(scale.gap())
         self._header.setSpacing(scale.gap(3))
         self._margin = scale.gap(1.5)

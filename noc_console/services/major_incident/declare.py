@@ -1,0 +1,170 @@
+"""Declaring a major incident: the record from what the dialog says, and what each
+child's PSA is told.
+
+One place for the dialog (`views/major_incident/declare_dialog.py`) and any later
+command line. `draft` prefills a declaration from board rows (and a correlated group
+they belong to: its label is the title, its members the children); `declare` checks it
+and returns the record and the actions that go through the outbox with it: an internal
+note on every child naming the major incident, its roles and its other tickets, and
+a native link where the child's PSA has one (`native_links`: the sources whose
+connector links tickets — docs/major-incidents.md says which vendors do). Every
+mistake is a `CannotDeclare` with one line saying what to fix; nothing is stored then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from noc_console.models.actions import Action, ActionKind
+from noc_console.models.board_row import BoardRow
+from noc_console.models.incident import IncidentKey, Priority
+from noc_console.models.major_incident import MajorIncident, MajorIncidentChild
+from noc_console.services.correlation import Arrival, Group, correlate
+from noc_console.services.identity import Identity
+
+#: The severities a major incident is declared at (the cadence has entries for them).
+SEVERITIES = (Priority.P1, Priority.P2)
+#: At most this many other tickets are named in a child's note (the rest are counted).
+NAMED_IN_NOTE = 12
+
+
+class CannotDeclare(ValueError):
+    """The declaration is incomplete or wrong; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """What the dialog holds: the children are board rows as the technician saw them."""
+
+    title: str
+    severity: Priority
+    commander: str
+    comms_lead: str
+    children: tuple[BoardRow, ...]
+
+    @property
+    def clients(self) -> tuple[str, ...]:
+        """The affected clients' ids, in the order their first child appears."""
+        return tuple(dict.fromkeys(row.client_id for row in self.children))
+
+    @property
+    def client_names(self) -> tuple[str, ...]:
+        names = {row.client_id: row.client_name for row in self.children}
+        return tuple(names[c] for c in self.clients)
+
+
+def group_of(row: BoardRow, open_rows: Sequence[BoardRow]) -> Group | None:
+    """The correlated group `row` belongs to among `open_rows`, if any."""
+    for group in correlate([Arrival.of_row(r) for r in open_rows if r.is_open]):
+        if row.key in group.members:
+            return group
+    return None
+
+
+def draft(selected: Sequence[BoardRow], open_rows: Sequence[BoardRow], me: Identity) -> Declaration:
+    """A declaration to edit: the selected rows as children; one row alone brings the
+    correlated group it is part of (its label the title). I am the commander."""
+    children = list(selected)
+    title = selected[0].title if len(selected) == 1 else ""
+    if len(selected) == 1:
+        group = group_of(selected[0], open_rows)
+        if group is not None:
+            by_key = {r.key: r for r in open_rows}
+            children = [by_key[k] for k in group.members if k in by_key]
+            title = group.label
+    severity = min((r.priority for r in children), default=Priority.P1)
+    severity = severity if severity in SEVERITIES else Priority.P2
+    return Declaration(title, severity, me.name, "", tuple(children))
+
+
+def declare(
+    declaration: Declaration,
+    me: Identity,
+    now: datetime,
+    native_links: Container[str] = (),
+) -> tuple[MajorIncident, Callable[[MajorIncident], list[Action]]]:
+    """The record to store and, for `Store.declare_major_incident`, the actions its
+    children's PSAs get once it has its number; `CannotDeclare` with what to fix."""
+    check(declaration)
+    d = declaration
+    title, commander, comms = d.title.strip(), d.commander.strip(), d.comms_lead.strip()
+    children = tuple(
+        MajorIncidentChild(r.key, r.client_id, " ".join(r.title.split())[:1000], now)
+        for r in dict((r.key, r) for r in d.children).values()
+    )
+    record = MajorIncident(
+        title=" ".join(title.split()), severity=d.severity, commander=" ".join(commander.split()),
+        comms_lead=" ".join(comms.split()), declared_at=now, declared_by=me.name or commander,
+        clients=d.clients, children=children,
+        detected_at=min(r.created_at for r in d.children),
+    )  # fmt: skip
+    names = dict(zip(d.clients, d.client_names, strict=True))
+
+    def actions(stored: MajorIncident) -> list[Action]:
+        return child_actions(stored, names, me, native_links)
+
+    return record, actions
+
+
+def check(declaration: Declaration) -> None:
+    """`CannotDeclare` with the first thing to fix (the dialog asks before it sends)."""
+    d = declaration
+    if not d.children:
+        raise CannotDeclare("a major incident needs at least one incident: select its rows "
+                            "or its group on the board, then press M")  # fmt: skip
+    if not d.title.strip():
+        raise CannotDeclare("give the major incident a title (what clients will read)")
+    if not d.commander.strip():
+        raise CannotDeclare("name the incident commander")
+    if not d.comms_lead.strip():
+        raise CannotDeclare("name the communications lead")
+    if d.severity not in SEVERITIES:
+        raise CannotDeclare(f"a major incident is P1 or P2, not {d.severity.value}")
+    closed = [str(r.key) for r in d.children if not r.is_open]
+    if closed:
+        raise CannotDeclare(f"{', '.join(closed)} is closed: leave it out of the major incident")
+
+
+def child_actions(
+    record: MajorIncident,
+    client_names: dict[str, str],
+    me: Identity,
+    native_links: Container[str] = (),
+) -> list[Action]:
+    """For each child: an internal note naming the major incident and its other tickets,
+    then, for a source in `native_links`, a link from each of its other children to the
+    source's lead child (its first) in their own PSA — one link each, not every pair."""
+    found: list[Action] = []
+    leads: dict[str, IncidentKey] = {}
+    for child in record.children:
+        text = note_text(record, child.key, client_names)
+        found.append(Action(child.key, ActionKind.NOTE, {"text": text, "internal": True},
+                            author=me.name))  # fmt: skip
+        if child.key.source not in native_links:
+            continue
+        lead = leads.setdefault(child.key.source, child.key)
+        if lead != child.key:
+            payload = {"refers_to": [lead.external_id], "reference": record.reference}
+            found.append(Action(child.key, ActionKind.LINK, payload, author=me.name))
+    return found
+
+
+def note_text(record: MajorIncident, key: IncidentKey, client_names: dict[str, str]) -> str:
+    """The internal note on child `key`: what it is part of, who runs it, the others."""
+    others = [c for c in record.children if c.key != key]
+    clients = len(record.clients)
+    lines = [
+        f"Major incident {record.reference} ({record.severity.value}): {record.title}",
+        f"Declared {record.declared_at:%Y-%m-%d %H:%M} UTC by {record.declared_by}. "
+        f"Incident commander: {record.commander}; communications lead: {record.comms_lead}.",
+        f"This ticket is one of {len(record.children)} linked incidents across {clients} "
+        f"client{'s' if clients != 1 else ''}; client updates follow from the major incident.",
+    ]
+    if others:
+        named = [f"{c.key} ({client_names.get(c.client_id, c.client_id)})"
+                 for c in others[:NAMED_IN_NOTE]]  # fmt: skip
+        more = len(others) - len(named)
+        lines.append("Linked: " + ", ".join(named) + (f" and {more} more" if more else ""))
+    return "\n".join(lines)
