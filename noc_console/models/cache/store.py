@@ -370,6 +370,33 @@ class Store:
                 result.extend(self._row(r, marks, delivered) for r in connection.execute(query))
         return result
 
+    def closed_history(self, since: datetime) -> list[tuple[BoardRow, str]]:
+        """Closed incidents created since `since`, each with its category: what the breach
+        forecast learns from (`services/forecast/`)."""
+        query = (
+            select(*_ROW_COLUMNS, _I.category)
+            .where(_I.is_open.is_(False))
+            .where(_I.created_at >= since)
+        )
+        found: list[tuple[BoardRow, str]] = []
+        with self._reading() as connection:
+            for r in connection.execute(query):
+                client = self._clients.get(r.client_id)
+                name = client.name if client else r.client_id
+                found.append((board_row(r[:-1], name, self._terms(r.client_id)), r.category))
+        return found
+
+    def categories(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, str]:
+        """The stored category of each of `keys` (unknown keys are left out)."""
+        wanted = list(keys)
+        found: dict[IncidentKey, str] = {}
+        with self._reading() as connection:
+            for chunk in chunks(wanted):
+                query = select(_I.source, _I.external_id, _I.category).where(key_filter(chunk, _I))
+                for source, external_id, category in connection.execute(query):
+                    found[IncidentKey(source, external_id)] = category
+        return found
+
     def open_count(self) -> int:
         with self._reading() as connection:
             count = connection.scalar(
