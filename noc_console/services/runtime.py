@@ -19,6 +19,7 @@ from noc_console.paths import secrets_file
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.config import Config, ConnectorConfig
 from noc_console.services.engine import SyncEngine
+from noc_console.services.forecast.service import ForecastService
 from noc_console.services.secrets import SecretStore
 from noc_console.services.sources.rebuild import ConnectorBuilder
 
@@ -80,7 +81,7 @@ def build_runtime(
         store=store,
         connectors=built,
         engine=engine,
-        feed=BoardFeed(store, built),
+        feed=BoardFeed(store, built, ForecastService(store, clock)),
         demo=bool(configs) and all(c.type == "demo" for c in configs),
     )
 

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.breach_forecast import BreachForecast
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
+from noc_console.models.incident import IncidentKey
 from noc_console.services.forecast.forecaster import Queues, forecast_rows
 from noc_console.services.forecast.history import History
 from noc_console.services.forecast.samples import samples
@@ -51,24 +53,34 @@ class ForecastService:
             self._read_at = now
         return self._history
 
+    @property
+    def ready(self) -> bool:
+        """Whether the history has been read (`some` attaches nothing before)."""
+        return self._history is not None
+
     def all_open(self, rows: Sequence[BoardRow]) -> list[BoardRow]:
-        """Every open row with its forecast; the queues are counted from these rows."""
+        """Every open row with its forecast; the queues are counted from these rows. The
+        first call (and one every `refresh_every`) reads the history: seconds at 200,000
+        closed incidents."""
         self._queues = Queues(rows)
-        return self._attach(rows, rows)
+        return self._attach(self.history(rows), rows)
 
     def some(self, rows: Sequence[BoardRow]) -> list[BoardRow]:
-        """A batch of changed rows with their forecasts (queues as of the last full pass)."""
-        return self._attach(rows, ())
+        """A batch of changed rows with their forecasts (queues as of the last full pass);
+        unchanged before the history was first read: a sync batch never waits on it."""
+        if self._history is None:
+            return list(rows)
+        return self._attach(self._history, rows)
 
-    def changed(self, rows: Sequence[BoardRow]) -> list[BoardRow]:
+    def changed(self, rows: Sequence[BoardRow]) -> dict[IncidentKey, BreachForecast | None]:
         """Of every open row, those whose forecast is not what they carry (time passed,
         queues moved), with the new one: what the board's periodic pass applies."""
         fresh = self.all_open(rows)
-        return [new for old, new in zip(rows, fresh, strict=True) if new is not old]
+        return {new.key: new.forecast for old, new in zip(rows, fresh, strict=True)
+                if new is not old}  # fmt: skip
 
-    def _attach(self, rows: Sequence[BoardRow], open_rows: Sequence[BoardRow]) -> list[BoardRow]:
+    def _attach(self, history: History, rows: Sequence[BoardRow]) -> list[BoardRow]:
         if not rows:
             return []
-        history = self.history(open_rows)
         categories = self._store.categories(row.key for row in rows if row.is_open)
         return forecast_rows(history, rows, categories, self._queues, self._clock.now())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from noc_console.models.actions import Action, QueuedAction
 from noc_console.models.board_row import ChangeSet
+from noc_console.models.breach_forecast import BreachForecast
 from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.incident import IncidentKey
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 
 COALESCE_MS = 150  # gather bursts of engine events into one board update
 FEEDS_REFRESH_MS = 2000  # connectivity and queue counts change without incident changes
+FORECAST_EVERY_MS = 60_000  # breach forecasts move with time and queues, not by the second
 
 
 class BoardController(QObject):
@@ -89,6 +92,9 @@ class BoardController(QObject):
         self._feeds_timer = QTimer(self)
         self._feeds_timer.setInterval(FEEDS_REFRESH_MS)
         self._feeds_timer.timeout.connect(self.refresh_feeds)
+        self._forecast_timer = QTimer(self)
+        self._forecast_timer.setInterval(FORECAST_EVERY_MS)
+        self._forecast_timer.timeout.connect(self.reforecast)
 
     def load(self) -> None:
         """Start reading the cache on the worker (once). The rows arrive through the event
@@ -105,6 +111,7 @@ class BoardController(QObject):
         self._engine.start()
         self._tick_timer.start()
         self._feeds_timer.start()
+        self._forecast_timer.start()
 
     def stop(self) -> None:
         if not self._running:
@@ -112,6 +119,7 @@ class BoardController(QObject):
         self._running = False
         self._tick_timer.stop()
         self._feeds_timer.stop()
+        self._forecast_timer.stop()
         self._flush_timer.stop()
         self._engine.stop()
         self._worker.close()
@@ -145,6 +153,16 @@ class BoardController(QObject):
     def tick(self) -> None:
         self.ticked.emit()
 
+    def reforecast(self) -> None:
+        """Forecast every open row again on the worker (after the first paint, then every
+        minute); the rows whose forecast changed go into the board as changed rows."""
+        if self._feed.forecasts is None:
+            return
+        rows = self.live.rows()
+        Op(lambda: self._feed.reforecast(rows), self._forecasted, self._fail).start(
+            self._worker.run
+        )
+
     def refresh_feeds(self) -> None:
         Op(self._feed.feeds, self._on_feeds, self._fail).start(self._worker.run)
 
@@ -177,6 +195,19 @@ class BoardController(QObject):
     def _loaded(self, update: BoardUpdate) -> None:
         self._apply(update)
         self.loaded.emit()
+        self.reforecast()
+
+    def _forecasted(self, found: dict[IncidentKey, BreachForecast | None]) -> None:
+        """Lay new forecasts over the rows as they are now (a row a sync changed since the
+        pass keeps its newer data; its forecast is at most a pass old)."""
+        if not found:
+            return
+        current = {row.key: row for row in self.live.rows()}
+        rows = [replace(current[key], forecast=forecast) for key, forecast in found.items()
+                if key in current and current[key].forecast != forecast]  # fmt: skip
+        if rows:
+            self.live.apply(rows)
+            self.applied.emit()
 
     def _updated(self, update: BoardUpdate, synced: bool) -> None:
         self._apply(update)

@@ -1,0 +1,169 @@
+"""How well calibrated the breach forecast is, and what it costs, on the benchmark history.
+
+`python -m benchmarks.forecast_calibration` builds (or reuses) the benchmark cache (300
+clients, 10,000 open and 200,000 closed incidents: benchmarks/dataset.py), holds out the
+newest fifth of the closed incidents by arrival, learns the class durations from the rest,
+and forecasts each held-out clock at one instant drawn (seeded) from the time it ran
+before its stop or its due time — the moments a desk would have asked. The outcome is
+whether that clock did breach. It prints the Brier score (against the base rate's, the
+score of always saying the training share of breaches), the reliability per decile of
+forecast probability, and the costs the board pays: reading the history and building the
+classes (rare), and a forecast of every open incident (every minute, on the worker).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from time import perf_counter
+
+from benchmarks.dataset import NOW, populated_cache
+from noc_console.models.board_row import BoardRow
+from noc_console.models.breach_forecast import ClockKind
+from noc_console.models.cache.store import Store
+from noc_console.models.clock import ManualClock
+from noc_console.services.forecast.forecaster import clock_forecast
+from noc_console.services.forecast.history import History
+from noc_console.services.forecast.samples import arrivals_ahead, clocks, samples
+from noc_console.services.forecast.service import ForecastService
+
+HELD_OUT = 0.2
+SEED = 22
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: ClockKind
+    probability: float
+    breached: bool
+
+
+def held_out_outcomes(
+    history: History, test: Sequence[tuple[BoardRow, str]], ahead: Sequence[int]
+) -> list[Outcome]:
+    """Each held-out clock forecast at a seeded instant while it ran and was not yet due."""
+    rng = random.Random(SEED)
+    found: list[Outcome] = []
+    for (row, category), queued in zip(test, ahead, strict=True):
+        for kind, clock in clocks(row):
+            if clock is None or clock.stopped_at is None:
+                continue
+            end = min(clock.stopped_at, clock.due_at)
+            if end <= row.created_at:
+                continue
+            at = row.created_at + (end - row.created_at) * rng.random()
+            live = replace(clock, stopped_at=None)
+            forecast = clock_forecast(
+                history, kind, row.priority, category, row.tier, live, queued, at
+            )
+            if forecast.probability is not None:
+                breached = clock.stopped_at > clock.due_at
+                found.append(Outcome(kind, forecast.probability, breached))
+    return found
+
+
+def brier(outcomes: Sequence[Outcome]) -> float:
+    return sum((o.probability - o.breached) ** 2 for o in outcomes) / len(outcomes)
+
+
+def reliability(outcomes: Sequence[Outcome]) -> list[str]:
+    """Per decile of forecast probability: how many, the mean forecast, the share that
+    breached."""
+    lines = ["  decile      n   forecast  observed"]
+    for decile in range(10):
+        low, high = decile / 10, (decile + 1) / 10
+        members = [o for o in outcomes if low <= o.probability < high or (decile == 9 and o.probability == 1.0)]
+        if not members:
+            lines.append(f"  {low:.1f}–{high:.1f}  {0:>6}         —         —")
+            continue
+        mean = sum(o.probability for o in members) / len(members)
+        observed = sum(o.breached for o in members) / len(members)
+        lines.append(f"  {low:.1f}–{high:.1f}  {len(members):>6}   {mean:7.3f}   {observed:7.3f}")
+    return lines
+
+
+def report(name: str, outcomes: Sequence[Outcome], base_rate: float) -> list[str]:
+    if not outcomes:
+        return [f"{name}: no held-out clocks"]
+    base = sum((base_rate - o.breached) ** 2 for o in outcomes) / len(outcomes)
+    breached = sum(o.breached for o in outcomes) / len(outcomes)
+    return [
+        f"{name}: {len(outcomes):,} held-out clocks, {breached:.1%} breached",
+        f"  Brier score {brier(outcomes):.4f} (base rate {base_rate:.3f} scores {base:.4f})",
+        *reliability(outcomes),
+    ]
+
+
+def main() -> int:
+    path = populated_cache()
+    store = Store.open(f"sqlite:///{path}")
+    started = perf_counter()
+    closed = store.closed_history(NOW - timedelta(days=400))
+    read_s = perf_counter() - started
+    open_rows = store.open_rows()
+    closed.sort(key=lambda item: item[0].created_at)
+    cut = int(len(closed) * (1 - HELD_OUT))
+    train, test = closed[:cut], closed[cut:]
+    started = perf_counter()
+    history = History.of(samples(train, open_rows))
+    build_s = perf_counter() - started
+    ahead = arrivals_ahead([row for row, _ in closed], open_rows)[cut:]
+    outcomes = held_out_outcomes(history, test, ahead)
+    print(f"history: {len(train):,} closed incidents learnt, {len(test):,} held out "
+          f"(the newest {HELD_OUT:.0%} by arrival); {len(history.classes)} classes")  # fmt: skip
+    for kind in ClockKind:
+        mine = [o for o in outcomes if o.kind is kind]
+        learnt = [s for s in samples(train) if s.kind is kind]
+        share = _breach_share(train, kind)
+        print("\n".join(report(f"{kind.value} clocks", mine, share)), end="\n\n")
+        del learnt
+    print("\n".join(report("all clocks", outcomes, _breach_share(train, None))), end="\n\n")
+    print(_costs(store, open_rows, read_s, build_s))
+    store.close()
+    return 0
+
+
+def _breach_share(rows: Sequence[tuple[BoardRow, str]], kind: ClockKind | None) -> float:
+    stopped = [
+        clock
+        for row, _ in rows
+        for k, clock in clocks(row)
+        if clock is not None and clock.stopped_at is not None and kind in (None, k)
+    ]
+    late = sum(1 for clock in stopped if clock.stopped_at is not None and clock.stopped_at > clock.due_at)
+    return late / len(stopped) if stopped else 0.0
+
+
+def _costs(store: Store, open_rows: list[BoardRow], read_s: float, build_s: float) -> str:
+    clock = ManualClock(NOW)
+    service = ForecastService(store, clock)
+    started = perf_counter()
+    service.history(open_rows)
+    refresh_s = perf_counter() - started
+    passes: list[float] = []
+    rows = open_rows
+    for minute in range(5):
+        clock.set(NOW + timedelta(minutes=minute))
+        started = perf_counter()
+        rows = service.all_open(rows)
+        passes.append(perf_counter() - started)
+    likely = sum(1 for row in rows if row.forecast is not None and row.forecast.likely)
+    passes.sort()
+    return (
+        f"costs: reading the closed history {read_s:.2f} s, building the classes {build_s:.2f} s "
+        f"(the service's refresh, both: {refresh_s:.2f} s, every 6 h);\n"
+        f"  forecasting all {len(open_rows):,} open incidents: median {passes[2] * 1000:.0f} ms "
+        f"(min {passes[0] * 1000:.0f}, max {passes[-1] * 1000:.0f}) per pass; "
+        f"{likely:,} likely to breach at {_when(clock.now())}"
+    )
+
+
+def _when(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M} UTC"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
