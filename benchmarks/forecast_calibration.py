@@ -75,7 +75,11 @@ def reliability(outcomes: Sequence[Outcome]) -> list[str]:
     lines = ["  decile      n   forecast  observed"]
     for decile in range(10):
         low, high = decile / 10, (decile + 1) / 10
-        members = [o for o in outcomes if low <= o.probability < high or (decile == 9 and o.probability == 1.0)]
+        members = [
+            o
+            for o in outcomes
+            if low <= o.probability < high or (decile == 9 and o.probability == 1.0)
+        ]
         if not members:
             lines.append(f"  {low:.1f}–{high:.1f}  {0:>6}         —         —")
             continue
@@ -116,10 +120,8 @@ def main() -> int:
           f"(the newest {HELD_OUT:.0%} by arrival); {len(history.classes)} classes")  # fmt: skip
     for kind in ClockKind:
         mine = [o for o in outcomes if o.kind is kind]
-        learnt = [s for s in samples(train) if s.kind is kind]
         share = _breach_share(train, kind)
         print("\n".join(report(f"{kind.value} clocks", mine, share)), end="\n\n")
-        del learnt
     print("\n".join(report("all clocks", outcomes, _breach_share(train, None))), end="\n\n")
     print(_costs(store, open_rows, read_s, build_s))
     store.close()
@@ -133,7 +135,9 @@ def _breach_share(rows: Sequence[tuple[BoardRow, str]], kind: ClockKind | None) 
         for k, clock in clocks(row)
         if clock is not None and clock.stopped_at is not None and kind in (None, k)
     ]
-    late = sum(1 for clock in stopped if clock.stopped_at is not None and clock.stopped_at > clock.due_at)
+    late = sum(
+        1 for clock in stopped if clock.stopped_at is not None and clock.stopped_at > clock.due_at
+    )
     return late / len(stopped) if stopped else 0.0
 
 

@@ -59,7 +59,8 @@ TEN = [float(h) for h in range(1, 11)]  # resolved after 1 h, 2 h … 10 h
 def test_the_chance_is_the_share_of_those_that_ran_as_long_that_breached() -> None:
     # Ran 3 h, 1 h left: 7 of the ten ran past 3 h (4 h … 10 h), 6 of them past 4 h.
     found = row_forecast(history_of(TEN), running(3 * HOUR), "", 0, T0)
-    assert found is not None and found.clock is ClockKind.RESOLUTION
+    assert found is not None
+    assert found.clock is ClockKind.RESOLUTION
     assert found.probability == pytest.approx((6 + 0.5) / (7 + 1))
     assert found.reason(HOUR) == "P2 at L1, typically 5h 00m to resolve, 1h 00m left, 0 ahead"
 
@@ -67,28 +68,34 @@ def test_the_chance_is_the_share_of_those_that_ran_as_long_that_breached() -> No
 def test_time_already_spent_changes_the_answer() -> None:
     # Just opened with the whole 4 h left: 6 of the ten took longer than 4 h.
     fresh = row_forecast(history_of(TEN), running(timedelta(0)), "", 0, T0)
-    assert fresh is not None and fresh.probability == pytest.approx(6.5 / 11)
+    assert fresh is not None
+    assert fresh.probability == pytest.approx(6.5 / 11)
     # Ran 3h59m with a minute left: of the 7 still going at 3h59m, 6 went past 4 h.
     late = row_forecast(history_of(TEN), running(4 * HOUR - timedelta(minutes=1)), "", 0, T0)
-    assert late is not None and late.probability == pytest.approx(6.5 / 8)
+    assert late is not None
+    assert late.probability == pytest.approx(6.5 / 8)
 
 
 def test_a_clock_past_due_is_certain() -> None:
     found = row_forecast(history_of(TEN), running(5 * HOUR), "", 3, T0)
-    assert found is not None and found.probability == 1.0
+    assert found is not None
+    assert found.probability == 1.0
     assert found.reason(-HOUR) == "P2 at L1: resolution past due"
 
 
 def test_no_history_means_no_forecast_and_says_so() -> None:
     found = row_forecast(History.of([]), running(HOUR), "", 0, T0)
-    assert found is not None and found.probability is None and not found.likely
+    assert found is not None
+    assert found.probability is None
+    assert not found.likely
     assert found.reason(HOUR) == "no forecast: no closed history of P2 at L1 yet"
 
 
 def test_another_priority_history_says_nothing_of_this_one() -> None:
     rows = [(closed(n, timedelta(hours=h), priority=Priority.P4), "") for n, h in enumerate(TEN)]
     found = row_forecast(History.of(samples(rows)), running(HOUR), "", 0, T0)
-    assert found is not None and found.probability is None
+    assert found is not None
+    assert found.probability is None
 
 
 def test_paused_and_stopped_clocks_get_no_forecast() -> None:
@@ -105,7 +112,8 @@ def test_the_riskier_clock_speaks_for_the_row() -> None:
                                            for n, h in enumerate(TEN))]))  # fmt: skip
     row = running(3 * HOUR, response=SlaClock(T0 + HOUR, TARGET))
     found = row_forecast(history, row, "", 0, T0)
-    assert found is not None and found.clock is ClockKind.RESOLUTION
+    assert found is not None
+    assert found.clock is ClockKind.RESOLUTION
     assert found.probability == pytest.approx(6.5 / 8)
 
 
@@ -116,11 +124,13 @@ def test_a_category_with_enough_history_is_asked_first() -> None:
     slow = [(closed(100 + n, 10 * HOUR), "network") for n in range(MIN_SAMPLES)]
     history = History.of(samples([*quick, *slow]))
     network = row_forecast(history, running(HOUR / 2), "network", 0, T0)
-    assert network is not None and network.probability == pytest.approx(20.5 / 21)
+    assert network is not None
+    assert network.probability == pytest.approx(20.5 / 21)
     assert network.reason(HOUR).startswith("P2 network at L1, typically 10h 00m")
     # A category with no history of its own: priority and tier, all 40 of them.
     other = row_forecast(history, running(HOUR / 2), "printing", 0, T0)
-    assert other is not None and other.probability == pytest.approx(20.5 / 41)
+    assert other is not None
+    assert other.probability == pytest.approx(20.5 / 41)
     assert other.reason(HOUR).startswith("P2 at L1, typically 1h 00m")
 
 
@@ -133,8 +143,10 @@ def test_a_long_queue_is_judged_by_incidents_that_met_one() -> None:
     history = History.of([sample(1, 0)] * MIN_SAMPLES + [sample(6, 10)] * MIN_SAMPLES)
     quiet = row_forecast(history, running(timedelta(0)), "", 0, T0)
     busy = row_forecast(history, running(timedelta(0)), "", 12, T0)
-    assert quiet is not None and quiet.probability == pytest.approx(0.5 / 21)
-    assert busy is not None and busy.probability == pytest.approx(20.5 / 21)
+    assert quiet is not None
+    assert quiet.probability == pytest.approx(0.5 / 21)
+    assert busy is not None
+    assert busy.probability == pytest.approx(20.5 / 21)
     assert busy.reason(TARGET).endswith("4h 00m left, 12 ahead")
 
 
@@ -161,7 +173,8 @@ def test_rows_keep_their_identity_when_the_forecast_shows_the_same() -> None:
     again = forecast_rows(history, rows, {}, Queues(), T0 + timedelta(seconds=5))
     assert again[0] is rows[0]  # the same whole percent: the row did not change
     later = forecast_rows(history, rows, {}, Queues(), T0 + 90 * timedelta(minutes=1))
-    assert later[0] is not rows[0] and later[0].forecast != rows[0].forecast
+    assert later[0] is not rows[0]
+    assert later[0].forecast != rows[0].forecast
 
 
 # ------------------------------------------------------------------ properties
@@ -191,7 +204,8 @@ def test_the_chance_is_a_probability(
     values: list[float], queue: list[int], ran: int, left: int, ahead: int
 ) -> None:
     p = _chance(_history(values, queue), ran, left, ahead)
-    assert p is not None and 0.0 <= p <= 1.0
+    assert p is not None
+    assert 0.0 <= p <= 1.0
 
 
 @given(durations, aheads, seconds, seconds, seconds, st.integers(min_value=0, max_value=60))
@@ -201,7 +215,9 @@ def test_more_time_left_never_raises_the_chance(
     history = _history(values, queue)
     tight = _chance(history, ran, left, ahead)
     loose = _chance(history, ran, left + more, ahead)
-    assert tight is not None and loose is not None and loose <= tight
+    assert tight is not None
+    assert loose is not None
+    assert loose <= tight
 
 
 @given(durations, aheads, seconds, st.integers(min_value=0, max_value=10 * 3600))

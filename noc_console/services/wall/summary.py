@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority, Status
@@ -30,6 +30,8 @@ SEVERITY = {
     ClockState.BREACHED: 3,
 }
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+#: The wall's "likely breaches next 2 h": forecasts whose clock falls due this soon.
+SOON = timedelta(hours=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,8 @@ class WallSummary:
     tiles: tuple[ClientTile, ...]  # worst first
     lists: Mapping[str, IncidentList]  # by page name: "deadlines", "queue:<key>"
     breached_p1: frozenset[IncidentKey]
+    likely_soon: int = 0  # running clocks due within SOON that will likely breach
+
 
     @property
     def open_total(self) -> int:
@@ -154,7 +158,14 @@ def summarise(
         tiles=tuple(client_tiles),
         lists=lists,
         breached_p1=frozenset(r.key for r in p1s if r.key in breached),
+        likely_soon=sum(1 for r in mine if likely_soon(r, now)),
     )
+
+
+def likely_soon(row: BoardRow, now: datetime) -> bool:
+    """Not breached yet, due within `SOON`, and likely to breach (the breach forecast)."""
+    forecast = row.forecast
+    return forecast is not None and forecast.likely and now < forecast.due_at <= now + SOON
 
 
 def scope_match(name: str, client_id: str, client_name: str) -> bool:
