@@ -4,8 +4,9 @@
 benchmark cache (300 clients, 10,000 open and 200,000 closed incidents:
 benchmarks/dataset.py), holds out a fifth of the closed incidents (a seeded random fifth,
 or the newest fifth by arrival), learns the class durations from the rest,
-and forecasts each held-out clock at one instant drawn (seeded) from the time it ran
-before its stop or its due time — the moments a desk would have asked. The outcome is
+and replays the board over the held-out clocks: each is forecast at every instant of a
+grid (15 minutes apart for response clocks, 12 hours for resolution ones, seeded phase)
+while it ran and was not yet due — the moments a desk would have looked. The outcome is
 whether that clock did breach. It prints the Brier score (against the base rate's, the
 score of always saying the training share of breaches), the reliability per decile of
 forecast probability, and the costs the board pays: reading the history and building the
@@ -19,7 +20,7 @@ import random
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from time import perf_counter
 
 from benchmarks.dataset import NOW, populated_cache
@@ -43,28 +44,41 @@ class Outcome:
     breached: bool
 
 
+#: The instants the board is replayed at, per clock: every clock running (and not yet due)
+#: at one of them is forecast there, as a board open then would have shown it.
+EVERY = {ClockKind.RESPONSE: timedelta(minutes=15), ClockKind.RESOLUTION: timedelta(hours=12)}
+
+
 def held_out_outcomes(
     history: History, test: Sequence[tuple[BoardRow, str]], ahead: Sequence[int]
 ) -> list[Outcome]:
-    """Each held-out clock forecast at a seeded instant while it ran and was not yet due."""
+    """Each held-out clock forecast at every instant of a grid (seeded phase, `EVERY`
+    apart) at which it ran and was not yet due. A grid, not one instant per clock: a board
+    sees a clock at as many moments as it runs, so long-running clocks weigh more, and a
+    forecast conditioned on "still running" is judged on the clocks still running."""
     rng = random.Random(SEED)
+    phase = {kind: every * rng.random() for kind, every in EVERY.items()}
     found: list[Outcome] = []
     for (row, category), queued in zip(test, ahead, strict=True):
         for kind, clock in clocks(row):
             if clock is None or clock.stopped_at is None:
                 continue
-            end = min(clock.stopped_at, clock.due_at)
-            if end <= row.created_at:
-                continue
-            at = row.created_at + (end - row.created_at) * rng.random()
+            every, end = EVERY[kind], min(clock.stopped_at, clock.due_at)
+            step = -((_EPOCH - row.created_at + phase[kind]) // every)  # first grid point
+            at = _EPOCH + phase[kind] + step * every
             live = replace(clock, stopped_at=None)
-            forecast = clock_forecast(
-                history, kind, row.priority, category, row.tier, live, queued, at
-            )
-            if forecast.probability is not None:
-                breached = clock.stopped_at > clock.due_at
-                found.append(Outcome(kind, forecast.probability, breached))
+            breached = clock.stopped_at > clock.due_at
+            while at < end:
+                forecast = clock_forecast(
+                    history, kind, row.priority, category, row.tier, live, queued, at
+                )
+                if forecast.probability is not None:
+                    found.append(Outcome(kind, forecast.probability, breached))
+                at += every
     return found
+
+
+_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def brier(outcomes: Sequence[Outcome]) -> float:
