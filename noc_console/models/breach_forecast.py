@@ -35,7 +35,8 @@ class BreachForecast:
     """The chance that the riskier running clock of an incident breaches, and on what.
 
     `probability` is in [0, 1] (1.0 once the clock is past due), or `None` when no
-    history says anything of this kind of incident (`basis` then says so). Otherwise
+    history says anything of this kind of incident, or none of it ran as long as this
+    clock has (`basis` then says so). Otherwise
     `basis` names the class of incidents it was judged by ("P2 at L1"), `typical` their
     median duration, `ahead` the older incidents open in its tier.
     """
@@ -46,7 +47,6 @@ class BreachForecast:
     basis: str
     typical: timedelta | None = None
     ahead: int = 0
-    note: str = ""  # e.g. "already longer than any of 40 before"
 
     @property
     def likely(self) -> bool:
@@ -59,8 +59,7 @@ class BreachForecast:
             return self.basis
         if left <= timedelta(0):
             return f"{self.basis}: {self.clock.value} past due"
-        text = (
+        return (
             f"{self.basis}, typically {duration(self.typical)} to {self.clock.verb}, "
             f"{duration(left)} left, {self.ahead} ahead"
         )
-        return f"{text} ({self.note})" if self.note else text

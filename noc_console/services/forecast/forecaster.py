@@ -8,7 +8,8 @@ pulled a little towards ½ so a thin history never claims certainty. The class a
 the finest with at least `MIN_SAMPLES` such incidents (priority + category + tier, then
 priority + tier, then priority), its busy or quiet half by the queue when that half has
 enough. More time left never raises the chance (`k` only falls as `r` grows); a clock
-already past due is 1.0; a clock whose class has no history gets no forecast.
+already past due is 1.0; a clock whose class has no history, or none that ran as long as
+it has (`n` = 0 in every class), gets no number: the history says nothing of it.
 """
 
 from __future__ import annotations
@@ -53,8 +54,11 @@ def clock_forecast(
     ran = business_seconds_used(clock, now)
     chosen, durations = _choose(classes, ran, ahead)
     took_longer = durations.longer_than(ran)
+    if took_longer == 0:
+        why = (f"no forecast: already longer than any of the {len(durations)} "
+               f"{chosen.label} before")  # fmt: skip
+        return BreachForecast(None, kind, clock.due_at, why, None, ahead)
     breached = durations.longer_than(ran + left)
-    note = f"already longer than any of {len(durations)} before" if took_longer == 0 else ""
     return BreachForecast(
         (breached + 0.5) / (took_longer + 1),
         kind,
@@ -62,7 +66,6 @@ def clock_forecast(
         chosen.label,
         timedelta(seconds=durations.typical),
         ahead,
-        note,
     )
 
 
@@ -70,7 +73,8 @@ def _choose(
     classes: Sequence[ClassHistory], ran: float, ahead: int
 ) -> tuple[ClassHistory, Durations]:
     """The finest class (and queue half) with `MIN_SAMPLES` incidents that ran longer
-    than `ran`; failing that, the finest class that has any such, else the finest."""
+    than `ran`; failing that, the finest class that has any such, else the finest (which
+    then has none: no forecast)."""
     for candidate in classes:
         half = candidate.for_queue(ahead)
         if half.longer_than(ran) >= MIN_SAMPLES:

@@ -67,7 +67,6 @@ class WallSummary:
     breached_p1: frozenset[IncidentKey]
     likely_soon: int = 0  # running clocks due within SOON that will likely breach
 
-
     @property
     def open_total(self) -> int:
         return sum(self.open_by_priority.values())

@@ -109,7 +109,9 @@ class OverviewPage(QWidget):
         self.breached = CountTile(f"{STATE_MARKS[ClockState.BREACHED]} breached", self)
         self.at_risk = CountTile(f"{STATE_MARKS[ClockState.WARNING]} at risk", self)
         self.escalate = CountTile(f"{ESCALATE_MARK} should escalate", self)
-        self.likely = CountTile(f"{STATE_MARKS[ClockState.CRITICAL]} likely breaches next 2 h", self)
+        self.likely = CountTile(
+            f"{STATE_MARKS[ClockState.CRITICAL]} likely breaches next 2 h", self
+        )
         counts = QHBoxLayout()
         for tile in (*self.priority_tiles.values(), self.breached, self.at_risk, self.likely,
                      self.escalate):  # fmt: skip
