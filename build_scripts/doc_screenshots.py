@@ -1,6 +1,6 @@
 """Render the screenshots in docs/images/ from the demo feed (offscreen):
 the board with its queue list and the detail panel (dark and light), the priority
-matrix dialog, the board's Likely to breach queue with the Breach column, and the
+matrix dialog, the board likeliest breach first with the Breach column, and the
 wall's pages at 1920×1080 and 3840×2160.
 
     .venv/bin/python build_scripts/doc_screenshots.py [--wall-only | --forecast-only] [--out DIR]
@@ -128,7 +128,8 @@ def forecast_all(feed: BoardFeed) -> list[BoardRow]:
 
 
 def forecast_screenshot(app: QApplication, out: Path) -> None:
-    """The Likely to breach queue, likeliest first, with the Breach column shown."""
+    """Every open row likeliest breach first (as picking Likely to breach orders it), with
+    the Breach column shown."""
     clock = SystemClock()
     with tempfile.TemporaryDirectory() as folder:
         store, demo, engine = demo_cache(folder, clock)
@@ -143,7 +144,8 @@ def forecast_screenshot(app: QApplication, out: Path) -> None:
         controller.feeds_changed.emit(feed.feeds())
         window.refresh_queues()
         settle(app)
-        window.queue_list.select("likely")
+        window.queue_list.select("likely")  # orders the board likeliest breach first
+        window.queue_list.select("all")  # the order stays: every row, with its chance
         window.table.setCurrentIndex(window.model.index(0, Column.FORECAST))
         settle(app, 5)
         window.grab().save(str(out / "board-forecast.png"))

@@ -15,6 +15,7 @@ from noc_console.models.breach_forecast import ClockKind
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
 from noc_console.models.sla_clock import SlaClock
 from noc_console.services.forecast.forecaster import (
+    MIN_EVIDENCE,
     MIN_SAMPLES,
     Queues,
     clock_forecast,
@@ -91,11 +92,15 @@ def test_no_history_means_no_forecast_and_says_so() -> None:
     assert found.reason(HOUR) == "no forecast: no closed history of P2 at L1 yet"
 
 
-def test_a_clock_that_outran_every_one_before_gets_no_number_and_says_so() -> None:
-    found = row_forecast(history_of([1.0, 2.0]), running(3 * HOUR), "", 0, T0)
+def test_a_clock_that_outran_nearly_every_one_before_gets_no_number_and_says_so() -> None:
+    # Ran 6h 30m: of the ten, only four (7 h … 10 h) ran that long — an anecdote.
+    found = row_forecast(history_of(TEN), running(6.5 * HOUR, 8 * HOUR), "", 0, T0)
     assert found is not None
     assert found.probability is None
-    assert found.reason(HOUR) == "no forecast: already longer than any of the 2 P2 at L1 before"
+    assert found.reason(HOUR) == "no forecast: only 4 of the 10 P2 at L1 before ran this long"
+    past_all = row_forecast(history_of(TEN), running(11 * HOUR, 12 * HOUR), "", 0, T0)
+    assert past_all is not None
+    assert past_all.reason(HOUR) == "no forecast: none of the 10 P2 at L1 before ran this long"
 
 
 def test_another_priority_history_says_nothing_of_this_one() -> None:
@@ -211,7 +216,8 @@ def test_the_chance_is_a_probability(
     values: list[float], queue: list[int], ran: int, left: int, ahead: int
 ) -> None:
     p = _chance(_history(values, queue), ran, left, ahead)
-    assert (p is None) == (left > 0 and max(values) <= ran)  # none ran as long: no number
+    evidence = sum(1 for took in values if took > ran)
+    assert (p is None) == (left > 0 and evidence < MIN_EVIDENCE)  # too few ran as long
     assert p is None or 0.0 <= p <= 1.0
 
 

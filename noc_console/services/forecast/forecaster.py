@@ -8,8 +8,9 @@ pulled a little towards ½ so a thin history never claims certainty. The class a
 the finest with at least `MIN_SAMPLES` such incidents (priority + category + tier, then
 priority + tier, then priority), its busy or quiet half by the queue when that half has
 enough. More time left never raises the chance (`k` only falls as `r` grows); a clock
-already past due is 1.0; a clock whose class has no history, or none that ran as long as
-it has (`n` = 0 in every class), gets no number: the history says nothing of it.
+already past due is 1.0; a clock whose class has no history, or fewer than
+`MIN_EVIDENCE` incidents that ran as long as it has (in every class), gets no number: the
+history says too little of it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from noc_console.services.forecast.samples import business_seconds_used, clocks
 
 #: Fewer past incidents that ran as long as this clock has: ask a coarser class.
 MIN_SAMPLES = 20
+#: Fewer than this in every class: no number (one or two past incidents are an anecdote).
+MIN_EVIDENCE = 5
 
 
 def clock_forecast(
@@ -54,9 +57,9 @@ def clock_forecast(
     ran = business_seconds_used(clock, now)
     chosen, durations = _choose(classes, ran, ahead)
     took_longer = durations.longer_than(ran)
-    if took_longer == 0:
-        why = (f"no forecast: already longer than any of the {len(durations)} "
-               f"{chosen.label} before")  # fmt: skip
+    if took_longer < MIN_EVIDENCE:
+        how_many = f"only {took_longer}" if took_longer else "none"
+        why = f"no forecast: {how_many} of the {len(durations)} {chosen.label} before ran this long"
         return BreachForecast(None, kind, clock.due_at, why, None, ahead)
     breached = durations.longer_than(ran + left)
     return BreachForecast(
@@ -73,8 +76,8 @@ def _choose(
     classes: Sequence[ClassHistory], ran: float, ahead: int
 ) -> tuple[ClassHistory, Durations]:
     """The finest class (and queue half) with `MIN_SAMPLES` incidents that ran longer
-    than `ran`; failing that, the finest class that has any such, else the finest (which
-    then has none: no forecast)."""
+    than `ran`; failing that, the finest class with `MIN_EVIDENCE`, else the finest (which
+    then has too few: no forecast)."""
     for candidate in classes:
         half = candidate.for_queue(ahead)
         if half.longer_than(ran) >= MIN_SAMPLES:
@@ -82,7 +85,7 @@ def _choose(
         if candidate.all.longer_than(ran) >= MIN_SAMPLES:
             return candidate, candidate.all
     for candidate in classes:
-        if candidate.all.longer_than(ran) > 0:
+        if candidate.all.longer_than(ran) >= MIN_EVIDENCE:
             return candidate, candidate.all
     return classes[0], classes[0].all
 
