@@ -46,7 +46,7 @@ def running(ran: timedelta, target: timedelta = TARGET, **fields: object) -> Boa
     values: dict[str, object] = {"priority": Priority.P2, "tier": Tier.L1, "created_at": created,
                                  "resolution": clock, "next_deadline": clock.due_at}  # fmt: skip
     values.update(fields)
-    return board_row(999, **values)
+    return replace(board_row(999), **values)  # type: ignore[arg-type]
 
 
 def history_of(hours: list[float], category: str = "") -> History:
