@@ -13,7 +13,7 @@ a sync that does not yet know of it, and a rejected one falls back to the source
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -388,14 +388,7 @@ class Store:
 
     def categories(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, str]:
         """The stored category of each of `keys` (unknown keys are left out)."""
-        wanted = list(keys)
-        found: dict[IncidentKey, str] = {}
-        with self._reading() as connection:
-            for chunk in chunks(wanted):
-                query = select(_I.source, _I.external_id, _I.category).where(key_filter(chunk, _I))
-                for source, external_id, category in connection.execute(query):
-                    found[IncidentKey(source, external_id)] = category
-        return found
+        return dict(self._column_of(keys, _I.category))
 
     def open_count(self) -> int:
         with self._reading() as connection:
@@ -418,15 +411,11 @@ class Store:
     def links(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, str]:
         """The address of each incident in its PSA, where the source's payload gives one
         (`url` or `web_url`); untrusted text — see `models/web_link.py`."""
-        wanted = list(keys)
         found: dict[IncidentKey, str] = {}
-        with self._reading() as connection:
-            for chunk in chunks(wanted):
-                query = select(_I.source, _I.external_id, _I.raw).where(key_filter(chunk, _I))
-                for source, external_id, raw in connection.execute(query):
-                    link = (raw.get("url") or raw.get("web_url")) if isinstance(raw, dict) else None
-                    if isinstance(link, str) and link:
-                        found[IncidentKey(source, external_id)] = link
+        for key, raw in self._column_of(keys, _I.raw):
+            link = (raw.get("url") or raw.get("web_url")) if isinstance(raw, dict) else None
+            if isinstance(link, str) and link:
+                found[key] = link
         return found
 
     def similar(self, key: IncidentKey, client_id: str, title: str, since: datetime,
@@ -484,6 +473,17 @@ class Store:
             return self._pauses(connection, [key]).get(key, [])
 
     # ------------------------------------------------------------------ helpers
+    def _column_of(
+        self, keys: Iterable[IncidentKey], column: ColumnElement[Any]
+    ) -> Iterator[tuple[IncidentKey, Any]]:
+        """One stored column of each of `keys` that is stored, a chunk of keys a query."""
+        wanted = list(keys)
+        with self._reading() as connection:
+            for chunk in chunks(wanted):
+                query = select(_I.source, _I.external_id, column).where(key_filter(chunk, _I))
+                for source, external_id, value in connection.execute(query):
+                    yield IncidentKey(source, external_id), value
+
     def _values(
         self,
         source: Incident,
