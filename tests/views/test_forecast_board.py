@@ -1,5 +1,5 @@
-"""The breach forecast on the board window: forecasts arrive after the first paint, and
-picking "Likely to breach" shows those rows, the likeliest first."""
+"""The breach forecast on the board window (forecasts arrive after the first paint;
+picking "Likely to breach" shows those rows, the likeliest first) and on the wall."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
 from noc_console.services.forecast.service import ForecastService
+from noc_console.services.wall.config import WallSettings
 from noc_console.views.board.controller import BoardController
 from noc_console.views.main_window import BoardWindow
+from noc_console.views.wall.pages import OverviewPage
+from noc_console.views.wall.window import WallWindow
 from tests.conftest import T0
 from tests.factories import incident
 
@@ -81,3 +84,31 @@ def test_forecasts_follow_the_first_paint_and_the_likely_queue_orders_by_them(
     assert sorted(shown) == ["T-200", "T-201"]
     shown_chances = [chances[key] for key in shown]
     assert shown_chances == sorted(shown_chances, reverse=True)  # type: ignore[type-var]
+
+
+def test_the_wall_counts_the_likely_breaches_of_the_next_two_hours(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    # P1s (a 4 h resolution target, 24x7) took ten hours: every one breached.
+    history = [closed(n, Priority.P1, 10 * HOUR) for n in range(30)]
+    soon = opened(200, Priority.P1, 3 * HOUR)  # due in an hour
+    later = opened(201, Priority.P1, HOUR / 2)  # due in three and a half
+    store.upsert_incidents([*history, soon, later])
+    feed = BoardFeed(store, [], ForecastService(store, clock))
+    engine = SyncEngine(store, [], clock)
+    live = LiveRows(clock.now())
+    controller = BoardController(feed, engine, live, clock)
+    wall = WallWindow(live, controller, clock, WallSettings(pages=("overview",)))
+    qtbot.addWidget(wall)
+    wall.resize(1920, 1080)
+    wall.show()
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.start()
+    overview = wall.pages["overview"]
+    assert isinstance(overview, OverviewPage)
+
+    qtbot.waitUntil(lambda: overview.likely.number.text() == "1", timeout=10_000)
+
+    assert "likely breaches next 2 h" in overview.likely.caption.text()
+    controller.stop()
+    wall.close()
