@@ -140,7 +140,7 @@ def main() -> int:
     path = populated_cache()
     store = Store.open(f"sqlite:///{path}")
     started = perf_counter()
-    closed = store.closed_history(NOW - timedelta(days=400))
+    closed = list(store.closed_history(NOW - timedelta(days=400)))
     read_s = perf_counter() - started
     open_rows = store.open_rows()
     train, test = split(closed, how)

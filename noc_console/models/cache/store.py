@@ -370,21 +370,20 @@ class Store:
                 result.extend(self._row(r, marks, delivered) for r in connection.execute(query))
         return result
 
-    def closed_history(self, since: datetime) -> list[tuple[BoardRow, str]]:
+    def closed_history(self, since: datetime) -> Iterator[tuple[BoardRow, str]]:
         """Closed incidents created since `since`, each with its category: what the breach
-        forecast learns from (`services/forecast/`)."""
+        forecast learns from (`services/forecast/`). Yielded as read, inside one read
+        transaction, so 200,000 of them never stand in memory at once: consume it whole."""
         query = (
             select(*_ROW_COLUMNS, _I.category)
             .where(_I.is_open.is_(False))
             .where(_I.created_at >= since)
         )
-        found: list[tuple[BoardRow, str]] = []
         with self._reading() as connection:
             for r in connection.execute(query):
                 client = self._clients.get(r.client_id)
                 name = client.name if client else r.client_id
-                found.append((board_row(r[:-1], name, self._terms(r.client_id)), r.category))
-        return found
+                yield board_row(r[:-1], name, self._terms(r.client_id)), r.category
 
     def categories(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, str]:
         """The stored category of each of `keys` (unknown keys are left out)."""
