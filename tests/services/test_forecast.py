@@ -58,11 +58,11 @@ TEN = [float(h) for h in range(1, 11)]  # resolved after 1 h, 2 h … 10 h
 
 
 def test_the_chance_is_the_share_of_those_that_ran_as_long_that_breached() -> None:
-    # Ran 3 h, 1 h left: 7 of the ten ran past 3 h (4 h … 10 h), 6 of them past 4 h.
+    # Ran 3 h, 1 h left: 8 of the ten ran at least 3 h (3 h … 10 h), 6 of them past 4 h.
     found = row_forecast(history_of(TEN), running(3 * HOUR), "", 0, T0)
     assert found is not None
     assert found.clock is ClockKind.RESOLUTION
-    assert found.probability == pytest.approx((6 + 0.5) / (7 + 1))
+    assert found.probability == pytest.approx((6 + 0.5) / (8 + 1))
     assert found.reason(HOUR) == "P2 at L1, typically 5h 00m to resolve, 1h 00m left, 0 ahead"
 
 
@@ -75,6 +75,15 @@ def test_time_already_spent_changes_the_answer() -> None:
     late = row_forecast(history_of(TEN), running(4 * HOUR - timedelta(minutes=1)), "", 0, T0)
     assert late is not None
     assert late.probability == pytest.approx(6.5 / 8)
+
+
+def test_a_clock_not_started_counts_those_that_stopped_at_zero() -> None:
+    # Six were answered out of hours (0 business seconds), four took 5 h. A clock opened
+    # tonight has run nothing yet: it may well be one of the six.
+    history = history_of([0.0] * 6 + [5.0] * 4)
+    found = row_forecast(history, running(timedelta(0)), "", 0, T0)
+    assert found is not None
+    assert found.probability == pytest.approx((4 + 0.5) / (10 + 1))
 
 
 def test_a_clock_past_due_is_certain() -> None:
@@ -126,7 +135,7 @@ def test_the_riskier_clock_speaks_for_the_row() -> None:
     found = row_forecast(history, row, "", 0, T0)
     assert found is not None
     assert found.clock is ClockKind.RESOLUTION
-    assert found.probability == pytest.approx(6.5 / 8)
+    assert found.probability == pytest.approx(6.5 / 9)
 
 
 def test_a_category_with_enough_history_is_asked_first() -> None:
@@ -181,8 +190,9 @@ def test_the_queue_a_closed_incident_met_is_counted_at_its_arrival() -> None:
 
 def test_rows_keep_their_identity_when_the_forecast_shows_the_same() -> None:
     history = history_of(TEN)
-    rows = forecast_rows(history, [running(3 * HOUR)], {}, Queues(), T0)
-    again = forecast_rows(history, rows, {}, Queues(), T0 + timedelta(seconds=5))
+    minute = timedelta(minutes=1)
+    rows = forecast_rows(history, [running(3 * HOUR)], {}, Queues(), T0 + minute)
+    again = forecast_rows(history, rows, {}, Queues(), T0 + minute + timedelta(seconds=5))
     assert again[0] is rows[0]  # the same whole percent: the row did not change
     later = forecast_rows(history, rows, {}, Queues(), T0 + 90 * timedelta(minutes=1))
     assert later[0] is not rows[0]
@@ -216,7 +226,7 @@ def test_the_chance_is_a_probability(
     values: list[float], queue: list[int], ran: int, left: int, ahead: int
 ) -> None:
     p = _chance(_history(values, queue), ran, left, ahead)
-    evidence = sum(1 for took in values if took > ran)
+    evidence = sum(1 for took in values if took >= ran)
     assert (p is None) == (left > 0 and evidence < MIN_EVIDENCE)  # too few ran as long
     assert p is None or 0.0 <= p <= 1.0
 

@@ -2,8 +2,8 @@
 time it has already run and on the queue ahead of it.
 
 For a clock that has run `e` business seconds with `r` left, among the class's incidents
-that ran longer than `e` (`n` of them), those that ran longer than `e + r` (`k`) would
-have breached in its place: the chance is `(k + ½) / (n + 1)` — the empirical share,
+that ran at least `e` (`n` of them), those that ran longer than `e + r` (`k`) would have
+breached in its place: the chance is `(k + ½) / (n + 1)` — the empirical share,
 pulled a little towards ½ so a thin history never claims certainty. The class asked is
 the finest with at least `MIN_SAMPLES` such incidents (priority + category + tier, then
 priority + tier, then priority), its busy or quiet half by the queue when that half has
@@ -56,7 +56,9 @@ def clock_forecast(
         return BreachForecast(None, kind, clock.due_at, why, None, ahead)
     ran = business_seconds_used(clock, now)
     chosen, durations = _choose(classes, ran, ahead)
-    took_longer = durations.longer_than(ran)
+    # At least, not longer: a clock that has not run yet (opened out of hours) may still
+    # stop at 0, as many did (answered overnight, before the calendar opened).
+    took_longer = durations.at_least(ran)
     if took_longer < MIN_EVIDENCE:
         how_many = f"only {took_longer}" if took_longer else "none"
         why = f"no forecast: {how_many} of the {len(durations)} {chosen.label} before ran this long"
@@ -75,17 +77,17 @@ def clock_forecast(
 def _choose(
     classes: Sequence[ClassHistory], ran: float, ahead: int
 ) -> tuple[ClassHistory, Durations]:
-    """The finest class (and queue half) with `MIN_SAMPLES` incidents that ran longer
-    than `ran`; failing that, the finest class with `MIN_EVIDENCE`, else the finest (which
+    """The finest class (and queue half) with `MIN_SAMPLES` incidents that ran at least
+    `ran`; failing that, the finest class with `MIN_EVIDENCE`, else the finest (which
     then has too few: no forecast)."""
     for candidate in classes:
         half = candidate.for_queue(ahead)
-        if half.longer_than(ran) >= MIN_SAMPLES:
+        if half.at_least(ran) >= MIN_SAMPLES:
             return candidate, half
-        if candidate.all.longer_than(ran) >= MIN_SAMPLES:
+        if candidate.all.at_least(ran) >= MIN_SAMPLES:
             return candidate, candidate.all
     for candidate in classes:
-        if candidate.all.longer_than(ran) >= MIN_EVIDENCE:
+        if candidate.all.at_least(ran) >= MIN_EVIDENCE:
             return candidate, candidate.all
     return classes[0], classes[0].all
 

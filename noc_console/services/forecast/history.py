@@ -11,7 +11,7 @@ by incidents that arrived to a busy tier.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,6 +38,9 @@ class Durations:
 
     def longer_than(self, seconds: float) -> int:
         return len(self.seconds) - bisect_right(self.seconds, seconds)
+
+    def at_least(self, seconds: float) -> int:
+        return len(self.seconds) - bisect_left(self.seconds, seconds)
 
     @property
     def typical(self) -> float:
