@@ -178,7 +178,7 @@ def _breach_share(rows: Sequence[tuple[BoardRow, str]], kind: ClockKind | None) 
 
 def _costs(store: Store, open_rows: list[BoardRow], read_s: float, build_s: float) -> str:
     clock = ManualClock(NOW)
-    service = ForecastService(store, clock)
+    service = ForecastService(store, clock, background=False)  # timed here, not on a thread
     started = perf_counter()
     service.history(open_rows)
     refresh_s = perf_counter() - started

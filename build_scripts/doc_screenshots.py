@@ -84,7 +84,7 @@ def wall_screenshots(app: QApplication, out: Path) -> None:
     clock = SystemClock()
     with tempfile.TemporaryDirectory() as folder:
         store, demo, engine = demo_cache(folder, clock)
-        feed = BoardFeed(store, [demo], ForecastService(store, clock))
+        feed = BoardFeed(store, [demo], ForecastService(store, clock, background=False))
         rows = forecast_all(feed)
         shots = [
             (f"wall-{page}-{size}.png", size, ClientScope(), False, pages)
@@ -133,7 +133,7 @@ def forecast_screenshot(app: QApplication, out: Path) -> None:
     clock = SystemClock()
     with tempfile.TemporaryDirectory() as folder:
         store, demo, engine = demo_cache(folder, clock)
-        feed = BoardFeed(store, [demo], ForecastService(store, clock))
+        feed = BoardFeed(store, [demo], ForecastService(store, clock, background=False))
         live = LiveRows(clock.now())
         controller = BoardController(feed, engine, live, clock)
         window = BoardWindow(live, controller, clock, me="sam.tech")

@@ -3,6 +3,7 @@ the Likely to breach queue and order, the Breach column, the wall's tile."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from noc_console.models.board_row import BoardRow
 from noc_console.models.breach_forecast import BreachForecast, ClockKind
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.incident import Priority, Status, Tier
+from noc_console.models.incident import Incident, Priority, Status, Tier
 from noc_console.models.sla_clock import DEFAULT_THRESHOLDS
 from noc_console.services.board.board_order import Order
 from noc_console.services.board.columns import COLUMNS, Column, Look, Moment
@@ -74,19 +75,28 @@ def test_the_wall_counts_likely_breaches_due_within_two_hours() -> None:
     assert summary.likely_soon == 1  # not the one due later, the unlikely one, the breached one
 
 
-def test_the_feed_forecasts_open_rows_from_the_closed_history(store: Store) -> None:
-    # Ten closed P2s at L1 resolved after 1 h … 10 h (24x7 calendar: Standard P2 targets).
-    closed = [
+def ten_closed_p2s() -> list[Incident]:
+    """Ten P2s at L1, resolved 1 h … 10 h after they were raised on Tuesday at 08:00 UTC:
+    inside the Standard contract's office hours (08:00–18:00 UTC), so their business time
+    is their wall time."""
+    start = T0 - 30 * HOUR
+    return [
         incident(n, priority=Priority.P2, tier=Tier.L1, status=Status.CLOSED,
-                 created_at=T0 - 30 * HOUR, updated_at=T0 - 30 * HOUR + n * HOUR,
-                 responded_at=T0 - 30 * HOUR, resolved_at=T0 - 30 * HOUR + n * HOUR)
+                 created_at=start, updated_at=start + n * HOUR, responded_at=start,
+                 resolved_at=start + n * HOUR)
         for n in range(1, 11)
     ]  # fmt: skip
-    fresh = incident(50, priority=Priority.P2, tier=Tier.L1, created_at=T0 - HOUR / 2,
-                     updated_at=T0 - HOUR / 2, responded_at=T0 - HOUR / 2)  # fmt: skip
-    store.upsert_incidents([*closed, fresh])
+
+
+def a_fresh_p2() -> Incident:
+    return incident(50, priority=Priority.P2, tier=Tier.L1, created_at=T0 - HOUR / 2,
+                    updated_at=T0 - HOUR / 2, responded_at=T0 - HOUR / 2)  # fmt: skip
+
+
+def test_the_feed_forecasts_open_rows_from_the_closed_history(store: Store) -> None:
+    store.upsert_incidents([*ten_closed_p2s(), a_fresh_p2()])
     clock = ManualClock(T0)
-    feed = BoardFeed(store, [], ForecastService(store, clock))
+    feed = BoardFeed(store, [], ForecastService(store, clock, background=False))
     assert feed.forecasts is not None
     assert not feed.forecasts.ready
     (row,) = feed.snapshot().rows
@@ -105,3 +115,18 @@ def test_the_feed_forecasts_open_rows_from_the_closed_history(store: Store) -> N
     assert forecast.basis == "P2 at L1"
     assert feed.update([row.key]).rows[0].forecast == forecast  # now batches carry it
     assert feed.reforecast([replace(row, forecast=forecast)]) == {}  # nothing changed
+
+
+def test_in_the_background_the_history_is_read_on_a_thread_of_its_own(store: Store) -> None:
+    """The board's worker never waits for the history: rows go without forecasts until
+    it is read, then get them."""
+    store.upsert_incidents([*ten_closed_p2s(), a_fresh_p2()])
+    service = ForecastService(store, ManualClock(T0))  # background, as the app runs it
+    (row,) = store.open_rows()
+    first = service.all_open([row])
+    assert first[0].forecast is None
+    deadline = time.monotonic() + 60
+    while not service.ready and time.monotonic() < deadline:  # a condition, not a speed
+        time.sleep(0.01)
+    assert service.ready
+    assert service.all_open([row])[0].forecast is not None

@@ -1,12 +1,18 @@
 """The forecast as the board's feed uses it: the history read from the cache and kept
-(rebuilt every `refresh_every`: a class's durations barely move in an hour, and reading
-200,000 closed incidents costs seconds), forecasts attached to rows on the worker.
+(rebuilt every `refresh_every`: a class's durations barely move in an hour), forecasts
+attached to rows on the worker.
 
-Not thread-safe: call it from the board's one serial worker, like the feed.
+Reading 200,000 closed incidents and building the classes takes tens of seconds on a busy
+machine, so with `background` (the app's way) it happens on a thread of its own: the
+board's serial worker, which also carries every sync batch, never waits for it. Until the
+first history is ready rows go without forecasts (`ready` says when); while a newer one
+is read, the old one serves. Call everything else from the board's one serial worker.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -18,6 +24,8 @@ from noc_console.models.incident import IncidentKey
 from noc_console.services.forecast.forecaster import Queues, forecast_rows
 from noc_console.services.forecast.history import History
 from noc_console.services.forecast.samples import samples
+
+log = logging.getLogger(__name__)
 
 #: How far back the history reaches, and how often it is read again.
 HISTORY_WINDOW = timedelta(days=365)
@@ -31,8 +39,11 @@ class ForecastService:
         clock: Clock,
         window: timedelta = HISTORY_WINDOW,
         refresh_every: timedelta = REFRESH_EVERY,
+        background: bool = True,
     ) -> None:
         self._store = store
+        self._background = background
+        self._reading: threading.Thread | None = None
         self._clock = clock
         self._window = window
         self._refresh_every = refresh_every
@@ -40,18 +51,32 @@ class ForecastService:
         self._read_at: datetime | None = None
         self._queues = Queues()
 
-    def history(self, open_rows: Sequence[BoardRow] = ()) -> History:
-        """The class durations, read again once they are `refresh_every` old."""
+    def history(self, open_rows: Sequence[BoardRow] = ()) -> History | None:
+        """The class durations, read again once they are `refresh_every` old (on a thread
+        of its own with `background`: `None` until the first is read)."""
         now = self._clock.now()
-        if (
-            self._history is None
-            or self._read_at is None
-            or now - self._read_at >= self._refresh_every
-        ):
-            closed = self._store.closed_history(now - self._window)
-            self._history = History.of(samples(closed, open_rows))
-            self._read_at = now
+        stale = self._read_at is None or now - self._read_at >= self._refresh_every
+        if stale and self._reading is None:
+            arrivals = list(open_rows)
+            if not self._background:
+                self._read(now, arrivals)
+            else:
+                self._reading = threading.Thread(
+                    target=self._read, args=(now, arrivals), name="forecast-history", daemon=True
+                )
+                self._reading.start()
         return self._history
+
+    def _read(self, now: datetime, open_rows: Sequence[BoardRow]) -> None:
+        try:
+            closed = self._store.closed_history(now - self._window)
+            self._history = History.of(samples(closed, open_rows))  # one reference swap
+            self._read_at = now
+        except Exception:
+            log.exception("reading the breach forecast's history failed; trying again later")
+            self._read_at = now  # not again before refresh_every: the cache is unwell
+        finally:
+            self._reading = None
 
     @property
     def ready(self) -> bool:
@@ -63,7 +88,8 @@ class ForecastService:
         first call (and one every `refresh_every`) reads the history: seconds at 200,000
         closed incidents."""
         self._queues = Queues(rows)
-        return self._attach(self.history(rows), rows)
+        history = self.history(rows)
+        return self._attach(history, rows) if history is not None else list(rows)
 
     def some(self, rows: Sequence[BoardRow]) -> list[BoardRow]:
         """A batch of changed rows with their forecasts (queues as of the last full pass);

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 COALESCE_MS = 150  # gather bursts of engine events into one board update
 FEEDS_REFRESH_MS = 2000  # connectivity and queue counts change without incident changes
 FORECAST_EVERY_MS = 60_000  # breach forecasts move with time and queues, not by the second
+FORECAST_WAIT_MS = 2000  # asked again this soon while the forecast's history is being read
 
 
 class BoardController(QObject):
@@ -95,6 +96,10 @@ class BoardController(QObject):
         self._forecast_timer = QTimer(self)
         self._forecast_timer.setInterval(FORECAST_EVERY_MS)
         self._forecast_timer.timeout.connect(self.reforecast)
+        self._forecast_soon = QTimer(self)
+        self._forecast_soon.setSingleShot(True)
+        self._forecast_soon.setInterval(FORECAST_WAIT_MS)
+        self._forecast_soon.timeout.connect(self.reforecast)
 
     def load(self) -> None:
         """Start reading the cache on the worker (once). The rows arrive through the event
@@ -120,6 +125,7 @@ class BoardController(QObject):
         self._tick_timer.stop()
         self._feeds_timer.stop()
         self._forecast_timer.stop()
+        self._forecast_soon.stop()
         self._flush_timer.stop()
         self._engine.stop()
         self._worker.close()
@@ -155,13 +161,18 @@ class BoardController(QObject):
 
     def reforecast(self) -> None:
         """Forecast every open row again on the worker (after the first paint, then every
-        minute); the rows whose forecast changed go into the board as changed rows."""
-        if self._feed.forecasts is None:
+        minute); the rows whose forecast changed go into the board as changed rows. While
+        the forecast's history is still being read, asked again in `FORECAST_WAIT_MS`."""
+        forecasts = self._feed.forecasts
+        if forecasts is None:
             return
         rows = self.live.rows()
-        Op(lambda: self._feed.reforecast(rows), self._forecasted, self._fail).start(
-            self._worker.run
-        )
+
+        def work() -> tuple[bool, dict[IncidentKey, BreachForecast | None]]:
+            had_history = forecasts.ready  # before the pass: it may start the reading
+            return had_history, self._feed.reforecast(rows)
+
+        Op(work, self._forecasted, self._fail).start(self._worker.run)
 
     def refresh_feeds(self) -> None:
         Op(self._feed.feeds, self._on_feeds, self._fail).start(self._worker.run)
@@ -197,9 +208,12 @@ class BoardController(QObject):
         self.loaded.emit()
         self.reforecast()
 
-    def _forecasted(self, found: dict[IncidentKey, BreachForecast | None]) -> None:
+    def _forecasted(self, result: tuple[bool, dict[IncidentKey, BreachForecast | None]]) -> None:
         """Lay new forecasts over the rows as they are now (a row a sync changed since the
         pass keeps its newer data; its forecast is at most a pass old)."""
+        had_history, found = result
+        if not had_history and self._running:
+            self._forecast_soon.start()  # the history was still being read
         if not found:
             return
         current = {row.key: row for row in self.live.rows()}
