@@ -41,6 +41,13 @@ def opened(number: int, priority: Priority, age: timedelta) -> Incident:
                     created_at=created, updated_at=created, responded_at=created)  # fmt: skip
 
 
+def forecasting(store: Store, clock: ManualClock) -> tuple[LiveRows, BoardController]:
+    """Live rows and their controller over `store`: no sources, the breach forecast on."""
+    live = LiveRows(clock.now())
+    feed = BoardFeed(store, [], ForecastService(store, clock))
+    return live, BoardController(feed, SyncEngine(store, [], clock), live, clock)
+
+
 @pytest.fixture
 def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
     # P2s took three days to resolve (every one breached), P3s three hours; no P4 closed.
@@ -49,10 +56,7 @@ def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWind
     now_open = [opened(200, Priority.P2, 2 * HOUR), opened(201, Priority.P2, HOUR),
                 opened(202, Priority.P3, HOUR / 2), opened(203, Priority.P4, HOUR)]  # fmt: skip
     store.upsert_incidents([*history, *now_open])
-    feed = BoardFeed(store, [], ForecastService(store, clock))
-    engine = SyncEngine(store, [], clock)
-    live = LiveRows(clock.now())
-    controller = BoardController(feed, engine, live, clock)
+    live, controller = forecasting(store, clock)
     board = BoardWindow(live, controller, clock)
     qtbot.addWidget(board)
     board.show()
@@ -94,10 +98,7 @@ def test_the_wall_counts_the_likely_breaches_of_the_next_two_hours(
     soon = opened(200, Priority.P1, 3 * HOUR)  # due in an hour
     later = opened(201, Priority.P1, HOUR / 2)  # due in three and a half
     store.upsert_incidents([*history, soon, later])
-    feed = BoardFeed(store, [], ForecastService(store, clock))
-    engine = SyncEngine(store, [], clock)
-    live = LiveRows(clock.now())
-    controller = BoardController(feed, engine, live, clock)
+    live, controller = forecasting(store, clock)
     wall = WallWindow(live, controller, clock, WallSettings(pages=("overview",)))
     qtbot.addWidget(wall)
     wall.resize(1920, 1080)
