@@ -50,6 +50,7 @@ class ForecastService:
         self._history: History | None = None
         self._read_at: datetime | None = None
         self._queues = Queues()
+        self._categories: dict[IncidentKey, str] = {}  # of the open rows, kept between passes
 
     def history(self, open_rows: Sequence[BoardRow] = ()) -> History | None:
         """The class durations, read again once they are `refresh_every` old (on a thread
@@ -85,9 +86,11 @@ class ForecastService:
 
     def all_open(self, rows: Sequence[BoardRow]) -> list[BoardRow]:
         """Every open row with its forecast; the queues are counted from these rows. The
-        first call (and one every `refresh_every`) reads the history: seconds at 200,000
-        closed incidents."""
+        first call (and one every `refresh_every`) reads the history; categories are read
+        only for rows the last pass did not know (a changed row's come with its batch)."""
         self._queues = Queues(rows)
+        known = self._categories
+        self._categories = {row.key: known[row.key] for row in rows if row.key in known}
         history = self.history(rows)
         return self._attach(history, rows) if history is not None else list(rows)
 
@@ -96,6 +99,8 @@ class ForecastService:
         unchanged before the history was first read: a sync batch never waits on it."""
         if self._history is None:
             return list(rows)
+        for row in rows:  # a changed row may have changed its category
+            self._categories.pop(row.key, None)
         return self._attach(self._history, rows)
 
     def changed(self, rows: Sequence[BoardRow]) -> dict[IncidentKey, BreachForecast | None]:
@@ -108,5 +113,8 @@ class ForecastService:
     def _attach(self, history: History, rows: Sequence[BoardRow]) -> list[BoardRow]:
         if not rows:
             return []
-        categories = self._store.categories(row.key for row in rows if row.is_open)
+        categories = self._categories
+        missing = [row.key for row in rows if row.is_open and row.key not in categories]
+        if missing:
+            categories.update(self._store.categories(missing))
         return forecast_rows(history, rows, categories, self._queues, self._clock.now())
