@@ -1,9 +1,11 @@
 """Render the screenshots in docs/images/ from the demo feed (offscreen):
 the board with its queue list and the detail panel (dark and light), the priority
-matrix dialog, the board's group rows with the demo's carrier outage open, and the
-wall's pages at 1920×1080 and 3840×2160.
+matrix dialog, the board's group rows with the demo's carrier outage open, the board
+likeliest breach first with the Breach column, and the wall's pages at 1920×1080 and
+3840×2160.
 
-    .venv/bin/python build_scripts/doc_screenshots.py [--wall-only | --groups-only] [--out DIR]
+    .venv/bin/python build_scripts/doc_screenshots.py [--wall-only | --groups-only |
+        --forecast-only] [--out DIR]
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from noc_console.connectors.demo.feed import DemoFeed
+from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock, SystemClock
 from noc_console.models.priority import DEFAULT_MATRIX
+from noc_console.services.board.columns import Column
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.engine import SyncEngine
+from noc_console.services.forecast.service import ForecastService
 from noc_console.services.sources.connectivity import Connectivity
 from noc_console.services.wall.config import WallSettings
 from noc_console.services.wall.scope import ClientScope
@@ -45,12 +50,16 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--wall-only", action="store_true")
     parser.add_argument("--groups-only", action="store_true")
+    parser.add_argument("--forecast-only", action="store_true")
     parser.add_argument("--out", type=Path, default=IMAGES)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     apply_theme(app, "dark")
     if args.groups_only:
         group_screenshot(app, args.out)
+        return 0
+    if args.forecast_only:
+        forecast_screenshot(app, args.out)
         return 0
     wall_screenshots(app, args.out)
     if not args.wall_only:
@@ -59,6 +68,7 @@ def main() -> int:
             board_screenshots(app, args.out, name, dialog=theme == "dark")
         apply_theme(app, "dark")
         group_screenshot(app, args.out)
+        forecast_screenshot(app, args.out)
     return 0
 
 
@@ -83,7 +93,8 @@ def wall_screenshots(app: QApplication, out: Path) -> None:
     clock = SystemClock()
     with tempfile.TemporaryDirectory() as folder:
         store, demo, engine = demo_cache(folder, clock)
-        feed = BoardFeed(store, [demo])
+        feed = BoardFeed(store, [demo], ForecastService(store, clock, background=False))
+        rows = forecast_all(feed)
         shots = [
             (f"wall-{page}-{size}.png", size, ClientScope(), False, pages)
             for size in WALL_SIZES
@@ -100,7 +111,7 @@ def wall_screenshots(app: QApplication, out: Path) -> None:
             wall = WallWindow(live, controller, clock, settings, scope, pace=pace)
             wall.resize(*WALL_SIZES[size])
             wall.show()
-            live.apply(feed.snapshot().rows, full=True)
+            live.apply(rows, full=True)
             feeds = feed.feeds()
             if offline:
                 since = clock.now() - timedelta(minutes=5)
@@ -116,6 +127,38 @@ def wall_screenshots(app: QApplication, out: Path) -> None:
             settle(app, 5)
             wall.grab().save(str(out / name))
             wall.close()
+        store.close()
+
+
+def forecast_all(feed: BoardFeed) -> list[BoardRow]:
+    """Every open row with its breach forecast, as the board has it a moment after start."""
+    assert feed.forecasts is not None
+    return feed.forecasts.all_open(feed.snapshot().rows)
+
+
+def forecast_screenshot(app: QApplication, out: Path) -> None:
+    """Every open row likeliest breach first (as picking Likely to breach orders it), with
+    the Breach column shown."""
+    clock = SystemClock()
+    with tempfile.TemporaryDirectory() as folder:
+        store, demo, engine = demo_cache(folder, clock)
+        feed = BoardFeed(store, [demo], ForecastService(store, clock, background=False))
+        live = LiveRows(clock.now())
+        controller = BoardController(feed, engine, live, clock)
+        window = BoardWindow(live, controller, clock, me="sam.tech")
+        window.show()
+        window.resize(1920, 1080)  # after show: not fitted to the small offscreen screen
+        live.apply(forecast_all(feed), full=True)
+        window.set_columns((*window.columns(), Column.FORECAST.name))
+        controller.feeds_changed.emit(feed.feeds())
+        window.refresh_queues()
+        settle(app)
+        window.queue_list.select("likely")  # orders the board likeliest breach first
+        window.queue_list.select("all")  # the order stays: every row, with its chance
+        window.table.setCurrentIndex(window.model.index(0, Column.FORECAST))
+        settle(app, 5)
+        window.grab().save(str(out / "board-forecast.png"))
+        window.close()
         store.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from noc_console.models.breach_forecast import BreachForecast
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
 from noc_console.models.sla_clock import SlaClock
 
@@ -32,6 +33,7 @@ class BoardRow:
     conflicted_actions: int = 0
     delivered_at: datetime | None = None  # when the latest triage action was delivered
     category: str = ""  # the source's category (correlation compares it)
+    forecast: BreachForecast | None = None  # services/forecast/, attached by the board's feed
 
     @property
     def is_open(self) -> bool:

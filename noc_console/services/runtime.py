@@ -20,6 +20,7 @@ from noc_console.paths import secrets_file
 from noc_console.services.board.feed import BoardFeed
 from noc_console.services.config import Config, ConnectorConfig
 from noc_console.services.engine import SyncEngine
+from noc_console.services.forecast.service import ForecastService
 from noc_console.services.secrets import SecretStore
 from noc_console.services.sources.rebuild import ConnectorBuilder
 from noc_console.services.team.spool import DeskSpool, spool_file
@@ -96,6 +97,7 @@ def build_runtime(
             drainer.status if drainer is not None else None,
             shared=is_shared(db_url),
             labels={c.name: c.label for c in config.connectors},
+            forecasts=ForecastService(store, clock),
         ),
         demo=bool(configs) and all(c.type == "demo" for c in configs),
     )

@@ -41,7 +41,7 @@ from noc_console.models.major_incident import MajorIncident
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import AlarmLedger, Alarms, AlarmSettings
-from noc_console.services.board.board_order import DEFAULT_ORDER, order_named
+from noc_console.services.board.board_order import DEFAULT_ORDER, Order, order_named
 from noc_console.services.board.incident_detail import IncidentDetail
 from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.board.queues import Queue, membership, queues
@@ -207,6 +207,7 @@ class BoardWindow(QMainWindow):
         self._members: dict[str, frozenset[IncidentKey]] = {}
         self.queue_list = QueueList(self._queues, self)
         self.queue_list.queue_selected.connect(self._select_queue)
+        self.queue_list.queue_selected.connect(self._order_for_queue)
 
         right = QWidget(self)
         column = QVBoxLayout(right)
@@ -465,6 +466,11 @@ class BoardWindow(QMainWindow):
         self._members = members
         self.queue_list.set_counts({key: len(keys) for key, keys in members.items()})
         self._select_queue(self.queue_list.current_key)
+
+    def _order_for_queue(self, key: str) -> None:
+        """Picking "Likely to breach" orders the board by the chance, highest first."""
+        if key == "likely":
+            self.order.choose(Order.LIKELY)
 
     def _select_queue(self, key: str) -> None:
         if key == "all":

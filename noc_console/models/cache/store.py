@@ -17,7 +17,7 @@ lays them over when it hears the outbox change (`lay_pending`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -434,6 +434,25 @@ class Store:
                 result.extend(self._row(r, marks, delivered) for r in connection.execute(query))
         return result
 
+    def closed_history(self, since: datetime) -> Iterator[tuple[BoardRow, str]]:
+        """Closed incidents created since `since`, each with its category: what the breach
+        forecast learns from (`services/forecast/`). Yielded as read, inside one read
+        transaction, so 200,000 of them never stand in memory at once: consume it whole."""
+        query = (
+            select(*_ROW_COLUMNS, _I.category)
+            .where(_I.is_open.is_(False))
+            .where(_I.created_at >= since)
+        )
+        with self._reading() as connection:
+            for r in connection.execute(query):
+                client = self._clients.get(r.client_id)
+                name = client.name if client else r.client_id
+                yield board_row(r[:-1], name, self._terms(r.client_id)), r.category
+
+    def categories(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, str]:
+        """The stored category of each of `keys` (unknown keys are left out)."""
+        return dict(self._column_of(keys, _I.category))
+
     def open_count(self) -> int:
         with self._reading() as connection:
             count = connection.scalar(
@@ -488,15 +507,11 @@ class Store:
     def links(self, keys: Iterable[IncidentKey]) -> dict[IncidentKey, str]:
         """The address of each incident in its PSA, where the source's payload gives one
         (`url` or `web_url`); untrusted text — see `models/web_link.py`."""
-        wanted = list(keys)
         found: dict[IncidentKey, str] = {}
-        with self._reading() as connection:
-            for chunk in chunks(wanted):
-                query = select(_I.source, _I.external_id, _I.raw).where(key_filter(chunk, _I))
-                for source, external_id, raw in connection.execute(query):
-                    link = (raw.get("url") or raw.get("web_url")) if isinstance(raw, dict) else None
-                    if isinstance(link, str) and link:
-                        found[IncidentKey(source, external_id)] = link
+        for key, raw in self._column_of(keys, _I.raw):
+            link = (raw.get("url") or raw.get("web_url")) if isinstance(raw, dict) else None
+            if isinstance(link, str) and link:
+                found[key] = link
         return found
 
     def similar(self, key: IncidentKey, client_id: str, title: str, since: datetime,
@@ -644,6 +659,17 @@ class Store:
         return {key: count for key, count in counts.items() if count}
 
     # ------------------------------------------------------------------ helpers
+    def _column_of(
+        self, keys: Iterable[IncidentKey], column: ColumnElement[Any]
+    ) -> Iterator[tuple[IncidentKey, Any]]:
+        """One stored column of each of `keys` that is stored, a chunk of keys a query."""
+        wanted = list(keys)
+        with self._reading() as connection:
+            for chunk in chunks(wanted):
+                query = select(_I.source, _I.external_id, column).where(key_filter(chunk, _I))
+                for source, external_id, value in connection.execute(query):
+                    yield IncidentKey(source, external_id), value
+
     def _values(
         self,
         source: Incident,

@@ -1,5 +1,5 @@
 """The board's named orders: needs me first (the default), by deadline, by priority,
-by client.
+by client, likeliest breach first.
 
 Each order is one sort value per row computed from the row alone — a plain float or
 string that `LiveRows` caches — never from "now": a key that moved with the clock
@@ -34,6 +34,7 @@ class Order(StrEnum):
     DEADLINE = "deadline"
     PRIORITY = "priority"
     CLIENT = "client"
+    LIKELY = "likely"
 
     @property
     def label(self) -> str:
@@ -45,6 +46,7 @@ LABELS: Mapping[Order, str] = {
     Order.DEADLINE: "By deadline",
     Order.PRIORITY: "By priority",
     Order.CLIENT: "By client",
+    Order.LIKELY: "Likeliest breach first",
 }
 DEFAULT_ORDER = Order.NEEDS_ME
 
@@ -96,11 +98,21 @@ def by_client(row: BoardRow) -> str:
     return f"{one_line(row.client_name).casefold()}\x00{by_priority(row):014.0f}"
 
 
+def by_breach_chance(row: BoardRow) -> float:
+    """The breach forecast's chance, highest first, in whole percents (as the column shows
+    it), then the nearest deadline; rows without a chance last (docs/forecast.md)."""
+    forecast = row.forecast
+    chance = forecast.probability if forecast is not None else None
+    group = 101 if chance is None else 100 - round(chance * 100)
+    return group * _RANK + min(by_deadline(row), _RANK - 1)
+
+
 KEYS: Mapping[Order, Callable[[BoardRow], SortValue]] = {
     Order.NEEDS_ME: needs_me,
     Order.DEADLINE: by_deadline,
     Order.PRIORITY: by_priority,
     Order.CLIENT: by_client,
+    Order.LIKELY: by_breach_chance,
 }
 
 

@@ -16,6 +16,7 @@ from enum import Enum, IntEnum, StrEnum
 from typing import NamedTuple
 
 from noc_console.models.board_row import BoardRow
+from noc_console.models.breach_forecast import ClockKind
 from noc_console.models.clock_text import age, countdown, duration
 from noc_console.models.incident import Priority
 from noc_console.models.record_text import clean
@@ -37,6 +38,7 @@ class Column(IntEnum):
     DUE = 10
     SOURCE = 11
     ID = 12  # SOURCE:ID, as exported
+    FORECAST = 13  # the breach forecast's chance (services/forecast/)
 
 
 class Look(StrEnum):
@@ -232,6 +234,38 @@ def _id_order(row: BoardRow) -> str:
     return re.sub(r"\d+", lambda digits: digits[0].zfill(20), str(row.key).casefold())
 
 
+def forecast_cell(row: BoardRow) -> Cell:
+    """The chance the riskier running clock breaches, in whole percents: amber from
+    `LIKELY`, red from 80 %; "?" where no history says anything (the tip says why)."""
+    forecast = row.forecast
+    if forecast is None:
+        return Cell("—")
+    if forecast.probability is None:
+        return Cell("?")
+    chance = forecast.probability
+    look = Look.CRITICAL if chance >= 0.8 else Look.WARNING if forecast.likely else Look.PLAIN
+    return Cell(f"{round(chance * 100)}%", look)
+
+
+def forecast_tip(row: BoardRow, now: datetime) -> str | None:
+    """Why: "Breach 72 % (resolution): P2 at L1, typically 3h 10m to resolve, 1h 40m
+    left, 6 ahead" — the time left read from the clock now."""
+    forecast = row.forecast
+    if forecast is None:
+        return None
+    clock = row.response if forecast.clock is ClockKind.RESPONSE else row.resolution
+    left = clock.remaining(now) if clock is not None else timedelta(0)
+    if forecast.probability is None:
+        return capped(forecast.reason(left))
+    chance = f"{round(forecast.probability * 100)} %"
+    return capped(f"Breach {chance} ({forecast.clock.value}): {forecast.reason(left)}")
+
+
+def _forecast_order(row: BoardRow) -> float:
+    forecast = row.forecast
+    return -1.0 if forecast is None or forecast.probability is None else forecast.probability
+
+
 def _due(row: BoardRow, at: Moment) -> Cell:
     return Cell(local_time(row.next_deadline, at.now) if row.next_deadline else "—")
 
@@ -283,6 +317,9 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(Column.ID, "Id", 150, Align.LEFT, Changes.WITH_ROW,
                lambda r, _: Cell(one_line(str(r.key))),
                _id_order, elide=Elide.START),
+    ColumnSpec(Column.FORECAST, "Breach", 64, Align.RIGHT, Changes.WITH_ROW,
+               lambda r, _: forecast_cell(r), _forecast_order,
+               tip=lambda r, at: forecast_tip(r, at.now)),
 )  # fmt: skip
 assert [spec.column for spec in COLUMNS] == list(Column)  # indexed by Column
 COLUMN_COUNT = len(COLUMNS)

@@ -11,15 +11,17 @@ heartbeat (services/team/status.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from noc_console.connectors.base import Connector
 from noc_console.models.actions import QueuedAction
 from noc_console.models.board_row import BoardRow
+from noc_console.models.breach_forecast import BreachForecast
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey
 from noc_console.services.board.incident_detail import IncidentDetail, incident_detail
+from noc_console.services.forecast.service import ForecastService
 from noc_console.services.sources.connectivity import Connectivity, FeedStatus, feed_status
 from noc_console.services.team.status import BEAT_KEY, ServiceBeat
 
@@ -41,24 +43,30 @@ class BoardFeed:
         database: Callable[[], FeedStatus | None] | None = None,
         shared: bool = False,
         labels: Mapping[str, str] | None = None,
+        forecasts: ForecastService | None = None,
     ) -> None:
         """`database`: a team console's shared database's state (None: not a team
         console); `shared`: a team's database (the sync service's sources are the
-        feeds); `labels`: their names on screen, by connector name (default: the name)."""
+        feeds); `labels`: their names on screen, by connector name (default: the name);
+        `forecasts`: the breach forecast (None: none)."""
         self._store = store
         self._connectors = connectors
         self._database = database
         self.shared = shared
         self._labels = dict(labels or {})
+        self.forecasts = forecasts
 
     def snapshot(self) -> BoardUpdate:
-        """Every open incident from the cache, nearest deadline first."""
+        """Every open incident from the cache, nearest deadline first (without forecasts:
+        the first paint does not wait for the history; `reforecast` follows it)."""
         return BoardUpdate(self._store.open_rows(), self.feeds(), full=True)
 
     def update(self, keys: Iterable[IncidentKey]) -> BoardUpdate:
         """The rows of `keys` as they are now (closed ones included, for removal)."""
         wanted = list(keys)
         rows = self._store.rows(wanted) if wanted else []
+        if self.forecasts is not None:
+            rows = self.forecasts.some(rows)
         return BoardUpdate(rows, self.feeds())
 
     def refreshed(self, shown: Sequence[BoardRow]) -> BoardUpdate:
@@ -66,12 +74,24 @@ class BoardFeed:
         of those in `shown` that are no longer open: a reload that changes only what
         changed, so the board keeps its selection and scroll (no reset)."""
         current = {row.key: row for row in shown}
+
+        def changed(row: BoardRow) -> bool:  # the forecast is the feed's, not the store's
+            old = current.get(row.key)
+            return old is None or replace(row, forecast=old.forecast) != old
+
         fresh = self._store.open_rows()
-        rows: list[BoardRow] = [row for row in fresh if current.get(row.key) != row]
+        rows: list[BoardRow] = [row for row in fresh if changed(row)]
         gone = current.keys() - {row.key for row in fresh}
         if gone:
             rows += [row for row in self._store.rows(gone) if not row.is_open]
+        if self.forecasts is not None:
+            rows = self.forecasts.some(rows)
         return BoardUpdate(rows, self.feeds())
+
+    def reforecast(self, rows: Sequence[BoardRow]) -> dict[IncidentKey, BreachForecast | None]:
+        """The forecasts of the open `rows` that changed since they were attached (time
+        passed, queues moved); nothing without a forecast service."""
+        return self.forecasts.changed(rows) if self.forecasts is not None else {}
 
     def actions(self, key: IncidentKey) -> list[QueuedAction]:
         """Every outbox action of one incident, oldest first."""

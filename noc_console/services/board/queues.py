@@ -74,6 +74,8 @@ def queues(
         Queue("at_risk", "At risk",
               lambda r, n: bool(_states(r, n, thresholds) & AT_RISK)),
         Queue("breached", "Breached", lambda r, n: _breaching(r, n, thresholds)),
+        Queue("likely", "Likely to breach",
+              lambda r, n: r.forecast is not None and r.forecast.likely),
         Queue("waiting", "Waiting",
               lambda r, n: r.status in (Status.WAITING_CUSTOMER, Status.WAITING_VENDOR)),
         Queue("major", "Major candidates",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority, Status
@@ -31,6 +31,8 @@ SEVERITY = {
     ClockState.BREACHED: 3,
 }
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+#: The wall's "likely breaches next 2 h": forecasts whose clock falls due this soon.
+SOON = timedelta(hours=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class WallSummary:
     lists: Mapping[str, IncidentList]  # by page name: "deadlines", "queue:<key>"
     breached_p1: frozenset[IncidentKey]
     groups: tuple[Group, ...] = ()  # probably one event each, the latest arrival first
+    likely_soon: int = 0  # running clocks due within SOON that will likely breach
 
     @property
     def open_total(self) -> int:
@@ -165,7 +168,14 @@ def summarise(
                 reverse=True,
             )
         ),
+        likely_soon=sum(1 for r in mine if likely_soon(r, now)),
     )
+
+
+def likely_soon(row: BoardRow, now: datetime) -> bool:
+    """Not breached yet, due within `SOON`, and likely to breach (the breach forecast)."""
+    forecast = row.forecast
+    return forecast is not None and forecast.likely and now < forecast.due_at <= now + SOON
 
 
 def scope_match(name: str, client_id: str, client_name: str) -> bool:

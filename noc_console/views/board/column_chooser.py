@@ -32,6 +32,7 @@ NAMES = {
     Column.PRIORITY: "Priority",
     Column.DUE: "Next due",
     Column.ID: "Id (SOURCE:ID)",
+    Column.FORECAST: "Breach forecast",
 }
 #: Always shown (it takes the spare room).
 FIXED = Column.TITLE

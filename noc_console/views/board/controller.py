@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from noc_console.models.actions import Action, QueuedAction
 from noc_console.models.board_row import ChangeSet
+from noc_console.models.breach_forecast import BreachForecast
 from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.incident import IncidentKey
@@ -39,6 +41,8 @@ log = logging.getLogger(__name__)
 
 COALESCE_MS = 150  # gather bursts of engine events into one board update
 FEEDS_REFRESH_MS = 2000  # connectivity and queue counts change without incident changes
+FORECAST_EVERY_MS = 60_000  # breach forecasts move with time and queues, not by the second
+FORECAST_WAIT_MS = 2000  # asked again this soon while the forecast's history is being read
 
 
 class BoardController(QObject):
@@ -111,6 +115,13 @@ class BoardController(QObject):
         self._feeds_timer = QTimer(self)
         self._feeds_timer.setInterval(FEEDS_REFRESH_MS)
         self._feeds_timer.timeout.connect(self.refresh_feeds)
+        self._forecast_timer = QTimer(self)
+        self._forecast_timer.setInterval(FORECAST_EVERY_MS)
+        self._forecast_timer.timeout.connect(self.reforecast)
+        self._forecast_soon = QTimer(self)
+        self._forecast_soon.setSingleShot(True)
+        self._forecast_soon.setInterval(FORECAST_WAIT_MS)
+        self._forecast_soon.timeout.connect(self.reforecast)
 
     def load(self) -> None:
         """Start reading the cache on the worker (once). The rows arrive through the event
@@ -131,6 +142,7 @@ class BoardController(QObject):
             self.refresh_feeds()  # the service's state at once, not in 2 s
         self._tick_timer.start()
         self._feeds_timer.start()
+        self._forecast_timer.start()
 
     def stop(self) -> None:
         if not self._running:
@@ -138,6 +150,8 @@ class BoardController(QObject):
         self._running = False
         self._tick_timer.stop()
         self._feeds_timer.stop()
+        self._forecast_timer.stop()
+        self._forecast_soon.stop()
         self._flush_timer.stop()
         if self._follower is not None:
             self._follower.stop()
@@ -200,6 +214,21 @@ class BoardController(QObject):
 
     def tick(self) -> None:
         self.ticked.emit()
+
+    def reforecast(self) -> None:
+        """Forecast every open row again on the worker (after the first paint, then every
+        minute); the rows whose forecast changed go into the board as changed rows. While
+        the forecast's history is still being read, asked again in `FORECAST_WAIT_MS`."""
+        forecasts = self._feed.forecasts
+        if forecasts is None:
+            return
+        rows = self.live.rows()
+
+        def work() -> tuple[bool, dict[IncidentKey, BreachForecast | None]]:
+            had_history = forecasts.ready  # before the pass: it may start the reading
+            return had_history, self._feed.reforecast(rows)
+
+        Op(work, self._forecasted, self._fail).start(self._worker.run)
 
     def refresh_feeds(self) -> None:
         Op(self._feed.feeds, self._on_feeds, self._fail).start(self._worker.run)
@@ -264,6 +293,22 @@ class BoardController(QObject):
     def _loaded(self, update: BoardUpdate) -> None:
         self._apply(update)
         self.loaded.emit()
+        self.reforecast()
+
+    def _forecasted(self, result: tuple[bool, dict[IncidentKey, BreachForecast | None]]) -> None:
+        """Lay new forecasts over the rows as they are now (a row a sync changed since the
+        pass keeps its newer data; its forecast is at most a pass old)."""
+        had_history, found = result
+        if not had_history and self._running:
+            self._forecast_soon.start()  # the history was still being read
+        if not found:
+            return
+        current = {row.key: row for row in self.live.rows()}
+        rows = [replace(current[key], forecast=forecast) for key, forecast in found.items()
+                if key in current and current[key].forecast != forecast]  # fmt: skip
+        if rows:
+            self.live.apply(rows)
+            self.applied.emit()
 
     def _updated(self, update: BoardUpdate, synced: bool) -> None:
         self._apply(update)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from noc_console.services.board.queues import Queue
 from noc_console.views.theme import tokens
 
-ALARMING = {"escalate", "at_risk", "breached", "major"}  # counts in amber when above zero
+ALARMING = {"escalate", "at_risk", "breached", "likely", "major"}  # counts in amber when above zero
 
 
 class QueueList(QTreeWidget):

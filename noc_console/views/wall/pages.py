@@ -116,8 +116,12 @@ class OverviewPage(QWidget):
         self.breached = CountTile(f"{STATE_MARKS[ClockState.BREACHED]} breached", self)
         self.at_risk = CountTile(f"{STATE_MARKS[ClockState.WARNING]} at risk", self)
         self.escalate = CountTile(f"{ESCALATE_MARK} should escalate", self)
+        self.likely = CountTile(
+            f"{STATE_MARKS[ClockState.CRITICAL]} likely breaches next 2 h", self
+        )
         counts = QHBoxLayout()
-        for tile in (*self.priority_tiles.values(), self.breached, self.at_risk, self.escalate):
+        for tile in (*self.priority_tiles.values(), self.breached, self.at_risk, self.likely,
+                     self.escalate):  # fmt: skip
             counts.addWidget(tile, 1)
         self.oldest_caption = label("", "small", self)
         self.oldest = IncidentLine(self)
@@ -207,6 +211,7 @@ class OverviewPage(QWidget):
         for tile, count, state in (
             (self.breached, summary.breached, ClockState.BREACHED),
             (self.at_risk, summary.at_risk, ClockState.WARNING),
+            (self.likely, summary.likely_soon, ClockState.CRITICAL),
             (self.escalate, summary.escalate, ClockState.CRITICAL),
         ):
             bg, fg = state_colours(state)
