@@ -463,9 +463,16 @@ def results(size: Size = FULL) -> list[Any]:
     ]  # fmt: skip
 
 
+USAGE = "usage: python -m benchmarks.bench_team [--quick] [--kills N]"
+
+
 def main(argv: Sequence[str]) -> int:
     if argv[:1] == ["client"]:
         return client(argv[1])
+    unknown = [a for a in argv if a not in ("--quick", "--kills") and not a.isdigit()]
+    if unknown:  # "--help" included: the full run takes half an hour
+        print(USAGE, file=sys.stderr)
+        return 0 if unknown[0] in ("-h", "--help") else 2
     size = QUICK if "--quick" in argv else FULL
     if "--kills" in argv:  # fewer failovers when time is short (each takes a while)
         size = replace(size, kills=int(argv[argv.index("--kills") + 1]))
