@@ -19,6 +19,7 @@ from noc_console.models.actions import QueuedAction
 from noc_console.models.board_row import BoardRow
 from noc_console.models.breach_forecast import BreachForecast
 from noc_console.models.cache.store import Store
+from noc_console.models.errors import StoreError
 from noc_console.models.incident import IncidentKey
 from noc_console.services.board.incident_detail import IncidentDetail, incident_detail
 from noc_console.services.forecast.service import ForecastService
@@ -110,11 +111,18 @@ class BoardFeed:
             return [database]  # nothing else can be read: the last board stays, with this
         if self.shared:  # the service's sources, as it records them in the database
             store = self._store
-            sources = [
-                feed_status(s.connector, self._labels.get(s.connector) or s.connector, s,
-                            store.queued_count(s.connector))
-                for s in sorted(store.sync_states(), key=lambda s: s.connector)
-            ]  # fmt: skip
+            try:
+                sources = [
+                    feed_status(s.connector, self._labels.get(s.connector) or s.connector, s,
+                                store.queued_count(s.connector))
+                    for s in sorted(store.sync_states(), key=lambda s: s.connector)
+                ]  # fmt: skip
+            except StoreError:
+                if self._database is None:
+                    raise
+                # It went away since the desk spool last looked: that says so within
+                # seconds, with since when and what is kept; until then, nothing new.
+                sources = []
             return [database, *sources] if database is not None else sources
         found = [
             feed_status(
