@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication
 
 from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.cache.store import Store
@@ -23,6 +24,7 @@ from noc_console.services.handover.report import HandoverReport, assemble_handov
 from noc_console.services.sync import SyncService
 from noc_console.views.handover.paging import FOOTER_BAND, FOOTER_PT
 from noc_console.views.handover.pdf import MARGINS_MM, write_handover_pdf
+from noc_console.views.theme import apply_theme
 from tests.factories import board_row, incident
 from tests.views.pdf_text import Fragment, fragments
 
@@ -201,3 +203,23 @@ def test_ids_link_to_the_psa_only_over_http_and_escaped(
     else:
         assert not hrefs
         assert "<a " not in page
+
+
+def test_the_paper_does_not_follow_the_screens_font_size(
+    report: HandoverReport, tmp_path: Path, qapp: QApplication
+) -> None:
+    """The app's font is the theme's screen size (Settings); the handover's type is the
+    paper's: the same pages, the same lines where they were, every run inside the page's
+    content box (a larger UI font once drew a line into page 2's top margin)."""
+    html = render_handover_html(report)
+    plain, themed = tmp_path / "plain.pdf", tmp_path / "themed.pdf"
+    write_handover_pdf(html, plain, handover_title(report))
+    before = qapp.font()
+    try:
+        apply_theme(qapp, "dark", point_size=14)
+        write_handover_pdf(html, themed, handover_title(report))
+    finally:
+        qapp.setFont(before)
+        apply_theme(qapp, "dark")
+        qapp.setFont(before)
+    assert body(themed) == body(plain)

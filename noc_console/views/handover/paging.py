@@ -34,6 +34,10 @@ FOOTER_PT = 9
 FOOTER_BAND = 2  # the footer's band, in multiples of its type size
 
 
+#: The body text's size on paper (the app's font size is the screen's, set by the theme).
+BODY_PT = 9.0
+
+
 class PagedDocument:
     """`html` laid out for `device` in a `width` × `height` area (device units), with
     a footer band at the bottom of each page and the page tops chosen as above."""
@@ -42,6 +46,9 @@ class PagedDocument:
         document = QTextDocument()
         document.documentLayout().setPaintDevice(device)
         document.setDocumentMargin(0)
+        body = QFont(document.defaultFont())  # paper's type, not the screen's UI size
+        body.setPointSizeF(BODY_PT)
+        document.setDefaultFont(body)
         document.setHtml(html)
         document.setTextWidth(width)  # one long page: Qt inserts no page gaps
         self.document = document
