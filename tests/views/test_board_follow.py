@@ -78,3 +78,20 @@ def test_changed_incidents_are_read_again_and_a_reload_keeps_the_selection(
     assert {f"Renamed {n}" for n in renamed} <= titles
     assert not resets
     assert window.table.currentIndex().data(ROW_ROLE).key == selected
+
+
+def test_the_queues_and_groups_follow_changes_made_elsewhere(
+    qtbot: QtBot, board: tuple[BoardWindow, BoardController], store: Store
+) -> None:
+    """A team console syncs nothing itself: the changes it follows are its syncs, so
+    what is recounted after a sync (queue counts, groups, a cleared error) follows them."""
+    window, controller = board
+    qtbot.waitUntil(lambda: window.queue_list.count_of("unassigned") == 5, timeout=LIMIT_MS)
+    store.upsert_incidents([incident(3, assignee="Ann Lee", version="2")])
+    with qtbot.waitSignal(controller.synced, timeout=LIMIT_MS):
+        controller.incidents_changed([IncidentKey("test", "T-3")])
+    qtbot.waitUntil(lambda: window.queue_list.count_of("unassigned") == 4, timeout=LIMIT_MS)
+    store.upsert_incidents([incident(4, assignee="Ann Lee", version="2")])
+    with qtbot.waitSignal(controller.synced, timeout=LIMIT_MS):
+        controller.reload()
+    qtbot.waitUntil(lambda: window.queue_list.count_of("unassigned") == 3, timeout=LIMIT_MS)

@@ -54,7 +54,8 @@ class BoardController(QObject):
         changed(frozenset): the keys of the incidents that batch changed (a detail panel
             showing one of them reads it again).
         loaded(): the cached rows are in the model (start-up, before any sync).
-        synced(): a sync finished and its rows are in the model.
+        synced(): a sync finished and its rows are in the model (on a team's shared
+            database: changes followed from it, or a reload — that console's syncs).
         ticked(): once a second (boards move their countdowns, status bars their ages).
         failed(str): background work failed with a message for the user.
         handovers_changed(): another desk stored or acknowledged a handover (team mode).
@@ -196,7 +197,8 @@ class BoardController(QObject):
 
     def incidents_changed(self, keys: Iterable[IncidentKey]) -> None:
         """Read these incidents again (changed elsewhere): coalesced with other changes
-        into one read, as engine events are."""
+        into one read, as engine events are; for what follows syncs, it is one."""
+        self._synced_since_flush = True
         self._on_changes(ChangeSet(upserted=frozenset(keys)))
 
     def reload(self) -> None:
@@ -252,6 +254,7 @@ class BoardController(QObject):
 
     def _reloaded(self, update: BoardUpdate) -> None:
         self._apply(update)
+        self.synced.emit()
         self._reload_done()
 
     def _reload_failed(self, error: BaseException) -> None:
