@@ -2,7 +2,9 @@
 every page as the A4 PDF prints it (`render_handover_images`: no poppler needed).
 
 The demo feed runs November 2026 up to the 28th (synced every two hours, so the cache
-holds the month's history), then the report for Northwind Bank is drawn.
+holds the month's history); a major incident is declared over Northwind Bank's first
+internet circuit P1 and other clients' tickets with that title within 12 hours (two
+client updates, then resolved), and the report for Northwind Bank is drawn.
 
     PYTHONPATH=. .venv/bin/python build_scripts/report_pages.py [OUT_DIR]
 """
@@ -17,6 +19,13 @@ from pathlib import Path
 from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Priority
+from noc_console.models.major_incident import (
+    EventKind,
+    MajorIncident,
+    MajorIncidentChild,
+    MajorIncidentEvent,
+)
 from noc_console.services.metrics.period import Period
 from noc_console.services.metrics.report import build_report
 from noc_console.services.metrics.report_document import logo_data_url, render_report_html
@@ -37,6 +46,24 @@ while clock.now() < end:
     sync.sync_once()
     clock.advance(timedelta(hours=2))
 sync.sync_once()
+northwind = next(c.id for c in store.clients() if c.name == "Northwind Bank")
+rows = store.rows_between(datetime(2026, 11, 1, tzinfo=UTC), end, ("created_at",))
+circuits = [r for r in rows if r.client_id == northwind and r.priority is Priority.P1
+            and r.title.startswith("Internet circuit down")]  # fmt: skip
+lead = min(circuits, key=lambda r: r.created_at)
+others = [r for r in rows if r.client_id != northwind and r.title == lead.title
+          and abs(r.created_at - lead.created_at) < timedelta(hours=12)][:2]  # fmt: skip
+declared = lead.created_at + timedelta(minutes=9)
+record, _ = store.declare_major_incident(MajorIncident(
+    f"Upstream carrier outage: {lead.title}", Priority.P1, "Dana Whitfield",
+    "Sam Okafor", declared, "Dana Whitfield",
+    clients=tuple(dict.fromkeys(r.client_id for r in [lead, *others])),
+    children=tuple(MajorIncidentChild(r.key, r.client_id, r.title) for r in [lead, *others]),
+    detected_at=lead.created_at), [], declared)  # fmt: skip
+for minutes, kind in ((13, EventKind.UPDATE_SENT), (43, EventKind.UPDATE_SENT),
+                      (95, EventKind.RESOLVED)):  # fmt: skip
+    event = MajorIncidentEvent(kind, declared + timedelta(minutes=minutes), "Sam Okafor")
+    store.record_major_incident_event(record.id, event)
 settings = ReportSettings(
     "Example Managed Services Ltd", str(ROOT / "resources/icons/noc-console.png")
 )

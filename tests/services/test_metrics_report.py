@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from noc_console.models.cache.store import Store
-from noc_console.models.incident import Priority, Status
+from noc_console.models.incident import IncidentKey, Priority, Status
+from noc_console.models.major_incident import (
+    EventKind,
+    MajorIncident,
+    MajorIncidentChild,
+    MajorIncidentEvent,
+)
 from noc_console.services.metrics import Period
 from noc_console.services.metrics.report import ReportRefused, build_report
 from noc_console.services.metrics.report_document import (
@@ -50,7 +56,7 @@ def test_the_report_holds_the_months_figures(store: Store) -> None:
     )
 
 
-def test_major_incidents_are_the_months_p1s(store: Store) -> None:
+def test_p1_incidents_are_the_months_p1s(store: Store) -> None:
     fill(store)
     store.upsert_incidents([
         incident(9, client_id="acme", priority=Priority.P1, title="Site down",
@@ -116,7 +122,7 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_made_text(store: Store) -> None:
     rows = csv.DictReader(
         io.StringIO(render_report_csv(build_report(store, "beta", NOVEMBER, NOW)))
     )
-    assert "'=HYPERLINK(1)" in [r["title"] for r in rows if r["section"] == "major"]
+    assert "'=HYPERLINK(1)" in [r["title"] for r in rows if r["section"] == "p1"]
 
 
 def test_a_logo_that_cannot_be_used_is_named(tmp_path: Path) -> None:
@@ -139,8 +145,71 @@ def test_long_lists_are_cut_in_the_document_and_whole_in_the_csv(store: Store) -
     report = build_report(store, "beta", NOVEMBER, NOW)
     assert len(report.majors) == 45
     html = render_report_html(report, ReportSettings())
-    majors = html.split("Major incidents (P1) (45)", 1)[1].split("<h2>", 1)[0]
+    majors = html.split("P1 incidents (45)", 1)[1].split("<h2>", 1)[0]
     assert majors.count("Link down") == 40
     assert "… and 5 more incidents: the CSV report lists them all." in html
     rows = csv.DictReader(io.StringIO(render_report_csv(report)))
-    assert sum(r["section"] == "major" for r in rows) == 45
+    assert sum(r["section"] == "p1" for r in rows) == 45
+
+
+def _declare(store: Store, title: str, children: list[tuple[str, str]], declared: datetime,
+             ) -> MajorIncident:  # fmt: skip
+    """A major incident over the (client, ticket) `children` of source "test"."""
+    record = MajorIncident(
+        title, Priority.P1, "Dana", "Sam", declared, "Dana",
+        clients=tuple(dict.fromkeys(c for c, _ in children)),
+        children=tuple(MajorIncidentChild(IncidentKey("test", n), c, title) for c, n in children),
+        detected_at=declared - timedelta(minutes=12),
+    )  # fmt: skip
+    return store.declare_major_incident(record, [], declared)[0]
+
+
+def _event(store: Store, record: MajorIncident, kind: EventKind, when: datetime) -> None:
+    store.record_major_incident_event(record.id, MajorIncidentEvent(kind, when, "Sam"))
+
+
+def test_the_declared_major_incidents_that_touched_the_client(store: Store) -> None:
+    """Issue 21 meets issue 22: the client hears which major incidents hit it, how soon it
+    was told and how often — from the records, not guessed from P1s."""
+    fill(store)
+    carrier = _declare(store, "Carrier <outage> at Oslo", [("beta", "B1"), ("acme", "A1"),
+                                                         ("acme", "A2")], at(14, 9))  # fmt: skip
+    _event(store, carrier, EventKind.UPDATE_SENT, at(14, 9, 11))
+    _event(store, carrier, EventKind.UPDATE_SENT, at(14, 9, 41))
+    _event(store, carrier, EventKind.RESOLVED, at(14, 11, 48))
+    _declare(store, "Backup platform down", [("beta", "B2")], at(20, 8))  # not acme's
+    last_month = _declare(store, "Last month's", [("acme", "A3")], at(30, 8, month=10))
+    _event(store, last_month, EventKind.RESOLVED, at(30, 10, month=10))
+    october = _declare(store, "Still open from October", [("acme", "A4")], at(31, 22, month=10))
+
+    report = build_report(store, "acme", NOVEMBER, NOW)
+    assert [d.record.title for d in report.declared] == ["Still open from October",
+                                                         "Carrier <outage> at Oslo"]  # fmt: skip
+    oslo = report.declared[1]
+    assert [k.external_id for k in oslo.tickets] == ["A1", "A2"]  # only acme's tickets
+    assert oslo.updates_sent == 2
+    assert oslo.first_update_after == timedelta(minutes=11)
+    assert oslo.lasted == timedelta(hours=3)  # detected 08:48, resolved 11:48
+    assert report.declared[0].record.id == october.id
+    assert report.declared[0].lasted is None
+
+    html = render_report_html(report, ReportSettings())
+    section = html.split("Major incidents (2)", 1)[1].split("<h2>", 1)[0]
+    assert "Carrier &lt;outage&gt; at Oslo" in section
+    assert "<outage>" not in section
+    for cell in (">11m 00s<", ">3h 00m<", ">open<", ">A1, A2<"):
+        assert cell in section
+    assert "B1" not in section
+
+    rows = [r for r in csv.DictReader(io.StringIO(render_report_csv(report)))
+            if r["section"] == "major_incident"]  # fmt: skip
+    assert [(r["label"], r["incident"], r["updates_sent"], r["first_update_minutes"])
+            for r in rows][1] == (carrier.reference, "A1 A2", "2", "11.0")  # fmt: skip
+    assert rows[1]["resolved_utc"] == "2026-11-14T11:48:00Z"
+
+    quiet = render_report_html(build_report(store, "acme", Period.month("2026-09"), NOW),
+                               ReportSettings())  # fmt: skip
+    assert "Major incidents (0)" not in quiet  # a quiet month's report is empty as before
+    beta = render_report_html(build_report(store, "beta", NOVEMBER, NOW), ReportSettings())
+    assert "Major incidents (2)" in beta
+    assert "Backup platform down" in beta

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from noc_console.models.cache.schema import (
@@ -106,6 +106,31 @@ def listing(connection: Connection, open_only: bool, limit: int) -> list[MajorIn
     if open_only:
         query = query.where(_M.state == MajorIncidentState.OPEN.value)
     return _records(connection, list(connection.execute(query)))
+
+
+def active_between(connection: Connection, start: datetime, end: datetime) -> list[MajorIncident]:
+    """Records open at some moment of [start, end): declared before `end` and not
+    resolved before `start`; in the order they were declared."""
+    query = (
+        select(MAJOR_INCIDENTS)
+        .where(_M.declared_at < end)
+        .where((_M.resolved_at.is_(None)) | (_M.resolved_at >= start))
+        .order_by(_M.declared_at, _M.id)
+    )
+    return _records(connection, list(connection.execute(query)))
+
+
+def event_counts(connection: Connection, numbers: Sequence[int], kind: EventKind) -> dict[int, int]:
+    """How many `kind` events each of records `numbers` has (0 is left out)."""
+    if not numbers:
+        return {}
+    query = (
+        select(_E.major_incident_id, func.count())
+        .where(_E.major_incident_id.in_(list(numbers)))
+        .where(_E.kind == kind.value)
+        .group_by(_E.major_incident_id)
+    )
+    return {int(n): int(c) for n, c in connection.execute(query)}
 
 
 def events(connection: Connection, number: int) -> list[MajorIncidentEvent]:

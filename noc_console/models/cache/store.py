@@ -636,6 +636,18 @@ class Store:
         with self._reading() as connection:
             return major_incident_table.get(connection, number)
 
+    def major_incidents_active_between(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[MajorIncident, int]]:
+        """Major incidents open at some moment of [start, end), in the order declared,
+        each with how many client updates it sent (a report's "major incidents")."""
+        with self._reading() as connection:
+            records = major_incident_table.active_between(connection, start, end)
+            sent = major_incident_table.event_counts(
+                connection, [r.id for r in records], EventKind.UPDATE_SENT
+            )
+        return [(r, sent.get(r.id, 0)) for r in records]
+
     def major_incident_events(self, number: int) -> list[MajorIncidentEvent]:
         """The timeline of MI-`number`, oldest first."""
         with self._reading() as connection:

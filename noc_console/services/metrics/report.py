@@ -2,7 +2,8 @@
 
 Assembled from the metrics engine and the store for one client and one period:
 compliance per priority, the breaches with their reasons, MTTA/MTTR, the volume trend
-(opened and resolved per week), major incidents and the top recurring symptoms. An
+(opened and resolved per week), the declared major incidents that touched the client,
+its P1 incidents and the top recurring symptoms. An
 unknown client or a period with no incidents gives a report that says so (`problem`),
 never a crash; a period that has not begun is refused (`ReportRefused`).
 """
@@ -10,12 +11,13 @@ never a crash; a period that has not begun is refused (`ReportRefused`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.clock_text import duration
-from noc_console.models.incident import Client, Priority
+from noc_console.models.incident import Client, IncidentKey, Priority
+from noc_console.models.major_incident import MajorIncident
 from noc_console.models.sla_clock import SlaClock
 from noc_console.models.tally import Grouping
 from noc_console.services.metrics.engine import Step, TrendPoint, measure, total, trend
@@ -38,6 +40,33 @@ class Breach:
 
 
 @dataclass(frozen=True, slots=True)
+class DeclaredMajor:
+    """A declared major incident that touched the client in the period
+    (docs/major-incidents.md): the record, this client's tickets in it, updates sent."""
+
+    record: MajorIncident
+    tickets: tuple[IncidentKey, ...]
+    updates_sent: int
+
+    @property
+    def started_at(self) -> datetime:
+        """When it began for the NOC: the earliest child's creation, else the declaration."""
+        return self.record.detected_at or self.record.declared_at
+
+    @property
+    def first_update_after(self) -> timedelta | None:
+        """From the declaration to the first client update (None: none was sent)."""
+        first = self.record.first_update_at
+        return None if first is None else max(first - self.record.declared_at, timedelta(0))
+
+    @property
+    def lasted(self) -> timedelta | None:
+        """From its start to its resolution (None while open)."""
+        end = self.record.resolved_at
+        return None if end is None else max(end - self.started_at, timedelta(0))
+
+
+@dataclass(frozen=True, slots=True)
 class ClientReport:
     client: Client
     period: Period
@@ -49,6 +78,7 @@ class ClientReport:
     majors: tuple[BoardRow, ...]  # P1 incidents opened in the period
     symptoms: tuple[tuple[str, int, str], ...]  # (symptom, count, latest title)
     problem: str = ""  # why the report is empty, when it is
+    declared: tuple[DeclaredMajor, ...] = ()  # major incidents open at some time in the period
 
     @property
     def title(self) -> str:
@@ -103,7 +133,18 @@ def build_report(store: Store, client_name: str, period: Period, now: datetime) 
             key=lambda r: r.created_at,
         )),
         symptoms=tuple(store.top_symptoms(client.id, period.start, period.end, TOP_SYMPTOMS)),
+        declared=tuple(_declared(store, client.id, period)),
     )  # fmt: skip
+
+
+def _declared(store: Store, client_id: str, period: Period) -> list[DeclaredMajor]:
+    """The major incidents with a ticket of this client, open at some time in the period."""
+    found = []
+    for record, sent in store.major_incidents_active_between(period.start, period.end):
+        tickets = tuple(c.key for c in record.children if c.client_id == client_id)
+        if tickets or client_id in record.clients:
+            found.append(DeclaredMajor(record, tickets, sent))
+    return found
 
 
 def _quiet(m: Measures) -> bool:

@@ -28,12 +28,18 @@ from noc_console.services.metrics.report_settings import ReportSettings
 
 LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 LOGO_MAX_BYTES = 2 * 1024 * 1024
-LISTED = 40  # breaches and major incidents listed in the PDF/HTML; the CSV has them all
+LISTED = 40  # breaches, major and P1 incidents listed in the PDF/HTML; the CSV has them all
 WIDTHS = {  # column widths in per cent of the page, by heading
     "Incident": 11, "Title": 31, "Priority": 7, "Clock": 10, "Due": 13, "Why it was missed": 28,
     "Raised": 14, "Resolved": 14, "Took": 10, "Week": 16, "Opened": 10, "Open at end": 12,
     "Response met": 12, "Resolution met": 12, "Breaches": 10, "MTTA": 10, "MTTR": 10,
+    "Major incident": 26, "Severity": 9, "Started": 13, "First update": 10, "Updates": 8,
+    "Lasted": 8, "Your tickets": 12,
 }  # fmt: skip
+EXPLAINED_MAJORS = (
+    '<p class="muted">First update: from the declaration to the first client update; '
+    "lasted: from the first affected ticket to the resolution.</p>"
+)
 STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #111; }
 h1 { font-size: 15pt; margin: 0; }
@@ -91,6 +97,7 @@ def render_report_html(report: ClientReport, settings: ReportSettings, logo: str
     parts += _priorities(report)
     parts += _volume(report)
     parts += _breach_list(report)
+    parts += _declared(report)
     parts += _majors(report)
     parts += _symptoms(report)
     parts.append(
@@ -166,6 +173,26 @@ def _breach_list(report: ClientReport) -> list[str]:
     return [f"<h2>SLA breaches ({len(rows)})</h2>", body, _more(len(rows), "breaches")]
 
 
+def _declared(report: ClientReport) -> list[str]:
+    """The declared major incidents that touched the client: how fast it heard from us."""
+    rows = []
+    for d in report.declared:
+        r = d.record
+        tickets = ", ".join(k.external_id for k in d.tickets)
+        rows.append((f"{_e(r.reference)} · {_e(_short(r.title))}", r.severity.value,
+                     f"{d.started_at:%d %b %H:%M}", _time(d.first_update_after),
+                     str(d.updates_sent),
+                     f"{r.resolved_at:%d %b %H:%M}" if r.resolved_at else "open",
+                     _time(d.lasted), _e(_short(tickets)) or "—"))  # fmt: skip
+    heads = ("Major incident", "Severity", "Started", "First update", "Updates", "Resolved",
+             "Lasted", "Your tickets")  # fmt: skip
+    body = (_table(heads, rows[:LISTED]) if rows
+            else "<p>No major incident touched your services this month.</p>")  # fmt: skip
+    note = EXPLAINED_MAJORS if rows else ""
+    return [f"<h2>Major incidents ({len(rows)})</h2>", body, note,
+            _more(len(rows), "major incidents")]  # fmt: skip
+
+
 def _majors(report: ClientReport) -> list[str]:
     rows = []
     for r in report.majors:
@@ -174,8 +201,8 @@ def _majors(report: ClientReport) -> list[str]:
         rows.append((_e(r.key.external_id), _e(_short(r.title)), f"{r.created_at:%d %b %H:%M}",
                      f"{stopped:%d %b %H:%M}" if stopped else "—", took))  # fmt: skip
     heads = ("Incident", "Title", "Raised", "Resolved", "Took")
-    body = _table(heads, rows[:LISTED]) if rows else "<p>No P1 (major) incidents this month.</p>"
-    return [f"<h2>Major incidents (P1) ({len(rows)})</h2>", body, _more(len(rows), "incidents")]
+    body = _table(heads, rows[:LISTED]) if rows else "<p>No P1 incidents this month.</p>"
+    return [f"<h2>P1 incidents ({len(rows)})</h2>", body, _more(len(rows), "incidents")]
 
 
 def _more(count: int, what: str) -> str:
@@ -241,12 +268,13 @@ CSV_COLUMNS = (
     "section", "label", "opened", "resolved", "breaches", "response_compliance_pct",
     "resolution_compliance_pct", "compliance_pct", "mtta_minutes", "mttr_minutes",
     "mttr_business_minutes", "open_at_end", "incident", "title", "clock", "due_utc", "reason",
+    "started_utc", "resolved_utc", "first_update_minutes", "updates_sent",
 )  # fmt: skip
 
 
 def render_report_csv(report: ClientReport) -> str:
-    """One table with a `section` column: total, priority, week, breach, major, symptom
-    (and `empty`, with the reason, when the report is empty)."""
+    """One table with a `section` column: total, priority, week, breach, major_incident,
+    p1, symptom (and `empty`, with the reason, when the report is empty)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
@@ -263,8 +291,15 @@ def render_report_csv(report: ClientReport) -> str:
         writer.writerow({"section": "breach", "label": b.row.priority.value,
                          "incident": _cell(b.row.key.external_id), "title": _cell(b.row.title),
                          "clock": b.clock, "due_utc": _iso(b.due), "reason": b.reason})  # fmt: skip
+    for d in report.declared:
+        writer.writerow({"section": "major_incident", "label": d.record.reference,
+                         "incident": _cell(" ".join(k.external_id for k in d.tickets)),
+                         "title": _cell(d.record.title), "started_utc": _iso(d.started_at),
+                         "resolved_utc": _iso(d.record.resolved_at) if d.record.resolved_at
+                         else "", "first_update_minutes": _minutes(d.first_update_after),
+                         "updates_sent": d.updates_sent})  # fmt: skip
     for r in report.majors:
-        writer.writerow({"section": "major", "label": Priority.P1.value,
+        writer.writerow({"section": "p1", "label": Priority.P1.value,
                          "incident": _cell(r.key.external_id), "title": _cell(r.title),
                          "due_utc": _iso(r.created_at)})  # fmt: skip
     for symptom, count, title in report.symptoms:
