@@ -412,3 +412,13 @@ def test_a_board_row_carries_the_category_correlation_compares(store: Store) -> 
     store.upsert_incidents([incident(1, category="Network"), incident(2)])
     categories = {row.key.external_id: row.category for row in store.open_rows()}
     assert categories == {"T-1": "Network", "T-2": ""}
+
+
+def test_a_client_listed_twice_by_its_source_is_stored_once_as_its_last(store: Store) -> None:
+    """A PSA's company list may repeat a company (paging that shifts under an insert): the
+    sync must not stop on the cache's unique key."""
+    store.upsert_clients([Client("acme", "Acme"), Client("beta", "Beta"),
+                          Client("acme", "Acme Ltd", "Gold")])  # fmt: skip
+    assert store.client("acme") == Client("acme", "Acme Ltd", "Gold")
+    store.upsert_clients([Client("beta", "Beta GmbH"), Client("beta", "Beta GmbH")])
+    assert [c.name for c in store.clients()] == ["Acme Ltd", "Beta GmbH"]

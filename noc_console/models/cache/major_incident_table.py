@@ -67,6 +67,29 @@ def add_children(
     return fresh
 
 
+def join(
+    connection: Connection, number: int, children: Sequence[MajorIncidentChild],
+    event: MajorIncidentEvent,
+) -> tuple[MajorIncident, list[MajorIncidentChild]]:  # fmt: skip
+    """Add `children` to open record `number` (those not in it yet), their clients to its
+    affected clients and `event` to its timeline; the record as it is now and the
+    children added. `MajorIncidentError` for an unknown or resolved record."""
+    current = get(connection, number)
+    if current is None:
+        raise MajorIncidentError(f"there is no major incident MI-{number}")
+    if not current.is_open:
+        raise MajorIncidentError(f"{current.reference} was resolved meanwhile: nothing added")
+    fresh = add_children(connection, number, children, event.at)
+    if not fresh:
+        return current, []
+    clients = list(dict.fromkeys((*current.clients, *(c.client_id[:200] for c in fresh))))
+    connection.execute(update(MAJOR_INCIDENTS).where(_M.id == number), {"clients": clients})
+    append_event(connection, number, event)
+    stored = get(connection, number)
+    assert stored is not None
+    return stored, fresh
+
+
 def child_keys(connection: Connection, number: int) -> list[IncidentKey]:
     query = select(_C.source, _C.external_id).where(_C.major_incident_id == number)
     return [IncidentKey(*r) for r in connection.execute(query)]

@@ -63,7 +63,12 @@ from noc_console.models.cache.sql import (
 )
 from noc_console.models.contract import DEFAULT_POLICY, ClientTerms, SlaPolicy
 from noc_console.models.incident import Client, Incident, IncidentKey, Priority, Status, Tier
-from noc_console.models.major_incident import EventKind, MajorIncident, MajorIncidentEvent
+from noc_console.models.major_incident import (
+    EventKind,
+    MajorIncident,
+    MajorIncidentChild,
+    MajorIncidentEvent,
+)
 from noc_console.models.pauses import Pause, reopen_count
 from noc_console.models.sla_clock import DueOrigin
 from noc_console.models.tally import Grouping, Tally
@@ -143,7 +148,9 @@ class Store:
 
     # ------------------------------------------------------------------ incidents
     def upsert_clients(self, clients: Iterable[Client]) -> None:
-        changed = [c for c in clients if self._clients.get(c.id) != c]
+        """Store `clients`; a client listed twice (a source may) is stored as its last."""
+        latest = {c.id: c for c in clients}
+        changed = [c for c in latest.values() if self._clients.get(c.id) != c]
         if not changed:
             return
         with self._writing() as connection:
@@ -626,6 +633,23 @@ class Store:
         with self._writing() as connection:
             record = major_incident_table.append_event(connection, number, event)
             return record, self._enqueue_all(connection, actions, now)
+
+    def join_major_incident(
+        self,
+        number: int,
+        children: Sequence[MajorIncidentChild],
+        event: MajorIncidentEvent,
+        actions: Callable[[MajorIncident, list[MajorIncidentChild]], Sequence[Action]],
+        now: datetime,
+    ) -> tuple[MajorIncident, ChangeSet]:
+        """Add `children` to open MI-`number`, their clients to its affected clients,
+        `event` to its timeline and `actions(record, added)` — the notes and links of the
+        children really added (one added by another desk meanwhile gets nothing twice) —
+        to the outbox, in one transaction. `MajorIncidentError` for an unknown or
+        resolved record (nothing is written)."""
+        with self._writing() as connection:
+            stored, added = major_incident_table.join(connection, number, children, event)
+            return stored, self._enqueue_all(connection, actions(stored, added), now)
 
     def major_incidents(self, open_only: bool = True, limit: int = 200) -> list[MajorIncident]:
         """Major incidents, the newest declared first (only the open ones, by default)."""
