@@ -88,6 +88,7 @@ from noc_console.views.handover.window import HandoverWindow
 from noc_console.views.major_incident.banner import MajorIncidentBanner
 from noc_console.views.major_incident.comms_actions import CommsActions
 from noc_console.views.major_incident.declare_dialog import DeclareDialog
+from noc_console.views.major_incident.join_actions import JoinActions
 from noc_console.views.theme import tokens
 from noc_console.views.worker import Op
 
@@ -368,6 +369,13 @@ class BoardWindow(QMainWindow):
         action.triggered.connect(self.declare_major_incident)
         self.incident_menu = self.menuBar().addMenu("&Incident")
         self.incident_menu.addAction(action)
+        self.join_actions = JoinActions(desk, self.me, self.table, self.incident_menu,
+                                        self.triage.selected, self._live.rows,
+                                        self._controller.run_in_background,
+                                        self.triage.open_dialog)  # fmt: skip
+        self.join_actions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.join_actions.changed.connect(self._controller.refresh_rows)
+        self.join_actions.changed.connect(lambda _c: self.refresh_major_incidents())
         self._controller.ticked.connect(self.mi_banner.tick)
         self._mi_timer = QTimer(self)
         self._mi_timer.setInterval(MAJOR_INCIDENT_REFRESH_MS)

@@ -1,0 +1,89 @@
+"""Ctrl+M on the board: the late client's ticket joins the major incident already
+declared, by keyboard, and each mistake is said in the dialog or the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from noc_console.models.actions import ActionKind
+from noc_console.models.cache.store import Store
+from noc_console.models.clock import ManualClock
+from noc_console.models.incident import Priority
+from noc_console.models.major_incident import DEFAULT_CADENCE, EventKind
+from noc_console.services.identity import Identity
+from noc_console.services.major_incident.declare import Declaration
+from noc_console.services.major_incident.desk import MajorIncidentDesk
+from noc_console.views.main_window import BoardWindow
+from tests.views.test_triage import current, demo_board, press, started
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store: Store, clock: ManualClock) -> Iterator[BoardWindow]:
+    board = demo_board(qtbot, store, clock)
+    board.attach_major_incidents(MajorIncidentDesk(store, DEFAULT_CADENCE, clock))
+    yield from started(qtbot, board)
+
+
+def test_ctrl_m_adds_the_current_row_to_the_open_major_incident(
+    window: BoardWindow, store: Store, qtbot: QtBot
+) -> None:
+    press(qtbot, window, "j")
+    first = current(window)
+    declaration = Declaration("Carrier outage", Priority.P1, "Dana", "Sam", (first,))
+    record, _ = window.major_incidents.declare(declaration, Identity("Dana"))
+    press(qtbot, window, "j")
+    late = current(window)
+    assert late.key != first.key
+    notes = len(store.outbox())
+
+    qtbot.keyClick(window.table, Qt.Key.Key_M, CTRL)
+    qtbot.waitUntil(lambda: window.join_actions.dialog is not None, timeout=5000)
+    dialog = window.join_actions.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    assert dialog.current_record() == record  # the only open one is chosen
+    assert dialog.row_list.count() == 1
+    assert dialog.row_list.item(0).text().startswith(f"{late.key} · ")
+    qtbot.keyClick(dialog.record, Qt.Key.Key_Return, CTRL)
+
+    qtbot.waitUntil(lambda: len(store.outbox()) == notes + 1, timeout=5000)
+    stored = store.major_incident(record.id)
+    assert stored is not None
+    assert stored.child_keys == (first.key, late.key)
+    assert late.client_id in stored.clients
+    (note,) = [q.action for q in store.outbox()[notes:]]
+    assert (note.key, note.kind) == (late.key, ActionKind.NOTE)
+    assert record.reference in str(note.payload["text"])
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    said = window.statusBar().currentMessage()
+    assert f"{record.reference}: 1 incident added — 2 incidents of" in said
+    kinds = [e.kind for e in store.major_incident_events(record.id)]
+    assert kinds == [EventKind.DECLARED, EventKind.CHILD_ADDED]
+
+    qtbot.keyClick(window.table, Qt.Key.Key_M, CTRL)  # the same row again
+    qtbot.waitUntil(lambda: window.join_actions.dialog is not dialog, timeout=5000)
+    again = window.join_actions.dialog
+    assert again is not None
+    qtbot.keyClick(again.record, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: again.problem.text() != "", timeout=5000)
+    assert again.problem.text() == f"not added: already in {record.reference}: nothing to add"
+    assert again.isVisible()
+    assert len(store.outbox()) == notes + 1
+
+
+def test_ctrl_m_without_an_open_major_incident_says_declare_one(
+    window: BoardWindow, qtbot: QtBot
+) -> None:
+    press(qtbot, window, "j")
+    qtbot.keyClick(window.table, Qt.Key.Key_M, CTRL)
+    qtbot.waitUntil(
+        lambda: "no open major incident: declare one with M" in window.statusBar().currentMessage(),
+        timeout=5000,
+    )
+    assert window.join_actions.dialog is None
