@@ -401,8 +401,23 @@ def test_links_connectwise_refuses_fail_in_one_line_naming_the_tickets(
     assert report.failed == 1
     (failed,) = store.outbox(key=IncidentKey("cw", str(child)))
     assert failed.state is ActionState.FAILED
+    assert failed.last_error is not None
     assert "\n" not in failed.last_error
     assert "999999" in failed.last_error
+
+
+def test_an_answer_that_did_not_bundle_is_a_failed_link(cw: FakeConnectWise) -> None:
+    lead, child = (cw.add_ticket(f"Internet down {n}")["id"] for n in range(2))
+    path = f"/{cw.codebase}apis/3.0/service/tickets/{lead}/attachChildren"
+    cw.inject("200", path, body={"success": False, "message": "Bundling is\nnot allowed"})
+    with pytest.raises(ActionRejected, match=rf"under ticket {lead} \(HTTP 200\): Bundling is "
+                                             r"not allowed$"):  # fmt: skip
+        connector(cw).apply(link(child, lead), retry=False)
+    cw.inject("200", path, body={"success": True})  # said yes, did nothing
+    said_yes = rf"accepted bundling ticket {child} under ticket {lead}, but the ticket's parent"
+    with pytest.raises(ActionRejected, match=said_yes + " is None$"):
+        connector(cw).apply(link(child, lead), retry=False)
+    assert cw.children_of(lead) == []
 
 
 @pytest.mark.parametrize(

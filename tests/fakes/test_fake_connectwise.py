@@ -302,7 +302,7 @@ def test_closing_the_parent_closes_its_children(
     child = cw.add_ticket("No internet", board=2, status=21)["id"]
     bystander = cw.add_ticket("Printer jam", board=1, status=11)["id"]
     assert attach(cw, http, parent, child).status_code == 200
-    close = [{"op": "replace", "path": "status", "value": {"id": 15}}]
+    close: list[dict[str, Any]] = [{"op": "replace", "path": "status", "value": {"id": 15}}]
     assert http.patch(f"{cw.api_url}/service/tickets/{parent}", json=close).status_code == 200
     closed = cw.tickets[child]
     assert (closed["closedFlag"], closed["status"]["name"]) == (True, "Resolved")  # its board's

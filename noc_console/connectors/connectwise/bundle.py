@@ -66,14 +66,11 @@ def reason(http: ConnectWiseHttp, response: requests.Response, answer: Any) -> s
     top-level message is often only "… object is invalid")."""
     body = answer if answer is not None else _json(response)
     said: list[str] = []
-    if isinstance(body, dict):
-        errors = body.get("errors") if isinstance(body.get("errors"), list) else []
-        for item in [body, *errors]:
-            text = (
-                " ".join(str(item.get("message") or "").split()) if isinstance(item, dict) else ""
-            )
-            if text and text not in said:
-                said.append(text)
+    errors = body.get("errors") if isinstance(body, dict) else None
+    for item in [body, *(errors if isinstance(errors, list) else [])]:
+        text = " ".join(str(item.get("message") or "").split()) if isinstance(item, dict) else ""
+        if text and text not in said:
+            said.append(text)
     return http.redact("; ".join(said))[:300] or "no reason given"
 
 
