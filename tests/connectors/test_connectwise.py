@@ -36,6 +36,11 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
 from noc_console.models.major_incident import DEFAULT_CADENCE
 from noc_console.services.identity import Identity
+from noc_console.services.major_incident.close_out import (
+    ChildOutcome,
+    close_out,
+    close_out_outcomes,
+)
 from noc_console.services.major_incident.declare import Declaration
 from noc_console.services.major_incident.desk import MajorIncidentDesk, linking_sources
 from noc_console.services.outbox import OutboxService
@@ -434,7 +439,7 @@ def test_untrusted_lead_ids_never_reach_a_url(cw: FakeConnectWise, lead: list[An
     assert cw.writes == []
 
 
-def test_a_declared_major_incident_bundles_its_connectwise_tickets_under_the_lead(
+def test_a_declared_major_incident_bundles_its_connectwise_tickets_and_closes_them_out(
     cw: FakeConnectWise, store: Store, clock: ManualClock
 ) -> None:
     tickets = [cw.add_ticket(f"Internet down at Oslo {n}", company=250 + n)["id"]
@@ -451,6 +456,17 @@ def test_a_declared_major_incident_bundles_its_connectwise_tickets_under_the_lea
     assert cw.children_of(lead) == others
     assert all(len(cw.notes[t]) == 1 for t in tickets)
     assert f"Major incident {record.reference}" in cw.notes[lead][0]["text"]
+    # close-out: the lead's resolve closes its children in ConnectWise before theirs land
+    close_out(store, record, "Carrier replaced the line card", True, Identity("Dana"),
+              clock.now())  # fmt: skip
+    deliver(cw, store, clock)
+    assert [p for m, p, _ in cw.writes if m == "PATCH"] == [  # the children were closed by it
+        f"/{cw.codebase}apis/3.0/service/tickets/{lead}"
+    ]
+    outcomes = {r.key.external_id: r.outcome for r in close_out_outcomes(store, record)}
+    assert outcomes == {str(t): ChildOutcome.RESOLVED for t in tickets}
+    assert all(cw.tickets[t]["status"]["name"] == "Resolved" for t in tickets)
+    assert all([n["resolutionFlag"] for n in cw.notes[t]] == [False, True] for t in tickets)
 
 
 # ------------------------------------------------------------------ bad input
