@@ -18,6 +18,7 @@ from noc_console.connectors.connectwise.connector import (
     ConnectWiseConnector,
     CwOptions,
 )
+from noc_console.connectors.connectwise.declaration import CwSettings
 from noc_console.connectors.connectwise.probe import probe_connectwise
 from noc_console.connectors.connectwise.session import ConnectWiseHttp
 from noc_console.connectors.errors import (
@@ -33,7 +34,17 @@ from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority, Status, Tier
+from noc_console.models.major_incident import DEFAULT_CADENCE
+from noc_console.services.identity import Identity
+from noc_console.services.major_incident.close_out import (
+    ChildOutcome,
+    close_out,
+    close_out_outcomes,
+)
+from noc_console.services.major_incident.declare import Declaration
+from noc_console.services.major_incident.desk import MajorIncidentDesk, linking_sources
 from noc_console.services.outbox import OutboxService
+from noc_console.services.sources.config import ConnectorConfig
 from noc_console.services.sync import SyncService
 from tests.fakes.fake_connectwise import FakeConnectWise
 from tests.fakes.http_fake import running
@@ -341,6 +352,121 @@ def test_an_action_on_a_deleted_ticket_is_not_found(cw: FakeConnectWise) -> None
     with pytest.raises(NotFound):
         connector(cw).apply(Action(IncidentKey("cw", str(ticket["id"])), ActionKind.ACKNOWLEDGE),
                             retry=False)  # fmt: skip
+
+
+# ------------------------------------------------------------------ major incidents: bundling
+def link(child: int, *lead: Any) -> Action:
+    payload = {"refers_to": [str(i) for i in lead], "reference": "MI-7"}
+    return Action(IncidentKey("cw", str(child)), ActionKind.LINK, payload)
+
+
+def test_a_major_incident_link_bundles_the_child_under_the_lead_once(
+    cw: FakeConnectWise,
+) -> None:
+    lead, child = (cw.add_ticket(f"Internet down at Oslo {n}")["id"] for n in range(2))
+    source = connector(cw)
+    version = source.apply(link(child, lead), retry=False)
+    assert cw.children_of(lead) == [child]
+    assert cw.tickets[lead]["hasChildTicket"] is True
+    assert [(m, p.rsplit("/", 2)[-2:]) for m, p, _ in cw.writes] == [
+        ("POST", [str(lead), "attachChildren"])
+    ]
+    assert cw.writes[0][2] == {"childTicketIds": [child]}
+    cw.advance(60)
+    for retry in (True, False):  # after a crash mid-request, or sent twice: read, not written
+        assert source.apply(link(child, lead), retry=retry) == version
+    assert len(cw.writes) == 1
+    assert cw.children_of(lead) == [child]
+
+
+def test_links_connectwise_refuses_fail_in_one_line_naming_the_tickets(
+    cw: FakeConnectWise, store: Store, clock: ManualClock
+) -> None:
+    lead, child, other, nested = (cw.add_ticket(f"Internet down {n}")["id"] for n in range(4))
+    connector(cw).apply(link(nested, other), retry=False)  # bundled elsewhere meanwhile
+    refused = [
+        (link(child, 999999),
+         rf"^cw: ConnectWise has no ticket 999999 to bundle ticket {child} under"),
+        (link(child, child),
+         rf"^cw: ConnectWise refused to bundle ticket {child} under ticket {child} "
+         rf"\(HTTP 400\): Ticket {child} cannot be its own parent$"),
+        (link(child, nested),
+         rf"^cw: ConnectWise refused to bundle ticket {child} under ticket {nested} "
+         rf"\(HTTP 400\): Ticket {nested} is a child of ticket {other} and cannot be a parent$"),
+        (link(nested, lead),
+         rf"^cw: ticket {nested} is already a child of ticket {other} in ConnectWise: not "
+         rf"moved under ticket {lead} \(MI-7\)"),
+    ]  # fmt: skip
+    for action, message in refused:
+        with pytest.raises(ActionRejected, match=message):
+            connector(cw).apply(action, retry=False)
+    assert cw.children_of(lead) == []
+    assert cw.children_of(other) == [nested]
+    report = deliver(cw, store, clock, link(child, 999999))  # through the outbox
+    assert report.failed == 1
+    (failed,) = store.outbox(key=IncidentKey("cw", str(child)))
+    assert failed.state is ActionState.FAILED
+    assert failed.last_error is not None
+    assert "\n" not in failed.last_error
+    assert "999999" in failed.last_error
+
+
+def test_an_answer_that_did_not_bundle_is_a_failed_link(cw: FakeConnectWise) -> None:
+    lead, child = (cw.add_ticket(f"Internet down {n}")["id"] for n in range(2))
+    path = f"/{cw.codebase}apis/3.0/service/tickets/{lead}/attachChildren"
+    cw.inject("200", path, body={"success": False, "message": "Bundling is\nnot allowed"})
+    with pytest.raises(ActionRejected, match=rf"under ticket {lead} \(HTTP 200\): Bundling is "
+                                             r"not allowed$"):  # fmt: skip
+        connector(cw).apply(link(child, lead), retry=False)
+    cw.inject("200", path, body={"success": True})  # said yes, did nothing
+    said_yes = rf"accepted bundling ticket {child} under ticket {lead}, but the ticket's parent"
+    with pytest.raises(ActionRejected, match=said_yes + " is None$"):
+        connector(cw).apply(link(child, lead), retry=False)
+    assert cw.children_of(lead) == []
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [["1001 or 1=1"], ["../../system/members"], ["１２"], [], ["1001", "1002"], [None]],
+)
+def test_untrusted_lead_ids_never_reach_a_url(cw: FakeConnectWise, lead: list[Any]) -> None:
+    child = cw.add_ticket("Internet down")["id"]
+    before = cw.requests
+    action = Action(IncidentKey("cw", str(child)), ActionKind.LINK, {"refers_to": lead})
+    with pytest.raises(ActionRejected, match=rf"^cw: cannot bundle ticket {child} under "):
+        connector(cw).apply(action, retry=False)
+    assert cw.requests == before  # refused before anything was sent
+    assert cw.writes == []
+
+
+def test_a_declared_major_incident_bundles_its_connectwise_tickets_and_closes_them_out(
+    cw: FakeConnectWise, store: Store, clock: ManualClock
+) -> None:
+    tickets = [cw.add_ticket(f"Internet down at Oslo {n}", company=250 + n)["id"]
+               for n in range(3)]  # fmt: skip
+    synced(cw, store, clock)
+    config = ConnectorConfig(name="cw", type="connectwise", settings=CwSettings(cw.url))
+    desk = MajorIncidentDesk(store, DEFAULT_CADENCE, clock, linking_sources([config]))
+    rows = sorted(store.open_rows(), key=lambda r: int(r.key.external_id))
+    declaration = Declaration("Carrier outage Oslo", Priority.P1, "Dana", "Sam", tuple(rows))
+    record, _ = desk.declare(declaration, Identity("Dana"))
+    report = deliver(cw, store, clock)
+    assert report.delivered == 5  # three notes, two links
+    lead, *others = tickets
+    assert cw.children_of(lead) == others
+    assert all(len(cw.notes[t]) == 1 for t in tickets)
+    assert f"Major incident {record.reference}" in cw.notes[lead][0]["text"]
+    # close-out: the lead's resolve closes its children in ConnectWise before theirs land
+    close_out(store, record, "Carrier replaced the line card", True, Identity("Dana"),
+              clock.now())  # fmt: skip
+    deliver(cw, store, clock)
+    assert [p for m, p, _ in cw.writes if m == "PATCH"] == [  # the children were closed by it
+        f"/{cw.codebase}apis/3.0/service/tickets/{lead}"
+    ]
+    outcomes = {r.key.external_id: r.outcome for r in close_out_outcomes(store, record)}
+    assert outcomes == {str(t): ChildOutcome.RESOLVED for t in tickets}
+    assert all(cw.tickets[t]["status"]["name"] == "Resolved" for t in tickets)
+    assert all([n["resolutionFlag"] for n in cw.notes[t]] == [False, True] for t in tickets)
 
 
 # ------------------------------------------------------------------ bad input

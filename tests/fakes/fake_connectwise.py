@@ -23,6 +23,17 @@ Imitates (sources below; ✅ vendor text, 🔧 a client that talks to the real A
   (`status`, not `/status`), reference values `{"id": N}` 🔧; `POST
   /service/tickets/{id}/notes` → 201 with the note ✅🔧. Every write bumps
   `_info.lastUpdated` and is kept in `writes`. No ETag / If-Match (none found) ❓.
+- Bundling (parent/child): `POST /service/tickets/{parentId}/attachChildren` with
+  `{"childTicketIds": [N, …]}` → 200 `SuccessResponse` `{"success": true}` 🔧 (the
+  OpenAPI-generated pyconnectwise-psa `TicketsApi` / `TicketBundle`; ConnectWiseManageAPI
+  `New-CWMTicketChild -OperationType Bundle`). Each child's `parentTicketId` is set and
+  the parent's `hasChildTicket` becomes true 🔧⚠️; closing the parent closes its children
+  ⚠️ (ConnectWiseManageAPI 0.5.0 help: "closed when the parent is closed"; which closed
+  status a child gets is not said ❓ — here its board's first closed status). Refused
+  with 400: a parent that is itself a child ⚠️ (same help text); a child that is the
+  parent, is not a ticket, or already has another parent ❓ (no vendor text found; a
+  client that reads first never asks). Merge (`…/merge`) is not served: it closes the
+  merged tickets.
 - Errors `{"code", "message", "errors": [{"code", "message", "resource", "field"}]}` 🔧;
   429 with numeric `Retry-After` ✅ (the numeric limit is unpublished, so only injected).
 
@@ -128,7 +139,7 @@ class FakeConnectWise(HttpFake):
                 "priority": self._ref(self.priorities[priority]),
                 "severity": "Medium", "impact": "Medium", "closedFlag": False,
                 "sla": {"id": 1, "name": "Standard SLA"}, "respondMinutes": 0,
-                "resolveMinutes": 0, "isInSla": True,
+                "resolveMinutes": 0, "isInSla": True, "hasChildTicket": False,
                 "_info": {"dateEntered": cw_time(entered), "enteredBy": "nocbot",
                           "lastUpdated": cw_time(updated or entered), "updatedBy": "nocbot"},
             }  # fmt: skip
@@ -148,6 +159,7 @@ class FakeConnectWise(HttpFake):
                 ticket[name] = self._ref(table[value]) if table is not None else value
             self._close_if_closed(ticket)
             self._touch(ticket)
+            self._close_children(ticket)
             return ticket
 
     def delete_ticket(self, ticket_id: int) -> None:
@@ -266,6 +278,8 @@ class FakeConnectWise(HttpFake):
             return Reply(200, self.notes.get(ticket["id"], []))
         if resource[3:] == ["notes"] and method == "POST":
             return self._note(request, ticket)
+        if resource[3:] == ["attachChildren"] and method == "POST":
+            return self._attach_children(request, ticket)
         return error(405, "MethodNotAllowed", f"{method} {path}")
 
     def _filtered(self, request: Request, rows: list[dict[str, Any]]) -> list[Any] | Reply:
@@ -339,6 +353,7 @@ class FakeConnectWise(HttpFake):
         ticket.update(changed)
         self._close_if_closed(ticket)
         self._touch(ticket)
+        self._close_children(ticket)
         self.writes.append(("PATCH", request.path, body))
         return Reply(200, ticket)
 
@@ -382,6 +397,37 @@ class FakeConnectWise(HttpFake):
         self.writes.append(("POST", request.path, body))
         return Reply(201, note)
 
+    def _attach_children(self, request: Request, parent: dict[str, Any]) -> Reply:
+        body = request.json()
+        ids = body.get("childTicketIds") if isinstance(body, dict) else None
+        if not isinstance(ids, list) or not ids or not all(type(i) is int for i in ids):
+            return _bundle_error("childTicketIds must be a list of ticket ids", "childTicketIds")
+        if "parentTicketId" in parent:
+            return _bundle_error(f"Ticket {parent['id']} is a child of ticket "
+                                 f"{parent['parentTicketId']} and cannot be a parent",
+                                 "parentTicketId")  # fmt: skip
+        for child_id in ids:
+            child = self.tickets.get(child_id)
+            if child is None:
+                return _bundle_error(f"Ticket {child_id} was not found", "childTicketIds")
+            if child_id == parent["id"]:
+                return _bundle_error(f"Ticket {child_id} cannot be its own parent",
+                                     "childTicketIds")  # fmt: skip
+            if child.get("parentTicketId") not in (None, parent["id"]):
+                return _bundle_error(f"Ticket {child_id} is already a child of ticket "
+                                     f"{child['parentTicketId']}", "childTicketIds")  # fmt: skip
+        for child_id in ids:
+            self.tickets[child_id]["parentTicketId"] = parent["id"]
+            self._touch(self.tickets[child_id])
+        parent["hasChildTicket"] = True
+        self._touch(parent)
+        self.writes.append(("POST", request.path, body))
+        return Reply(200, {"success": True})
+
+    def children_of(self, parent_id: int) -> list[int]:
+        """The ids of the tickets bundled under `parent_id` (for tests)."""
+        return sorted(i for i, t in self.tickets.items() if t.get("parentTicketId") == parent_id)
+
     # ------------------------------------------------------------ helpers
     def _table(self, name: str) -> Table | None:
         return {"status": self.statuses, "priority": self.priorities, "owner": self.members,
@@ -400,9 +446,30 @@ class FakeConnectWise(HttpFake):
         else:
             ticket.pop("closedDate", None)
 
+    def _close_children(self, parent: dict[str, Any]) -> None:
+        """A closed parent closes its open children, each with its own board's first
+        closed status (the status is not documented ❓)."""
+        if not parent["closedFlag"] or not parent.get("hasChildTicket"):
+            return
+        for child in self.tickets.values():
+            if child.get("parentTicketId") == parent["id"] and not child["closedFlag"]:
+                board = child["board"]["id"]
+                closed = min((s for s in self.statuses.values()
+                              if s["board"]["id"] == board and s["closedStatus"]),
+                             key=lambda s: s["sortOrder"])  # fmt: skip
+                child["status"] = self._ref(closed)
+                self._close_if_closed(child)
+                self._touch(child)
+
     def _touch(self, ticket: dict[str, Any]) -> None:
         ticket["_info"] = {**ticket["_info"], "lastUpdated": cw_time(self.now),
                            "updatedBy": "api"}  # fmt: skip
+
+
+def _bundle_error(message: str, field: str) -> Reply:
+    return error(400, "InvalidObject", message,
+                 {"code": "InvalidValue", "message": message, "resource": "ticket",
+                  "field": field})  # fmt: skip
 
 
 def _order(text: str) -> list[tuple[str, bool]]:

@@ -245,3 +245,65 @@ def test_a_tenant_board_has_its_own_status_ids(cw: FakeConnectWise, http: reques
     assert cw.status_id(board["id"], "New") not in (cw.status_id(1, "New"), cw.status_id(2, "New"))
     ticket = cw.add_ticket(board=board["id"], status=cw.status_id(board["id"], "Fixed"))
     assert ticket["closedFlag"] is True
+
+
+# ------------------------------------------------------------------ bundling (parent/child)
+def attach(cw: FakeConnectWise, http: requests.Session, parent: int, *children: Any
+           ) -> requests.Response:  # fmt: skip
+    url = f"{cw.api_url}/service/tickets/{parent}/attachChildren"
+    return http.post(url, json={"childTicketIds": list(children)})
+
+
+def test_attach_children_bundles_them_under_the_parent(
+    cw: FakeConnectWise, http: requests.Session
+) -> None:
+    parent, a, b = (cw.add_ticket(f"Internet down {n}")["id"] for n in range(3))
+    cw.advance(30)
+    response = attach(cw, http, parent, a, b)
+    assert response.status_code == 200
+    assert response.json() == {"success": True}
+    assert cw.children_of(parent) == [a, b]
+    assert http.get(f"{cw.api_url}/service/tickets/{a}").json()["parentTicketId"] == parent
+    shown = http.get(f"{cw.api_url}/service/tickets/{parent}").json()
+    assert shown["hasChildTicket"] is True
+    assert "parentTicketId" not in shown
+    assert shown["_info"]["lastUpdated"] == cw_time(cw.now)
+    assert attach(cw, http, parent, a).status_code == 200  # again: still its child
+    assert cw.children_of(parent) == [a, b]
+
+
+def test_what_connectwise_refuses_to_bundle_is_a_400_naming_the_ticket(
+    cw: FakeConnectWise, http: requests.Session
+) -> None:
+    parent, child, other = (cw.add_ticket(f"Internet down {n}")["id"] for n in range(3))
+    assert attach(cw, http, parent, child).status_code == 200
+    refusals = {
+        (parent, parent): f"Ticket {parent} cannot be its own parent",
+        (parent, 999999): "Ticket 999999 was not found",
+        (other, child): f"Ticket {child} is already a child of ticket {parent}",
+        (child, other): f"Ticket {child} is a child of ticket {parent} and cannot be a parent",
+    }
+    for (to, what), message in refusals.items():
+        response = attach(cw, http, to, what)
+        assert response.status_code == 400, (to, what)
+        assert response.json()["errors"][0]["message"] == message
+    assert attach(cw, http, 999999, child).status_code == 404  # no such parent
+    bad = http.post(f"{cw.api_url}/service/tickets/{parent}/attachChildren", json={"ids": [1]})
+    assert bad.status_code == 400
+    assert cw.children_of(parent) == [child]
+    assert cw.children_of(other) == []
+    assert cw.children_of(child) == []
+
+
+def test_closing_the_parent_closes_its_children(
+    cw: FakeConnectWise, http: requests.Session
+) -> None:
+    parent = cw.add_ticket("Carrier outage", board=1, status=11)["id"]
+    child = cw.add_ticket("No internet", board=2, status=21)["id"]
+    bystander = cw.add_ticket("Printer jam", board=1, status=11)["id"]
+    assert attach(cw, http, parent, child).status_code == 200
+    close: list[dict[str, Any]] = [{"op": "replace", "path": "status", "value": {"id": 15}}]
+    assert http.patch(f"{cw.api_url}/service/tickets/{parent}", json=close).status_code == 200
+    closed = cw.tickets[child]
+    assert (closed["closedFlag"], closed["status"]["name"]) == (True, "Resolved")  # its board's
+    assert cw.tickets[bystander]["closedFlag"] is False

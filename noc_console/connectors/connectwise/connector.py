@@ -15,7 +15,8 @@ that landed), `PATCH` a JSON-Patch array of references by id (status ids belong 
 the ticket's board: looked up by name on that board), and check the answer. Of
 several names mapped to one value, the configured ones are tried first. Notes
 are `POST …/notes` with ConnectWise's note-type flags and a short reference to the
-action's idempotency key, which a retry looks for before posting again.
+action's idempotency key, which a retry looks for before posting again. A major
+incident's link bundles the child under the lead ticket (`bundle.py`), read first.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from noc_console.connectors.base import NamedSource, Page
+from noc_console.connectors.connectwise import bundle
 from noc_console.connectors.connectwise.catalog import CwCatalog
 from noc_console.connectors.connectwise.records import CwRecords, ref_name, ticket_values
 from noc_console.connectors.connectwise.session import MAX_PAGE_SIZE, ConnectWiseHttp
@@ -138,6 +140,8 @@ class ConnectWiseConnector(NamedSource):
             self._note(ticket_id, action, str(action.payload.get("text", "")), retry,
                        internal=internal)  # fmt: skip
             return version_of(*_stamped(self._read(ticket_id)))
+        if action.kind is ActionKind.LINK:
+            return self._link(ticket_id, action)
         ticket = self._read(ticket_id)
         current = ticket_values(ticket, self.options.mapping, strict=False)
         try:
@@ -156,6 +160,19 @@ class ConnectWiseConnector(NamedSource):
         if action.kind is ActionKind.RESOLVE and action.payload.get("text"):
             self._note(ticket_id, action, str(action.payload["text"]), retry, resolution=True)
             ticket = self._read(ticket_id)
+        return version_of(*_stamped(ticket))
+
+    def _link(self, ticket_id: str, action: Action) -> str:
+        """Bundle this ticket under the major incident's lead ticket, and check it is."""
+        lead = bundle.lead_of(self._name, ticket_id, action.payload.get("refers_to"))
+        reference = str(action.payload.get("reference") or "the major incident")
+        ticket = self._read(ticket_id)
+        if bundle.attach(self.http, ticket, lead, reference):
+            ticket = self._read(ticket_id)
+            if ticket.get("parentTicketId") != lead:
+                raise ActionRejected(f"{self._name}: ConnectWise accepted bundling ticket "
+                                     f"{ticket_id} under ticket {lead}, but the ticket's "
+                                     f"parent is {ticket.get('parentTicketId')}")  # fmt: skip
         return version_of(*_stamped(ticket))
 
     def _patch_for(self, action: Action, ticket: dict[str, Any]

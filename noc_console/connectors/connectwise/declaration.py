@@ -37,4 +37,5 @@ CONNECTWISE = ConnectorType(
     max_page_size=1000,
     default_mapping=Lazy("noc_console.connectors.connectwise.connector", "DEFAULT_MAPPING"),
     probe=Lazy("noc_console.connectors.connectwise.probe", "probe_connectwise"),
+    links_tickets=True,  # a major incident's children bundled under the lead (bundle.py)
 )  # fmt: skip
