@@ -413,19 +413,43 @@ def test_a_major_incident_link_makes_the_child_an_incident_of_the_lead_problem(
 @pytest.mark.parametrize(
     ("setup", "refers_to", "message"),
     [
-        ({"lead": 5}, None, r"^autotask: ticket \d+ not linked to \d+: \d+ is an Alert ticket, "
-                            r"and Autotask links incidents to a Problem ticket only"),
-        ({"child": 5}, None, r"^autotask: ticket \d+ not linked to \d+: it is an Alert ticket, "
-                             r"and only an Incident ticket can have a problem ticket"),
+        (
+            {"lead": 5},
+            None,
+            r"^autotask: ticket \d+ not linked to \d+: \d+ is an Alert ticket, "
+            r"and Autotask links incidents to a Problem ticket only",
+        ),
+        (
+            {"child": 5},
+            None,
+            r"^autotask: ticket \d+ not linked to \d+: it is an Alert ticket, "
+            r"and only an Incident ticket can have a problem ticket",
+        ),
         ({"child": 1}, None, r"it is a Service Request ticket"),
-        ({"elsewhere": True}, None, r"^autotask: ticket \d+ not linked to \d+: it is an incident "
-                                    r"of problem ticket \d+ already"),
-        ({"deleted": True}, None, r"^autotask: ticket \d+ not linked to \d+: Autotask has no "
-                                  r"ticket \d+"),
-        ({}, ["7001/../Companies"], r"^autotask: ticket \d+ not linked: '7001/\.\./Companies' is "
-                                   r"not an Autotask ticket id$"),
-        ({}, ["7001", "7002"], r"not linked: Autotask gives a ticket one problem ticket, "
-                               r"not 2$"),
+        (
+            {"elsewhere": True},
+            None,
+            r"^autotask: ticket \d+ not linked to \d+: it is an incident "
+            r"of problem ticket \d+ already",
+        ),
+        (
+            {"deleted": True},
+            None,
+            r"^autotask: ticket \d+ not linked to \d+: Autotask has no "
+            r"ticket \d+",
+        ),
+        (
+            {},
+            ["7001/../Companies"],
+            r"^autotask: ticket \d+ not linked: '7001/\.\./Companies' is "
+            r"not an Autotask ticket id$",
+        ),
+        (
+            {},
+            ["7001", "7002"],
+            r"not linked: Autotask gives a ticket one problem ticket, "
+            r"not 2$",
+        ),
         ({}, [], r"not linked: Autotask gives a ticket one problem ticket, not 0$"),
         ({}, "self", r"^autotask: ticket \d+ not linked: it cannot be its own problem ticket$"),
     ],
@@ -440,7 +464,9 @@ def test_a_link_autotask_cannot_make_is_refused_in_one_line_and_nothing_is_writt
         at.update_ticket(child, problemTicketId=other)  # someone linked it in Autotask
     if setup.get("deleted"):
         at.delete_ticket(lead)
-    refers = [str(lead)] if refers_to is None else [str(child)] if refers_to == "self" else refers_to
+    refers = (
+        [str(lead)] if refers_to is None else [str(child)] if refers_to == "self" else refers_to
+    )
     before = at.count()
     with pytest.raises(ActionRejected, match=message) as refused:
         connector(at).apply(link(child, *refers), retry=False)

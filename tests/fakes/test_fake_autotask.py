@@ -293,8 +293,11 @@ def test_an_incident_names_its_problem_ticket_and_the_problem_lists_it(
     assert [t["id"] for t in query(http, base, mine)] == [incident]  # names ignore case
     kinds = {f["name"]: f for f in http.get(f"{base}/Tickets/entityInformation/fields").json()[
         "fields"]}  # fmt: skip
-    assert {v["label"] for v in kinds["ticketType"]["picklistValues"]} >= {"Incident", "Problem",
-                                                                         "Change Request"}
+    assert {v["label"] for v in kinds["ticketType"]["picklistValues"]} >= {
+        "Incident",
+        "Problem",
+        "Change Request",
+    }
     cleared = http.patch(f"{base}/Tickets", json={"id": incident, "problemTicketId": None})
     assert cleared.status_code == 200
     assert at.incidents_of(problem) == []

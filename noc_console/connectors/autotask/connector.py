@@ -314,9 +314,9 @@ class AutotaskConnector(NamedSource):
         self.session.json("PATCH", "Tickets",
                           json={"id": ticket_id, problem_link.FIELD: lead_id})  # fmt: skip
         child = self._read(ticket_id)
-        if problem_link.problem_of(child) != lead_id:
-            raise ActionRejected(f"{what}: Autotask did not keep it "
-                                 f"(its problem ticket is {problem_link.problem_of(child)})")  # fmt: skip
+        kept = problem_link.problem_of(child)
+        if kept != lead_id:
+            raise ActionRejected(f"{what}: Autotask did not keep it (its problem ticket is {kept})")
         return version_of(child)
 
     def _note_picklists(self) -> Picklists:
