@@ -15,6 +15,8 @@ body, read back to confirm and return the new version. A retry finds an update t
 already landed by the comparison, and a note by the reference it carries
 (`TicketNotes` query). Notes: `POST Tickets/{id}/Notes`, `publish` Internal Users or
 All Autotask Users, `noteType` chosen by label from `TicketNotes` field information.
+A major incident's link sets the child Incident's `problemTicketId` to the lead Problem
+ticket, and only that (problem_link.py says when it refuses instead).
 
 Limits: see at_session (hourly budget, 3 threads per endpoint, zone moves, 500s).
 """
