@@ -385,3 +385,93 @@ def test_escalation_to_a_queue_added_since_the_lists_were_read(at: FakeAutotask)
                        r'tenant .*; set \[connectors.mapping.tier\] "<queue>" = "L3"'):  # fmt: skip
         source.apply(Action(IncidentKey("autotask", str(ticket)), ActionKind.TIER,
                             {"tier": "L3"}), retry=False)  # fmt: skip
+
+
+def link(child: int, *refers_to: object) -> Action:
+    """A major incident's link of `child` to its source's lead ticket (declare.py)."""
+    return Action(IncidentKey("autotask", str(child)), ActionKind.LINK,
+                  {"refers_to": list(refers_to), "reference": "MI-7"})  # fmt: skip
+
+
+def test_a_major_incident_link_makes_the_child_an_incident_of_the_lead_problem(
+    at: FakeAutotask,
+) -> None:
+    lead = at.add_ticket("Carrier outage at Oslo", ticketType=3)["id"]
+    child = at.add_ticket("No internet at Oslo office", ticketType=2, status=8)["id"]
+    source = connector(at)
+    version = source.apply(link(child, str(lead)), retry=False)
+    assert at.incidents_of(lead) == [child]
+    assert at.tickets[child]["status"] == 8  # nothing else about the child changes
+    written = list(at.writes)
+    assert [(m, b) for m, _, b in written] == [("PATCH", {"id": child, "problemTicketId": lead})]
+    again = source.apply(link(child, str(lead)), retry=True)  # as after a crash mid-request
+    source.apply(link(child, str(lead)), retry=False)  # read before writing, retry or not
+    assert at.writes == written
+    assert again == version
+
+
+@pytest.mark.parametrize(
+    ("setup", "refers_to", "message"),
+    [
+        (
+            {"lead": 5},
+            None,
+            r"^autotask: ticket \d+ not linked to \d+: \d+ is an Alert ticket, "
+            r"and Autotask links incidents to a Problem ticket only",
+        ),
+        (
+            {"child": 5},
+            None,
+            r"^autotask: ticket \d+ not linked to \d+: it is an Alert ticket, "
+            r"and only an Incident ticket can have a problem ticket",
+        ),
+        ({"child": 1}, None, r"it is a Service Request ticket"),
+        (
+            {"elsewhere": True},
+            None,
+            r"^autotask: ticket \d+ not linked to \d+: it is an incident "
+            r"of problem ticket \d+ already",
+        ),
+        (
+            {"deleted": True},
+            None,
+            r"^autotask: ticket \d+ not linked to \d+: Autotask has no "
+            r"ticket \d+",
+        ),
+        (
+            {},
+            ["7001/../Companies"],
+            r"^autotask: ticket \d+ not linked: '7001/\.\./Companies' is "
+            r"not an Autotask ticket id$",
+        ),
+        (
+            {},
+            ["7001", "7002"],
+            r"not linked: Autotask gives a ticket one problem ticket, "
+            r"not 2$",
+        ),
+        ({}, [], r"not linked: Autotask gives a ticket one problem ticket, not 0$"),
+        ({}, "self", r"^autotask: ticket \d+ not linked: it cannot be its own problem ticket$"),
+    ],
+)
+def test_a_link_autotask_cannot_make_is_refused_in_one_line_and_nothing_is_written(
+    at: FakeAutotask, setup: dict[str, Any], refers_to: Any, message: str
+) -> None:
+    lead = at.add_ticket("Carrier outage at Oslo", ticketType=setup.get("lead", 3))["id"]
+    child = at.add_ticket("No internet at Oslo office", ticketType=setup.get("child", 2))["id"]
+    if setup.get("elsewhere"):
+        other = at.add_ticket("Core router fault", ticketType=3)["id"]
+        at.update_ticket(child, problemTicketId=other)  # someone linked it in Autotask
+    if setup.get("deleted"):
+        at.delete_ticket(lead)
+    refers = (
+        [str(lead)] if refers_to is None else [str(child)] if refers_to == "self" else refers_to
+    )
+    before = at.count()
+    with pytest.raises(ActionRejected, match=message) as refused:
+        connector(at).apply(link(child, *refers), retry=False)
+    assert "\n" not in str(refused.value)
+    assert not at.writes
+    assert not any("Companies" in path and ".." in path for _, path in at.hits)
+    if refers_to is not None:
+        assert at.count() == before  # a bad id is refused before any request

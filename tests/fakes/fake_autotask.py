@@ -43,6 +43,16 @@ Imitates (✅ vendor text, 🔧 a client that talks to the real API, ❓ unverif
   entityInformation/fields` describes the note picklists `noteType` and `publish`
   (1 All Autotask Users, 2 Internal Users 🔧 django-autotask). Tickets carry
   `resolution` ✅ (Tickets entity page), which PATCH may set.
+- Problem and incidents (the major incident's native link, docs/autotask.md): `ticketType`
+  1 Service Request, 2 Incident, 3 Problem, 4 Change Request, 5 Alert (labels ✅ Autotask
+  help; ids 🔧); an Incident names one Problem ticket in `problemTicketId` (so spelled in a
+  recorded REST `Tickets/query` response 🔧; writable, `Set-AtwsTicket -ProblemTicketId`
+  🔧), set by PATCH like any field; `incidents_of()` lists a problem's incidents. Refused
+  with a 500: an id that is no ticket (the wording of a real REST refusal, "Value does not
+  reference an existing entity for …" 🔧 WYRE-AI/autotask-mcp#46), the ticket itself, a
+  problem that is not a Problem ticket, a Problem ticket as an incident, a ticket that is
+  not an Incident (these four and their wording ❓). Completing a problem leaves its
+  incidents as they are here (what Autotask does then is ❓).
 
 Simplifies: no UDFs, no impersonation, no usage-based slow-down before the threshold,
 Companies/Resources/TicketNotes/ResourceServiceDeskRoles are query-only, PUT and
@@ -73,7 +83,13 @@ PICKLISTS = {
     "status": {1: "New", 5: "Complete", 7: "Waiting Customer", 8: "In Progress", 13: "Escalate"},
     "priority": {1: "High", 2: "Medium", 3: "Low", 4: "Critical"},
     "queueID": {29682833: "Client Portal", 29683354: "Monitoring Alert", 29683481: "Level I"},
-    "ticketType": {1: "Service Request", 2: "Incident", 3: "Problem", 5: "Alert"},
+    "ticketType": {
+        1: "Service Request",
+        2: "Incident",
+        3: "Problem",
+        4: "Change Request",
+        5: "Alert",
+    },
     "source": {2: "Phone", 4: "Email", 8: "Monitoring Alert"},
     "noteType": {1: "Task Summary", 3: "Task Detail", 13: "Internal Notes"},
     "publish": {1: "All Autotask Users", 2: "Internal Users"},
@@ -87,6 +103,7 @@ RESPOND_HOURS = {4: 0.5, 1: 1, 2: 4, 3: 8}  # priority → first-response target
 READ_ONLY = {"id", "ticketNumber", "createDate", "lastActivityDate",
              "lastTrackedModificationDateTime", "completedDate", "resolvedDateTime"}  # fmt: skip
 ROLE = 29682885
+INCIDENT, PROBLEM = 2, 3  # ticketType ids
 
 
 def errors(status: int, *messages: str) -> Reply:
@@ -190,7 +207,7 @@ page_size = 500
                 "serviceLevelAgreementID": sla, "serviceLevelAgreementHasBeenMet": None,
                 "firstResponseDueDateTime": at_time(created + respond) if sla else None,
                 "resolvedDueDateTime": at_time(created + 4 * respond) if sla else None,
-                "userDefinedFields": [],
+                "problemTicketId": None, "userDefinedFields": [],
             }  # fmt: skip
         ticket.update(fields)
         if ticket["assignedResourceID"] is not None:
@@ -381,6 +398,9 @@ page_size = 500
             picklist = self.picklists.get(name)
             if picklist is not None and value is not None and _int(value) not in picklist:
                 return errors(500, f"Value {value} is not a valid {name}.")
+        refused = self._problem_refusal(ticket, changes)
+        if refused:
+            return errors(500, refused)
         if changes.get("assignedResourceID") and not changes.get("assignedResourceRoleID"):
             return errors(500, "assignedResourceRoleID is required with assignedResourceID.")
         ticket.update({k: int(v) if k in self.picklists and v is not None else v
@@ -392,6 +412,33 @@ page_size = 500
         self._touch(ticket, tracked=True)
         self.writes.append(("PATCH", request.path, body))
         return Reply(200, {"itemId": ticket["id"]})
+
+    def _problem_refusal(self, ticket: dict[str, Any], changes: dict[str, Any]) -> str:
+        """Why Autotask would refuse `changes` to make `ticket` an incident of a problem
+        ("" when it would not): the problem must exist and be a Problem ticket, and only
+        an Incident ticket has a problem (the messages' wording is ❓)."""
+        if changes.get("problemTicketId") is None:
+            return ""
+        value = changes["problemTicketId"]
+        problem = self.tickets.get(value) if isinstance(value, int) else None
+        kind = changes.get("ticketType", ticket["ticketType"])
+        if problem is None:
+            return f"Value {value} does not reference an existing entity for problemTicketId."
+        if problem["id"] == ticket["id"]:
+            return f"Ticket {value} cannot be its own problem ticket."
+        if kind == PROBLEM:
+            return "A Problem ticket cannot be an incident of another problem ticket."
+        if problem["ticketType"] != PROBLEM:
+            return f"Ticket {value} is not a Problem ticket."
+        if kind != INCIDENT:
+            return "Only an Incident ticket can be associated with a problem ticket."
+        return ""
+
+    def incidents_of(self, problem_id: int) -> list[int]:
+        """The tickets whose problem ticket is `problem_id` (its Incidents, in Autotask)."""
+        with self.lock:
+            return sorted(t["id"] for t in self.tickets.values()
+                          if t.get("problemTicketId") == problem_id)  # fmt: skip
 
     def _note(self, request: Request, ticket_id: int) -> Reply:
         ticket, body = self.tickets.get(ticket_id), request.json()

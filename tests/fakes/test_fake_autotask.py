@@ -274,3 +274,59 @@ def test_note_picklists_roles_and_resolution_are_served(
     done = http.patch(f"{base}/Tickets", json={"id": 7001, "status": 5, "resolution": "Fixed"})
     assert done.status_code == 200
     assert at.tickets[7001]["resolution"] == "Fixed"
+
+
+def test_an_incident_names_its_problem_ticket_and_the_problem_lists_it(
+    at: FakeAutotask, http: requests.Session
+) -> None:
+    problem = at.add_ticket("Carrier outage at Oslo", ticketType=3)["id"]
+    incident = at.add_ticket("No internet at Oslo office", ticketType=2, status=8)["id"]
+    at.advance(30)
+    base = discover(at)
+    body = {"id": incident, "problemTicketId": problem}
+    assert http.patch(f"{base}/Tickets", json=body).json() == {"itemId": incident}
+    linked = at.tickets[incident]
+    assert (linked["problemTicketId"], linked["ticketType"], linked["status"]) == (problem, 2, 8)
+    assert linked["lastTrackedModificationDateTime"] == at_time(at.now)
+    assert at.incidents_of(problem) == [incident]
+    mine: dict[str, Any] = {"filter": [{"op": "eq", "field": "problemTicketID", "value": problem}]}
+    assert [t["id"] for t in query(http, base, mine)] == [incident]  # names ignore case
+    kinds = {f["name"]: f for f in http.get(f"{base}/Tickets/entityInformation/fields").json()[
+        "fields"]}  # fmt: skip
+    assert {v["label"] for v in kinds["ticketType"]["picklistValues"]} >= {
+        "Incident",
+        "Problem",
+        "Change Request",
+    }
+    cleared = http.patch(f"{base}/Tickets", json={"id": incident, "problemTicketId": None})
+    assert cleared.status_code == 200
+    assert at.incidents_of(problem) == []
+
+
+@pytest.mark.parametrize(
+    ("child", "target", "message"),
+    [
+        ("incident", 99, "Value 99 does not reference an existing entity for problemTicketId."),
+        ("incident", "alert", "is not a Problem ticket"),  # only a Problem ticket has incidents
+        ("problem", "problem", "cannot be its own problem ticket"),
+        ("problem", "other problem", "A Problem ticket cannot be an incident"),
+        ("alert", "problem", "Only an Incident ticket can be associated with a problem ticket"),
+    ],
+)
+def test_a_problem_link_autotask_refuses_is_500_with_errors(
+    at: FakeAutotask, http: requests.Session, child: str, target: str | int, message: str
+) -> None:
+    tickets = {
+        "problem": at.add_ticket("Carrier outage", ticketType=3)["id"],
+        "other problem": at.add_ticket("Core router", ticketType=3)["id"],
+        "incident": at.add_ticket("No internet", ticketType=2)["id"],
+        "alert": at.add_ticket("Ping loss", ticketType=5)["id"],
+    }
+    value = tickets[target] if isinstance(target, str) else target
+    response = http.patch(f"{discover(at)}/Tickets",
+                          json={"id": tickets[child], "problemTicketId": value})  # fmt: skip
+    assert response.status_code == 500
+    (error,) = response.json()["errors"]
+    assert message in error
+    assert at.writes == []
+    assert all(t.get("problemTicketId") is None for t in at.tickets.values())

@@ -15,6 +15,8 @@ body, read back to confirm and return the new version. A retry finds an update t
 already landed by the comparison, and a note by the reference it carries
 (`TicketNotes` query). Notes: `POST Tickets/{id}/Notes`, `publish` Internal Users or
 All Autotask Users, `noteType` chosen by label from `TicketNotes` field information.
+A major incident's link sets the child Incident's `problemTicketId` to the lead Problem
+ticket, and only that (problem_link.py says when it refuses instead).
 
 Limits: see at_session (hourly budget, 3 threads per endpoint, zone moves, 500s).
 """
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from noc_console.connectors.autotask import problem_link
 from noc_console.connectors.autotask.records import AtRecords, Directory, Picklists, version_of
 from noc_console.connectors.autotask.session import AutotaskSession
 from noc_console.connectors.base import NamedSource, Page
@@ -190,6 +193,8 @@ class AutotaskConnector(NamedSource):
     # ------------------------------------------------------------ writing
     def apply(self, action: Action, retry: bool) -> str:
         ticket_id = _ticket_id(action)
+        if action.kind is ActionKind.LINK:
+            return self._link(ticket_id, action)
         try:
             if action.kind is ActionKind.NOTE:
                 internal = bool(action.payload.get("internal", True))
@@ -289,6 +294,32 @@ class AutotaskConnector(NamedSource):
         body = {"title": title, "description": f"{text}\n\n-- {mark}",
                 "noteType": note_type, "publish": publish}  # fmt: skip
         self.session.json("POST", f"Tickets/{ticket_id}/Notes", json=body)
+
+    def _link(self, ticket_id: int, action: Action) -> str:
+        """Make the child an incident of the lead Problem ticket (problem_link.py), read
+        before writing: a link that exists is done, whether or not this is a retry."""
+        try:
+            lead_id = problem_link.lead_of(action.payload.get("refers_to"), ticket_id)
+        except InvalidRecord as exc:
+            raise ActionRejected(f"{self._name}: ticket {ticket_id} not linked: {exc}") from None
+        child = self._read(ticket_id)
+        if problem_link.problem_of(child) == lead_id:
+            return version_of(child)
+        what = f"{self._name}: ticket {ticket_id} not linked to {lead_id}"
+        try:
+            lead = self._read(lead_id)
+        except NotFound:
+            raise ActionRejected(f"{what}: Autotask has no ticket {lead_id}") from None
+        refused = problem_link.refusal(child, lead, self.directory().picklists)
+        if refused:
+            raise ActionRejected(f"{what}: {refused}")
+        self.session.json("PATCH", "Tickets",
+                          json={"id": ticket_id, problem_link.FIELD: lead_id})  # fmt: skip
+        child = self._read(ticket_id)
+        kept = problem_link.problem_of(child)
+        if kept != lead_id:
+            raise ActionRejected(f"{what}: Autotask did not keep it (its problem ticket is {kept})")
+        return version_of(child)
 
     def _note_picklists(self) -> Picklists:
         if self._note_lists is None:

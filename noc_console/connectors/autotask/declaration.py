@@ -42,4 +42,5 @@ AUTOTASK = ConnectorType(
     max_page_size=500,
     default_mapping=Lazy("noc_console.connectors.autotask.connector", "DEFAULT_MAPPING"),
     probe=Lazy("noc_console.connectors.autotask.probe", "probe_autotask"),
+    links_tickets=True,  # an Incident child → the lead Problem ticket (problem_link.py)
 )  # fmt: skip
