@@ -201,3 +201,38 @@ def test_429_carries_retry_after(halo: FakeHalo, http: requests.Session) -> None
     assert throttled.status_code == 429
     assert throttled.headers["Retry-After"] == "5"
     assert isinstance(throttled.json(), str)
+
+
+def test_a_ticket_becomes_a_child_through_parent_id(halo: FakeHalo, http: requests.Session) -> None:
+    halo.advance(30)
+    response = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4002, "parent_id": 4001}])
+    assert response.status_code == 201
+    assert response.json()["parent_id"] == 4001
+    assert halo.tickets[4002]["last_update"] == halo_time(halo.now)
+    children = http.get(f"{halo.url}/api/Tickets", params={"parent_id": 4001}).json()
+    assert [t["id"] for t in children["tickets"]] == [4002]
+    lead = http.get(f"{halo.url}/api/Tickets/4001", params={"includechildids": "true"}).json()
+    assert lead["child_ticket_ids"] == [4002]
+    assert "child_ticket_ids" not in http.get(f"{halo.url}/api/Tickets/4001").json()
+    assert halo.tickets[4003]["parent_id"] == 0  # no parent
+
+
+@pytest.mark.parametrize(
+    ("parent", "message"),
+    [
+        (99999, "Parent ticket 99999 not found"),
+        (4003, "Ticket 4003 cannot be its own parent"),
+        (4005, "Ticket 4005 is a child of ticket 4003: it cannot be its parent"),  # a loop
+        ("4001", "Invalid parent_id '4001'"),
+    ],
+)
+def test_a_parent_halo_cannot_accept_is_refused(
+    halo: FakeHalo, http: requests.Session, parent: Any, message: str
+) -> None:
+    halo.update_ticket(4004, parent_id=4003)
+    halo.update_ticket(4005, parent_id=4004)  # 4003 > 4004 > 4005
+    before = dict(halo.tickets[4003])
+    refused = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4003, "parent_id": parent}])
+    assert (refused.status_code, refused.json()) == (400, message)
+    assert halo.tickets[4003] == before
+    assert halo.writes == []
