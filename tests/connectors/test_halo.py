@@ -24,6 +24,7 @@ from noc_console.connectors.errors import (
     RateLimited,
 )
 from noc_console.connectors.halo.auth import HaloToken
+from noc_console.connectors.halo.declaration import HaloSettings
 from noc_console.connectors.halo.connector import (
     DEFAULT_MAPPING,
     HaloConnector,
@@ -38,10 +39,15 @@ from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
+from noc_console.services.identity import Identity
+from noc_console.services.major_incident.declare import Declaration, declare
+from noc_console.services.major_incident.desk import linking_sources
 from noc_console.services.outbox import OutboxService
+from noc_console.services.sources.config import ConnectorConfig
 from noc_console.services.sync import SyncService
 from tests.connectors.token_clock import Seconds
 from tests.connectors.triage_steps import every_kind
+from tests.factories import board_row
 from tests.fakes.fake_halo import ERROR_SHAPES, FakeHalo, halo_time
 
 
@@ -436,6 +442,103 @@ def test_refusals_are_rejections_with_halos_words(halo: FakeHalo) -> None:
     with pytest.raises(ActionRejected, match="no status named 'With Supplier'"):
         source.apply(vendor, retry=False)
     assert halo.writes == []
+
+
+# ---------------------------------------------------------------- major incidents: native links
+def link(ticket: str, *lead: Any, reference: str = "MI-7") -> Action:
+    """The link a declared major incident asks of a non-lead child (declare.child_actions)."""
+    return Action(IncidentKey("halo", ticket), ActionKind.LINK,
+                  {"refers_to": list(lead), "reference": reference})  # fmt: skip
+
+
+def test_a_link_makes_the_child_a_child_of_the_lead_and_a_retry_changes_nothing(
+    halo: FakeHalo,
+) -> None:
+    source = connector(halo)
+    version = source.apply(link("4002", "4001"), retry=False)
+    assert halo.tickets[4002]["parent_id"] == 4001
+    assert halo.children_of(4001) == [4002]
+    assert [(path, body) for _, path, body in halo.writes] == [
+        ("/api/Tickets", [{"id": 4002, "parent_id": 4001}])]  # fmt: skip
+    assert version.startswith(halo.tickets[4002]["last_update"])
+    source.apply(link("4002", "4001"), retry=True)  # the answer was lost: it landed
+    source.apply(link("4002", "4001"), retry=False)  # read before writing, whatever the flag
+    assert len(halo.writes) == 1
+    assert halo.children_of(4001) == [4002]
+
+
+def test_a_link_halo_refuses_is_one_line_naming_the_ticket_and_halos_words(
+    halo: FakeHalo,
+) -> None:
+    halo.delete_ticket(4001)  # the lead was deleted in Halo after the declaration
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link("4002", "4001"), retry=False)
+    message = str(raised.value)
+    assert message.startswith("halo: cannot make ticket 4002 a child of ticket 4001")
+    assert "Parent ticket 4001 not found" in message
+    assert "\n" not in message
+    assert halo.tickets[4002]["parent_id"] == 0
+
+
+def test_a_child_of_another_parent_is_left_where_a_technician_put_it(halo: FakeHalo) -> None:
+    halo.update_ticket(4002, parent_id=4010)
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link("4002", "4001"), retry=False)
+    assert str(raised.value) == (
+        "halo: ticket 4002 is already a child of ticket 4010 in Halo: not moved under "
+        "ticket 4001 (link it by hand if it belongs to MI-7)")  # fmt: skip
+    assert (halo.tickets[4002]["parent_id"], halo.writes) == (4010, [])
+
+
+@pytest.mark.parametrize(
+    ("ticket", "lead", "message"),
+    [
+        ("4002", [], "no lead ticket to link ticket 4002 to"),
+        ("4002", ["4001", "4003"], "a Halo ticket has one parent, not 2 (4001, 4003)"),
+        ("4002", ["4002"], "ticket 4002 cannot be its own parent"),
+        ("4002", ["../4001"], "'../4001' is no Halo ticket id"),
+        ("4002", ["²"], "'²' is no Halo ticket id"),
+        ("4002", [" 4001"], "' 4001' is no Halo ticket id"),
+        ("4002", ["99999999999"], "'99999999999' is no Halo ticket id"),
+        ("4002", [None], "None is no Halo ticket id"),
+        ("²", ["4001"], "'²' is no Halo ticket id"),  # was a ValueError from int()
+    ],
+)
+def test_untrusted_ids_in_a_link_are_refused_before_any_request(
+    halo: FakeHalo, ticket: str, lead: list[Any], message: str
+) -> None:
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link(ticket, *lead), retry=False)
+    assert str(raised.value) == f"halo: {message}"
+    assert halo.writes == []
+    assert not [path for _, path in halo.hits if path.lower().startswith("/api/tickets")]
+
+
+def test_a_declared_major_incident_links_its_halo_children_through_the_outbox(
+    halo: FakeHalo, store: Store, clock: ManualClock
+) -> None:
+    """Issue 21 item 2, the whole path: a Halo source declares that it links, the
+    declaration puts a note on every child and a link on every non-lead child in the
+    outbox, and delivery leaves the lead with the others as its children in Halo."""
+    tickets = [halo.add_ticket(f"Internet down at Oslo office {n}", client_id=12 + n)["id"]
+               for n in range(3)]  # fmt: skip
+    source = connector(halo)
+    assert SyncService(source, store, clock).sync_once().ok
+    config = ConnectorConfig(name="halo", type="halo",
+                             settings=HaloSettings(base_url=halo.url, client_id="noc"))  # fmt: skip
+    rows = tuple(board_row(n, key=IncidentKey("halo", str(t)), client_id=f"c{n}",
+                           priority=Priority.P1) for n, t in enumerate(tickets))  # fmt: skip
+    declared = Declaration("Carrier outage Oslo", Priority.P1, "Dana", "Sam", rows)
+    record, actions = declare(declared, Identity("Dana"), clock.now(),
+                              linking_sources([config]))  # fmt: skip
+    stored, _ = store.declare_major_incident(record, actions, clock.now())
+    report = OutboxService(store, clock, random.Random(1)).deliver(source)
+    assert (report.delivered, report.failed) == (5, 0), store.outbox()  # 3 notes, 2 links
+    lead, *others = tickets
+    assert halo.children_of(lead) == others
+    assert halo.tickets[lead]["parent_id"] == 0
+    assert sorted(a["ticket_id"] for a in halo.actions) == tickets
+    assert all(stored.reference in a["note"] for a in halo.actions)
 
 
 # ---------------------------------------------------------------- connection test

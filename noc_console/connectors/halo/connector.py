@@ -30,6 +30,7 @@ field between our read and our write goes unnoticed (a window of one round trip)
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from typing import Any
 from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
 from noc_console.connectors.halo.auth import HaloToken
+from noc_console.connectors.halo.parent_link import halo_id, lead_of, parent_of
 from noc_console.connectors.halo.records import (
     HaloLookups,
     HaloRecords,
@@ -59,6 +61,7 @@ from noc_console.models.incident import Client, Priority, Status, Tier
 MAX_PAGE_SIZE = 100  # Halo's spec; a bigger page_size may be clamped silently
 #: Halo publishes no rate limit; node-halopsa cites 500 requests per 3 minutes.
 DEFAULT_REQUESTS_PER_MINUTE = 150.0
+_REFUSED = re.compile(r" refused \(HTTP \d+\): (.+)$")  # the HTTP layer's wording
 LOOKUP_MAX_AGE = 600.0  # seconds; apply() and clients() reuse lookups this fresh
 #: Ticket field → the normalised field it carries (for read-compare-write).
 WRITABLE = {"status_id": "status", "agent_id": "assignee", "priority_id": "priority",
@@ -210,11 +213,13 @@ class HaloConnector(NamedSource):
 
     # ------------------------------------------------------------ writing
     def apply(self, action: Action, retry: bool) -> str:
-        if not action.key.external_id.isdigit():
-            raise ActionRejected(f"{self._name}: {action.key.external_id!r} is no Halo ticket id")
-        ticket_id = int(action.key.external_id)
+        ticket_id = halo_id(self._name, action.key.external_id)
+        if action.kind is ActionKind.LINK:
+            self._link(ticket_id, action)
         lookups = self.lookups()
         text = str(action.payload.get("text") or "")
+        if action.kind is ActionKind.LINK:
+            return self._read(ticket_id, lookups)[2]
         if action.kind is ActionKind.NOTE:
             internal = bool(action.payload.get("internal", True))
             self._note(ticket_id, action, text, internal, retry)
@@ -240,6 +245,29 @@ class HaloConnector(NamedSource):
             self._note(ticket_id, action, text, True, retry)
             version = self._read(ticket_id, lookups)[2]
         return version
+
+    def _link(self, ticket_id: int, action: Action) -> None:
+        """Halo's native link for a major incident: this ticket becomes a child of the
+        lead (`parent_id`). Read first, so a retry — or any second delivery — finds the
+        link and writes nothing; a ticket a technician already put under another parent
+        is left there (one parent only: moving it would undo their work)."""
+        lead = lead_of(self._name, action, ticket_id)
+        current = parent_of(self.http.json("GET", f"/api/Tickets/{ticket_id}"))
+        if current == lead:
+            return
+        if current:
+            raise ActionRejected(
+                f"{self._name}: ticket {ticket_id} is already a child of ticket {current} in "
+                f"Halo: not moved under ticket {lead} (link it by hand if it belongs to "
+                f"{action.payload.get('reference') or 'the major incident'})"
+            )
+        what = f"{self._name}: cannot make ticket {ticket_id} a child of ticket {lead}"
+        try:
+            self._post("/api/Tickets", [{"id": ticket_id, "parent_id": lead}])
+        except ActionRejected as exc:  # Halo's words: unknown parent, a loop …
+            raise ActionRejected(f"{what}: {_said(exc)}") from None
+        if parent_of(self.http.json("GET", f"/api/Tickets/{ticket_id}")) != lead:
+            raise ActionRejected(f"{what}: Halo accepted it but the ticket shows no such parent")
 
     def _update_for(self, action: Action, lookups: HaloLookups) -> dict[str, Any]:
         mapping, p, kind = self.options.mapping, action.payload, action.kind
@@ -310,6 +338,12 @@ def halo_client(
     http = HttpClient(name, settings, auth=token, secrets=[secret], sleep=sleep,
                       authenticator=token)  # fmt: skip
     return http, token
+
+
+def _said(exc: ActionRejected) -> str:
+    """What Halo said, without the HTTP layer's "name: POST url refused (HTTP n)" before it."""
+    said = _REFUSED.search(str(exc))
+    return said.group(1) if said else str(exc)
 
 
 def _tickets(name: str, body: Any) -> list[Any]:
