@@ -24,13 +24,13 @@ from noc_console.connectors.errors import (
     RateLimited,
 )
 from noc_console.connectors.halo.auth import HaloToken
-from noc_console.connectors.halo.declaration import HaloSettings
 from noc_console.connectors.halo.connector import (
     DEFAULT_MAPPING,
     HaloConnector,
     HaloOptions,
     halo_client,
 )
+from noc_console.connectors.halo.declaration import HaloSettings
 from noc_console.connectors.halo.probe import probe_halo
 from noc_console.connectors.halo.records import halo_date
 from noc_console.connectors.http.client import HttpSettings
@@ -480,14 +480,26 @@ def test_a_link_halo_refuses_is_one_line_naming_the_ticket_and_halos_words(
     assert halo.tickets[4002]["parent_id"] == 0
 
 
-def test_a_child_of_another_parent_is_left_where_a_technician_put_it(halo: FakeHalo) -> None:
+@pytest.mark.parametrize(
+    ("reference", "named"),
+    [("MI-7", "MI-7"), ("MI-7\n\x1b[2J", "the major incident"), (None, "the major incident")],
+)
+def test_a_child_of_another_parent_is_left_where_a_technician_put_it(
+    halo: FakeHalo, reference: Any, named: str
+) -> None:
     halo.update_ticket(4002, parent_id=4010)
     with pytest.raises(ActionRejected) as raised:
-        connector(halo).apply(link("4002", "4001"), retry=False)
+        connector(halo).apply(link("4002", "4001", reference=reference), retry=False)
     assert str(raised.value) == (
         "halo: ticket 4002 is already a child of ticket 4010 in Halo: not moved under "
-        "ticket 4001 (link it by hand if it belongs to MI-7)")  # fmt: skip
+        f"ticket 4001 (link it by hand if it belongs to {named})")  # fmt: skip
     assert (halo.tickets[4002]["parent_id"], halo.writes) == (4010, [])
+
+
+def test_a_parent_id_halo_sends_as_text_is_read_as_the_link(halo: FakeHalo) -> None:
+    halo.update_ticket(4002, parent_id="4001")  # the spec says int; a tenant may differ
+    connector(halo).apply(link("4002", "4001"), retry=True)
+    assert halo.writes == []
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ from typing import Any
 from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
 from noc_console.connectors.halo.auth import HaloToken
-from noc_console.connectors.halo.parent_link import halo_id, lead_of, parent_of
+from noc_console.connectors.halo.parent_link import halo_id, lead_of, parent_of, reference_of
 from noc_console.connectors.halo.records import (
     HaloLookups,
     HaloRecords,
@@ -259,7 +259,7 @@ class HaloConnector(NamedSource):
             raise ActionRejected(
                 f"{self._name}: ticket {ticket_id} is already a child of ticket {current} in "
                 f"Halo: not moved under ticket {lead} (link it by hand if it belongs to "
-                f"{action.payload.get('reference') or 'the major incident'})"
+                f"{reference_of(action)})"
             )
         what = f"{self._name}: cannot make ticket {ticket_id} a child of ticket {lead}"
         try:

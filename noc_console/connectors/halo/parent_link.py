@@ -17,6 +17,7 @@ from noc_console.models.actions import Action
 
 INT32_MAX = 2**31 - 1  # Halo's ids are int32 (spec `Faults.id`)
 _DIGITS = re.compile(r"[0-9]{1,10}")
+_REFERENCE = re.compile(r"MI-[0-9]{1,10}")
 
 
 def halo_id(name: str, value: Any) -> int:
@@ -42,7 +43,20 @@ def lead_of(name: str, action: Action, ticket_id: int) -> int:
     return lead
 
 
-def parent_of(raw: dict[str, Any]) -> int:
-    """The ticket's parent as Halo reads it back (0: none; Halo may send 0 or null)."""
-    parent = raw.get("parent_id")
+def parent_of(raw: Any) -> int:
+    """The ticket's parent as Halo reads it back (0: none — Halo may send 0 or null;
+    digits in a string are read as the id, anything else as no parent)."""
+    parent = raw.get("parent_id") if isinstance(raw, dict) else None
+    if isinstance(parent, str) and _DIGITS.fullmatch(parent):
+        return int(parent)
     return parent if isinstance(parent, int) and not isinstance(parent, bool) else 0
+
+
+def reference_of(action: Action) -> str:
+    """The major incident's reference for a message: ours ("MI-7"), else a plain phrase."""
+    reference = action.payload.get("reference")
+    return (
+        reference
+        if isinstance(reference, str) and _REFERENCE.fullmatch(reference)
+        else ("the major incident")
+    )
