@@ -496,6 +496,15 @@ def test_a_child_of_another_parent_is_left_where_a_technician_put_it(
     assert (halo.tickets[4002]["parent_id"], halo.writes) == (4010, [])
 
 
+def test_a_parent_halo_accepts_but_does_not_set_is_a_failed_link(halo: FakeHalo) -> None:
+    halo.ignored_fields = {"parent_id"}  # answered 201, dropped
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link("4002", "4001"), retry=False)
+    assert str(raised.value) == ("halo: cannot make ticket 4002 a child of ticket 4001: Halo "
+                                 "accepted it but the ticket shows no such parent")  # fmt: skip
+    assert halo.tickets[4002]["parent_id"] == 0
+
+
 def test_a_parent_id_halo_sends_as_text_is_read_as_the_link(halo: FakeHalo) -> None:
     halo.update_ticket(4002, parent_id="4001")  # the spec says int; a tenant may differ
     connector(halo).apply(link("4002", "4001"), retry=True)

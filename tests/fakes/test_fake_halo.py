@@ -215,6 +215,9 @@ def test_a_ticket_becomes_a_child_through_parent_id(halo: FakeHalo, http: reques
     assert lead["child_ticket_ids"] == [4002]
     assert "child_ticket_ids" not in http.get(f"{halo.url}/api/Tickets/4001").json()
     assert halo.tickets[4003]["parent_id"] == 0  # no parent
+    halo.ignored_fields = {"parent_id"}  # a tenant that drops what it does not take
+    dropped = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4003, "parent_id": 4001}])
+    assert (dropped.status_code, halo.tickets[4003]["parent_id"]) == (201, 0)
 
 
 @pytest.mark.parametrize(
