@@ -39,6 +39,7 @@ from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
+from noc_console.models.major_incident import MajorIncident
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.declare import Declaration, declare
 from noc_console.services.major_incident.desk import linking_sources
@@ -535,16 +536,14 @@ def test_untrusted_ids_in_a_link_are_refused_before_any_request(
     assert not [path for _, path in halo.hits if path.lower().startswith("/api/tickets")]
 
 
-def test_a_declared_major_incident_links_its_halo_children_through_the_outbox(
-    halo: FakeHalo, store: Store, clock: ManualClock
-) -> None:
-    """Issue 21 item 2, the whole path: a Halo source declares that it links, the
-    declaration puts a note on every child and a link on every non-lead child in the
-    outbox, and delivery leaves the lead with the others as its children in Halo."""
-    tickets = [halo.add_ticket(f"Internet down at Oslo office {n}", client_id=12 + n)["id"]
-               for n in range(3)]  # fmt: skip
-    source = connector(halo)
-    assert SyncService(source, store, clock).sync_once().ok
+def declared_on_halo(halo: FakeHalo, store: Store, clock: ManualClock
+                     ) -> tuple[list[int], MajorIncident, OutboxService]:  # fmt: skip
+    """Three Halo tickets of three clients, synced and declared one major incident with
+    the Halo source's links (as `app.py` builds the desk: `linking_sources` of the
+    configuration); its notes and links are in the outbox, not yet delivered."""
+    tickets = [halo.add_ticket(f"Internet down at Oslo office {n}", client_id=12 + n,
+                               status_id=2)["id"] for n in range(3)]  # fmt: skip
+    assert SyncService(connector(halo), store, clock).sync_once().ok
     config = ConnectorConfig(name="halo", type="halo",
                              settings=HaloSettings(base_url=halo.url, client_id="noc"))  # fmt: skip
     rows = tuple(board_row(n, key=IncidentKey("halo", str(t)), client_id=f"c{n}",
@@ -553,13 +552,51 @@ def test_a_declared_major_incident_links_its_halo_children_through_the_outbox(
     record, actions = declare(declared, Identity("Dana"), clock.now(),
                               linking_sources([config]))  # fmt: skip
     stored, _ = store.declare_major_incident(record, actions, clock.now())
-    report = OutboxService(store, clock, random.Random(1)).deliver(source)
+    return tickets, stored, OutboxService(store, clock, random.Random(1))
+
+
+def test_a_declared_major_incident_links_its_halo_children_through_the_outbox(
+    halo: FakeHalo, store: Store, clock: ManualClock
+) -> None:
+    """Issue 21 item 2, the whole path: a Halo source declares that it links, the
+    declaration puts a note on every child and a link on every non-lead child in the
+    outbox, and delivery leaves the lead with the others as its children in Halo."""
+    tickets, stored, outbox = declared_on_halo(halo, store, clock)
+    report = outbox.deliver(connector(halo))
     assert (report.delivered, report.failed) == (5, 0), store.outbox()  # 3 notes, 2 links
     lead, *others = tickets
     assert halo.children_of(lead) == others
     assert halo.tickets[lead]["parent_id"] == 0
     assert sorted(a["ticket_id"] for a in halo.actions) == tickets
     assert all(stored.reference in a["note"] for a in halo.actions)
+    assert outbox.deliver(connector(halo)).delivered == 0  # nothing left to send
+
+
+def test_a_lead_whose_type_closes_children_first_cannot_resolve_before_them(
+    halo: FakeHalo,
+) -> None:
+    """What the link brings in a tenant whose ticket type sets
+    `mustclosechildbeforeclosurebool` (docs/halo.md): resolving the lead while a child
+    is open is refused — one line with Halo's words — and lands once they are closed."""
+    halo.children_close_first = True
+    for ticket in (4001, 4002, 4003):
+        halo.update_ticket(ticket, status_id=2)
+    source = connector(halo)
+    for child in ("4002", "4003"):
+        source.apply(link(child, "4001"), retry=False)
+    resolve = Action(IncidentKey("halo", "4001"), ActionKind.RESOLVE,
+                     {"text": "Carrier replaced the line card"})  # fmt: skip
+    with pytest.raises(ActionRejected) as raised:
+        source.apply(resolve, retry=False)
+    assert str(raised.value).endswith(
+        "Ticket 4001 has open child tickets (4002, 4003): close them first"
+    )
+    assert "\n" not in str(raised.value)
+    assert halo.tickets[4001]["status_id"] == 2
+    for child in (4002, 4003):
+        halo.update_ticket(child, status_id=9)
+    source.apply(resolve, retry=True)
+    assert halo.tickets[4001]["status_id"] == 9
 
 
 # ---------------------------------------------------------------- connection test

@@ -36,8 +36,10 @@ Imitates (✅ the published Halo API spec, 🔧 a client that talks to the real 
   `child_ticket_ids` ✅ spec parameters. Refused with 400 (wording ❓, not published): a
   parent that does not exist, a ticket as its own parent, a parent that is one of the
   ticket's own descendants (a loop). Nesting deeper is allowed (`fetchgrandchildren` ✅).
-  Not modelled: the ticket-type settings that govern children (`allowtickettypetobechild`,
-  `mustclosechildbeforeclosurebool`, `parentstatusafterallchildclosed`,
+  `children_close_first` imitates a ticket type's `mustclosechildbeforeclosurebool` ✅
+  spec `RequestType`: closing a parent with an open child is refused (400). Not
+  modelled: the other ticket-type settings that govern children
+  (`allowtickettypetobechild`, `parentstatusafterallchildclosed`,
   `adduserupdatestochildren` ✅ spec `RequestType`; docs/halo.md).
 - Errors have no standard shape 🔧: a bare JSON string, `{"ClassName", "Message"}`,
   `{"message"}`, `{"error": {"error_description"}}` — see `ERROR_SHAPES` and
@@ -108,6 +110,9 @@ class FakeHalo(HttpFake):
         #: Fields a ticket POST answers 201 to and drops (a tenant or version that does not
         #: take them: whether Halo refuses or ignores a field it will not set is ❓).
         self.ignored_fields: set[str] = set()
+        #: The ticket type's `mustclosechildbeforeclosurebool` (✅ spec `RequestType`): a
+        #: parent cannot close while a child is open (refusal wording ❓).
+        self.children_close_first = False
         self.tickets: dict[int, dict[str, Any]] = {}
         self.actions: list[dict[str, Any]] = []
         self.writes: list[tuple[str, str, Any]] = []
@@ -295,7 +300,8 @@ class FakeHalo(HttpFake):
         if ticket is None:
             return Reply(404, f"Ticket {item['id']} not found")
         changes = {k: v for k, v in item.items() if k != "id"}
-        problem = self._check(changes) or self._parent_problem(ticket["id"], changes)
+        problem = (self._check(changes) or self._parent_problem(ticket["id"], changes)
+                   or self._closing_problem(ticket, changes))  # fmt: skip
         if problem:
             return Reply(400, problem)
         self._apply(ticket, {k: v for k, v in changes.items() if k not in self.ignored_fields})
@@ -309,7 +315,7 @@ class FakeHalo(HttpFake):
         renames = {"new_status": "status_id", "new_agent": "agent_id",
                    "new_priority": "priority_id", "new_team": "team"}  # fmt: skip
         changes = {renames[k]: v for k, v in item.items() if k in renames}
-        problem = self._check(changes)
+        problem = self._check(changes) or self._closing_problem(ticket, changes)
         if problem:
             return Reply(400, problem)
         action = {"id": len(self.actions) + 1, "ticket_id": ticket["id"],
@@ -356,6 +362,18 @@ class FakeHalo(HttpFake):
             seen.add(above)
             above = self.tickets.get(above, {}).get("parent_id", 0)
         return None
+
+    def _closing_problem(self, ticket: dict[str, Any], changes: dict[str, Any]) -> str | None:
+        """With `children_close_first`, why this change may not close the ticket."""
+        closing = changes.get("status_id") in CLOSED and ticket["status_id"] not in CLOSED
+        if not (self.children_close_first and closing):
+            return None
+        open_children = [c for c in self.children_of(ticket["id"])
+                         if self.tickets[c]["status_id"] not in CLOSED]  # fmt: skip
+        if not open_children:
+            return None
+        listed = ", ".join(str(c) for c in open_children)
+        return f"Ticket {ticket['id']} has open child tickets ({listed}): close them first"
 
     def _apply(self, ticket: dict[str, Any], changes: dict[str, Any]) -> None:
         old_status = ticket["status_id"]

@@ -239,3 +239,25 @@ def test_a_parent_halo_cannot_accept_is_refused(
     assert (refused.status_code, refused.json()) == (400, message)
     assert halo.tickets[4003] == before
     assert halo.writes == []
+
+
+def test_a_parent_whose_type_says_so_cannot_close_before_its_children(
+    halo: FakeHalo, http: requests.Session
+) -> None:
+    halo.children_close_first = True
+    for ticket in (4001, 4002, 4003):
+        halo.update_ticket(ticket, status_id=2)
+    halo.update_ticket(4002, parent_id=4001)
+    halo.update_ticket(4003, parent_id=4001)
+    close = [{"ticket_id": 4001, "note": "Fixed", "new_status": 9}]
+    refused = http.post(f"{halo.url}/api/Actions", json=close)
+    assert (refused.status_code, refused.json()) == (
+        400, "Ticket 4001 has open child tickets (4002, 4003): close them first")  # fmt: skip
+    assert (
+        http.post(f"{halo.url}/api/Tickets", json=[{"id": 4001, "status_id": 9}]).status_code == 400
+    )
+    assert halo.tickets[4001]["status_id"] == 2
+    for child in (4002, 4003):
+        assert http.post(f"{halo.url}/api/Tickets", json=[{"id": child, "status_id": 9}]).ok
+    assert http.post(f"{halo.url}/api/Actions", json=close).status_code == 201
+    assert halo.tickets[4001]["status_id"] == 9
