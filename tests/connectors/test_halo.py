@@ -481,6 +481,19 @@ def test_a_link_halo_refuses_is_one_line_naming_the_ticket_and_halos_words(
     assert halo.tickets[4002]["parent_id"] == 0
 
 
+def test_a_refusal_in_the_tenants_words_stays_one_printable_line(halo: FakeHalo) -> None:
+    halo.update_ticket(4002, tickettype_id=7)
+    halo.not_child_types = {7: "Project\nTask \x1b[2J" + "x" * 400}  # the tenant's text
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link("4002", "4001"), retry=False)
+    message = str(raised.value)
+    assert message.startswith(
+        "halo: cannot make ticket 4002 a child of ticket 4001: Tickets of type 'Project\\nTask"
+    )
+    assert message.isprintable()  # no line break, no terminal escape
+    assert len(message) < 300
+
+
 @pytest.mark.parametrize(
     ("reference", "named"),
     [("MI-7", "MI-7"), ("MI-7\n\x1b[2J", "the major incident"), (None, "the major incident")],

@@ -35,7 +35,9 @@ Imitates (✅ the published Halo API spec, 🔧 a client that talks to the real 
   a parent's children and `GET /api/Tickets/{id}?includechildids=true` adds
   `child_ticket_ids` ✅ spec parameters. Refused with 400 (wording ❓, not published): a
   parent that does not exist, a ticket as its own parent, a parent that is one of the
-  ticket's own descendants (a loop). Nesting deeper is allowed (`fetchgrandchildren` ✅).
+  ticket's own descendants (a loop), a ticket whose type is in `not_child_types` (the
+  spec's `allowtickettypetobechild` off ✅). Nesting deeper is allowed
+  (`fetchgrandchildren` ✅).
   `children_close_first` imitates a ticket type's `mustclosechildbeforeclosurebool` ✅
   spec `RequestType`: closing a parent with an open child is refused (400). Not
   modelled: the other ticket-type settings that govern children
@@ -113,6 +115,9 @@ class FakeHalo(HttpFake):
         #: The ticket type's `mustclosechildbeforeclosurebool` (✅ spec `RequestType`): a
         #: parent cannot close while a child is open (refusal wording ❓).
         self.children_close_first = False
+        #: Ticket types (`tickettype_id` → the tenant's name for it) whose
+        #: `allowtickettypetobechild` is off (✅ spec `RequestType`; refusal wording ❓).
+        self.not_child_types: dict[int, str] = {}
         self.tickets: dict[int, dict[str, Any]] = {}
         self.actions: list[dict[str, Any]] = []
         self.writes: list[tuple[str, str, Any]] = []
@@ -355,6 +360,9 @@ class FakeHalo(HttpFake):
             return f"Ticket {ticket_id} cannot be its own parent"
         if parent not in self.tickets:
             return f"Parent ticket {parent} not found"
+        kind = self.tickets[ticket_id].get("tickettype_id")
+        if kind in self.not_child_types:
+            return f"Tickets of type '{self.not_child_types[kind]}' cannot be child tickets"
         above, seen = parent, set()
         while above and above not in seen:  # walk up from the new parent
             if above == ticket_id:

@@ -227,6 +227,7 @@ def test_a_ticket_becomes_a_child_through_parent_id(halo: FakeHalo, http: reques
         (4003, "Ticket 4003 cannot be its own parent"),
         (4005, "Ticket 4005 is a child of ticket 4003: it cannot be its parent"),  # a loop
         ("4001", "Invalid parent_id '4001'"),
+        (4001, "Tickets of type 'Project Task' cannot be child tickets"),
     ],
 )
 def test_a_parent_halo_cannot_accept_is_refused(
@@ -234,6 +235,9 @@ def test_a_parent_halo_cannot_accept_is_refused(
 ) -> None:
     halo.update_ticket(4004, parent_id=4003)
     halo.update_ticket(4005, parent_id=4004)  # 4003 > 4004 > 4005
+    if parent == 4001:  # the tenant's type for 4003 may not be a child
+        halo.update_ticket(4003, tickettype_id=7)
+        halo.not_child_types = {7: "Project Task"}
     before = dict(halo.tickets[4003])
     refused = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4003, "parent_id": parent}])
     assert (refused.status_code, refused.json()) == (400, message)
