@@ -606,8 +606,8 @@ def test_a_lead_whose_type_closes_children_first_cannot_resolve_before_them(
     )
     assert "\n" not in str(raised.value)
     assert halo.tickets[4001]["status_id"] == 2
-    for child in (4002, 4003):
-        halo.update_ticket(child, status_id=9)
+    for closed in (4002, 4003):
+        halo.update_ticket(closed, status_id=9)
     source.apply(resolve, retry=True)
     assert halo.tickets[4001]["status_id"] == 9
 

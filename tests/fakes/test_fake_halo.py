@@ -253,14 +253,12 @@ def test_a_parent_whose_type_says_so_cannot_close_before_its_children(
         halo.update_ticket(ticket, status_id=2)
     halo.update_ticket(4002, parent_id=4001)
     halo.update_ticket(4003, parent_id=4001)
-    close = [{"ticket_id": 4001, "note": "Fixed", "new_status": 9}]
+    close: list[dict[str, Any]] = [{"ticket_id": 4001, "note": "Fixed", "new_status": 9}]
     refused = http.post(f"{halo.url}/api/Actions", json=close)
     assert (refused.status_code, refused.json()) == (
         400, "Ticket 4001 has open child tickets (4002, 4003): close them first")  # fmt: skip
-    assert (
-        http.post(f"{halo.url}/api/Tickets", json=[{"id": 4001, "status_id": 9}]).status_code == 400
-    )
-    assert halo.tickets[4001]["status_id"] == 2
+    closing_lead = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4001, "status_id": 9}])
+    assert (closing_lead.status_code, halo.tickets[4001]["status_id"]) == (400, 2)
     for child in (4002, 4003):
         assert http.post(f"{halo.url}/api/Tickets", json=[{"id": child, "status_id": 9}]).ok
     assert http.post(f"{halo.url}/api/Actions", json=close).status_code == 201
