@@ -30,6 +30,7 @@ from noc_console.connectors.halo.connector import (
     HaloOptions,
     halo_client,
 )
+from noc_console.connectors.halo.declaration import HaloSettings
 from noc_console.connectors.halo.probe import probe_halo
 from noc_console.connectors.halo.records import halo_date
 from noc_console.connectors.http.client import HttpSettings
@@ -38,10 +39,16 @@ from noc_console.models.actions import Action, ActionKind, ActionState
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
+from noc_console.models.major_incident import MajorIncident
+from noc_console.services.identity import Identity
+from noc_console.services.major_incident.declare import Declaration, declare
+from noc_console.services.major_incident.desk import linking_sources
 from noc_console.services.outbox import OutboxService
+from noc_console.services.sources.config import ConnectorConfig
 from noc_console.services.sync import SyncService
 from tests.connectors.token_clock import Seconds
 from tests.connectors.triage_steps import every_kind
+from tests.factories import board_row
 from tests.fakes.fake_halo import ERROR_SHAPES, FakeHalo, halo_time
 
 
@@ -436,6 +443,173 @@ def test_refusals_are_rejections_with_halos_words(halo: FakeHalo) -> None:
     with pytest.raises(ActionRejected, match="no status named 'With Supplier'"):
         source.apply(vendor, retry=False)
     assert halo.writes == []
+
+
+# ---------------------------------------------------------------- major incidents: native links
+def link(ticket: str, *lead: Any, reference: str = "MI-7") -> Action:
+    """The link a declared major incident asks of a non-lead child (declare.child_actions)."""
+    return Action(IncidentKey("halo", ticket), ActionKind.LINK,
+                  {"refers_to": list(lead), "reference": reference})  # fmt: skip
+
+
+def test_a_link_makes_the_child_a_child_of_the_lead_and_a_retry_changes_nothing(
+    halo: FakeHalo,
+) -> None:
+    source = connector(halo)
+    version = source.apply(link("4002", "4001"), retry=False)
+    assert halo.tickets[4002]["parent_id"] == 4001
+    assert halo.children_of(4001) == [4002]
+    assert [(path, body) for _, path, body in halo.writes] == [
+        ("/api/Tickets", [{"id": 4002, "parent_id": 4001}])]  # fmt: skip
+    assert version.startswith(halo.tickets[4002]["last_update"])
+    source.apply(link("4002", "4001"), retry=True)  # the answer was lost: it landed
+    source.apply(link("4002", "4001"), retry=False)  # read before writing, whatever the flag
+    assert len(halo.writes) == 1
+    assert halo.children_of(4001) == [4002]
+
+
+def test_a_link_halo_refuses_is_one_line_naming_the_ticket_and_halos_words(
+    halo: FakeHalo,
+) -> None:
+    halo.delete_ticket(4001)  # the lead was deleted in Halo after the declaration
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link("4002", "4001"), retry=False)
+    message = str(raised.value)
+    assert message.startswith("halo: cannot make ticket 4002 a child of ticket 4001")
+    assert "Parent ticket 4001 not found" in message
+    assert "\n" not in message
+    assert halo.tickets[4002]["parent_id"] == 0
+
+
+def test_a_refusal_in_the_tenants_words_stays_one_printable_line(halo: FakeHalo) -> None:
+    halo.update_ticket(4002, tickettype_id=7)
+    halo.not_child_types = {7: "Project\nTask \x1b[2J" + "x" * 400}  # the tenant's text
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link("4002", "4001"), retry=False)
+    message = str(raised.value)
+    assert message.startswith(
+        "halo: cannot make ticket 4002 a child of ticket 4001: Tickets of type 'Project\\nTask"
+    )
+    assert message.isprintable()  # no line break, no terminal escape
+    assert len(message) < 300
+
+
+@pytest.mark.parametrize(
+    ("reference", "named"),
+    [("MI-7", "MI-7"), ("MI-7\n\x1b[2J", "the major incident"), (None, "the major incident")],
+)
+def test_a_child_of_another_parent_is_left_where_a_technician_put_it(
+    halo: FakeHalo, reference: Any, named: str
+) -> None:
+    halo.update_ticket(4002, parent_id=4010)
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link("4002", "4001", reference=reference), retry=False)
+    assert str(raised.value) == (
+        "halo: ticket 4002 is already a child of ticket 4010 in Halo: not moved under "
+        f"ticket 4001 (link it by hand if it belongs to {named})")  # fmt: skip
+    assert (halo.tickets[4002]["parent_id"], halo.writes) == (4010, [])
+
+
+def test_a_parent_halo_accepts_but_does_not_set_is_a_failed_link(halo: FakeHalo) -> None:
+    halo.ignored_fields = {"parent_id"}  # answered 201, dropped
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link("4002", "4001"), retry=False)
+    assert str(raised.value) == ("halo: cannot make ticket 4002 a child of ticket 4001: Halo "
+                                 "accepted it but the ticket shows no such parent")  # fmt: skip
+    assert halo.tickets[4002]["parent_id"] == 0
+
+
+def test_a_parent_id_halo_sends_as_text_is_read_as_the_link(halo: FakeHalo) -> None:
+    halo.update_ticket(4002, parent_id="4001")  # the spec says int; a tenant may differ
+    connector(halo).apply(link("4002", "4001"), retry=True)
+    assert halo.writes == []
+
+
+@pytest.mark.parametrize(
+    ("ticket", "lead", "message"),
+    [
+        ("4002", [], "no lead ticket to link ticket 4002 to"),
+        ("4002", ["4001", "4003"], "a Halo ticket has one parent, not 2 (4001, 4003)"),
+        ("4002", ["4002"], "ticket 4002 cannot be its own parent"),
+        ("4002", ["../4001"], "'../4001' is no Halo ticket id"),
+        ("4002", ["²"], "'²' is no Halo ticket id"),
+        ("4002", [" 4001"], "' 4001' is no Halo ticket id"),
+        ("4002", ["99999999999"], "'99999999999' is no Halo ticket id"),
+        ("4002", [None], "None is no Halo ticket id"),
+        ("²", ["4001"], "'²' is no Halo ticket id"),  # was a ValueError from int()
+    ],
+)
+def test_untrusted_ids_in_a_link_are_refused_before_any_request(
+    halo: FakeHalo, ticket: str, lead: list[Any], message: str
+) -> None:
+    with pytest.raises(ActionRejected) as raised:
+        connector(halo).apply(link(ticket, *lead), retry=False)
+    assert str(raised.value) == f"halo: {message}"
+    assert halo.writes == []
+    assert not [path for _, path in halo.hits if path.lower().startswith("/api/tickets")]
+
+
+def declared_on_halo(halo: FakeHalo, store: Store, clock: ManualClock
+                     ) -> tuple[list[int], MajorIncident, OutboxService]:  # fmt: skip
+    """Three Halo tickets of three clients, synced and declared one major incident with
+    the Halo source's links (as `app.py` builds the desk: `linking_sources` of the
+    configuration); its notes and links are in the outbox, not yet delivered."""
+    tickets = [halo.add_ticket(f"Internet down at Oslo office {n}", client_id=12 + n,
+                               status_id=2)["id"] for n in range(3)]  # fmt: skip
+    assert SyncService(connector(halo), store, clock).sync_once().ok
+    config = ConnectorConfig(name="halo", type="halo",
+                             settings=HaloSettings(base_url=halo.url, client_id="noc"))  # fmt: skip
+    rows = tuple(board_row(n, key=IncidentKey("halo", str(t)), client_id=f"c{n}",
+                           priority=Priority.P1) for n, t in enumerate(tickets))  # fmt: skip
+    declared = Declaration("Carrier outage Oslo", Priority.P1, "Dana", "Sam", rows)
+    record, actions = declare(declared, Identity("Dana"), clock.now(),
+                              linking_sources([config]))  # fmt: skip
+    stored, _ = store.declare_major_incident(record, actions, clock.now())
+    return tickets, stored, OutboxService(store, clock, random.Random(1))
+
+
+def test_a_declared_major_incident_links_its_halo_children_through_the_outbox(
+    halo: FakeHalo, store: Store, clock: ManualClock
+) -> None:
+    """Issue 21 item 2, the whole path: a Halo source declares that it links, the
+    declaration puts a note on every child and a link on every non-lead child in the
+    outbox, and delivery leaves the lead with the others as its children in Halo."""
+    tickets, stored, outbox = declared_on_halo(halo, store, clock)
+    report = outbox.deliver(connector(halo))
+    assert (report.delivered, report.failed) == (5, 0), store.outbox()  # 3 notes, 2 links
+    lead, *others = tickets
+    assert halo.children_of(lead) == others
+    assert halo.tickets[lead]["parent_id"] == 0
+    assert sorted(a["ticket_id"] for a in halo.actions) == tickets
+    assert all(stored.reference in a["note"] for a in halo.actions)
+    assert outbox.deliver(connector(halo)).delivered == 0  # nothing left to send
+
+
+def test_a_lead_whose_type_closes_children_first_cannot_resolve_before_them(
+    halo: FakeHalo,
+) -> None:
+    """What the link brings in a tenant whose ticket type sets
+    `mustclosechildbeforeclosurebool` (docs/halo.md): resolving the lead while a child
+    is open is refused — one line with Halo's words — and lands once they are closed."""
+    halo.children_close_first = True
+    for ticket in (4001, 4002, 4003):
+        halo.update_ticket(ticket, status_id=2)
+    source = connector(halo)
+    for child in ("4002", "4003"):
+        source.apply(link(child, "4001"), retry=False)
+    resolve = Action(IncidentKey("halo", "4001"), ActionKind.RESOLVE,
+                     {"text": "Carrier replaced the line card"})  # fmt: skip
+    with pytest.raises(ActionRejected) as raised:
+        source.apply(resolve, retry=False)
+    assert str(raised.value).endswith(
+        "Ticket 4001 has open child tickets (4002, 4003): close them first"
+    )
+    assert "\n" not in str(raised.value)
+    assert halo.tickets[4001]["status_id"] == 2
+    for closed in (4002, 4003):
+        halo.update_ticket(closed, status_id=9)
+    source.apply(resolve, retry=True)
+    assert halo.tickets[4001]["status_id"] == 9
 
 
 # ---------------------------------------------------------------- connection test

@@ -30,6 +30,19 @@ Imitates (✅ the published Halo API spec, 🔧 a client that talks to the real 
   `new_team`) that is not one of the tenant's active teams is refused with 400 and
   `Team '<name>' is not valid` (what a tenant without the team answered, issue 15 🔧);
   the ticket's team is a name, so the list is `teams` (edit it per test).
+- Child tickets ✅ spec `Faults`: `parent_id` (0 = none ❓; the spec says a nullable int)
+  set by `POST /api/Tickets` `[{"id", "parent_id"}]`; `GET /api/Tickets?parent_id=N` lists
+  a parent's children and `GET /api/Tickets/{id}?includechildids=true` adds
+  `child_ticket_ids` ✅ spec parameters. Refused with 400 (wording ❓, not published): a
+  parent that does not exist, a ticket as its own parent, a parent that is one of the
+  ticket's own descendants (a loop), a ticket whose type is in `not_child_types` (the
+  spec's `allowtickettypetobechild` off ✅). Nesting deeper is allowed
+  (`fetchgrandchildren` ✅).
+  `children_close_first` imitates a ticket type's `mustclosechildbeforeclosurebool` ✅
+  spec `RequestType`: closing a parent with an open child is refused (400). Not
+  modelled: the other ticket-type settings that govern children
+  (`allowtickettypetobechild`, `parentstatusafterallchildclosed`,
+  `adduserupdatestochildren` ✅ spec `RequestType`; docs/halo.md).
 - Errors have no standard shape 🔧: a bare JSON string, `{"ClassName", "Message"}`,
   `{"message"}`, `{"error": {"error_description"}}` — see `ERROR_SHAPES` and
   `inject_error()`. 429 with Retry-After is only injected (limits unpublished ❓).
@@ -60,7 +73,7 @@ CLOSED = {9}
 TEAMS = ["NOC", "Service Desk", "2nd Line", "3rd Line", "Engineering"]
 PRIORITIES = {1: ("Critical", 0.5, 4), 2: ("High", 1, 8), 3: ("Medium", 4, 24), 4: ("Low", 8, 72)}
 UPDATABLE = {"summary", "details", "status_id", "agent_id", "priority_id", "team", "impact",
-             "urgency", "client_id", "fixbydate", "respondbydate"}  # fmt: skip
+             "urgency", "client_id", "fixbydate", "respondbydate", "parent_id"}  # fmt: skip
 ERROR_SHAPES: dict[str, Any] = {
     "string": "An error occurred processing your request",
     "classname": {"ClassName": "System.NullReferenceException",
@@ -96,6 +109,15 @@ class FakeHalo(HttpFake):
         self.agents = {1: {"id": 1, "name": "Unassigned"}} | {
             2 + i: {"id": 2 + i, "name": name} for i, (_, name) in enumerate(MEMBERS)}  # fmt: skip
         self.teams = list(TEAMS)  # names; tests replace them with a tenant's own
+        #: Fields a ticket POST answers 201 to and drops (a tenant or version that does not
+        #: take them: whether Halo refuses or ignores a field it will not set is ❓).
+        self.ignored_fields: set[str] = set()
+        #: The ticket type's `mustclosechildbeforeclosurebool` (✅ spec `RequestType`): a
+        #: parent cannot close while a child is open (refusal wording ❓).
+        self.children_close_first = False
+        #: Ticket types (`tickettype_id` → the tenant's name for it) whose
+        #: `allowtickettypetobechild` is off (✅ spec `RequestType`; refusal wording ❓).
+        self.not_child_types: dict[int, str] = {}
         self.tickets: dict[int, dict[str, Any]] = {}
         self.actions: list[dict[str, Any]] = []
         self.writes: list[tuple[str, str, Any]] = []
@@ -128,7 +150,7 @@ class FakeHalo(HttpFake):
                 "respondbydate": halo_time(created + timedelta(hours=respond)),
                 "fixbydate": halo_time(created + timedelta(hours=fix)), "responsedate": EMPTY,
                 "dateclosed": EMPTY, "deadlinedate": EMPTY, "onhold": False, "inactive": False,
-                "excludefromsla": False,
+                "excludefromsla": False, "parent_id": 0,
             }  # fmt: skip
             ticket.update(fields)
             if ticket["status_id"] in CLOSED:
@@ -206,7 +228,11 @@ class FakeHalo(HttpFake):
             return self._listing(request)
         if method == "GET" and len(path) == 2 and path[0] == "tickets" and path[1].isdigit():
             ticket = self.tickets.get(int(path[1]))
-            return Reply(200, ticket) if ticket else Reply(404, f"Ticket {path[1]} not found")
+            if ticket is None:
+                return Reply(404, f"Ticket {path[1]} not found")
+            if _true(request.arg("includechildids")):
+                return Reply(200, ticket | {"child_ticket_ids": self.children_of(ticket["id"])})
+            return Reply(200, ticket)
         if method == "POST" and path in (["tickets"], ["actions"]):
             body = request.json()
             if not isinstance(body, list) or not all(isinstance(i, dict) for i in body):
@@ -254,7 +280,7 @@ class FakeHalo(HttpFake):
             found = [t for t in found if t["status_id"] not in CLOSED]
         if _true(request.arg("closed_only")):
             found = [t for t in found if t["status_id"] in CLOSED]
-        for name in ("client_id", "status_id", "agent_id"):
+        for name in ("client_id", "status_id", "agent_id", "parent_id"):
             if request.arg(name):
                 found = [t for t in found if str(t[name]) == request.arg(name)]
         order = request.arg("order") or "id"
@@ -279,10 +305,11 @@ class FakeHalo(HttpFake):
         if ticket is None:
             return Reply(404, f"Ticket {item['id']} not found")
         changes = {k: v for k, v in item.items() if k != "id"}
-        problem = self._check(changes)
+        problem = (self._check(changes) or self._parent_problem(ticket["id"], changes)
+                   or self._closing_problem(ticket, changes))  # fmt: skip
         if problem:
             return Reply(400, problem)
-        self._apply(ticket, changes)
+        self._apply(ticket, {k: v for k, v in changes.items() if k not in self.ignored_fields})
         return self._posted(ticket)
 
     def _save_action(self, item: dict[str, Any]) -> dict[str, Any] | Reply:
@@ -293,7 +320,7 @@ class FakeHalo(HttpFake):
         renames = {"new_status": "status_id", "new_agent": "agent_id",
                    "new_priority": "priority_id", "new_team": "team"}  # fmt: skip
         changes = {renames[k]: v for k, v in item.items() if k in renames}
-        problem = self._check(changes)
+        problem = self._check(changes) or self._closing_problem(ticket, changes)
         if problem:
             return Reply(400, problem)
         action = {"id": len(self.actions) + 1, "ticket_id": ticket["id"],
@@ -317,6 +344,44 @@ class FakeHalo(HttpFake):
         if "team" in changes and changes["team"] not in self.teams:
             return f"Team '{changes['team']}' is not valid"
         return None
+
+    def children_of(self, ticket_id: int) -> list[int]:
+        """The ids of the tickets whose parent is `ticket_id`."""
+        return sorted(t["id"] for t in self.tickets.values() if t.get("parent_id") == ticket_id)
+
+    def _parent_problem(self, ticket_id: int, changes: dict[str, Any]) -> str | None:
+        """Why `changes["parent_id"]` cannot be this ticket's parent (None: it can)."""
+        parent = changes.get("parent_id", 0)
+        if parent in (0, None):
+            return None  # not changed, or the link taken off
+        if not isinstance(parent, int) or isinstance(parent, bool):
+            return f"Invalid parent_id {parent!r}"
+        if parent == ticket_id:
+            return f"Ticket {ticket_id} cannot be its own parent"
+        if parent not in self.tickets:
+            return f"Parent ticket {parent} not found"
+        kind = self.tickets[ticket_id].get("tickettype_id")
+        if kind in self.not_child_types:
+            return f"Tickets of type '{self.not_child_types[kind]}' cannot be child tickets"
+        above, seen = parent, set()
+        while above and above not in seen:  # walk up from the new parent
+            if above == ticket_id:
+                return f"Ticket {parent} is a child of ticket {ticket_id}: it cannot be its parent"
+            seen.add(above)
+            above = self.tickets.get(above, {}).get("parent_id", 0)
+        return None
+
+    def _closing_problem(self, ticket: dict[str, Any], changes: dict[str, Any]) -> str | None:
+        """With `children_close_first`, why this change may not close the ticket."""
+        closing = changes.get("status_id") in CLOSED and ticket["status_id"] not in CLOSED
+        if not (self.children_close_first and closing):
+            return None
+        open_children = [c for c in self.children_of(ticket["id"])
+                         if self.tickets[c]["status_id"] not in CLOSED]  # fmt: skip
+        if not open_children:
+            return None
+        listed = ", ".join(str(c) for c in open_children)
+        return f"Ticket {ticket['id']} has open child tickets ({listed}): close them first"
 
     def _apply(self, ticket: dict[str, Any], changes: dict[str, Any]) -> None:
         old_status = ticket["status_id"]

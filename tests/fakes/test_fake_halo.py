@@ -201,3 +201,65 @@ def test_429_carries_retry_after(halo: FakeHalo, http: requests.Session) -> None
     assert throttled.status_code == 429
     assert throttled.headers["Retry-After"] == "5"
     assert isinstance(throttled.json(), str)
+
+
+def test_a_ticket_becomes_a_child_through_parent_id(halo: FakeHalo, http: requests.Session) -> None:
+    halo.advance(30)
+    response = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4002, "parent_id": 4001}])
+    assert response.status_code == 201
+    assert response.json()["parent_id"] == 4001
+    assert halo.tickets[4002]["last_update"] == halo_time(halo.now)
+    children = http.get(f"{halo.url}/api/Tickets", params={"parent_id": 4001}).json()
+    assert [t["id"] for t in children["tickets"]] == [4002]
+    lead = http.get(f"{halo.url}/api/Tickets/4001", params={"includechildids": "true"}).json()
+    assert lead["child_ticket_ids"] == [4002]
+    assert "child_ticket_ids" not in http.get(f"{halo.url}/api/Tickets/4001").json()
+    assert halo.tickets[4003]["parent_id"] == 0  # no parent
+    halo.ignored_fields = {"parent_id"}  # a tenant that drops what it does not take
+    dropped = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4003, "parent_id": 4001}])
+    assert (dropped.status_code, halo.tickets[4003]["parent_id"]) == (201, 0)
+
+
+@pytest.mark.parametrize(
+    ("parent", "message"),
+    [
+        (99999, "Parent ticket 99999 not found"),
+        (4003, "Ticket 4003 cannot be its own parent"),
+        (4005, "Ticket 4005 is a child of ticket 4003: it cannot be its parent"),  # a loop
+        ("4001", "Invalid parent_id '4001'"),
+        (4001, "Tickets of type 'Project Task' cannot be child tickets"),
+    ],
+)
+def test_a_parent_halo_cannot_accept_is_refused(
+    halo: FakeHalo, http: requests.Session, parent: Any, message: str
+) -> None:
+    halo.update_ticket(4004, parent_id=4003)
+    halo.update_ticket(4005, parent_id=4004)  # 4003 > 4004 > 4005
+    if parent == 4001:  # the tenant's type for 4003 may not be a child
+        halo.update_ticket(4003, tickettype_id=7)
+        halo.not_child_types = {7: "Project Task"}
+    before = dict(halo.tickets[4003])
+    refused = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4003, "parent_id": parent}])
+    assert (refused.status_code, refused.json()) == (400, message)
+    assert halo.tickets[4003] == before
+    assert halo.writes == []
+
+
+def test_a_parent_whose_type_says_so_cannot_close_before_its_children(
+    halo: FakeHalo, http: requests.Session
+) -> None:
+    halo.children_close_first = True
+    for ticket in (4001, 4002, 4003):
+        halo.update_ticket(ticket, status_id=2)
+    halo.update_ticket(4002, parent_id=4001)
+    halo.update_ticket(4003, parent_id=4001)
+    close: list[dict[str, Any]] = [{"ticket_id": 4001, "note": "Fixed", "new_status": 9}]
+    refused = http.post(f"{halo.url}/api/Actions", json=close)
+    assert (refused.status_code, refused.json()) == (
+        400, "Ticket 4001 has open child tickets (4002, 4003): close them first")  # fmt: skip
+    closing_lead = http.post(f"{halo.url}/api/Tickets", json=[{"id": 4001, "status_id": 9}])
+    assert (closing_lead.status_code, halo.tickets[4001]["status_id"]) == (400, 2)
+    for child in (4002, 4003):
+        assert http.post(f"{halo.url}/api/Tickets", json=[{"id": child, "status_id": 9}]).ok
+    assert http.post(f"{halo.url}/api/Actions", json=close).status_code == 201
+    assert halo.tickets[4001]["status_id"] == 9

@@ -24,12 +24,15 @@ the answer. Escalation writes the first team mapped to the tier that `/api/Team`
 (configured teams before the defaults), since Halo refuses a team it does not have.
 Notes are `POST /api/Actions` (`hiddenfromuser` for internal ones) with a short
 reference to the action's key, which a retry looks for first; a resolution with a
-note is one action carrying `new_status`. What remains: someone editing the same
-field between our read and our write goes unnoticed (a window of one round trip).
+note is one action carrying `new_status`. A major incident's link makes the ticket a
+child of the lead (`parent_id`, `parent_link.py`), read first so a retry writes nothing.
+What remains: someone editing the same field between our read and our write goes
+unnoticed (a window of one round trip).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +42,7 @@ from typing import Any
 from noc_console.connectors.base import NamedSource, Page
 from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable
 from noc_console.connectors.halo.auth import HaloToken
+from noc_console.connectors.halo.parent_link import halo_id, lead_of, parent_of, reference_of
 from noc_console.connectors.halo.records import (
     HaloLookups,
     HaloRecords,
@@ -51,7 +55,7 @@ from noc_console.connectors.halo.records import (
 from noc_console.connectors.http.client import HttpClient, HttpSettings, reading
 from noc_console.connectors.http.paging import Keyset, LastPage, by_page_number, follow
 from noc_console.connectors.mapping.field_mapping import FieldMapping
-from noc_console.connectors.records import check_conflict, note_mark
+from noc_console.connectors.records import check_conflict, note_mark, shown
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Priority, Status, Tier
@@ -210,9 +214,9 @@ class HaloConnector(NamedSource):
 
     # ------------------------------------------------------------ writing
     def apply(self, action: Action, retry: bool) -> str:
-        if not action.key.external_id.isdigit():
-            raise ActionRejected(f"{self._name}: {action.key.external_id!r} is no Halo ticket id")
-        ticket_id = int(action.key.external_id)
+        ticket_id = halo_id(self._name, action.key.external_id)
+        if action.kind is ActionKind.LINK:
+            return self._link(ticket_id, action)
         lookups = self.lookups()
         text = str(action.payload.get("text") or "")
         if action.kind is ActionKind.NOTE:
@@ -241,6 +245,33 @@ class HaloConnector(NamedSource):
             version = self._read(ticket_id, lookups)[2]
         return version
 
+    def _link(self, ticket_id: int, action: Action) -> str:
+        """Halo's native link for a major incident: this ticket becomes a child of the
+        lead (`parent_id`); answers the ticket's version. Read first, so a retry — or any
+        second delivery — finds the link and writes nothing; a ticket a technician
+        already put under another parent is left there (one parent only: moving it
+        would undo their work). Needs no lookups: nothing is mapped."""
+        lead = lead_of(self._name, action, ticket_id)
+        raw = self._ticket(ticket_id)
+        current = parent_of(raw)
+        if current == lead:
+            return version_of(raw)
+        if current:
+            raise ActionRejected(
+                f"{self._name}: ticket {ticket_id} is already a child of ticket {current} in "
+                f"Halo: not moved under ticket {lead} (link it by hand if it belongs to "
+                f"{reference_of(action)})"
+            )
+        what = f"{self._name}: cannot make ticket {ticket_id} a child of ticket {lead}"
+        try:
+            self._post("/api/Tickets", [{"id": ticket_id, "parent_id": lead}])
+        except ActionRejected as exc:  # Halo's words: unknown parent, a loop …
+            raise ActionRejected(f"{what}: {_said(exc)}") from None
+        raw = self._ticket(ticket_id)
+        if parent_of(raw) != lead:
+            raise ActionRejected(f"{what}: Halo accepted it but the ticket shows no such parent")
+        return version_of(raw)
+
     def _update_for(self, action: Action, lookups: HaloLookups) -> dict[str, Any]:
         mapping, p, kind = self.options.mapping, action.payload, action.kind
         try:
@@ -262,14 +293,19 @@ class HaloConnector(NamedSource):
     def _read(self, ticket_id: int, lookups: HaloLookups
               ) -> tuple[dict[str, Any], dict[str, Any], str]:  # fmt: skip
         """The ticket as Halo has it: raw, normalised writable values, version."""
-        raw = self.http.json("GET", f"/api/Tickets/{ticket_id}")
-        if not isinstance(raw, dict):
-            raise ConnectorUnavailable(f"{self._name}: ticket {ticket_id} answered no object")
+        raw = self._ticket(ticket_id)
         try:
             values = ticket_values(raw, self.options.mapping, lookups)
         except InvalidRecord as exc:
             raise ActionRejected(f"{self._name}: ticket {ticket_id}: {exc}") from None
         return raw, values, version_of(raw)
+
+    def _ticket(self, ticket_id: int) -> dict[str, Any]:
+        """`GET /api/Tickets/{id}`: the ticket's raw object."""
+        raw = self.http.json("GET", f"/api/Tickets/{ticket_id}")
+        if not isinstance(raw, dict):
+            raise ConnectorUnavailable(f"{self._name}: ticket {ticket_id} answered no object")
+        return raw
 
     def _post(self, path: str, items: list[dict[str, Any]]) -> Any:
         """Halo's writes take an array, even of one; a refusal names what Halo said."""
@@ -310,6 +346,16 @@ def halo_client(
     http = HttpClient(name, settings, auth=token, secrets=[secret], sleep=sleep,
                       authenticator=token)  # fmt: skip
     return http, token
+
+
+_REFUSED = re.compile(r" refused \(HTTP \d+\): (.+)$", re.DOTALL)  # the HTTP layer's words
+
+
+def _said(exc: ActionRejected) -> str:
+    """What Halo said — tenant text: on one printable line, cut short — without the HTTP
+    layer's "name: POST url refused (HTTP n)" before it."""
+    said = _REFUSED.search(str(exc))
+    return shown(said.group(1) if said else str(exc), limit=160)
 
 
 def _tickets(name: str, body: Any) -> list[Any]:

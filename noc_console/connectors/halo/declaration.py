@@ -37,4 +37,5 @@ HALO = ConnectorType(
     required=("base_url", "client_id"), secret=SecretKind.CLIENT_SECRET, max_page_size=100,
     default_mapping=Lazy("noc_console.connectors.halo.connector", "DEFAULT_MAPPING"),
     probe=Lazy("noc_console.connectors.halo.probe", "probe_halo"),
+    links_tickets=True,  # a major incident's children become children of the lead (parent_id)
 )  # fmt: skip
