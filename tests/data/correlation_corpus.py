@@ -5,7 +5,8 @@ from realistic titles: carrier, platform, provider and hosting outages hitting s
 clients at once, duplicates within one client, and the everyday noise between them —
 including hard cases on purpose (the same common symptom at different clients minutes
 apart, other trouble at a site while it is down, an on-premises mail server failing
-just before a cloud mail outage). Column `event` names the true event; "-" means the
+just before a cloud mail outage, a line down at Dublin during the Oslo carrier outage
+as the demo once grouped it). Column `event` names the true event; "-" means the
 incident stands alone.
 
 `correlation_holdout.csv` is a held-out corpus in the same format (164 incidents, 22 other
