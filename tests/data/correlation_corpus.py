@@ -1,6 +1,6 @@
 """The labelled correlation corpus (`correlation_corpus.csv`) and how it is scored.
 
-One NOC day (2026-03-10, UTC) of 210 incidents from 20 clients and six sources, written
+One NOC day (2026-03-10, UTC) of 212 incidents from 20 clients and five sources, written
 from realistic titles: carrier, platform, provider and hosting outages hitting several
 clients at once, duplicates within one client, and the everyday noise between them —
 including hard cases on purpose (the same common symptom at different clients minutes
