@@ -7,7 +7,10 @@ while its last arrival is within the window. Links, strongest first:
 - the same site, and the same kind of object named (an outage at one place);
 - wording alone: the same shared objects (not printers, laptops or accounts, which every
   office has its own of) with a failure state in both, in one category, and not at two
-  different sites when what fails lives at a site (an internet line; not a cloud service).
+  different sites when what fails lives at a site (an internet line; not a cloud service);
+  across clients, not when one names a site and the other names no site and not that
+  place either (a carrier's "circuit TN-88213 down" and a line down at Dublin), nor when
+  either names its client's own equipment (on-prem, a server like EXCH01).
 
 A cluster held together by wording alone is reported once it has three arrivals, or two
 from one client (two users calling about one thing); chance makes pairs of common
@@ -68,6 +71,7 @@ class _Kind:
     failing: bool  # names a failure state
     sites: frozenset[str]
     category: str
+    own: bool  # names a client's own equipment
 
 
 @dataclass(slots=True)
@@ -79,6 +83,7 @@ class _Cluster:
     kinds: dict[_Kind, set[str]] = field(default_factory=dict)  # → the clients saying it
     items: set[str] = field(default_factory=set)
     sites: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)  # every member's title words
     terms: set[str] = field(default_factory=set)
     strong: bool = False  # some link in it was an item or a site
 
@@ -88,6 +93,7 @@ class _Cluster:
         self.kinds.setdefault(_kind(sig, arrival), set()).add(arrival.client_id)
         self.items.update(_item_terms(sig, arrival))
         self.sites |= sig.sites
+        self.words |= sig.words
         self.terms.update(_terms(sig, arrival))
         self.strong |= strong
         self.first_at = min(self.first_at, arrival.created_at)
@@ -100,7 +106,7 @@ class _Cluster:
             key=lambda pair: (pair[0].created_at, pair[0].key),
         )
         self.arrivals, self.signatures = [], []
-        self.kinds, self.items, self.sites, self.terms = {}, set(), set(), set()
+        self.kinds, self.items, self.sites, self.words, self.terms = {}, set(), set(), set(), set()
         for arrival, sig in pairs:
             self.add(arrival, sig, True)
 
@@ -196,13 +202,37 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
             continue
         if elsewhere and shared <= SITE_BOUND:  # the same trouble at another site
             continue
+        if (
+            shared <= SITE_BOUND
+            and arrival.client_id not in clients
+            and _place_unsaid(sig, cluster)
+        ):
+            continue  # a line down somewhere, another client's at a site: a guess
+        if arrival.client_id not in clients and (sig.own or kind.own):
+            continue  # one client's own server is not a service another client shares
         if len(shared) / len(sig.objects | kind.objects) >= WORDING_SIMILARITY:
             best = _WORDING
     return best
 
 
+def _place_unsaid(sig: Signature, cluster: _Cluster) -> bool:
+    """Whether one side says where it is and the other does not name that place at all
+    ("Telia circuit down" and "Internet circuit down at Dublin")."""
+    if sig.sites and not cluster.sites:
+        return not _names(cluster.words, sig.sites)
+    if cluster.sites and not sig.sites:
+        return not _names(sig.words, cluster.sites)
+    return False
+
+
+def _names(words: Iterable[str], sites: Iterable[str]) -> bool:
+    """Whether `words` name one of `sites` ("new york" is two words)."""
+    said = set(words)
+    return any(said.issuperset(site.split()) for site in sites)
+
+
 def _kind(sig: Signature, arrival: Arrival) -> _Kind:
-    return _Kind(sig.objects, bool(sig.states), sig.sites, arrival.category)
+    return _Kind(sig.objects, bool(sig.states), sig.sites, arrival.category, sig.own)
 
 
 def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:

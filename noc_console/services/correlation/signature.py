@@ -6,7 +6,8 @@ folded onto canonical objects ("wan", "broadband", "isp" → internet) and state
 ("offline", "unreachable", "outage" → down); a site is the name after "at"/"in" or
 before "office"/"site"/"branch"; a circuit is an id near "circuit"/"CID"; a
 configuration item is a host-like token (`fw-osl-01`, `esx03.dc2`); a short one
-(`SQL01`) names each client's own machine, so it links only within a client.
+(`SQL01`) names each client's own machine, so it links only within a client. A title
+naming such a machine, or saying "on-prem", is about the client's own equipment.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ LOCAL_OBJECTS = frozenset({"printer", "laptop", "account", "wifi"})
 SITE_BOUND = frozenset(
     {"internet", "circuit", "vpn", "power", "switch", "firewall", "wifi", "server", "storage"}
 )
+#: Words saying the failing thing is the client's own, not a service many share.
+ON_PREMISES = frozenset({"on-prem", "on-premises", "on-premise", "onprem", "premises"})
 #: Failure states. A title without one (a request, a question) never groups by wording.
 STATES: dict[str, tuple[str, ...]] = {
     "down": (
@@ -67,6 +70,9 @@ _STATE_OF = {word: name for name, words in STATES.items() for word in words}
 _WORD = re.compile(r"[a-z0-9][a-z0-9'._/-]*")
 #: A host-like configuration item: letters, then a separator or digits, with a digit.
 _CI = re.compile(r"^(?=.*\d)[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+$|^[a-z]{2,}\d{2,}$")
+#: A client's own machine by its short name (`SQL01`, `EXCH01`, `app-03`); not an error
+#: code like `caa20004`.
+_MACHINE = re.compile(r"^[a-z]{2,}-?\d{1,3}$")
 _SITE_AFTER = re.compile(r"\b(?:at|in|@)\s+(?:the\s+)?([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 _SITE_BEFORE = re.compile(
     r"\b([A-Z][\w'-]+)\s+(?:office|site|branch|warehouse|clinic|store|campus|dc|datacenter|hq)\b"
@@ -91,6 +97,8 @@ class Signature:
     sites: frozenset[str]  # lowercased place names
     items: frozenset[str]  # circuit ids and configuration items, lowercased
     distinct: frozenset[str]  # those of `items` that name one thing whatever the client
+    own: bool = False  # names the client's own equipment: on-prem, or a server like SQL01
+    words: frozenset[str] = frozenset()  # the title's words, lowercased
 
     @property
     def shared_objects(self) -> frozenset[str]:
@@ -112,12 +120,17 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
     items |= {w.strip("._/-") for w in words if _CI.match(w.strip("._/-"))}
     items |= {w for w in _WORD.findall(description.lower()) if _CI.match(w) and "-" in w}
     distinct = circuits | {item for item in items if _distinct(item)}
+    own = any(_MACHINE.match(item) for item in items - distinct) or any(
+        w.strip("._/-") in ON_PREMISES for w in words
+    )
     return Signature(
         frozenset(objects),
         frozenset(states),
         frozenset(sites),
         frozenset(items),
         frozenset(distinct),
+        own,
+        frozenset(_WORD.findall(title.lower())),
     )
 
 
