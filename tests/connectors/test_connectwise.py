@@ -456,12 +456,13 @@ def test_a_declared_major_incident_bundles_its_connectwise_tickets_and_closes_th
     assert cw.children_of(lead) == others
     assert all(len(cw.notes[t]) == 1 for t in tickets)
     assert f"Major incident {record.reference}" in cw.notes[lead][0]["text"]
-    # close-out: the lead's resolve closes its children in ConnectWise before theirs land
+    # close-out: each child is resolved with its own status and note, the lead last —
+    # the lead's resolve would otherwise close its bundle with the lead's status
     close_out(store, record, "Carrier replaced the line card", True, Identity("Dana"),
               clock.now())  # fmt: skip
     deliver(cw, store, clock)
-    assert [p for m, p, _ in cw.writes if m == "PATCH"] == [  # the children were closed by it
-        f"/{cw.codebase}apis/3.0/service/tickets/{lead}"
+    assert [p for m, p, _ in cw.writes if m == "PATCH"] == [
+        f"/{cw.codebase}apis/3.0/service/tickets/{t}" for t in (*others, lead)
     ]
     outcomes = {r.key.external_id: r.outcome for r in close_out_outcomes(store, record)}
     assert outcomes == {str(t): ChildOutcome.RESOLVED for t in tickets}

@@ -47,6 +47,7 @@ class FakePsa(HttpFake):
         self.clients = [{"id": "acme", "name": "Acme Corp", "contract": "Gold"}]
         self.applied: Counter[str] = Counter()  # idempotency key → times applied
         self.action_log: dict[str, list[str]] = {}  # incident id → keys in applied order
+        self.write_order: list[str] = []  # incident ids, one per action applied, in order
         self.versions: dict[str, str] = {}  # idempotency key → version it produced
         self.notes: dict[str, list[str]] = {}
         self.post_delay = 0.0  # seconds each write-back takes before it is applied
@@ -157,6 +158,7 @@ class FakePsa(HttpFake):
         self._bump(record)
         self.applied[key] += 1
         self.action_log.setdefault(incident_id, []).append(key)
+        self.write_order.append(incident_id)
         self.versions[key] = record["version"]
         return Reply(200, {"version": record["version"]})
 

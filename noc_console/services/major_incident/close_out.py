@@ -4,7 +4,8 @@ service verified restored, in one action; then, per child, how its resolve fared
 The resolves go through the outbox like any triage resolve (`triage_actions.resolve`,
 so the same checks: a note, the "verified restored" confirmation), in the same
 transaction as the "resolved" event that stamps the record's resolution time. A child
-already resolved in its PSA gets no second resolve. A PSA that refuses one shows on
+already resolved in its PSA gets no second resolve. Each source's lead child is resolved
+after the others of its source (`leads_last`). A PSA that refuses one shows on
 that child (`close_out_outcomes`), with the outbox's reason, and can be retried there
 (`noc-console outbox retry`); the others are not held back.
 """
@@ -19,7 +20,12 @@ from noc_console.models.actions import ActionState
 from noc_console.models.board_row import ChangeSet
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey
-from noc_console.models.major_incident import EventKind, MajorIncident, MajorIncidentEvent
+from noc_console.models.major_incident import (
+    EventKind,
+    MajorIncident,
+    MajorIncidentChild,
+    MajorIncidentEvent,
+)
 from noc_console.services.board import triage_actions
 from noc_console.services.board.triage_actions import CannotAct
 from noc_console.services.identity import Identity
@@ -55,7 +61,7 @@ def close_out(
     actions = []
     already = []
     try:
-        for child in record.children:
+        for child in leads_last(record):
             row = rows.get(child.key)
             if row is None or not row.is_open:
                 already.append(str(child.key))
@@ -74,6 +80,21 @@ def close_out(
     }
     event = MajorIncidentEvent(EventKind.RESOLVED, now, me.name, note.strip(), detail)
     return store.act_on_major_incident(record.id, event, actions, now)
+
+
+def leads_last(record: MajorIncident) -> list[MajorIncidentChild]:
+    """The children in the order their resolves go out: each source's lead child (the
+    one the others are linked to natively, `declare.child_actions`) after the rest of its
+    source — a PSA may refuse to close a parent ticket while a child is open (HaloPSA's
+    "children must close first"), and closing a ConnectWise parent closes its bundle
+    with the parent's status instead of each child's resolution note."""
+    leads = {}
+    for child in record.children:
+        leads.setdefault(child.key.source, child.key)
+    lead_keys = set(leads.values())
+    return [c for c in record.children if c.key not in lead_keys] + [
+        c for c in record.children if c.key in lead_keys
+    ]
 
 
 def close_out_outcomes(store: Store, record: MajorIncident) -> list[ChildResult]:

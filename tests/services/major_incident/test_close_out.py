@@ -82,3 +82,20 @@ def test_a_resolved_record_is_not_closed_out_twice(
     with pytest.raises(CannotCloseOut, match="MI-1 is already resolved"):
         close_out(store, closed, NOTE, True, SAM, clock.now())
     assert len(store.outbox()) == 7
+
+
+def test_each_sources_lead_child_is_resolved_after_the_others(
+    store: Store, clock: ManualClock, record: MajorIncident, connector: RestJsonConnector,
+    outbox: OutboxService, psa: FakePsa,
+) -> None:  # fmt: skip
+    """The lead is the parent the others are linked to natively: a PSA may refuse to close
+    a parent with open children (HaloPSA), or close the children with the parent's status
+    (ConnectWise) — so it goes last, and the PSA sees the children resolved first."""
+    lead = record.children[0].key  # one source here: the first child is its lead
+    close_out(store, record, NOTE, True, SAM, clock.now())
+    order = [q.action.key for q in sorted(store.outbox(), key=lambda q: q.seq)]
+    assert order[-1] == lead
+    assert sorted(order) == sorted(record.child_keys)
+    outbox.deliver(connector)
+    resolved = [k for k in psa.write_order if k in {c.external_id for c in record.child_keys}]
+    assert resolved[-1] == lead.external_id
