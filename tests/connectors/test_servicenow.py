@@ -40,6 +40,7 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
+from tests.connectors.major_incident_steps import declare_and_deliver
 from tests.connectors.token_clock import Seconds
 from tests.connectors.triage_steps import every_kind
 from tests.fakes.fake_servicenow import FakeServiceNow, sn_time
@@ -399,6 +400,74 @@ def test_escalation_without_a_group_for_the_tier_names_the_mapping_key(
     with pytest.raises(ActionRejected) as raised:
         connector(sn).apply(act("INC0010001", ActionKind.TIER, {"tier": "L3"}), retry=False)
     assert 'set [connectors.mapping.tier] "<assignment group>" = "L3"' in str(raised.value)
+
+
+# ---------------------------------------------------------------- major incidents
+def link(number: str, lead: Any) -> Action:
+    return act(number, ActionKind.LINK, {"refers_to": [lead], "reference": "MI-7"})
+
+
+def test_a_major_incident_child_gets_the_lead_as_parent_and_a_retry_changes_nothing(
+    sn: FakeServiceNow,
+) -> None:
+    lead, child = (sn.add_incident(f"Internet down at Oslo {n}")["number"] for n in (1, 2))
+    source = connector(sn)
+    version = source.apply(link(child, lead), retry=False)
+    assert sn.incident(child)["parent_incident"] == sn.incident(lead)["sys_id"]
+    assert version.startswith(sn.incident(child)["sys_mod_count"] + "#")
+    assert sn.children(lead) == [child]
+    writes = len(sn.writes)
+    source.apply(link(child, lead), retry=True)  # the answer was lost; the link is there
+    source.apply(link(child, lead), retry=False)  # read before writing, retry or not
+    assert len(sn.writes) == writes
+
+
+def test_a_link_servicenow_cannot_make_is_one_line_naming_the_incident(
+    sn: FakeServiceNow,
+) -> None:
+    lead, child, other = (sn.add_incident(f"Internet down {n}")["number"] for n in (1, 2, 3))
+    source = connector(sn)
+    refusals = {
+        r"sn: cannot make INC9999999 the parent incident of INC\d+: ServiceNow has no "
+        r"incident INC9999999$": link(child, "INC9999999"),
+        r"sn: INC\d+ cannot be its own parent incident$": link(child, child),
+        r"sn: 'INC1\^active=true' is no ServiceNow incident number$": link(child, "INC1^active=true"),
+        r"sn: '\.\./sys_user' is no ServiceNow incident number$": link("../sys_user", lead),
+        r"sn: nothing to link INC\d+ to$": act(child, ActionKind.LINK, {"refers_to": []}),
+    }
+    for message, action in refusals.items():
+        with pytest.raises(ActionRejected, match=message):
+            source.apply(action, retry=False)
+    sn.update_incident(child, parent_incident=sn.incident(other)["sys_id"])
+    with pytest.raises(ActionRejected, match=rf"sn: {child} already has parent incident {other} "
+                       r"in ServiceNow, not INC\d+: left as it is"):
+        source.apply(link(child, lead), retry=False)
+    assert sn.writes == []
+    sn.refuse_parents = True  # e.g. a business rule of the instance
+    with pytest.raises(ActionRejected, match=rf"sn: ServiceNow refused the update of {lead} "
+                       r"\(HTTP 403\): Operation Failed"):
+        source.apply(link(lead, other), retry=False)
+    assert sn.incident(lead)["parent_incident"] == ""
+
+
+def test_a_declared_major_incident_parents_its_servicenow_children_through_the_outbox(
+    sn: FakeServiceNow, store: Store, clock: ManualClock
+) -> None:
+    numbers = [sn.add_incident(f"Internet down at Oslo {n}", company=c)["number"]
+               for n, c in enumerate(("Acme Corp", "Globex Corporation", "Acme Corp"))]  # fmt: skip
+    source = connector(sn)
+    assert SyncService(source, store, clock).sync_once().ok
+    record, outbox = declare_and_deliver(store, clock, source, "servicenow", numbers)
+    assert [(q.action.key.external_id, q.action.kind, q.state) for q in outbox] == [
+        (numbers[0], ActionKind.NOTE, ActionState.DELIVERED),
+        (numbers[1], ActionKind.NOTE, ActionState.DELIVERED),
+        (numbers[1], ActionKind.LINK, ActionState.DELIVERED),
+        (numbers[2], ActionKind.NOTE, ActionState.DELIVERED),
+        (numbers[2], ActionKind.LINK, ActionState.DELIVERED),
+    ]  # fmt: skip
+    assert sn.children(numbers[0]) == numbers[1:]  # each child under the lead, not a chain
+    assert sn.incident(numbers[0])["parent_incident"] == ""
+    assert all(record.reference in sn.journal(n)[0]["value"] for n in numbers)
 
 
 # ---------------------------------------------------------------- connection test

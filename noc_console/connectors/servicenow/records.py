@@ -43,7 +43,7 @@ FIELDS = (
     "sys_id", "number", "short_description", "description", "category", "state",
     "hold_reason", "impact", "urgency", "priority", "company", "assignment_group",
     "assigned_to", "opened_at", "sys_created_on", "sys_updated_on", "sys_mod_count",
-    "resolved_at", "active",
+    "resolved_at", "active", "parent_incident",
 )  # fmt: skip
 #: task_sla fields: the dot-walked `sla.target` says response or resolution.
 SLA_FIELDS = ("task", "sla", "sla.target", "stage", "planned_end_time", "end_time",
