@@ -339,8 +339,11 @@ def test_a_link_jira_refuses_is_one_line_naming_the_issue_and_what_jira_said(
         with pytest.raises(ActionRejected, match=message):
             source.apply(action, retry=False)
     del jsm.link_types["Relates"]  # an admin renamed or removed it
-    with pytest.raises(ActionRejected, match=r"jsm: Jira refused to link NOC-2 to NOC-1 "
-                       r"\(Relates\): HTTP 404: No issue link type with name 'Relates' found"):
+    with pytest.raises(
+        ActionRejected,
+        match=r"jsm: Jira refused to link NOC-2 to NOC-1 "
+        r"\(Relates\): HTTP 404: No issue link type with name 'Relates' found",
+    ):
         source.apply(link("NOC-2", "NOC-1"), retry=False)
     assert jsm.links == []
 

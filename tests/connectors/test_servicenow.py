@@ -431,7 +431,9 @@ def test_a_link_servicenow_cannot_make_is_one_line_naming_the_incident(
         r"sn: cannot make INC9999999 the parent incident of INC\d+: ServiceNow has no "
         r"incident INC9999999$": link(child, "INC9999999"),
         r"sn: INC\d+ cannot be its own parent incident$": link(child, child),
-        r"sn: 'INC1\^active=true' is no ServiceNow incident number$": link(child, "INC1^active=true"),
+        r"sn: 'INC1\^active=true' is no ServiceNow incident number$": link(
+            child, "INC1^active=true"
+        ),
         r"sn: '\.\./sys_user' is no ServiceNow incident number$": link("../sys_user", lead),
         r"sn: nothing to link INC\d+ to$": act(child, ActionKind.LINK, {"refers_to": []}),
     }
@@ -439,13 +441,19 @@ def test_a_link_servicenow_cannot_make_is_one_line_naming_the_incident(
         with pytest.raises(ActionRejected, match=message):
             source.apply(action, retry=False)
     sn.update_incident(child, parent_incident=sn.incident(other)["sys_id"])
-    with pytest.raises(ActionRejected, match=rf"sn: {child} already has parent incident {other} "
-                       r"in ServiceNow, not INC\d+: left as it is"):
+    with pytest.raises(
+        ActionRejected,
+        match=rf"sn: {child} already has parent incident {other} "
+        r"in ServiceNow, not INC\d+: left as it is",
+    ):
         source.apply(link(child, lead), retry=False)
     assert sn.writes == []
     sn.refuse_parents = True  # e.g. a business rule of the instance
-    with pytest.raises(ActionRejected, match=rf"sn: ServiceNow refused the update of {lead} "
-                       r"\(HTTP 403\): Operation Failed"):
+    with pytest.raises(
+        ActionRejected,
+        match=rf"sn: ServiceNow refused the update of {lead} "
+        r"\(HTTP 403\): Operation Failed",
+    ):
         source.apply(link(lead, other), retry=False)
     assert sn.incident(lead)["parent_incident"] == ""
 

@@ -401,7 +401,7 @@ class FakeJsm(HttpFake):
             return refused(404, "Issue Does Not Exist")
         if keys[0] == keys[1]:
             return refused(400, "You cannot link an issue to itself.")
-        link = {"type": name, "outward": keys[0], "inward": keys[1]}
+        link = {"type": name, "outward": str(keys[0]), "inward": str(keys[1])}
         if not any({k: v for k, v in ln.items() if k != "id"} == link for ln in self.links):
             self.links.append({"id": str(30000 + len(self.links)), **link})
             self.writes.append(("POST", request.path, body))

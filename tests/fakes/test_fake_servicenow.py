@@ -169,7 +169,11 @@ def test_a_parent_incident_is_a_reference_its_children_follow(
     resolve = {"state": "6", "close_code": "Solved (Permanently)", "close_notes": "Carrier fixed"}
     http.patch(url.format(parent["sys_id"]), json=resolve)
     after = sn.incident(child["number"])
-    assert (after["state"], after["close_notes"], after["active"]) == ("6", "Carrier fixed", "false")
+    assert (after["state"], after["close_notes"], after["active"]) == (
+        "6",
+        "Carrier fixed",
+        "false",
+    )
     assert "Carrier fixed" in sn.journal(child["number"])[-1]["value"]
     assert sn.incident(closed["number"])["state"] == "7"
     sn.refuse_parents = True

@@ -397,7 +397,8 @@ def _said(response: Any) -> str:
         return shown(response.text, 200)
     if not isinstance(body, dict):
         return shown(body, 200)
-    errors = body.get("errors") if isinstance(body.get("errors"), dict) else {}
+    errors = body.get("errors")
+    errors = errors if isinstance(errors, dict) else {}
     said = [*map(str, body.get("errorMessages") or []), *(f"{k}: {v}" for k, v in errors.items())]
     return shown("; ".join(said) or body, 200)
 

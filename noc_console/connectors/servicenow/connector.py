@@ -281,8 +281,9 @@ class ServiceNowConnector(NamedSource):
         try:
             parent = self._read(lead)
         except NotFound:
+            missing = f"ServiceNow has no incident {lead}"
             raise ActionRejected(f"{self._name}: cannot make {lead} the parent incident of "
-                                 f"{number}: ServiceNow has no incident {lead}") from None  # fmt: skip
+                                 f"{number}: {missing}") from None  # fmt: skip
         wanted, have = value(parent, "sys_id"), value(raw, "parent_incident")
         if have == wanted:
             return version_of(raw)
