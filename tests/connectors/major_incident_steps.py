@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from noc_console.connectors.base import Connector
 from noc_console.connectors.registry import connector_type
-from noc_console.models.actions import QueuedAction
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import IncidentKey, Priority
@@ -24,9 +23,10 @@ from noc_console.services.sources.config import ConnectorConfig
 
 def declare_and_deliver(
     store: Store, clock: ManualClock, source: Connector, type_key: str, ids: Sequence[str]
-) -> tuple[MajorIncident, list[QueuedAction]]:
+) -> tuple[MajorIncident, dict[str, list[str]]]:
     """Declare the incidents `ids` of `source` (synced into `store` already) a major
-    incident, deliver its actions to `source`; the record and the outbox after."""
+    incident, deliver its actions to `source`; the record, and each child's actions in
+    the order queued as "<kind> <state>" ("link delivered")."""
     kind = connector_type(type_key)
     assert kind is not None, type_key
     config = ConnectorConfig(source.name, type_key, settings=kind.settings())
@@ -37,4 +37,8 @@ def declare_and_deliver(
                            tuple(rows))  # fmt: skip
     record, _ = desk.declare(declared, Identity("Dana Lead"))
     OutboxService(store, clock, random.Random(1)).deliver(source)
-    return record, sorted(store.outbox(), key=lambda q: q.seq)
+    actions: dict[str, list[str]] = {}
+    for queued in sorted(store.outbox(), key=lambda q: q.seq):
+        said = f"{queued.action.kind.value} {queued.state.value}"
+        actions.setdefault(queued.action.key.external_id, []).append(said)
+    return record, actions
