@@ -458,6 +458,20 @@ def test_a_link_servicenow_cannot_make_is_one_line_naming_the_incident(
     assert sn.incident(lead)["parent_incident"] == ""
 
 
+def test_resolving_the_lead_resolves_its_children_so_their_resolve_sends_nothing(
+    sn: FakeServiceNow,
+) -> None:
+    lead, child = (sn.add_incident(f"Internet down at Oslo {n}")["number"] for n in (1, 2))
+    source = connector(sn)
+    source.apply(link(child, lead), retry=False)
+    source.apply(act(lead, ActionKind.RESOLVE, {"text": "Carrier replaced the line card"}), False)
+    assert sn.incident(child)["state"] == "6"  # ServiceNow passed it on
+    assert sn.incident(child)["close_notes"].startswith("Carrier replaced the line card")
+    writes = len(sn.writes)
+    source.apply(act(child, ActionKind.RESOLVE, {"text": "Carrier replaced the line card"}), False)
+    assert len(sn.writes) == writes  # close-out's resolve of the child finds it resolved
+
+
 def test_a_declared_major_incident_parents_its_servicenow_children_through_the_outbox(
     sn: FakeServiceNow, store: Store, clock: ManualClock
 ) -> None:
