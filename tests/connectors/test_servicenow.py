@@ -458,6 +458,18 @@ def test_a_link_servicenow_cannot_make_is_one_line_naming_the_incident(
     assert sn.incident(lead)["parent_incident"] == ""
 
 
+def test_the_parent_read_for_links_leaves_versions_as_they_were(sn: FakeServiceNow) -> None:
+    number = sn.add_incident("Internet down at Oslo")["number"]
+
+    def version() -> str:
+        (found,) = [i for i in incidents(connector(sn).list_open()) if i.external_id == number]
+        return found.version
+
+    before = version()
+    sn.incident(number)["parent_incident"] = sn.incident("INC0010001")["sys_id"]  # no counter
+    assert version() == before  # nothing the board shows moved: no version churn on upgrade
+
+
 def test_resolving_the_lead_resolves_its_children_so_their_resolve_sends_nothing(
     sn: FakeServiceNow,
 ) -> None:
