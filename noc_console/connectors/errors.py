@@ -58,3 +58,11 @@ class Conflict(ActionRejected):
         super().__init__(message)
         self.theirs = dict(theirs)
         self.version = version
+
+
+def not_linked(source: str, why: str) -> ActionRejected:
+    """The refusal of `ActionKind.LINK` by a connector whose PSA links no tickets. A
+    declaration never queues one for it (its type's `links_tickets` is False), but an
+    outbox may hold one queued under another configuration: it fails in one line, and
+    the PSA is not asked."""
+    return ActionRejected(f"{source}: not linked natively — {why}")

@@ -340,3 +340,16 @@ def test_a_429_storm_ends_the_sync_with_retry_after_and_keeps_the_board(
     assert result.error == "am: rate limited by the server (HTTP 429)"
     assert result.retry_at == clock.now() + timedelta(seconds=30)
     assert [r.key.external_id for r in store.open_rows()] == ["00000000000000aa"]
+
+
+def test_a_major_incident_link_is_refused_in_one_line_and_nothing_is_sent() -> None:
+    link = Action(IncidentKey("am", "00000000000000bb"), ActionKind.LINK,
+                  {"refers_to": ["00000000000000aa"], "reference": "MI-7"})  # fmt: skip
+    with serving() as server:
+        with pytest.raises(ActionRejected) as refused:
+            scripted(server).apply(link, retry=False)
+        assert server.requests == []
+    assert str(refused.value) == (
+        "am: not linked natively — Alertmanager has no links between alerts; the major "
+        "incident holds them together on the board"
+    )

@@ -1,8 +1,12 @@
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from noc_console.connectors.base import Page
 from noc_console.connectors.demo.feed import DemoFeed
+from noc_console.connectors.errors import ActionRejected
+from noc_console.models.actions import Action, ActionKind
 from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Status
 from noc_console.services.correlation import Arrival, correlate
@@ -107,3 +111,16 @@ def test_the_demo_opens_with_a_carrier_outage_that_correlation_finds() -> None:
     assert oslo, [i.title for i in open_now]
     assert len(oslo[0].members) >= 4
     assert len(oslo[0].clients) >= 3
+
+
+def test_a_major_incident_link_is_refused_in_one_line() -> None:
+    feed = DemoFeed(ManualClock(T0), seed=3)
+    first, second = everything(feed)[:2]
+    link = Action(IncidentKey("demo", second.external_id), ActionKind.LINK,
+                  {"refers_to": [first.external_id], "reference": "MI-7"})  # fmt: skip
+    with pytest.raises(ActionRejected) as refused:
+        feed.apply(link, retry=False)
+    assert str(refused.value) == (
+        "demo: not linked natively — the demo feed has no links between incidents; the "
+        "internal note names the major incident"
+    )

@@ -30,6 +30,7 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
+from tests.connectors.major_incident_steps import declare_and_deliver
 from tests.fakes.fake_jsm import TIER_FIELD, FakeJsm, seeded
 from tests.fakes.http_fake import running
 
@@ -293,6 +294,73 @@ def test_refusals_name_what_jira_said(jsm: FakeJsm) -> None:
 
 
 # ---------------------------------------------------------------- connection test
+# ---------------------------------------------------------------- major incidents
+def link(key: str, lead: Any) -> Action:
+    return act(key, ActionKind.LINK, {"refers_to": [lead], "reference": "MI-7"})
+
+
+def links_of(jsm: FakeJsm, key: str) -> list[tuple[str, str]]:
+    """(link type, the other issue) of every link `key` has in the fake."""
+    return sorted((str(ln["type"]), ln["inward"] if ln["outward"] == key else ln["outward"])
+                  for ln in jsm.links if key in (ln["inward"], ln["outward"]))  # fmt: skip
+
+
+def test_a_major_incident_child_relates_to_the_lead_and_a_retry_changes_nothing(
+    jsm: FakeJsm,
+) -> None:
+    source = connector(jsm)
+    version = source.apply(link("NOC-2", "NOC-1"), retry=False)
+    assert links_of(jsm, "NOC-2") == [("Relates", "NOC-1")]
+    assert links_of(jsm, "NOC-1") == [("Relates", "NOC-2")]
+    assert version
+    posts = jsm.count("POST", "/rest/api/3/issueLink")
+    source.apply(link("NOC-2", "NOC-1"), retry=True)  # the answer was lost; it is there
+    source.apply(link("NOC-2", "NOC-1"), retry=False)  # read before writing, retry or not
+    assert jsm.count("POST", "/rest/api/3/issueLink") == posts == 1
+    jsm.links.clear()
+    jsm.links.append({"id": "1", "type": "Relates", "outward": "NOC-1", "inward": "NOC-3"})
+    source.apply(link("NOC-3", "NOC-1"), retry=False)  # linked by hand the other way round
+    assert jsm.count("POST", "/rest/api/3/issueLink") == 1
+
+
+def test_a_link_jira_refuses_is_one_line_naming_the_issue_and_what_jira_said(
+    jsm: FakeJsm,
+) -> None:
+    source = connector(jsm)
+    refusals = {
+        r"jsm: Jira refused to link NOC-2 to NOC-999 \(Relates\): HTTP 404: Issue Does Not "
+        r"Exist$": link("NOC-2", "NOC-999"),
+        r"jsm: NOC-2 cannot be linked to itself$": link("NOC-2", "NOC-2"),
+        r"jsm: 'NOC-1 OR project=X' is no Jira issue key$": link("NOC-2", "NOC-1 OR project=X"),
+        r"jsm: '\.\./\.\./myself' is no Jira issue key$": link("../../myself", "NOC-1"),
+        r"jsm: nothing to link NOC-2 to$": act("NOC-2", ActionKind.LINK, {"refers_to": []}),
+    }
+    for message, action in refusals.items():
+        with pytest.raises(ActionRejected, match=message):
+            source.apply(action, retry=False)
+    del jsm.link_types["Relates"]  # an admin renamed or removed it
+    with pytest.raises(
+        ActionRejected,
+        match=r"jsm: Jira refused to link NOC-2 to NOC-1 "
+        r"\(Relates\): HTTP 404: No issue link type with name 'Relates' found",
+    ):
+        source.apply(link("NOC-2", "NOC-1"), retry=False)
+    assert jsm.links == []
+
+
+def test_a_declared_major_incident_links_its_jsm_children_through_the_outbox(
+    jsm: FakeJsm, store: Store, clock: ManualClock
+) -> None:
+    keys = [jsm.add_issue(f"Internet down at Oslo {n}")["key"] for n in range(3)]
+    source = connector(jsm)
+    assert SyncService(source, store, clock).sync_once().ok
+    record, actions = declare_and_deliver(store, clock, source, "jsm", keys)
+    assert actions == {keys[0]: ["note delivered"], keys[1]: ["note delivered", "link delivered"],
+                       keys[2]: ["note delivered", "link delivered"]}  # fmt: skip
+    assert links_of(jsm, keys[0]) == [("Relates", keys[1]), ("Relates", keys[2])]
+    assert all(record.reference in adf_text(jsm.comments[k][0]["body"]) for k in keys)
+
+
 def test_probe_walks_every_step(jsm: FakeJsm) -> None:
     checks = {c.step: c for c in probe_jsm(connector(jsm))}
     steps = ("reachable", "authenticated", "can read incidents", "can write", "statuses",

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from noc_console.connectors.errors import (
+    ActionRejected,
     AuthFailed,
     Conflict,
     ConnectorUnavailable,
@@ -167,3 +168,17 @@ def test_a_retry_asks_before_sending_again(connector: RestJsonConnector, psa: Fa
     fresh = action(ActionKind.NOTE, payload={"text": "never reached the PSA"})
     connector.apply(fresh, retry=True)
     assert psa.applied[fresh.id] == 1
+
+
+def test_a_major_incident_link_is_refused_in_one_line_and_nothing_is_sent(
+    connector: RestJsonConnector, psa: FakePsa
+) -> None:
+    link = Action(IncidentKey("psa", "2"), ActionKind.LINK,
+                  {"refers_to": ["1"], "reference": "MI-7"})  # fmt: skip
+    with pytest.raises(ActionRejected) as refused:
+        connector.apply(link, retry=False)
+    assert str(refused.value) == (
+        "psa: not linked natively — the rest_json API has no links between incidents; "
+        "the internal note names the major incident"
+    )
+    assert psa.count() == 0

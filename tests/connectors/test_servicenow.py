@@ -40,6 +40,7 @@ from noc_console.models.clock import ManualClock
 from noc_console.models.incident import Incident, IncidentKey, Priority, Status, Tier
 from noc_console.services.outbox import OutboxService
 from noc_console.services.sync import SyncService
+from tests.connectors.major_incident_steps import declare_and_deliver
 from tests.connectors.token_clock import Seconds
 from tests.connectors.triage_steps import every_kind
 from tests.fakes.fake_servicenow import FakeServiceNow, sn_time
@@ -399,6 +400,104 @@ def test_escalation_without_a_group_for_the_tier_names_the_mapping_key(
     with pytest.raises(ActionRejected) as raised:
         connector(sn).apply(act("INC0010001", ActionKind.TIER, {"tier": "L3"}), retry=False)
     assert 'set [connectors.mapping.tier] "<assignment group>" = "L3"' in str(raised.value)
+
+
+# ---------------------------------------------------------------- major incidents
+def link(number: str, lead: Any) -> Action:
+    return act(number, ActionKind.LINK, {"refers_to": [lead], "reference": "MI-7"})
+
+
+def test_a_major_incident_child_gets_the_lead_as_parent_and_a_retry_changes_nothing(
+    sn: FakeServiceNow,
+) -> None:
+    lead, child = (sn.add_incident(f"Internet down at Oslo {n}")["number"] for n in (1, 2))
+    source = connector(sn)
+    version = source.apply(link(child, lead), retry=False)
+    assert sn.incident(child)["parent_incident"] == sn.incident(lead)["sys_id"]
+    assert version.startswith(sn.incident(child)["sys_mod_count"] + "#")
+    assert sn.children(lead) == [child]
+    writes = len(sn.writes)
+    source.apply(link(child, lead), retry=True)  # the answer was lost; the link is there
+    source.apply(link(child, lead), retry=False)  # read before writing, retry or not
+    assert len(sn.writes) == writes
+
+
+def test_a_link_servicenow_cannot_make_is_one_line_naming_the_incident(
+    sn: FakeServiceNow,
+) -> None:
+    lead, child, other = (sn.add_incident(f"Internet down {n}")["number"] for n in (1, 2, 3))
+    source = connector(sn)
+    refusals = {
+        r"sn: cannot make INC9999999 the parent incident of INC\d+: ServiceNow has no "
+        r"incident INC9999999$": link(child, "INC9999999"),
+        r"sn: INC\d+ cannot be its own parent incident$": link(child, child),
+        r"sn: 'INC1\^active=true' is no ServiceNow incident number$": link(
+            child, "INC1^active=true"
+        ),
+        r"sn: '\.\./sys_user' is no ServiceNow incident number$": link("../sys_user", lead),
+        r"sn: nothing to link INC\d+ to$": act(child, ActionKind.LINK, {"refers_to": []}),
+    }
+    for message, action in refusals.items():
+        with pytest.raises(ActionRejected, match=message):
+            source.apply(action, retry=False)
+    sn.update_incident(child, parent_incident=sn.incident(other)["sys_id"])
+    with pytest.raises(
+        ActionRejected,
+        match=rf"sn: {child} already has parent incident {other} "
+        r"in ServiceNow, not INC\d+: left as it is",
+    ):
+        source.apply(link(child, lead), retry=False)
+    assert sn.writes == []
+    sn.refuse_parents = True  # e.g. a business rule of the instance
+    with pytest.raises(
+        ActionRejected,
+        match=rf"sn: ServiceNow refused the update of {lead} "
+        r"\(HTTP 403\): Operation Failed",
+    ):
+        source.apply(link(lead, other), retry=False)
+    assert sn.incident(lead)["parent_incident"] == ""
+
+
+def test_the_parent_read_for_links_leaves_versions_as_they_were(sn: FakeServiceNow) -> None:
+    number = sn.add_incident("Internet down at Oslo")["number"]
+
+    def version() -> str:
+        (found,) = [i for i in incidents(connector(sn).list_open()) if i.external_id == number]
+        return found.version
+
+    before = version()
+    sn.incident(number)["parent_incident"] = sn.incident("INC0010001")["sys_id"]  # no counter
+    assert version() == before  # nothing the board shows moved: no version churn on upgrade
+
+
+def test_resolving_the_lead_resolves_its_children_so_their_resolve_sends_nothing(
+    sn: FakeServiceNow,
+) -> None:
+    lead, child = (sn.add_incident(f"Internet down at Oslo {n}")["number"] for n in (1, 2))
+    source = connector(sn)
+    source.apply(link(child, lead), retry=False)
+    source.apply(act(lead, ActionKind.RESOLVE, {"text": "Carrier replaced the line card"}), False)
+    assert sn.incident(child)["state"] == "6"  # ServiceNow passed it on
+    assert sn.incident(child)["close_notes"].startswith("Carrier replaced the line card")
+    writes = len(sn.writes)
+    source.apply(act(child, ActionKind.RESOLVE, {"text": "Carrier replaced the line card"}), False)
+    assert len(sn.writes) == writes  # close-out's resolve of the child finds it resolved
+
+
+def test_a_declared_major_incident_parents_its_servicenow_children_through_the_outbox(
+    sn: FakeServiceNow, store: Store, clock: ManualClock
+) -> None:
+    numbers = [sn.add_incident(f"Internet down at Oslo {n}", company=c)["number"]
+               for n, c in enumerate(("Acme Corp", "Globex Corporation", "Acme Corp"))]  # fmt: skip
+    source = connector(sn)
+    assert SyncService(source, store, clock).sync_once().ok
+    record, actions = declare_and_deliver(store, clock, source, "servicenow", numbers)
+    lead, *children = numbers
+    linked = ["note delivered", "link delivered"]
+    assert actions == {lead: ["note delivered"], children[0]: linked, children[1]: linked}
+    assert sn.children(numbers[0]) == numbers[1:]  # each child under the lead, not a chain
+    assert sn.incident(numbers[0])["parent_incident"] == ""
+    assert all(record.reference in sn.journal(n)[0]["value"] for n in numbers)
 
 
 # ---------------------------------------------------------------- connection test

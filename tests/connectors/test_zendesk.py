@@ -367,3 +367,18 @@ def test_probe_walks_every_step(zd: FakeZendesk, caplog: pytest.LogCaptureFixtur
     assert refused["reachable"].ok
     assert refused["authenticated"].ok is False
     assert "nope" not in caplog.text
+
+
+def test_a_major_incident_link_is_refused_in_one_line_and_nothing_is_sent(
+    zd: FakeZendesk,
+) -> None:
+    link = Action(IncidentKey("zd", "102"), ActionKind.LINK,
+                  {"refers_to": ["101"], "reference": "MI-7"})  # fmt: skip
+    with pytest.raises(ActionRejected) as refused:
+        connector(zd).apply(link, retry=False)
+    assert str(refused.value) == (
+        "zd: not linked natively — Zendesk relates an incident only to a problem ticket "
+        "(problem_id), which would make the lead a problem; the internal note names the "
+        "major incident"
+    )
+    assert zd.count() == 0

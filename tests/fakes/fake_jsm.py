@@ -34,6 +34,17 @@ talks to the real API, ❓ not verified — shared/reference/psa_apis.md §5):
   `GET/POST …/comment` with an ADF body (anything but `{"type": "doc", "version": 1,
   "content": [...]}` → 400) and the `sd.public.comment` property `{"internal": bool}` ✅.
   Each write moves `updated`; kept in `writes`.
+- Issue links: `GET /rest/api/3/issueLinkType` → `{"issueLinkTypes": [{id, name, inward,
+  outward, self}]}` with Jira's default types Blocks, Cloners, Duplicate, Relates ✅
+  (the names, Atlassian's "Configure issue linking"; the ids ❓ per site; JSM projects
+  may add more — not modelled); `POST /rest/api/3/issueLink` with `{"type": {"name"|"id"},
+  "inwardIssue": {"key"}, "outwardIssue": {"key"}}` → **201 with no body** ✅; a
+  request that duplicates a link answers 201 and adds nothing ✅ (REST v3 reference);
+  an issue or a link type that does not exist → 404, issue linking disabled (`linking`)
+  → 404 ✅ statuses, ❓ wording; an issue linked to itself → 400 ❓. The links show in
+  both issues' `issuelinks` field (`{id, type, inwardIssue | outwardIssue}`: the other
+  issue, `{id, key, fields: {summary, status}}`) ✅ shape; a link moves neither issue's
+  `updated` ❓.
 - `GET /rest/api/3/serverInfo` (no auth needed ❓), `/myself`, `/status`, `/priority`,
   `/mypermissions?permissions=` (`{"permissions": {KEY: {"havePermission"}}}` ✅ shape),
   `/rest/servicedeskapi/organization?start&limit` (paged like the SLA DTO ✅).
@@ -72,6 +83,11 @@ TRANSITIONS = {"Back to support": "Waiting for support", "Start progress": "In P
 #: priority → (id, response goal hours, resolution goal hours)
 PRIORITIES = {"Highest": ("1", 0.5, 4), "High": ("2", 1, 8), "Medium": ("3", 4, 24),
               "Low": ("4", 8, 72), "Lowest": ("5", 24, 120)}  # fmt: skip
+#: Jira's default issue link types: name → (id, inward, outward)
+LINK_TYPES = {"Blocks": ("10000", "is blocked by", "blocks"),
+              "Cloners": ("10001", "is cloned by", "clones"),
+              "Duplicate": ("10002", "is duplicated by", "duplicates"),
+              "Relates": ("10003", "relates to", "relates to")}  # fmt: skip
 ORG_FIELD, TIER_FIELD = "customfield_10002", "customfield_10100"
 TIERS = ["Service Desk", "NOC L2", "Network L3", "Engineering"]
 PAUSING = {"Waiting for customer"}
@@ -113,6 +129,9 @@ class FakeJsm(HttpFake):
         self.writes: list[tuple[str, str, Any]] = []
         self._tokens: dict[str, tuple[str, int]] = {}
         self.denied: set[str] = set()  # permissions /mypermissions says the user lacks
+        self.link_types = dict(LINK_TYPES)
+        self.links: list[dict[str, str]] = []  # {id, type (name), outward, inward} (keys)
+        self.linking = True  # the site's "Issue linking" setting
 
     # ------------------------------------------------------------ data for tests
     def seed(self, count: int, seed: int = 1) -> list[dict[str, Any]]:
@@ -212,6 +231,13 @@ class FakeJsm(HttpFake):
             wanted = (request.arg("permissions") or "").split(",")
             return Reply(200, {"permissions": {p: {"key": p, "havePermission": p not in
                                                    self.denied} for p in wanted if p}})  # fmt: skip
+        if path == "/rest/api/3/issueLinkType":
+            return Reply(200, {"issueLinkTypes": [
+                {"id": i, "name": n, "inward": inward, "outward": outward,
+                 "self": f"{self.url}/rest/api/3/issueLinkType/{i}"}
+                for n, (i, inward, outward) in self.link_types.items()]})  # fmt: skip
+        if path == "/rest/api/3/issueLink" and request.method == "POST":
+            return self._link(request)
         if path == "/rest/servicedeskapi/organization":
             return self._organizations(request)
         if path == "/rest/api/3/user/assignable/search":
@@ -336,7 +362,50 @@ class FakeJsm(HttpFake):
             "project": {"key": issue["project"]},
             ORG_FIELD: [{"id": org_ids[0], "name": org}] if org and org_ids else [],
             TIER_FIELD: {"value": issue["tier"]} if issue["tier"] else None,
+            "issuelinks": self._issuelinks(issue["key"]),
         }  # fmt: skip
+
+    def _issuelinks(self, key: str) -> list[dict[str, Any]]:
+        """The links of `key` as its `issuelinks` field shows them: each with the other
+        issue, under `inwardIssue` on the link's outward issue and vice versa."""
+        shown = []
+        for link in self.links:
+            if key not in (link["outward"], link["inward"]):
+                continue
+            side, other = (("inwardIssue", link["inward"]) if link["outward"] == key
+                           else ("outwardIssue", link["outward"]))  # fmt: skip
+            i, inward, outward = self.link_types.get(link["type"], ("0", "", ""))
+            issue = self.issues[other]
+            shown.append({"id": link["id"], "self": f"{self.url}/rest/api/3/issueLink/"
+                          f"{link['id']}", "type": {"id": i, "name": link["type"],
+                          "inward": inward, "outward": outward},
+                          side: {"id": issue["id"], "key": other, "fields": {
+                              "summary": issue["summary"],
+                              "status": {"name": issue["status"]}}}})  # fmt: skip
+        return shown
+
+    def _link(self, request: Request) -> Reply:
+        def refused(status: int, message: str) -> Reply:
+            return Reply(status, {"errorMessages": [message], "errors": {}})
+
+        if not self.linking:
+            return refused(404, "Issue linking is disabled.")
+        body = request.json() if isinstance(request.json(), dict) else {}
+        kind = body.get("type") or {}
+        name = next((n for n, (i, _, _) in self.link_types.items()
+                     if kind.get("name") == n or kind.get("id") == i), None)  # fmt: skip
+        if name is None:
+            return refused(404, f"No issue link type with name '{kind.get('name')}' found.")
+        keys = [((body.get(side) or {}).get("key")) for side in ("outwardIssue", "inwardIssue")]
+        if any(k not in self.issues for k in keys):
+            return refused(404, "Issue Does Not Exist")
+        if keys[0] == keys[1]:
+            return refused(400, "You cannot link an issue to itself.")
+        link = {"type": name, "outward": str(keys[0]), "inward": str(keys[1])}
+        if not any({k: v for k, v in ln.items() if k != "id"} == link for ln in self.links):
+            self.links.append({"id": str(30000 + len(self.links)), **link})
+            self.writes.append(("POST", request.path, body))
+        return Reply(201, b"")
 
     # ------------------------------------------------------------ one issue
     def _issue_api(self, request: Request, issue: dict[str, Any], rest: list[str]) -> Reply:

@@ -29,6 +29,17 @@ see shared/reference/psa_apis.md §4):
   `sys_journal_field` row (`element_id`, `element`, `value`) ❓; an unknown choice label or
   reference name → 400 ❓; resolving (state 6) without `close_code` and `close_notes` →
   403 "Data Policy Exception" 🔧 (servicenow.itsm validates both). No `If-Match` ❓.
+- `parent_incident` (a reference to another incident, ✅ docs "Synchronizing parent and
+  child incidents"; the field name 🔧 ServiceNowDevProgram/code-snippets business rules
+  querying `parent_incident=<sys_id>`): written by sys_id like any reference; an incident
+  made its own parent → 403 ❓ (ServiceNow's docs say so for security incidents), as is
+  any parent while `refuse_parents` (a business rule or ACL of the instance) ❓. A parent's
+  state change is followed by its children that are not closed or canceled (✅ the
+  docs' table): In Progress → In Progress; On Hold awaiting change, problem or vendor →
+  the same; Resolved → Resolved, the parent's resolution code and notes copied into the
+  child and its activity (a work note); Awaiting Caller, Closed, Canceled → nothing.
+  (The docs add: not while the parent is a proposed or accepted major incident — not
+  modelled.)
 - `task_sla` rows per incident (response and resolution, `sla` → `contract_sla` with
   `target`), `planned_end_time` (the breach time), `has_breached`, `stage` ✅; `sys_user`
   (`user_name`, `name`, `time_zone`), `sys_user_group`, `core_company`,
@@ -81,17 +92,20 @@ SLA_HOURS = {"1": (0.25, 4), "2": (1, 8), "3": (4, 24), "4": (8, 72), "5": (24, 
 REFERENCES = {"company": "core_company", "assignment_group": "sys_user_group",
               "assigned_to": "sys_user", "task": "incident", "sla": "contract_sla",
               "element_id": "incident", "caller_id": "sys_user", "user": "sys_user",
-              "role": "sys_user_role"}  # fmt: skip
+              "role": "sys_user_role", "parent_incident": "incident"}  # fmt: skip
 GROUPS = ["Service Desk", "NOC", "Network L2", "Server L3", "Engineering"]
 INCIDENT_FIELDS = (
     "sys_id", "number", "short_description", "description", "state", "hold_reason", "impact",
     "urgency", "priority", "company", "assignment_group", "assigned_to", "caller_id",
     "opened_at", "sys_created_on", "sys_updated_on", "sys_mod_count", "resolved_at",
     "closed_at", "close_code", "close_notes", "active", "work_notes", "comments", "category",
+    "parent_incident",
 )  # fmt: skip
 WRITABLE = {"short_description", "description", "state", "hold_reason", "impact", "urgency",
             "assignment_group", "assigned_to", "close_code", "close_notes", "work_notes",
-            "comments", "category"}  # fmt: skip
+            "comments", "category", "parent_incident"}  # fmt: skip
+#: a parent's state (and hold reason) its children follow, per the docs' table
+FOLLOWED = {("2", ""), ("3", "3"), ("3", "4"), ("3", "5"), ("6", "")}
 _TERM = re.compile(r"^([\w.]+?)(>=|<=|!=|>|<|=|IN)(.*)$", re.S)
 _GS_DATE = re.compile(r"javascript:gs\.dateGenerate\('(\d{4}-\d\d-\d\d)','(\d\d:\d\d:\d\d)'\)")
 
@@ -123,6 +137,7 @@ class FakeServiceNow(HttpFake):
         self.rate_limit_per_hour: int | None = None
         self.used: Counter[tuple[str, int]] = Counter()  # (user, hour) → requests
         self.sla_readable = True
+        self.refuse_parents = False
         self.rng = random.Random(7)
         self.tables: dict[str, dict[str, dict[str, Any]]] = {
             name: {} for name in ("incident", "task_sla", "sys_journal_field", "sys_user",
@@ -200,7 +215,7 @@ class FakeServiceNow(HttpFake):
                 sys_updated_on=sn_time(created), sys_mod_count="0", resolved_at="",
                 closed_at="", close_code="", close_notes="", category="network",
                 active="true" if state in ("1", "2", "3") else "false", work_notes="",
-                comments="",
+                comments="", parent_incident="",
             )  # fmt: skip
             if state in ("6", "7"):
                 incident.update(resolved_at=sn_time(created), close_code="Solved (Permanently)",
@@ -222,6 +237,12 @@ class FakeServiceNow(HttpFake):
             incident.update(fields)
             self._touch(incident)
             return incident
+
+    def children(self, number: str) -> list[str]:
+        """The numbers of the incidents whose parent is `number`, in number order."""
+        parent = self.incident(number)["sys_id"]
+        return sorted(r["number"] for r in self.tables["incident"].values()
+                      if r.get("parent_incident") == parent)  # fmt: skip
 
     def sla(self, number: str, target: str) -> dict[str, Any]:
         incident = self.incident(number)
@@ -453,6 +474,10 @@ class FakeServiceNow(HttpFake):
             policy = "Data Policy Exception: The following fields are mandatory: Resolution " \
                 "code, Resolution notes"  # fmt: skip
             return Reply(403, error("Operation Failed", policy))
+        parent = changes.get("parent_incident")
+        if parent is not None and (self.refuse_parents or parent == incident["sys_id"]):
+            return Reply(403, error("Operation Failed", "Invalid update: the parent incident "
+                                    "cannot be set"))  # fmt: skip
         for element in ("work_notes", "comments"):
             text = changes.pop(element, "")
             if text:
@@ -469,8 +494,29 @@ class FakeServiceNow(HttpFake):
             incident["active"] = "false" if closed else "true"
             incident["resolved_at"] = sn_time(self.now) if closed else ""
         self._touch(incident)
+        if incident["state"] != old_state:
+            self._children_follow(incident)
         self.writes.append((incident["sys_id"], body))
         return Reply(200, {"result": self._shown(request, "incident", incident)})
+
+    def _children_follow(self, parent: dict[str, Any]) -> None:
+        """ServiceNow's parent–child state synchronisation (the docs' table)."""
+        if (parent["state"], parent["hold_reason"]) not in FOLLOWED:
+            return
+        for child in list(self.tables["incident"].values()):
+            if child.get("parent_incident") != parent["sys_id"] or child["state"] in ("7", "8"):
+                continue
+            child.update(state=parent["state"], hold_reason=parent["hold_reason"])
+            resolved = parent["state"] == "6"
+            child["active"] = "false" if resolved else "true"
+            child["resolved_at"] = sn_time(self.now) if resolved else ""
+            if resolved:
+                child.update(close_code=parent["close_code"], close_notes=parent["close_notes"])
+                self.add("sys_journal_field", element_id=child["sys_id"], element="work_notes",
+                         name="incident", value=f"Resolved by parent incident "
+                         f"{parent['number']}: {parent['close_notes']}",
+                         sys_created_on=sn_time(self.now))  # fmt: skip
+            self._touch(child)
 
     def _touch(self, incident: dict[str, Any]) -> None:
         incident["sys_updated_on"] = sn_time(self.now)

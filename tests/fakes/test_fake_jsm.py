@@ -167,3 +167,37 @@ def test_injected_429_carries_retry_after(jsm: FakeJsm) -> None:
     jsm.inject("429", "/rest/api/3/search/jql", seconds=7)
     answer = get(jsm, "/rest/api/3/search/jql", jql="project = NOC")
     assert (answer.status_code, answer.headers["Retry-After"]) == (429, "7")
+
+
+def link(jsm: FakeJsm, outward: str, inward: str, kind: str = "Relates") -> requests.Response:
+    body = {"type": {"name": kind}, "outwardIssue": {"key": outward},
+            "inwardIssue": {"key": inward}}  # fmt: skip
+    return requests.post(f"{jsm.url}/rest/api/3/issueLink", json=body, auth=AUTH, timeout=10)
+
+
+def test_issue_links_of_the_default_types_show_on_both_issues(jsm: FakeJsm) -> None:
+    types = get(jsm, "/rest/api/3/issueLinkType").json()["issueLinkTypes"]
+    assert [(t["name"], t["inward"], t["outward"]) for t in types] == [
+        ("Blocks", "is blocked by", "blocks"), ("Cloners", "is cloned by", "clones"),
+        ("Duplicate", "is duplicated by", "duplicates"), ("Relates", "relates to", "relates to"),
+    ]  # fmt: skip
+    made = link(jsm, "NOC-2", "NOC-1")
+    assert (made.status_code, made.content) == (201, b"")  # Jira returns nothing
+    assert link(jsm, "NOC-2", "NOC-1").status_code == 201  # a duplicate: "created", not added
+    assert len(jsm.links) == 1
+
+    def linked(key: str) -> list[tuple[str, str]]:
+        found = get(jsm, f"/rest/api/3/issue/{key}", fields="issuelinks").json()["fields"]
+        return [(entry["type"]["name"], (entry.get("inwardIssue") or entry["outwardIssue"])["key"])
+                for entry in found["issuelinks"]]  # fmt: skip
+
+    assert (linked("NOC-2"), linked("NOC-1")) == ([("Relates", "NOC-1")], [("Relates", "NOC-2")])
+    refusals = {("NOC-3", "NOC-3", "Relates"): 400, ("NOC-3", "NOC-999", "Relates"): 404,
+                ("NOC-3", "NOC-1", "Causes"): 404}  # fmt: skip
+    for (outward, inward, kind), status in refusals.items():
+        answer = link(jsm, outward, inward, kind)
+        assert answer.status_code == status, answer.text
+        assert answer.json()["errorMessages"]
+    jsm.linking = False  # an admin turned issue linking off
+    assert link(jsm, "NOC-4", "NOC-1").status_code == 404
+    assert len(jsm.links) == 1

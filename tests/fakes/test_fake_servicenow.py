@@ -144,3 +144,38 @@ def test_task_sla_dot_walks_to_its_incident(sn: FakeServiceNow, http: requests.S
                    "resolution": sn_time(sn.now + timedelta(hours=4))}  # fmt: skip
     sn.sla_readable = False
     assert http.get(f"{sn.url}/api/now/table/task_sla").status_code == 403
+
+
+def test_a_parent_incident_is_a_reference_its_children_follow(
+    sn: FakeServiceNow, http: requests.Session
+) -> None:
+    parent, child, closed = (sn.add_incident(f"Internet down {n}") for n in (1, 2, 3))
+    url = f"{sn.url}{TABLE}/{{}}"
+    for kid in (child, closed):
+        answer = http.patch(url.format(kid["sys_id"]), json={"parent_incident": parent["sys_id"]})
+        assert answer.json()["result"]["parent_incident"] == parent["sys_id"]
+    params = {"sysparm_display_value": "all", "sysparm_fields": "parent_incident",
+              "sysparm_query": f"parent_incident={parent['sys_id']}^ORDERBYnumber"}  # fmt: skip
+    rows = http.get(f"{sn.url}{TABLE}", params=params).json()["result"]
+    assert [r["parent_incident"]["display_value"] for r in rows] == [parent["number"]] * 2
+    assert sn.children(parent["number"]) == [child["number"], closed["number"]]
+    itself = http.patch(url.format(child["sys_id"]), json={"parent_incident": child["sys_id"]})
+    assert itself.status_code == 403
+    sn.update_incident(closed["number"], state="7")  # closed children are left alone
+    on_hold = {"state": "3", "hold_reason": "4"}  # the parent waits for a vendor: so do they
+    http.patch(url.format(parent["sys_id"]), json=on_hold)
+    assert (sn.incident(child["number"])["state"], sn.incident(child["number"])["hold_reason"]) \
+        == ("3", "4")  # fmt: skip
+    resolve = {"state": "6", "close_code": "Solved (Permanently)", "close_notes": "Carrier fixed"}
+    http.patch(url.format(parent["sys_id"]), json=resolve)
+    after = sn.incident(child["number"])
+    assert (after["state"], after["close_notes"], after["active"]) == (
+        "6",
+        "Carrier fixed",
+        "false",
+    )
+    assert "Carrier fixed" in sn.journal(child["number"])[-1]["value"]
+    assert sn.incident(closed["number"])["state"] == "7"
+    sn.refuse_parents = True
+    refused = http.patch(url.format(closed["sys_id"]), json={"parent_incident": ""})
+    assert refused.status_code == 403

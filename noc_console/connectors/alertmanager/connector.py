@@ -38,7 +38,12 @@ from noc_console.connectors.alertmanager.records import (
     version_of,
 )
 from noc_console.connectors.base import NamedSource, Page
-from noc_console.connectors.errors import ActionRejected, ConnectorUnavailable, NotFound
+from noc_console.connectors.errors import (
+    ActionRejected,
+    ConnectorUnavailable,
+    NotFound,
+    not_linked,
+)
 from noc_console.connectors.http.client import HttpClient, HttpSettings, reading
 from noc_console.connectors.mapping.field_mapping import FieldMapping
 from noc_console.connectors.records import RECORD_ERRORS, check_conflict, note_mark, shown
@@ -155,6 +160,9 @@ class AlertmanagerConnector(NamedSource):
     # ------------------------------------------------------------ writing
     def apply(self, action: Action, retry: bool) -> str:
         kind = action.kind
+        if kind is ActionKind.LINK:
+            raise not_linked(self._name, "Alertmanager has no links between alerts; the major "
+                             "incident holds them together on the board")  # fmt: skip
         if kind in REFUSED:
             raise ActionRejected(f"{self._name}: {REFUSED[kind]}")
         wanted = Status(action.changes()["status"])

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from noc_console.connectors.base import Page
 from noc_console.connectors.demo.burst import BURST, BURST_BEFORE
-from noc_console.connectors.errors import Conflict, NotFound
+from noc_console.connectors.errors import Conflict, NotFound, not_linked
 from noc_console.models.actions import CHANGED_FIELDS, Action, ActionKind
 from noc_console.models.clock import Clock
 from noc_console.models.incident import Client, Incident, Priority, Status, Tier
@@ -215,6 +215,9 @@ class DemoFeed:
 
     def apply(self, action: Action, retry: bool) -> str:
         """Write-back into the simulation, with idempotency keys and conflict checks."""
+        if action.kind is ActionKind.LINK:
+            raise not_linked(self.name, "the demo feed has no links between incidents; the "
+                             "internal note names the major incident")  # fmt: skip
         done = self._applied.get(action.id)
         if done is not None:
             return done

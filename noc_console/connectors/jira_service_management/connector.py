@@ -26,6 +26,12 @@ documents on the platform API, internal or public through the `sd.public.comment
 property, and carry a reference to the action's key, which a retry looks for first. A
 resolution with text is an internal comment, then the transition. 429 answers wait
 `Retry-After` (the HTTP layer).
+
+A major incident's child is linked natively (`ActionKind.LINK`): a "Relates" issue link
+to the lead issue (`POST /rest/api/3/issueLink`). Its `issuelinks` are read first: a
+"Relates" link to the lead either way round means done (Jira would answer 201 to a
+duplicate anyway, but nothing needs sending). Keys from the payload are checked before
+they reach a path or a body (docs/jira-service-management.md, "Major incidents").
 """
 
 from __future__ import annotations
@@ -61,6 +67,7 @@ from noc_console.models.incident import Client, Priority, Status, Tier
 MAX_PAGE_SIZE = 100  # what the fake serves; Jira's own cap with fields is not published
 SEARCH = "/rest/api/3/search/jql"
 INTERNAL = "sd.public.comment"
+LINK_TYPE = "Relates"  # Jira's default symmetric type ("relates to" both ways)
 
 DEFAULT_MAPPING = FieldMapping(
     status={
@@ -204,6 +211,9 @@ class JsmConnector(NamedSource):
         key = action.key.external_id
         if not is_key(key):
             raise ActionRejected(f"{self._name}: {shown(key)!r} is no Jira issue key")
+        if action.kind is ActionKind.LINK:
+            self._link(key, action)
+            return version_of(self._read(key)[0])
         text = str(action.payload.get("text") or "")
         if action.kind is ActionKind.NOTE:
             self._comment(key, action, text, bool(action.payload.get("internal", True)), retry)
@@ -321,6 +331,43 @@ class JsmConnector(NamedSource):
             )
         return names[0]
 
+    def _link(self, key: str, action: Action) -> None:
+        """A "Relates" link from this issue to the major incident's lead (the first of
+        `refers_to`), unless one exists either way round."""
+        leads = [str(k) for k in action.payload.get("refers_to", [])]
+        if not leads:
+            raise ActionRejected(f"{self._name}: nothing to link {key} to")
+        lead = leads[0]
+        if not is_key(lead):
+            raise ActionRejected(f"{self._name}: {shown(lead)!r} is no Jira issue key")
+        if lead == key:
+            raise ActionRejected(f"{self._name}: {key} cannot be linked to itself")
+        if lead in self._related(key):
+            return
+        body = {"type": {"name": LINK_TYPE}, "outwardIssue": {"key": key},
+                "inwardIssue": {"key": lead}}  # fmt: skip
+        response = self.http.request("POST", "/rest/api/3/issueLink", json=body,
+                                     accept=(400, 403, 404))  # fmt: skip
+        if response.status_code >= 400:
+            raise ActionRejected(f"{self._name}: Jira refused to link {key} to {lead} "
+                                 f"({LINK_TYPE}): HTTP {response.status_code}: "
+                                 f"{_said(response)}")  # fmt: skip
+
+    def _related(self, key: str) -> set[str]:
+        """The keys of the issues `key` has a "Relates" link with, either way round."""
+        raw = self.http.json("GET", f"/rest/api/3/issue/{key}", params={"fields": "issuelinks"})
+        fields = raw.get("fields") if isinstance(raw, dict) else None
+        links = fields.get("issuelinks") if isinstance(fields, dict) else None
+        found = set()
+        for link in links if isinstance(links, list) else []:
+            if not isinstance(link, dict) or (link.get("type") or {}).get("name") != LINK_TYPE:
+                continue
+            for side in ("inwardIssue", "outwardIssue"):
+                other = link.get(side)
+                if isinstance(other, dict) and is_key(other.get("key")):
+                    found.add(str(other["key"]))
+        return found
+
     def _comment(self, key: str, action: Action, text: str, internal: bool, retry: bool) -> None:
         mark = note_mark(action)
         if retry and self._has_comment(key, mark):
@@ -340,6 +387,20 @@ def jsm_client(name: str, settings: HttpSettings, email: str, token: str, *,
                sleep: Callable[[float], None] = time.sleep) -> HttpClient:  # fmt: skip
     """Basic auth with the account's e-mail and API token (the token redacted)."""
     return HttpClient(name, settings, auth=(email, token), secrets=[token], sleep=sleep)
+
+
+def _said(response: Any) -> str:
+    """Jira's `{"errorMessages": [...], "errors": {...}}` as one line."""
+    try:
+        body = response.json()
+    except ValueError:
+        return shown(response.text, 200)
+    if not isinstance(body, dict):
+        return shown(body, 200)
+    errors = body.get("errors")
+    errors = errors if isinstance(errors, dict) else {}
+    said = [*map(str, body.get("errorMessages") or []), *(f"{k}: {v}" for k, v in errors.items())]
+    return shown("; ".join(said) or body, 200)
 
 
 def _issues(body: Any) -> list[Any]:

@@ -71,4 +71,5 @@ JSM = ConnectorType(
     default_mapping=Lazy("noc_console.connectors.jira_service_management.connector",
                          "DEFAULT_MAPPING"),
     probe=Lazy("noc_console.connectors.jira_service_management.probe", "probe_jsm"),
+    links_tickets=True,
 )  # fmt: skip

@@ -24,11 +24,11 @@ from typing import Any
 from urllib.parse import quote
 
 from noc_console.connectors.base import NamedSource, Page
-from noc_console.connectors.errors import Conflict, ConnectorUnavailable, NotFound
+from noc_console.connectors.errors import Conflict, ConnectorUnavailable, NotFound, not_linked
 from noc_console.connectors.http.client import HttpClient, HttpSettings, parse_json, reading
 from noc_console.connectors.http.paging import by_page_field, follow
 from noc_console.connectors.records import page_of
-from noc_console.models.actions import Action
+from noc_console.models.actions import Action, ActionKind
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Incident, Tier
 
@@ -108,6 +108,9 @@ class RestJsonConnector(NamedSource):
 
     # ------------------------------------------------------------ writing
     def apply(self, action: Action, retry: bool) -> str:
+        if action.kind is ActionKind.LINK:
+            raise not_linked(self._name, "the rest_json API has no links between incidents; the "
+                             "internal note names the major incident")  # fmt: skip
         path = f"/incidents/{quote(action.key.external_id, safe='')}/actions"
         if retry:  # the last attempt may have landed: ask before sending again
             try:

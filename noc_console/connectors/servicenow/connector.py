@@ -28,11 +28,19 @@ than one above the one read means someone else wrote between our read and our wr
 logged, as it cannot be undone. Notes are the `work_notes` (internal) or `comments`
 (customer-visible) journal fields, carrying a short reference to the action's key that
 a retry looks for in `sys_journal_field` first.
+
+A major incident's child is linked natively (`ActionKind.LINK`): its `parent_incident`
+becomes the lead incident, by sys_id (read first: already that parent, nothing is sent;
+another parent is left alone and refused). ServiceNow then keeps the child's state in
+step with its parent's — resolving the lead resolves its children with the lead's
+resolution notes (docs/servicenow.md, "Major incidents: native links"). Incident numbers
+from the payload are checked before they reach a query.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -56,6 +64,7 @@ from noc_console.connectors.servicenow.records import (
     Due,
     ServiceNowRecords,
     incident_values,
+    label,
     slas_of,
     sn_date,
     value,
@@ -71,6 +80,9 @@ TABLE = "/api/now/table/"
 MAX_PAGE_SIZE = 1000  # our choice: ServiceNow allows up to 10,000 rows per call
 SLA_CHUNK = 100  # incident sys_ids per task_sla request (keeps the URL under ~4 KB)
 LOOKUP_MAX_AGE = 600.0
+#: An incident number: the table's prefix and digits (`INC0010001`); nothing that could
+#: add a term to an encoded query (`^`, `=`) or a path segment.
+NUMBER = re.compile(r"[A-Za-z]{1,10}\d{1,15}")
 
 DEFAULT_MAPPING = FieldMapping(
     status={
@@ -227,6 +239,8 @@ class ServiceNowConnector(NamedSource):
         number = action.key.external_id
         raw = self._read(number)
         sys_id = value(raw, "sys_id")
+        if action.kind is ActionKind.LINK:
+            return self._link(number, raw, action)
         text = str(action.payload.get("text") or "")
         if action.kind is ActionKind.NOTE:
             internal = bool(action.payload.get("internal", True))
@@ -253,6 +267,36 @@ class ServiceNowConnector(NamedSource):
             log.warning("%s: incident %s was also changed by someone else between our read "
                         "and our write (sys_mod_count %d → %d)", self._name, number, before,
                         now)  # fmt: skip
+        return version_of(answer)
+
+    def _link(self, number: str, raw: dict[str, Any], action: Action) -> str:
+        """The child's `parent_incident` becomes the major incident's lead (one parent:
+        the first of `refers_to`). Already so: nothing to send (a retry that landed)."""
+        leads = [str(n) for n in action.payload.get("refers_to", [])]
+        if not leads:
+            raise ActionRejected(f"{self._name}: nothing to link {number} to")
+        lead = leads[0]
+        if lead == number:
+            raise ActionRejected(f"{self._name}: {number} cannot be its own parent incident")
+        try:
+            parent = self._read(lead)
+        except NotFound:
+            missing = f"ServiceNow has no incident {lead}"
+            raise ActionRejected(f"{self._name}: cannot make {lead} the parent incident of "
+                                 f"{number}: {missing}") from None  # fmt: skip
+        wanted, have = value(parent, "sys_id"), value(raw, "parent_incident")
+        if have == wanted:
+            return version_of(raw)
+        if have:
+            raise ActionRejected(f"{self._name}: {number} already has parent incident "
+                                 f"{shown(label(raw, 'parent_incident') or have)} in ServiceNow, "
+                                 f"not {lead}: left as it is")  # fmt: skip
+        answer = self._patch(number, value(raw, "sys_id"), {"parent_incident": wanted},
+                             labels=False)  # fmt: skip
+        if value(answer, "parent_incident") != wanted:
+            raise ActionRejected(f"{self._name}: ServiceNow did not make {lead} the parent "
+                                 f"incident of {number} (it is "
+                                 f"{shown(label(answer, 'parent_incident'))})")  # fmt: skip
         return version_of(answer)
 
     def _update_for(self, action: Action, text: str
@@ -296,6 +340,9 @@ class ServiceNowConnector(NamedSource):
 
     def _read(self, number: str) -> dict[str, Any]:
         """The incident with this number, as the listings read it."""
+        if not NUMBER.fullmatch(number):
+            raise ActionRejected(f"{self._name}: {shown(number)!r} is no ServiceNow incident "
+                                 "number")  # fmt: skip
         params = {**self.listing_params, "sysparm_query": f"number={number}", "sysparm_limit": 2}
         found = _result(self.http.json("GET", TABLE + "incident", params=params))
         if len(found) != 1 or not isinstance(found[0], dict) or value(found[0], "number") != number:

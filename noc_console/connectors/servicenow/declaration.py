@@ -72,4 +72,5 @@ SERVICENOW = ConnectorType(
     required=("base_url",), secret=SecretKind.TOKEN_OR_PASSWORD, max_page_size=1000,
     default_mapping=Lazy("noc_console.connectors.servicenow.connector", "DEFAULT_MAPPING"),
     probe=Lazy("noc_console.connectors.servicenow.probe", "probe_servicenow"),
+    links_tickets=True,
 )  # fmt: skip

@@ -43,8 +43,11 @@ FIELDS = (
     "sys_id", "number", "short_description", "description", "category", "state",
     "hold_reason", "impact", "urgency", "priority", "company", "assignment_group",
     "assigned_to", "opened_at", "sys_created_on", "sys_updated_on", "sys_mod_count",
-    "resolved_at", "active",
+    "resolved_at", "active", "parent_incident",
 )  # fmt: skip
+#: Read, but not shown on the board: left out of the version's digest (a parent set
+#: moves `sys_mod_count` anyway, and the versions stay what they were before it was read).
+UNSHOWN = ("sys_mod_count", "parent_incident")
 #: task_sla fields: the dot-walked `sla.target` says response or resolution.
 SLA_FIELDS = ("task", "sla", "sla.target", "stage", "planned_end_time", "end_time",
               "has_breached")  # fmt: skip
@@ -186,7 +189,7 @@ def incident_values(r: Mapping[str, Any], mapping: FieldMapping) -> dict[str, An
 def version_of(r: Mapping[str, Any], due: Due = Due()) -> str:
     """`sys_mod_count` (ServiceNow's own change counter) plus a digest of what we show,
     due dates included: an SLA that moved leaves the incident's counter as it was."""
-    shown = {k: r.get(k) for k in FIELDS if k != "sys_mod_count"}
+    shown = {k: r.get(k) for k in FIELDS if k not in UNSHOWN}
     shown["due"] = [str(d) for d in (due.response, due.resolution, due.responded)]
     return marked_version(value(r, "sys_mod_count"), shown)
 

@@ -42,7 +42,12 @@ from typing import Any
 import requests
 
 from noc_console.connectors.base import NamedSource, Page
-from noc_console.connectors.errors import ActionRejected, Conflict, ConnectorUnavailable
+from noc_console.connectors.errors import (
+    ActionRejected,
+    Conflict,
+    ConnectorUnavailable,
+    not_linked,
+)
 from noc_console.connectors.http.client import HttpClient, HttpSettings, reading
 from noc_console.connectors.http.paging import by_cursor, by_next_url, follow
 from noc_console.connectors.http.rate_limit import RateLimiter
@@ -205,6 +210,10 @@ class ZendeskConnector(NamedSource):
 
     # ------------------------------------------------------------ writing
     def apply(self, action: Action, retry: bool) -> str:
+        if action.kind is ActionKind.LINK:
+            raise not_linked(self._name, "Zendesk relates an incident only to a problem ticket "
+                             "(problem_id), which would make the lead a problem; the internal "
+                             "note names the major incident")  # fmt: skip
         if not action.key.external_id.isdigit():
             raise ActionRejected(
                 f"{self._name}: {action.key.external_id!r} is no Zendesk ticket id"
