@@ -88,7 +88,7 @@ def leads_last(record: MajorIncident) -> list[MajorIncidentChild]:
     source — a PSA may refuse to close a parent ticket while a child is open (HaloPSA's
     "children must close first"), and closing a ConnectWise parent closes its bundle
     with the parent's status instead of each child's resolution note."""
-    leads = {}
+    leads: dict[str, IncidentKey] = {}
     for child in record.children:
         leads.setdefault(child.key.source, child.key)
     lead_keys = set(leads.values())
