@@ -259,9 +259,9 @@ def _sync(config: Config, db_url: str, demo: bool) -> int:
         stuck = runtime.store.outbox([ActionState.FAILED, ActionState.CONFLICT])
         if stuck:
             failed += 1
-            print(f"noc-console: {len(stuck)} action(s) failed or in conflict; each holds back "
-                  "its incident's later actions — `noc-console outbox list`, then `retry ID` or "
-                  "`discard ID`:", file=sys.stderr)  # fmt: skip
+            print(f"noc-console: {len(stuck)} action(s) failed or in conflict; each but a note "
+                  "or link holds back its incident's later actions — `noc-console outbox "
+                  "list`, then `retry ID` or `discard ID`:", file=sys.stderr)  # fmt: skip
             for queued in stuck[:10]:
                 reason = clean(queued.last_error or "", 200, one_line=True)
                 print(f"  #{queued.seq} {queued.state.value} {queued.action.kind.value} on "

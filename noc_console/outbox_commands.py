@@ -1,7 +1,8 @@
 """`noc-console outbox list [--format json] | retry ID | discard ID` (headless, no Qt).
 
 A triage action that failed (refused for good, or credentials refused) or ran into a
-conflict holds back every later action on its incident until someone decides; these
+conflict holds back every later action on its incident (a failed note or link: none)
+until someone decides; these
 commands are that decision on the command line. ID is the outbox number `list` shows,
 or the action's id (its idempotency key; a unique prefix of at least six characters).
 

@@ -14,7 +14,7 @@ Outcomes:
 - failed — refused for good (validation, not found: `FailureKind.REJECTED`, a person
   decides) or credentials refused (`FailureKind.CREDENTIALS`: `requeue_refused` sends
   it again once the connector's secret changed); it holds back later actions on the
-  same incident;
+  same incident, unless it is a note or a link (they change no field);
 - conflict — the source changed the same field meanwhile; the user keeps theirs or
   applies mine.
 """

@@ -156,7 +156,7 @@ def test_a_rejected_action_fails_and_holds_back_the_next_on_that_incident(
     outbox: OutboxService, store: Store, connector: RestJsonConnector, psa: FakePsa
 ) -> None:
     psa.remove("INC-2")
-    outbox.submit(note(2, "first"))
+    outbox.submit(assign(2, "Ann"))
     outbox.submit(note(2, "second"))
     outbox.submit(note(3))
     report = outbox.deliver(connector)
@@ -167,6 +167,32 @@ def test_a_rejected_action_fails_and_holds_back_the_next_on_that_incident(
     assert not failed.retryable
     assert "not found" in (failed.last_error or "")
     assert row(store, 2).failed_actions == 1
+    assert outbox.deliver(connector).delivered == 0  # still held back behind the assign
+
+
+@pytest.mark.parametrize("kind", [ActionKind.NOTE, ActionKind.LINK])
+def test_a_failed_note_or_link_holds_nothing_back(
+    outbox: OutboxService, store: Store, connector: RestJsonConnector, psa: FakePsa,
+    kind: ActionKind,
+) -> None:  # fmt: skip
+    """A note or a native link changes no field of the ticket: refused, it stays failed on
+    its row for someone to retry or discard, and the actions after it — a major
+    incident's next client update, an acknowledgement — still go out, in order."""
+    if kind is ActionKind.NOTE:  # the PSA refuses it (rest_json refuses links itself)
+        psa.inject("422", "/incidents/INC-1/actions", times=1)
+    first = act(kind, payload={"text": "declared MI-7", "internal": True, "refers_to": ["2"]})
+    update = note(1, "client update: investigating")
+    acknowledge = act(ActionKind.ACKNOWLEDGE, expected={"status": "new"})
+    for action in (first, update, acknowledge):
+        outbox.submit(action)
+    outbox.deliver(connector)
+    outbox.deliver(connector)
+    states = {q.action.id: q.state for q in store.outbox()}
+    assert states == {first.id: ActionState.FAILED, update.id: ActionState.DELIVERED,
+                      acknowledge.id: ActionState.DELIVERED}  # fmt: skip
+    assert psa.notes["INC-1"] == ["client update: investigating"]
+    assert psa.incidents["INC-1"]["status"] == "acknowledged"
+    assert row(store, 1).failed_actions == 1  # the refusal is still shown
 
 
 def test_refused_credentials_fail_retryably_and_retry_requeues(

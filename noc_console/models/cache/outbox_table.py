@@ -3,7 +3,11 @@
 Functions over a connection inside the store's transactions. Order is the table's
 `seq`; per incident, only the oldest unsettled action may be delivered, so actions
 reach the source in the order they were taken, and a failed or conflicting action
-holds back the ones after it until the user decides.
+that changes the ticket holds back the ones after it until the user decides. A failed
+note or native link changes no field (`CHANGED_FIELDS`): it stays failed on its row
+for the user, and holds nothing back — a major incident's next client update, the
+triage and the close-out still go out (a PSA that refuses a link or a note type must
+not silence a client's updates).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from noc_console.models.actions import (
+    CHANGED_FIELDS,
     Action,
     ActionState,
     FailureKind,
@@ -29,6 +34,8 @@ from noc_console.models.incident import IncidentKey
 
 _O = OUTBOX.c
 UNSETTLED = (ActionState.PENDING.value, ActionState.FAILED.value, ActionState.CONFLICT.value)
+#: The kinds that change no incident field: failed, they hold nothing back.
+FIELDLESS = tuple(kind.value for kind, fields in CHANGED_FIELDS.items() if not fields)
 
 
 def add(connection: Connection, action: Action, now: datetime) -> int:
@@ -76,12 +83,12 @@ def deliverable(
     connection: Connection, source: str, now: datetime, owner: str = ""
 ) -> list[QueuedAction]:
     """For each incident of `source`, its oldest unsettled action if it is pending, due
-    for an attempt and not claimed by another live claimant; in the order taken."""
-    heads = (
-        select(func.min(_O.seq))
-        .where(_O.source == source, _O.state.in_(UNSETTLED))
-        .group_by(_O.external_id)
+    for an attempt and not claimed by another live claimant; in the order taken. A
+    failed note or link is passed over (module docstring)."""
+    holding = _O.state.in_(UNSETTLED) & ~(
+        (_O.state == ActionState.FAILED.value) & _O.kind.in_(FIELDLESS)
     )
+    heads = select(func.min(_O.seq)).where(_O.source == source, holding).group_by(_O.external_id)
     query = (
         select(OUTBOX)
         .where(_O.seq.in_(heads), _O.state == ActionState.PENDING.value)
