@@ -50,7 +50,12 @@ from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.comms_desk import CommsDesk
-from noc_console.services.major_incident.declare import CannotDeclare, Declaration, draft
+from noc_console.services.major_incident.declare import (
+    CannotDeclare,
+    Declaration,
+    draft,
+    group_draft,
+)
 from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import (
@@ -364,6 +369,9 @@ class BoardWindow(QMainWindow):
         declare_key = QShortcut(QKeySequence("M"), self.table)
         declare_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         declare_key.activated.connect(self.declare_major_incident)
+        group_key = QShortcut(QKeySequence("M"), self.groups)  # on a group row (G)
+        group_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        group_key.activated.connect(self.declare_group)
         action = QAction("Declare &major incident…  (M)", self)
         action.triggered.connect(self.declare_major_incident)
         self.incident_menu = self.menuBar().addMenu("&Incident")
@@ -399,7 +407,17 @@ class BoardWindow(QMainWindow):
                 "select the rows of the major incident (or one row of its group), then M", 8000
             )
             return
-        dialog = DeclareDialog(draft(rows, self._live.rows(), self.me), self)
+        self._open_declare(draft(rows, self._live.rows(), self.me))
+
+    def declare_group(self) -> None:
+        """M on a group row (or one of its members): that group's open incidents."""
+        group = self.groups.current_group()
+        if group is None:
+            return
+        self._open_declare(group_draft(group, self._live.rows(), self.me))
+
+    def _open_declare(self, declaration: Declaration) -> None:
+        dialog = DeclareDialog(declaration, self)
         dialog.chosen.connect(lambda d: self._declare(d, dialog))
         self.declare_dialog = dialog
         self.triage.open_dialog(dialog)

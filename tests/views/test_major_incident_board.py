@@ -130,3 +130,39 @@ def test_m_on_one_row_of_a_carrier_outage_brings_its_whole_group(
         qtbot.keyClick(dialog.comms_lead, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: len(store.major_incidents()) == 1, timeout=5000)
         assert set(store.major_incidents()[0].child_keys) == keys
+
+
+def test_m_on_a_group_row_declares_that_group_with_its_incidents_ticked(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    outage = [("rt", "48213", "northwind-bank", "Internet circuit down at Oslo office"),
+              ("connectwise", "771204", "litware-health", "Internet circuit down at Oslo branch"),
+              ("halo", "30917", "fabrikam", "Oslo office internet circuit down - no WAN")]  # fmt: skip
+    store.upsert_incidents([
+        incident(n, source=s, external_id=i, client_id=c, title=t, category="Network",
+                 priority=Priority.P1, created_at=clock.now() - (8 - 2 * n) * MIN)
+        for n, (s, i, c, t) in enumerate(outage)
+    ])  # fmt: skip
+    board = demo_board(qtbot, store, clock)
+    board.attach_major_incidents(MajorIncidentDesk(store, DEFAULT_CADENCE, clock))
+    for window in started(qtbot, board):
+        groups = window.groups
+        qtbot.waitUntil(lambda: groups.topLevelItemCount() > 0, timeout=10_000)
+        qtbot.keyClick(window.table, Qt.Key.Key_G)  # to the group rows
+        assert groups.hasFocus()
+        item = groups.currentItem()
+        assert item is not None and item.parent() is None  # a group row, not a member
+        group = groups.current_group()
+        assert group is not None
+        qtbot.keyClick(groups, Qt.Key.Key_M)
+        dialog = window.declare_dialog
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isVisible, timeout=5000)
+        shown = [dialog.child_list.item(n) for n in range(dialog.child_list.count())]
+        assert all(i is not None and i.checkState() == Qt.CheckState.Checked for i in shown)
+        assert [r.key for r in dialog.declaration().children] == list(group.members)
+        assert dialog.title.text() == group.label
+        qtbot.keyClicks(dialog.comms_lead, "Ann Comms")
+        qtbot.keyClick(dialog.comms_lead, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: len(store.major_incidents()) == 1, timeout=5000)
+        assert store.major_incidents()[0].child_keys == group.members
