@@ -97,7 +97,9 @@ from noc_console.views.theme import tokens
 from noc_console.views.worker import Op
 
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
-MAJOR_INCIDENT_REFRESH_MS = 5000  # the banner's records (the countdown ticks every second)
+#: The banner's records on a desk's own cache (another process, a wall, may change them;
+#: a team's are followed from the shared database). The countdown ticks every second.
+MAJOR_INCIDENT_REFRESH_MS = 5000
 
 ROW_HEIGHT = 28
 #: The window's size before it is fitted to the screen's available room.
@@ -377,10 +379,12 @@ class BoardWindow(QMainWindow):
         self.incident_menu = self.menuBar().addMenu("&Incident")
         self.incident_menu.addAction(action)
         self._controller.ticked.connect(self.mi_banner.tick)
+        self._controller.major_incidents_changed.connect(self.refresh_major_incidents)
         self._mi_timer = QTimer(self)
         self._mi_timer.setInterval(MAJOR_INCIDENT_REFRESH_MS)
         self._mi_timer.timeout.connect(self.refresh_major_incidents)
-        self._mi_timer.start()
+        if not self._controller.shared:  # a team's are followed (and its reloads re-read)
+            self._mi_timer.start()
         self.alarms.updates = desk.clocks  # read with each alarm scan, off the GUI thread
         self.refresh_major_incidents()
 

@@ -1,0 +1,89 @@
+"""Issue 21 in team mode: a major incident declared, updated and closed out on console A
+appears on console B's banner and on the wall through the shared database's change feed
+(`services/team/follow.py`), not a re-read on a timer — the timers are set beyond the
+test's reach here, so only the follower can tell B.
+
+Each screen is built as the app builds it on a shared database (tests/e2e/
+test_team_consoles.py `screen`); A's work goes through its desks, as its dialogs' do.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from noc_console.models.cache.store import Store
+from noc_console.models.clock import SystemClock
+from noc_console.models.comms_template import Phase, TemplateSet
+from noc_console.models.incident import Priority
+from noc_console.models.major_incident import DEFAULT_CADENCE
+from noc_console.services.identity import Identity
+from noc_console.services.major_incident.comms_desk import CommsDesk
+from noc_console.services.major_incident.declare import Declaration
+from noc_console.services.major_incident.desk import MajorIncidentDesk
+from noc_console.views import main_window
+from noc_console.views.main_window import BoardWindow
+from noc_console.views.wall import window as wall_window
+from noc_console.views.wall.window import WallWindow
+from tests.e2e.test_team_consoles import LIMIT_MS, screen
+from tests.factories import incident
+
+pytestmark = pytest.mark.e2e
+
+NEVER_MS = 3_600_000  # a re-read timer that cannot fire within the test
+
+
+def test_a_major_incident_made_on_one_console_follows_to_another_and_the_wall(
+    qtbot: QtBot, pg_url: str, shared: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_window, "MAJOR_INCIDENT_REFRESH_MS", NEVER_MS)
+    monkeypatch.setattr(wall_window, "SUMMARY_REFRESH_MS", NEVER_MS)
+    clock = SystemClock()
+    shared.upsert_incidents([incident(n, source="psa", client_id=f"client-{n}",
+                                      priority=Priority.P1) for n in (1, 2)])  # fmt: skip
+    a, b, w = (screen(pg_url, clock, tmp_path / desk) for desk in ("a", "b", "wall"))
+    board = BoardWindow(b.live, b.controller, clock, me=Identity("bob"))
+    board.attach_major_incidents(MajorIncidentDesk(b.store, DEFAULT_CADENCE, clock))
+    qtbot.addWidget(board)
+    wall = WallWindow(w.live, w.controller, clock)
+    wall.attach_major_incidents(MajorIncidentDesk(w.store, DEFAULT_CADENCE, clock).clocks)
+    qtbot.addWidget(wall)
+    board.show()
+    wall.show()
+    banner, panel = board.mi_banner, wall.major_incidents
+    assert panel is not None
+    alice = Identity("alice")
+    try:
+        for console in (b, w):
+            with qtbot.waitSignal(console.controller.loaded, timeout=LIMIT_MS):
+                console.controller.start()
+        qtbot.waitUntil(lambda: board.model.rowCount() == 2, timeout=LIMIT_MS)
+        assert not banner.isVisible()
+
+        children = tuple(a.store.open_rows())
+        draft = Declaration("Internet circuit down at Oslo", Priority.P1, "alice", "sam",
+                            children)  # fmt: skip
+        record, _ = MajorIncidentDesk(a.store, DEFAULT_CADENCE, clock).declare(draft, alice)
+        shown = f"⚑ {record.reference} P1: next client update in "
+        qtbot.waitUntil(lambda: banner.text().startswith(shown), timeout=LIMIT_MS)
+        assert banner.isVisible()
+        qtbot.waitUntil(lambda: record.reference in panel.titles[0].text(), timeout=LIMIT_MS)
+
+        comms = CommsDesk(a.store, DEFAULT_CADENCE, TemplateSet(), clock)
+        texts = comms.compose(comms.context(), record, Phase.INVESTIGATING, "no internet")
+        record, _ = comms.send(record, Phase.INVESTIGATING, texts, alice)
+        after_update = re.compile(rf"⚑ {record.reference} P1: next client update in (2\d|30)m")
+        qtbot.waitUntil(lambda: after_update.match(banner.text()) is not None, timeout=LIMIT_MS)
+
+        comms.close_out(record, "The carrier spliced the fibre", True, alice)
+        qtbot.waitUntil(lambda: not banner.isVisible(), timeout=LIMIT_MS)
+        qtbot.waitUntil(lambda: not panel.isVisible(), timeout=LIMIT_MS)
+    finally:
+        board.close()
+        wall.close()
+        for console in (a, b, w):
+            console.controller.stop()
+            console.store.close()
