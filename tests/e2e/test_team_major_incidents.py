@@ -15,19 +15,23 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from noc_console.models.actions import ActionKind
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import SystemClock
 from noc_console.models.comms_template import Phase, TemplateSet
 from noc_console.models.incident import Priority
 from noc_console.models.major_incident import DEFAULT_CADENCE
+from noc_console.services.config import Config
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.comms_desk import CommsDesk
 from noc_console.services.major_incident.declare import Declaration
-from noc_console.services.major_incident.desk import MajorIncidentDesk
+from noc_console.services.major_incident.desk import MajorIncidentDesk, console_desk
+from noc_console.services.runtime import build_runtime
 from noc_console.views import main_window
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.wall import window as wall_window
 from noc_console.views.wall.window import WallWindow
+from tests.e2e.test_serve import Service, wait_for
 from tests.e2e.test_team_consoles import LIMIT_MS, screen
 from tests.factories import incident
 
@@ -87,3 +91,37 @@ def test_a_major_incident_made_on_one_console_follows_to_another_and_the_wall(
         for console in (a, b, w):
             console.controller.stop()
             console.store.close()
+
+
+def test_a_team_console_without_connectors_links_where_the_service_s_sources_can(
+    pg_url: str, shared: Store, tmp_path: Path
+) -> None:
+    """The console lists no [[connectors]]; the service runs a Request Tracker (which
+    links tickets) and a rest_json source (which cannot): the declaration links the RT
+    children to their lead, and the others get notes only."""
+    config = tmp_path / "service.toml"
+    config.write_text(
+        '[[connectors]]\nname = "tickets"\ntype = "rt"\nbase_url = "http://127.0.0.1:9/"\n\n'
+        '[[connectors]]\nname = "psa"\ntype = "rest_json"\nbase_url = "http://127.0.0.1:9/"\n',
+        encoding="utf-8",
+    )
+    sources = ("tickets", "psa", "tickets", "psa")
+    shared.upsert_incidents([incident(n, source=s, client_id=f"client-{n}")
+                             for n, s in enumerate(sources)])  # fmt: skip
+    service = Service(tmp_path, config, pg_url)
+    console = build_runtime(Config(), pg_url, desk=tmp_path / "console")
+    try:
+        wait_for(lambda: service.said("active: service"), "the service is active")
+        assert not console.connectors
+        desk = console_desk(console, Config(), demo=False)
+        rows = tuple(sorted(console.store.open_rows(), key=lambda r: r.created_at))
+        draft = Declaration("Carrier outage", Priority.P1, "alice", "sam", rows)
+        record, _ = desk.declare(draft, Identity("alice"))
+        links = [q.action for q in shared.outbox() if q.action.kind is ActionKind.LINK]
+        lead, other = (c.key for c in record.children if c.key.source == "tickets")
+        assert [(a.key, a.payload["refers_to"]) for a in links] == [(other, [lead.external_id])]
+        notes = [q.action for q in shared.outbox() if q.action.kind is ActionKind.NOTE]
+        assert sorted(n.key for n in notes) == sorted(r.key for r in rows)
+    finally:
+        console.close()
+        service.stop()
