@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from noc_console import APP_NAME
 from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.clock import Clock
-from noc_console.models.errors import EnvironmentProblem
+from noc_console.models.errors import EnvironmentProblem, StoreError
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.major_incident import MajorIncident
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
@@ -440,9 +440,13 @@ class BoardWindow(QMainWindow):
             )
 
         def failed(error: BaseException) -> None:
-            expected = isinstance(error, (CannotDeclare, EnvironmentProblem))
-            dialog.show_problem(f"not declared: {error}" if expected else
-                                f"not declared: internal error {error!r}")  # fmt: skip
+            if isinstance(error, StoreError):  # unreachable, or it refused: nothing stored
+                said = "nothing stored, Ctrl+Enter tries again"
+                dialog.show_problem(capped(f"not declared ({said}): {error}"))
+            elif isinstance(error, (CannotDeclare, EnvironmentProblem)):
+                dialog.show_problem(capped(f"not declared: {error}"))
+            else:
+                dialog.show_problem(f"not declared: internal error {error!r}")
 
         Op(lambda: desk.declare(declaration, me), declared, failed).start(
             self._controller.run_in_background

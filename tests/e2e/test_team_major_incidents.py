@@ -10,30 +10,37 @@ test_team_consoles.py `screen`); A's work goes through its desks, as its dialogs
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.actions import ActionKind
+from noc_console.models.cache.database import upgrade
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import SystemClock
 from noc_console.models.comms_template import Phase, TemplateSet
 from noc_console.models.incident import Priority
 from noc_console.models.major_incident import DEFAULT_CADENCE
+from noc_console.services.board.live_rows import LiveRows
 from noc_console.services.config import Config
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.comms_desk import CommsDesk
 from noc_console.services.major_incident.declare import Declaration
 from noc_console.services.major_incident.desk import MajorIncidentDesk, console_desk
 from noc_console.services.runtime import build_runtime
+from noc_console.services.team.follow import Follower
 from noc_console.views import main_window
+from noc_console.views.board.controller import BoardController
 from noc_console.views.main_window import BoardWindow
 from noc_console.views.wall import window as wall_window
 from noc_console.views.wall.window import WallWindow
 from tests.e2e.test_serve import Service, wait_for
 from tests.e2e.test_team_consoles import LIMIT_MS, screen
 from tests.factories import incident
+from tests.peers.postgres import PgCluster
 
 pytestmark = pytest.mark.e2e
 
@@ -125,3 +132,68 @@ def test_a_team_console_without_connectors_links_where_the_service_s_sources_can
     finally:
         console.close()
         service.stop()
+
+
+def test_declaring_while_the_shared_database_is_down_says_so_in_one_line_and_keeps_the_dialog(
+    qtbot: QtBot, pg_private_cluster: PgCluster, tmp_path: Path
+) -> None:
+    """Refused, not kept on the desk: one line in the dialog, which stays open with
+    everything typed, nothing stored; once the database is back the same Ctrl+Enter
+    declares it."""
+    url = pg_private_cluster.new_database()
+    upgrade(url)
+    with closing(Store.open(url)) as store:
+        store.upsert_incidents([incident(n, source="psa", client_id=f"client-{n}",
+                                         priority=Priority.P1) for n in (1, 2)])  # fmt: skip
+    clock = SystemClock()
+    runtime = build_runtime(Config(), url, clock=clock, desk=tmp_path / "desk")
+    live = LiveRows(clock.now())
+    controller = BoardController(runtime.feed, runtime.engine, live, clock, follower=Follower(url))
+    board = BoardWindow(live, controller, clock, me=Identity("alice"))
+    board.attach_major_incidents(console_desk(runtime, Config(), demo=False))
+    qtbot.addWidget(board)
+    board.show()
+    try:
+        with qtbot.waitSignal(controller.loaded, timeout=LIMIT_MS):
+            controller.start()
+        qtbot.waitUntil(lambda: board.model.rowCount() == 2, timeout=LIMIT_MS)
+        board.activateWindow()
+        board.table.setFocus()
+        qtbot.keyClicks(board.table, "j")
+        qtbot.keyClick(board.table, Qt.Key.Key_J, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClicks(board.table, "m")
+        dialog = board.declare_dialog
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isVisible, timeout=LIMIT_MS)
+        dialog.title.selectAll()
+        qtbot.keyClicks(dialog.title, "Carrier outage Oslo")
+        qtbot.keyClicks(dialog.comms_lead, "Sam Okafor")
+
+        pg_private_cluster.pause()
+        qtbot.keyClick(dialog.comms_lead, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: dialog.problem.text() != "", timeout=LIMIT_MS)
+        problem = dialog.problem.text()
+        assert problem.startswith("not declared (nothing stored, Ctrl+Enter tries again): ")
+        assert "shared database" in problem or "cache" in problem  # what did not answer
+        assert "\n" not in problem
+        assert "Traceback" not in problem
+        assert "internal error" not in problem
+        assert dialog.isVisible()
+        assert (dialog.title.text(), dialog.commander.text(), dialog.comms_lead.text()) == (
+            "Carrier outage Oslo", "alice", "Sam Okafor",
+        )  # fmt: skip
+        assert len(dialog.declaration().children) == 2
+
+        pg_private_cluster.resume()
+        with closing(Store.open(url)) as store:
+            assert store.major_incidents() == []  # nothing half-done
+            assert store.outbox() == []
+            dialog.activateWindow()
+            qtbot.keyClick(dialog.comms_lead, Qt.Key.Key_Return,
+                           Qt.KeyboardModifier.ControlModifier)  # fmt: skip
+            qtbot.waitUntil(lambda: len(store.major_incidents()) == 1, timeout=LIMIT_MS)
+            assert store.major_incidents()[0].title == "Carrier outage Oslo"
+    finally:
+        board.close()
+        controller.stop()
+        runtime.store.close()
