@@ -137,8 +137,7 @@ def run_gui(
 
     from noc_console.services.handover.desk import HandoverDesk
     from noc_console.services.major_incident.comms_desk import CommsDesk
-    from noc_console.services.major_incident.desk import MajorIncidentDesk, linking_sources
-    from noc_console.services.runtime import connector_configs
+    from noc_console.services.major_incident.desk import console_desk
     from noc_console.views.main_window import BoardWindow
 
     app = _application(config.theme)
@@ -161,10 +160,7 @@ def run_gui(
     window.attach_handover(
         HandoverDesk(runtime.store, config.shifts, config.sla, runtime.clock), me.name
     )
-    window.attach_major_incidents(
-        MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock,
-                          linking_sources(connector_configs(config, demo)), runtime.engine.wake)
-    )  # fmt: skip
+    window.attach_major_incidents(console_desk(runtime, config, demo))
     window.attach_comms(
         CommsDesk(runtime.store, config.sla.cadence, config.communications.template_set(),
                   runtime.clock, runtime.engine.wake)

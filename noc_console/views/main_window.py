@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from noc_console import APP_NAME
 from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.clock import Clock
-from noc_console.models.errors import EnvironmentProblem
+from noc_console.models.errors import EnvironmentProblem, StoreError
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.major_incident import MajorIncident
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
@@ -50,7 +50,12 @@ from noc_console.services.correlation.settings import CorrelationSettings
 from noc_console.services.handover.desk import HandoverDesk
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.comms_desk import CommsDesk
-from noc_console.services.major_incident.declare import CannotDeclare, Declaration, draft
+from noc_console.services.major_incident.declare import (
+    CannotDeclare,
+    Declaration,
+    draft,
+    group_draft,
+)
 from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.services.sla_config import SlaSettings
 from noc_console.services.sources.connectivity import (
@@ -93,7 +98,9 @@ from noc_console.views.theme import tokens
 from noc_console.views.worker import Op
 
 QUEUE_REFRESH_MS = 3000  # counts and time-dependent queues (at risk, breached …)
-MAJOR_INCIDENT_REFRESH_MS = 5000  # the banner's records (the countdown ticks every second)
+#: The banner's records on a desk's own cache (another process, a wall, may change them;
+#: a team's are followed from the shared database). The countdown ticks every second.
+MAJOR_INCIDENT_REFRESH_MS = 5000
 
 ROW_HEIGHT = 28
 #: The window's size before it is fitted to the screen's available room.
@@ -365,6 +372,9 @@ class BoardWindow(QMainWindow):
         declare_key = QShortcut(QKeySequence("M"), self.table)
         declare_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         declare_key.activated.connect(self.declare_major_incident)
+        group_key = QShortcut(QKeySequence("M"), self.groups)  # on a group row (G)
+        group_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        group_key.activated.connect(self.declare_group)
         action = QAction("Declare &major incident…  (M)", self)
         action.triggered.connect(self.declare_major_incident)
         self.incident_menu = self.menuBar().addMenu("&Incident")
@@ -377,10 +387,12 @@ class BoardWindow(QMainWindow):
         self.join_actions.changed.connect(self._controller.refresh_rows)
         self.join_actions.changed.connect(lambda _c: self.refresh_major_incidents())
         self._controller.ticked.connect(self.mi_banner.tick)
+        self._controller.major_incidents_changed.connect(self.refresh_major_incidents)
         self._mi_timer = QTimer(self)
         self._mi_timer.setInterval(MAJOR_INCIDENT_REFRESH_MS)
         self._mi_timer.timeout.connect(self.refresh_major_incidents)
-        self._mi_timer.start()
+        if not self._controller.shared:  # a team's are followed (and its reloads re-read)
+            self._mi_timer.start()
         self.alarms.updates = desk.clocks  # read with each alarm scan, off the GUI thread
         self.refresh_major_incidents()
 
@@ -407,7 +419,17 @@ class BoardWindow(QMainWindow):
                 "select the rows of the major incident (or one row of its group), then M", 8000
             )
             return
-        dialog = DeclareDialog(draft(rows, self._live.rows(), self.me), self)
+        self._open_declare(draft(rows, self._live.rows(), self.me))
+
+    def declare_group(self) -> None:
+        """M on a group row (or one of its members): that group's open incidents."""
+        group = self.groups.current_group()
+        if group is None:
+            return
+        self._open_declare(group_draft(group, self._live.rows(), self.me))
+
+    def _open_declare(self, declaration: Declaration) -> None:
+        dialog = DeclareDialog(declaration, self)
         dialog.chosen.connect(lambda d: self._declare(d, dialog))
         self.declare_dialog = dialog
         self.triage.open_dialog(dialog)
@@ -426,9 +448,13 @@ class BoardWindow(QMainWindow):
             )
 
         def failed(error: BaseException) -> None:
-            expected = isinstance(error, (CannotDeclare, EnvironmentProblem))
-            dialog.show_problem(f"not declared: {error}" if expected else
-                                f"not declared: internal error {error!r}")  # fmt: skip
+            if isinstance(error, StoreError):  # unreachable, or it refused: nothing stored
+                said = "nothing stored, Ctrl+Enter tries again"
+                dialog.show_problem(capped(f"not declared ({said}): {error}"))
+            elif isinstance(error, (CannotDeclare, EnvironmentProblem)):
+                dialog.show_problem(capped(f"not declared: {error}"))
+            else:
+                dialog.show_problem(f"not declared: internal error {error!r}")
 
         Op(lambda: desk.declare(declaration, me), declared, failed).start(
             self._controller.run_in_background

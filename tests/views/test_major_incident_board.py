@@ -100,21 +100,29 @@ def test_m_with_nothing_selected_says_what_to_do(
     board.close()
 
 
-def test_m_on_one_row_of_a_carrier_outage_brings_its_whole_group(
-    qtbot: QtBot, store: Store, clock: ManualClock
-) -> None:
-    outage = [("rt", "48213", "northwind-bank", "Internet circuit down at Oslo office"),
-              ("connectwise", "771204", "litware-health", "Internet circuit down at Oslo branch"),
-              ("halo", "30917", "fabrikam", "Oslo office internet circuit down - no WAN"),
-              ("autotask", "T0042", "tailspin", "Internet circuit down at Oslo depot")]  # fmt: skip
+#: A carrier outage at Oslo hitting four clients in four PSAs (one correlated group).
+OUTAGE = [("rt", "48213", "northwind-bank", "Internet circuit down at Oslo office"),
+          ("connectwise", "771204", "litware-health", "Internet circuit down at Oslo branch"),
+          ("halo", "30917", "fabrikam", "Oslo office internet circuit down - no WAN"),
+          ("autotask", "T0042", "tailspin", "Internet circuit down at Oslo depot")]  # fmt: skip
+
+
+def outage_board(qtbot: QtBot, store: Store, clock: ManualClock) -> BoardWindow:
+    """A board (not started) over the demo feed and `OUTAGE`, declaring on `store`."""
     store.upsert_incidents([
         incident(n, source=s, external_id=i, client_id=c, title=t, category="Network",
                  priority=Priority.P1, created_at=clock.now() - (8 - 2 * n) * MIN)
-        for n, (s, i, c, t) in enumerate(outage)
+        for n, (s, i, c, t) in enumerate(OUTAGE)
     ])  # fmt: skip
     board = demo_board(qtbot, store, clock)
     board.attach_major_incidents(MajorIncidentDesk(store, DEFAULT_CADENCE, clock))
-    for window in started(qtbot, board):
+    return board
+
+
+def test_m_on_one_row_of_a_carrier_outage_brings_its_whole_group(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    for window in started(qtbot, outage_board(qtbot, store, clock)):
         for _ in range(window.model.rowCount()):
             press(qtbot, window, "j")
             if current(window).key.source == "halo":
@@ -123,10 +131,38 @@ def test_m_on_one_row_of_a_carrier_outage_brings_its_whole_group(
         dialog = window.declare_dialog
         assert dialog is not None
         keys = {r.key for r in dialog.declaration().children}
-        assert {IncidentKey(s, i) for s, i, _c, _t in outage} <= keys
+        assert {IncidentKey(s, i) for s, i, _c, _t in OUTAGE} <= keys
         assert "Oslo" in dialog.title.text()  # the group's label
         assert dialog.clients.text().startswith(f"{len(dialog.declaration().clients)}: ")
         qtbot.keyClicks(dialog.comms_lead, "Ann Comms")
         qtbot.keyClick(dialog.comms_lead, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: len(store.major_incidents()) == 1, timeout=5000)
         assert set(store.major_incidents()[0].child_keys) == keys
+
+
+def test_m_on_a_group_row_declares_that_group_with_its_incidents_ticked(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    board = outage_board(qtbot, store, clock)
+    groups = board.groups
+    for window in started(qtbot, board):
+        qtbot.waitUntil(lambda: groups.topLevelItemCount() > 0, timeout=10_000)
+        qtbot.keyClick(window.table, Qt.Key.Key_G)  # to the group rows
+        assert groups.hasFocus()
+        item = groups.currentItem()
+        assert item is not None
+        assert item.parent() is None  # a group row, not a member
+        group = groups.current_group()
+        assert group is not None
+        qtbot.keyClick(groups, Qt.Key.Key_M)
+        dialog = window.declare_dialog
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isVisible, timeout=5000)
+        shown = [dialog.child_list.item(n) for n in range(dialog.child_list.count())]
+        assert all(i is not None and i.checkState() == Qt.CheckState.Checked for i in shown)
+        assert [r.key for r in dialog.declaration().children] == list(group.members)
+        assert dialog.title.text() == group.label
+        qtbot.keyClicks(dialog.comms_lead, "Ann Comms")
+        qtbot.keyClick(dialog.comms_lead, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: len(store.major_incidents()) == 1, timeout=5000)
+        assert store.major_incidents()[0].child_keys == group.members

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from noc_console.models.cache.database import make_engine
+from noc_console.models.cache.sql import driver_line
 from noc_console.models.errors import StoreError
 
 #: The channel migration 0007's triggers notify on.
@@ -57,7 +58,7 @@ class _Dedicated:
                 self._connection = self._engine.connect()
             except DBAPIError as exc:
                 self.close()
-                raise StoreError(f"cannot reach the shared database: {_line(exc)}") from exc
+                raise StoreError(f"cannot reach the shared database: {driver_line(exc)}") from exc
         return self._connection
 
     def _driver(self) -> Any:
@@ -91,7 +92,7 @@ class SessionLock(_Dedicated):
             self._held = bool(got.scalar())
         except DBAPIError as exc:
             self.close()
-            raise StoreError(f"cannot reach the shared database: {_line(exc)}") from exc
+            raise StoreError(f"cannot reach the shared database: {driver_line(exc)}") from exc
         return self._held
 
     def held(self) -> bool:
@@ -134,7 +135,7 @@ class ChangeFeed(_Dedicated):
                 found += [_change(n.payload) for n in driver.notifies(timeout=0.0)]
         except (DBAPIError, psycopg.Error, OSError) as exc:
             self.close()
-            reason = _line(exc) if isinstance(exc, DBAPIError) else " ".join(str(exc).split())
+            reason = driver_line(exc) if isinstance(exc, DBAPIError) else " ".join(str(exc).split())
             raise StoreError(f"lost the shared database's change feed: {reason}") from exc
         return found
 
@@ -154,7 +155,3 @@ def _change(payload: str) -> Change:
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return Change("unknown")  # not from our triggers: "something changed"
-
-
-def _line(exc: DBAPIError) -> str:
-    return " ".join(str(exc.orig if exc.orig is not None else exc).split())

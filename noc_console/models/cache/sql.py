@@ -53,7 +53,8 @@ class Transaction:
         except DBAPIError as exc:
             self._context.close()
             self._release()
-            raise StoreError(f"cannot use the cache {self._engine.url}: {exc.orig}") from exc
+            said = driver_line(exc)
+            raise StoreError(f"cannot use the cache {self._engine.url}: {said}") from exc
         except BaseException:
             self._context.close()
             self._release()
@@ -64,15 +65,23 @@ class Transaction:
         try:
             self._context.__exit__(*exc_info)
         except DBAPIError as exc:
-            raise StoreError(f"cannot write the cache {self._engine.url}: {exc.orig}") from exc
+            said = driver_line(exc)
+            raise StoreError(f"cannot write the cache {self._engine.url}: {said}") from exc
         finally:
             self._release()
         if isinstance(exc_info[1], DBAPIError):
-            raise StoreError(f"cache {self._engine.url}: {exc_info[1].orig}") from exc_info[1]
+            said = driver_line(exc_info[1])
+            raise StoreError(f"cache {self._engine.url}: {said}") from exc_info[1]
 
     def _release(self) -> None:
         if self._lock is not None:
             self._lock.release()
+
+
+def driver_line(exc: DBAPIError) -> str:
+    """What the database driver said, on one line (psycopg's "connection refused" comes
+    with a tab-indented hint on a second line): every `StoreError` is one line."""
+    return " ".join(str(exc.orig if exc.orig is not None else exc).split())
 
 
 def key_filter(keys: Sequence[IncidentKey], columns: Any) -> Any:

@@ -66,14 +66,21 @@ def group_of(row: BoardRow, open_rows: Sequence[BoardRow]) -> Group | None:
 def draft(selected: Sequence[BoardRow], open_rows: Sequence[BoardRow], me: Identity) -> Declaration:
     """A declaration to edit: the selected rows as children; one row alone brings the
     correlated group it is part of (its label the title). I am the commander."""
-    children = list(selected)
-    title = selected[0].title if len(selected) == 1 else ""
     if len(selected) == 1:
         group = group_of(selected[0], open_rows)
         if group is not None:
-            by_key = {r.key: r for r in open_rows}
-            children = [by_key[k] for k in group.members if k in by_key]
-            title = group.label
+            return group_draft(group, open_rows, me)
+    return _draft(selected, selected[0].title if len(selected) == 1 else "", me)
+
+
+def group_draft(group: Group, open_rows: Sequence[BoardRow], me: Identity) -> Declaration:
+    """A declaration of a correlated group (M on its row): its open members as children,
+    its label the title."""
+    by_key = {r.key: r for r in open_rows}
+    return _draft([by_key[k] for k in group.members if k in by_key], group.label, me)
+
+
+def _draft(children: Sequence[BoardRow], title: str, me: Identity) -> Declaration:
     severity = min((r.priority for r in children), default=Priority.P1)
     severity = severity if severity in SEVERITIES else Priority.P2
     return Declaration(title, severity, me.name, "", tuple(children))

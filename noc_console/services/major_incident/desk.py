@@ -3,12 +3,14 @@ ask of the engine. Every call reads or writes the store: run it off the GUI thre
 
 A declaration is stored with its children's notes and links in one transaction, then
 each child's connector is woken to deliver them (a team console's are delivered by the
-sync service, which hears the outbox change).
+sync service, which hears the outbox change). Which children are linked natively is
+decided by the connector types of the sources that deliver them: a desk's own, or the
+ones a team's sync service published (`console_desk`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from noc_console.connectors.registry import connector_type
@@ -23,6 +25,7 @@ from noc_console.models.major_incident import (
     UpdateClock,
     update_clocks,
 )
+from noc_console.services.config import Config
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.declare import Declaration, declare
 from noc_console.services.major_incident.join import (
@@ -31,17 +34,40 @@ from noc_console.services.major_incident.join import (
     joining,
     suggested,
 )
+from noc_console.services.runtime import Runtime, connector_configs
 from noc_console.services.sources.config import ConnectorConfig
+from noc_console.services.team.service_sources import published
 
 
 def linking_sources(connectors: Iterable[ConnectorConfig[Any]]) -> frozenset[str]:
     """The names of the configured sources whose PSA links tickets natively."""
+    return linking_types({config.name: config.type for config in connectors})
+
+
+def linking_types(types: Mapping[str, str]) -> frozenset[str]:
+    """The sources (name → connector type key) whose type links tickets natively; a type
+    this console does not know links nothing."""
     found = set()
-    for config in connectors:
-        kind = connector_type(config.type)
+    for name, key in types.items():
+        kind = connector_type(key)
         if kind is not None and kind.links_tickets:
-            found.add(config.name)
+            found.add(name)
     return frozenset(found)
+
+
+def console_desk(runtime: Runtime, config: Config, demo: bool) -> MajorIncidentDesk:
+    """The desk a console declares with, its children linked where their PSA can: on
+    one desk, its own connectors; on a team's shared database, the sources the active
+    sync service published (it runs them; a console usually lists none), read at each
+    declaration."""
+    links: Container[str] | Callable[[], Container[str]]
+    if runtime.feed.shared:
+        store = runtime.store
+        links = lambda: linking_types(published(store))  # noqa: E731 - read when declaring
+    else:
+        links = linking_sources(connector_configs(config, demo))
+    return MajorIncidentDesk(runtime.store, config.sla.cadence, runtime.clock, links,
+                             runtime.engine.wake)  # fmt: skip
 
 
 class MajorIncidentDesk:
@@ -50,9 +76,11 @@ class MajorIncidentDesk:
         store: Store,
         cadence: UpdateCadence,
         clock: Clock,
-        native_links: Container[str] = frozenset(),
+        native_links: Container[str] | Callable[[], Container[str]] = frozenset(),
         wake: Callable[[str], None] | None = None,
     ) -> None:
+        """`native_links`: the sources whose children are linked in their PSA, or what
+        reads them at each declaration (a team console: `console_desk`)."""
         self._store = store
         self._clock = clock
         self._native_links = native_links
@@ -63,7 +91,7 @@ class MajorIncidentDesk:
         """Store the major incident and its children's notes and links; `CannotDeclare`
         or `MajorIncidentError` with what to fix, and then nothing is stored."""
         now = self._clock.now()
-        record, actions = declare(declaration, me, now, self._native_links)
+        record, actions = declare(declaration, me, now, self._links())
         stored, changes = self._store.declare_major_incident(record, actions, now)
         if self._wake is not None:
             for source in sorted({c.key.source for c in stored.children}):
@@ -91,7 +119,7 @@ class MajorIncidentDesk:
         plan = joining(record, rows, self._store.major_incidents_of([r.key for r in rows]),
                        me, now)  # fmt: skip
         names = {r.client_id: r.client_name for r in rows}
-        native = self._native_links
+        native = self._links()  # read before the store's transaction, not inside it
 
         def actions(stored: MajorIncident, added: list[MajorIncidentChild]) -> list[Action]:
             known = {c: self._client_name(c, names) for c in stored.clients}
@@ -103,6 +131,10 @@ class MajorIncidentDesk:
             for source in sorted({c.key.source for c in plan.children}):
                 self._wake(source)
         return stored, changes
+
+    def _links(self) -> Container[str]:
+        links = self._native_links
+        return links() if callable(links) else links
 
     def _client_name(self, client_id: str, known: dict[str, str]) -> str:
         if known.get(client_id):

@@ -5,7 +5,7 @@ committed change through `LISTEN` (`models/cache/shared.ChangeFeed`, fed by the 
 of migration 0008). `Follower` waits on the feed on a thread of its own and tells its
 listener what changed as a `Followed`: the incident keys to read again (incident rows
 and outbox actions, whose pending changes lie over their rows), the tables without keys
-(handovers), or `reload` — read everything again — when notifications may have been
+(handovers, major incidents), or `reload` — read everything again — when notifications may have been
 lost: after (re)connecting, when the feed broke (it reconnects with growing pauses,
 and changes meanwhile are lost), for a payload that names no keys, and every `poll_s`
 as the slow fallback for a notification lost some other way.
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 #: Tables whose notifications carry incident keys (outbox rows name their incident).
 KEYED = frozenset({"incidents", "outbox"})
+#: The major incidents' tables (schema 0013): a change to any is a banner to re-read.
+MAJOR_INCIDENT_TABLES = frozenset(
+    {"major_incidents", "major_incident_children", "major_incident_events"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,12 @@ class Followed:
 
     def __bool__(self) -> bool:
         return bool(self.keys or self.tables or self.reload)
+
+    @property
+    def major_incidents(self) -> bool:
+        """The open major incidents may have changed: declared, updated, closed out on
+        another desk — or a reload (the follower's slow poll covers a lost one)."""
+        return self.reload or not self.tables.isdisjoint(MAJOR_INCIDENT_TABLES)
 
 
 def followed(changes: Iterable[Change]) -> Followed:

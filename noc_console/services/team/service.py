@@ -20,6 +20,8 @@ the first attempt landed before sending again.
 The active service writes a heartbeat into the database every `status.BEAT_EVERY`
 (host, process, active since, beat time); consoles show it, and name a heartbeat three
 beats old as a dead service (services/team/status.py). A clean stop says so at once.
+On becoming active it also publishes its sources' connector types, so consoles know
+what each source's PSA can do (services/team/service_sources.py).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ from noc_console.models.clock import Clock, SystemClock
 from noc_console.models.errors import StoreError
 from noc_console.models.incident import IncidentKey
 from noc_console.services.config import Config
-from noc_console.services.runtime import Runtime, build_runtime
+from noc_console.services.runtime import Runtime, build_runtime, connector_configs
+from noc_console.services.team.service_sources import publish
 from noc_console.services.team.status import BEAT_EVERY, BEAT_KEY, ServiceBeat
 
 log = logging.getLogger(__name__)
@@ -93,6 +96,7 @@ class SyncServiceHost:
         try:
             taken = runtime.store.release_claims(self._clock.now(), self._not_mine)
             runtime.store.lay_pending()  # what consoles submitted while no service ran
+            publish(runtime.store, connector_configs(self._config, demo=False))
             log.info(
                 "active: service %s runs %d connector(s): %s; took over %d action(s) in flight",
                 self._me, len(runtime.connectors),

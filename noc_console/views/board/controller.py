@@ -59,6 +59,8 @@ class BoardController(QObject):
         ticked(): once a second (boards move their countdowns, status bars their ages).
         failed(str): background work failed with a message for the user.
         handovers_changed(): another desk stored or acknowledged a handover (team mode).
+        major_incidents_changed(): a major incident was declared, updated or closed out
+            on another desk, or everything was reloaded (team mode).
         service_changed(object): the sync service's last `ServiceBeat`, or None when
             none was written, after each refresh of the feeds (team mode only).
         service_unknown(): its heartbeat could not be read (the database does not
@@ -73,6 +75,7 @@ class BoardController(QObject):
     ticked = Signal()
     failed = Signal(str)
     handovers_changed = Signal()
+    major_incidents_changed = Signal()
     service_changed = Signal(object)
     service_unknown = Signal()
     _engine_event = Signal(object)  # EngineEvent, emitted on connector threads
@@ -251,6 +254,8 @@ class BoardController(QObject):
             self.reload()
         if "handovers" in news.tables:
             self.handovers_changed.emit()
+        if news.major_incidents:
+            self.major_incidents_changed.emit()
 
     def _reloaded(self, update: BoardUpdate) -> None:
         self._apply(update)

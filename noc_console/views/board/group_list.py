@@ -3,8 +3,10 @@
 A row says "5 incidents · 3 clients · Internet circuit down at Oslo"
 (`services/correlation`); it opens (Right, Enter, a double-click or its arrow) on its
 members, one line each, and Enter or a double-click on a member shows that incident on
-the board. Rows are rebuilt when the groups are computed again; which groups are open
-and the current row are kept by key, so a refresh never closes what someone is reading.
+the board; M on a group row or a member declares a major incident of the group (the
+board window's shortcut, `current_group`). Rows are rebuilt when the groups are
+computed again; which groups are open and the current row are kept by key, so a
+refresh never closes what someone is reading.
 """
 
 from __future__ import annotations

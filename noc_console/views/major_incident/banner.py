@@ -1,7 +1,8 @@
 """The board's major-incident banner: each open major incident with the countdown to
 its next client update, above the table; red with the time overdue once it is due.
 
-The records are read off the GUI thread every few seconds (`set_clocks`); the
+The records are read off the GUI thread (`set_clocks`) when they change — followed
+from a team's database, or every few seconds on a desk's own cache; the
 countdown is recomputed from the stored due time at every tick, so it never drifts and
 costs nothing between reads. Hidden while no major incident is open.
 """

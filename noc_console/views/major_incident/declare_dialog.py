@@ -98,6 +98,7 @@ class DeclareDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("miProblem")
         self.problem.setStyleSheet("color: #e06c75; font-weight: bold;")
+        self.problem.setWordWrap(True)  # what a database said can be long: read it whole
         plain(self.problem)
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

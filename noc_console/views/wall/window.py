@@ -264,7 +264,10 @@ class WallWindow(QWidget):
         self.major_incidents = MajorIncidentPanel(self)
         self._root.insertWidget(2, self.major_incidents)  # under the stale banner
         self._mi_clocks = clocks
-        self._summary_timer.timeout.connect(self._refresh_major_incidents)
+        if self._controller.shared:  # followed from the team's database (and its reloads)
+            self._controller.major_incidents_changed.connect(self._refresh_major_incidents)
+        else:  # another process may change a desk's cache
+            self._summary_timer.timeout.connect(self._refresh_major_incidents)
         self._refresh_major_incidents()
         self._rescale()
 
