@@ -152,6 +152,25 @@ def test_failures_are_typed_with_the_vendors_message(
     assert text in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [{"message": "Queue\r\nnot set\x1b[2J\x07 for\tthis ticket"},
+     "Queue\r\nnot set\x1b[2J\x07 for\tthis ticket"],
+)  # fmt: skip
+def test_a_vendors_message_is_one_printable_line(server: ScriptedServer, body: Any) -> None:
+    """A refusal's words are shown in the status bar, a dialog's one line and the log:
+    the PSA's line breaks and terminal escapes must not reach them."""
+    if isinstance(body, str):
+        server.answer(400, raw=body.encode(), headers={"Content-Type": "text/plain"})
+    else:
+        server.answer(400, body)
+    with pytest.raises(ActionRejected) as raised:
+        client(server.url).json("PUT", "/ticket/1", json={})
+    said = str(raised.value)
+    assert "Queue not set[2J for this ticket" in said
+    assert said.isprintable()
+
+
 def test_an_html_page_instead_of_json_says_to_check_the_base_url(server: ScriptedServer) -> None:
     server.answer(200, raw=b"<!DOCTYPE html><html><body>Login</body></html>",
                   headers={"Content-Type": "text/html"})  # fmt: skip

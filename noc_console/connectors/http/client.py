@@ -54,6 +54,7 @@ from noc_console.connectors.http.transport import (
     EnvironmentProxies,
     GuardedSession,
 )
+from noc_console.models.record_text import clean
 
 log = logging.getLogger(__name__)
 guard_third_party_loggers()
@@ -348,12 +349,17 @@ def reading() -> Iterator[None]:
 
 
 def vendor_message(response: requests.Response) -> str:
-    """The human part of an error body, whatever shape the vendor chose (≤ 200 chars)."""
+    """The human part of an error body, whatever shape the vendor chose, on one printable
+    line of at most 200 characters (it reaches the status bar, a dialog and the log)."""
+    return clean(_vendor_words(response).strip(), 200, one_line=True)
+
+
+def _vendor_words(response: requests.Response) -> str:
     try:
         data: Any = response.json()
     except ValueError:
         text = response.text.strip()
-        return "" if text.startswith("<") else text[:200]
+        return "" if text.startswith("<") else text[:1000]
     for _ in range(3):  # nested shapes: {"error": {"error_description": "…"}} (Halo)
         if not isinstance(data, dict):
             break
@@ -365,7 +371,7 @@ def vendor_message(response: requests.Response) -> str:
     if isinstance(data, list):
         data = "; ".join(str(item.get("message", item)) if isinstance(item, dict) else str(item)
                          for item in data)  # fmt: skip
-    return str(data)[:200]
+    return str(data)[:1000]
 
 
 def retry_after_seconds(value: str | None) -> float | None:
