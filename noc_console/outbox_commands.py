@@ -23,7 +23,7 @@ from typing import Any
 from noc_console.models.actions import ActionState, QueuedAction
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
-from noc_console.models.record_text import clean
+from noc_console.models.record_text import clean, is_number
 
 #: The states `list` shows: everything not yet settled.
 OPEN_STATES = (ActionState.PENDING, ActionState.FAILED, ActionState.CONFLICT)
@@ -79,7 +79,7 @@ def _record(q: QueuedAction) -> dict[str, Any]:
 
 def _find(store: Store, ident: str) -> QueuedAction | None:
     queued = store.outbox()
-    matches = [q for q in queued if ident.isdigit() and q.seq == int(ident)]
+    matches = [q for q in queued if is_number(ident) and q.seq == int(ident)]
     if not matches and len(ident) >= 6:  # an id may start with digits too
         matches = [q for q in queued if q.action.id.startswith(ident.lower())]
     if len(matches) == 1:

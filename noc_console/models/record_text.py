@@ -36,5 +36,11 @@ def clean(value: str, limit: int, one_line: bool = False) -> str:
     return capped(_CONTROLS.sub("", value), limit)
 
 
+def is_number(text: str) -> bool:
+    """`text` is a non-empty run of ASCII digits — what `int()` takes and a URL or a
+    filter may carry. `str.isdigit` alone admits "²" and "٣", which `int()` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _replace_surrogates(value: str) -> str:
     return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)

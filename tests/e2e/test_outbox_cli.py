@@ -96,3 +96,16 @@ def test_an_id_that_starts_with_digits_is_found_by_its_prefix(
     (queued,) = store.outbox(key=action.key)
     assert queued.state is ActionState.PENDING
     assert f"outbox #{seq}" in capsys.readouterr().out
+
+
+def test_an_id_of_digits_from_another_script_is_not_found_in_one_line(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'²' and '٣' are digits to Python's isdigit and refused by int(): no traceback."""
+    from noc_console.outbox_commands import run_outbox_command
+
+    store.enqueue(Action(IncidentKey("psa", "INC-1"), ActionKind.NOTE, {"text": "x"}),
+                  SystemClock().now())  # fmt: skip
+    for ident in ("²", "٣"):
+        assert run_outbox_command(store, SystemClock(), "retry", ident, "text") != 0
+        assert f"outbox action {ident!r} is not in the outbox" in capsys.readouterr().err

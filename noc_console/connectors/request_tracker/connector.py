@@ -41,6 +41,7 @@ from noc_console.connectors.request_tracker.dates import since_literal
 from noc_console.connectors.request_tracker.records import RtRecords, ref_name, ticket_values
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.incident import Client, Priority, Status, Tier
+from noc_console.models.record_text import is_number
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +269,7 @@ class RequestTrackerConnector(NamedSource):
         """RT's native link: this ticket RefersTo the others (a major incident's lead
         ticket in this RT). Adding a link that exists is answered "Link already exists",
         so a retry changes nothing."""
-        others = [str(i) for i in action.payload.get("refers_to", []) if str(i).isdigit()]
+        others = [str(i) for i in action.payload.get("refers_to", []) if is_number(str(i))]
         if not others:
             raise ActionRejected(f"{self._name}: nothing to link ticket {ticket_id} to")
         response = self.http.request("PUT", f"/ticket/{ticket_id}", json={"AddRefersTo": others},

@@ -64,6 +64,7 @@ from noc_console.connectors.zendesk.records import (
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.errors import InvalidRecord
 from noc_console.models.incident import Client, Priority, Status, Tier
+from noc_console.models.record_text import is_number
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +215,7 @@ class ZendeskConnector(NamedSource):
             raise not_linked(self._name, "Zendesk relates an incident only to a problem ticket "
                              "(problem_id), which would make the lead a problem; the internal "
                              "note names the major incident")  # fmt: skip
-        if not action.key.external_id.isdigit():
+        if not is_number(action.key.external_id):
             raise ActionRejected(
                 f"{self._name}: {action.key.external_id!r} is no Zendesk ticket id"
             )

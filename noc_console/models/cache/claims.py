@@ -14,6 +14,8 @@ import secrets
 import socket
 from dataclasses import dataclass
 
+from noc_console.models.record_text import is_number
+
 
 @dataclass(frozen=True, slots=True)
 class ClaimOwner:
@@ -38,7 +40,7 @@ def is_dead(claimed_by: str, host: str | None = None) -> bool:
     """
     claim_host, _, rest = claimed_by.partition("/")
     pid_text = rest.partition("/")[0]
-    if claim_host != (host or socket.gethostname()) or not pid_text.isdigit():
+    if claim_host != (host or socket.gethostname()) or not is_number(pid_text):
         return False
     pid = int(pid_text)
     if pid == os.getpid():

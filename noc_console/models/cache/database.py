@@ -46,6 +46,7 @@ from noc_console.models.cache.postgres_login import (
     supply_passwords,
 )
 from noc_console.models.errors import StoreError
+from noc_console.models.record_text import is_number
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -350,7 +351,7 @@ def _check_ours(connection: Connection, revision: str | None, where: str) -> Non
         return
     if revision in KNOWN_REVISIONS:
         return
-    if revision.isdigit() and int(revision) > int(HEAD_REVISION):
+    if is_number(revision) and int(revision) > int(HEAD_REVISION):
         writer = _written_by(connection)
         install = f"install NOC Console {writer} or newer" if writer else "install that version"
         raise StoreError(
