@@ -223,3 +223,30 @@ def test_the_paper_does_not_follow_the_screens_font_size(
         apply_theme(qapp, "dark")
         qapp.setFont(before)
     assert body(themed) == body(plain)
+
+
+def test_a_table_continued_on_a_new_page_starts_it_with_its_header(
+    tmp_path: Path, qapp: object
+) -> None:
+    """Issue 21: a reader of page 2 must not have to turn back to learn the columns."""
+    rows = "".join(
+        f"<tr><td>ROW{r}</td><td>{'a line of wrapping text ' * (1 + r % 4)}</td></tr>"
+        for r in range(1, 121)
+    )
+    html = (
+        "<h2>Open incidents</h2><table width='100%'>"
+        f"<thead><tr><th>Ident</th><th>Details</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<p>AFTER the table</p>"
+    )
+    path = tmp_path / "table.pdf"
+    pages = write_handover_pdf(html, path, "Table")
+    assert pages >= 3
+    runs = body(path)
+    for number in range(2, pages + 1):
+        page = [run for run in runs if run.page == number]
+        top = max(run.y for run in page)
+        assert [run.text for run in page if run.y > top - 1] == ["Ident", "Details"], number
+        assert [run.text for run in page].count("Ident") == 1, number
+    seen = [token for run in runs for token in re.findall(r"\bROW\d+\b", run.text)]
+    assert seen == [f"ROW{r}" for r in range(1, 121)]  # every row once, in order
+    assert [run.page for run in runs if run.text.startswith("AFTER")] == [pages]
