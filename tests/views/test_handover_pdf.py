@@ -83,6 +83,7 @@ def test_pdf_is_a4_with_numbered_pages_and_every_open_incident(
 
 # ------------------------------------------------------------------ pagination (issue 20)
 MM = 72 / 25.4
+MINUTE = timedelta(minutes=1)
 FOOTER_TOP = MARGINS_MM.bottom() * MM + FOOTER_BAND * FOOTER_PT  # points from the foot
 CONTENT_TOP = 595 - MARGINS_MM.top() * MM
 
@@ -250,3 +251,19 @@ def test_a_table_continued_on_a_new_page_starts_it_with_its_header(
     seen = [token for run in runs for token in re.findall(r"\bROW\d+\b", run.text)]
     assert seen == [f"ROW{r}" for r in range(1, 121)]  # every row once, in order
     assert [run.page for run in runs if run.text.startswith("AFTER")] == [pages]
+
+
+def test_an_autotask_ticket_number_and_its_mark_fit_their_column(
+    store: Store, clock: ManualClock, tmp_path: Path, qapp: object
+) -> None:
+    """ "T20261125.0042 n|ew" was printed: the id column was too narrow for an Autotask
+    ticket number, and Qt broke the mark where the cell ended."""
+    number = "T20261125.0042"
+    store.upsert_incidents([incident(1, external_id=number, created_at=clock.now() - MINUTE)])
+    report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    assert [c.row.key.external_id for c in report.new] == [number]
+    path = tmp_path / "handover.pdf"
+    write_handover_pdf(render_handover_html(report), path, handover_title(report))
+    texts = [run.text for run in body(path)]
+    at = max(i for i, text in enumerate(texts) if text.endswith(number))  # the queue's row
+    assert texts[at + 1] == "new", texts[at : at + 3]  # the mark, drawn whole
