@@ -66,6 +66,20 @@ resolved = "Done, {client}."  # Acme asked for short
 """
 
 
+def retype(qtbot: QtBot, path: Path, phase: Phase, text: str) -> None:
+    """In Settings → Communications on `path`, select the phase's text, type `text`
+    in its place and save (Ctrl+S)."""
+    settings = dialog(qtbot, path)
+    field = settings.templates[phase]
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, text)
+    settings.activateWindow()
+    qtbot.waitUntil(settings.isActiveWindow)
+    with qtbot.waitSignal(settings.saved):
+        qtbot.keyClick(field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+
 def test_saving_a_template_keeps_every_comment_and_byte_it_need_not_change(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -73,15 +87,7 @@ def test_saving_a_template_keeps_every_comment_and_byte_it_need_not_change(
     literal string was rewritten. Only the edited value may change."""
     path = tmp_path / "config.toml"
     path.write_text(COMMENTED, encoding="utf-8")
-    settings = dialog(qtbot, path)
-    field = settings.templates[Phase.INVESTIGATING]
-    field.setFocus()
-    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(field, "[{reference}] Looking into {title}.")
-    settings.activateWindow()
-    qtbot.waitUntil(settings.isActiveWindow)
-    with qtbot.waitSignal(settings.saved):
-        qtbot.keyClick(field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    retype(qtbot, path, Phase.INVESTIGATING, "[{reference}] Looking into {title}.")
     old = "[{reference}] We are investigating {title}. Next update by {next_update}."
     assert path.read_text(encoding="utf-8") == COMMENTED.replace(
         old, "[{reference}] Looking into {title}."
@@ -93,14 +99,6 @@ def test_a_template_set_back_to_the_built_in_wording_leaves_the_file(
 ) -> None:
     path = tmp_path / "config.toml"
     path.write_text(COMMENTED, encoding="utf-8")
-    settings = dialog(qtbot, path)
-    field = settings.templates[Phase.MONITORING]
-    field.setFocus()
-    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(field, DEFAULT_TEMPLATES[Phase.MONITORING])
-    settings.activateWindow()
-    qtbot.waitUntil(settings.isActiveWindow)
-    with qtbot.waitSignal(settings.saved):
-        qtbot.keyClick(field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    retype(qtbot, path, Phase.MONITORING, DEFAULT_TEMPLATES[Phase.MONITORING])
     line = "monitoring = 'Monitoring {title}; next update by {next_update}.'   # a literal string\n"
     assert path.read_text(encoding="utf-8") == COMMENTED.replace(line, "")

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 from noc_console.models.cache.store import Store
-from noc_console.models.incident import Priority
 from noc_console.services.metrics import Period
 from noc_console.services.metrics.report import build_report
 from noc_console.services.metrics.report_document import render_report_html
 from noc_console.services.metrics.report_settings import ReportSettings
 from noc_console.views.handover.pdf import write_handover_pdf
-from tests.factories import incident
-from tests.services.metrics_month import NOW, at, fill
+from tests.services.metrics_month import NOW, fill, link_downs
 from tests.views.pdf_text import fragments
 
 
@@ -22,11 +19,7 @@ def test_the_breaches_table_repeats_its_header_on_the_next_page(
     store: Store, tmp_path: Path, qapp: object
 ) -> None:
     fill(store)
-    store.upsert_incidents([
-        incident(100 + n, client_id="beta", title=f"Link down {n}", priority=Priority.P1,
-                 created_at=at(16, 9) + timedelta(minutes=n), updated_at=at(16, 9))
-        for n in range(40)
-    ])  # fmt: skip
+    store.upsert_incidents(link_downs(40))
     report = build_report(store, "beta", Period.month("2026-11"), NOW)
     path = tmp_path / "report.pdf"
     html = render_report_html(report, ReportSettings())
