@@ -100,6 +100,8 @@ clock.set(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
 doc = build_review(store, record.id, clock.now())
 pages = render_handover_images(pir_html(doc, clock.now().date()), title_of(doc))
 out.mkdir(parents=True, exist_ok=True)
+for old in out.glob("pir-page-*.png"):  # a shorter review leaves no stale last page
+    old.unlink()
 for number, image in enumerate(pages, 1):
     image.save(str(out / f"pir-page-{number:02d}.png"))
 print(f"{len(pages)} page(s) in {out}")

@@ -8,11 +8,12 @@ The expected figures are in `EXPECTED`, worked out by hand in the comments.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import Client, Incident, Priority, Status, Tier
+from tests.factories import incident
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)  # a Saturday
 CLIENTS = [Client("acme", "Acme Ltd", "Gold"), Client("beta", "Beta GmbH", "Standard")]
@@ -100,6 +101,15 @@ def fill(store: Store, order: list[list[Incident]] | None = None) -> None:
     for incident_versions in order or history():
         for version in incident_versions:
             store.upsert_incidents([version])
+
+
+def link_downs(count: int) -> list[Incident]:
+    """`count` more open P1s for beta on 16 Nov, a minute apart (a month with long lists)."""
+    return [
+        incident(100 + n, client_id="beta", title=f"Link down {n}", priority=Priority.P1,
+                 created_at=at(16, 9) + timedelta(minutes=n), updated_at=at(16, 9))
+        for n in range(count)
+    ]  # fmt: skip
 
 
 HOUR = 3600.0

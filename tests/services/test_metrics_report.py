@@ -28,7 +28,7 @@ from noc_console.services.metrics.report_document import (
 )
 from noc_console.services.metrics.report_settings import ReportSettings
 from tests.factories import incident
-from tests.services.metrics_month import NOW, at, fill
+from tests.services.metrics_month import NOW, at, fill, link_downs
 
 NOVEMBER = Period.month("2026-11")
 LOGO = Path(__file__).parents[2] / "resources" / "icons" / "noc-console.png"
@@ -137,11 +137,7 @@ def test_a_logo_that_cannot_be_used_is_named(tmp_path: Path) -> None:
 
 def test_long_lists_are_cut_in_the_document_and_whole_in_the_csv(store: Store) -> None:
     fill(store)
-    store.upsert_incidents([
-        incident(100 + n, client_id="beta", title=f"Link down {n}", priority=Priority.P1,
-                 created_at=at(16, 9) + timedelta(minutes=n), updated_at=at(16, 9))
-        for n in range(45)
-    ])  # fmt: skip
+    store.upsert_incidents(link_downs(45))
     report = build_report(store, "beta", NOVEMBER, NOW)
     assert len(report.majors) == 45
     html = render_report_html(report, ReportSettings())

@@ -83,6 +83,7 @@ def test_pdf_is_a4_with_numbered_pages_and_every_open_incident(
 
 # ------------------------------------------------------------------ pagination (issue 20)
 MM = 72 / 25.4
+MINUTE = timedelta(minutes=1)
 FOOTER_TOP = MARGINS_MM.bottom() * MM + FOOTER_BAND * FOOTER_PT  # points from the foot
 CONTENT_TOP = 595 - MARGINS_MM.top() * MM
 
@@ -223,3 +224,46 @@ def test_the_paper_does_not_follow_the_screens_font_size(
         apply_theme(qapp, "dark")
         qapp.setFont(before)
     assert body(themed) == body(plain)
+
+
+def test_a_table_continued_on_a_new_page_starts_it_with_its_header(
+    tmp_path: Path, qapp: object
+) -> None:
+    """Issue 21: a reader of page 2 must not have to turn back to learn the columns."""
+    rows = "".join(
+        f"<tr><td>ROW{r}</td><td>{'a line of wrapping text ' * (1 + r % 4)}</td></tr>"
+        for r in range(1, 121)
+    )
+    html = (
+        "<h2>Open incidents</h2><table width='100%'>"
+        f"<thead><tr><th>Ident</th><th>Details</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<p>AFTER the table</p>"
+    )
+    path = tmp_path / "table.pdf"
+    pages = write_handover_pdf(html, path, "Table")
+    assert pages >= 3
+    runs = body(path)
+    for number in range(2, pages + 1):
+        page = [run for run in runs if run.page == number]
+        top = max(run.y for run in page)
+        assert [run.text for run in page if run.y > top - 1] == ["Ident", "Details"], number
+        assert [run.text for run in page].count("Ident") == 1, number
+    seen = [token for run in runs for token in re.findall(r"\bROW\d+\b", run.text)]
+    assert seen == [f"ROW{r}" for r in range(1, 121)]  # every row once, in order
+    assert [run.page for run in runs if run.text.startswith("AFTER")] == [pages]
+
+
+def test_an_autotask_ticket_number_and_its_mark_fit_their_column(
+    store: Store, clock: ManualClock, tmp_path: Path, qapp: object
+) -> None:
+    """ "T20261125.0042 n|ew" was printed: the id column was too narrow for an Autotask
+    ticket number, and Qt broke the mark where the cell ended."""
+    number = "T20261125.0042"
+    store.upsert_incidents([incident(1, external_id=number, created_at=clock.now() - MINUTE)])
+    report = assemble_handover(store, PLAN, PLAN.span_at(clock.now()), clock.now())
+    assert [c.row.key.external_id for c in report.new] == [number]
+    path = tmp_path / "handover.pdf"
+    write_handover_pdf(render_handover_html(report), path, handover_title(report))
+    texts = [run.text for run in body(path)]
+    at = max(i for i, text in enumerate(texts) if text.endswith(number))  # the queue's row
+    assert texts[at + 1] == "new", texts[at : at + 3]  # the mark, drawn whole

@@ -10,17 +10,24 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from noc_console.cli import main
+from noc_console.connectors.demo.feed import DemoFeed
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
 from noc_console.models.shift import ShiftPlan
 from noc_console.services.handover.desk import HandoverDesk
+from noc_console.services.handover.document import render_handover_html
 from noc_console.services.sla_config import SlaSettings
+from noc_console.services.sync import SyncService
+from noc_console.views.handover.paging import PagedDocument
+from noc_console.views.handover.pdf import printed_width
 from noc_console.views.handover.window import NOTE_COLUMN, HandoverWindow
 from noc_console.views.main_window import BoardWindow
+from noc_console.views.theme import apply_theme
+from noc_console.views.worker import SerialWorker
 from tests.views.table_cells import cell, cell_text
 from tests.views.test_triage import demo_board
 
@@ -253,3 +260,49 @@ def test_on_the_incoming_leads_desk_their_name_is_filled_in(
         sams.close()
     finally:
         other.close()
+
+
+def lines(document: QTextDocument) -> list[list[str]]:
+    """Each block's lines, as laid out."""
+    found = []
+    block = document.begin()
+    while block.isValid():
+        text, layout = block.text(), block.layout()
+        found.append([
+            text[line.textStart() : line.textStart() + line.textLength()]
+            for line in (layout.lineAt(i) for i in range(layout.lineCount()))
+        ])  # fmt: skip
+        block = block.next()
+    return found
+
+
+def test_the_preview_sets_the_paper_in_its_own_type(
+    qtbot: QtBot, store: Store, clock: ManualClock, qapp: QApplication
+) -> None:
+    """The preview took the screen's type (the theme's UI size, 14 pt here): its lines
+    broke elsewhere than on paper and the page ran longer. It lays the document out as
+    the PDF does, at the screen's resolution: the same lines, the same height."""
+    sync = SyncService(DemoFeed(clock, seed=3), store, clock)
+    sync.sync_once()
+    desk = HandoverDesk(store, ShiftPlan(), SlaSettings(), clock)
+    before = qapp.font()
+    worker = SerialWorker()
+    try:
+        apply_theme(qapp, "dark", point_size=14)
+        view = HandoverWindow(desk, worker.run, "dana")
+        qtbot.addWidget(view)
+        view.show()
+        qtbot.waitUntil(lambda: "Open incidents by queue" in view.document.toPlainText())
+        preview = view.document.document()
+        html = render_handover_html(desk.draft())
+        paper = PagedDocument(html, view.document, printed_width(view.document), 10**6).document
+        assert preview.toPlainText() == paper.toPlainText()
+        assert lines(preview) == lines(paper)
+        margins = 2 * preview.documentMargin()
+        assert preview.size().height() - margins == paper.size().height()
+        view.close()
+    finally:
+        worker.close()
+        qapp.setFont(before)
+        apply_theme(qapp, "dark")
+        qapp.setFont(before)

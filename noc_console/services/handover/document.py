@@ -42,8 +42,9 @@ PRIORITY_INK = {  # (paper background, text): pale enough to print, dark enough 
     Priority.P3: ("#fff3b0", "#5c4a00"),
     Priority.P4: ("#dde6f0", "#243b53"),
 }
-WIDTHS = {  # column widths in per cent of the page, by heading
-    "Incident": 11, "Client / title": 37, "Status": 12, "Owner": 10, "Response": 15,
+WIDTHS = {  # column widths in per cent of the page, by heading (Incident: "P1", an
+    # Autotask ticket number "T20261125.0042" and its "new" mark, on one line)
+    "Incident": 13, "Client / title": 37, "Status": 10, "Owner": 10, "Response": 15,
     "Resolution": 15, "Due": 10, "Clock": 10, "Late by": 10, "Now": 10, "Why": 22,
     "Last client update": 12, "Taken": 10, "Action": 10, "State": 10, "Problem": 42,
     "Sent": 12, "Major incident": 40, "Phase": 12, "By": 12, "Clients": 8, "Resolved": 12,

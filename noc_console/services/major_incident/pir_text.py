@@ -131,7 +131,8 @@ def pir_html(doc: PirDocument, today: date) -> str:
             body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>"
                            for row in block.rows)  # fmt: skip
             parts.append(
-                f'<table class="list" width="100%" cellpadding="2"><tr>{head}</tr>{body}</table>'
+                f'<table class="list" width="100%" cellpadding="2"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table>"  # thead: repeated on a page the table continues
             )
     parts.append("</body></html>")
     return "".join(parts)

@@ -235,8 +235,8 @@ def _table(heads: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: in
         "<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>"
         for row in rows
     )
-    return (f'<table class="list" width="100%" cellspacing="0" cellpadding="6"><tr>{head}</tr>'
-            f"{body}</table>")  # fmt: skip
+    return (f'<table class="list" width="100%" cellspacing="0" cellpadding="6">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")  # fmt: skip
 
 
 def _bar(value: int, peak: int, colour: str) -> str:

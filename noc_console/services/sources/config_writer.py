@@ -49,12 +49,14 @@ def save_connectors(path: Path, connectors: Sequence[ConnectorConfig[Any]]) -> C
 
 
 def save_settings(path: Path, settings: Mapping[str, Any]) -> Config:
-    """Write top-level keys (`theme`) and tables (`alarms`, `wall`, `handover`: a
-    declared dataclass each, or a mapping of keys to values — None removes a key;
+    """Write top-level keys (`theme`) and tables (`alarms`, `wall`, `handover`,
+    `communications`: a declared dataclass each, or a mapping of keys to values — None
+    removes a key, a mapping is the whole sub-table, e.g. `communications.templates`;
     `shifts`: a tuple of dataclasses or of mappings, or None for the default plan)
-    into `path`, key by key, so the comments beside untouched keys stay; a key set back
-    to its default is removed. Refused — `ConfigError` naming the key — whenever the
-    console would refuse the result."""
+    into `path`, key by key, so the comments beside untouched keys stay and a value
+    written as it already was is left byte for byte; a key set back to its default is
+    removed. Refused — `ConfigError` naming the key — whenever the console would refuse
+    the result."""
 
     def edit(document: Any) -> None:
         for key, value in settings.items():
@@ -66,7 +68,7 @@ def save_settings(path: Path, settings: Mapping[str, Any]) -> Config:
                     if item is None:
                         table.pop(name, None)
                     else:
-                        table[name] = toml_value(item)
+                        _set(table, name, item)
                 if not table:
                     del document[key]
             elif is_dataclass(value):
@@ -85,11 +87,12 @@ def save_settings(path: Path, settings: Mapping[str, Any]) -> Config:
                     else:
                         _put(row, item, fields(item))
                     array.append(row)
-                document[key] = array
+                if _written(document, key) != array.unwrap():
+                    document[key] = array
             elif value is None:
                 document.pop(key, None)
             else:
-                document[key] = toml_value(value)
+                _set(document, key, value)
 
     return _rewrite(path, edit)
 
@@ -139,9 +142,32 @@ def _put(
         required = spec.default is MISSING and spec.default_factory is MISSING
         default = spec.default_factory() if spec.default_factory is not MISSING else spec.default
         if required or value != default:
-            table[spec.name] = toml_value(value)
+            _set(table, spec.name, value)
         elif drop_defaults and spec.name in table:
             del table[spec.name]
+
+
+def _set(table: Any, name: str, value: Any) -> None:
+    """`table[name] = value` as the reader reads it, touching only what differs: a value
+    the file already holds stays as written (its quotes, its comment), and a mapping is
+    the whole sub-table, edited key by key so the comments among its keys stay."""
+    value = toml_value(value)
+    if _written(table, name) == value:
+        return
+    existing = table.get(name)
+    if isinstance(value, dict) and isinstance(existing, dict):  # tomlkit tables are dicts
+        for gone in [key for key in existing if key not in value]:
+            del existing[gone]
+        for key, item in value.items():
+            _set(existing, key, item)
+    else:
+        table[name] = value
+
+
+def _written(table: Any, name: str) -> Any:
+    """What the file holds at `name`, as plain Python (None: nothing)."""
+    item = table.get(name)
+    return item.unwrap() if hasattr(item, "unwrap") else item
 
 
 def toml_value(value: Any) -> Any:

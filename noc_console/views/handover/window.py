@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -47,6 +47,7 @@ from noc_console.services.handover.desk import HandoverDesk, HandoverDocument
 from noc_console.services.handover.document import handover_title, render_handover_html
 from noc_console.services.handover.report import HandoverReport
 from noc_console.views.handover.export import write_handover
+from noc_console.views.handover.paging import BODY_PT
 from noc_console.views.handover.pdf import printed_width
 from noc_console.views.worker import Op, Runner
 
@@ -86,10 +87,17 @@ class HandoverWindow(QWidget):
         self.document = QTextBrowser(self)
         self.document.setObjectName("handoverDocument")
         self.document.setStyleSheet(PAPER)  # the page as it prints, whatever the theme
+        # in the paper's type, not the screen's (the theme's UI size): the lines break
+        # and the sections end where they do on paper
+        paper_type = QFont(self.document.font())
+        paper_type.setPointSizeF(BODY_PT)
+        self.document.setFont(paper_type)
         # laid out at the paper's width, not the pane's: narrower, Qt broke a column's
-        # text mid-word ("Waiting custome r"); the pane scrolls sideways instead
+        # text mid-word ("Waiting custome r"); the pane scrolls sideways instead. The
+        # width holds the view's margins besides the text's
         self.document.setLineWrapMode(QTextEdit.LineWrapMode.FixedPixelWidth)
-        self.document.setLineWrapColumnOrWidth(printed_width(self.document))
+        margins = 2 * self.document.document().documentMargin()
+        self.document.setLineWrapColumnOrWidth(round(printed_width(self.document) + margins))
         self.notes = QTableWidget(0, 3, self)
         self.notes.setObjectName("incidentNotes")
         self.notes.setHorizontalHeaderLabels(["Incident", "Client / title", "Handover note"])
