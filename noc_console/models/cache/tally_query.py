@@ -167,8 +167,9 @@ def _recurred(grouping: Grouping, start: datetime, end: datetime, scope: list[An
     symptom: a window over `ix_incidents_recurrence` (client, symptom, created_s)."""
     first, last = _epoch(start), _epoch(end)
     window_s = int(RECURRENCE_WINDOW.total_seconds())
-    earlier = func.lag(_I.created_s).over(
-        partition_by=(_I.client_id, _I.symptom), order_by=_I.created_s
+    earlier = func.lag(_I.created_s).over(  # ties in a fixed order, not the rows' arrival
+        partition_by=(_I.client_id, _I.symptom),
+        order_by=(_I.created_s, _I.source, _I.external_id),
     )
     group = _I.client_id if grouping in (Grouping.DAY, Grouping.CLIENT) else _column(grouping)
     inner = (
