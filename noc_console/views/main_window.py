@@ -37,7 +37,7 @@ from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.clock import Clock
 from noc_console.models.errors import EnvironmentProblem, StoreError
 from noc_console.models.incident import IncidentKey, Priority
-from noc_console.models.major_incident import MajorIncident
+from noc_console.models.major_incident import MajorIncident, UpdateClock
 from noc_console.models.priority import DEFAULT_MATRIX, PriorityMatrix
 from noc_console.models.text_limits import capped
 from noc_console.services.alarms import AlarmLedger, Alarms, AlarmSettings
@@ -408,9 +408,14 @@ class BoardWindow(QMainWindow):
         self.comms.changed.connect(lambda _c: self.refresh_major_incidents())
 
     def refresh_major_incidents(self) -> None:
-        Op(self.major_incidents.clocks, self.mi_banner.set_clocks).start(
+        Op(self.major_incidents.clocks, self._major_incidents_read).start(
             self._controller.run_in_background
         )
+
+    def _major_incidents_read(self, clocks: list[UpdateClock]) -> None:
+        self.mi_banner.set_clocks(clocks)
+        self.groups.set_declared({key: c.record.reference for c in clocks
+                                  for key in c.record.child_keys})  # fmt: skip
 
     def declare_major_incident(self) -> None:
         rows = self.triage.selected()

@@ -177,3 +177,22 @@ def test_the_suggested_record_is_the_one_holding_the_rows_group(
     assert suggested(records, [LATE], [*FIRST, LATE, PRINTER]) == oslo  # LATE's group
     assert suggested(records, [LATE], [LATE]) == printers[0].id  # no group: the newest
     assert suggested([], [LATE], [LATE]) is None
+
+
+def test_a_ticket_of_an_open_major_incident_is_not_declared_again(
+    desk: MajorIncidentDesk, store: Store
+) -> None:
+    """Two desks see the same group: the second declaration would tell every PSA ticket
+    twice and split the client updates. It is refused whole, pointing at Ctrl+M."""
+    number = declared(desk)
+    outbox = len(store.outbox())
+    again = Declaration("Oslo outage", Priority.P1, "Ann", "Sam", (LATE, *FIRST))  # LATE: new
+    with pytest.raises(MajorIncidentError, match=rf"^rt:1 \(and 1 more\) is already in "
+                       rf"MI-{number}: leave it out, or add the other incidents to "
+                       rf"MI-{number} with Ctrl\+M$"):  # fmt: skip
+        desk.declare(again, ME)
+    assert len(store.outbox()) == outbox
+    assert [r.id for r in store.major_incidents()] == [number]
+    store.record_major_incident_event(number, MajorIncidentEvent(EventKind.RESOLVED,
+                                                                 T0, "Dana"))  # fmt: skip
+    assert desk.declare(again, ME)[0].id != number  # once it is resolved, a new one may be

@@ -7,17 +7,21 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from noc_console.models.actions import ActionKind
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
-from noc_console.models.incident import Priority
+from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.major_incident import DEFAULT_CADENCE, EventKind
+from noc_console.services.correlation import Group
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.declare import Declaration
 from noc_console.services.major_incident.desk import MajorIncidentDesk
+from noc_console.views.board.group_list import GroupList
 from noc_console.views.main_window import BoardWindow
+from tests.views.test_major_incident_board import OUTAGE, outage_board
 from tests.views.test_triage import current, demo_board, press, started
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -87,3 +91,55 @@ def test_ctrl_m_without_an_open_major_incident_says_declare_one(
         timeout=5000,
     )
     assert window.join_actions.dialog is None
+
+
+def _oslo_row(groups: GroupList) -> QTreeWidgetItem:
+    """The carrier outage's group row as it is now (rows are rebuilt on each refresh)."""
+    outage = {IncidentKey(s, i) for s, i, _c, _t in OUTAGE}
+    return next(i for i in groups.group_rows() if outage <= set(_group(i).members))
+
+
+def _group(item: QTreeWidgetItem) -> Group:
+    group = item.data(0, Qt.ItemDataRole.UserRole + 2)
+    assert isinstance(group, Group)
+    return group
+
+
+def test_a_group_declared_elsewhere_says_so_and_is_not_declared_twice(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    """Another desk declared the carrier outage: this board's group row names the major
+    incident, and M on it is refused in the dialog, pointing at Ctrl+M."""
+    board = outage_board(qtbot, store, clock)
+    groups = board.groups
+    started_board = started(qtbot, board)
+    window = next(started_board)
+    qtbot.waitUntil(lambda: groups.topLevelItemCount() > 0, timeout=10_000)
+    oslo = _group(_oslo_row(groups))
+    rows = {r.key: r for r in window._live.rows()}
+    elsewhere = Declaration("Carrier outage", Priority.P1, "Ann", "Sam",
+                            tuple(rows[k] for k in oslo.members))  # fmt: skip
+    desk = MajorIncidentDesk(store, DEFAULT_CADENCE, clock)
+    record, _ = desk.declare(elsewhere, Identity("Ann"))
+    window.refresh_major_incidents()  # what the timer or the change feed does
+    mark = f"⚑ {record.reference} · "
+    qtbot.waitUntil(lambda: _oslo_row(groups).text(0).startswith(mark), timeout=5000)
+    row = _oslo_row(groups)
+    assert row.text(0) == mark + _group(row).summary
+    members = [m for m in (row.child(n) for n in range(row.childCount())) if m is not None]
+    marked = {groups.key_of(m) for m in members if m.text(0).startswith(mark)}
+    assert marked == set(record.child_keys)  # members the demo added since are not marked
+    assert "Ctrl+M adds the others" in row.toolTip(0)
+
+    groups.setCurrentItem(row)
+    groups.setFocus()
+    qtbot.keyClick(groups, Qt.Key.Key_M)
+    dialog = window.declare_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    qtbot.keyClicks(dialog.comms_lead, "Sam")
+    qtbot.keyClick(dialog.comms_lead, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: "already in" in dialog.problem.text(), timeout=5000)
+    assert f"is already in {record.reference}: leave it out" in dialog.problem.text()
+    assert len(store.major_incidents()) == 1
+    started_board.close()

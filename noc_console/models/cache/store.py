@@ -595,12 +595,22 @@ class Store:
         """Store `record` with its children, its "declared" event and `actions` (the
         children's notes and links; or a function of the stored record, which has its
         number then) in the outbox, in one transaction: all of it or nothing.
-        `MajorIncidentError` when it has no children. Actions are laid over their
-        incidents as `enqueue` does."""
+        `MajorIncidentError` when it has no children, or a child is in an open major
+        incident already (declared twice, each PSA ticket would be told twice). Actions
+        are laid over their incidents as `enqueue` does."""
         if not record.children:
             raise MajorIncidentError("a major incident needs at least one incident: select "
                                      "the rows (or the group) it is made of")  # fmt: skip
         with self._writing() as connection:
+            taken = major_incident_table.of_incidents(connection, record.child_keys)
+            if taken:
+                key = next(k for k in record.child_keys if k in taken)
+                number = taken[key]
+                more = f" (and {len(taken) - 1} more)" if len(taken) > 1 else ""
+                raise MajorIncidentError(
+                    f"{key}{more} is already in MI-{number}: leave it out, or add the other "
+                    f"incidents to MI-{number} with Ctrl+M"
+                )
             number = major_incident_table.insert_record(connection, record)
             declared = MajorIncidentEvent(
                 EventKind.DECLARED, record.declared_at, record.declared_by, record.title,

@@ -47,6 +47,8 @@ class GroupList(QTreeWidget):
         self.setExpandsOnDoubleClick(True)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._declared: Mapping[IncidentKey, str] = {}  # member → its major incident
+        self._rows: Mapping[IncidentKey, BoardRow] = {}
         self._bold = QFont(self.font())
         self._bold.setBold(True)
         self.itemDoubleClicked.connect(self._double_clicked)
@@ -60,14 +62,14 @@ class GroupList(QTreeWidget):
         current = self.currentItem()
         current_key = None if current is None else self._item_key(current)
         self.clear()
+        self._rows = rows
         restore: QTreeWidgetItem | None = None
         for group in groups:
-            item = QTreeWidgetItem([group.summary])
+            item = QTreeWidgetItem()
             item.setData(0, _GROUP_ROLE, group)
             item.setFont(0, self._bold)
-            item.setToolTip(0, f"{group.summary}\nclients: {', '.join(group.client_names)}")
             for key in group.members:
-                child = QTreeWidgetItem([_member_line(key, rows.get(key))])
+                child = QTreeWidgetItem()
                 child.setData(0, _KEY_ROLE, key)
                 item.addChild(child)
                 if current_key == ("member", key):
@@ -78,10 +80,40 @@ class GroupList(QTreeWidget):
                 restore = item
         if restore is None and self.topLevelItemCount():
             restore = self.topLevelItem(0)
+        self._label_all()
         if restore is not None:
             self.setCurrentItem(restore)
         self.setVisible(bool(groups))
         self._fit()
+
+    def set_declared(self, declared: Mapping[IncidentKey, str]) -> None:
+        """Mark the groups and members already in an open major incident (incident key →
+        "MI-7"): a group declared on another desk says so before anyone declares it again."""
+        if dict(declared) != dict(self._declared):
+            self._declared = dict(declared)
+            self._label_all()
+
+    def _label_all(self) -> None:
+        for item in self.group_rows():
+            group = item.data(0, _GROUP_ROLE)
+            if not isinstance(group, Group):
+                continue
+            refs = sorted({self._declared[k] for k in group.members if k in self._declared})
+            mark = f"⚑ {', '.join(refs)} · " if refs else ""
+            item.setText(0, mark + group.summary)
+            tip = f"{group.summary}\nclients: {', '.join(group.client_names)}"
+            if refs:
+                inside = sum(k in self._declared for k in group.members)
+                tip += (f"\n{inside} of {len(group.members)} incidents in {', '.join(refs)}: "
+                        "Ctrl+M adds the others")  # fmt: skip
+            item.setToolTip(0, tip)
+            for n in range(item.childCount()):
+                child = item.child(n)
+                key = None if child is None else self.key_of(child)
+                if child is not None and key is not None:
+                    ref = self._declared.get(key)
+                    line = _member_line(key, self._rows.get(key))
+                    child.setText(0, f"⚑ {ref} · {line}" if ref else line)
 
     def group_rows(self) -> list[QTreeWidgetItem]:
         """The group rows, in order (their members are their children)."""
