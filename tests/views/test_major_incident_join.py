@@ -112,8 +112,8 @@ def test_a_group_declared_elsewhere_says_so_and_is_not_declared_twice(
     incident, and M on it is refused in the dialog, pointing at Ctrl+M."""
     board = outage_board(qtbot, store, clock)
     groups = board.groups
-    started_board = started(qtbot, board)
-    window = next(started_board)
+    running = started(qtbot, board)
+    window = next(running)
     qtbot.waitUntil(lambda: groups.topLevelItemCount() > 0, timeout=10_000)
     oslo = _group(_oslo_row(groups))
     rows = {r.key: r for r in window._live.rows()}
@@ -142,4 +142,4 @@ def test_a_group_declared_elsewhere_says_so_and_is_not_declared_twice(
     qtbot.waitUntil(lambda: "already in" in dialog.problem.text(), timeout=5000)
     assert f"is already in {record.reference}: leave it out" in dialog.problem.text()
     assert len(store.major_incidents()) == 1
-    started_board.close()
+    next(running, None)  # closes the board
