@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from noc_console.models.cache.schema import (
@@ -35,6 +35,19 @@ from noc_console.models.major_incident import (
 _M = MAJOR_INCIDENTS.c
 _C = MAJOR_INCIDENT_CHILDREN.c
 _E = MAJOR_INCIDENT_EVENTS.c
+
+
+#: The transaction-level advisory lock declaring and joining take on PostgreSQL ("NOC"
+#: and 3): "no child is in another open major incident" and the insert are one step, so
+#: two desks declaring the same group at once cannot both pass the check.
+CHILDREN_LOCK = 0x4E4F4303
+
+
+def serialize_children(connection: Connection) -> None:
+    """Wait for any other declaration or join on this database to commit (SQLite's
+    writes are one at a time already)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHILDREN_LOCK})
 
 
 class MajorIncidentError(EnvironmentProblem):
@@ -74,11 +87,17 @@ def join(
     """Add `children` to open record `number` (those not in it yet), their clients to its
     affected clients and `event` to its timeline; the record as it is now and the
     children added. `MajorIncidentError` for an unknown or resolved record."""
+    serialize_children(connection)
     current = get(connection, number)
     if current is None:
         raise MajorIncidentError(f"there is no major incident MI-{number}")
     if not current.is_open:
         raise MajorIncidentError(f"{current.reference} was resolved meanwhile: nothing added")
+    taken = of_incidents(connection, [c.key for c in children])
+    elsewhere = [c.key for c in children if taken.get(c.key, number) != number]
+    if elsewhere:
+        raise MajorIncidentError(f"{elsewhere[0]} joined MI-{taken[elsewhere[0]]} meanwhile: "
+                                 "nothing added")  # fmt: skip
     fresh = add_children(connection, number, children, event.at)
     if not fresh:
         return current, []

@@ -602,6 +602,7 @@ class Store:
             raise MajorIncidentError("a major incident needs at least one incident: select "
                                      "the rows (or the group) it is made of")  # fmt: skip
         with self._writing() as connection:
+            major_incident_table.serialize_children(connection)
             taken = major_incident_table.of_incidents(connection, record.child_keys)
             if taken:
                 key = next(k for k in record.child_keys if k in taken)
