@@ -408,11 +408,17 @@ class BoardWindow(QMainWindow):
         self.comms.changed.connect(lambda _c: self.refresh_major_incidents())
 
     def refresh_major_incidents(self) -> None:
-        Op(self.major_incidents.clocks, self._major_incidents_read).start(
-            self._controller.run_in_background
-        )
+        desk = self.major_incidents
 
-    def _major_incidents_read(self, clocks: list[UpdateClock]) -> None:
+        def read() -> tuple[list[UpdateClock], dict[IncidentKey, str]]:
+            clocks = desk.clocks()
+            return clocks, desk.resolve_warnings([c.record for c in clocks])
+
+        Op(read, self._major_incidents_read).start(self._controller.run_in_background)
+
+    def _major_incidents_read(self, read: tuple[list[UpdateClock], dict[IncidentKey, str]]) -> None:
+        clocks, warnings = read
+        self.triage.resolve_warnings = warnings
         self.mi_banner.set_clocks(clocks)
         self.groups.set_declared({key: c.record.reference for c in clocks
                                   for key in c.record.child_keys})  # fmt: skip

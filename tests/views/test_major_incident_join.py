@@ -20,6 +20,7 @@ from noc_console.services.identity import Identity
 from noc_console.services.major_incident.declare import Declaration
 from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.views.board.group_list import GroupList
+from noc_console.views.board.triage_dialogs import ResolveDialog
 from noc_console.views.main_window import BoardWindow
 from tests.views.test_major_incident_board import OUTAGE, outage_board
 from tests.views.test_triage import current, demo_board, press, started
@@ -143,3 +144,44 @@ def test_a_group_declared_elsewhere_says_so_and_is_not_declared_twice(
     assert f"is already in {record.reference}: leave it out" in dialog.problem.text()
     assert len(store.major_incidents()) == 1
     next(running, None)  # closes the board
+
+
+def test_resolving_a_natively_linked_lead_alone_warns_and_points_at_close_out(
+    qtbot: QtBot, store: Store, clock: ManualClock
+) -> None:
+    """ServiceNow resolves a parent's children with it, ConnectWise closes a bundle: R on
+    the ticket the others are linked to warns before anyone resolves it alone."""
+    board = demo_board(qtbot, store, clock)
+    board.attach_major_incidents(MajorIncidentDesk(store, DEFAULT_CADENCE, clock,
+                                                   native_links={"demo"}))  # fmt: skip
+    running = started(qtbot, board)
+    window = next(running)
+    press(qtbot, window, "j")
+    lead = current(window)
+    press(qtbot, window, "j")
+    other = current(window)
+    declaration = Declaration("Carrier outage", Priority.P1, "Dana", "Sam", (lead, other))
+    record, _ = window.major_incidents.declare(declaration, Identity("Dana"))
+    window.refresh_major_incidents()
+    qtbot.waitUntil(lambda: lead.key in window.triage.resolve_warnings, timeout=5000)
+
+    press(qtbot, window, "k")  # back to the lead
+    assert current(window).key == lead.key
+    press(qtbot, window, "r")
+    dialog = window.triage.dialog
+    assert isinstance(dialog, ResolveDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    assert dialog.warning.isVisible()
+    assert dialog.warning.text().startswith(f"⚠ {lead.key} is {record.reference}'s lead ticket")
+    assert f"close out {record.reference} with Shift+R" in dialog.warning.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    press(qtbot, window, "j")  # a child that is not the lead: no warning
+    press(qtbot, window, "r")
+    plain_resolve = window.triage.dialog
+    assert isinstance(plain_resolve, ResolveDialog)
+    assert plain_resolve is not dialog
+    qtbot.waitUntil(plain_resolve.isVisible, timeout=5000)
+    assert not plain_resolve.warning.isVisible()
+    assert plain_resolve.warning.text() == ""
+    next(running, None)

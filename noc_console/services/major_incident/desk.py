@@ -18,6 +18,7 @@ from noc_console.models.actions import Action
 from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import Clock
+from noc_console.models.incident import IncidentKey
 from noc_console.models.major_incident import (
     MajorIncident,
     MajorIncidentChild,
@@ -131,6 +132,32 @@ class MajorIncidentDesk:
             for source in sorted({c.key.source for c in plan.children}):
                 self._wake(source)
         return stored, changes
+
+    def resolve_warnings(self, records: Sequence[MajorIncident]) -> dict[IncidentKey, str]:
+        """For each open record's lead child in a source that links natively (the ticket
+        its other children there are linked to): what resolving it alone would also do
+        — its PSA may close the linked tickets with it (ServiceNow passes a parent's
+        state on, ConnectWise closes a bundle, HaloPSA may refuse). Reads the linking
+        sources: off the GUI thread."""
+        links = self._links()
+        found: dict[IncidentKey, str] = {}
+        for record in records:
+            if not record.is_open:
+                continue
+            by_source: dict[str, list[IncidentKey]] = {}
+            for child in record.children:
+                by_source.setdefault(child.key.source, []).append(child.key)
+            for source, keys in by_source.items():
+                if source in links and len(keys) > 1:
+                    others = len(keys) - 1
+                    found[keys[0]] = (
+                        f"⚠ {keys[0]} is {record.reference}'s lead ticket in {source}: "
+                        f"{others} other ticket{'s are' if others != 1 else ' is'} linked to "
+                        "it there, and resolving it alone may resolve or close them with it "
+                        f"(other clients' tickets). To end the major incident, close out "
+                        f"{record.reference} with Shift+R."
+                    )
+        return found
 
     def _links(self) -> Container[str]:
         links = self._native_links

@@ -14,7 +14,7 @@ has focus, so typing in the search box types.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, Signal
@@ -84,6 +84,9 @@ class Triage(QObject):
         self._silence = silence
         self._follow: tuple[frozenset[IncidentKey], IncidentKey | None, int] | None = None
         self.dialog: QDialog | None = None
+        #: Incident → what resolving it alone would also do (a major incident's natively
+        #: linked lead: its PSA may close the linked tickets with it); the board sets it.
+        self.resolve_warnings: Mapping[IncidentKey, str] = {}
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         keys: dict[str, Callable[[], None]] = {
             "J": lambda: self._move(+1),
@@ -178,7 +181,7 @@ class Triage(QObject):
         row = self._current()
         if row is None:
             return
-        dialog = ResolveDialog(self._table)
+        dialog = ResolveDialog(self._table, self.resolve_warnings.get(row.key, ""))
         dialog.setWindowTitle(_title("Resolve", [row]))
         dialog.chosen.connect(
             lambda text: self._act("resolve", lambda r: act.resolve(r, text, True, self._me), [row])

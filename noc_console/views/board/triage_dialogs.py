@@ -128,8 +128,15 @@ class NoteDialog(_Dialog):
 class ResolveDialog(_Dialog):
     """A resolution note and the "verified restored" tick, both required."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, warning: str = "") -> None:
         super().__init__("Resolve", parent)
+        self.warning = QLabel(warning)  # what resolving this ticket alone would also do
+        self.warning.setObjectName("resolveWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning.setStyleSheet("color: #e5c07b; font-weight: bold;")
+        self.warning.setVisible(bool(warning))
+        self.layout_.addWidget(self.warning)
         self.text = QPlainTextEdit()
         self.text.setObjectName("resolution")
         self.text.setPlaceholderText("Resolution: cause and fix…")
