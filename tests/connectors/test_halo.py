@@ -488,7 +488,7 @@ def test_a_refusal_in_the_tenants_words_stays_one_printable_line(halo: FakeHalo)
         connector(halo).apply(link("4002", "4001"), retry=False)
     message = str(raised.value)
     assert message.startswith(
-        "halo: cannot make ticket 4002 a child of ticket 4001: Tickets of type 'Project\\nTask"
+        "halo: cannot make ticket 4002 a child of ticket 4001: Tickets of type 'Project Task"
     )
     assert message.isprintable()  # no line break, no terminal escape
     assert len(message) < 300

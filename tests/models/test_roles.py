@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -161,7 +162,9 @@ def test_a_console_declares_and_runs_a_major_incident_a_wall_cannot(
     wall = Store.open(as_role(service_url, "noc_wall"), overlays=False)
     try:
         assert [m.id for m in wall.major_incidents()] == [stored.id]
+        other = replace(declared, children=(MajorIncidentChild(IncidentKey("test", "T-2"),
+                                                               "acme", "Down"),))  # fmt: skip
         with pytest.raises(StoreError, match="permission denied"):
-            wall.declare_major_incident(declared, [], T0)
+            wall.declare_major_incident(other, [], T0)
     finally:
         wall.close()
