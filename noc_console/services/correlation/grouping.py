@@ -32,6 +32,7 @@ from noc_console.services.correlation.labels import label_of
 from noc_console.services.correlation.signature import (
     LOCAL_OBJECTS,
     SITE_BOUND,
+    SITE_WIDE,
     Signature,
     signature,
 )
@@ -68,10 +69,12 @@ class _Kind:
     """What members of a cluster say, as far as linking cares (many share one)."""
 
     objects: frozenset[str]
-    failing: bool  # names a failure state
+    states: frozenset[str]  # the failure states named
     sites: frozenset[str]
     category: str
     own: bool  # names a client's own equipment
+    providers: frozenset[str]  # cloud platforms named
+    single: bool  # one person or device
 
 
 @dataclass(slots=True)
@@ -186,20 +189,27 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
         return 0
     elsewhere = bool(sig.sites and cluster.sites) and sig.sites.isdisjoint(cluster.sites)
     best = 0
+    threat = "threat" in sig.states
     for kind, clients in cluster.kinds.items():
-        if not kind.failing:
+        if not kind.states or threat != ("threat" in kind.states):
             continue
-        shared = sig.objects & kind.objects
-        if arrival.client_id not in clients:
+        across = arrival.client_id not in clients
+        at_site = bool(sig.sites & kind.sites)
+        shared = _shared(sig.objects, kind.objects, at_site)
+        if across:
             shared -= LOCAL_OBJECTS
         if not shared:
             continue
-        if sig.sites & kind.sites:
+        if at_site:
             return _SITE
-        if best or not (shared - LOCAL_OBJECTS):
+        if best or (across and (sig.single or kind.single)):
             continue
+        if sig.providers and kind.providers and sig.providers.isdisjoint(kind.providers):
+            continue  # Gmail and Exchange Online fail apart
+        one_platform = bool(sig.providers & kind.providers)
         if arrival.category and kind.category and arrival.category != kind.category:
-            continue
+            if not one_platform:
+                continue
         if elsewhere and shared <= SITE_BOUND:  # the same trouble at another site
             continue
         if (
@@ -210,9 +220,24 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
             continue  # a line down somewhere, another client's at a site: a guess
         if arrival.client_id not in clients and (sig.own or kind.own):
             continue  # one client's own server is not a service another client shares
-        if len(shared) / len(sig.objects | kind.objects) >= WORDING_SIMILARITY:
+        if one_platform or len(shared) / len(sig.objects | kind.objects) >= WORDING_SIMILARITY:
             best = _WORDING
     return best
+
+
+def _shared(ours: frozenset[str], theirs: frozenset[str], at_site: bool) -> frozenset[str]:
+    """The objects two incidents share; at one site an internet line and a circuit are one
+    connection, and the power or the whole site failing shares whatever lives there."""
+    shared = ours & theirs
+    if not at_site:
+        return shared
+    both = ours | theirs
+    if "internet" in both and "circuit" in both:
+        shared |= {"internet", "circuit"} & both
+    placed = SITE_BOUND | SITE_WIDE
+    if (ours & SITE_WIDE and theirs & placed) or (theirs & SITE_WIDE and ours & placed):
+        shared |= both & placed
+    return shared
 
 
 def _place_unsaid(sig: Signature, cluster: _Cluster) -> bool:
@@ -232,15 +257,15 @@ def _names(words: Iterable[str], sites: Iterable[str]) -> bool:
 
 
 def _kind(sig: Signature, arrival: Arrival) -> _Kind:
-    return _Kind(sig.objects, bool(sig.states), sig.sites, arrival.category, sig.own)
+    return _Kind(
+        sig.objects, sig.states, sig.sites, arrival.category, sig.own, sig.providers, sig.single
+    )
 
 
 def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:
     """Items as they link: a distinct one by name, another under its client."""
-    return [
-        f"i:{item}" if item in sig.distinct else f"i:{item}@{arrival.client_id}"
-        for item in sig.items
-    ]
+    terms = [f"i:{item}@{arrival.client_id}" for item in sig.items]
+    return terms + [f"i:{item}" for item in sig.distinct]
 
 
 def _terms(sig: Signature, arrival: Arrival) -> list[str]:
