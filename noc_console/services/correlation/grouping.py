@@ -75,6 +75,7 @@ class _Kind:
     own: bool  # names a client's own equipment
     providers: frozenset[str]  # cloud platforms named
     single: bool  # one person or device
+    names: frozenset[str]  # capitalised names after the first word
 
 
 @dataclass(slots=True)
@@ -193,23 +194,24 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
     for kind, clients in cluster.kinds.items():
         if not kind.states or threat != ("threat" in kind.states):
             continue
+        if threat and not _lure(sig, kind):
+            continue  # phishing every day; a campaign names one sender or brand
         across = arrival.client_id not in clients
         at_site = bool(sig.sites & kind.sites)
         shared = _shared(sig.objects, kind.objects, at_site)
         if across:
             shared -= LOCAL_OBJECTS
-        if not shared:
+        one_platform = bool(sig.providers & kind.providers)
+        if not shared and not one_platform:
             continue
-        if at_site:
+        if at_site and shared:
             return _SITE
         if best or (across and (sig.single or kind.single)):
             continue
-        if sig.providers and kind.providers and sig.providers.isdisjoint(kind.providers):
+        if sig.providers and kind.providers and not one_platform:
             continue  # Gmail and Exchange Online fail apart
-        one_platform = bool(sig.providers & kind.providers)
-        if arrival.category and kind.category and arrival.category != kind.category:
-            if not one_platform:
-                continue
+        if _categories_differ(arrival.category, kind.category) and not one_platform:
+            continue
         if elsewhere and shared <= SITE_BOUND:  # the same trouble at another site
             continue
         if (
@@ -225,6 +227,26 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
     return best
 
 
+#: Categories that say where a ticket came from (an alert), not what it is about.
+SOURCE_CATEGORIES = frozenset({"monitoring", "alert", "alerts", "alerting"})
+
+
+def _categories_differ(ours: str, theirs: str) -> bool:
+    """Whether two categories say the tickets are about different things."""
+    ours, theirs = ours.strip().lower(), theirs.strip().lower()
+    if not ours or not theirs or ours in SOURCE_CATEGORIES or theirs in SOURCE_CATEGORIES:
+        return False
+    return ours != theirs
+
+
+def _lure(sig: Signature, kind: _Kind) -> bool:
+    """Whether two security reports name the same sender or brand (a name in capitals)."""
+    return not sig.names.isdisjoint(kind.names)
+
+
+_CONNECTION = frozenset({"internet", "circuit"})
+
+
 def _shared(ours: frozenset[str], theirs: frozenset[str], at_site: bool) -> frozenset[str]:
     """The objects two incidents share; at one site an internet line and a circuit are one
     connection, and the power or the whole site failing shares whatever lives there."""
@@ -232,8 +254,8 @@ def _shared(ours: frozenset[str], theirs: frozenset[str], at_site: bool) -> froz
     if not at_site:
         return shared
     both = ours | theirs
-    if "internet" in both and "circuit" in both:
-        shared |= {"internet", "circuit"} & both
+    if ours & _CONNECTION and theirs & _CONNECTION:
+        shared |= both & _CONNECTION
     placed = SITE_BOUND | SITE_WIDE
     if (ours & SITE_WIDE and theirs & placed) or (theirs & SITE_WIDE and ours & placed):
         shared |= both & placed
@@ -258,7 +280,14 @@ def _names(words: Iterable[str], sites: Iterable[str]) -> bool:
 
 def _kind(sig: Signature, arrival: Arrival) -> _Kind:
     return _Kind(
-        sig.objects, sig.states, sig.sites, arrival.category, sig.own, sig.providers, sig.single
+        sig.objects,
+        sig.states,
+        sig.sites,
+        arrival.category,
+        sig.own,
+        sig.providers,
+        sig.single,
+        sig.names,
     )
 
 
@@ -269,11 +298,14 @@ def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:
 
 
 def _terms(sig: Signature, arrival: Arrival) -> list[str]:
-    """Index terms: items, shared objects, and local objects under their client."""
+    """Index terms: items, shared objects, local objects under their client, sites and
+    cloud platforms."""
     terms = _item_terms(sig, arrival)
     for name in sig.objects:
         local = name in LOCAL_OBJECTS
         terms.append(f"l:{name}:{arrival.client_id}" if local else f"o:{name}")
+    terms += [f"s:{site}" for site in sig.sites]  # at one site, objects meet (power, a site)
+    terms += [f"p:{provider}" for provider in sig.providers]
     return terms
 
 

@@ -57,6 +57,7 @@ SITE_BOUND = frozenset(
 #: Objects whose failure at a site takes down whatever else is there: the power, or the
 #: whole site ("Bergen site offline": a site named, failing, and nothing else).
 SITE_WIDE = frozenset({"power", "site"})
+_SITE_DOWN = frozenset({"offline", "down", "outage", "dark", "unreachable"})
 #: Words saying the failing thing is the client's own, not a service many share.
 ON_PREMISES = frozenset(
     {"on-prem", "on-premises", "on-premise", "onprem", "premises", "intranet"}
@@ -103,6 +104,7 @@ _SINGLE = re.compile(r"\b(?:" + "|".join(SINGLE) + r")\b")
 #: Where an alert name's words meet ("VeeamJobFailed", "SDWANTunnelDown", "HighCPU").
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _DIGITS = re.compile(r"\d+$")
+_NAME = re.compile(r"\b[A-Z][A-Za-z]+")
 _STATE_OF = {word: name for name, words in STATES.items() for word in words}
 _WORD = re.compile(r"[a-z0-9][a-z0-9'._/-]*")
 #: A host-like configuration item: letters, then a separator or digits, with a digit.
@@ -138,6 +140,7 @@ class Signature:
     words: frozenset[str] = frozenset()  # the title's words, lowercased
     providers: frozenset[str] = frozenset()  # cloud platforms named (see PROVIDERS)
     single: bool = False  # one person or device, not an office (see SINGLE)
+    names: frozenset[str] = frozenset()  # capitalised words but the first: brands, senders
 
     @property
     def shared_objects(self) -> frozenset[str]:
@@ -155,7 +158,7 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
     objects = {_object_of(w) for w in said} - {""}
     states = {_STATE_OF[w] for w in said if w in _STATE_OF}
     sites = {s.lower() for s in _sites(title) if s.lower() not in _NOT_SITES}
-    if sites and states and not objects:
+    if sites and not objects and not _SITE_DOWN.isdisjoint(said):
         objects.add("site")
     items = {m.group(1).lower() for m in _CIRCUIT.finditer(f"{title} {description}")}
     circuits = set(items)
@@ -175,6 +178,7 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
         frozenset(_WORD.findall(title.lower())),
         frozenset(name for name, pattern in _PROVIDER if pattern.search(title.lower())),
         bool(_SINGLE.search(title.lower())),
+        frozenset(w.lower() for w in _NAME.findall(title)[1:]),
     )
 
 
