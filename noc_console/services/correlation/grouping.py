@@ -117,9 +117,9 @@ class _Cluster:
     def reported(self) -> bool:
         if len(self.arrivals) < 2:
             return False
-        if self.strong or len(self.arrivals) >= 3:
+        if self.strong:
             return True
-        return len({a.client_id for a in self.arrivals}) == 1
+        return len({a.client_id for a in self.arrivals}) != 2  # one client's calls, or 3+
 
 
 def correlate(arrivals: Iterable[Arrival], window: timedelta = DEFAULT_WINDOW) -> list[Group]:
