@@ -198,7 +198,8 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
             continue  # phishing every day; a campaign names one sender or brand
         across = arrival.client_id not in clients
         at_site = bool(sig.sites & kind.sites)
-        shared = _shared(sig.objects, kind.objects, at_site)
+        one_place = at_site or not (across or (sig.sites and kind.sites))
+        shared = _shared(sig.objects, kind.objects, one_place)
         if across:
             shared -= LOCAL_OBJECTS
         one_platform = bool(sig.providers & kind.providers)
@@ -207,6 +208,9 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
         if at_site and shared:
             return _SITE
         if best or (across and (sig.single or kind.single)):
+            continue
+        if shared - (sig.objects & kind.objects):  # one client's power and its switches
+            best = _WORDING
             continue
         if sig.providers and kind.providers and not one_platform:
             continue  # Gmail and Exchange Online fail apart

@@ -39,6 +39,7 @@ OBJECTS: dict[str, tuple[str, ...]] = {
     "certificate": ("certificate", "cert", "ssl", "tls"),
     "azure": ("azure", "aws", "cloud"),
     "remote": ("rdp", "citrix", "rds", "avd", "remote"),
+    "rmm": ("rmm", "agent", "agents", "n-able", "kaseya", "ninjaone", "ninjarmm"),
     "erp": ("erp", "sage", "xero", "dynamics", "netsuite", "crm", "salesforce"),
     "power": ("power", "ups", "mains", "generator"),
     "printer": ("printer", "printers", "printing", "print", "scanner", "copier", "mfp"),
@@ -104,6 +105,7 @@ _SINGLE = re.compile(r"\b(?:" + "|".join(SINGLE) + r")\b")
 #: Where an alert name's words meet ("VeeamJobFailed", "SDWANTunnelDown", "HighCPU").
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _DIGITS = re.compile(r"\d+$")
+_REFERENCE = re.compile(r"\d{5,}")
 _NAME = re.compile(r"\b[A-Z][A-Za-z]+")
 _STATE_OF = {word: name for name, words in STATES.items() for word in words}
 _WORD = re.compile(r"[a-z0-9][a-z0-9'._/-]*")
@@ -189,8 +191,9 @@ def _object_of(word: str) -> str:
 
 def _distinct(item: str) -> bool:
     """Whether a configuration item's name is one thing across clients: `hv-cluster-02`,
-    `backup-01.coho` are; `SQL01`, `DC02`, `app-03` are every client's own."""
-    return sum(item.count(mark) for mark in "-_.") >= 2
+    `backup-01.coho` are; `SQL01`, `DC02`, `app-03` are every client's own; a reference
+    of five digits or more (`MO1045221`, a vendor's incident) is one thing."""
+    return sum(item.count(mark) for mark in "-_.") >= 2 or bool(_REFERENCE.search(item))
 
 
 def _sites(title: str) -> list[str]:
