@@ -38,7 +38,7 @@ from noc_console.services.correlation.signature import (
 )
 
 DEFAULT_WINDOW = timedelta(minutes=15)
-#: Wording alone links when this share of the two object sets is common (Jaccard).
+#: Wording alone links when this share of the fewer objects named is common to both.
 WORDING_SIMILARITY = 0.5
 
 
@@ -226,7 +226,7 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
             continue  # a line down somewhere, another client's at a site: a guess
         if arrival.client_id not in clients and (sig.own or kind.own):
             continue  # one client's own server is not a service another client shares
-        if one_platform or len(shared) / len(sig.objects | kind.objects) >= WORDING_SIMILARITY:
+        if one_platform or len(shared) / min(len(sig.objects), len(kind.objects)) >= WORDING_SIMILARITY:
             best = _WORDING
     return best
 
@@ -302,14 +302,15 @@ def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:
 
 
 def _terms(sig: Signature, arrival: Arrival) -> list[str]:
-    """Index terms: items, shared objects, local objects under their client, sites and
-    cloud platforms."""
+    """Index terms: items, shared objects, local objects under their client, sites, cloud
+    platforms and the client."""
     terms = _item_terms(sig, arrival)
     for name in sig.objects:
         local = name in LOCAL_OBJECTS
         terms.append(f"l:{name}:{arrival.client_id}" if local else f"o:{name}")
     terms += [f"s:{site}" for site in sig.sites]  # at one site, objects meet (power, a site)
     terms += [f"p:{provider}" for provider in sig.providers]
+    terms.append(f"c:{arrival.client_id}")  # one client's power and its switches meet
     return terms
 
 
