@@ -69,13 +69,14 @@ class _Kind:
     """What members of a cluster say, as far as linking cares (many share one)."""
 
     objects: frozenset[str]
-    states: frozenset[str]  # the failure states named
+    failing: bool  # names a failure state
+    threat: bool  # reports a security threat (phishing), which links only with another
     sites: frozenset[str]
     category: str
     own: bool  # names a client's own equipment
     providers: frozenset[str]  # cloud platforms named
     single: bool  # one person or device
-    names: frozenset[str]  # capitalised names after the first word
+    names: frozenset[str]  # a threat's capitalised names after the first word (its lure)
 
 
 @dataclass(slots=True)
@@ -192,7 +193,7 @@ def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster)
     best = 0
     threat = "threat" in sig.states
     for kind, clients in cluster.kinds.items():
-        if not kind.states or threat != ("threat" in kind.states):
+        if not kind.failing or threat != kind.threat:
             continue
         if threat and not _lure(sig, kind):
             continue  # phishing every day; a campaign names one sender or brand
@@ -285,13 +286,14 @@ def _names(words: Iterable[str], sites: Iterable[str]) -> bool:
 def _kind(sig: Signature, arrival: Arrival) -> _Kind:
     return _Kind(
         sig.objects,
-        sig.states,
+        bool(sig.states),
+        "threat" in sig.states,
         sig.sites,
         arrival.category,
         sig.own,
         sig.providers,
         sig.single,
-        sig.names,
+        sig.names if "threat" in sig.states else frozenset(),
     )
 
 
