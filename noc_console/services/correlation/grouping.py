@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from noc_console.models.incident import IncidentKey
 from noc_console.services.correlation.arrival import Arrival
@@ -64,7 +65,7 @@ class Group:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # interned by _kind: compared by identity
 class _Kind:
     """What members of a cluster say, as far as linking cares (many share one)."""
 
@@ -72,7 +73,7 @@ class _Kind:
     failing: bool  # names a failure state
     threat: bool  # reports a security threat (phishing), which links only with another
     sites: frozenset[str]
-    category: str
+    subject: str  # the category, "" when it names a source (see _subject)
     own: bool  # names a client's own equipment
     providers: frozenset[str]  # cloud platforms named
     single: bool  # one person or device
@@ -173,83 +174,102 @@ def _links(
     """The open clusters `sig` links to, strongest first (the earliest on a tie)."""
     found: dict[int, tuple[int, _Cluster]] = {}
     items = _item_terms(sig, arrival)  # once, not per cluster
+    ours = _kind(sig, arrival)
+    if not ours.failing:
+        terms = items  # only an item links what names no failure
+    elif not ours.objects & _PLACED_OBJECTS:
+        terms = [term for term in terms if not term.startswith("c:")]
     for term in terms:
         for ident, cluster in index.get(term, {}).items():
             if ident in found or now - cluster.last_at > window:
                 continue
-            found[ident] = (_link(sig, arrival, items, cluster), cluster)
+            found[ident] = (_link(ours, sig, arrival, items, cluster), cluster)
     linked = [(strength, cluster) for strength, cluster in found.values() if strength]
     linked.sort(key=lambda link: (-link[0], link[1].first_at))
     return linked
 
 
-def _link(sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster) -> int:
-    """How strongly `sig` links to the cluster: 0 (not), wording, site or item."""
+#: A verdict of `_verdict`: wording links unless the cluster's places say otherwise.
+_PLACED = -1
+
+
+def _link(
+    ours: _Kind, sig: Signature, arrival: Arrival, items: list[str], cluster: _Cluster
+) -> int:
+    """How strongly `sig` (of kind `ours`) links to the cluster: 0 (not), wording, site
+    or item."""
     if not cluster.items.isdisjoint(items):
         return _ITEM
-    if not sig.states:
+    if not ours.failing:
         return 0
-    elsewhere = bool(sig.sites and cluster.sites) and sig.sites.isdisjoint(cluster.sites)
     best = 0
-    threat = "threat" in sig.states
     for kind, clients in cluster.kinds.items():
-        if not kind.failing or threat != kind.threat:
-            continue
-        if threat and not _lure(sig, kind):
-            continue  # phishing every day; a campaign names one sender or brand
         across = arrival.client_id not in clients
-        at_site = bool(sig.sites & kind.sites)
-        one_place = at_site or not (across or (sig.sites and kind.sites))
-        shared = _shared(sig.objects, kind.objects, one_place)
-        if across:
-            shared -= LOCAL_OBJECTS
-        one_platform = bool(sig.providers & kind.providers)
-        if not shared and not one_platform:
-            continue
-        if at_site and shared:
+        verdict = _verdict(ours, kind, across)
+        if verdict == _SITE:
             return _SITE
-        if best or (across and (sig.single or kind.single)):
+        if best or not verdict:
             continue
-        if shared - (sig.objects & kind.objects):  # one client's power and its switches
-            best = _WORDING
+        if verdict == _PLACED and _misplaced(sig, cluster, across):
             continue
-        if sig.providers and kind.providers and not one_platform:
-            continue  # Gmail and Exchange Online fail apart
-        if _categories_differ(arrival.category, kind.category) and not one_platform:
-            continue
-        if elsewhere and shared <= SITE_BOUND:  # the same trouble at another site
-            continue
-        if (
-            shared <= SITE_BOUND
-            and arrival.client_id not in clients
-            and _place_unsaid(sig, cluster)
-        ):
-            continue  # a line down somewhere, another client's at a site: a guess
-        if arrival.client_id not in clients and (sig.own or kind.own):
-            continue  # one client's own server is not a service another client shares
-        if one_platform or len(shared) / min(len(sig.objects), len(kind.objects)) >= WORDING_SIMILARITY:
-            best = _WORDING
+        best = _WORDING
     return best
+
+
+def _misplaced(sig: Signature, cluster: _Cluster, across: bool) -> bool:
+    """Whether what fails at a place is elsewhere than the cluster's trouble."""
+    if sig.sites and cluster.sites and sig.sites.isdisjoint(cluster.sites):
+        return True  # the same trouble at another site
+    return across and _place_unsaid(sig, cluster)  # a line down somewhere, another's at a site
+
+
+@lru_cache(maxsize=65536)  # a storm repeats a few kinds of wording thousands of times
+def _verdict(ours: _Kind, theirs: _Kind, across: bool) -> int:
+    """How two kinds of wording link, the cluster's places aside: 0, `_PLACED`, wording
+    or site. `across`: from different clients."""
+    if not theirs.failing or ours.threat != theirs.threat:
+        return 0
+    if ours.threat and ours.names.isdisjoint(theirs.names):
+        return 0  # phishing every day; a campaign names one sender or brand
+    at_site = bool(ours.sites & theirs.sites)
+    one_place = at_site or not (across or (ours.sites and theirs.sites))
+    shared = _shared(ours.objects, theirs.objects, one_place)
+    if across:
+        shared -= LOCAL_OBJECTS
+    one_platform = bool(ours.providers & theirs.providers)
+    if not shared and not one_platform:
+        return 0
+    if at_site and shared:
+        return _SITE
+    if across and (ours.single or theirs.single):
+        return 0  # one person's handset is not an event across clients
+    if shared - (ours.objects & theirs.objects):
+        return _WORDING  # one client's power and its switches
+    if ours.providers and theirs.providers and not one_platform:
+        return 0  # Gmail and Exchange Online fail apart
+    if ours.subject and theirs.subject and ours.subject != theirs.subject and not one_platform:
+        return 0
+    if across and (ours.own or theirs.own):
+        return 0  # one client's own server is not a service another client shares
+    fewer = min(len(ours.objects), len(theirs.objects))
+    if not one_platform and len(shared) / fewer < WORDING_SIMILARITY:
+        return 0
+    return _PLACED if shared <= SITE_BOUND else _WORDING
 
 
 #: Categories that say where a ticket came from (an alert), not what it is about.
 SOURCE_CATEGORIES = frozenset({"monitoring", "alert", "alerts", "alerting"})
 
 
-def _categories_differ(ours: str, theirs: str) -> bool:
-    """Whether two categories say the tickets are about different things."""
-    ours, theirs = ours.strip().lower(), theirs.strip().lower()
-    if not ours or not theirs or ours in SOURCE_CATEGORIES or theirs in SOURCE_CATEGORIES:
-        return False
-    return ours != theirs
-
-
-def _lure(sig: Signature, kind: _Kind) -> bool:
-    """Whether two security reports name the same sender or brand (a name in capitals)."""
-    return not sig.names.isdisjoint(kind.names)
+def _subject(category: str) -> str:
+    """What a category says a ticket is about: "" for none or a source (Monitoring)."""
+    folded = category.strip().lower()
+    return "" if folded in SOURCE_CATEGORIES else folded
 
 
 _CONNECTION = frozenset({"internet", "circuit"})
+#: What fails at a place: only these link to the client's other trouble by place alone.
+_PLACED_OBJECTS = SITE_BOUND | SITE_WIDE
 
 
 def _shared(ours: frozenset[str], theirs: frozenset[str], at_site: bool) -> frozenset[str]:
@@ -261,7 +281,7 @@ def _shared(ours: frozenset[str], theirs: frozenset[str], at_site: bool) -> froz
     both = ours | theirs
     if ours & _CONNECTION and theirs & _CONNECTION:
         shared |= both & _CONNECTION
-    placed = SITE_BOUND | SITE_WIDE
+    placed = _PLACED_OBJECTS
     if (ours & SITE_WIDE and theirs & placed) or (theirs & SITE_WIDE and ours & placed):
         shared |= both & placed
     return shared
@@ -284,17 +304,36 @@ def _names(words: Iterable[str], sites: Iterable[str]) -> bool:
 
 
 def _kind(sig: Signature, arrival: Arrival) -> _Kind:
-    return _Kind(
-        sig.objects,
-        bool(sig.states),
-        "threat" in sig.states,
-        sig.sites,
-        arrival.category,
-        sig.own,
-        sig.providers,
-        sig.single,
-        sig.names if "threat" in sig.states else frozenset(),
+    """The kind of `arrival`'s wording: one object for equal kinds, so that comparing
+    two (thousands of times in a storm) costs an identity check."""
+    threat = "threat" in sig.states
+    return _interned(
+        _Kind(
+            sig.objects,
+            bool(sig.states),
+            threat,
+            sig.sites,
+            _subject(arrival.category),
+            sig.own,
+            sig.providers,
+            sig.single,
+            sig.names if threat else frozenset(),
+        )
     )
+
+
+_KINDS: dict[tuple[object, ...], _Kind] = {}
+
+
+def _interned(kind: _Kind) -> _Kind:
+    """The one `_Kind` equal to `kind` (kept while there are few, as there are)."""
+    key = tuple(getattr(kind, name) for name in _Kind.__slots__)
+    found = _KINDS.get(key)
+    if found is None:
+        if len(_KINDS) >= 65536:
+            _KINDS.clear()
+        found = _KINDS[key] = kind
+    return found
 
 
 def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:
