@@ -93,14 +93,16 @@ class _Cluster:
     terms: set[str] = field(default_factory=set)
     strong: bool = False  # some link in it was an item or a site
 
-    def add(self, arrival: Arrival, sig: Signature, strong: bool) -> None:
+    def add(self, arrival: Arrival, reading: _Reading, strong: bool) -> None:
+        sig, kind = reading
         self.arrivals.append(arrival)
         self.signatures.append(sig)
-        self.kinds.setdefault(_kind(sig, arrival), set()).add(arrival.client_id)
-        self.items.update(_item_terms(sig, arrival))
+        self.kinds.setdefault(kind, set()).add(arrival.client_id)
+        terms = _terms(sig, arrival)
+        self.items.update(term for term in terms if term.startswith("i:"))
         self.sites |= sig.sites
         self.words |= sig.words
-        self.terms.update(_terms(sig, arrival))
+        self.terms.update(terms)
         self.strong |= strong
         self.first_at = min(self.first_at, arrival.created_at)
         self.last_at = max(self.last_at, arrival.created_at)
@@ -114,7 +116,7 @@ class _Cluster:
         self.arrivals, self.signatures = [], []
         self.kinds, self.items, self.sites, self.words, self.terms = {}, set(), set(), set(), set()
         for arrival, sig in pairs:
-            self.add(arrival, sig, True)
+            self.add(arrival, _read(arrival), True)
 
     def reported(self) -> bool:
         if len(self.arrivals) < 2:
@@ -137,16 +139,16 @@ def correlate(arrivals: Iterable[Arrival], window: timedelta = DEFAULT_WINDOW) -
             open_clusters = {i: c for i, c in open_clusters.items() if now - c.last_at <= window}
             index = _indexed(open_clusters.values())
             prune_at = now + window  # closed clusters in between are skipped at lookup
-        sig = signature(arrival.title, arrival.category, arrival.description)
-        terms = _terms(sig, arrival)
-        links = _links(sig, arrival, terms, index, now, window)
+        reading = _read(arrival)
+        terms = _terms(reading[0], arrival)
+        links = _links(reading, arrival, terms, index, now, window)
         if not links:
             cluster = _Cluster(now, now)
             clusters[id(cluster)] = open_clusters[id(cluster)] = cluster
-            cluster.add(arrival, sig, False)
+            cluster.add(arrival, reading, False)
         else:
             strength, cluster = links[0]
-            cluster.add(arrival, sig, strength >= _SITE)
+            cluster.add(arrival, reading, strength >= _SITE)
             for other_strength, other in links[1:]:
                 if other_strength >= _SITE:
                     cluster.absorb(other)
@@ -164,7 +166,7 @@ _ITEM, _SITE, _WORDING = 3, 2, 1
 
 
 def _links(
-    sig: Signature,
+    reading: _Reading,
     arrival: Arrival,
     terms: list[str],
     index: dict[str, dict[int, _Cluster]],
@@ -173,8 +175,8 @@ def _links(
 ) -> list[tuple[int, _Cluster]]:
     """The open clusters `sig` links to, strongest first (the earliest on a tie)."""
     found: dict[int, tuple[int, _Cluster]] = {}
-    items = _item_terms(sig, arrival)  # once, not per cluster
-    ours = _kind(sig, arrival)
+    sig, ours = reading
+    items = [term for term in terms if term.startswith("i:")]  # once, not per cluster
     if not ours.failing:
         terms = items  # only an item links what names no failure
     elif not ours.objects & _PLACED_OBJECTS:
@@ -303,37 +305,30 @@ def _names(words: Iterable[str], sites: Iterable[str]) -> bool:
     return any(said.issuperset(site.split()) for site in sites)
 
 
-def _kind(sig: Signature, arrival: Arrival) -> _Kind:
-    """The kind of `arrival`'s wording: one object for equal kinds, so that comparing
-    two (thousands of times in a storm) costs an identity check."""
+#: What correlation reads in one incident's text: its signature and its kind of wording.
+_Reading = tuple[Signature, _Kind]
+
+
+def _read(arrival: Arrival) -> _Reading:
+    return _reading(arrival.title, arrival.category, arrival.description)
+
+
+@lru_cache(maxsize=8192)  # one `_Kind` object for each text: kinds compare by identity
+def _reading(title: str, category: str, description: str) -> _Reading:
+    sig = signature(title, category, description)
     threat = "threat" in sig.states
-    return _interned(
-        _Kind(
-            sig.objects,
-            bool(sig.states),
-            threat,
-            sig.sites,
-            _subject(arrival.category),
-            sig.own,
-            sig.providers,
-            sig.single,
-            sig.names if threat else frozenset(),
-        )
-    )
+    names = sig.names if threat else frozenset()
+    key = (sig.objects, bool(sig.states), threat, sig.sites, _subject(category), sig.own)
+    key += (sig.providers, sig.single, names)
+    kind = _KINDS.get(key)
+    if kind is None:
+        if len(_KINDS) >= 65536:
+            _KINDS.clear()  # a new object for an equal kind costs only time
+        kind = _KINDS[key] = _Kind(*key)
+    return sig, kind
 
 
 _KINDS: dict[tuple[object, ...], _Kind] = {}
-
-
-def _interned(kind: _Kind) -> _Kind:
-    """The one `_Kind` equal to `kind` (kept while there are few, as there are)."""
-    key = tuple(getattr(kind, name) for name in _Kind.__slots__)
-    found = _KINDS.get(key)
-    if found is None:
-        if len(_KINDS) >= 65536:
-            _KINDS.clear()
-        found = _KINDS[key] = kind
-    return found
 
 
 def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:
