@@ -177,11 +177,7 @@ def _links(
     found: dict[int, tuple[int, _Cluster]] = {}
     sig, ours = reading
     items = [term for term in terms if term.startswith("i:")]  # once, not per cluster
-    if not ours.failing:
-        terms = items  # only an item links what names no failure
-    elif not ours.objects & _PLACED_OBJECTS:
-        terms = [term for term in terms if not term.startswith("c:")]
-    for term in terms:
+    for term in _searched(sig, arrival, terms, ours.failing):
         for ident, cluster in index.get(term, {}).items():
             if ident in found or now - cluster.last_at > window:
                 continue
@@ -339,15 +335,39 @@ def _item_terms(sig: Signature, arrival: Arrival) -> list[str]:
 
 def _terms(sig: Signature, arrival: Arrival) -> list[str]:
     """Index terms: items, shared objects, local objects under their client, sites, cloud
-    platforms and the client."""
+    platforms, and what fails at one of the client's places (see `_client_terms`)."""
     terms = _item_terms(sig, arrival)
     for name in sig.objects:
         local = name in LOCAL_OBJECTS
         terms.append(f"l:{name}:{arrival.client_id}" if local else f"o:{name}")
     terms += [f"s:{site}" for site in sig.sites]  # at one site, objects meet (power, a site)
     terms += [f"p:{provider}" for provider in sig.providers]
-    terms.append(f"c:{arrival.client_id}")  # one client's power and its switches meet
+    return terms + _client_terms(sig.objects, arrival.client_id, _PLACED_OBJECTS, SITE_WIDE)
+
+
+def _client_terms(
+    objects: frozenset[str], client: str, placed: frozenset[str], site_wide: frozenset[str]
+) -> list[str]:
+    """Terms under which one client's power meets its switches, and its internet line its
+    circuit: indexed with (`_PLACED_OBJECTS`, `SITE_WIDE`), looked up with the two swapped."""
+    terms = []
+    if objects & placed:
+        terms.append(f"b:{client}")
+    if objects & site_wide:
+        terms.append(f"w:{client}")
+    if objects & _CONNECTION:
+        terms.append(f"n:{client}")
     return terms
+
+
+def _searched(sig: Signature, arrival: Arrival, terms: list[str], failing: bool) -> list[str]:
+    """The terms to look an arrival's clusters up by: only its items if it names no
+    failure; its client's site-wide failures if something of its fails at a place."""
+    if not failing:
+        return [term for term in terms if term.startswith("i:")]
+    client = arrival.client_id
+    own = _client_terms(sig.objects, client, SITE_WIDE, _PLACED_OBJECTS)
+    return [term for term in terms if term[:2] not in ("b:", "w:", "n:")] + own
 
 
 def _indexed(open_clusters: Iterable[_Cluster]) -> dict[str, dict[int, _Cluster]]:
