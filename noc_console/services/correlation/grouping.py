@@ -109,13 +109,10 @@ class _Cluster:
 
     def absorb(self, other: _Cluster) -> None:
         """Take `other`'s arrivals (kept in arrival order): an item or site bridged them."""
-        pairs = sorted(
-            zip(self.arrivals + other.arrivals, self.signatures + other.signatures, strict=True),
-            key=lambda pair: (pair[0].created_at, pair[0].key),
-        )
+        arrivals = sorted(self.arrivals + other.arrivals, key=lambda a: (a.created_at, a.key))
         self.arrivals, self.signatures = [], []
         self.kinds, self.items, self.sites, self.words, self.terms = {}, set(), set(), set(), set()
-        for arrival, sig in pairs:
+        for arrival in arrivals:
             self.add(arrival, _read(arrival), True)
 
     def reported(self) -> bool:
@@ -314,14 +311,15 @@ def _reading(title: str, category: str, description: str) -> _Reading:
     sig = signature(title, category, description)
     threat = "threat" in sig.states
     names = sig.names if threat else frozenset()
-    key = (sig.objects, bool(sig.states), threat, sig.sites, _subject(category), sig.own)
-    key += (sig.providers, sig.single, names)
-    kind = _KINDS.get(key)
-    if kind is None:
+    fields = (sig.objects, bool(sig.states), threat, sig.sites, _subject(category), sig.own)
+    kind = _Kind(*fields, sig.providers, sig.single, names)
+    key = (*fields, sig.providers, sig.single, names)
+    interned = _KINDS.get(key)
+    if interned is None:
         if len(_KINDS) >= 65536:
             _KINDS.clear()  # a new object for an equal kind costs only time
-        kind = _KINDS[key] = _Kind(*key)
-    return sig, kind
+        interned = _KINDS[key] = kind
+    return sig, interned
 
 
 _KINDS: dict[tuple[object, ...], _Kind] = {}

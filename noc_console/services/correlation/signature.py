@@ -20,11 +20,28 @@ from functools import lru_cache
 OBJECTS: dict[str, tuple[str, ...]] = {
     "internet": ("internet", "wan", "isp", "broadband", "fibre", "fiber", "uplink", "dia"),
     "circuit": (
-        "circuit", "circuits", "mpls", "ckt", "leased", "carrier", "sdwan", "sd-wan", "bgp", "efm",
+        "circuit",
+        "circuits",
+        "mpls",
+        "ckt",
+        "leased",
+        "carrier",
+        "sdwan",
+        "sd-wan",
+        "bgp",
+        "efm",
     ),
     "vpn": ("vpn", "tunnel", "ipsec", "anyconnect", "globalprotect", "site-to-site"),
     "email": (
-        "email", "e-mail", "mail", "emails", "outlook", "exchange", "smtp", "mailflow", "gmail",
+        "email",
+        "e-mail",
+        "mail",
+        "emails",
+        "outlook",
+        "exchange",
+        "smtp",
+        "mailflow",
+        "gmail",
     ),
     "m365": ("o365", "m365", "office365", "365", "teams", "sharepoint", "onedrive", "entra"),
     "dns": ("dns", "nameserver", "resolver", "resolution"),
@@ -60,9 +77,7 @@ SITE_BOUND = frozenset(
 SITE_WIDE = frozenset({"power", "site"})
 _SITE_DOWN = frozenset({"offline", "down", "outage", "dark", "unreachable"})
 #: Words saying the failing thing is the client's own, not a service many share.
-ON_PREMISES = frozenset(
-    {"on-prem", "on-premises", "on-premise", "onprem", "premises", "intranet"}
-)
+ON_PREMISES = frozenset({"on-prem", "on-premises", "on-premise", "onprem", "premises", "intranet"})
 #: Cloud platforms by the words that name them: two different ones are two events, and
 #: one named on both sides links whatever the category (Teams and Outlook, one outage).
 PROVIDERS: dict[str, tuple[str, ...]] = {
