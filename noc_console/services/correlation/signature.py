@@ -85,7 +85,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "o365", "m365", "office365", "365", "microsoft", "teams", "sharepoint", "onedrive",
         "entra", "aadsts", "exchange online",
     ),
-    "google": ("google", "gmail", "workspace"),
+    "google": ("google", "gmail"),
     "azure": ("azure",),
     "aws": ("aws", "amazon"),
 }  # fmt: skip
