@@ -3,21 +3,28 @@
 Each arrival joins the open cluster it links to best, or starts one. A cluster is open
 while its last arrival is within the window. Links, strongest first:
 
-- the same circuit or configuration item (whatever the wording);
-- the same site, and the same kind of object named (an outage at one place);
-- wording alone: the same shared objects (not printers, laptops or accounts, which every
-  office has its own of) with a failure state in both, in one category, and not at two
-  different sites when what fails lives at a site (an internet line; not a cloud service);
-  across clients, not when one names a site and the other names no site and not that
-  place either (a carrier's "circuit TN-88213 down" and a line down at Dublin), nor when
-  either names its client's own equipment (on-prem, a server like EXCH01).
+- the same circuit, configuration item or vendor reference (whatever the wording);
+- the same site, and the same kind of object named (an outage at one place); there an
+  internet line and a circuit are one connection, and the power or the whole site
+  failing shares whatever lives at the site;
+- wording alone: half the shared objects (not printers, laptops or accounts, which every
+  office has its own of, unless one client says both) of the title naming fewer, with a
+  failure state in both, in one category (Monitoring matching any) or on one cloud
+  platform, never two platforms, and not at two different sites when what fails lives at
+  a site (an internet line; not a cloud service); across clients, not when one names a
+  site and the other names no site and not that place either (a carrier's "circuit
+  TN-88213 down" and a line down at Dublin), nor when either names its client's own
+  equipment (on-prem, a server like EXCH01) or one person's device; within one client
+  naming no two sites, its power and its switches, its internet line and its circuit.
+  Security reports link only with one another, and only naming the same lure.
 
-A cluster held together by wording alone is reported once it has three arrivals, or two
-from one client (two users calling about one thing); chance makes pairs of common
-symptoms across clients every day, not triples in a quarter of an hour.
+A cluster held together by wording alone is reported when it is one client's (two users
+calling about one thing) or three clients' or more: chance makes pairs of common symptoms
+across two clients every day, not across three in a quarter of an hour.
 Cost: the arrivals sorted by time, then per arrival the open clusters sharing one of its
-objects or items (an index of the open clusters, rebuilt once a window; a local
-object's entry is its client's), each compared by its distinct kinds of wording, not by member.
+objects, items, sites or platforms (an index of the open clusters, rebuilt once a window;
+a local object's entry is its client's), each compared by its distinct kinds of wording,
+not by member; a pair of kinds is judged once (`_verdict`, kinds interned).
 """
 
 from __future__ import annotations

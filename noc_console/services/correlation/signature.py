@@ -6,8 +6,13 @@ folded onto canonical objects ("wan", "broadband", "isp" → internet) and state
 ("offline", "unreachable", "outage" → down); a site is the name after "at"/"in" or
 before "office"/"site"/"branch"; a circuit is an id near "circuit"/"CID"; a
 configuration item is a host-like token (`fw-osl-01`, `esx03.dc2`); a short one
-(`SQL01`) names each client's own machine, so it links only within a client. A title
-naming such a machine, or saying "on-prem", is about the client's own equipment.
+(`SQL01`) names each client's own machine, so it links only within a client, while a
+reference of five digits or more (`MO1045221`) is one thing everywhere. A title naming
+such a machine, or saying "on-prem" or "intranet", is about the client's own equipment.
+An alert's name is read as words (`VeeamJobFailed`), an interface's number is dropped
+(`wan1`); a site named, failing, and nothing else named is the whole site ("Bergen site
+offline"). Cloud platforms named, one person's device ("desk 14") and, for security
+reports, the capitalised names (the lure: "DocuSign") are kept too.
 """
 
 from __future__ import annotations
