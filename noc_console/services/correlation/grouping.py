@@ -238,8 +238,8 @@ def _verdict(ours: _Kind, theirs: _Kind, across: bool) -> int:
     shared = _shared(ours.objects, theirs.objects, one_place)
     if across:
         shared -= LOCAL_OBJECTS
-    one_platform = bool(ours.providers & theirs.providers)
-    if not shared and not one_platform:
+    platforms = ours.providers & theirs.providers  # a cloud platform is one thing shared
+    if not shared and not platforms:
         return 0
     if at_site and shared:
         return _SITE
@@ -247,16 +247,16 @@ def _verdict(ours: _Kind, theirs: _Kind, across: bool) -> int:
         return 0  # one person's handset is not an event across clients
     if shared - (ours.objects & theirs.objects):
         return _WORDING  # one client's power and its switches
-    if ours.providers and theirs.providers and not one_platform:
+    if ours.providers and theirs.providers and not platforms:
         return 0  # Gmail and Exchange Online fail apart
-    if ours.subject and theirs.subject and ours.subject != theirs.subject and not one_platform:
+    if ours.subject and theirs.subject and ours.subject != theirs.subject and not platforms:
         return 0
     if across and (ours.own or theirs.own):
         return 0  # one client's own server is not a service another client shares
-    fewer = min(len(ours.objects), len(theirs.objects))
-    if not one_platform and len(shared) / fewer < WORDING_SIMILARITY:
+    fewer = min(len(ours.objects | ours.providers), len(theirs.objects | theirs.providers))
+    if len(shared | platforms) / fewer < WORDING_SIMILARITY:
         return 0
-    return _PLACED if shared <= SITE_BOUND else _WORDING
+    return _PLACED if shared and shared <= SITE_BOUND else _WORDING
 
 
 #: Categories that say where a ticket came from (an alert), not what it is about.
