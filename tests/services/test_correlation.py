@@ -341,6 +341,11 @@ def test_one_clients_power_failing_takes_its_switches_and_its_line_its_circuit()
     line = burst(("kestrel", "SD-WAN tunnel down", 0), ("kestrel", "No internet", 3))
     [group] = correlate(line)
     assert group.members == keys(1, 2)
+    script = burst(
+        ("pinecrest", "PowerShell script failing", 0, "Software"),
+        ("pinecrest", "All switches unreachable", 2, "Network"),
+    )
+    assert correlate(script) == []  # an alert's words run together, not any CamelCase
 
 
 def test_an_internet_line_and_a_circuit_down_at_one_site_are_one_connection() -> None:

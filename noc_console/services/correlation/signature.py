@@ -145,7 +145,8 @@ _CIRCUIT = re.compile(
 #: Capitalised words after "at"/"in" that are not places.
 _NOT_SITES = frozenset(
     {"the", "all", "our", "this", "progress", "office", "site", "outlook", "teams", "dns",
-     "azure", "monitoring", "prod", "production", "hq", "main", "head"}
+     "azure", "monitoring", "prod", "production", "hq", "main", "head", "primary",
+     "secondary", "backup"}
 )  # fmt: skip
 
 
@@ -176,7 +177,7 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
     its circuit ids and items, its wording being too long to compare)."""
     text = f"{title} {category}"
     words = _WORD.findall(text.lower())
-    said = words + _WORD.findall(_CAMEL.sub(" ", title).lower())  # and alert names' words
+    said = words + _alert_words(title)
     objects = {_object_of(w) for w in said} - {""}
     states = {_STATE_OF[w] for w in said if w in _STATE_OF}
     sites = {s.lower() for s in _sites(title) if s.lower() not in _NOT_SITES}
@@ -202,6 +203,17 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
         bool(_SINGLE.search(title.lower())),
         frozenset(w.lower() for w in _NAME.findall(title)[1:]),
     )
+
+
+def _alert_words(title: str) -> list[str]:
+    """The words of alert names run together ("VeeamJobFailed": veeam, job, failed): only
+    a name with a state among its words is one ("PowerShell" is not a power failure)."""
+    found: list[str] = []
+    for token in title.split():
+        parts = _CAMEL.sub(" ", token).lower().split()
+        if len(parts) > 1 and any(part in _STATE_OF for part in parts):
+            found += _WORD.findall(" ".join(parts))
+    return found
 
 
 def _object_of(word: str) -> str:
