@@ -289,3 +289,195 @@ def test_a_circuit_bridging_two_groups_merges_them_and_keeps_groups_in_order_of_
     assert [k.external_id for k in oslo.members] == ["D-1", "D-5", "D-6"]
     assert oslo.first_at == T
     assert len(dns.members) == 3
+
+
+def keys(*numbers: int) -> tuple[IncidentKey, ...]:
+    return tuple(IncidentKey("demo", f"D-{n}") for n in numbers)
+
+
+def test_an_alert_names_words_run_together_and_are_read_as_words() -> None:
+    """Alertmanager names its alerts "VeeamJobFailed", "SIPTrunkUnregistered": one word."""
+    arrivals = burst(
+        ("pinecrest", "[FIRING:1] VeeamJobFailed offsite-copy pinecrest-vbr01", 0, "Backup"),
+        ("harbour", "Veeam offsite backup failed", 2, "Backup"),
+        ("oakfield", "Backup copy job failed - cloud repository unavailable", 4, "Backup"),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2, 3)
+
+
+def test_a_site_named_before_hq_or_dc_in_capitals_is_a_site() -> None:
+    arrivals = burst(
+        ("oakfield", "Internet outage Leeds HQ", 0),
+        ("northgate", "No internet at Leeds office", 3),
+    )
+    [group] = correlate(arrivals)
+    assert group.label == "Internet down at Leeds"
+    assert len(correlate(burst(("a", "Glasgow DC offline", 0), ("b", "Glasgow DC down", 2)))) == 1
+
+
+def test_a_power_cut_or_a_whole_site_offline_takes_what_fails_at_that_site_but_not_a_device() -> (
+    None
+):
+    arrivals = burst(
+        ("northwind", "UPS on battery at Bergen office", 0, "Power"),
+        ("contoso", "Bergen site offline", 2, "Network"),
+        ("fabrikam", "Switch stack unreachable at Bergen", 3, "Network"),
+        ("adatum", "Internet down at Bergen branch", 4, "Network"),
+        ("redwood", "Bergen store - card terminal not connecting", 5, "Network"),
+        ("litware", "Printer offline at Bergen office", 6, "Printing"),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2, 3, 4)
+
+
+def test_one_clients_power_failing_takes_its_switches_and_its_line_its_circuit() -> None:
+    power = burst(
+        ("pinecrest", "UPS on battery", 0, "Power"),
+        ("pinecrest", "All switches unreachable", 2, "Network"),
+    )
+    [group] = correlate(power)
+    assert group.members == keys(1, 2)
+    line = burst(("kestrel", "SD-WAN tunnel down", 0), ("kestrel", "No internet", 3))
+    [group] = correlate(line)
+    assert group.members == keys(1, 2)
+    script = burst(
+        ("pinecrest", "PowerShell script failing", 0, "Software"),
+        ("pinecrest", "All switches unreachable", 2, "Network"),
+    )
+    assert correlate(script) == []  # an alert's words run together, not any CamelCase
+
+
+def test_an_internet_line_and_a_circuit_down_at_one_site_are_one_connection() -> None:
+    arrivals = burst(
+        ("humongous", "Internet down at Stockholm", 0),
+        ("litware", "No internet at Stockholm office", 2),
+        ("northwind", "MPLS circuit down in Stockholm", 4),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2, 3)
+
+
+def test_one_cloud_platform_groups_across_categories_and_two_platforms_stay_apart() -> None:
+    arrivals = burst(
+        ("contoso", "Outlook not connecting to Exchange Online", 0, "Email"),
+        ("adatum", "Teams not loading", 1, "Collaboration"),
+        ("woodgrove", "SharePoint unavailable - 503", 2, "Collaboration"),
+        ("ashford", "Gmail not loading for staff", 3, "Email"),
+        ("margie", "Exchange Online mail flow delayed", 4, "Email"),
+        ("juniper", "Users unable to log in to Office 365", 5, "Access"),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2, 3, 5, 6)
+
+
+def test_one_persons_device_or_one_sender_is_not_an_event_across_clients() -> None:
+    arrivals = burst(
+        ("oakfield", "Phones down - no inbound calls", 0, "Telephony"),
+        ("larchmont", "Phones down - can't make outbound calls", 2, "Telephony"),
+        ("silverline", "Handset at desk 14 not powering on", 3, "Telephony"),
+        ("northgate", "SIP trunk down, phones dead", 5, "Telephony"),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2, 4)
+    mail = burst(
+        ("ashford", "Email down for all users", 0, "Email"),
+        ("millbrook", "Outlook not receiving emails from one sender", 1, "Email"),
+        ("nettlefield", "Cannot send email", 2, "Email"),
+        ("granite", "Email outage - no mail in or out", 3, "Email"),
+    )
+    [group] = correlate(mail)
+    assert group.members == keys(1, 3, 4)
+
+
+def test_phishing_reports_group_only_when_they_name_one_lure() -> None:
+    """Phishing is reported every day; a campaign names the same sender or brand."""
+    everyday = burst(
+        ("blueyonder", "Phishing email reported by user", 0, "Security"),
+        ("trey", "Suspicious email with invoice link", 2, "Security"),
+        ("fourthcoffee", "Phishing: fake DocuSign email", 5, "Security"),
+    )
+    assert correlate(everyday) == []
+    campaign = burst(
+        ("larchmont", "Phishing email reported: 'DocuSign - Invoice 4471'", 0, "Security"),
+        ("hollybank", "Suspicious DocuSign email received by several staff", 5, "Security"),
+        ("brightwater", "User clicked DocuSign link in phishing email", 11, "Security"),
+        ("ashford", "Email down for all users", 12, "Security"),
+    )
+    [group] = correlate(campaign)
+    assert group.members == keys(1, 2, 3)
+    assert group.label == "Email threat"
+
+
+def test_wording_alone_across_two_clients_is_chance_however_many_tickets() -> None:
+    arrivals = burst(
+        ("meridian", "Internet down for the whole office", 0),
+        ("meridian", "Internet connection lost", 3),
+        ("juniper", "Internet down", 7),
+    )
+    assert correlate(arrivals) == []
+
+
+def test_two_calls_about_one_clients_printer_or_wifi_are_grouped() -> None:
+    printer = burst(
+        ("hollybank", "Printer on 3rd floor jammed and offline", 0, "Printing"),
+        ("hollybank", "3rd floor printer not printing", 3, "Printing"),
+    )
+    [group] = correlate(printer)
+    assert group.members == keys(1, 2)
+    wifi = burst(
+        ("brightwater", "Wi-Fi down in Bergen office", 0),
+        ("brightwater", "Wireless not working, APs flashing", 4),
+    )
+    [group] = correlate(wifi)
+    assert group.members == keys(1, 2)
+
+
+def test_a_vendors_incident_reference_is_one_thing_whatever_the_client() -> None:
+    arrivals = burst(
+        ("ironbridge", "SharePoint access denied - MS incident MO1045221", 0, "Collaboration"),
+        ("pinecrest", "MO1045221 sign-in issue - client informed", 5, "Email"),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2)
+
+
+def test_a_circuit_named_as_a_circuit_and_bare_is_one_item_within_a_client() -> None:
+    arrivals = burst(
+        ("cedarvale", "Leased line circuit LL-4471 down", 0),
+        ("cedarvale", "High latency on LL-4471", 4),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2)
+
+
+def test_the_monitoring_category_says_where_an_alert_came_from_not_what_it_is_about() -> None:
+    arrivals = burst(
+        ("graphicdesign", "Certificate expired on portal.graphicdesign.com", 0, "Monitoring"),
+        ("graphicdesign", "Customer portal shows certificate error", 4, "Web"),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2)
+
+
+def test_an_rmm_outage_is_one_event_across_clients() -> None:
+    arrivals = burst(
+        ("orchard", "RMM shows all agents offline", 0, "Monitoring"),
+        ("larchmont", "N-able: 48 devices offline at once", 3, "Monitoring"),
+        ("oakfield", "Monitoring agents disconnected - RMM portal slow", 7, "Monitoring"),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2, 3)
+    assert group.label == "RMM down"
+
+
+def test_a_dns_outage_groups_though_each_ticket_names_other_things_too() -> None:
+    """Wording links when half the objects of the shorter title are shared: "DNS
+    resolution failing on firewall forwarders" and "Websites not loading - DNS errors"."""
+    arrivals = burst(
+        ("juniper", "Websites not loading - DNS errors", 0),
+        ("bluepeak", "DNS resolution failing on firewall forwarders", 4),
+        ("millbrook", "DNS lookups timing out for all users", 8),
+    )
+    [group] = correlate(arrivals)
+    assert group.members == keys(1, 2, 3)

@@ -9,11 +9,10 @@ from tests.data.correlation_corpus import CORPUS, HOLDOUT, Labelled, Score, load
 
 PRECISION_GOAL = 0.9
 
-# What the rules achieved on the held-out corpus the first time they met it (blind):
-# precision 0.609, recall 0.291 (after the two fixes made on the training corpus since:
-# 0.812, 0.291). A floor against regressions, not a goal — see the test.
-HOLDOUT_BLIND_PRECISION = 0.60
-HOLDOUT_BLIND_RECALL = 0.29
+# Recall floors: what the rules achieve now (training 0.968, validation 0.724), a little
+# under, so that a change losing groups fails here. Precision must meet the goal on both.
+CORPUS_RECALL = 0.95
+HOLDOUT_RECALL = 0.70
 
 
 def measure(path: Path) -> tuple[list[Labelled], Score]:
@@ -45,6 +44,7 @@ def test_the_corpus_is_at_least_200_labelled_incidents_with_events_across_client
 def test_precision_on_the_corpus_meets_the_goal() -> None:
     _, result = measure(CORPUS)
     assert result.precision >= PRECISION_GOAL
+    assert result.recall >= CORPUS_RECALL
 
 
 def test_the_held_out_corpus_is_150_incidents_of_other_clients() -> None:
@@ -56,12 +56,14 @@ def test_the_held_out_corpus_is_150_incidents_of_other_clients() -> None:
     assert not training_clients & {item.arrival.client_id for item in held_out}
 
 
-def test_the_held_out_corpus_scores_no_worse_than_the_rules_did_blind() -> None:
-    """The held-out corpus was written before its author read the rules, and the rules
-    are never tuned to it. Its assertion is what they achieved blind (below the 0.9
-    precision goal — that is the honest figure, not a target the labels were bent to);
-    a change that scores worse on wording it was not written for fails here.
+def test_precision_on_the_held_out_corpus_now_a_validation_set_meets_the_goal() -> None:
+    """The held-out corpus was written before its author read the rules; blind, they
+    scored precision 0.609 and recall 0.291 on it (0.812 and 0.291 after two fixes made on
+    the training corpus). Since issue 21 it is a validation set: its misses and false
+    merges were read, classed and fixed with general rules (docs/board.md "Groups"), so
+    its figures are no longer an estimate of unseen wording — the blind test set
+    (`correlation_blind.csv`, written by someone who never saw the rules) is.
     """
     _, result = measure(HOLDOUT)
-    assert result.precision >= HOLDOUT_BLIND_PRECISION
-    assert result.recall >= HOLDOUT_BLIND_RECALL
+    assert result.precision >= PRECISION_GOAL
+    assert result.recall >= HOLDOUT_RECALL

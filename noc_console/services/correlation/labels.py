@@ -18,10 +18,10 @@ OBJECT_WORDS = {
     "m365": "Microsoft 365", "dns": "DNS", "phone": "phones", "wifi": "Wi-Fi",
     "backup": "backup", "firewall": "firewall", "switch": "switch", "server": "server",
     "storage": "storage", "web": "website", "certificate": "certificate", "azure": "cloud",
-    "remote": "remote desktop", "erp": "business application", "power": "power",
-    "printer": "printers", "laptop": "computers", "account": "accounts",
+    "remote": "remote desktop", "rmm": "RMM", "erp": "business application", "power": "power",
+    "printer": "printers", "laptop": "computers", "account": "accounts", "site": "site",
 }  # fmt: skip
-STATE_WORDS = {"down": "down", "degraded": "degraded"}
+STATE_WORDS = {"down": "down", "degraded": "degraded", "threat": "threat"}
 #: At most this many objects in a label.
 MOST_OBJECTS = 2
 

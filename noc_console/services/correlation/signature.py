@@ -6,8 +6,13 @@ folded onto canonical objects ("wan", "broadband", "isp" → internet) and state
 ("offline", "unreachable", "outage" → down); a site is the name after "at"/"in" or
 before "office"/"site"/"branch"; a circuit is an id near "circuit"/"CID"; a
 configuration item is a host-like token (`fw-osl-01`, `esx03.dc2`); a short one
-(`SQL01`) names each client's own machine, so it links only within a client. A title
-naming such a machine, or saying "on-prem", is about the client's own equipment.
+(`SQL01`) names each client's own machine, so it links only within a client, while a
+reference of five digits or more (`MO1045221`) is one thing everywhere. A title naming
+such a machine, or saying "on-prem" or "intranet", is about the client's own equipment.
+An alert's name is read as words (`VeeamJobFailed`), an interface's number is dropped
+(`wan1`); a site named, failing, and nothing else named is the whole site ("Bergen site
+offline"). Cloud platforms named, one person's device ("desk 14") and, for security
+reports, the capitalised names (the lure: "DocuSign") are kept too.
 """
 
 from __future__ import annotations
@@ -19,9 +24,30 @@ from functools import lru_cache
 #: Canonical object: the words that name it (single words; titles are lowercased).
 OBJECTS: dict[str, tuple[str, ...]] = {
     "internet": ("internet", "wan", "isp", "broadband", "fibre", "fiber", "uplink", "dia"),
-    "circuit": ("circuit", "circuits", "mpls", "ckt", "leased", "carrier", "sdwan", "sd-wan"),
+    "circuit": (
+        "circuit",
+        "circuits",
+        "mpls",
+        "ckt",
+        "leased",
+        "carrier",
+        "sdwan",
+        "sd-wan",
+        "bgp",
+        "efm",
+    ),
     "vpn": ("vpn", "tunnel", "ipsec", "anyconnect", "globalprotect", "site-to-site"),
-    "email": ("email", "e-mail", "mail", "emails", "outlook", "exchange", "smtp", "mailflow"),
+    "email": (
+        "email",
+        "e-mail",
+        "mail",
+        "emails",
+        "outlook",
+        "exchange",
+        "smtp",
+        "mailflow",
+        "gmail",
+    ),
     "m365": ("o365", "m365", "office365", "365", "teams", "sharepoint", "onedrive", "entra"),
     "dns": ("dns", "nameserver", "resolver", "resolution"),
     "phone": ("phone", "phones", "voip", "sip", "telephony", "pbx", "3cx", "calls", "trunk"),
@@ -30,11 +56,12 @@ OBJECTS: dict[str, tuple[str, ...]] = {
     "firewall": ("firewall", "fortigate", "sonicwall", "meraki", "fw"),
     "switch": ("switch", "switches", "stack"),
     "server": ("server", "servers", "host", "hypervisor", "esxi", "vm", "vms", "cluster"),
-    "storage": ("storage", "san", "nas", "datastore", "disk", "volume"),
-    "web": ("website", "web", "portal", "webshop", "https"),
+    "storage": ("storage", "san", "nas", "datastore", "disk", "volume", "raid"),
+    "web": ("website", "websites", "web", "portal", "webshop", "https", "http"),
     "certificate": ("certificate", "cert", "ssl", "tls"),
     "azure": ("azure", "aws", "cloud"),
     "remote": ("rdp", "citrix", "rds", "avd", "remote"),
+    "rmm": ("rmm", "agent", "agents", "n-able", "kaseya", "ninjaone", "ninjarmm"),
     "erp": ("erp", "sage", "xero", "dynamics", "netsuite", "crm", "salesforce"),
     "power": ("power", "ups", "mains", "generator"),
     "printer": ("printer", "printers", "printing", "print", "scanner", "copier", "mfp"),
@@ -50,22 +77,56 @@ LOCAL_OBJECTS = frozenset({"printer", "laptop", "account", "wifi"})
 SITE_BOUND = frozenset(
     {"internet", "circuit", "vpn", "power", "switch", "firewall", "wifi", "server", "storage"}
 )
+#: Objects whose failure at a site takes down whatever else is there: the power, or the
+#: whole site ("Bergen site offline": a site named, failing, and nothing else).
+SITE_WIDE = frozenset({"power", "site"})
+_SITE_DOWN = frozenset({"offline", "down", "outage", "dark", "unreachable"})
 #: Words saying the failing thing is the client's own, not a service many share.
-ON_PREMISES = frozenset({"on-prem", "on-premises", "on-premise", "onprem", "premises"})
+ON_PREMISES = frozenset({"on-prem", "on-premises", "on-premise", "onprem", "premises", "intranet"})
+#: Cloud platforms by the words that name them: two different ones are two events, and
+#: one named on both sides links whatever the category (Teams and Outlook, one outage).
+PROVIDERS: dict[str, tuple[str, ...]] = {
+    "microsoft": (
+        "o365", "m365", "office365", "365", "microsoft", "teams", "sharepoint", "onedrive",
+        "entra", "aadsts", "exchange online",
+    ),
+    "google": ("google", "gmail"),
+    "azure": ("azure",),
+    "aws": ("aws", "amazon"),
+}  # fmt: skip
+#: Words saying one person or one device is affected, not an office: never an event
+#: across clients ("Handset at desk 14", "emails from one sender").
+SINGLE = ("one user", "one sender", "a user", "single user", "one mailbox", "desk", "my")
 #: Failure states. A title without one (a request, a question) never groups by wording.
 STATES: dict[str, tuple[str, ...]] = {
     "down": (
         "down", "outage", "offline", "unreachable", "unavailable", "dead", "lost", "loss",
         "cannot", "can't", "cant", "unable", "fail", "failed", "failing", "failure",
         "broken", "not", "no", "disconnected", "drop", "critical", "bounced", "bouncing",
+        "battery", "cut", "unregistered", "denied", "jammed",
     ),
     "degraded": (
         "slow", "slowness", "latency", "degraded", "intermittent", "dropping", "drops",
         "flapping", "jitter", "packet", "timeouts", "timeout", "errors", "error", "high",
-        "expired", "expiring", "choppy",
+        "expired", "expiring", "choppy", "timing", "delayed",
+    ),
+    # A security report links only with another (one phishing campaign, not an outage).
+    "threat": (
+        "phishing", "phish", "suspicious", "malware", "ransomware", "spam", "compromised",
+        "spoofed", "spoofing",
     ),
 }  # fmt: skip
 _OBJECT_OF = {word: name for name, words in OBJECTS.items() for word in words}
+_PROVIDER = [
+    (name, re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b"))
+    for name, words in PROVIDERS.items()
+]
+_SINGLE = re.compile(r"\b(?:" + "|".join(SINGLE) + r")\b")
+#: Where an alert name's words meet ("VeeamJobFailed", "SDWANTunnelDown", "HighCPU").
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_DIGITS = re.compile(r"\d+$")
+_REFERENCE = re.compile(r"\d{5,}")
+_NAME = re.compile(r"\b[A-Z][A-Za-z]+")
 _STATE_OF = {word: name for name, words in STATES.items() for word in words}
 _WORD = re.compile(r"[a-z0-9][a-z0-9'._/-]*")
 #: A host-like configuration item: letters, then a separator or digits, with a digit.
@@ -75,7 +136,7 @@ _CI = re.compile(r"^(?=.*\d)[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+$|^[a-z]{2,}\d{2,}$
 _MACHINE = re.compile(r"^[a-z]{2,}-?\d{1,3}$")
 _SITE_AFTER = re.compile(r"\b(?:at|in|@)\s+(?:the\s+)?([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 _SITE_BEFORE = re.compile(
-    r"\b([A-Z][\w'-]+)\s+(?:office|site|branch|warehouse|clinic|store|campus|dc|datacenter|hq)\b"
+    r"\b([A-Z][\w'-]+)\s+(?i:office|site|branch|warehouse|clinic|store|campus|dc|datacenter|hq)\b"
 )
 _CIRCUIT = re.compile(
     r"\b(?:circuit|cid|ckt|circuit\s+id|line|ref)[\s#:=-]*([A-Za-z0-9][A-Za-z0-9/_-]*\d[A-Za-z0-9/_-]*)",
@@ -84,7 +145,8 @@ _CIRCUIT = re.compile(
 #: Capitalised words after "at"/"in" that are not places.
 _NOT_SITES = frozenset(
     {"the", "all", "our", "this", "progress", "office", "site", "outlook", "teams", "dns",
-     "azure", "monitoring", "prod", "production", "hq", "main", "head"}
+     "azure", "monitoring", "prod", "production", "hq", "main", "head", "primary",
+     "secondary", "backup"}
 )  # fmt: skip
 
 
@@ -99,6 +161,9 @@ class Signature:
     distinct: frozenset[str]  # those of `items` that name one thing whatever the client
     own: bool = False  # names the client's own equipment: on-prem, or a server like SQL01
     words: frozenset[str] = frozenset()  # the title's words, lowercased
+    providers: frozenset[str] = frozenset()  # cloud platforms named (see PROVIDERS)
+    single: bool = False  # one person or device, not an office (see SINGLE)
+    names: frozenset[str] = frozenset()  # capitalised words but the first: brands, senders
 
     @property
     def shared_objects(self) -> frozenset[str]:
@@ -112,9 +177,12 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
     its circuit ids and items, its wording being too long to compare)."""
     text = f"{title} {category}"
     words = _WORD.findall(text.lower())
-    objects = {_OBJECT_OF[w] for w in words if w in _OBJECT_OF}
-    states = {_STATE_OF[w] for w in words if w in _STATE_OF}
+    said = words + _alert_words(title)
+    objects = {_object_of(w) for w in said} - {""}
+    states = {_STATE_OF[w] for w in said if w in _STATE_OF}
     sites = {s.lower() for s in _sites(title) if s.lower() not in _NOT_SITES}
+    if sites and not objects and not _SITE_DOWN.isdisjoint(said):
+        objects.add("site")
     items = {m.group(1).lower() for m in _CIRCUIT.finditer(f"{title} {description}")}
     circuits = set(items)
     items |= {w.strip("._/-") for w in words if _CI.match(w.strip("._/-"))}
@@ -131,13 +199,33 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
         frozenset(distinct),
         own,
         frozenset(_WORD.findall(title.lower())),
+        frozenset(name for name, pattern in _PROVIDER if pattern.search(title.lower())),
+        bool(_SINGLE.search(title.lower())),
+        frozenset(w.lower() for w in _NAME.findall(title)[1:]),
     )
+
+
+def _alert_words(title: str) -> list[str]:
+    """The words of alert names run together ("VeeamJobFailed": veeam, job, failed): only
+    a name with a state among its words is one ("PowerShell" is not a power failure)."""
+    found: list[str] = []
+    for token in title.split():
+        parts = _CAMEL.sub(" ", token).lower().split()
+        if len(parts) > 1 and any(part in _STATE_OF for part in parts):
+            found += _WORD.findall(" ".join(parts))
+    return found
+
+
+def _object_of(word: str) -> str:
+    """The canonical object a word names, or ""; an interface's number is dropped (`wan1`)."""
+    return _OBJECT_OF.get(word) or _OBJECT_OF.get(_DIGITS.sub("", word), "")
 
 
 def _distinct(item: str) -> bool:
     """Whether a configuration item's name is one thing across clients: `hv-cluster-02`,
-    `backup-01.coho` are; `SQL01`, `DC02`, `app-03` are every client's own."""
-    return sum(item.count(mark) for mark in "-_.") >= 2
+    `backup-01.coho` are; `SQL01`, `DC02`, `app-03` are every client's own; a reference
+    of five digits or more (`MO1045221`, a vendor's incident) is one thing."""
+    return sum(item.count(mark) for mark in "-_.") >= 2 or bool(_REFERENCE.search(item))
 
 
 def _sites(title: str) -> list[str]:
