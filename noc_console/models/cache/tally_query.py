@@ -167,9 +167,11 @@ def _recurred(grouping: Grouping, start: datetime, end: datetime, scope: list[An
     symptom: a window over `ix_incidents_recurrence` (client, symptom, created_s)."""
     first, last = _epoch(start), _epoch(end)
     window_s = int(RECURRENCE_WINDOW.total_seconds())
-    earlier = func.lag(_I.created_s).over(  # ties in a fixed order, not the rows' arrival
-        partition_by=(_I.client_id, _I.symptom),
-        order_by=(_I.created_s, _I.source, _I.external_id),
+    # The latest creation strictly before this one: incidents opened in the same second
+    # are not each other's recurrence, whatever order their rows arrived in (a `lag`
+    # over ties was; ordering ties by id instead cost a sort of every row).
+    earlier = func.max(_I.created_s).over(
+        partition_by=(_I.client_id, _I.symptom), order_by=_I.created_s, range_=(None, -1)
     )
     group = _I.client_id if grouping in (Grouping.DAY, Grouping.CLIENT) else _column(grouping)
     inner = (
