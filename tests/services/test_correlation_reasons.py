@@ -15,11 +15,14 @@ def reasons(*lines: tuple[str, str, float] | tuple[str, str, float, str]) -> lis
 
 
 def test_a_shared_circuit_is_the_reason_whatever_else_is_said() -> None:
-    assert reasons(
-        ("contoso", "Internet circuit down at Oslo, CID TN-88213", 0),
-        ("adatum", "Telia circuit CID TN-88213 down", 2),
-        ("northwind", "Packet loss on ckt TN-88213", 3),
-    ) == ["same circuit TN-88213"] * 3
+    assert (
+        reasons(
+            ("contoso", "Internet circuit down at Oslo, CID TN-88213", 0),
+            ("adatum", "Telia circuit CID TN-88213 down", 2),
+            ("northwind", "Packet loss on ckt TN-88213", 3),
+        )
+        == ["same circuit TN-88213"] * 3
+    )
 
 
 def test_one_site_and_kind_of_failure_is_the_reason_and_a_circuit_beats_it() -> None:
@@ -48,10 +51,13 @@ def test_one_cloud_platform_is_the_reason_and_a_member_joining_by_words_is_doubt
 
 
 def test_words_alone_are_doubtful_across_clients_but_not_between_one_clients_calls() -> None:
-    assert reasons(
-        ("northwind", "Email down", 0),
-        ("contoso", "Email not working", 2),
-        ("fabrikam", "Cannot send email", 4),
-        ("fabrikam", "Email down for the office", 5),
-    ) == ["same words (doubtful)"] * 2 + ["same words"] * 2
+    assert (
+        reasons(
+            ("northwind", "Email down", 0),
+            ("contoso", "Email not working", 2),
+            ("fabrikam", "Cannot send email", 4),
+            ("fabrikam", "Email down for the office", 5),
+        )
+        == ["same words (doubtful)"] * 2 + ["same words"] * 2
+    )
     assert DOUBTFUL_HINT.startswith("same words only")

@@ -468,9 +468,7 @@ def _item_reasons(cluster: _Cluster) -> dict[int, Reason]:
     return found
 
 
-def _across_links(
-    kind: _Kind, kinds: dict[_Kind, set[str]]
-) -> list[tuple[Reason, frozenset[str]]]:
+def _across_links(kind: _Kind, kinds: dict[_Kind, set[str]]) -> list[tuple[Reason, frozenset[str]]]:
     """How `kind` links with each kind of the cluster from another client, strongest first,
     each with the clients saying it."""
     links = []

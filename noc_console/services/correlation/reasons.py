@@ -55,20 +55,20 @@ class Reason:
 
 
 def item_reason(name: str, circuit: bool, texts: Iterable[str], across: bool) -> Reason:
-    """"same circuit TN-88213": `name` as the member's own text spells it."""
+    """ "same circuit TN-88213": `name` as the member's own text spells it."""
     what = "circuit" if circuit else "item"
     return Reason(ITEM, f"same {what} {_as_written(name, texts)}", across)
 
 
 def site_reason(sites: Iterable[str], objects: Iterable[str], across: bool) -> Reason:
-    """"same site: Oslo (Internet, circuit)"."""
+    """ "same site: Oslo (Internet, circuit)"."""
     place = " ".join(part.capitalize() for part in sorted(sites)[0].split())
     named = [word for key, word in OBJECT_WORDS.items() if key in set(objects)][:MOST_OBJECTS]
     return Reason(SITE, f"same site: {place}" + (f" ({', '.join(named)})" if named else ""), across)
 
 
 def platform_reason(platforms: Iterable[str], across: bool) -> Reason:
-    """"same platform: Microsoft 365"."""
+    """ "same platform: Microsoft 365"."""
     name = sorted(platforms)[0]
     return Reason(PLATFORM, f"same platform: {PLATFORM_WORDS.get(name, name)}", across)
 
