@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from noc_console.services.correlation.labels import OBJECT_WORDS, MOST_OBJECTS
+from noc_console.services.correlation.labels import MOST_OBJECTS, OBJECT_WORDS
 
 #: Kinds of link, strongest first.
 ITEM, SITE, PLATFORM, WORDS = "item", "site", "platform", "words"

@@ -120,19 +120,14 @@ class DeclareDialog(QDialog):
         self.title.setFocus()
 
     def _child_item(self, row: BoardRow) -> QListWidgetItem:
-        """ "P1  rt:48213  ·  Northwind  ·  why it is here  ·  its title": the reason before
-        the title, which a long title would otherwise elide away."""
+        """ "P1  rt:48213  ·  Northwind  ·  its title", and under it why it is in the
+        group: a line of its own, so that neither elides the other away."""
         reason = self._draft.reasons.get(row.key)
         why = "" if reason is None else DOUBTFUL_HINT if reason.doubtful else reason.text
-        parts = [
-            f"{row.priority.value}  {capped(str(row.key), LINE)}",
-            capped(row.client_name, LINE),
-        ]
-        parts += [f"[{capped(why, LINE)}]"] if why else []
-        item = QListWidgetItem(
-            " ".join("  ·  ".join([*parts, capped(row.title, LINE)]).split("\n"))
-        )
-        item.setToolTip(why)  # the whole reason, should the line be elided
+        text = f"{row.priority.value}  {capped(str(row.key), LINE)}  ·  " \
+               f"{capped(row.client_name, LINE)}  ·  {capped(row.title, LINE)}"  # fmt: skip
+        item = QListWidgetItem(" ".join(text.split("\n")) + (f"\n      ↳ {why}" if why else ""))
+        item.setToolTip(why)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         ticked = self._draft.starts_ticked(row)
         item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
