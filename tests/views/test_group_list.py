@@ -81,3 +81,18 @@ def test_a_double_click_opens_and_closes_a_group(window: BoardWindow, qtbot: QtB
         qtbot.mouseClick(groups.viewport(), Qt.MouseButton.LeftButton, pos=where)
         qtbot.mouseDClick(groups.viewport(), Qt.MouseButton.LeftButton, pos=where)
         assert item.isExpanded() is opened
+
+
+def test_each_member_line_ends_with_why_it_is_in_the_group(
+    window: BoardWindow, qtbot: QtBot
+) -> None:
+    groups = window.groups
+    [item] = [row for row in groups.group_rows() if row.text(0).endswith("down at Oslo")]
+    groups.setCurrentItem(item)
+    group = groups.current_group()
+    assert group is not None
+    qtbot.keyClick(groups, Qt.Key.Key_Right)
+    lines = [item.child(n) for n in range(item.childCount())]
+    ends = [line.text(0).rsplit("  —  ", 1)[-1] for line in lines if line is not None]
+    assert set(ends) == {"same site: Oslo (Internet, circuit)", "same circuit TN-88213"}
+    assert len(ends) == len(group.members)

@@ -23,8 +23,7 @@ from noc_console.models.actions import Action, ActionKind
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.major_incident import MajorIncident, MajorIncidentChild
-from noc_console.services.correlation import Arrival, Group, correlate
-from noc_console.services.correlation.reasons import Reason
+from noc_console.services.correlation import Arrival, Group, Reason, correlate
 from noc_console.services.identity import Identity
 
 #: The severities a major incident is declared at (the cadence has entries for them).
