@@ -21,7 +21,9 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QTreeWidget, QTreeWidge
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
+from noc_console.models.text_limits import capped
 from noc_console.services.correlation import Group, Reason
+from noc_console.views.plain_text import tooltip
 
 #: At most this many lines tall; more scroll.
 MOST_LINES = 8
@@ -108,13 +110,14 @@ class GroupList(QTreeWidget):
                 inside = sum(k in self._declared for k in group.members)
                 tip += (f"\n{inside} of {len(group.members)} incidents in {', '.join(refs)}: "
                         "Ctrl+M adds the others")  # fmt: skip
-            item.setToolTip(0, tip)
+            item.setToolTip(0, tooltip(tip))  # a label can be a member's title: PSA text
+            reasons = dict(zip(group.members, group.reasons, strict=False))
             for n in range(item.childCount()):
                 child = item.child(n)
                 key = None if child is None else self.key_of(child)
                 if child is not None and key is not None:
                     ref = self._declared.get(key)
-                    line = _member_line(key, self._rows.get(key), group.reason_of(key))
+                    line = _member_line(key, self._rows.get(key), reasons.get(key))
                     child.setText(0, f"⚑ {ref} · {line}" if ref else line)
 
     def group_rows(self) -> list[QTreeWidgetItem]:
@@ -176,4 +179,4 @@ def _member_line(key: IncidentKey, row: BoardRow | None, reason: Reason | None) 
     line = f"{key.external_id} · {row.client_name} · {row.priority.value} · {row.title}"
     if reason is None:
         return line
-    return f"{line}  —  {'same words only' if reason.doubtful else reason.text}"
+    return f"{line}  —  {'same words only' if reason.doubtful else capped(reason.text)}"

@@ -44,7 +44,7 @@ from noc_console.services.major_incident.declare import (
     Declaration,
     check,
 )
-from noc_console.views.plain_text import plain
+from noc_console.views.plain_text import plain, tooltip
 
 
 class DeclareDialog(QDialog):
@@ -123,11 +123,11 @@ class DeclareDialog(QDialog):
         """ "P1  rt:48213  ·  Northwind  ·  its title", and under it why it is in the
         group: a line of its own, so that neither elides the other away."""
         reason = self._draft.reasons.get(row.key)
-        why = "" if reason is None else DOUBTFUL_HINT if reason.doubtful else reason.text
+        why = "" if reason is None else DOUBTFUL_HINT if reason.doubtful else capped(reason.text)
         text = f"{row.priority.value}  {capped(str(row.key), LINE)}  ·  " \
                f"{capped(row.client_name, LINE)}  ·  {capped(row.title, LINE)}"  # fmt: skip
         item = QListWidgetItem(" ".join(text.split("\n")) + (f"\n      ↳ {why}" if why else ""))
-        item.setToolTip(why)
+        item.setToolTip(tooltip(why) if why else "")  # the whole reason, if elided
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         ticked = self._draft.starts_ticked(row)
         item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
