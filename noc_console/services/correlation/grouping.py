@@ -108,6 +108,7 @@ class _Cluster:
     last_at: datetime
     arrivals: list[Arrival] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
+    member_kinds: list[_Kind] = field(default_factory=list)  # each arrival's, in order
     kinds: dict[_Kind, set[str]] = field(default_factory=dict)  # → the clients saying it
     items: set[str] = field(default_factory=set)
     sites: set[str] = field(default_factory=set)
@@ -119,6 +120,7 @@ class _Cluster:
         sig, kind = reading
         self.arrivals.append(arrival)
         self.signatures.append(sig)
+        self.member_kinds.append(kind)
         self.kinds.setdefault(kind, set()).add(arrival.client_id)
         terms = _terms(sig, arrival)
         self.items.update(term for term in terms if term.startswith("i:"))
@@ -132,7 +134,7 @@ class _Cluster:
     def absorb(self, other: _Cluster) -> None:
         """Take `other`'s arrivals (kept in arrival order): an item or site bridged them."""
         arrivals = sorted(self.arrivals + other.arrivals, key=lambda a: (a.created_at, a.key))
-        self.arrivals, self.signatures = [], []
+        self.arrivals, self.signatures, self.member_kinds = [], [], []
         self.kinds, self.items, self.sites, self.words, self.terms = {}, set(), set(), set(), set()
         for arrival in arrivals:
             self.add(arrival, _read(arrival), True)
@@ -422,8 +424,9 @@ def _reasons(cluster: _Cluster) -> tuple[Reason, ...]:
     judges them; within one client preferred on a tie. Per distinct kind, not per pair of
     members: a storm's group repeats a few kinds many times."""
     arrivals = cluster.arrivals
-    found: dict[int, Reason] = _item_reasons(cluster)
-    counts = Counter((_read(a)[1], a.client_id) for a in arrivals)
+    found: dict[int, Reason] = _item_reasons(cluster) if cluster.items else {}
+    member_kinds = cluster.member_kinds
+    counts = Counter(zip(member_kinds, (a.client_id for a in arrivals), strict=True))
     of_client: dict[str, list[_Kind]] = {}
     for kind, client in counts:
         of_client.setdefault(client, []).append(kind)
@@ -432,11 +435,11 @@ def _reasons(cluster: _Cluster) -> tuple[Reason, ...]:
     for n, arrival in enumerate(arrivals):
         if n in found:
             continue
-        kind, client = _read(arrival)[1], arrival.client_id
+        kind, client = member_kinds[n], arrival.client_id
         if (kind, client) not in judged:
             if kind not in across:
                 across[kind] = _across_links(kind, cluster.kinds)
-            best = next((r for r, cs in across[kind] if cs - {client}), None)
+            best = next((r for r, cs in across[kind] if len(cs) > 1 or client not in cs), None)
             for other in of_client[client]:
                 if other is not kind or counts[kind, client] > 1:
                     mine = _pair_reason(kind, other, False)
