@@ -55,6 +55,30 @@ def test_a_selection_drafts_exactly_the_selected_rows() -> None:
     assert d.title == ""
 
 
+#: A Microsoft 365 outage at three clients and a fourth client's mail trouble, which joins
+#: it by wording alone.
+PLATFORM = [
+    board_row(20 + n, key=IncidentKey("rt", str(20 + n)), client_id=client, client_name=client,
+              title=title, category="Network", created_at=T0 + 2 * n * MIN)
+    for n, (client, title) in enumerate([
+        ("northwind", "Teams not loading"),
+        ("contoso", "Outlook cannot connect to Office 365"),
+        ("fabrikam", "Users unable to log in to Office 365"),
+        ("adatum", "Email not sending"),
+    ])
+]  # fmt: skip
+
+
+def test_a_groups_member_joined_by_wording_alone_starts_unticked_a_selections_do_not() -> None:
+    grouped = draft([PLATFORM[0]], PLATFORM, ME)
+    assert [r.key for r in grouped.children] == [r.key for r in PLATFORM]
+    assert [grouped.starts_ticked(r) for r in grouped.children] == [True, True, True, False]
+    reasons = [grouped.reasons[r.key].text for r in grouped.children]
+    assert reasons == ["same platform: Microsoft 365"] * 3 + ["same words"]
+    chosen = draft(PLATFORM, PLATFORM, ME)  # the technician's own selection
+    assert all(chosen.starts_ticked(r) for r in chosen.children)
+
+
 def declaration(**fields: object) -> Declaration:
     made = Declaration("Carrier outage Oslo", Priority.P1, "Dana Lead", "Sam Comms",
                        tuple(OUTAGE))  # fmt: skip

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from noc_console.connectors.demo.feed import DemoFeed
+from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.clock import ManualClock
+from noc_console.services.correlation import Arrival, correlate
+from noc_console.views.board.group_list import GroupList
 from noc_console.views.board.model import ROW_ROLE
 from noc_console.views.main_window import BoardWindow
+from tests.factories import board_row
+from tests.fakes.hostile_text import MARKUP
+from tests.views.test_hostile_views import shown
 from tests.views.test_main_window import make_window
 
 
@@ -81,3 +88,33 @@ def test_a_double_click_opens_and_closes_a_group(window: BoardWindow, qtbot: QtB
         qtbot.mouseClick(groups.viewport(), Qt.MouseButton.LeftButton, pos=where)
         qtbot.mouseDClick(groups.viewport(), Qt.MouseButton.LeftButton, pos=where)
         assert item.isExpanded() is opened
+
+
+def test_each_member_line_ends_with_why_it_is_in_the_group(
+    window: BoardWindow, qtbot: QtBot
+) -> None:
+    groups = window.groups
+    [item] = [row for row in groups.group_rows() if row.text(0).endswith("down at Oslo")]
+    groups.setCurrentItem(item)
+    group = groups.current_group()
+    assert group is not None
+    qtbot.keyClick(groups, Qt.Key.Key_Right)
+    lines = [item.child(n) for n in range(item.childCount())]
+    ends = [line.text(0).rsplit("  —  ", 1)[-1] for line in lines if line is not None]
+    assert set(ends) == {"same site: Oslo (Internet, circuit)", "same circuit TN-88213"}
+    assert len(ends) == len(group.members)
+
+
+def test_a_group_labelled_by_a_hostile_title_shows_it_as_text_in_its_tooltip(
+    qtbot: QtBot,
+) -> None:
+    """A group whose members name no object we know is labelled by its first title."""
+    rows: list[BoardRow] = [
+        replace(board_row(n), client_id=client, client_name=client, title=f"{MARKUP} hv-cluster-02")
+        for n, client in enumerate(("acme", "globex"), start=1)
+    ]
+    groups = GroupList()
+    qtbot.addWidget(groups)
+    groups.set_groups(correlate(Arrival.of_row(r) for r in rows), {r.key: r for r in rows})
+    [item] = groups.group_rows()
+    assert MARKUP in shown(item.toolTip(0))

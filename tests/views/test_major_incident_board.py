@@ -3,7 +3,7 @@ the next client update, and the alarm when it is overdue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
 import pytest
@@ -107,12 +107,15 @@ OUTAGE = [("rt", "48213", "northwind-bank", "Internet circuit down at Oslo offic
           ("autotask", "T0042", "tailspin", "Internet circuit down at Oslo depot")]  # fmt: skip
 
 
-def outage_board(qtbot: QtBot, store: Store, clock: ManualClock) -> BoardWindow:
-    """A board (not started) over the demo feed and `OUTAGE`, declaring on `store`."""
+def outage_board(
+    qtbot: QtBot, store: Store, clock: ManualClock, outage: Sequence[tuple[str, ...]] = OUTAGE
+) -> BoardWindow:
+    """A board (not started) over the demo feed and `outage` (source, id, client, title;
+    two minutes apart), declaring on `store`."""
     store.upsert_incidents([
         incident(n, source=s, external_id=i, client_id=c, title=t, category="Network",
                  priority=Priority.P1, created_at=clock.now() - (8 - 2 * n) * MIN)
-        for n, (s, i, c, t) in enumerate(OUTAGE)
+        for n, (s, i, c, t) in enumerate(outage)
     ])  # fmt: skip
     board = demo_board(qtbot, store, clock)
     board.attach_major_incidents(MajorIncidentDesk(store, DEFAULT_CADENCE, clock))

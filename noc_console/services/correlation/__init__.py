@@ -19,6 +19,9 @@ The API other features build on (mi-declare declares a major incident from a gro
         group.client_names  # tuple[str, ...] their names, in the order of `clients`
         group.first_at, group.last_at  # first and last arrival (aware UTC)
         group.summary    # "5 incidents · 3 clients · Internet circuit down at Oslo"
+        group.reasons    # tuple[Reason, ...]: why each member is in it, as `members`
+        group.reason_of(key)  # Reason: .text "same circuit TN-88213", .kind, .doubtful
+                         # (joined other clients' incidents by wording alone)
 
 `correlate` is pure and deterministic (same arrivals, same groups, in the order of
 their first arrival); it costs about one pass over the arrivals sorted by time.
@@ -29,5 +32,6 @@ incidents stay the same (the board and the wall ask often).
 from noc_console.services.correlation.arrival import Arrival
 from noc_console.services.correlation.correlator import Correlator
 from noc_console.services.correlation.grouping import DEFAULT_WINDOW, Group, correlate
+from noc_console.services.correlation.reasons import Reason
 
-__all__ = ["DEFAULT_WINDOW", "Arrival", "Correlator", "Group", "correlate"]
+__all__ = ["DEFAULT_WINDOW", "Arrival", "Correlator", "Group", "Reason", "correlate"]

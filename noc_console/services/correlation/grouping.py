@@ -29,6 +29,7 @@ not by member; a pair of kinds is judged once (`_verdict`, kinds interned).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,6 +38,14 @@ from functools import lru_cache
 from noc_console.models.incident import IncidentKey
 from noc_console.services.correlation.arrival import Arrival
 from noc_console.services.correlation.labels import label_of
+from noc_console.services.correlation.reasons import (
+    RANK,
+    Reason,
+    item_reason,
+    platform_reason,
+    site_reason,
+    words_reason,
+)
 from noc_console.services.correlation.signature import (
     LOCAL_OBJECTS,
     SITE_BOUND,
@@ -61,6 +70,12 @@ class Group:
     client_names: tuple[str, ...]
     first_at: datetime
     last_at: datetime
+    reasons: tuple[Reason, ...] = ()  # why each member is in it, in the order of `members`
+
+    def reason_of(self, key: IncidentKey) -> Reason | None:
+        """Why `key` is in this group (its strongest link to another member)."""
+        reasons = dict(zip(self.members, self.reasons, strict=False))
+        return reasons.get(key)
 
     @property
     def summary(self) -> str:
@@ -93,6 +108,7 @@ class _Cluster:
     last_at: datetime
     arrivals: list[Arrival] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
+    member_kinds: list[_Kind] = field(default_factory=list)  # each arrival's, in order
     kinds: dict[_Kind, set[str]] = field(default_factory=dict)  # → the clients saying it
     items: set[str] = field(default_factory=set)
     sites: set[str] = field(default_factory=set)
@@ -104,6 +120,7 @@ class _Cluster:
         sig, kind = reading
         self.arrivals.append(arrival)
         self.signatures.append(sig)
+        self.member_kinds.append(kind)
         self.kinds.setdefault(kind, set()).add(arrival.client_id)
         terms = _terms(sig, arrival)
         self.items.update(term for term in terms if term.startswith("i:"))
@@ -117,7 +134,7 @@ class _Cluster:
     def absorb(self, other: _Cluster) -> None:
         """Take `other`'s arrivals (kept in arrival order): an item or site bridged them."""
         arrivals = sorted(self.arrivals + other.arrivals, key=lambda a: (a.created_at, a.key))
-        self.arrivals, self.signatures = [], []
+        self.arrivals, self.signatures, self.member_kinds = [], [], []
         self.kinds, self.items, self.sites, self.words, self.terms = {}, set(), set(), set(), set()
         for arrival in arrivals:
             self.add(arrival, _read(arrival), True)
@@ -397,4 +414,87 @@ def _group(cluster: _Cluster) -> Group:
         client_names=tuple(names[c] for c in clients),
         first_at=first.created_at,
         last_at=cluster.arrivals[-1].created_at,
+        reasons=_reasons(cluster),
     )
+
+
+def _reasons(cluster: _Cluster) -> tuple[Reason, ...]:
+    """Each member's strongest link to another (`reasons`): a shared item, else the
+    strongest verdict of its kind of wording with another member's, judged as `_link`
+    judges them; within one client preferred on a tie. Per distinct kind, not per pair of
+    members: a storm's group repeats a few kinds many times."""
+    arrivals = cluster.arrivals
+    found: dict[int, Reason] = _item_reasons(cluster) if cluster.items else {}
+    member_kinds = cluster.member_kinds
+    counts = Counter(zip(member_kinds, (a.client_id for a in arrivals), strict=True))
+    of_client: dict[str, list[_Kind]] = {}
+    for kind, client in counts:
+        of_client.setdefault(client, []).append(kind)
+    across: dict[_Kind, list[tuple[Reason, frozenset[str]]]] = {}  # strongest first
+    judged: dict[tuple[_Kind, str], Reason | None] = {}
+    for n, arrival in enumerate(arrivals):
+        if n in found:
+            continue
+        kind, client = member_kinds[n], arrival.client_id
+        if (kind, client) not in judged:
+            if kind not in across:
+                across[kind] = _across_links(kind, cluster.kinds)
+            best = next((r for r, cs in across[kind] if len(cs) > 1 or client not in cs), None)
+            for other in of_client[client]:
+                if other is not kind or counts[kind, client] > 1:
+                    mine = _pair_reason(kind, other, False)
+                    best = mine if mine is not None and mine.stronger_than(best) else best
+            judged[kind, client] = best
+        found[n] = judged[kind, client] or words_reason(True)  # bridged in: no link of its own
+    return tuple(found[n] for n in range(len(arrivals)))
+
+
+def _item_reasons(cluster: _Cluster) -> dict[int, Reason]:
+    """The members sharing an item (as `_link` matches them) with another member."""
+    holders: dict[str, list[int]] = {}
+    for n, (arrival, sig) in enumerate(zip(cluster.arrivals, cluster.signatures, strict=True)):
+        for term in _item_terms(sig, arrival):
+            holders.setdefault(term, []).append(n)
+    found: dict[int, Reason] = {}
+    for term, members in holders.items():
+        if len(members) < 2:
+            continue
+        name = term[2:].rsplit("@", 1)[0] if "@" in term else term[2:]
+        for n in members:
+            if n in found:
+                continue
+            arrival, sig = cluster.arrivals[n], cluster.signatures[n]
+            apart = all(cluster.arrivals[m].client_id != arrival.client_id
+                        for m in members if m != n)  # fmt: skip
+            texts = (arrival.title, arrival.description)
+            found[n] = item_reason(name, name in sig.circuits, texts, apart)
+    return found
+
+
+def _across_links(kind: _Kind, kinds: dict[_Kind, set[str]]) -> list[tuple[Reason, frozenset[str]]]:
+    """How `kind` links with each kind of the cluster from another client, strongest first,
+    each with the clients saying it."""
+    links = []
+    for other, clients in kinds.items():
+        reason = _pair_reason(kind, other, True)
+        if reason is not None:
+            links.append((reason, frozenset(clients)))
+    ranked = sorted(range(len(links)), key=lambda n: -RANK[links[n][0].kind])
+    return [links[n] for n in ranked]
+
+
+@lru_cache(maxsize=65536)
+def _pair_reason(ours: _Kind, theirs: _Kind, across: bool) -> Reason | None:
+    """Why two kinds of wording link (None: they do not): a site, a platform or words."""
+    if not ours.failing:
+        return None
+    verdict = _verdict(ours, theirs, across)
+    if not verdict:
+        return None
+    if verdict == _PLACED and ours.sites and theirs.sites and ours.sites.isdisjoint(theirs.sites):
+        return None  # the same trouble at another site
+    if verdict == _SITE:
+        one_place = ours.sites & theirs.sites
+        return site_reason(one_place, _shared(ours.objects, theirs.objects, True), across)
+    platforms = ours.providers & theirs.providers
+    return platform_reason(platforms, across) if platforms else words_reason(across)

@@ -164,6 +164,7 @@ class Signature:
     providers: frozenset[str] = frozenset()  # cloud platforms named (see PROVIDERS)
     single: bool = False  # one person or device, not an office (see SINGLE)
     names: frozenset[str] = frozenset()  # capitalised words but the first: brands, senders
+    circuits: frozenset[str] = frozenset()  # those of `items` named as a circuit ("CID …")
 
     @property
     def shared_objects(self) -> frozenset[str]:
@@ -202,6 +203,7 @@ def signature(title: str, category: str = "", description: str = "") -> Signatur
         frozenset(name for name, pattern in _PROVIDER if pattern.search(title.lower())),
         bool(_SINGLE.search(title.lower())),
         frozenset(w.lower() for w in _NAME.findall(title)[1:]),
+        frozenset(circuits),
     )
 
 

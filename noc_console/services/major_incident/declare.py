@@ -3,7 +3,9 @@ child's PSA is told.
 
 One place for the dialog (`views/major_incident/declare_dialog.py`) and any later
 command line. `draft` prefills a declaration from board rows (and a correlated group
-they belong to: its label is the title, its members the children); `declare` checks it
+they belong to: its label is the title, its members the children, each with why it is in
+the group — a member that joined other clients' incidents by wording alone starts
+unticked, `starts_ticked`); `declare` checks it
 and returns the record and the actions that go through the outbox with it: an internal
 note on every child naming the major incident, its roles and its other tickets, and
 a native link where the child's PSA has one (`native_links`: the sources whose
@@ -13,15 +15,15 @@ mistake is a `CannotDeclare` with one line saying what to fix; nothing is stored
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from noc_console.models.actions import Action, ActionKind
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.major_incident import MajorIncident, MajorIncidentChild
-from noc_console.services.correlation import Arrival, Group, correlate
+from noc_console.services.correlation import Arrival, Group, Reason, correlate
 from noc_console.services.identity import Identity
 
 #: The severities a major incident is declared at (the cadence has entries for them).
@@ -43,6 +45,14 @@ class Declaration:
     commander: str
     comms_lead: str
     children: tuple[BoardRow, ...]
+    #: Why each child is in the correlated group it came from (none for a selection).
+    reasons: Mapping[IncidentKey, Reason] = field(default_factory=dict)
+
+    def starts_ticked(self, row: BoardRow) -> bool:
+        """Whether the dialog ticks `row` at first: not when it joined other clients'
+        incidents by wording alone (often a stray); what the technician selected is."""
+        reason = self.reasons.get(row.key)
+        return reason is None or not reason.doubtful
 
     @property
     def clients(self) -> tuple[str, ...]:
@@ -77,13 +87,20 @@ def group_draft(group: Group, open_rows: Sequence[BoardRow], me: Identity) -> De
     """A declaration of a correlated group (M on its row): its open members as children,
     its label the title."""
     by_key = {r.key: r for r in open_rows}
-    return _draft([by_key[k] for k in group.members if k in by_key], group.label, me)
+    children = [by_key[k] for k in group.members if k in by_key]
+    reasons = {k: r for k, r in zip(group.members, group.reasons, strict=False) if k in by_key}
+    return _draft(children, group.label, me, reasons)
 
 
-def _draft(children: Sequence[BoardRow], title: str, me: Identity) -> Declaration:
+def _draft(
+    children: Sequence[BoardRow],
+    title: str,
+    me: Identity,
+    reasons: Mapping[IncidentKey, Reason] | None = None,
+) -> Declaration:
     severity = min((r.priority for r in children), default=Priority.P1)
     severity = severity if severity in SEVERITIES else Priority.P2
-    return Declaration(title, severity, me.name, "", tuple(children))
+    return Declaration(title, severity, me.name, "", tuple(children), dict(reasons or {}))
 
 
 def declare(

@@ -2,7 +2,9 @@
 
 A row says "5 incidents · 3 clients · Internet circuit down at Oslo"
 (`services/correlation`); it opens (Right, Enter, a double-click or its arrow) on its
-members, one line each, and Enter or a double-click on a member shows that incident on
+members, one line each ending with why it is in the group ("same circuit TN-88213";
+"same words only" for one that joined other clients' incidents by wording alone, which
+a declaration starts unticked), and Enter or a double-click on a member shows that incident on
 the board; M on a group row or a member declares a major incident of the group (the
 board window's shortcut, `current_group`). Rows are rebuilt when the groups are
 computed again; which groups are open and the current row are kept by key, so a
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QTreeWidget, QTreeWidge
 
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey
-from noc_console.services.correlation import Group
+from noc_console.models.text_limits import capped
+from noc_console.services.correlation import Group, Reason
+from noc_console.views.plain_text import tooltip
 
 #: At most this many lines tall; more scroll.
 MOST_LINES = 8
@@ -106,13 +110,14 @@ class GroupList(QTreeWidget):
                 inside = sum(k in self._declared for k in group.members)
                 tip += (f"\n{inside} of {len(group.members)} incidents in {', '.join(refs)}: "
                         "Ctrl+M adds the others")  # fmt: skip
-            item.setToolTip(0, tip)
+            item.setToolTip(0, tooltip(tip))  # a label can be a member's title: PSA text
+            reasons = dict(zip(group.members, group.reasons, strict=False))
             for n in range(item.childCount()):
                 child = item.child(n)
                 key = None if child is None else self.key_of(child)
                 if child is not None and key is not None:
                     ref = self._declared.get(key)
-                    line = _member_line(key, self._rows.get(key))
+                    line = _member_line(key, self._rows.get(key), reasons.get(key))
                     child.setText(0, f"⚑ {ref} · {line}" if ref else line)
 
     def group_rows(self) -> list[QTreeWidgetItem]:
@@ -168,7 +173,10 @@ class GroupList(QTreeWidget):
         return ("member", key) if key is not None else ("group", self._group_key(item))
 
 
-def _member_line(key: IncidentKey, row: BoardRow | None) -> str:
+def _member_line(key: IncidentKey, row: BoardRow | None, reason: Reason | None) -> str:
     if row is None:  # closed since the groups were made
         return f"{key.external_id} · closed"
-    return f"{key.external_id} · {row.client_name} · {row.priority.value} · {row.title}"
+    line = f"{key.external_id} · {row.client_name} · {row.priority.value} · {row.title}"
+    if reason is None:
+        return line
+    return f"{line}  —  {'same words only' if reason.doubtful else capped(reason.text)}"

@@ -1,6 +1,12 @@
 """Declare a major incident (M on a row, a selection or a group): title, severity,
 incident commander, communications lead, the affected clients and the children.
 
+Each child of a correlated group says why it is in the group (its strongest link to
+another member: "same circuit TN-88213"); one that joined other clients' incidents by
+wording alone starts unticked and says so, since most strays join that way and a
+technician declaring in a hurry keeps what is ticked. A selection's children are all
+ticked: the technician chose them.
+
 Keyboard first: the title field has focus, Tab walks the fields, Space ticks a child
 in and out, Ctrl+Enter declares, Esc cancels. What cannot be declared is said in one
 line under the fields, and the dialog stays open; nothing talks to the engine here:
@@ -28,15 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import Priority
 from noc_console.models.text_limits import LINE, capped
+from noc_console.services.correlation.reasons import DOUBTFUL_HINT
 from noc_console.services.major_incident.declare import (
     SEVERITIES,
     CannotDeclare,
     Declaration,
     check,
 )
-from noc_console.views.plain_text import plain
+from noc_console.views.plain_text import plain, tooltip
 
 
 class DeclareDialog(QDialog):
@@ -85,12 +93,7 @@ class DeclareDialog(QDialog):
         children_label.setBuddy(self.child_list)
         self.child_list.setObjectName("miChildren")
         for row in draft.children:
-            text = f"{row.priority.value}  {capped(str(row.key), LINE)}  ·  " \
-                   f"{capped(row.client_name, LINE)}  ·  {capped(row.title, LINE)}"  # fmt: skip
-            item = QListWidgetItem(" ".join(text.split("\n")))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.child_list.addItem(item)
+            self.child_list.addItem(self._child_item(row))
         self.child_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.child_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.child_list.itemChanged.connect(lambda _item: self._refresh())
@@ -115,6 +118,20 @@ class DeclareDialog(QDialog):
         self.comms_lead.returnPressed.connect(self._confirm)
         self._refresh()
         self.title.setFocus()
+
+    def _child_item(self, row: BoardRow) -> QListWidgetItem:
+        """ "P1  rt:48213  ·  Northwind  ·  its title", and under it why it is in the
+        group: a line of its own, so that neither elides the other away."""
+        reason = self._draft.reasons.get(row.key)
+        why = "" if reason is None else DOUBTFUL_HINT if reason.doubtful else capped(reason.text)
+        text = f"{row.priority.value}  {capped(str(row.key), LINE)}  ·  " \
+               f"{capped(row.client_name, LINE)}  ·  {capped(row.title, LINE)}"  # fmt: skip
+        item = QListWidgetItem(" ".join(text.split("\n")) + (f"\n      ↳ {why}" if why else ""))
+        item.setToolTip(tooltip(why) if why else "")  # the whole reason, if elided
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        ticked = self._draft.starts_ticked(row)
+        item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        return item
 
     def declaration(self) -> Declaration:
         """What the fields say now."""
