@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from noc_console.services.correlation import correlate
-from noc_console.services.correlation.reasons import DOUBTFUL_HINT
+from noc_console.services.correlation import Reason, correlate, starts_unticked
+from noc_console.services.correlation.reasons import DOUBTFUL_HINT, ITEM, WORDS
 from tests.services.test_correlation import burst
 
 
@@ -61,3 +61,15 @@ def test_words_alone_are_doubtful_across_clients_but_not_between_one_clients_cal
         == ["same words (doubtful)"] * 2 + ["same words"] * 2
     )
     assert DOUBTFUL_HINT.startswith("same words only")
+
+
+def test_only_a_stray_beside_firmer_evidence_starts_unticked() -> None:
+    """Measured on the corpora (issue 21's note): unticking every member held by wording
+    alone dropped most right pairs for almost no precision; a wording-only member beside
+    a shared circuit, site or platform is the stray worth a second look."""
+    words, circuit = Reason(WORDS, "same words", True), Reason(ITEM, "same circuit X-1", True)
+    one_clients_words = Reason(WORDS, "same words", False)
+    assert starts_unticked([words, words, words]) == [False, False, False]
+    assert starts_unticked([circuit, circuit, words]) == [False, False, True]
+    assert starts_unticked([circuit, one_clients_words]) == [False, False]
+    assert starts_unticked([]) == []

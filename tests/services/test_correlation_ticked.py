@@ -1,8 +1,9 @@
 """How precise the pairs a declaration ticks by default are (issue 21: precision first).
 
 The declare dialog starts a member unticked when it joined other clients' incidents by
-wording alone (`Reason.doubtful`). Scored as the corpora are scored
-(`tests/data/correlation_corpus.score`), on the groups cut down to their ticked members.
+wording alone beside members held by something firmer (`correlation.starts_unticked`).
+Scored as the corpora are scored (`tests/data/correlation_corpus.score`), on the groups
+cut down to their ticked members.
 Run with -s to see the figures; the blind set's is printed only, never a target.
 """
 
@@ -11,14 +12,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from noc_console.services.correlation import Group, correlate
+from noc_console.services.correlation import Group, correlate, starts_unticked
 from tests.data.correlation_corpus import CORPUS, HOLDOUT, Score, load, score
 from tests.services.test_correlation_blind import BLIND
 
 
 def ticked(group: Group) -> Group:
     """`group` with only the members a declaration starts ticked."""
-    kept = [(k, r) for k, r in zip(group.members, group.reasons, strict=True) if not r.doubtful]
+    out = starts_unticked(group.reasons)
+    kept = [(k, r) for k, r, gone in zip(group.members, group.reasons, out, strict=True)
+            if not gone]  # fmt: skip
     return replace(group, members=tuple(k for k, _ in kept), reasons=tuple(r for _, r in kept))
 
 

@@ -32,6 +32,14 @@ incidents stay the same (the board and the wall ask often).
 from noc_console.services.correlation.arrival import Arrival
 from noc_console.services.correlation.correlator import Correlator
 from noc_console.services.correlation.grouping import DEFAULT_WINDOW, Group, correlate
-from noc_console.services.correlation.reasons import Reason
+from noc_console.services.correlation.reasons import Reason, starts_unticked
 
-__all__ = ["DEFAULT_WINDOW", "Arrival", "Correlator", "Group", "Reason", "correlate"]
+__all__ = [
+    "DEFAULT_WINDOW",
+    "Arrival",
+    "Correlator",
+    "Group",
+    "Reason",
+    "correlate",
+    "starts_unticked",
+]

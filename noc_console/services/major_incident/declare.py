@@ -23,7 +23,7 @@ from noc_console.models.actions import Action, ActionKind
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.major_incident import MajorIncident, MajorIncidentChild
-from noc_console.services.correlation import Arrival, Group, Reason, correlate
+from noc_console.services.correlation import Arrival, Group, Reason, correlate, starts_unticked
 from noc_console.services.identity import Identity
 
 #: The severities a major incident is declared at (the cadence has entries for them).
@@ -49,10 +49,15 @@ class Declaration:
     reasons: Mapping[IncidentKey, Reason] = field(default_factory=dict)
 
     def starts_ticked(self, row: BoardRow) -> bool:
-        """Whether the dialog ticks `row` at first: not when it joined other clients'
-        incidents by wording alone (often a stray); what the technician selected is."""
+        """Whether the dialog ticks `row` at first: not a stray — joined other clients'
+        incidents by wording alone beside members held by something firmer
+        (`correlation.starts_unticked`); what the technician selected is."""
         reason = self.reasons.get(row.key)
-        return reason is None or not reason.doubtful
+        if reason is None:
+            return True
+        keys = [r.key for r in self.children if r.key in self.reasons]
+        unticked = starts_unticked([self.reasons[k] for k in keys])
+        return not unticked[keys.index(row.key)]
 
     @property
     def clients(self) -> tuple[str, ...]:
