@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -481,3 +485,26 @@ def test_a_dns_outage_groups_though_each_ticket_names_other_things_too() -> None
     )
     [group] = correlate(arrivals)
     assert group.members == keys(1, 2, 3)
+
+
+def test_a_groups_label_is_the_same_in_every_process() -> None:
+    """Team consoles and walls each correlate for themselves: a tie between what members
+    say (each says "down" and "slow") must not be broken by the process's string
+    hash seed, or one desk reads "Email down" where the wall reads "Email degraded"."""
+    script = (
+        "from tests.services.test_correlation import burst\n"
+        "from noc_console.services.correlation import correlate\n"
+        "arrivals = burst(('acme', 'Email down and slow for all users', 0),"
+        " ('acme', 'Email slow, now down', 1))\n"
+        "print([g.label for g in correlate(arrivals)])\n"
+    )
+    root = Path(__file__).parents[2]
+    labels = {
+        subprocess.run(
+            [sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+            check=True, env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(root)},
+        ).stdout.strip()
+        for seed in range(8)
+    }  # fmt: skip
+    assert len(labels) == 1, labels
+    assert labels != {"[]"}  # the burst is a group: the label was compared, not nothing

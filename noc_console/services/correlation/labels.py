@@ -43,11 +43,13 @@ def label_of(signatures: Sequence[Signature], titles: Sequence[str]) -> str:
 
 
 def _common(values: Iterable[frozenset[str]], more_than: float) -> list[str]:
-    """The values named by more than `more_than` members, most named first."""
+    """The values named by more than `more_than` members, most named first; a tie in
+    the values' own order (a set's order follows the process's string hash seed, and
+    every console and wall correlates for itself: they must read the same label)."""
     counts: Counter[str] = Counter()
     for value in values:
         counts.update(value)
-    return [v for v, n in counts.most_common() if n > more_than]
+    return sorted((v for v, n in counts.items() if n > more_than), key=lambda v: (-counts[v], v))
 
 
 def _place(sites: list[str]) -> str:
