@@ -28,17 +28,10 @@ from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.services.major_incident.join import CannotJoin, joining, suggested
 from tests.conftest import T0
 from tests.factories import board_row, incident
+from tests.services.test_major_incident_declare import outage_row
 
 ME = Identity("Dana Lead")
 MIN = timedelta(minutes=1)
-
-
-def outage_row(number: int, client: str, source: str = "rt", minutes: int = 0) -> BoardRow:
-    return board_row(
-        number, key=IncidentKey(source, str(number)), client_id=client.lower(),
-        client_name=client, title=f"Internet circuit down at Oslo office {client}",
-        category="Network", priority=Priority.P1, created_at=T0 + minutes * MIN,
-    )  # fmt: skip
 
 
 FIRST = [outage_row(1, "Acme", "rt", 0), outage_row(2, "Globex", "cw", 2)]

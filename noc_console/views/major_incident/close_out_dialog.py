@@ -16,7 +16,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from noc_console.models.major_incident import MajorIncident
 from noc_console.models.text_limits import LINE, capped
 from noc_console.services.major_incident.close_out import ChildOutcome, ChildResult
-from noc_console.views.major_incident.dialog_parts import buttons, problem_label, record_label
+from noc_console.views.major_incident.dialog_parts import RecordPicker, buttons, problem_label
 
 _INK = {ChildOutcome.FAILED: "#e06c75", ChildOutcome.CONFLICT: "#e5c07b",
         ChildOutcome.RESOLVED: "#98c379"}  # fmt: skip
@@ -57,12 +56,7 @@ class CloseOutDialog(QDialog):
         self._closed: MajorIncident | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.record = QComboBox()
-        self.record.setObjectName("miRecord")
-        for record in self._records:
-            self.record.addItem(record_label(record), record.id)
-        if current is not None:
-            self.record.setCurrentIndex(max(0, self.record.findData(current)))
+        self.record = RecordPicker(self._records, current)
         form.addRow("&Major incident", self.record)
         self.note = QPlainTextEdit()
         self.note.setObjectName("miResolution")
@@ -92,8 +86,7 @@ class CloseOutDialog(QDialog):
         self.note.setFocus()
 
     def current_record(self) -> MajorIncident | None:
-        number = self.record.currentData()
-        return next((r for r in self._records if r.id == number), None)
+        return self.record.chosen()
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu, QTableView
 
 from noc_console.models.board_row import BoardRow, ChangeSet
@@ -30,6 +30,7 @@ from noc_console.services.major_incident.comms_desk import CommsContext, CommsDe
 from noc_console.services.major_incident.pir import ReviewError
 from noc_console.services.major_incident.updates import CannotSend, ClientUpdate
 from noc_console.views.major_incident.close_out_dialog import CloseOutDialog
+from noc_console.views.major_incident.dialog_parts import bind_key, failure_text
 from noc_console.views.major_incident.review_dialog import ReviewDialog
 from noc_console.views.major_incident.update_dialog import UpdateDialog
 from noc_console.views.worker import Op
@@ -69,12 +70,7 @@ class CommsActions(QObject):
         entries = (("Send client &update…", "U", self.send_update),
                    ("&Close out major incident…", "Shift+R", self.close_out))  # fmt: skip
         for label, key, slot in entries:
-            shortcut = QShortcut(QKeySequence(key), table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(slot)
-            action = QAction(f"{label}  ({key})", table)
-            action.triggered.connect(slot)
-            menu.addAction(action)
+            bind_key(table, menu, label, key, slot)
         review = QAction("Post-incident &review…", table)
         review.triggered.connect(self.review)
         menu.addAction(review)
@@ -198,8 +194,6 @@ class CommsActions(QObject):
         self, what: str, show: Callable[[str], None] | None = None
     ) -> Callable[[BaseException], None]:
         def failed(error: BaseException) -> None:
-            expected = isinstance(error, _EXPECTED)
-            text = f"{what}: {error}" if expected else f"{what}: internal error {error!r}"
-            (show or self.message.emit)(text)
+            (show or self.message.emit)(failure_text(what, error, _EXPECTED))
 
         return failed

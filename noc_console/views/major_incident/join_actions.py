@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMenu, QTableView
 
 from noc_console.models.board_row import BoardRow, ChangeSet
@@ -20,10 +19,12 @@ from noc_console.models.major_incident import MajorIncident
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.services.major_incident.join import CannotJoin
+from noc_console.views.major_incident.dialog_parts import bind_key, failure_text
 from noc_console.views.major_incident.join_dialog import JoinDialog
 from noc_console.views.worker import Op
 
 KEY = "Ctrl+M"
+_EXPECTED = (CannotJoin, EnvironmentProblem)
 
 
 class JoinActions(QObject):
@@ -55,12 +56,7 @@ class JoinActions(QObject):
         self._open = open_dialog
         self._table = table
         self.dialog: JoinDialog | None = None  # the one open now (tests drive it)
-        shortcut = QShortcut(QKeySequence(KEY), table)
-        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        shortcut.activated.connect(self.add_rows)
-        action = QAction(f"&Add to major incident…  ({KEY})", table)
-        action.triggered.connect(self.add_rows)
-        menu.addAction(action)
+        bind_key(table, menu, "&Add to major incident…", KEY, self.add_rows)
 
     def add_rows(self) -> None:
         rows = list(self._selected())
@@ -101,8 +97,6 @@ class JoinActions(QObject):
         self, what: str, show: Callable[[str], None] | None = None
     ) -> Callable[[BaseException], None]:
         def failed(error: BaseException) -> None:
-            expected = isinstance(error, (CannotJoin, EnvironmentProblem))
-            text = f"{what}: {error}" if expected else f"{what}: internal error {error!r}"
-            (show or self.message.emit)(text)
+            (show or self.message.emit)(failure_text(what, error, _EXPECTED))
 
         return failed

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from noc_console.models.board_row import BoardRow
 from noc_console.models.major_incident import MajorIncident
 from noc_console.models.text_limits import LINE, capped
-from noc_console.views.major_incident.dialog_parts import buttons, problem_label, record_label
+from noc_console.views.major_incident.dialog_parts import RecordPicker, buttons, problem_label
 
 
 class JoinDialog(QDialog):
@@ -50,12 +49,7 @@ class JoinDialog(QDialog):
         self._rows = list(rows)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.record = QComboBox()
-        self.record.setObjectName("miRecord")
-        for record in self._records:
-            self.record.addItem(record_label(record), record.id)
-        if suggested is not None:
-            self.record.setCurrentIndex(max(0, self.record.findData(suggested)))
+        self.record = RecordPicker(self._records, suggested)
         form.addRow("&Major incident", self.record)
         layout.addLayout(form)
         clients = len({r.client_id for r in self._rows})
@@ -81,8 +75,7 @@ class JoinDialog(QDialog):
         self.record.setFocus()
 
     def current_record(self) -> MajorIncident | None:
-        number = self.record.currentData()
-        return next((r for r in self._records if r.id == number), None)
+        return self.record.chosen()
 
     def show_problem(self, text: str) -> None:
         """Storing failed: say so and stay open."""

@@ -17,7 +17,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -36,7 +35,7 @@ from noc_console.models.major_incident import MajorIncident
 from noc_console.models.text_limits import LINE, capped
 from noc_console.services.major_incident.comms_desk import CommsContext, CommsDesk
 from noc_console.services.major_incident.updates import ClientUpdate
-from noc_console.views.major_incident.dialog_parts import buttons, problem_label, record_label
+from noc_console.views.major_incident.dialog_parts import RecordPicker, buttons, problem_label
 from noc_console.views.plain_text import plain
 
 
@@ -69,12 +68,7 @@ class UpdateDialog(QDialog):
         self._filled: list[str] = []
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.record = QComboBox()
-        self.record.setObjectName("miRecord")
-        for record in context.records:
-            self.record.addItem(record_label(record), record.id)
-        if current is not None:
-            self.record.setCurrentIndex(max(0, self.record.findData(current)))
+        self.record = RecordPicker(context.records, current)
         form.addRow("&Major incident", self.record)
         phases = QHBoxLayout()
         self.phase_group = QButtonGroup(self)
@@ -113,8 +107,7 @@ class UpdateDialog(QDialog):
         self.impact.setFocus()
 
     def current_record(self) -> MajorIncident | None:
-        number = self.record.currentData()
-        return next((r for r in self._context.records if r.id == number), None)
+        return self.record.chosen()
 
     def phase(self) -> Phase:
         return list(Phase)[max(0, self.phase_group.checkedId())]
