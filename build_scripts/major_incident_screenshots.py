@@ -81,7 +81,7 @@ board.attach_major_incidents(desk)
 board.show()
 board.resize(1600, 900)
 controller.load()
-wait(lambda: board.model.rowCount() > 10)
+wait(lambda: board.model.rowCount() > 10 and board.groups.topLevelItemCount() > 0)
 row = next(r for r in range(board.model.rowCount())
            if getattr(board.model.index(r, 0).data(ROW_ROLE), "key", None)
            and board.model.index(r, 0).data(ROW_ROLE).key.source == "rt")  # fmt: skip

@@ -380,7 +380,7 @@ class BoardWindow(QMainWindow):
         self.incident_menu = self.menuBar().addMenu("&Incident")
         self.incident_menu.addAction(action)
         self.join_actions = JoinActions(desk, self.me, self.table, self.incident_menu,
-                                        self.triage.selected, self._live.rows,
+                                        self.triage.selected, self.shown_groups,
                                         self._controller.run_in_background,
                                         self.triage.open_dialog)  # fmt: skip
         self.join_actions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -430,7 +430,11 @@ class BoardWindow(QMainWindow):
                 "select the rows of the major incident (or one row of its group), then M", 8000
             )
             return
-        self._open_declare(draft(rows, self._live.rows(), self.me))
+        self._open_declare(draft(rows, self._live.rows(), self.shown_groups(), self.me))
+
+    def shown_groups(self) -> Sequence[Group]:
+        """The correlated groups the board shows now (computed off the GUI thread)."""
+        return self._groups_shown or ()
 
     def declare_group(self) -> None:
         """M on a group row (or one of its members): that group's open incidents."""

@@ -92,6 +92,7 @@ def test_a_carrier_outage_from_group_to_review(
     db_url: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     # The group is found: one row of it brings its seven siblings into the declaration.
+    qtbot.waitUntil(lambda: board.groups.topLevelItemCount() > 0, timeout=10_000)  # shown
     qtbot.keyClicks(board.table, "j")
     declare = None
     for _ in range(board.model.rowCount()):

@@ -504,7 +504,7 @@ def test_a_groups_label_is_the_same_in_every_process() -> None:
             [sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
             check=True, env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(root)},
         ).stdout.strip()
-        for seed in range(8)
+        for seed in range(4)  # seeds 0 and 1 told them apart before
     }  # fmt: skip
     assert len(labels) == 1, labels
     assert labels != {"[]"}  # the burst is a group: the label was compared, not nothing

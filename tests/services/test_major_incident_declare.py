@@ -13,6 +13,7 @@ from noc_console.models.actions import ActionKind
 from noc_console.models.board_row import BoardRow
 from noc_console.models.cache.store import Store
 from noc_console.models.incident import IncidentKey, Priority, Status
+from noc_console.services.correlation import Arrival, Group, correlate
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.declare import (
     CannotDeclare,
@@ -41,8 +42,13 @@ OTHER = board_row(9, key=IncidentKey("rt", "9"), title="Printer jammed on floor 
                   created_at=T0 + 3 * MIN)  # fmt: skip
 
 
+def groups_of(rows: list[BoardRow]) -> list[Group]:
+    """What the board's correlator shows for `rows`."""
+    return correlate(Arrival.of_row(r) for r in rows)
+
+
 def test_one_row_of_a_correlated_burst_drafts_the_whole_group() -> None:
-    d = draft([OUTAGE[2]], [*OUTAGE, OTHER], ME)
+    d = draft([OUTAGE[2]], [*OUTAGE, OTHER], groups_of([*OUTAGE, OTHER]), ME)
     assert [r.key for r in d.children] == [r.key for r in OUTAGE]
     assert d.title  # the group's label
     assert (d.severity, d.commander, d.comms_lead) == (Priority.P1, "Dana Lead", "")
@@ -50,7 +56,7 @@ def test_one_row_of_a_correlated_burst_drafts_the_whole_group() -> None:
 
 
 def test_a_selection_drafts_exactly_the_selected_rows() -> None:
-    d = draft([OUTAGE[0], OTHER], [*OUTAGE, OTHER], ME)
+    d = draft([OUTAGE[0], OTHER], [*OUTAGE, OTHER], groups_of([*OUTAGE, OTHER]), ME)
     assert [r.key for r in d.children] == [OUTAGE[0].key, OTHER.key]
     assert d.title == ""
 
@@ -70,12 +76,12 @@ PLATFORM = [
 
 
 def test_a_groups_member_joined_by_wording_alone_starts_unticked_a_selections_do_not() -> None:
-    grouped = draft([PLATFORM[0]], PLATFORM, ME)
+    grouped = draft([PLATFORM[0]], PLATFORM, groups_of(PLATFORM), ME)
     assert [r.key for r in grouped.children] == [r.key for r in PLATFORM]
     assert [grouped.starts_ticked(r) for r in grouped.children] == [True, True, True, False]
     reasons = [grouped.reasons[r.key].text for r in grouped.children]
     assert reasons == ["same platform: Microsoft 365"] * 3 + ["same words"]
-    chosen = draft(PLATFORM, PLATFORM, ME)  # the technician's own selection
+    chosen = draft(PLATFORM, PLATFORM, groups_of(PLATFORM), ME)  # the technician's selection
     assert all(chosen.starts_ticked(r) for r in chosen.children)
 
 

@@ -28,7 +28,7 @@ from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.services.major_incident.join import CannotJoin, joining, suggested
 from tests.conftest import T0
 from tests.factories import board_row, incident
-from tests.services.test_major_incident_declare import outage_row
+from tests.services.test_major_incident_declare import groups_of, outage_row
 
 ME = Identity("Dana Lead")
 MIN = timedelta(minutes=1)
@@ -167,9 +167,10 @@ def test_the_suggested_record_is_the_one_holding_the_rows_group(
     printers = desk.declare(Declaration("Printers", Priority.P2, "Dana", "Sam", (PRINTER,)), ME)
     records = store.major_incidents()
     assert records[0].id == printers[0].id  # the newest first
-    assert suggested(records, [LATE], [*FIRST, LATE, PRINTER]) == oslo  # LATE's group
-    assert suggested(records, [LATE], [LATE]) == printers[0].id  # no group: the newest
-    assert suggested([], [LATE], [LATE]) is None
+    shown = groups_of([*FIRST, LATE, PRINTER])  # what the board shows
+    assert suggested(records, [LATE], shown) == oslo  # LATE's group
+    assert suggested(records, [LATE], groups_of([LATE])) == printers[0].id  # none: the newest
+    assert suggested([], [LATE], shown) is None
 
 
 def test_a_ticket_of_an_open_major_incident_is_not_declared_again(

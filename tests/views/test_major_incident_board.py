@@ -125,7 +125,10 @@ def outage_board(
 def test_m_on_one_row_of_a_carrier_outage_brings_its_whole_group(
     qtbot: QtBot, store: Store, clock: ManualClock
 ) -> None:
-    for window in started(qtbot, outage_board(qtbot, store, clock)):
+    board = outage_board(qtbot, store, clock)
+    groups = board.groups
+    for window in started(qtbot, board):
+        qtbot.waitUntil(lambda: groups.topLevelItemCount() > 0, timeout=10_000)
         for _ in range(window.model.rowCount()):
             press(qtbot, window, "j")
             if current(window).key.source == "halo":

@@ -23,7 +23,7 @@ from noc_console.models.actions import Action, ActionKind
 from noc_console.models.board_row import BoardRow
 from noc_console.models.incident import IncidentKey, Priority
 from noc_console.models.major_incident import MajorIncident, MajorIncidentChild
-from noc_console.services.correlation import Arrival, Group, Reason, correlate, starts_unticked
+from noc_console.services.correlation import Group, Reason, starts_unticked
 from noc_console.services.identity import Identity
 
 #: The severities a major incident is declared at (the cadence has entries for them).
@@ -52,12 +52,11 @@ class Declaration:
         """Whether the dialog ticks `row` at first: not a stray — joined other clients'
         incidents by wording alone beside members held by something firmer
         (`correlation.starts_unticked`); what the technician selected is."""
-        reason = self.reasons.get(row.key)
-        if reason is None:
+        if row.key not in self.reasons:
             return True
         keys = [r.key for r in self.children if r.key in self.reasons]
         unticked = starts_unticked([self.reasons[k] for k in keys])
-        return not unticked[keys.index(row.key)]
+        return not dict(zip(keys, unticked, strict=True))[row.key]
 
     @property
     def clients(self) -> tuple[str, ...]:
@@ -70,19 +69,23 @@ class Declaration:
         return tuple(names[c] for c in self.clients)
 
 
-def group_of(row: BoardRow, open_rows: Sequence[BoardRow]) -> Group | None:
-    """The correlated group `row` belongs to among `open_rows`, if any."""
-    for group in correlate([Arrival.of_row(r) for r in open_rows if r.is_open]):
-        if row.key in group.members:
-            return group
-    return None
+def group_of(row: BoardRow, groups: Sequence[Group]) -> Group | None:
+    """The group of `groups` (what the board's correlator made of the open rows) `row`
+    belongs to, if any."""
+    return next((group for group in groups if row.key in group.members), None)
 
 
-def draft(selected: Sequence[BoardRow], open_rows: Sequence[BoardRow], me: Identity) -> Declaration:
+def draft(
+    selected: Sequence[BoardRow],
+    open_rows: Sequence[BoardRow],
+    groups: Sequence[Group],
+    me: Identity,
+) -> Declaration:
     """A declaration to edit: the selected rows as children; one row alone brings the
-    correlated group it is part of (its label the title). I am the commander."""
+    group of `groups` it is part of (its label the title) — the groups the board shows,
+    not correlated again on the GUI thread. I am the commander."""
     if len(selected) == 1:
-        group = group_of(selected[0], open_rows)
+        group = group_of(selected[0], groups)
         if group is not None:
             return group_draft(group, open_rows, me)
     return _draft(selected, selected[0].title if len(selected) == 1 else "", me)

@@ -27,6 +27,7 @@ from noc_console.models.major_incident import (
     update_clocks,
 )
 from noc_console.services.config import Config
+from noc_console.services.correlation import Group
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.declare import Declaration, declare
 from noc_console.services.major_incident.join import (
@@ -100,12 +101,12 @@ class MajorIncidentDesk:
         return stored, changes
 
     def join_choices(
-        self, rows: Sequence[BoardRow], open_rows: Sequence[BoardRow]
+        self, rows: Sequence[BoardRow], groups: Sequence[Group]
     ) -> tuple[list[MajorIncident], int | None]:
         """The open major incidents `rows` could join, and the one they most likely
-        belong to (their correlated group's)."""
+        belong to (the one holding their groups', of the board's `groups`)."""
         records = self._store.major_incidents()
-        return records, suggested(records, rows, open_rows)
+        return records, suggested(records, rows, groups)
 
     def join(
         self, number: int, rows: Sequence[BoardRow], me: Identity

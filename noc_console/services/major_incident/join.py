@@ -90,16 +90,17 @@ def joined_actions(
 
 
 def suggested(
-    records: Sequence[MajorIncident], rows: Sequence[BoardRow], open_rows: Sequence[BoardRow]
+    records: Sequence[MajorIncident], rows: Sequence[BoardRow], groups: Sequence[Group]
 ) -> int | None:
     """The open major incident the rows most likely belong to: the one holding most of
-    their correlated group's members, else the newest open one (None: there is none)."""
+    the members of their groups (of `groups`, the board's), else the newest open one
+    (None: there is none)."""
     candidates = [r for r in records if r.is_open]
     if not candidates:
         return None
     members: set[IncidentKey] = set()
     for row in rows:
-        group: Group | None = group_of(row, open_rows)
+        group = group_of(row, groups)
         if group is not None:
             members |= set(group.members)
     best = max(candidates, key=lambda r: (len(members & set(r.child_keys)), r.declared_at, r.id))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QTableView
 from noc_console.models.board_row import BoardRow, ChangeSet
 from noc_console.models.errors import EnvironmentProblem
 from noc_console.models.major_incident import MajorIncident
+from noc_console.services.correlation import Group
 from noc_console.services.identity import Identity
 from noc_console.services.major_incident.desk import MajorIncidentDesk
 from noc_console.services.major_incident.join import CannotJoin
@@ -43,7 +44,7 @@ class JoinActions(QObject):
         table: QTableView,
         menu: QMenu,
         selected: Callable[[], Sequence[BoardRow]],
-        open_rows: Callable[[], Sequence[BoardRow]],
+        groups: Callable[[], Sequence[Group]],
         run: Callable[[Op[Any]], None],
         open_dialog: Callable[[QDialog], None],
     ) -> None:
@@ -51,7 +52,7 @@ class JoinActions(QObject):
         self._desk = desk
         self._me = me
         self._selected = selected
-        self._open_rows = open_rows
+        self._groups = groups
         self._run = run
         self._open = open_dialog
         self._table = table
@@ -63,7 +64,7 @@ class JoinActions(QObject):
         if not rows:
             self.message.emit("select the incidents to add to a major incident, then Ctrl+M")
             return
-        desk, everything = self._desk, list(self._open_rows())
+        desk, groups = self._desk, list(self._groups())
 
         def opened(result: tuple[list[MajorIncident], int | None]) -> None:
             records, suggested = result
@@ -75,7 +76,7 @@ class JoinActions(QObject):
             self.dialog = dialog
             self._open(dialog)
 
-        Op(lambda: desk.join_choices(rows, everything), opened,
+        Op(lambda: desk.join_choices(rows, groups), opened,
            self._failed("cannot read the major incidents")).start(self._run)  # fmt: skip
 
     def _join(self, dialog: JoinDialog, record: MajorIncident, rows: list[BoardRow]) -> None:
